@@ -65,9 +65,9 @@ export class SeededRng implements Rng {
       this.spare = null;
       return s;
     }
-    let u = 0;
-    let v = 0;
-    let s = 0;
+    let u: number;
+    let v: number;
+    let s: number;
     do {
       u = 2 * this.uniform() - 1;
       v = 2 * this.uniform() - 1;

@@ -1,0 +1,3 @@
+export * from './catalog.ts';
+export * from './document.ts';
+export * from './validate.ts';
