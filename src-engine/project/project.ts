@@ -1,0 +1,97 @@
+/**
+ * The project document (`.netwright`, JSON): graph, dataset reference and preprocessing, training
+ * config, and once trained the weights and the run history. Versioned; older versions migrate.
+ */
+import { z } from 'zod';
+import { graphSchema, parseGraph, type GraphDoc } from '../graph/document.ts';
+import { trainConfigSchema, type TrainConfig } from '../train/config.ts';
+
+export const PROJECT_FORMAT = 'netwright-project';
+export const PROJECT_VERSION = 1;
+
+export const datasetRefSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('builtin'), id: z.string(), params: z.record(z.string(), z.union([z.number(), z.string(), z.boolean()])).default({}) }),
+  z.object({ kind: z.literal('file'), path: z.string(), target: z.string().optional(), labelsPath: z.string().optional(), options: z.record(z.string(), z.unknown()).default({}) }),
+  z.object({ kind: z.literal('none') }),
+]);
+export type DatasetRef = z.infer<typeof datasetRefSchema>;
+
+/** Weights by parameter name (`<nodeId>.W`, `<nodeId>.b`), stored as plain arrays in JSON. */
+export const weightsSchema = z.record(z.string(), z.object({ shape: z.tuple([z.number().int(), z.number().int()]), data: z.array(z.number()) }));
+export type WeightsJson = z.infer<typeof weightsSchema>;
+
+export const runRecordSchema = z.object({
+  id: z.string(),
+  startedAt: z.string(),
+  config: z.record(z.string(), z.unknown()),
+  epochs: z.array(z.record(z.string(), z.number())),
+  final: z.record(z.string(), z.number()).optional(),
+  stopReason: z.string().optional(),
+});
+export type RunRecord = z.infer<typeof runRecordSchema>;
+
+export const projectSchema = z.object({
+  format: z.literal(PROJECT_FORMAT),
+  version: z.number().int(),
+  name: z.string().default('Untitled'),
+  template: z.string().optional(),
+  graph: graphSchema,
+  dataset: datasetRefSchema.default({ kind: 'none' }),
+  /** Fitted preprocessing (see src-engine/data/preprocess.ts), stored as-is. */
+  preprocessing: z.unknown().optional(),
+  training: trainConfigSchema,
+  weights: weightsSchema.optional(),
+  runs: z.array(runRecordSchema).default([]),
+});
+
+export interface Project {
+  format: typeof PROJECT_FORMAT;
+  version: typeof PROJECT_VERSION;
+  name: string;
+  template?: string;
+  graph: GraphDoc;
+  dataset: DatasetRef;
+  preprocessing?: unknown;
+  training: TrainConfig;
+  weights?: WeightsJson;
+  runs: RunRecord[];
+}
+
+export class ProjectError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ProjectError';
+  }
+}
+
+/** Parse a project from JSON text or a value; throws ProjectError with a clear message. */
+export function parseProject(input: unknown, fileName = 'project'): Project {
+  let value = input;
+  if (typeof input === 'string') {
+    try {
+      value = JSON.parse(input);
+    } catch (e) {
+      throw new ProjectError(`${fileName} is not a Netwright project: it is not valid JSON (${(e as Error).message}).`);
+    }
+  }
+  if (!value || typeof value !== 'object' || (value as { format?: unknown }).format !== PROJECT_FORMAT) {
+    throw new ProjectError(`${fileName} is not a Netwright project (no "format": "${PROJECT_FORMAT}").`);
+  }
+  const version = (value as { version?: unknown }).version;
+  if (typeof version !== 'number' || version > PROJECT_VERSION) {
+    throw new ProjectError(`${fileName} was saved by a newer Netwright (project version ${String(version)}; this one reads up to ${PROJECT_VERSION}). Update Netwright to open it.`);
+  }
+  const parsed = projectSchema.safeParse(value);
+  if (!parsed.success) {
+    const first = parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+    throw new ProjectError(`${fileName} is damaged: ${first.join('; ')}.`);
+  }
+  const g = parseGraph(parsed.data.graph);
+  if (!g.ok) throw new ProjectError(`${fileName}: ${g.problems.map((p) => p.message).join(' ')}`);
+  return { ...parsed.data, format: PROJECT_FORMAT, version: PROJECT_VERSION, graph: g.graph } as Project;
+}
+
+/** Serialise a project as pretty JSON text. */
+export function serializeProject(p: Project): string {
+  return JSON.stringify(p, null, 1);
+}
