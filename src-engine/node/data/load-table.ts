@@ -1,0 +1,57 @@
+/** The one entry point for local data: detects the format, picks the loader, returns a RawTable. */
+import { stat } from 'node:fs/promises';
+import { DataError } from '../../data/errors.ts';
+import { detectFormat, FORMATS, type FormatId } from '../../data/formats.ts';
+import type { RawTable } from '../../data/table.ts';
+import { loadCsv, type CsvLoadOptions } from './csv-loader.ts';
+import { displayName, ioError, readHead, type ReadOptions } from './read.ts';
+
+export interface LoadTableOptions extends ReadOptions {
+  /** Skip detection and use this loader. */
+  format?: FormatId;
+  /** Image folders: resize every image to [width, height] (or a square); without it sizes must match. */
+  imageSize?: number | [number, number];
+  /** Image folders: decode as one gray channel instead of RGB. */
+  grayscale?: boolean;
+  /** IDX: the labels file paired with the images file given as the path. */
+  labelsPath?: string;
+  /** CSV: delimiter, header and per-column type overrides. */
+  csv?: Omit<CsvLoadOptions, keyof ReadOptions>;
+}
+
+/** A loader in the registry: one per format, each in its own file. */
+export type Loader = (path: string, opts: LoadTableOptions) => Promise<RawTable>;
+
+const LOADERS: Partial<Record<FormatId, Loader>> = {
+  csv: (path, opts) => loadCsv(path, { ...opts.csv, ...readOpts(opts) }),
+};
+
+/** Registers (or replaces) the loader for a format. */
+export function registerLoader(id: FormatId, loader: Loader): void {
+  LOADERS[id] = loader;
+}
+
+function readOpts(opts: LoadTableOptions): ReadOptions {
+  const r: ReadOptions = {};
+  if (opts.signal) r.signal = opts.signal;
+  if (opts.onProgress) r.onProgress = opts.onProgress;
+  return r;
+}
+
+/** Loads a data file (CSV/TSV, JSON, NPY/NPZ, IDX pair) or an image folder into a RawTable. */
+export async function loadTable(path: string, opts: LoadTableOptions = {}): Promise<RawTable> {
+  let isDir: boolean;
+  try {
+    isDir = (await stat(path)).isDirectory();
+  } catch (e) {
+    throw ioError(path, e);
+  }
+  const format = opts.format ?? detectFormat(path, isDir ? new Uint8Array() : await readHead(path), isDir);
+  if (!format) {
+    const known = FORMATS.map((f) => f.extensions.join(' ')).join(' ');
+    throw new DataError({ code: 'unsupported', file: displayName(path), problem: 'the file format is not recognised', hint: `Use one of: ${known}, or a folder of images with one subfolder per class` });
+  }
+  const loader = LOADERS[format];
+  if (!loader) throw new DataError({ code: 'unsupported', file: displayName(path), problem: `no loader for format ${format}`, hint: 'Convert the data to CSV' });
+  return loader(path, opts);
+}

@@ -1,0 +1,101 @@
+import { describe, expect, it } from 'vitest';
+import { CsvTableParser, parseCsv } from '../../../src-engine/data/csv.ts';
+import { DataError } from '../../../src-engine/data/errors.ts';
+import type { RawTable } from '../../../src-engine/data/table.ts';
+
+const file = 'data.csv';
+const num = (t: RawTable, name: string): number[] => {
+  const c = t.columns.find((x) => x.name === name)!;
+  if (c.kind !== 'numeric') throw new Error(`${name} is not numeric`);
+  return Array.from(c.values);
+};
+const str = (t: RawTable, name: string): (string | null)[] => {
+  const c = t.columns.find((x) => x.name === name)!;
+  if (c.kind !== 'string') throw new Error(`${name} is not a string column`);
+  return Array.from(c.codes, (k) => (k < 0 ? null : c.dictionary[k]!));
+};
+function error(text: string): DataError {
+  try {
+    parseCsv(text, { file });
+  } catch (e) {
+    expect(e).toBeInstanceOf(DataError);
+    return e as DataError;
+  }
+  throw new Error('expected a DataError');
+}
+
+describe('parseCsv', () => {
+  it('reads a header, numbers and strings, with BOM, CRLF and blank trailing lines', () => {
+    const t = parseCsv('\uFEFFx,y,label\r\n1.5,-2,cat\r\n3,4e2,dog\r\n\r\n\r\n', { file });
+    expect(t.rows).toBe(2);
+    expect(t.columns.map((c) => c.name)).toEqual(['x', 'y', 'label']);
+    expect(num(t, 'x')).toEqual([1.5, 3]);
+    expect(num(t, 'y')).toEqual([-2, 400]);
+    expect(str(t, 'label')).toEqual(['cat', 'dog']);
+  });
+
+  it('sniffs semicolons and tabs', () => {
+    expect(num(parseCsv('a;b\n1;2\n3;4\n', { file }), 'b')).toEqual([2, 4]);
+    expect(num(parseCsv('a\tb\n1\t2\n3\t4\n', { file }), 'b')).toEqual([2, 4]);
+  });
+
+  it('keeps quoted delimiters, escaped quotes and newlines inside fields, and counts editor lines', () => {
+    const t = parseCsv('id,text\n1,"a, b"\n2,"say ""hi"""\n3,"two\nlines"\n4,x\n', { file });
+    expect(str(t, 'text')).toEqual(['a, b', 'say "hi"', 'two\nlines', 'x']);
+    expect(Array.from(t.sourceLines!)).toEqual([2, 3, 4, 6]);
+  });
+
+  it('treats empty cells and NA as missing', () => {
+    const t = parseCsv('a,b\n1,x\n,NA\n3,\n', { file });
+    expect(num(t, 'a')).toEqual([1, NaN, 3]);
+    expect(str(t, 'b')).toEqual(['x', null, null]);
+  });
+
+  it('detects a file without a header', () => {
+    const t = parseCsv('1,2\n3,4\n', { file });
+    expect(t.columns.map((c) => c.name)).toEqual(['column1', 'column2']);
+    expect(t.rows).toBe(2);
+  });
+
+  it('gives the same table however the text is chunked', () => {
+    const lines = ['a,b,c'];
+    for (let i = 0; i < 3000; i++) lines.push(`${i},"q ${i % 7}, z",${(i * 0.25).toFixed(2)}`);
+    const text = lines.join('\n');
+    const whole = parseCsv(text, { file });
+    const p = new CsvTableParser({ file });
+    for (let i = 0; i < text.length; i += 977) p.push(text.slice(i, i + 977));
+    const chunked = p.end();
+    expect(chunked.rows).toBe(3000);
+    expect(num(chunked, 'a')).toEqual(num(whole, 'a'));
+    expect(str(chunked, 'b')).toEqual(str(whole, 'b'));
+    expect(num(chunked, 'c')[2999]).toBeCloseTo(749.75, 5);
+  });
+
+  it('names file, row and column for bad cells', () => {
+    const e = error('a,b\n1,2\n3,x\n5,6\n');
+    expect(e.code).toBe('non-numeric');
+    expect(e.row).toBe(3);
+    expect(e.column).toBe('b');
+    expect(e.message).toContain('data.csv (row 3, column "b")');
+    const inf = error('a,b\n1,2\n3,Infinity\n');
+    expect([inf.code, inf.row, inf.column]).toEqual(['non-finite', 3, 'b']);
+    expect(error('a,b\n1,nan\n').code).toBe('non-finite');
+  });
+
+  it('reports empty, header-only, ragged and binary input', () => {
+    expect(error('').code).toBe('empty');
+    expect(error('\n\n  \n').code).toBe('empty');
+    expect(error('a,b,c\n').code).toBe('header-only');
+    const r = error('a,b\n1,2\n3,4,5\n');
+    expect([r.code, r.row]).toEqual(['ragged', 3]);
+    expect(error('PK\u0003\u0004\u0000\u0000binary').code).toBe('binary');
+  });
+
+  it('reports a late non-numeric cell in a long numeric column at its line', () => {
+    const lines = ['a,b'];
+    for (let i = 0; i < 20000; i++) lines.push(`${i},${i * 2}`);
+    lines[15000] = '14999,oops';
+    const e = error(lines.join('\n'));
+    expect([e.code, e.row, e.column]).toEqual(['non-numeric', 15001, 'b']);
+  });
+});

@@ -1,0 +1,84 @@
+import { mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { DataError } from '../../../src-engine/data/errors.ts';
+import { loadTable } from '../../../src-engine/node/data/load-table.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'nw-csv-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function bigCsv(name: string, rows: number): string {
+  const lines = ['a,b,c'];
+  for (let i = 0; i < rows; i++) lines.push(`${i},${(i % 13) * 0.5},${i % 3 === 0 ? 'x' : 'y'}`);
+  const path = join(dir, name);
+  writeFileSync(path, lines.join('\n'));
+  return path;
+}
+
+async function loadError(p: Promise<unknown>): Promise<DataError> {
+  try {
+    await p;
+  } catch (e) {
+    expect(e).toBeInstanceOf(DataError);
+    return e as DataError;
+  }
+  throw new Error('expected a DataError');
+}
+
+describe('loadTable on CSV files', () => {
+  it('streams with progress events up to the file size', async () => {
+    const path = bigCsv('big.csv', 200_000);
+    const events: [number, number][] = [];
+    const t = await loadTable(path, { onProgress: (r, total) => events.push([r, total]) });
+    expect(t.rows).toBe(200_000);
+    expect(events.length).toBeGreaterThan(1);
+    const total = events[0]![1];
+    expect(events.at(-1)).toEqual([total, total]);
+    for (let i = 1; i < events.length; i++) expect(events[i]![0]).toBeGreaterThan(events[i - 1]![0]);
+    const a = t.columns[0]!;
+    expect(a.kind === 'numeric' && a.values[199_999]).toBe(199_999);
+  });
+
+  it('can be cancelled', async () => {
+    const path = bigCsv('cancel.csv', 200_000);
+    const ctl = new AbortController();
+    const e = await loadError(loadTable(path, { signal: ctl.signal, onProgress: () => ctl.abort() }));
+    expect(e.code).toBe('cancelled');
+    expect(e.file).toBe('cancel.csv');
+  });
+
+  it('reports a file that vanishes while loading', async () => {
+    const path = bigCsv('vanish.csv', 200_000);
+    let removed = false;
+    const e = await loadError(
+      loadTable(path, {
+        onProgress: () => {
+          if (!removed) unlinkSync(path);
+          removed = true;
+        },
+      }),
+    );
+    expect(e.code).toBe('vanished');
+    expect(e.message).toContain('vanish.csv');
+  });
+
+  it('reports a missing file and binary data named .csv', async () => {
+    expect((await loadError(loadTable(join(dir, 'nope.csv')))).code).toBe('io');
+    const bin = join(dir, 'fake.csv');
+    writeFileSync(bin, Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919) % 256)));
+    const e = await loadError(loadTable(bin));
+    expect(e.code).toBe('binary');
+    expect(e.message).toContain('fake.csv');
+  });
+
+  it('decodes UTF-8 split across chunk boundaries', async () => {
+    const lines = ['name,v'];
+    for (let i = 0; i < 100_000; i++) lines.push(`café ñ ${i % 5},${i}`);
+    const path = join(dir, 'utf8.csv');
+    writeFileSync(path, lines.join('\n'));
+    const t = await loadTable(path);
+    const c = t.columns[0]!;
+    expect(c.kind === 'string' && c.dictionary.slice().sort()).toEqual(['café ñ 0', 'café ñ 1', 'café ñ 2', 'café ñ 3', 'café ñ 4']);
+  });
+});
