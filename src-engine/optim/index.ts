@@ -1,0 +1,90 @@
+/**
+ * Optimizer updates composed from primitives: each takes a parameter, its gradient and its state
+ * values and returns the new parameter and state. Learning rate and step count are program inputs,
+ * so schedules and Adam's bias correction need no rebuild (and no ONNX re-export).
+ */
+import type { Program, Shape } from '../backprop/ir.ts';
+import type { OptimizerConfig } from '../train/config.ts';
+
+export interface OptimizerStateDecl {
+  /** e.g. `dense1.W.m` */
+  name: string;
+  shape: Shape;
+}
+
+export interface UpdateInputs {
+  p: Program;
+  param: number;
+  grad: number;
+  /** State input ids in the order of `stateNames`. */
+  state: number[];
+  lr: number;
+  /** Step count, starting at 1. */
+  t: number;
+}
+
+export interface Optimizer {
+  /** Suffixes of the state tensors kept per parameter (same shape as the parameter). */
+  stateNames: string[];
+  /** Returns [newParam, ...newState]. */
+  update(inp: UpdateInputs): number[];
+}
+
+/** Build the optimizer named in the config. */
+export function makeOptimizer(cfg: OptimizerConfig): Optimizer {
+  switch (cfg.name) {
+    case 'sgd':
+      return { stateNames: [], update: ({ p, param, grad, lr }) => [p.sub(param, p.mul(lr, grad))] };
+    case 'momentum':
+    case 'nesterov': {
+      const mu = cfg.momentum;
+      const nesterov = cfg.name === 'nesterov';
+      return {
+        stateNames: ['v'],
+        update: ({ p, param, grad, state: [v], lr }) => {
+          // PyTorch's form: v = mu v + g; step = g + mu v (Nesterov) or v
+          const v2 = p.add(p.scale(v!, mu), grad);
+          const dir = nesterov ? p.add(grad, p.scale(v2, mu)) : v2;
+          return [p.sub(param, p.mul(lr, dir)), v2];
+        },
+      };
+    }
+    case 'adagrad':
+      return {
+        stateNames: ['s'],
+        update: ({ p, param, grad, state: [s], lr }) => {
+          const s2 = p.add(s!, p.square(grad));
+          return [p.sub(param, p.div(p.mul(lr, grad), p.add(p.sqrt(s2), p.const(cfg.eps)))), s2];
+        },
+      };
+    case 'rmsprop':
+      return {
+        stateNames: ['s'],
+        update: ({ p, param, grad, state: [s], lr }) => {
+          const s2 = p.add(p.scale(s!, cfg.rho), p.scale(p.square(grad), 1 - cfg.rho));
+          return [p.sub(param, p.div(p.mul(lr, grad), p.add(p.sqrt(s2), p.const(cfg.eps)))), s2];
+        },
+      };
+    case 'adam':
+    case 'adamw': {
+      const { beta1: b1, beta2: b2, eps } = cfg;
+      const decoupled = cfg.name === 'adamw' ? cfg.weightDecay : 0;
+      return {
+        stateNames: ['m', 'v'],
+        update: ({ p, param, grad, state: [m, v], lr, t }) => {
+          const m2 = p.add(p.scale(m!, b1), p.scale(grad, 1 - b1));
+          const v2 = p.add(p.scale(v!, b2), p.scale(p.square(grad), 1 - b2));
+          // bias corrections 1 - beta^t = 1 - exp(t ln beta)
+          const c1 = p.sub(p.const(1), p.exp(p.scale(t, Math.log(b1))));
+          const c2 = p.sub(p.const(1), p.exp(p.scale(t, Math.log(b2))));
+          const mhat = p.div(m2, c1);
+          const vhat = p.div(v2, c2);
+          let base = param;
+          // AdamW (PyTorch): p = p (1 - lr wd), then the Adam step
+          if (decoupled > 0) base = p.sub(param, p.mul(p.scale(lr, decoupled), param));
+          return [p.sub(base, p.div(p.mul(lr, mhat), p.add(p.sqrt(vhat), p.const(eps)))), m2, v2];
+        },
+      };
+    }
+  }
+}

@@ -1,0 +1,27 @@
+/** The interface both training backends (eager TypeScript, ONNX Runtime) implement. */
+import type { FloatArray } from '../tensor/tensor.ts';
+
+/** Weights by parameter name, e.g. `hidden.W` [in, units], `hidden.b` [1, units]. */
+export type WeightSet = Map<string, { shape: readonly [number, number]; data: FloatArray }>;
+
+export interface StepResult {
+  /** Data loss of the batch (without regularization). */
+  loss: number;
+  /** Predictions for the batch (after the output activation), rows × targets. */
+  pred: FloatArray;
+}
+
+export interface TrainBackend {
+  readonly name: string;
+  /** One optimizer step on a batch of n rows. `t` counts steps from 1. */
+  step(x: Float32Array, y: Float32Array, n: number, lr: number, t: number): StepResult | Promise<StepResult>;
+  /** Predictions for n rows. */
+  predict(x: Float32Array, n: number): FloatArray | Promise<FloatArray>;
+  /** Data loss and predictions on n rows with targets y (no update). */
+  evaluate(x: Float32Array, y: Float32Array, n: number): { loss: number; pred: FloatArray } | Promise<{ loss: number; pred: FloatArray }>;
+  /** A copy of the current weights. */
+  getWeights(): WeightSet | Promise<WeightSet>;
+  /** Replace the weights (and reset optimizer state when asked). */
+  setWeights(w: WeightSet, resetState?: boolean): void | Promise<void>;
+  dispose?(): void | Promise<void>;
+}

@@ -1,0 +1,68 @@
+/** Running metrics over batches: loss, accuracy for classifiers, MSE and R² for regression. */
+import type { Task } from '../data/dataset.ts';
+import type { FloatArray } from '../tensor/tensor.ts';
+
+export interface Metrics {
+  loss: number;
+  accuracy?: number;
+  mse?: number;
+  r2?: number;
+}
+
+/** Count of correct predictions among n rows (binary: threshold 0.5; multiclass: argmax). */
+export function countCorrect(task: Task, pred: FloatArray, y: ArrayLike<number>, n: number, cols: number): number {
+  let correct = 0;
+  if (task === 'binary') {
+    for (let i = 0; i < n * cols; i++) if ((pred[i]! >= 0.5 ? 1 : 0) === (y[i]! >= 0.5 ? 1 : 0)) correct++;
+    return correct / cols;
+  }
+  for (let r = 0; r < n; r++) {
+    let bp = 0;
+    let by = 0;
+    for (let c = 1; c < cols; c++) {
+      if (pred[r * cols + c]! > pred[r * cols + bp]!) bp = c;
+      if (y[r * cols + c]! > y[r * cols + by]!) by = c;
+    }
+    if (bp === by) correct++;
+  }
+  return correct;
+}
+
+/** Accumulates batch results into epoch metrics. */
+export class MetricAccumulator {
+  private lossSum = 0;
+  private rows = 0;
+  private correct = 0;
+  private sse = 0;
+  constructor(private readonly task: Task, private readonly cols: number, private readonly targetVariance: number) {}
+
+  add(loss: number, pred: FloatArray, y: ArrayLike<number>, n: number): void {
+    this.lossSum += loss * n;
+    this.rows += n;
+    if (this.task === 'regression') {
+      for (let i = 0; i < n * this.cols; i++) {
+        const d = pred[i]! - y[i]!;
+        this.sse += d * d;
+      }
+    } else this.correct += countCorrect(this.task, pred, y, n, this.cols);
+  }
+
+  result(): Metrics {
+    const m: Metrics = { loss: this.lossSum / Math.max(1, this.rows) };
+    if (this.task === 'regression') {
+      m.mse = this.sse / Math.max(1, this.rows * this.cols);
+      m.r2 = this.targetVariance > 0 ? 1 - m.mse / this.targetVariance : 0;
+    } else m.accuracy = this.correct / Math.max(1, this.rows);
+    return m;
+  }
+}
+
+/** Variance of all target values (population), the denominator of R². */
+export function targetVariance(y: ArrayLike<number>, n: number): number {
+  let s = 0;
+  for (let i = 0; i < n; i++) s += y[i]!;
+  const mean = s / Math.max(1, n);
+  let v = 0;
+  for (let i = 0; i < n; i++) v += (y[i]! - mean) ** 2;
+  return v / Math.max(1, n);
+}

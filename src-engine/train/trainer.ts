@@ -1,0 +1,235 @@
+/**
+ * The trainer: epochs of shuffled mini-batches through a backend, emitting typed events. It never
+ * draws. Pause, resume, stop and single-step are methods; divergence (a NaN or Inf loss or weight)
+ * stops the run and restores the last good weights.
+ */
+import type { Dataset } from '../data/dataset.ts';
+import type { GraphDoc } from '../graph/document.ts';
+import { buildForward } from '../backprop/model.ts';
+import type { TrainBackend, WeightSet } from './backend.ts';
+import type { TrainConfig } from './config.ts';
+import { MetricAccumulator, targetVariance, type Metrics } from './metrics.ts';
+import { SeededRng, shuffleInPlace } from './rng.ts';
+import { initWeights, TsBackend } from './ts-backend.ts';
+
+export interface EpochMetrics extends Metrics {
+  val_loss?: number;
+  val_accuracy?: number;
+  val_mse?: number;
+  val_r2?: number;
+}
+
+export type StopReason = 'completed' | 'stopped' | 'diverged' | 'early_stop';
+
+export type TrainEvent =
+  | { type: 'start'; epochs: number; batchesPerEpoch: number; batchSize: number; rows: number; backend: string; params: number }
+  | { type: 'batch'; epoch: number; batch: number; loss: number }
+  | { type: 'epoch'; epoch: number; metrics: EpochMetrics; lr: number; samplesPerSec: number; elapsedMs: number }
+  | { type: 'paused'; epoch: number; batch: number }
+  | { type: 'resumed' }
+  | { type: 'diverged'; epoch: number; batch: number; message: string }
+  | { type: 'early_stop'; epoch: number; message: string }
+  | { type: 'done'; reason: StopReason; epochs: number; metrics: EpochMetrics | null; samplesPerSec: number; elapsedMs: number };
+
+export interface TrainerOptions {
+  graph: GraphDoc;
+  config: TrainConfig;
+  train: Dataset;
+  /** Held-out rows for validation metrics; if absent, `config.validationSplit` carves them from `train`. */
+  validation?: Dataset;
+  /** Start from these weights instead of fresh ones. */
+  initialWeights?: WeightSet;
+  /** Use this backend (default: the eager TypeScript engine). */
+  backend?: TrainBackend;
+  /** Emit a 'batch' event every k batches (0: never). */
+  batchEvery?: number;
+  /** Gives the host's event loop a turn (e.g. setImmediate) so pause/stop messages arrive; called between epochs and every `yieldEvery` batches. */
+  yieldToHost?: () => Promise<void>;
+  yieldEvery?: number;
+  /** Timer in milliseconds (performance.now in hosts); defaults to Date.now. */
+  now?: () => number;
+}
+
+/** Learning rate for an epoch under the configured schedule. */
+export function scheduledLr(config: TrainConfig, epoch: number): number {
+  const base = config.optimizer.lr;
+  const s = config.schedule;
+  switch (s.kind) {
+    case 'constant': return base;
+    case 'step': return base * s.factor ** Math.floor(epoch / s.everyEpochs);
+    case 'cosine': return s.minLr + (base - s.minLr) * 0.5 * (1 + Math.cos((Math.PI * epoch) / config.epochs));
+  }
+}
+
+/** Split rows into train and validation by a seeded permutation. */
+export function splitValidation(ds: Dataset, fraction: number, seed: number): { train: Dataset; validation: Dataset | undefined } {
+  if (fraction <= 0) return { train: ds, validation: undefined };
+  const order = Array.from({ length: ds.rows }, (_, i) => i);
+  shuffleInPlace(order, new SeededRng(seed ^ 0x27d4eb2f));
+  const nVal = Math.max(1, Math.round(ds.rows * fraction));
+  const pick = (idx: number[], name: string): Dataset => {
+    const x = new Float32Array(idx.length * ds.features);
+    const y = new Float32Array(idx.length * ds.targets);
+    idx.forEach((r, i) => {
+      x.set(ds.x.subarray(r * ds.features, (r + 1) * ds.features), i * ds.features);
+      y.set(ds.y.subarray(r * ds.targets, (r + 1) * ds.targets), i * ds.targets);
+    });
+    return { ...ds, name, x, y, rows: idx.length };
+  };
+  return { train: pick(order.slice(nVal), ds.name), validation: pick(order.slice(0, nVal), `${ds.name} (validation)`) };
+}
+
+export class Trainer {
+  readonly backend: TrainBackend;
+  readonly train: Dataset;
+  readonly validation: Dataset | undefined;
+  private paused = false;
+  private stopRequested = false;
+  private stepsAllowed = 0;
+  private wake: (() => void) | null = null;
+  private readonly shuffleRng: SeededRng;
+
+  constructor(private readonly opts: TrainerOptions) {
+    const { config, graph } = opts;
+    const split = opts.validation ? { train: opts.train, validation: opts.validation } : splitValidation(opts.train, config.validationSplit, config.seed);
+    this.train = split.train;
+    this.validation = split.validation;
+    const fwd = buildForward(graph, { training: true });
+    if (fwd.features !== this.train.features) {
+      throw new Error(`The Input layer '${fwd.inputNode.label ?? fwd.inputNode.id}' takes ${fwd.features} features but the data has ${this.train.features} (${this.train.featureNames.slice(0, 5).join(', ')}${this.train.features > 5 ? ', …' : ''}). Set the Input's features to ${this.train.features}.`);
+    }
+    if (fwd.targets !== this.train.targets) {
+      throw new Error(`The Output layer '${fwd.outputNode.label ?? fwd.outputNode.id}' has ${fwd.targets} units but the data has ${this.train.targets} target column${this.train.targets === 1 ? '' : 's'}${this.train.classNames ? ` (classes ${this.train.classNames.join(', ')})` : ''}. Set the Output's units to ${this.train.targets}.`);
+    }
+    const rng = new SeededRng(config.seed);
+    this.shuffleRng = new SeededRng((config.seed ^ 0x9e3779b9) >>> 0);
+    const weights = opts.initialWeights ?? initWeights(fwd.params, rng);
+    this.backend = opts.backend ?? new TsBackend(graph, config, weights, new SeededRng((config.seed ^ 0x85ebca6b) >>> 0));
+    if (opts.backend && opts.initialWeights) void opts.backend.setWeights(opts.initialWeights, true);
+  }
+
+  /** Pause before the next batch. */
+  pause(): void { this.paused = true; }
+  /** Continue after a pause. */
+  resume(): void { this.paused = false; this.wakeUp(); }
+  /** Stop before the next batch; the run ends with reason 'stopped'. */
+  stop(): void { this.stopRequested = true; this.wakeUp(); }
+  /** While paused: run exactly one mini-batch, then pause again. */
+  stepOnce(): void { this.paused = true; this.stepsAllowed++; this.wakeUp(); }
+
+  private wakeUp(): void {
+    const w = this.wake;
+    this.wake = null;
+    w?.();
+  }
+
+  /** Run training, yielding events as it goes. */
+  async *run(): AsyncGenerator<TrainEvent> {
+    const { config } = this.opts;
+    const now = this.opts.now ?? (() => Date.now());
+    const ds = this.train;
+    const n = ds.rows;
+    const F = ds.features;
+    const T = ds.targets;
+    const bs = config.batchSize === 0 ? n : Math.min(config.batchSize, n);
+    const batches = Math.ceil(n / bs);
+    const xb = new Float32Array(bs * F);
+    const yb = new Float32Array(bs * T);
+    const order = new Uint32Array(n);
+    for (let i = 0; i < n; i++) order[i] = i;
+    const variance = targetVariance(ds.y, n * T);
+    const batchEvery = this.opts.batchEvery ?? 0;
+    const yieldEvery = this.opts.yieldEvery ?? 64;
+    let good = await this.backend.getWeights();
+    let best: { value: number; weights: WeightSet } | null = null;
+    let sinceBest = 0;
+    let t = 0;
+    let samples = 0;
+    const t0 = now();
+    let last: EpochMetrics | null = null;
+    let reason: StopReason = 'completed';
+    let epochsDone = 0;
+    const paramCount = [...good.values()].reduce((a, w) => a + w.data.length, 0);
+    yield { type: 'start', epochs: config.epochs, batchesPerEpoch: batches, batchSize: bs, rows: n, backend: this.backend.name, params: paramCount };
+
+    outer: for (let epoch = 0; epoch < config.epochs; epoch++) {
+      if (config.shuffle) shuffleInPlace(order, this.shuffleRng);
+      const lr = scheduledLr(config, epoch);
+      const acc = new MetricAccumulator(ds.task, T, variance);
+      for (let b = 0; b < batches; b++) {
+        if (this.paused && this.stepsAllowed === 0 && !this.stopRequested) {
+          yield { type: 'paused', epoch, batch: b };
+          while (this.paused && this.stepsAllowed === 0 && !this.stopRequested) await new Promise<void>((r) => (this.wake = r));
+          if (!this.paused) yield { type: 'resumed' };
+        }
+        if (this.stopRequested) { reason = 'stopped'; break outer; }
+        if (this.stepsAllowed > 0) this.stepsAllowed--;
+        const start = b * bs;
+        const rows = Math.min(bs, n - start);
+        for (let i = 0; i < rows; i++) {
+          const r = order[start + i]!;
+          xb.set(ds.x.subarray(r * F, r * F + F), i * F);
+          yb.set(ds.y.subarray(r * T, r * T + T), i * T);
+        }
+        t++;
+        const res = await this.backend.step(xb, yb, rows, lr, t);
+        if (!Number.isFinite(res.loss)) {
+          await this.backend.setWeights(good, true);
+          const message = `Training diverged at epoch ${epoch + 1}, batch ${b + 1}: the loss became ${res.loss}. The last good weights (end of epoch ${epoch}) were kept. Try a smaller learning rate${config.clipNorm ? '' : ' or gradient clipping'}.`;
+          yield { type: 'diverged', epoch, batch: b, message };
+          reason = 'diverged';
+          break outer;
+        }
+        samples += rows;
+        acc.add(res.loss, res.pred, yb, rows);
+        if (batchEvery && (b + 1) % batchEvery === 0) yield { type: 'batch', epoch, batch: b, loss: res.loss };
+        if (this.opts.yieldToHost && (b + 1) % yieldEvery === 0) await this.opts.yieldToHost();
+      }
+      const metrics: EpochMetrics = acc.result();
+      const weights = await this.backend.getWeights();
+      if (![...weights.values()].every((w) => w.data.every(Number.isFinite))) {
+        await this.backend.setWeights(good, true);
+        yield { type: 'diverged', epoch, batch: batches - 1, message: `Training diverged in epoch ${epoch + 1}: a weight became NaN or infinite. The last good weights were kept. Try a smaller learning rate.` };
+        reason = 'diverged';
+        break;
+      }
+      good = weights;
+      if (this.validation) Object.assign(metrics, await this.validate(this.validation));
+      last = metrics;
+      epochsDone = epoch + 1;
+      const elapsed = now() - t0;
+      yield { type: 'epoch', epoch, metrics, lr, samplesPerSec: samples / Math.max(1e-9, elapsed / 1000), elapsedMs: elapsed };
+      const es = config.earlyStopping;
+      if (es) {
+        const value = es.monitor === 'val_loss' && metrics.val_loss !== undefined ? metrics.val_loss : metrics.loss;
+        if (!best || value < best.value - es.minDelta) { best = { value, weights }; sinceBest = 0; }
+        else if (++sinceBest >= es.patience) {
+          await this.backend.setWeights(best.weights);
+          yield { type: 'early_stop', epoch, message: `Stopped early at epoch ${epoch + 1}: ${es.monitor} did not improve for ${es.patience} epochs; the best weights were restored.` };
+          reason = 'early_stop';
+          break;
+        }
+      }
+      if (this.opts.yieldToHost) await this.opts.yieldToHost();
+    }
+    const elapsed = now() - t0;
+    yield { type: 'done', reason, epochs: epochsDone, metrics: last, samplesPerSec: samples / Math.max(1e-9, elapsed / 1000), elapsedMs: elapsed };
+  }
+
+  private async validate(v: Dataset): Promise<Partial<EpochMetrics>> {
+    const { loss, pred } = await this.backend.evaluate(v.x, v.y, v.rows);
+    const acc = new MetricAccumulator(v.task, v.targets, targetVariance(v.y, v.rows * v.targets));
+    acc.add(loss, pred, v.y, v.rows);
+    const m = acc.result();
+    return { val_loss: loss, val_accuracy: m.accuracy, val_mse: m.mse, val_r2: m.r2 };
+  }
+
+  /** Run to the end and return the final event. */
+  async runToEnd(onEvent?: (e: TrainEvent) => void): Promise<Extract<TrainEvent, { type: 'done' }>> {
+    for await (const e of this.run()) {
+      onEvent?.(e);
+      if (e.type === 'done') return e;
+    }
+    throw new Error('Training ended without a done event');
+  }
+}

@@ -1,0 +1,164 @@
+/** The eager TypeScript backend: runs the training-step program with Netwright's own kernels. */
+import { Executable } from '../backprop/interpreter.ts';
+import { buildForward, buildTrainingProgram, type ForwardModel, type TrainingProgram } from '../backprop/model.ts';
+import { BATCH } from '../backprop/ir.ts';
+import type { GraphDoc } from '../graph/document.ts';
+import { buildLoss } from '../losses/index.ts';
+import type { ParamDecl } from '../layers/layer.ts';
+import { initialize } from '../layers/init.ts';
+import { allocate, type DType, type FloatArray } from '../tensor/tensor.ts';
+import type { TrainConfig } from './config.ts';
+import type { Rng } from './rng.ts';
+import type { StepResult, TrainBackend, WeightSet } from './backend.ts';
+
+/** Fresh weights for the parameters of a graph, drawn from `rng` in declaration order. */
+export function initWeights(params: ParamDecl[], rng: Rng, dtype: DType = 'float32'): WeightSet {
+  const w: WeightSet = new Map();
+  for (const d of params) {
+    const data = allocate(dtype, d.shape[0] * d.shape[1]);
+    initialize(data, d.init, d.fanIn, d.fanOut, rng);
+    w.set(d.name, { shape: d.shape, data });
+  }
+  return w;
+}
+
+export class TsBackend implements TrainBackend {
+  readonly name = 'ts';
+  readonly train: TrainingProgram;
+  readonly forward: ForwardModel;
+  /** Canonical parameter and optimizer-state buffers, bound into every executable. */
+  private readonly bound = new Map<string, FloatArray>();
+  private readonly stepExecs = new Map<number, Executable>();
+  private readonly predictExecs = new Map<number, Executable>();
+  private readonly stepOutputs: number[];
+  private readonly evalLoss: number;
+
+  constructor(graph: GraphDoc, config: TrainConfig, weights: WeightSet, private readonly maskRng: Rng, readonly dtype: DType = 'float32') {
+    this.train = buildTrainingProgram(graph, config);
+    this.forward = buildForward(graph, { training: false });
+    const fp = this.forward.program;
+    this.evalLoss = buildLoss(fp, this.forward.loss, { pred: this.forward.pred, logits: this.forward.logits, y: fp.input('y', [BATCH, this.forward.targets]), activation: this.forward.activation });
+    for (const s of this.train.slots) {
+      const w = weights.get(s.decl.name);
+      if (!w) throw new Error(`No weights for parameter '${s.decl.name}'`);
+      if (w.data.length !== s.decl.shape[0] * s.decl.shape[1]) throw new Error(`Weights for '${s.decl.name}' have ${w.data.length} values; the layer needs ${s.decl.shape[0]} × ${s.decl.shape[1]}`);
+      const buf = allocate(dtype, w.data.length);
+      buf.set(w.data);
+      this.bound.set(s.decl.name, buf);
+      for (const st of s.state) this.bound.set(st.name, allocate(dtype, st.shape[0] * st.shape[1]));
+    }
+    this.stepOutputs = [this.train.dataLoss, this.train.pred, ...this.train.slots.flatMap((s) => [s.next, ...s.state.map((st) => st.next)])];
+  }
+
+  /** The compiled step for n rows (cached: usually the batch size and the last partial batch). */
+  private stepExec(n: number): Executable {
+    let e = this.stepExecs.get(n);
+    if (!e) {
+      e = new Executable(this.train.program, this.stepOutputs, { batch: n, dtype: this.dtype, bindings: this.bound });
+      if (this.stepExecs.size > 8) this.stepExecs.clear();
+      this.stepExecs.set(n, e);
+    }
+    return e;
+  }
+
+  step(x: Float32Array, y: Float32Array, n: number, lr: number, t: number): StepResult {
+    const e = this.stepExec(n);
+    e.input('x').set(x.subarray(0, n * this.train.features));
+    e.input('y').set(y.subarray(0, n * this.train.targets));
+    if (e.hasInput('lr')) e.input('lr')[0] = lr;
+    if (e.hasInput('t')) e.input('t')[0] = t;
+    for (const m of this.train.masks) {
+      const buf = e.input(m.name);
+      const keep = 1 / (1 - m.rate);
+      for (let i = 0; i < buf.length; i++) buf[i] = this.maskRng.uniform() >= m.rate ? keep : 0;
+    }
+    e.run();
+    for (const s of this.train.slots) {
+      this.bound.get(s.decl.name)!.set(e.value(s.next));
+      for (const st of s.state) this.bound.get(st.name)!.set(e.value(st.next));
+    }
+    return { loss: e.value(this.train.dataLoss)[0]!, pred: e.value(this.train.pred) };
+  }
+
+  private predictExec(n: number): Executable {
+    let e = this.predictExecs.get(n);
+    if (!e) {
+      e = new Executable(this.forward.program, [this.forward.pred], { batch: n, dtype: this.dtype, bindings: this.bound });
+      if (this.predictExecs.size > 4) this.predictExecs.clear();
+      this.predictExecs.set(n, e);
+    }
+    return e;
+  }
+
+  predict(x: Float32Array, n: number): FloatArray {
+    return this.runForward(x, n, [this.forward.pred])[0]!;
+  }
+
+  /** Run the forward pass on n rows and return copies of the requested values (chunked for big n). */
+  runForward(x: Float32Array, n: number, values: number[]): FloatArray[] {
+    const F = this.forward.features;
+    const chunk = Math.min(n, 1024);
+    const exec = (rows: number) =>
+      values.length === 1 && values[0] === this.forward.pred ? this.predictExec(rows) : new Executable(this.forward.program, values, { batch: rows, dtype: this.dtype, bindings: this.bound });
+    const outs: FloatArray[] = [];
+    let full: Executable | null = null;
+    for (let start = 0; start < n; start += chunk) {
+      const rows = Math.min(chunk, n - start);
+      const e = rows === chunk ? (full ??= exec(rows)) : exec(rows);
+      e.input('x').set(x.subarray(start * F, (start + rows) * F));
+      e.run();
+      values.forEach((v, k) => {
+        const val = e.value(v);
+        const cols = val.length / rows;
+        outs[k] ??= allocate(this.dtype, n * cols);
+        outs[k].set(val, start * cols);
+      });
+    }
+    return outs.length ? outs : values.map(() => allocate(this.dtype, 0));
+  }
+
+  /** Data loss (mean over rows, batch by batch) and predictions on n rows with targets y. */
+  evaluate(x: Float32Array, y: Float32Array, n: number): { loss: number; pred: FloatArray } {
+    const F = this.forward.features;
+    const T = this.forward.targets;
+    const chunk = Math.min(n, 1024);
+    const pred = allocate(this.dtype, n * T);
+    let lossSum = 0;
+    let full: Executable | null = null;
+    for (let start = 0; start < n; start += chunk) {
+      const rows = Math.min(chunk, n - start);
+      const make = () => new Executable(this.forward.program, [this.evalLoss, this.forward.pred], { batch: rows, dtype: this.dtype, bindings: this.bound });
+      const e = rows === chunk ? (full ??= make()) : make();
+      e.input('x').set(x.subarray(start * F, (start + rows) * F));
+      e.input('y').set(y.subarray(start * T, (start + rows) * T));
+      e.run();
+      pred.set(e.value(this.forward.pred), start * T);
+      // sum_squares is a sum, the others are means over rows
+      lossSum += this.forward.loss === 'sum_squares' ? e.value(this.evalLoss)[0]! : e.value(this.evalLoss)[0]! * rows;
+    }
+    return { loss: this.forward.loss === 'sum_squares' ? lossSum : lossSum / Math.max(1, n), pred };
+  }
+
+  getWeights(): WeightSet {
+    const w: WeightSet = new Map();
+    for (const s of this.train.slots) w.set(s.decl.name, { shape: s.decl.shape, data: this.bound.get(s.decl.name)!.slice() });
+    return w;
+  }
+
+  setWeights(w: WeightSet, resetState = false): void {
+    for (const s of this.train.slots) {
+      const src = w.get(s.decl.name);
+      if (src) this.bound.get(s.decl.name)!.set(src.data);
+      if (resetState) for (const st of s.state) this.bound.get(st.name)!.fill(0);
+    }
+  }
+
+  /** Whether every parameter is finite. */
+  weightsFinite(): boolean {
+    for (const s of this.train.slots) {
+      const b = this.bound.get(s.decl.name)!;
+      for (let i = 0; i < b.length; i++) if (!Number.isFinite(b[i]!)) return false;
+    }
+    return true;
+  }
+}
