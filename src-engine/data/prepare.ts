@@ -1,0 +1,103 @@
+/**
+ * From a RawTable to Datasets the trainer consumes: choose target and features, infer the task,
+ * handle missing values, split, and fit preprocessing on the training rows only.
+ */
+import { type ColumnType, inferColumnTypes } from './columns.ts';
+import type { Dataset, Task } from './dataset.ts';
+import { DataError } from './errors.ts';
+import { fitPreprocessing } from './fit.ts';
+import { type MissingPolicy, type Preprocessing, type Scaling, applyPreprocessing, encodeTarget } from './preprocess.ts';
+import { type SplitSpec, splitIndices } from './split.ts';
+import { type RawColumn, type RawTable, findColumn, sourceLine } from './table.ts';
+import { targetClasses } from './target.ts';
+
+export interface PrepareOptions {
+  target: string;
+  /** Feature columns; default: every other column that is not free text. */
+  features?: string[];
+  /** Override the inferred task. */
+  task?: Task;
+  /** Override inferred column types. */
+  columnTypes?: Record<string, ColumnType>;
+  scaling: Scaling;
+  missing: MissingPolicy;
+  split: SplitSpec;
+}
+
+export interface Prepared {
+  train: Dataset;
+  validation?: Dataset;
+  test?: Dataset;
+  preprocessing: Preprocessing;
+  /** Table rows (0-based) in each part, for reports and k-fold reuse. */
+  rows: { train: Uint32Array; validation: Uint32Array; test: Uint32Array };
+  /** Rows dropped for missing values (missing 'drop', or a missing target). */
+  dropped: number;
+}
+
+function isMissing(col: RawColumn, r: number): boolean {
+  return col.kind === 'numeric' ? col.values[r] !== col.values[r] : col.codes[r]! < 0;
+}
+
+/** Prepares train/validation/test Datasets and the fitted Preprocessing from a table. */
+export function prepare(table: RawTable, options: PrepareOptions): Prepared {
+  const file = table.name;
+  const names = table.columns.map((c) => c.name);
+  const unknown = (column: string, what: string): DataError =>
+    new DataError({ code: 'unknown-column', file, column, problem: `there is no ${what} column with this name`, hint: `Choose one of: ${names.slice(0, 20).join(', ')}${names.length > 20 ? ', ...' : ''}` });
+  const targetCol = findColumn(table, options.target);
+  if (!targetCol) throw unknown(options.target, 'target');
+  const types = inferColumnTypes(table, options.columnTypes);
+  const features = options.features ?? names.filter((n) => n !== options.target && types[n] !== 'text');
+  for (const f of features) if (!findColumn(table, f)) throw unknown(f, 'feature');
+  if (features.includes(options.target)) {
+    throw new DataError({ code: 'bad-format', file, column: options.target, problem: 'the target is also listed as a feature', hint: 'Remove the target from the features' });
+  }
+  if (features.length === 0) throw new DataError({ code: 'no-features', file, problem: 'there are no feature columns left besides the target', hint: 'Choose feature columns, or mark text columns as categorical' });
+  const featureCols = features.map((f) => findColumn(table, f)!);
+
+  // Rows kept: a missing target is never usable; missing features depend on the policy.
+  const keep: number[] = [];
+  for (let r = 0; r < table.rows; r++) {
+    if (options.missing === 'refuse') {
+      for (const col of [targetCol, ...featureCols]) {
+        if (isMissing(col, r)) {
+          throw new DataError({ code: 'missing-values', file, row: sourceLine(table, r), column: col.name, problem: 'this cell is missing', hint: 'Fill it in, or choose to drop rows with missing values or to impute them' });
+        }
+      }
+    } else if (isMissing(targetCol, r) || (options.missing === 'drop' && featureCols.some((c) => isMissing(c, r)))) continue;
+    keep.push(r);
+  }
+  if (keep.length === 0) throw new DataError({ code: 'missing-values', file, problem: 'no rows are left after dropping rows with missing values', hint: 'Impute missing values instead of dropping rows' });
+
+  const target = targetClasses(table, targetCol, types[targetCol.name]!, keep, options.task);
+  const kept = Uint32Array.from(keep);
+  let labels: Int32Array | undefined;
+  if (target.task !== 'regression') labels = encodeTarget({ version: 1, scaling: 'none', missing: 'drop', inputs: [], featureNames: [], target }, table, kept).labels;
+  const parts = splitIndices(kept.length, options.split, labels);
+  const toRows = (idx: Uint32Array): Uint32Array => idx.map((i) => kept[i]!);
+  const rows = { train: toRows(parts.train), validation: toRows(parts.validation), test: toRows(parts.test) };
+  if (rows.train.length === 0) throw new DataError({ code: 'header-only', file, problem: 'the training split is empty', hint: 'Use smaller validation/test fractions or more rows' });
+
+  const preprocessing = fitPreprocessing(table, rows.train, features, types, options.scaling, options.missing, target);
+  const build = (idx: Uint32Array, part: string): Dataset => {
+    const { y } = encodeTarget(preprocessing, table, idx);
+    const ds: Dataset = {
+      name: part === 'train' ? table.name : `${table.name} (${part})`,
+      x: applyPreprocessing(preprocessing, table, idx),
+      y,
+      rows: idx.length,
+      features: preprocessing.featureNames.length,
+      targets: target.task === 'multiclass' ? target.classNames.length : 1,
+      task: target.task,
+      featureNames: preprocessing.featureNames,
+    };
+    if (target.task === 'regression') ds.targetNames = [target.column];
+    else ds.classNames = target.classNames;
+    return ds;
+  };
+  const out: Prepared = { train: build(rows.train, 'train'), preprocessing, rows, dropped: table.rows - keep.length };
+  if (rows.validation.length > 0) out.validation = build(rows.validation, 'validation');
+  if (rows.test.length > 0) out.test = build(rows.test, 'test');
+  return out;
+}

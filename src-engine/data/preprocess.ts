@@ -1,0 +1,186 @@
+/**
+ * Preprocessing: a plain JSON description of how raw columns become the network's float inputs,
+ * fitted on the training split and stored with the project, so predictions and ONNX exports reuse
+ * exactly the same numbers.
+ *
+ * Per output feature the rule is simple enough to bake into ONNX:
+ * - numeric: `(x - offset) * scale`, where a missing x is first replaced by `impute` (raw units).
+ * - boolean: 1 for true/non-zero, 0 for false/zero, `impute` when missing.
+ * - categorical: one-hot over `categories` (missing -> `impute` when set; unseen values -> all zeros).
+ */
+import { booleanWord } from './columns.ts';
+import { DataError } from './errors.ts';
+import { type RawColumn, type RawTable, findColumn, sourceLine } from './table.ts';
+import type { Task } from './dataset.ts';
+
+export type Scaling = 'standard' | 'minmax' | 'none';
+export type MissingPolicy = 'drop' | 'impute' | 'refuse';
+
+export type FeatureTransform =
+  | { kind: 'numeric'; column: string; impute: number; offset: number; scale: number }
+  | { kind: 'boolean'; column: string; impute: number }
+  | { kind: 'categorical'; column: string; categories: string[]; impute: string | null };
+
+export type TargetEncoding =
+  | { column: string; task: 'binary' | 'multiclass'; classNames: string[] }
+  | { column: string; task: 'regression' };
+
+export interface Preprocessing {
+  version: 1;
+  scaling: Scaling;
+  missing: MissingPolicy;
+  /** One entry per raw input column, in output order. */
+  inputs: FeatureTransform[];
+  /** Output feature names (one-hot columns as `column=value`). */
+  featureNames: string[];
+  target: TargetEncoding;
+  /** Per-row image shape [h, w, c] when the features are exactly an image's pixels. */
+  imageShape?: [number, number, number];
+}
+
+/** Number of output features a transform produces. */
+export function transformWidth(t: FeatureTransform): number {
+  return t.kind === 'categorical' ? t.categories.length : 1;
+}
+
+/** A record value or a table cell, as a string key for categories. */
+export function cellKey(v: number | string): string {
+  return typeof v === 'number' ? String(v) : v.trim();
+}
+
+type Getter = (row: number) => number | string | null;
+
+/** Reads cells either from a RawTable column or from record objects, missing as null. */
+function getter(data: RawTable | Record<string, unknown>[], column: string, file: string): Getter {
+  if (Array.isArray(data)) {
+    return (r) => {
+      const v = data[r]![column];
+      if (v === null || v === undefined || v === '' || (typeof v === 'number' && Number.isNaN(v))) return null;
+      if (typeof v === 'boolean') return v ? 1 : 0;
+      return typeof v === 'number' ? v : String(v);
+    };
+  }
+  const col = findColumn(data, column);
+  if (!col) throw new DataError({ code: 'unknown-column', file, column, problem: 'the column the model was trained on is missing', hint: `Provide a column named "${column}"` });
+  return columnGetter(col);
+}
+
+function columnGetter(col: RawColumn): Getter {
+  if (col.kind === 'numeric') {
+    const v = col.values;
+    return (r) => (v[r]! === v[r]! ? v[r]! : null);
+  }
+  return (r) => (col.codes[r]! < 0 ? null : col.dictionary[col.codes[r]!]!);
+}
+
+/** Whole-table transform of one string column via a per-code lookup (no work per row beyond an index). */
+function codeLookup(col: RawColumn, map: (s: string) => number): Int32Array | null {
+  if (col.kind !== 'string') return null;
+  return Int32Array.from(col.dictionary, map);
+}
+
+/**
+ * Applies fitted preprocessing to records or to (rows of) a table: rows × featureNames.length floats.
+ * Missing cells are imputed with the fitted values; with missing 'refuse' they raise a DataError.
+ */
+export function applyPreprocessing(pre: Preprocessing, data: RawTable | Record<string, unknown>[], rows?: ArrayLike<number>): Float32Array {
+  const file = Array.isArray(data) ? 'input' : data.name;
+  const n = rows ? rows.length : Array.isArray(data) ? data.length : data.rows;
+  const width = pre.featureNames.length;
+  const out = new Float32Array(n * width);
+  let at = 0;
+  for (const t of pre.inputs) {
+    const get = getter(data, t.column, file);
+    const col = Array.isArray(data) ? undefined : findColumn(data, t.column);
+    const missingError = (i: number): never => {
+      const r = rows ? rows[i]! : i;
+      const row = Array.isArray(data) ? r + 1 : sourceLine(data, r);
+      throw new DataError({ code: 'missing-values', file, row, column: t.column, problem: 'this cell is missing', hint: 'Fill it in, or prepare the data with missing values dropped or imputed' });
+    };
+    if (t.kind === 'numeric' && col?.kind === 'numeric') {
+      // Fast path for the common case: a typed column, straight through.
+      const v = col.values;
+      const refuse = pre.missing === 'refuse';
+      for (let i = 0; i < n; i++) {
+        let x = v[rows ? rows[i]! : i]!;
+        if (x !== x) x = refuse ? missingError(i) : t.impute;
+        out[i * width + at] = (x - t.offset) * t.scale;
+      }
+    } else if (t.kind === 'numeric') {
+      for (let i = 0; i < n; i++) {
+        let v = get(rows ? rows[i]! : i);
+        if (v === null) v = pre.missing === 'refuse' ? missingError(i) : t.impute;
+        const x = typeof v === 'number' ? v : Number(v);
+        if (!Number.isFinite(x)) {
+          throw new DataError({ code: 'non-numeric', file, row: i + 1, column: t.column, problem: `${JSON.stringify(v)} is not a number`, hint: 'Give this column a number' });
+        }
+        out[i * width + at] = (x - t.offset) * t.scale;
+      }
+    } else if (t.kind === 'boolean') {
+      const lut = col ? codeLookup(col, booleanWord) : null;
+      for (let i = 0; i < n; i++) {
+        const r = rows ? rows[i]! : i;
+        let b: number;
+        if (lut && col?.kind === 'string') {
+          const c = col.codes[r]!;
+          b = c < 0 ? -1 : lut[c]!;
+        } else {
+          const v = get(r);
+          b = v === null ? -1 : typeof v === 'number' ? (v !== 0 ? 1 : 0) : booleanWord(v);
+        }
+        if (b < 0) b = pre.missing === 'refuse' ? missingError(i) : t.impute;
+        out[i * width + at] = b;
+      }
+    } else {
+      const index = new Map(t.categories.map((c, k) => [c, k]));
+      const imputed = t.impute === null ? -1 : (index.get(t.impute) ?? -1);
+      const lut = col ? codeLookup(col, (s) => index.get(cellKey(s)) ?? -1) : null;
+      for (let i = 0; i < n; i++) {
+        const r = rows ? rows[i]! : i;
+        let k: number;
+        if (lut && col?.kind === 'string') {
+          const c = col.codes[r]!;
+          k = c < 0 ? -2 : lut[c]!;
+        } else {
+          const v = get(r);
+          k = v === null ? -2 : (index.get(cellKey(v)) ?? -1);
+        }
+        if (k === -2) k = pre.missing === 'refuse' ? missingError(i) : imputed;
+        if (k >= 0) out[i * width + at + k] = 1;
+      }
+    }
+    at += transformWidth(t);
+  }
+  return out;
+}
+
+/** Target values of rows as the Dataset's y: 0/1 for binary, one-hot for multiclass, raw for regression. */
+export function encodeTarget(pre: Preprocessing, table: RawTable, rows: ArrayLike<number>): { y: Float32Array; labels: Int32Array } {
+  const t = pre.target;
+  const col = findColumn(table, t.column)!;
+  const get = columnGetter(col);
+  const n = rows.length;
+  const labels = new Int32Array(n);
+  if (t.task === 'regression') {
+    const y = new Float32Array(n);
+    for (let i = 0; i < n; i++) y[i] = get(rows[i]!) as number;
+    return { y, labels };
+  }
+  const index = new Map(t.classNames.map((c, k) => [c, k]));
+  const width = t.task === 'binary' ? 1 : t.classNames.length;
+  const y = new Float32Array(n * width);
+  for (let i = 0; i < n; i++) {
+    const v = get(rows[i]!);
+    const k = v === null ? -1 : (index.get(cellKey(v)) ?? -1);
+    if (k < 0) throw new DataError({ code: 'missing-values', file: table.name, row: sourceLine(table, rows[i]!), column: t.column, problem: `the target ${JSON.stringify(v)} is not one of the known classes`, hint: 'Give every row a target value' });
+    labels[i] = k;
+    if (t.task === 'binary') y[i] = k;
+    else y[i * width + k] = 1;
+  }
+  return { y, labels };
+}
+
+/** Dataset task for an encoding (helper for callers building Datasets). */
+export function encodingTask(t: TargetEncoding): Task {
+  return t.task;
+}
