@@ -1,0 +1,94 @@
+/** NumPy .npz archives: a zip of .npy files (stored or deflated); inflation is passed in by the caller. */
+import { DataError } from './errors.ts';
+import { type NdArray, arrayColumns } from './ndarray.ts';
+import { parseNpy } from './npy.ts';
+import type { RawColumn, RawTable } from './table.ts';
+
+/** Raw-deflate decompressor (node:zlib inflateRawSync on the node side). */
+export type InflateRaw = (bytes: Uint8Array) => Uint8Array;
+
+export interface ZipEntry {
+  name: string;
+  method: number;
+  data: Uint8Array;
+}
+
+function zipError(file: string, problem: string, code: DataError['code'] = 'bad-format'): never {
+  throw new DataError({ code, file, problem, hint: 'Save the arrays again with numpy.savez or numpy.savez_compressed' });
+}
+
+/** Lists the entries of a zip file from its central directory. */
+export function readZip(bytes: Uint8Array, file: string): ZipEntry[] {
+  if (bytes.length === 0) throw new DataError({ code: 'empty', file, problem: 'the file is empty', hint: 'Save the arrays again with numpy.savez' });
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let eocd = -1;
+  for (let i = bytes.length - 22; i >= Math.max(0, bytes.length - 65557); i--) {
+    if (dv.getUint32(i, true) === 0x06054b50) {
+      eocd = i;
+      break;
+    }
+  }
+  if (eocd < 0) zipError(file, bytes[0] === 0x50 && bytes[1] === 0x4b ? 'the zip archive is cut short (no end-of-archive record)' : 'it is not a zip archive', bytes[0] === 0x50 ? 'truncated' : 'bad-format');
+  const count = dv.getUint16(eocd + 10, true);
+  let at = dv.getUint32(eocd + 16, true);
+  if (at === 0xffffffff || count === 0xffff) throw new DataError({ code: 'unsupported', file, problem: 'ZIP64 archives (over 4 GB) are not supported', hint: 'Split the arrays into smaller files' });
+  const entries: ZipEntry[] = [];
+  for (let e = 0; e < count; e++) {
+    if (at + 46 > bytes.length || dv.getUint32(at, true) !== 0x02014b50) zipError(file, 'the zip directory is damaged');
+    const method = dv.getUint16(at + 10, true);
+    const compSize = dv.getUint32(at + 20, true);
+    const nameLen = dv.getUint16(at + 28, true);
+    const extraLen = dv.getUint16(at + 30, true);
+    const commentLen = dv.getUint16(at + 32, true);
+    const local = dv.getUint32(at + 42, true);
+    let name = '';
+    for (let i = 0; i < nameLen; i++) name += String.fromCharCode(bytes[at + 46 + i]!);
+    if (local + 30 > bytes.length || dv.getUint32(local, true) !== 0x04034b50) zipError(file, `the entry ${name} is damaged`);
+    const start = local + 30 + dv.getUint16(local + 26, true) + dv.getUint16(local + 28, true);
+    if (start + compSize > bytes.length) zipError(file, `the entry ${name} is cut short`, 'truncated');
+    entries.push({ name, method, data: bytes.subarray(start, start + compSize) });
+    at += 46 + nameLen + extraLen + commentLen;
+  }
+  return entries;
+}
+
+/** Decodes every .npy in an .npz archive, keyed by name without the .npy suffix. */
+export function parseNpz(bytes: Uint8Array, file: string, inflateRaw: InflateRaw): Map<string, NdArray> {
+  const out = new Map<string, NdArray>();
+  for (const e of readZip(bytes, file)) {
+    if (!e.name.endsWith('.npy')) continue;
+    let raw: Uint8Array;
+    if (e.method === 0) raw = e.data;
+    else if (e.method === 8) {
+      try {
+        raw = inflateRaw(e.data);
+      } catch {
+        zipError(file, `the compressed entry ${e.name} is damaged`, 'truncated');
+      }
+    } else throw new DataError({ code: 'unsupported', file, problem: `zip compression method ${e.method} is not supported`, hint: 'Use numpy.savez or numpy.savez_compressed' });
+    out.set(e.name.slice(0, -4), parseNpy(raw, `${file}:${e.name}`));
+  }
+  if (out.size === 0) throw new DataError({ code: 'empty', file, problem: 'the archive holds no .npy arrays', hint: 'Save arrays with numpy.savez(file, x=..., y=...)' });
+  return out;
+}
+
+/** A table from the arrays of an .npz: each array's first axis is rows (1-d -> column `key`, 2-d+ -> `key_1..`). */
+export function npzTable(arrays: Map<string, NdArray>, file: string): RawTable {
+  let rows = -1;
+  let first = '';
+  const columns: RawColumn[] = [];
+  let image: RawTable['image'];
+  for (const [key, arr] of arrays) {
+    const n = arr.shape[0] ?? 1;
+    if (rows >= 0 && n !== rows) {
+      throw new DataError({ code: 'mismatch', file, column: key, problem: `the array has ${n} rows but "${first}" has ${rows}`, hint: 'Save arrays with the same first dimension (one row per sample)' });
+    }
+    if (rows < 0) [rows, first] = [n, key];
+    const part = arrayColumns(arr, key, `${key}_`, file);
+    columns.push(...part.columns);
+    if (part.image && !image) image = part.image;
+  }
+  const t: RawTable = { name: file, rows, columns };
+  if (image) t.image = image;
+  return t;
+}
