@@ -1,0 +1,76 @@
+/**
+ * onnxruntime-node, loaded lazily (a native module: CLI commands that never touch ONNX should not
+ * pay for it, and a broken install should surface as a clear error, not a crash at startup).
+ * Every session is created for exactly one execution provider: ORT 1.30 does not fall back along
+ * a provider list, so callers probe providers one by one (./providers.ts).
+ */
+import type { InferenceSession as OrtSession, Tensor as OrtTensor } from 'onnxruntime-node';
+
+export type Ort = typeof import('onnxruntime-node');
+export type { OrtSession, OrtTensor };
+
+/** Execution providers Netwright knows how to ask for. */
+export const EXECUTION_PROVIDERS = ['cpu', 'webgpu', 'cuda', 'tensorrt', 'dml', 'coreml'] as const;
+export type ExecutionProvider = (typeof EXECUTION_PROVIDERS)[number];
+
+let ortPromise: Promise<Ort> | null = null;
+
+/** The onnxruntime-node module (imported once). */
+export async function loadOrt(): Promise<Ort> {
+  ortPromise ??= import('onnxruntime-node').catch((e: unknown) => {
+    ortPromise = null;
+    throw new OnnxRuntimeError(`onnxruntime-node could not be loaded: ${(e as Error).message}. Reinstall Netwright (the package ships its native binary).`);
+  });
+  return ortPromise;
+}
+
+/** A problem with ONNX Runtime or a model file, with a message meant for users. */
+export class OnnxRuntimeError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'OnnxRuntimeError';
+  }
+}
+
+export interface SessionSettings {
+  ep?: ExecutionProvider;
+  /** Threads for one op (default: see defaultThreads). */
+  threads?: number;
+  /** Keep outputs on the device (GPU providers) instead of copying them to the CPU. */
+  outputsOnDevice?: boolean;
+  /** Name for error messages (a file name). */
+  label?: string;
+}
+
+/**
+ * Intra-op threads: all cores up to 4, and worker threads that sleep instead of spinning when idle,
+ * so a busy neighbour process costs us a share of a core rather than a spin-wait convoy.
+ */
+export function defaultThreads(cores: number): number {
+  return Math.max(1, Math.min(4, cores));
+}
+
+/** Create an inference session on one execution provider; model bytes or a file path. */
+export async function createSession(model: Uint8Array | string, s: SessionSettings = {}): Promise<OrtSession> {
+  const ort = await loadOrt();
+  const ep = s.ep ?? 'cpu';
+  const options: OrtSession.SessionOptions = {
+    executionProviders: [ep],
+    graphOptimizationLevel: 'all',
+    intraOpNumThreads: s.threads ?? 1,
+    interOpNumThreads: 1,
+    executionMode: 'sequential',
+    logSeverityLevel: 3,
+    extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } },
+  };
+  if (s.outputsOnDevice && ep !== 'cpu') options.preferredOutputLocation = 'gpu-buffer';
+  try {
+    return typeof model === 'string' ? await ort.InferenceSession.create(model, options) : await ort.InferenceSession.create(model, options);
+  } catch (e) {
+    throw new OnnxRuntimeError(`${s.label ?? 'The model'} could not be opened with ONNX Runtime (${ep}): ${firstLine((e as Error).message)}`);
+  }
+}
+
+function firstLine(s: string): string {
+  return s.split('\n')[0]!.trim();
+}

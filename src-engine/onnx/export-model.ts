@@ -1,0 +1,147 @@
+/**
+ * Deployment export: a trained network as an ONNX model that takes raw feature values (the fitted
+ * numeric imputation and scaling are its first nodes) and returns task-shaped outputs:
+ * probabilities and the predicted label for classifiers, values for regression.
+ */
+import { buildForward } from '../backprop/model.ts';
+import type { Preprocessing } from '../data/preprocess.ts';
+import type { GraphDoc } from '../graph/document.ts';
+import type { WeightSet } from '../train/backend.ts';
+import { GraphBuilder, type ElemType } from './builder.ts';
+import { emitProgram } from './emit.ts';
+import { encodeModel, type ModelProto } from './schema.ts';
+
+/** Netwright's version as written into exported models' metadata. */
+export const NETWRIGHT_VERSION = '0.1.0';
+
+export type ExportTask = 'binary' | 'multiclass' | 'regression';
+
+export interface DeploymentSource {
+  graph: GraphDoc;
+  weights: WeightSet;
+  /** Fitted preprocessing; numeric and boolean columns get baked in. */
+  preprocessing?: Preprocessing | null;
+  /** Model name (the project's). */
+  name?: string;
+  /** Anything worth recording about training (epochs, final metrics, config), stored as JSON. */
+  summary?: Record<string, unknown>;
+  version?: string;
+  elem?: ElemType;
+}
+
+/** Metadata keys written into every export (read back by the importer). */
+export const META = {
+  graph: 'netwright.graph',
+  preprocessing: 'netwright.preprocessing',
+  task: 'netwright.task',
+  kind: 'netwright.kind',
+  version: 'netwright.version',
+  featureNames: 'feature_names',
+  classNames: 'class_names',
+  summary: 'training_summary',
+} as const;
+
+/** The task a graph's output serves: from the preprocessing's target when known, else from its loss. */
+export function exportTask(graph: GraphDoc, pre?: Preprocessing | null): ExportTask {
+  if (pre?.target) return pre.target.task;
+  const out = graph.nodes.find((n) => n.type === 'Output');
+  const loss = String(out?.params.loss ?? '');
+  const act = String(out?.params.activation ?? '');
+  if (loss === 'cce' || act === 'softmax') return 'multiclass';
+  if (loss === 'bce' || loss === 'hinge' || loss === 'perceptron') return 'binary';
+  return 'regression';
+}
+
+/** Build the deployment ModelProto. */
+export function deploymentModel(src: DeploymentSource): ModelProto {
+  const fwd = buildForward(src.graph, { training: false });
+  const b = new GraphBuilder(src.elem ?? 'float32');
+  const F = fwd.features;
+  const T = fwd.targets;
+  const pre = src.preprocessing ?? null;
+  if (pre && pre.featureNames.length !== F) {
+    throw new Error(`The preprocessing produces ${pre.featureNames.length} features but the Input layer takes ${F}; train the model on this data again before exporting.`);
+  }
+  const raw = b.input('features', ['N', F], b.elem, pre ? 'Raw feature values in the order of feature_names (numeric columns unscaled; categorical columns one-hot encoded)' : 'Feature values');
+  const x = pre ? bakePreprocessing(b, raw, pre) : raw;
+
+  const inputs = new Map<string, string>([['x', x]]);
+  for (const d of fwd.params) {
+    const w = src.weights.get(d.name);
+    if (!w) throw new Error(`No weights for parameter '${d.name}': train the model before exporting it.`);
+    if (w.data.length !== d.shape[0] * d.shape[1]) throw new Error(`Weights '${d.name}' have ${w.data.length} values; the layer needs ${d.shape[0]} × ${d.shape[1]}.`);
+    inputs.set(d.name, b.initializer(d.name, d.shape, w.data));
+  }
+  const pred = emitProgram(fwd.program, b, [fwd.pred], { inputs, batchRef: raw }).get(fwd.pred)!;
+  const task = exportTask(src.graph, pre);
+  if (task === 'regression') {
+    b.output('values', pred, ['N', T]);
+  } else {
+    b.output('probabilities', pred, ['N', T], b.elem, T === 1 ? 'Probability of the positive class (class_names[1])' : 'Probability of each class, in the order of class_names');
+    const loss = String(fwd.outputNode.params.loss);
+    let label: string;
+    if (T === 1) {
+      // hinge is trained on ±1 margins, so its decision boundary is 0; the others predict probabilities.
+      const threshold = loss === 'hinge' ? 0 : 0.5;
+      const flat = b.op1('Reshape', [pred, b.int64([-1])]);
+      label = b.op1('Cast', [b.op1('GreaterOrEqual', [flat, b.constant([threshold], [])])], { to: 7 });
+    } else {
+      label = b.op1('ArgMax', [pred], { axis: 1, keepdims: 0 });
+    }
+    b.output('label', label, ['N'], 'int64', 'Index of the predicted class in class_names');
+  }
+
+  const classNames = pre?.target && pre.target.task !== 'regression' ? pre.target.classNames : null;
+  const metadata: Record<string, string> = {
+    [META.kind]: 'deployment',
+    [META.task]: task,
+    [META.version]: src.version ?? NETWRIGHT_VERSION,
+    [META.featureNames]: JSON.stringify(pre?.featureNames ?? Array.from({ length: F }, (_, i) => `x${i}`)),
+    [META.graph]: JSON.stringify(src.graph),
+  };
+  if (classNames) metadata[META.classNames] = JSON.stringify(classNames);
+  if (pre) metadata[META.preprocessing] = JSON.stringify(pre);
+  if (src.summary) metadata[META.summary] = JSON.stringify(src.summary);
+  return b.model(src.name ?? 'netwright', {
+    doc: `Netwright model${src.name ? ` '${src.name}'` : ''}: ${task}, ${F} features -> ${T} output${T === 1 ? '' : 's'}.`,
+    metadata,
+    producerVersion: src.version ?? NETWRIGHT_VERSION,
+  });
+}
+
+/** The bytes of the deployment .onnx file. */
+export function exportDeploymentOnnx(src: DeploymentSource): Uint8Array {
+  return encodeModel(deploymentModel(src));
+}
+
+/**
+ * Missing numeric values become the fitted imputation, then `(x - offset) * scale`. Categorical
+ * one-hot columns pass through unchanged (the caller encodes them; see feature_names).
+ */
+function bakePreprocessing(b: GraphBuilder, raw: string, pre: Preprocessing): string {
+  const width = pre.featureNames.length;
+  const impute = new Array<number>(width).fill(0);
+  const offset = new Array<number>(width).fill(0);
+  const scale = new Array<number>(width).fill(1);
+  let at = 0;
+  let anyNumeric = false;
+  for (const t of pre.inputs) {
+    if (t.kind === 'numeric') {
+      impute[at] = t.impute;
+      offset[at] = t.offset;
+      scale[at] = t.scale;
+      anyNumeric = true;
+      at += 1;
+    } else if (t.kind === 'boolean') {
+      impute[at] = t.impute;
+      anyNumeric = true;
+      at += 1;
+    } else {
+      at += t.categories.length;
+    }
+  }
+  if (!anyNumeric) return raw;
+  const filled = b.op1('Where', [b.op1('IsNaN', [raw]), b.constant(impute, [1, width]), raw], {}, 'imputed');
+  const centred = b.op1('Sub', [filled, b.constant(offset, [1, width])], {}, 'centred');
+  return b.op1('Mul', [centred, b.constant(scale, [1, width])], {}, 'scaled');
+}
