@@ -4,6 +4,10 @@ import { DataError } from '../../data/errors.ts';
 import { detectFormat, FORMATS, type FormatId } from '../../data/formats.ts';
 import type { RawTable } from '../../data/table.ts';
 import { loadCsv, type CsvLoadOptions } from './csv-loader.ts';
+import { loadIdx } from './idx-loader.ts';
+import { loadImageFolder } from './image-loader.ts';
+import { loadJson } from './json-loader.ts';
+import { loadNpy, loadNpz } from './npy-loader.ts';
 import { displayName, ioError, readHead, type ReadOptions } from './read.ts';
 
 export interface LoadTableOptions extends ReadOptions {
@@ -24,6 +28,11 @@ export type Loader = (path: string, opts: LoadTableOptions) => Promise<RawTable>
 
 const LOADERS: Partial<Record<FormatId, Loader>> = {
   csv: (path, opts) => loadCsv(path, { ...opts.csv, ...readOpts(opts) }),
+  json: (path, opts) => loadJson(path, readOpts(opts)),
+  npy: (path, opts) => loadNpy(path, readOpts(opts)),
+  npz: (path, opts) => loadNpz(path, readOpts(opts)),
+  idx: (path, opts) => loadIdx(path, opts.labelsPath ? { ...readOpts(opts), labelsPath: opts.labelsPath } : readOpts(opts)),
+  images: (path, opts) => loadImageFolder(path, opts),
 };
 
 /** Registers (or replaces) the loader for a format. */
