@@ -11,6 +11,7 @@ import type { TrainConfig } from './config.ts';
 import { MetricAccumulator, targetVariance, type Metrics } from './metrics.ts';
 import { SeededRng, shuffleInPlace } from './rng.ts';
 import { initWeights, TsBackend } from './ts-backend.ts';
+import { PerceptronBackend } from './perceptron.ts';
 
 export interface EpochMetrics extends Metrics {
   val_loss?: number;
@@ -104,7 +105,9 @@ export class Trainer {
     const rng = new SeededRng(config.seed);
     this.shuffleRng = new SeededRng((config.seed ^ 0x9e3779b9) >>> 0);
     const weights = opts.initialWeights ?? initWeights(fwd.params, rng);
-    this.backend = opts.backend ?? new TsBackend(graph, config, weights, new SeededRng((config.seed ^ 0x85ebca6b) >>> 0));
+    this.backend =
+      opts.backend ??
+      (fwd.loss === 'perceptron' ? new PerceptronBackend(fwd, weights) : new TsBackend(graph, config, weights, new SeededRng((config.seed ^ 0x85ebca6b) >>> 0)));
     if (opts.backend && opts.initialWeights) void opts.backend.setWeights(opts.initialWeights, true);
   }
 

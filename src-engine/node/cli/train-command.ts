@@ -1,0 +1,248 @@
+/** `netwright train`: train a template, a project, or a network sized to a data file. */
+import { existsSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { ACTIVATIONS, type ActivationName } from '../../graph/catalog.ts';
+import { classLabels, type Dataset } from '../../data/dataset.ts';
+import { PROJECT_FORMAT, PROJECT_VERSION, parseProject, serializeProject, type DatasetRef, type Project } from '../../project/project.ts';
+import { weightsFromJson, weightsToJson } from '../../project/weights.ts';
+import { graphForData } from '../../train/auto-graph.ts';
+import type { TrainBackend } from '../../train/backend.ts';
+import { makeTrainConfig, OPTIMIZERS, type TrainConfig } from '../../train/config.ts';
+import { countCorrect, targetVariance } from '../../train/metrics.ts';
+import { getTemplate } from '../../train/templates.ts';
+import { Trainer } from '../../train/trainer.ts';
+import { writeFileAtomic } from '../atomic-write.ts';
+import { loadFileData, resolveDatasetRef, type ResolvedData } from '../resolve-dataset.ts';
+import { ProgressBar } from './progress.ts';
+import { CliError, type CliCommand, type CliIo } from './types.ts';
+
+const USAGE = `netwright train <template|project.netwright> [options]
+netwright train --data FILE --target COLUMN [--hidden 32,16] [--activation relu] [--test-split 0.2]
+
+Options:
+  --data FILE          train on a local file (CSV, TSV, JSON, NPY/NPZ, IDX, image folder)
+  --target COLUMN      the column to predict (with --data)
+  --labels FILE        IDX labels file paired with an IDX images --data file
+  --hidden 32,16       hidden layer sizes when no template/project is given (default 32,16)
+  --activation NAME    hidden activation when no template/project is given (default relu)
+  --test-split F       hold out this fraction as a test set (default 0.2 with --data alone)
+  --epochs N  --batch N (0 = full batch)  --lr X  --optimizer NAME  --seed N
+  --backend ts|ort     training engine (default ts)   --ep cpu|webgpu|cuda   execution provider for ort
+  --out DIR            write the trained project into DIR
+  --json               print one JSON object with the final metrics instead of progress`;
+
+interface Loaded {
+  project: Project;
+  data: ResolvedData;
+}
+
+function num(name: string, v: string | undefined, int: boolean): number | undefined {
+  if (v === undefined) return undefined;
+  const x = Number(v);
+  if (!Number.isFinite(x) || (int && !Number.isInteger(x))) throw new CliError(`--${name} must be ${int ? 'a whole number' : 'a number'} (got '${v}').`);
+  return x;
+}
+
+async function loadSubject(target: string | undefined, values: Record<string, string | boolean | undefined>): Promise<Loaded> {
+  const dataPath = values.data as string | undefined;
+  const seed = num('seed', values.seed as string | undefined, true) ?? 1;
+  let project: Project;
+  if (target && (existsSync(target) || /\.(json|netwright)$/i.test(target))) {
+    if (!existsSync(target)) throw new CliError(`${target}: no such project file.`);
+    try {
+      project = parseProject(readFileSync(target, 'utf8'), path.basename(target));
+    } catch (e) {
+      throw new CliError((e as Error).message);
+    }
+  } else if (target) {
+    let t;
+    try {
+      t = getTemplate(target);
+    } catch (e) {
+      throw new CliError(`${(e as Error).message} (or give a project file path).`);
+    }
+    project = { format: PROJECT_FORMAT, version: PROJECT_VERSION, name: t.name, template: t.id, graph: t.graph, dataset: t.dataset, training: t.training, runs: [] };
+  } else if (!dataPath) {
+    throw new CliError('Say what to train: a template id (see `netwright templates`), a project file, or --data FILE --target COLUMN.');
+  } else {
+    project = { format: PROJECT_FORMAT, version: PROJECT_VERSION, name: path.basename(dataPath), graph: { format: 'netwright-graph', version: 1, nodes: [], edges: [] }, dataset: { kind: 'none' }, training: makeTrainConfig({ epochs: 50, batchSize: 32, optimizer: { name: 'adam', lr: 0.01 }, seed }), runs: [] };
+  }
+
+  let data: ResolvedData;
+  if (dataPath) {
+    const testSplit = num('test-split', values['test-split'] as string | undefined, false) ?? (target ? 0 : 0.2);
+    if (testSplit < 0 || testSplit >= 1) throw new CliError(`--test-split must be in [0, 1) (got ${testSplit}).`);
+    try {
+      data = await loadFileData(dataPath, { ...(values.target ? { target: values.target as string } : {}), ...(values.labels ? { labelsPath: values.labels as string } : {}), testSplit, seed });
+    } catch (e) {
+      throw new CliError((e as Error).message);
+    }
+    const ref: DatasetRef = { kind: 'file', path: path.resolve(dataPath), ...(values.target ? { target: values.target as string } : {}), ...(values.labels ? { labelsPath: path.resolve(values.labels as string) } : {}), options: {} };
+    project = { ...project, dataset: ref, preprocessing: data.preprocessing };
+    if (!target) {
+      const hidden = String(values.hidden ?? '32,16').split(',').filter(Boolean).map((s) => {
+        const h = Number(s);
+        if (!Number.isInteger(h) || h < 1) throw new CliError(`--hidden takes layer sizes like 32,16 (got '${String(values.hidden)}').`);
+        return h;
+      });
+      const act = String(values.activation ?? 'relu');
+      if (!(ACTIVATIONS as readonly string[]).includes(act) || act === 'softmax' || act === 'step') throw new CliError(`--activation must be one of ${ACTIVATIONS.filter((a) => a !== 'softmax' && a !== 'step').join(', ')} (got '${act}').`);
+      project = { ...project, graph: graphForData(data.train, hidden, act as ActivationName) };
+    }
+  } else {
+    try {
+      data = await resolveDatasetRef(project.dataset, seed);
+    } catch (e) {
+      throw new CliError((e as Error).message);
+    }
+  }
+  return { project, data };
+}
+
+function applyOverrides(cfg: TrainConfig, values: Record<string, string | boolean | undefined>): TrainConfig {
+  const epochs = num('epochs', values.epochs as string | undefined, true);
+  const batch = num('batch', values.batch as string | undefined, true);
+  const lr = num('lr', values.lr as string | undefined, false);
+  const seed = num('seed', values.seed as string | undefined, true);
+  const optimizer = values.optimizer as string | undefined;
+  if (optimizer !== undefined && !(OPTIMIZERS as readonly string[]).includes(optimizer)) throw new CliError(`--optimizer must be one of ${OPTIMIZERS.join(', ')} (got '${optimizer}').`);
+  const next = {
+    ...cfg,
+    ...(epochs !== undefined ? { epochs } : {}),
+    ...(batch !== undefined ? { batchSize: batch } : {}),
+    ...(seed !== undefined ? { seed } : {}),
+    optimizer: { ...cfg.optimizer, ...(lr !== undefined ? { lr } : {}), ...(optimizer ? { name: optimizer } : {}) },
+  };
+  try {
+    return makeTrainConfig(next);
+  } catch (e) {
+    const issues = (e as { issues?: { path: unknown[]; message: string }[] }).issues;
+    throw new CliError(`Invalid training setting: ${issues ? issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') : (e as Error).message}`);
+  }
+}
+
+/** Evaluation metrics of the trained model on a held-out set. */
+async function testMetrics(backend: TrainBackend, ds: Dataset): Promise<Record<string, number>> {
+  const { loss, pred } = await backend.evaluate(ds.x, ds.y, ds.rows);
+  if (ds.task === 'regression') {
+    let sse = 0;
+    for (let i = 0; i < ds.rows * ds.targets; i++) sse += (pred[i]! - ds.y[i]!) ** 2;
+    const mse = sse / (ds.rows * ds.targets);
+    const v = targetVariance(ds.y, ds.rows * ds.targets);
+    return { test_loss: loss, test_mse: mse, test_r2: v > 0 ? 1 - mse / v : 0 };
+  }
+  return { test_loss: loss, test_accuracy: countCorrect(ds.task, pred, ds.y, ds.rows, ds.targets) / ds.rows };
+}
+
+function fmtMetrics(m: Record<string, number | undefined>): string {
+  return Object.entries(m)
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => `${k} ${Math.abs(v!) >= 1000 || Number.isInteger(v) ? Math.round(v!) : v!.toPrecision(4)}`)
+    .join('  ');
+}
+
+async function makeBackend(values: Record<string, string | boolean | undefined>, project: Project, io: CliIo, json: boolean): Promise<TrainBackend | undefined> {
+  const which = (values.backend as string | undefined) ?? project.training.backend;
+  if (which === 'ts') return undefined;
+  if (which !== 'ort') throw new CliError(`--backend must be ts or ort (got '${which}').`);
+  // Resolved at run time so the CLI works in builds without the ORT backend module.
+  const ortModule = '../ort/index.ts';
+  const mod: unknown = await import(ortModule).catch(() => null);
+  const factory = (mod as { createOrtBackend?: unknown } | null)?.createOrtBackend;
+  if (typeof factory !== 'function') throw new CliError('The ONNX Runtime backend is not available in this build.');
+  const backend = await (factory as (o: Record<string, unknown>) => Promise<TrainBackend & { providerNote?: string }>)({ graph: project.graph, config: project.training, ep: values.ep ?? 'cpu' });
+  if (!json && backend.providerNote) io.err(`${backend.providerNote}\n`);
+  return backend;
+}
+
+export const command: CliCommand = {
+  name: 'train',
+  summary: 'Train a template, a project or a network sized to your data',
+  usage: USAGE,
+  async run(argv, io) {
+    let parsed;
+    try {
+      parsed = parseArgs({
+        args: argv,
+        allowPositionals: true,
+        options: {
+          data: { type: 'string' }, target: { type: 'string' }, labels: { type: 'string' }, hidden: { type: 'string' }, activation: { type: 'string' },
+          'test-split': { type: 'string' }, epochs: { type: 'string' }, batch: { type: 'string' }, lr: { type: 'string' }, optimizer: { type: 'string' },
+          seed: { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean' }, backend: { type: 'string' }, ep: { type: 'string' }, help: { type: 'boolean' },
+        },
+      });
+    } catch (e) {
+      throw new CliError(`${(e as Error).message}. See 'netwright train --help'.`);
+    }
+    const { values, positionals } = parsed;
+    if (values.help) {
+      io.out(USAGE + '\n');
+      return 0;
+    }
+    if (positionals.length > 1) throw new CliError(`train takes one template or project, got ${positionals.length}: ${positionals.join(' ')}.`);
+    const json = Boolean(values.json);
+    const { project: loaded, data } = await loadSubject(positionals[0], values);
+    const config = applyOverrides(loaded.training, values);
+    const project: Project = { ...loaded, training: config };
+    if (!json) io.err(`data: ${data.summary}\n`);
+
+    const initial = project.weights ? weightsFromJson(project.weights) : undefined;
+    const backend = await makeBackend(values, project, io, json);
+    let trainer: Trainer;
+    try {
+      trainer = new Trainer({ graph: project.graph, config, train: data.train, ...(data.validation ? { validation: data.validation } : {}), ...(initial ? { initialWeights: initial } : {}), ...(backend ? { backend } : {}), now: () => performance.now() });
+    } catch (e) {
+      throw new CliError((e as Error).message);
+    }
+    const bar = json ? null : new ProgressBar(io, config.epochs);
+    const history: Record<string, number>[] = [];
+    let message = '';
+    const done = await trainer.runToEnd((e) => {
+      if (e.type === 'epoch') {
+        history.push({ epoch: e.epoch + 1, ...(e.metrics as unknown as Record<string, number>) });
+        bar?.update(e.epoch + 1, `epoch ${e.epoch + 1}/${config.epochs}  ${fmtMetrics({ loss: e.metrics.loss, acc: e.metrics.accuracy, r2: e.metrics.r2, val_loss: e.metrics.val_loss, val_acc: e.metrics.val_accuracy })}`, e.epoch + 1 === config.epochs);
+      } else if (e.type === 'diverged' || e.type === 'early_stop') message = e.message;
+    });
+    bar?.finish();
+    if (message && !json) io.err(`${message}\n`);
+
+    const final: Record<string, number> = { ...((done.metrics ?? {}) as unknown as Record<string, number>) };
+    for (const k of Object.keys(final)) if (final[k] === undefined) delete final[k];
+    if (data.test) Object.assign(final, await testMetrics(trainer.backend, data.test));
+    const weights = await trainer.backend.getWeights();
+    await trainer.backend.dispose?.();
+
+    const trained: Project = {
+      ...project,
+      weights: weightsToJson(weights),
+      runs: [...project.runs, { id: `run-${project.runs.length + 1}`, startedAt: new Date().toISOString(), config: config as unknown as Record<string, unknown>, epochs: history, final, stopReason: done.reason }],
+    };
+    let outFile: string | undefined;
+    if (values.out) {
+      const base = (project.template ?? path.basename(String(project.name)).replace(/\.[^.]+$/, '')).replace(/[^A-Za-z0-9._-]+/g, '-') || 'project';
+      outFile = path.join(values.out, `${base}.netwright`);
+      await writeFileAtomic(outFile, serializeProject(trained));
+    }
+
+    if (json) {
+      const result: Record<string, unknown> = { ...final, epochs: done.epochs, samples_per_s: Math.round(done.samplesPerSec), stop_reason: done.reason };
+      if (message) result.message = message;
+      if (data.train.task !== 'regression') {
+        const rows = Math.min(10, data.train.rows);
+        const pred = await trainer.backend.predict(data.train.x.subarray(0, rows * data.train.features), rows);
+        const labels = classLabels(data.train);
+        result.predictions = Array.from({ length: rows }, (_, r) => ({
+          target: data.train.classNames?.[labels[r]!] ?? labels[r],
+          output: Array.from(pred.subarray(r * data.train.targets, (r + 1) * data.train.targets), (v) => Number(v.toPrecision(6))),
+        }));
+      }
+      if (outFile) result.project = outFile;
+      io.out(JSON.stringify(result) + '\n');
+    } else {
+      io.out(`${done.reason === 'completed' ? 'done' : done.reason}: ${done.epochs} epochs, ${Math.round(done.samplesPerSec).toLocaleString('en-US')} samples/s  ${fmtMetrics(final)}\n`);
+      if (outFile) io.out(`project written to ${outFile}\n`);
+    }
+    return done.reason === 'diverged' ? 3 : 0;
+  },
+};

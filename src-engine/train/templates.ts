@@ -1,0 +1,219 @@
+/**
+ * Templates: each network of the seed articles (and a few classics) with its dataset and training
+ * config, ready to open and train. Architecture, loss, epochs and full-batch training follow the
+ * articles' listings (Keras: Adam, Glorot-uniform weights, zero biases). Where Keras's default
+ * learning rate of 0.001 does not converge within the listing's epochs from our seeded weights, the
+ * template uses 0.01 (our generator is not TensorFlow's, so the articles' seeds do not carry over).
+ */
+import type { ActivationName, InitializerName, LossName } from '../graph/catalog.ts';
+import { withDefaults, type GraphDoc, type GraphNode } from '../graph/document.ts';
+import type { DatasetRef } from '../project/project.ts';
+import { makeTrainConfig, type TrainConfig } from './config.ts';
+
+export interface Template {
+  id: string;
+  name: string;
+  description: string;
+  /** Where it comes from, e.g. "visual article, Listing 20". */
+  source: string;
+  graph: GraphDoc;
+  training: TrainConfig;
+  dataset: DatasetRef;
+}
+
+interface DenseSpec {
+  units: number;
+  activation: ActivationName;
+  bias?: boolean;
+  init?: InitializerName;
+}
+
+/** A chain Input → Dense… → Output laid out left to right. */
+export function chainGraph(features: number, hidden: DenseSpec[], out: DenseSpec & { loss: LossName }): GraphDoc {
+  const nodes: GraphNode[] = [];
+  const pos = (i: number) => ({ x: 80 + i * 240, y: 160 });
+  nodes.push({ id: 'input', type: 'Input', params: withDefaults('Input', { features }), position: pos(0) });
+  hidden.forEach((h, i) => {
+    nodes.push({
+      id: hidden.length === 1 ? 'hidden' : `hidden${i + 1}`,
+      type: 'Dense',
+      params: withDefaults('Dense', { units: h.units, activation: h.activation, use_bias: h.bias ?? true, initializer: h.init ?? 'glorot_uniform' }),
+      position: pos(i + 1),
+    });
+  });
+  nodes.push({
+    id: 'output',
+    type: 'Output',
+    params: withDefaults('Output', { units: out.units, activation: out.activation, loss: out.loss, use_bias: out.bias ?? true, initializer: out.init ?? 'glorot_uniform' }),
+    position: pos(hidden.length + 1),
+  });
+  const edges = nodes.slice(1).map((n, i) => ({ id: `e${i + 1}`, source: nodes[i]!.id, target: n.id }));
+  return { format: 'netwright-graph', version: 1, nodes, edges };
+}
+
+const builtin = (id: string, params: Record<string, number> = {}): DatasetRef => ({ kind: 'builtin', id, params });
+const kerasAdam = (epochs: number, seed: number, extra: Record<string, unknown> = {}) =>
+  makeTrainConfig({ epochs, batchSize: 0, optimizer: { name: 'adam', lr: 0.001 }, seed, shuffle: false, ...extra });
+
+const TEMPLATE_LIST: Template[] = [
+  {
+    id: 'from-scratch',
+    name: 'From scratch: 3-4-1 sigmoid, sum of squares, 1500 iterations',
+    description: 'The from-scratch article: 4 sigmoid hidden units, no biases, np.random.rand weights, plain gradient steps on the XOR-like table.',
+    source: 'from-scratch article',
+    graph: chainGraph(3, [{ units: 4, activation: 'sigmoid', bias: false, init: 'uniform' }], { units: 1, activation: 'sigmoid', bias: false, init: 'uniform', loss: 'sum_squares' }),
+    training: makeTrainConfig({ epochs: 1500, batchSize: 0, optimizer: { name: 'sgd', lr: 1 }, seed: 1, shuffle: false }),
+    dataset: builtin('from-scratch-xor'),
+  },
+  {
+    id: 'perceptron',
+    name: 'Perceptron',
+    description: "Rosenblatt's perceptron on X1: step activation, zero weights, the perceptron rule (eta 0.05, 150 epochs), visual article Listing 2.",
+    source: 'visual article, Listing 2',
+    graph: chainGraph(2, [], { units: 1, activation: 'step', init: 'zeros', loss: 'perceptron' }),
+    training: makeTrainConfig({ epochs: 150, batchSize: 1, optimizer: { name: 'sgd', lr: 0.05 }, seed: 1, shuffle: false }),
+    dataset: builtin('x1-blobs'),
+  },
+  {
+    id: 'sigmoid-neuron',
+    name: 'Sigmoid neuron',
+    description: 'One sigmoid neuron with binary cross-entropy on X1: logistic regression, a straight decision boundary.',
+    source: 'visual article, Listing 5',
+    graph: chainGraph(2, [], { units: 1, activation: 'sigmoid', loss: 'bce' }),
+    training: kerasAdam(1500, 0, { optimizer: { name: 'adam', lr: 0.01 } }),
+    dataset: builtin('x1-blobs'),
+  },
+  {
+    id: 'sigmoid-neuron-3d',
+    name: 'Sigmoid neuron, three features',
+    description: 'One sigmoid neuron on the 3-feature set X2: the decision boundary is a plane in 3-D.',
+    source: 'visual article, Listing 10',
+    graph: chainGraph(3, [], { units: 1, activation: 'sigmoid', loss: 'bce' }),
+    training: kerasAdam(1500, 0, { optimizer: { name: 'adam', lr: 0.01 } }),
+    dataset: builtin('x2-three-features'),
+  },
+  {
+    id: 'softmax-3',
+    name: 'Softmax, 3 classes',
+    description: 'A softmax layer of 3 neurons with categorical cross-entropy on the three Gaussians X3.',
+    source: 'visual article, Listing 15',
+    graph: chainGraph(2, [], { units: 3, activation: 'softmax', loss: 'cce' }),
+    training: kerasAdam(2200, 0),
+    dataset: builtin('x3-three-gaussians'),
+  },
+  {
+    id: 'x4-sigmoid-neuron',
+    name: 'Sigmoid neuron on X4 (linear limit)',
+    description: 'A single sigmoid neuron cannot separate the L-shaped X4: it stops at the linear limit.',
+    source: 'visual article, Listing 19',
+    graph: chainGraph(2, [], { units: 1, activation: 'sigmoid', loss: 'bce' }),
+    training: kerasAdam(4000, 2),
+    dataset: builtin('x4-l-shape'),
+  },
+  {
+    id: 'x4-relu-hidden',
+    name: 'Hidden ReLU layer on X4',
+    description: 'Three ReLU hidden units make the L-shaped X4 separable: the hidden layer maps it into a 3-D space where a plane splits the classes.',
+    source: 'visual article, Listings 20-21',
+    graph: chainGraph(2, [{ units: 3, activation: 'relu' }], { units: 1, activation: 'sigmoid', loss: 'bce' }),
+    training: kerasAdam(2200, 1, { optimizer: { name: 'adam', lr: 0.01 } }),
+    dataset: builtin('x4-l-shape'),
+  },
+  {
+    id: 'x4-linear-hidden',
+    name: 'Linear hidden layer (fails)',
+    description: 'Three linear hidden units add nothing: a composition of linear maps is linear, so X4 stays at the linear limit.',
+    source: 'visual article, Listing 23',
+    graph: chainGraph(2, [{ units: 3, activation: 'linear' }], { units: 1, activation: 'sigmoid', loss: 'bce' }),
+    training: kerasAdam(1000, 2, { optimizer: { name: 'adam', lr: 0.01 } }),
+    dataset: builtin('x4-l-shape'),
+  },
+  {
+    id: 'x5-linear',
+    name: 'Linear regression on the parabola',
+    description: 'One linear neuron with MSE on X5: the best straight line through a parabola.',
+    source: 'visual article, Listing 26',
+    graph: chainGraph(1, [], { units: 1, activation: 'linear', loss: 'mse' }),
+    training: kerasAdam(500, 0, { optimizer: { name: 'adam', lr: 0.01 } }),
+    dataset: builtin('x5-parabola'),
+  },
+  {
+    id: 'x5-relu-10',
+    name: 'Regression with 10 ReLUs',
+    description: 'Ten ReLU hidden units fit the parabola X5 piece by piece: each unit adds a hinge to the prediction curve.',
+    source: 'visual article, Listing 28',
+    graph: chainGraph(1, [{ units: 10, activation: 'relu' }], { units: 1, activation: 'linear', loss: 'mse' }),
+    training: kerasAdam(1500, 15, { optimizer: { name: 'adam', lr: 0.01 } }),
+    dataset: builtin('x5-parabola'),
+  },
+  {
+    id: 'x5-relu-400',
+    name: 'Universal approximation with 400 ReLUs',
+    description: 'The same network with 400 ReLU hidden units: the universal approximation theorem at work.',
+    source: 'visual article, Figure 37',
+    graph: chainGraph(1, [{ units: 400, activation: 'relu' }], { units: 1, activation: 'linear', loss: 'mse' }),
+    training: kerasAdam(1500, 15, { optimizer: { name: 'adam', lr: 0.01 } }),
+    dataset: builtin('x5-parabola'),
+  },
+  {
+    id: 'digits',
+    name: 'Digits 784-15-10',
+    description: 'The crash-course network: 28×28 = 784 pixel inputs, 15 sigmoid hidden units, 10 softmax outputs (11,935 weights and biases), on real MNIST digits.',
+    source: 'crash-course article',
+    graph: chainGraph(784, [{ units: 15, activation: 'sigmoid' }], { units: 10, activation: 'softmax', loss: 'cce' }),
+    training: makeTrainConfig({ epochs: 10, batchSize: 32, optimizer: { name: 'adam', lr: 0.003 }, seed: 1, validationSplit: 0.2 }),
+    dataset: builtin('digits', { count: 5000 }),
+  },
+  {
+    id: 'circle',
+    name: 'Circle (2-8-8-1 tanh)',
+    description: 'Points inside vs outside a circle, as in TensorFlow Playground: two tanh hidden layers learn a round boundary.',
+    source: 'classic',
+    graph: chainGraph(2, [{ units: 8, activation: 'tanh' }, { units: 8, activation: 'tanh' }], { units: 1, activation: 'sigmoid', loss: 'bce' }),
+    training: makeTrainConfig({ epochs: 200, batchSize: 10, optimizer: { name: 'sgd', lr: 0.03 }, seed: 1, validationSplit: 0.2 }),
+    dataset: builtin('circle', { n: 500, noise: 0.1 }),
+  },
+  {
+    id: 'xor-quadrants',
+    name: 'XOR quadrants',
+    description: 'Opposite quadrants share a class: no straight line separates them, a small ReLU layer does.',
+    source: 'classic',
+    graph: chainGraph(2, [{ units: 8, activation: 'relu' }], { units: 1, activation: 'sigmoid', loss: 'bce' }),
+    training: makeTrainConfig({ epochs: 200, batchSize: 16, optimizer: { name: 'adam', lr: 0.01 }, seed: 1, validationSplit: 0.2 }),
+    dataset: builtin('xor-quadrants', { n: 400, noise: 0.1 }),
+  },
+  {
+    id: 'two-spirals',
+    name: 'Two spirals',
+    description: 'The hardest classic toy set: interleaved spirals need several layers.',
+    source: 'classic',
+    graph: chainGraph(2, [{ units: 16, activation: 'tanh' }, { units: 16, activation: 'tanh' }, { units: 8, activation: 'tanh' }], { units: 1, activation: 'sigmoid', loss: 'bce' }),
+    training: makeTrainConfig({ epochs: 600, batchSize: 16, optimizer: { name: 'adam', lr: 0.01 }, seed: 1 }),
+    dataset: builtin('two-spirals', { n: 400, noise: 0.05 }),
+  },
+  {
+    id: 'gaussian-blobs',
+    name: 'Gaussian blobs (4 classes)',
+    description: 'Four noisy Gaussian clusters, a softmax classifier with one hidden layer.',
+    source: 'classic',
+    graph: chainGraph(2, [{ units: 8, activation: 'relu' }], { units: 4, activation: 'softmax', loss: 'cce' }),
+    training: makeTrainConfig({ epochs: 100, batchSize: 16, optimizer: { name: 'adam', lr: 0.01 }, seed: 1, validationSplit: 0.2 }),
+    dataset: builtin('gaussian-blobs', { n: 400, k: 4, noise: 1 }),
+  },
+];
+
+/** Every template, in gallery order. */
+export function listTemplates(): Template[] {
+  return TEMPLATE_LIST.map((t) => structuredCloneTemplate(t));
+}
+
+/** One template by id; throws with the list of ids when unknown. */
+export function getTemplate(id: string): Template {
+  const t = TEMPLATE_LIST.find((x) => x.id === id);
+  if (!t) throw new Error(`Unknown template '${id}'. Templates: ${TEMPLATE_LIST.map((x) => x.id).join(', ')}.`);
+  return structuredCloneTemplate(t);
+}
+
+function structuredCloneTemplate(t: Template): Template {
+  return JSON.parse(JSON.stringify(t)) as Template;
+}
