@@ -36,8 +36,8 @@ export interface SessionSettings {
   ep?: ExecutionProvider;
   /** Threads for one op (default: see defaultThreads). */
   threads?: number;
-  /** Keep outputs on the device (GPU providers) instead of copying them to the CPU. */
-  outputsOnDevice?: boolean;
+  /** Output names to keep on the device (GPU providers) instead of copying them to the CPU. */
+  outputsOnDevice?: readonly string[];
   /** Name for error messages (a file name). */
   label?: string;
 }
@@ -63,7 +63,9 @@ export async function createSession(model: Uint8Array | string, s: SessionSettin
     logSeverityLevel: 3,
     extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } },
   };
-  if (s.outputsOnDevice && ep !== 'cpu') options.preferredOutputLocation = 'gpu-buffer';
+  if (s.outputsOnDevice?.length && ep !== 'cpu') {
+    options.preferredOutputLocation = Object.fromEntries(s.outputsOnDevice.map((n) => [n, 'gpu-buffer' as const]));
+  }
   try {
     return typeof model === 'string' ? await ort.InferenceSession.create(model, options) : await ort.InferenceSession.create(model, options);
   } catch (e) {

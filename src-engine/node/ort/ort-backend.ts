@@ -1,0 +1,206 @@
+/**
+ * The ONNX Runtime training backend: the same TrainBackend as the eager TypeScript one, running the
+ * training-step graph emitted from the same program (src-engine/onnx/train-step.ts).
+ *
+ * Parameters and optimizer state live in ORT tensors that go from one run's outputs straight into
+ * the next run's inputs; on GPU providers they stay in device memory, and only the loss and the
+ * predictions come back each run (weights are read through a small copy session, for snapshots).
+ * `run()` blocks its thread for the whole computation: use this backend in a worker thread.
+ */
+import type { GraphDoc } from '../../graph/document.ts';
+import { evalModel } from '../../onnx/eval-model.ts';
+import { GraphBuilder } from '../../onnx/builder.ts';
+import { encodeModel } from '../../onnx/schema.ts';
+import { trainStepModel, type TrainStepIo } from '../../onnx/train-step.ts';
+import type { StepResult, TrainBackend, WeightSet } from '../../train/backend.ts';
+import type { TrainConfig } from '../../train/config.ts';
+import type { Rng } from '../../train/rng.ts';
+import { createSession, loadOrt, type ExecutionProvider, type Ort, type OrtSession, type OrtTensor } from './runtime.ts';
+
+export interface OrtBackendOptions {
+  /** Execution provider (default cpu). Pick one with probeProviders() first. */
+  ep?: ExecutionProvider;
+  /** Intra-op threads (default 1). */
+  threads?: number;
+  /** Mini-batches unrolled into one run for stepMany() (default 8). */
+  stepsPerRun?: number;
+}
+
+type Feeds = Record<string, OrtTensor>;
+
+export class OrtBackend implements TrainBackend {
+  readonly name: string;
+  /** Current parameter and state tensors by input name. */
+  private state = new Map<string, OrtTensor>();
+  private multi: { session: OrtSession; steps: number } | null = null;
+
+  private constructor(
+    private readonly ort: Ort,
+    readonly io: TrainStepIo,
+    private readonly single: OrtSession,
+    private readonly evalSession: OrtSession,
+    private readonly snapshot: OrtSession | null,
+    private readonly build: () => Promise<{ session: OrtSession; steps: number }>,
+    private readonly maskRng: Rng,
+    readonly ep: ExecutionProvider,
+  ) {
+    this.name = `ort-${ep}`;
+  }
+
+  /** Compile the step and evaluation graphs and open sessions on one provider. */
+  static async create(graph: GraphDoc, config: TrainConfig, weights: WeightSet, maskRng: Rng, opts: OrtBackendOptions = {}): Promise<OrtBackend> {
+    const ort = await loadOrt();
+    const ep = opts.ep ?? 'cpu';
+    const threads = opts.threads ?? 1;
+    const K = Math.max(1, Math.floor(opts.stepsPerRun ?? 8));
+    const one = trainStepModel(graph, config, { steps: 1 });
+    const onDevice = ep === 'cpu' ? [] : one.io.carried.map((c) => c.next);
+    const single = await createSession(encodeModel(one.model), { ep, threads, outputsOnDevice: onDevice, label: 'The training step' });
+    const ev = await createSession(encodeModel(evalModel(graph, { withLoss: true }).model), { ep, threads, label: 'The evaluation graph' });
+    const snapshot = ep === 'cpu' ? null : await createSession(encodeModel(copyModel(one.io)), { ep, threads, label: 'The weight snapshot graph' });
+    const build = async () => {
+      const m = trainStepModel(graph, config, { steps: K });
+      return { session: await createSession(encodeModel(m.model), { ep, threads, outputsOnDevice: onDevice, label: `The ${K}-step training graph` }), steps: K };
+    };
+    const backend = new OrtBackend(ort, one.io, single, ev, snapshot, build, maskRng, ep);
+    backend.setWeights(weights, true);
+    return backend;
+  }
+
+  private tensor(data: Float32Array, dims: readonly number[]): OrtTensor {
+    return new this.ort.Tensor('float32', data, dims);
+  }
+
+  private fillMasks(feeds: Feeds, rows: number, k: number): void {
+    if (!this.io.masks.length) return;
+    const bufs = this.io.masks.map((m) => new Float32Array(k * rows * m.cols));
+    // Same draw order as the TypeScript backend: step by step, mask by mask.
+    for (let s = 0; s < k; s++) {
+      this.io.masks.forEach((m, i) => {
+        const keep = 1 / (1 - m.rate);
+        const buf = bufs[i]!;
+        for (let j = s * rows * m.cols, end = (s + 1) * rows * m.cols; j < end; j++) buf[j] = this.maskRng.uniform() >= m.rate ? keep : 0;
+      });
+    }
+    this.io.masks.forEach((m, i) => (feeds[m.name] = this.tensor(bufs[i]!, [k * rows, m.cols])));
+  }
+
+  private async runSteps(session: OrtSession, x: Float32Array, y: Float32Array, rows: number, k: number, lr: ArrayLike<number>, t0: number): Promise<{ losses: Float32Array; pred: Float32Array }> {
+    const { features: F, targets: T } = this.io;
+    const feeds: Feeds = {
+      x: this.tensor(x.subarray(0, k * rows * F), [k * rows, F]),
+      y: this.tensor(y.subarray(0, k * rows * T), [k * rows, T]),
+      lr: this.tensor(Float32Array.from({ length: k }, (_, i) => lr[i] ?? lr[0]!), [k, 1]),
+      t: this.tensor(Float32Array.from({ length: k }, (_, i) => t0 + i), [k, 1]),
+    };
+    this.fillMasks(feeds, rows, k);
+    for (const [name, v] of this.state) feeds[name] = v;
+    const out = await session.run(feeds);
+    const next = new Map<string, OrtTensor>();
+    for (const c of this.io.carried) next.set(c.name, out[c.next]!);
+    for (const [name, old] of this.state) if (next.get(name) !== old && old.location === 'gpu-buffer') old.dispose();
+    this.state = next;
+    return { losses: out.loss!.data as Float32Array, pred: out.pred!.data as Float32Array };
+  }
+
+  /** One optimizer step on n rows. */
+  async step(x: Float32Array, y: Float32Array, n: number, lr: number, t: number): Promise<StepResult> {
+    const r = await this.runSteps(this.single, x, y, n, 1, [lr], t);
+    return { loss: r.losses[0]!, pred: r.pred };
+  }
+
+  /** Mini-batches per run of stepMany(). */
+  get stepsPerRun(): number {
+    return this.multi?.steps ?? 0;
+  }
+
+  /**
+   * k consecutive steps of n rows each in one run: x and y hold the k batches one after another,
+   * lr the rate of each step (or one for all), t0 the step number of the first. Uses the unrolled
+   * graph when k equals its step count, otherwise single steps.
+   */
+  async stepMany(x: Float32Array, y: Float32Array, n: number, k: number, lr: ArrayLike<number>, t0: number): Promise<{ losses: Float32Array; pred: Float32Array }> {
+    this.multi ??= await this.build();
+    if (k === this.multi.steps) return this.runSteps(this.multi.session, x, y, n, k, lr, t0);
+    const { features: F, targets: T } = this.io;
+    const losses = new Float32Array(k);
+    const pred = new Float32Array(k * n * T);
+    for (let s = 0; s < k; s++) {
+      const r = await this.runSteps(this.single, x.subarray(s * n * F), y.subarray(s * n * T), n, 1, [lr[s] ?? lr[0]!], t0 + s);
+      losses[s] = r.losses[0]!;
+      pred.set(r.pred, s * n * T);
+    }
+    return { losses, pred };
+  }
+
+  private async paramFeeds(): Promise<Feeds> {
+    const feeds: Feeds = {};
+    for (const c of this.io.carried) if (c.kind === 'param') feeds[c.name] = this.state.get(c.name)!;
+    return feeds;
+  }
+
+  async predict(x: Float32Array, n: number): Promise<Float32Array> {
+    // The evaluation graph needs targets; zeros cost nothing next to the forward pass.
+    return (await this.evaluate(x, new Float32Array(n * this.io.targets), n)).pred;
+  }
+
+  async evaluate(x: Float32Array, y: Float32Array, n: number): Promise<{ loss: number; pred: Float32Array }> {
+    const { features: F, targets: T } = this.io;
+    const feeds = await this.paramFeeds();
+    feeds.x = this.tensor(x.subarray(0, n * F), [n, F]);
+    feeds.y = this.tensor(y.subarray(0, n * T), [n, T]);
+    const out = await this.evalSession.run(feeds);
+    return { loss: (out.loss!.data as Float32Array)[0]!, pred: out.pred!.data as Float32Array };
+  }
+
+  async getWeights(): Promise<WeightSet> {
+    const w: WeightSet = new Map();
+    let host: Record<string, OrtTensor> = Object.fromEntries(this.state);
+    if (this.snapshot) host = await this.snapshot.run(await this.paramFeeds());
+    for (const c of this.io.carried) {
+      if (c.kind !== 'param') continue;
+      const t = this.snapshot ? host[`copy.${c.name}`]! : host[c.name]!;
+      w.set(c.name, { shape: c.shape, data: (t.data as Float32Array).slice() });
+    }
+    return w;
+  }
+
+  setWeights(w: WeightSet, resetState = false): void {
+    const next = new Map(this.state);
+    for (const c of this.io.carried) {
+      const len = c.shape[0] * c.shape[1];
+      if (c.kind === 'param') {
+        const src = w.get(c.name);
+        if (src) {
+          if (src.data.length !== len) throw new Error(`Weights for '${c.name}' have ${src.data.length} values; the layer needs ${c.shape[0]} × ${c.shape[1]}`);
+          next.set(c.name, this.tensor(Float32Array.from(src.data), c.shape));
+        } else if (!next.has(c.name)) throw new Error(`No weights for parameter '${c.name}'`);
+      } else if (resetState || !next.has(c.name)) {
+        next.set(c.name, this.tensor(new Float32Array(len), c.shape));
+      }
+    }
+    this.state = next;
+  }
+
+  async dispose(): Promise<void> {
+    await this.single.release();
+    await this.evalSession.release();
+    await this.snapshot?.release();
+    await this.multi?.session.release();
+  }
+}
+
+/** Identity copies of every parameter, so device-resident weights can be read on the CPU. */
+function copyModel(io: TrainStepIo) {
+  const b = new GraphBuilder('float32');
+  for (const c of io.carried) {
+    if (c.kind !== 'param') continue;
+    b.output(`copy.${c.name}`, b.input(c.name, c.shape), c.shape);
+  }
+  return b.model('netwright_weight_copy', {});
+}
+
+/** An ORT training backend (the factory the CLI and the worker call for `--backend ort`). */
+export async function createOrtBackend(graph: GraphDoc, config: TrainConfig, weights: WeightSet, maskRng: Rng, opts: OrtBackendOptions = {}): Promise<OrtBackend> {
+  return OrtBackend.create(graph, config, weights, maskRng, opts);
+}

@@ -1,0 +1,45 @@
+/**
+ * The evaluation graph a training backend needs between steps: forward pass (inference mode) and
+ * data loss, with the parameters as inputs so that it never needs re-exporting while weights change.
+ */
+import { BATCH } from '../backprop/ir.ts';
+import { buildForward } from '../backprop/model.ts';
+import type { GraphDoc } from '../graph/document.ts';
+import { buildLoss } from '../losses/index.ts';
+import { GraphBuilder, type ElemType } from './builder.ts';
+import { emitProgram } from './emit.ts';
+import type { ModelProto } from './schema.ts';
+
+export interface EvalModel {
+  model: ModelProto;
+  /** Parameter input names and shapes. */
+  params: { name: string; shape: readonly [number, number] }[];
+  features: number;
+  targets: number;
+}
+
+/** Inputs x [N, F] (and y [N, T] with `withLoss`), parameters; outputs pred [N, T] (and loss [1, 1]). */
+export function evalModel(graph: GraphDoc, opts: { withLoss: boolean; elem?: ElemType }): EvalModel {
+  const fwd = buildForward(graph, { training: false });
+  const p = fwd.program;
+  const b = new GraphBuilder(opts.elem ?? 'float32');
+  const inputs = new Map<string, string>([['x', b.input('x', ['N', fwd.features])]]);
+  const outs = [fwd.pred];
+  let loss = -1;
+  if (opts.withLoss) {
+    const y = p.input('y', [BATCH, fwd.targets]);
+    inputs.set('y', b.input('y', ['N', fwd.targets]));
+    loss = buildLoss(p, fwd.loss, { pred: fwd.pred, logits: fwd.logits, y, activation: fwd.activation });
+    outs.push(loss);
+  }
+  for (const d of fwd.params) inputs.set(d.name, b.input(d.name, d.shape));
+  const names = emitProgram(p, b, outs, { inputs });
+  b.output('pred', names.get(fwd.pred)!, ['N', fwd.targets]);
+  if (opts.withLoss) b.output('loss', names.get(loss)!, [1, 1]);
+  return {
+    model: b.model('netwright_eval', {}),
+    params: fwd.params.map((d) => ({ name: d.name, shape: d.shape })),
+    features: fwd.features,
+    targets: fwd.targets,
+  };
+}

@@ -1,0 +1,133 @@
+/**
+ * The training step as one ONNX graph, emitted from the engine's own training program
+ * (buildTrainingProgram: forward, loss, regularization, gradients from the rule table, clipping,
+ * optimizer update). K steps are unrolled into one graph so that one `run()` does K mini-batches
+ * and its fixed cost is paid once; Loop is avoided because GPU providers lack it.
+ *
+ * Interface (K = steps per run, N = rows per mini-batch, all float):
+ * - inputs  x [K·N, F], y [K·N, T], `<node>.mask` [K·N, C] per dropout layer (host-drawn, so runs
+ *   are reproducible and match the TypeScript engine), lr [K, 1], t [K, 1] (step numbers, from 1),
+ *   every parameter `<node>.W|b` and optimizer state `<param>.<m|v|s>`.
+ * - outputs loss [K, 1] (data loss of each step), pred [K·N, T] (optional), and for every parameter
+ *   and state input `next.<name>` with its value after the K steps.
+ */
+import { BATCH } from '../backprop/ir.ts';
+import { buildTrainingProgram, type TrainingProgram } from '../backprop/model.ts';
+import type { GraphDoc } from '../graph/document.ts';
+import type { TrainConfig } from '../train/config.ts';
+import type { WeightSet } from '../train/backend.ts';
+import { GraphBuilder, tensorProto, type Dim, type ElemType } from './builder.ts';
+import { emitProgram } from './emit.ts';
+import { META, NETWRIGHT_VERSION } from './export-model.ts';
+import { encodeModel, type ModelProto } from './schema.ts';
+
+export interface TrainStepOptions {
+  /** Mini-batches per run (unrolled), default 1. */
+  steps?: number;
+  elem?: ElemType;
+  /** Also output the predictions of every step (for training metrics). */
+  withPred?: boolean;
+  /** Give parameter inputs these values as defaults (initializers), and optimizer state zeros. */
+  initialWeights?: WeightSet;
+  name?: string;
+}
+
+/** Names of the state the host carries from one run to the next. */
+export interface TrainStepIo {
+  steps: number;
+  features: number;
+  targets: number;
+  /** Parameter and optimizer-state tensors: input name, output name, shape. */
+  carried: { name: string; next: string; shape: readonly [number, number]; kind: 'param' | 'state' }[];
+  masks: { name: string; cols: number; rate: number }[];
+  withPred: boolean;
+}
+
+/** The name of the output carrying a parameter or state input's value after the run. */
+export const nextName = (name: string): string => `next.${name}`;
+
+/** Emit the K-step training graph for a network and training config. */
+export function trainStepModel(graph: GraphDoc, config: TrainConfig, opts: TrainStepOptions = {}): { model: ModelProto; io: TrainStepIo; program: TrainingProgram } {
+  const tp = buildTrainingProgram(graph, config);
+  const K = opts.steps ?? 1;
+  if (!Number.isInteger(K) || K < 1) throw new Error(`steps per run must be a whole number ≥ 1 (got ${K})`);
+  const withPred = opts.withPred ?? true;
+  const b = new GraphBuilder(opts.elem ?? 'float32');
+  const rowsDim: Dim = K === 1 ? 'N' : 'KN';
+  const F = tp.features;
+  const T = tp.targets;
+
+  const carried: TrainStepIo['carried'] = [];
+  for (const s of tp.slots) {
+    carried.push({ name: s.decl.name, next: nextName(s.decl.name), shape: s.decl.shape, kind: 'param' });
+    for (const st of s.state) carried.push({ name: st.name, next: nextName(st.name), shape: st.shape, kind: 'state' });
+  }
+  const masks = tp.masks.map((m) => ({ name: m.name, cols: m.cols, rate: m.rate }));
+
+  // Per-step slices of the batched inputs.
+  const split = (name: string): string[] => (K === 1 ? [name] : b.op('Split', [name], { axis: 0 }, K, `${name}_k`));
+  const xs = split(b.input('x', [rowsDim, F], b.elem, 'Features of K mini-batches of N rows, stacked'));
+  const ys = split(b.input('y', [rowsDim, T], b.elem, 'Targets, stacked like x'));
+  const maskSplits = new Map(masks.map((m) => [m.name, split(b.input(m.name, [rowsDim, m.cols], b.elem, `Dropout mask (u >= ${m.rate}) / (1 - ${m.rate}) per element`))]));
+  const lrs = split(b.input('lr', [K, 1], b.elem, 'Learning rate of each step'));
+  const ts = split(b.input('t', [K, 1], b.elem, 'Step number of each step, counting from 1 (Adam bias correction)'));
+  let current = new Map<string, string>();
+  for (const c of carried) {
+    current.set(c.name, b.input(c.name, c.shape));
+    if (opts.initialWeights) {
+      const w = opts.initialWeights.get(c.name);
+      if (c.kind === 'param' && !w) throw new Error(`No weights for parameter '${c.name}'`);
+      defaultValue(b, c.name, c.shape, c.kind === 'param' ? w!.data : null);
+    }
+  }
+
+  const losses: string[] = [];
+  const preds: string[] = [];
+  const stepOutputs = [tp.dataLoss, ...(withPred ? [tp.pred] : []), ...tp.slots.flatMap((s) => [s.next, ...s.state.map((st) => st.next)])];
+  for (let k = 0; k < K; k++) {
+    const inputs = new Map<string, string>([['x', xs[k]!], ['y', ys[k]!], ['lr', lrs[k]!], ['t', ts[k]!]]);
+    for (const m of masks) inputs.set(m.name, maskSplits.get(m.name)![k]!);
+    for (const [name, v] of current) inputs.set(name, v);
+    const names = emitProgram(tp.program, b, stepOutputs, { inputs, batchRef: xs[k]!, prefix: K === 1 ? '' : `s${k}/` });
+    losses.push(names.get(tp.dataLoss)!);
+    if (withPred) preds.push(names.get(tp.pred)!);
+    const next = new Map<string, string>();
+    for (const s of tp.slots) {
+      next.set(s.decl.name, names.get(s.next)!);
+      for (const st of s.state) next.set(st.name, names.get(st.next)!);
+    }
+    current = next;
+  }
+  b.output('loss', K === 1 ? losses[0]! : b.op1('Concat', losses, { axis: 0 }, 'losses'), [K, 1], b.elem, 'Data loss of each step (without regularization)');
+  if (withPred) b.output('pred', K === 1 ? preds[0]! : b.op1('Concat', preds, { axis: 0 }, 'preds'), [rowsDim, T], b.elem, 'Predictions of each step, before its update');
+  for (const c of carried) {
+    let v = current.get(c.name)!;
+    // An output may not be a graph input itself (a parameter with no gradient path stays put).
+    if (v === c.name) v = b.op1('Identity', [v]);
+    b.output(c.next, v, c.shape);
+  }
+  const io: TrainStepIo = { steps: K, features: F, targets: T, carried, masks, withPred };
+  const model = b.model(opts.name ?? 'netwright_train_step', {
+    doc: `Netwright training step: ${K} mini-batch${K === 1 ? '' : 'es'} of ${config.optimizer.name} on ${tp.loss} per run. Feed each next.<name> output back as <name> for the following run.`,
+    metadata: {
+      [META.kind]: 'train-step',
+      [META.version]: NETWRIGHT_VERSION,
+      [META.graph]: JSON.stringify(graph),
+      'netwright.train_config': JSON.stringify(config),
+      'netwright.train_io': JSON.stringify(io),
+    },
+    producerVersion: NETWRIGHT_VERSION,
+  });
+  return { model, io, program: tp };
+}
+
+/** Bytes of the K-step training model. */
+export function exportTrainStepOnnx(graph: GraphDoc, config: TrainConfig, opts: TrainStepOptions = {}): Uint8Array {
+  return encodeModel(trainStepModel(graph, config, opts).model);
+}
+
+// An initializer with the same name as a graph input is that input's default value (ONNX IR ≥ 4).
+function defaultValue(b: GraphBuilder, name: string, shape: readonly [number, number], data: ArrayLike<number> | null): void {
+  if (shape[0] === BATCH || shape[1] === BATCH) throw new Error(`'${name}' has a batch-sized shape and cannot have a default`);
+  b.initializers.push(tensorProto(name, shape, data ?? new Float64Array(shape[0] * shape[1]), b.elem));
+}
