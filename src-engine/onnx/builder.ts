@@ -121,11 +121,20 @@ export class GraphBuilder {
     return name;
   }
 
-  /** Declare a graph output, renaming `value` to `name` with an Identity when they differ. */
+  /**
+   * Declare a graph output. A value computed by a node here is renamed to `name` in place; graph
+   * inputs, initializers and values already output get an Identity (a copy, which ORT does not elide).
+   */
   output(name: string, value: string, dims: readonly Dim[], type: ElemType | 'int64' | 'string' = this.elem, doc?: string): string {
     if (value !== name) {
       this.reserve(name);
-      this.op('Identity', [value], {}, [name]);
+      const producer = this.nodes.find((n) => n.output.includes(value));
+      if (producer && !this.outputs.some((o) => o.name === value)) {
+        producer.output = producer.output.map((o) => (o === value ? name : o));
+        for (const n of this.nodes) n.input = n.input.map((i) => (i === value ? name : i));
+      } else {
+        this.op('Identity', [value], {}, [name]);
+      }
     }
     this.outputs.push(valueInfo(name, dims, type, doc));
     return name;

@@ -77,7 +77,6 @@ export function deploymentModel(src: DeploymentSource): ModelProto {
   if (task === 'regression') {
     b.output('values', pred, ['N', T]);
   } else {
-    b.output('probabilities', pred, ['N', T], b.elem, T === 1 ? 'Probability of the positive class (class_names[1])' : 'Probability of each class, in the order of class_names');
     const loss = String(fwd.outputNode.params.loss);
     let label: string;
     if (T === 1) {
@@ -88,6 +87,8 @@ export function deploymentModel(src: DeploymentSource): ModelProto {
     } else {
       label = b.op1('ArgMax', [pred], { axis: 1, keepdims: 0 });
     }
+    // Outputs are declared last: declaring renames the value in place.
+    b.output('probabilities', pred, ['N', T], b.elem, T === 1 ? 'Probability of the positive class (class_names[1])' : 'Probability of each class, in the order of class_names');
     b.output('label', label, ['N'], 'int64', 'Index of the predicted class in class_names');
   }
 
