@@ -38,8 +38,9 @@ export class CsvTableParser {
   private rows = 0;
   /** 1-based line where the next record starts. */
   private line = 1;
-  /** Source line of each row, grown with the columns. */
+  /** Source line of each row, grown with the columns; dropped at the end when every row is at index + 2. */
   private lines = new Int32Array(1024);
+  private linesRegular = true;
   private skipHeader = false;
   private readonly cell = new Float64Array(1);
 
@@ -109,6 +110,7 @@ export class CsvTableParser {
     const perRow = text.length / Math.max(1, text.split(this.newline).length - 1);
     const capacity = this.opts.totalBytes ? Math.ceil((this.opts.totalBytes / perRow) * 1.02) + 16 : 1024;
     this.numBuilders = this.numeric.map((n) => (n ? new NumericBuilder(capacity) : null));
+    this.lines = new Int32Array(capacity);
     this.strBuilders = this.numeric.map((n) => (n ? null : new StringBuilder(capacity)));
     this.parser = new Papa.Parser({ delimiter, newline: this.newline });
     this.skipHeader = header;
@@ -164,6 +166,7 @@ export class CsvTableParser {
       this.lines = next;
     }
     this.lines[r] = line;
+    if (line !== r + 2) this.linesRegular = false;
     this.rows++;
   }
 
@@ -175,7 +178,7 @@ export class CsvTableParser {
       return promoteNumeric(name, sb.finish(), sb.dictionary, this.opts.columnTypes?.[name] === 'string');
     });
     const table: RawTable = { name: this.opts.file, rows: this.rows, columns };
-    table.sourceLines = this.lines.slice(0, this.rows);
+    if (!this.linesRegular) table.sourceLines = this.lines.slice(0, this.rows);
     return table;
   }
 }
