@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { graphSchema, parseGraph, type GraphDoc } from '../graph/document.ts';
 import { trainConfigSchema, type TrainConfig } from '../train/config.ts';
+import { migrateProject } from './migrate.ts';
 
 export const PROJECT_FORMAT = 'netwright-project';
 export const PROJECT_VERSION = 1;
@@ -77,6 +78,7 @@ export function parseProject(input: unknown, fileName = 'project'): Project {
   if (!value || typeof value !== 'object' || (value as { format?: unknown }).format !== PROJECT_FORMAT) {
     throw new ProjectError(`${fileName} is not a Netwright project (no "format": "${PROJECT_FORMAT}").`);
   }
+  value = migrateProject(value, PROJECT_VERSION);
   const version = (value as { version?: unknown }).version;
   if (typeof version !== 'number' || version > PROJECT_VERSION) {
     throw new ProjectError(`${fileName} was saved by a newer Netwright (project version ${String(version)}; this one reads up to ${PROJECT_VERSION}). Update Netwright to open it.`);

@@ -1,0 +1,46 @@
+/**
+ * Native file access for the Electron host: open and save dialogs in the main process; the renderer
+ * never names a path. The window's current file is remembered here for Save.
+ */
+import { dialog, type BrowserWindow } from 'electron';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { writeFileAtomic } from '../../src-engine/node/atomic-write.ts';
+import { safeName, type FileAccess } from '../../src-engine/node/host/service.ts';
+
+const FILTERS = [
+  { name: 'Netwright project', extensions: ['netwright'] },
+  { name: 'JSON', extensions: ['json'] },
+];
+
+/** Dialog-backed file access for one window. */
+export function nativeFiles(win: BrowserWindow): FileAccess & { current(): string | null } {
+  let current: string | null = null;
+  return {
+    kind: 'native',
+    current: () => current,
+    forget: () => {
+      current = null;
+    },
+    async pickOpen() {
+      const r = await dialog.showOpenDialog(win, { title: 'Open project', properties: ['openFile'], filters: FILTERS });
+      const file = r.filePaths[0];
+      if (r.canceled || !file) return null;
+      const text = await fs.readFile(file, 'utf8');
+      current = file;
+      return { fileName: path.basename(file), text };
+    },
+    async save(text, { saveAs, projectName }) {
+      let file = saveAs ? null : current;
+      if (!file) {
+        const r = await dialog.showSaveDialog(win, { title: 'Save project', defaultPath: current ?? safeName(projectName), filters: FILTERS });
+        if (r.canceled || !r.filePath) return { status: 'canceled' };
+        file = r.filePath.endsWith('.netwright') || r.filePath.endsWith('.json') ? r.filePath : `${r.filePath}.netwright`;
+      }
+      await writeFileAtomic(file, text);
+      current = file;
+      win.setRepresentedFilename(file);
+      return { status: 'saved', fileName: path.basename(file) };
+    },
+  };
+}

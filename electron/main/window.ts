@@ -1,0 +1,37 @@
+/** The editor window: sandboxed, context-isolated, no Node in the page, no navigation, no popups. */
+import { BrowserWindow, shell } from 'electron';
+import * as path from 'node:path';
+import { appUrl, isAppUrl } from './protocol.ts';
+
+/** Create the main window and load the renderer. */
+export function createWindow(preloadDir: string): BrowserWindow {
+  const win = new BrowserWindow({
+    width: 1400,
+    height: 900,
+    minWidth: 900,
+    minHeight: 600,
+    show: false,
+    title: 'Netwright',
+    webPreferences: {
+      preload: path.join(preloadDir, 'index.cjs'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      spellcheck: false,
+    },
+  });
+  win.once('ready-to-show', () => win.show());
+  const wc = win.webContents;
+  // No navigation away from our page (a dropped file would otherwise replace it), and no popups.
+  wc.on('will-navigate', (e, url) => {
+    if (!isAppUrl(url)) e.preventDefault();
+  });
+  wc.setWindowOpenHandler(({ url }) => {
+    if (url.startsWith('https://')) void shell.openExternal(url);
+    return { action: 'deny' };
+  });
+  wc.on('will-attach-webview', (e) => e.preventDefault());
+  void win.loadURL(appUrl());
+  return win;
+}

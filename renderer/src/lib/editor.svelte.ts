@@ -1,0 +1,196 @@
+/**
+ * The editor's state: the graph (source of truth, immutable snapshots), its analysis, the selection,
+ * the canvas's node and edge arrays made from them, undo/redo, and the clipboard.
+ */
+import { analyzeGraph } from '../../../src-engine/graph/validate.ts';
+import { connectionProblem } from '../../../src-engine/graph/validate.ts';
+import { GRAPH_FORMAT, GRAPH_VERSION, type GraphDoc, type ParamValue } from '../../../src-engine/graph/document.ts';
+import type { LayerType } from '../../../src-engine/graph/catalog.ts';
+import { UndoHistory } from './history.ts';
+import { flowPositions, graphToFlow, idSet, type LayerFlowEdge, type LayerFlowNode } from './flow-mapping.ts';
+import * as edits from './graph-edits.ts';
+import { autoLayout } from './layout.ts';
+
+export const emptyGraph = (): GraphDoc => ({ format: GRAPH_FORMAT, version: GRAPH_VERSION, nodes: [], edges: [] });
+
+/** What the canvas lends the editor so menus and shortcuts can move the view. */
+export interface ViewControls {
+  fit(): void;
+  zoomIn(): void;
+  zoomOut(): void;
+  focus(nodeId: string): void;
+  /** The flow position at the middle of the visible canvas. */
+  center(): { x: number; y: number };
+}
+
+export class EditorState {
+  graph = $state.raw<GraphDoc>(emptyGraph());
+  analysis = $derived(analyzeGraph(this.graph));
+  selected = $state.raw<ReadonlySet<string>>(idSet());
+  /** Bound to Svelte Flow, which also writes to them (drag positions, measured sizes, selection). */
+  nodes = $state.raw<LayerFlowNode[]>([]);
+  edges = $state.raw<LayerFlowEdge[]>([]);
+  canUndo = $state(false);
+  canRedo = $state(false);
+  /** Why the last connection was refused, shown briefly near the canvas. */
+  refusal = $state<string | null>(null);
+  view: ViewControls | null = null;
+
+  private history = new UndoHistory<GraphDoc>();
+  private clipboard: edits.Fragment | null = null;
+  private pasteCount = 0;
+  private refusalTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(private readonly onEdit: () => void = () => {}) {
+    this.sync();
+  }
+
+  /** The one selected node, when exactly one is selected. */
+  get selectedNode() {
+    const ids = [...this.selected].filter((id) => this.graph.nodes.some((n) => n.id === id));
+    return ids.length === 1 ? this.graph.nodes.find((n) => n.id === ids[0])! : null;
+  }
+
+  /** Replace the graph without an undo step (opening a project). */
+  load(graph: GraphDoc): void {
+    this.history.clear();
+    this.graph = graph;
+    this.selected = idSet();
+    this.nodes = [];
+    this.sync();
+    this.updateFlags();
+  }
+
+  /** Apply an edit as one undo step (edits with the same coalesce key in a burst merge). */
+  commit(next: GraphDoc, coalesce: string | null = null): void {
+    if (next === this.graph) return;
+    this.history.record(this.graph, coalesce);
+    this.graph = next;
+    this.sync();
+    this.updateFlags();
+    this.onEdit();
+  }
+
+  undo(): void {
+    const prev = this.history.undo(this.graph);
+    if (prev) this.restore(prev);
+  }
+
+  redo(): void {
+    const next = this.history.redo(this.graph);
+    if (next) this.restore(next);
+  }
+
+  private restore(g: GraphDoc): void {
+    this.graph = g;
+    const ids = idSet([...g.nodes.map((n) => n.id), ...g.edges.map((e) => e.id)]);
+    this.selected = idSet([...this.selected].filter((id) => ids.has(id)));
+    this.sync();
+    this.updateFlags();
+    this.onEdit();
+  }
+
+  private updateFlags(): void {
+    this.canUndo = this.history.canUndo;
+    this.canRedo = this.history.canRedo;
+  }
+
+  /** Rebuild the canvas arrays from the graph. */
+  sync(): void {
+    const flow = graphToFlow(this.graph, this.analysis, this.selected, this.nodes);
+    this.nodes = flow.nodes;
+    this.edges = flow.edges;
+  }
+
+  select(ids: Iterable<string>): void {
+    this.selected = idSet(ids);
+    this.sync();
+  }
+
+  /** Called by the canvas when its selection changes. */
+  selectionChanged(ids: string[]): void {
+    const next = idSet(ids);
+    if (next.size === this.selected.size && ids.every((id) => this.selected.has(id))) return;
+    this.selected = next;
+  }
+
+  addNode(type: LayerType, position: { x: number; y: number }): string {
+    const r = edits.addNode(this.graph, type, position);
+    this.commit(r.graph);
+    this.select([r.id]);
+    return r.id;
+  }
+
+  /** Why source → target is not allowed, or null. */
+  connectionProblem(source: string, target: string): string | null {
+    return connectionProblem(this.graph, source, target);
+  }
+
+  connect(source: string, target: string): boolean {
+    const reason = this.connectionProblem(source, target);
+    if (reason) {
+      this.refuse(reason);
+      this.sync();
+      return false;
+    }
+    this.commit(edits.addEdge(this.graph, source, target));
+    return true;
+  }
+
+  refuse(reason: string): void {
+    this.refusal = reason;
+    clearTimeout(this.refusalTimer);
+    this.refusalTimer = setTimeout(() => (this.refusal = null), 6000);
+  }
+
+  remove(nodeIds: Iterable<string>, edgeIds: Iterable<string>): void {
+    this.commit(edits.removeElements(this.graph, nodeIds, edgeIds));
+  }
+
+  deleteSelection(): void {
+    const ids = [...this.selected];
+    this.remove(ids, ids);
+    this.select([]);
+  }
+
+  moved(nodes: readonly { id: string; position: { x: number; y: number } }[]): void {
+    this.commit(edits.moveNodes(this.graph, flowPositions(nodes)));
+  }
+
+  setParam(nodeId: string, name: string, value: ParamValue): void {
+    this.commit(edits.setParam(this.graph, nodeId, name, value), `param:${nodeId}:${name}`);
+  }
+
+  setLabel(nodeId: string, label: string): void {
+    this.commit(edits.setLabel(this.graph, nodeId, label), `label:${nodeId}`);
+  }
+
+  layout(): void {
+    this.commit(edits.moveNodes(this.graph, autoLayout(this.graph)));
+    queueMicrotask(() => this.view?.fit());
+  }
+
+  selectAll(): void {
+    this.select([...this.graph.nodes.map((n) => n.id), ...this.graph.edges.map((e) => e.id)]);
+  }
+
+  copy(): boolean {
+    const frag = edits.copyFragment(this.graph, this.selected);
+    if (!frag.nodes.length) return false;
+    this.clipboard = frag;
+    this.pasteCount = 0;
+    return true;
+  }
+
+  cut(): void {
+    if (this.copy()) this.deleteSelection();
+  }
+
+  paste(): void {
+    if (!this.clipboard) return;
+    this.pasteCount++;
+    const r = edits.pasteFragment(this.graph, this.clipboard, { x: 40 * this.pasteCount, y: 40 * this.pasteCount });
+    this.commit(r.graph);
+    this.select(r.ids);
+  }
+}

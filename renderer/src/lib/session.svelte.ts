@@ -1,0 +1,168 @@
+/**
+ * The open project: everything but the graph (which the editor owns), its file name, whether it has
+ * unsaved changes, autosave after a few idle seconds, and open/save through the Api.
+ */
+import type { Api, OpenResult, Recovery, TemplateInfo } from '../../../src-engine/protocol/api.ts';
+import type { Project } from '../../../src-engine/project/project.ts';
+import { EditorState } from './editor.svelte.ts';
+
+export const AUTOSAVE_IDLE_MS = 3000;
+
+type ProjectMeta = Omit<Project, 'graph'>;
+
+export class Session {
+  readonly editor: EditorState;
+  meta = $state.raw<ProjectMeta | null>(null);
+  fileName = $state<string | null>(null);
+  dirty = $state(false);
+  /** A message for the user (errors from opening or saving); null hides it. */
+  notice = $state<{ kind: 'error' | 'info'; text: string } | null>(null);
+  recovery = $state.raw<Recovery | null>(null);
+  templates = $state.raw<TemplateInfo[]>([]);
+  galleryOpen = $state(false);
+  lastAutosave = $state<string | null>(null);
+  private autosaveTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Asks the page for a file to upload (browser host); set by the App. */
+  pickUpload: (() => void) | null = null;
+
+  constructor(readonly api: Api) {
+    this.editor = new EditorState(() => this.touched());
+  }
+
+  get title(): string {
+    return this.meta?.name ?? 'Untitled';
+  }
+
+  /** The whole project as it stands. */
+  project(): Project | null {
+    return this.meta ? { ...this.meta, graph: this.editor.graph } : null;
+  }
+
+  private show(project: Project, fileName: string | null, dirty = false): void {
+    const { graph, ...meta } = project;
+    this.meta = meta;
+    this.fileName = fileName;
+    this.editor.load(graph);
+    this.dirty = dirty;
+    queueMicrotask(() => this.editor.view?.fit());
+  }
+
+  private fail(e: unknown): void {
+    this.notice = { kind: 'error', text: e instanceof Error ? e.message : String(e) };
+  }
+
+  private touched(): void {
+    this.dirty = true;
+    clearTimeout(this.autosaveTimer);
+    this.autosaveTimer = setTimeout(() => void this.autosave(), AUTOSAVE_IDLE_MS);
+  }
+
+  /** Start: load templates, a blank project, and look for a recovery copy. */
+  async start(): Promise<void> {
+    try {
+      const [templates, blank, recovery] = await Promise.all([this.api.listTemplates({}), this.api.newProject({ templateId: null }), this.api.getRecovery({})]);
+      this.templates = templates;
+      this.show(blank, null);
+      this.recovery = recovery;
+    } catch (e) {
+      this.fail(e);
+    }
+  }
+
+  async autosave(): Promise<void> {
+    const p = this.project();
+    if (!p || !this.dirty) return;
+    try {
+      this.lastAutosave = (await this.api.autosave({ project: p as unknown as Record<string, unknown>, fileName: this.fileName })).savedAt;
+    } catch (e) {
+      this.fail(e);
+    }
+  }
+
+  async recover(): Promise<void> {
+    if (!this.recovery) return;
+    this.show(this.recovery.project, this.recovery.fileName, true);
+    this.recovery = null;
+  }
+
+  async discardRecovery(): Promise<void> {
+    this.recovery = null;
+    await this.api.clearRecovery({}).catch((e) => this.fail(e));
+  }
+
+  async newProject(templateId: string | null): Promise<void> {
+    try {
+      this.show(await this.api.newProject({ templateId }), null);
+      this.galleryOpen = false;
+      this.notice = null;
+    } catch (e) {
+      this.fail(e);
+    }
+  }
+
+  /** Show a project the host opened itself (a file dropped on the app icon, a menu's recent file). */
+  adopt(project: Project, fileName: string): void {
+    this.opened({ status: 'opened', project, fileName });
+  }
+
+  private opened(r: OpenResult): boolean {
+    if (r.status !== 'opened') return false;
+    this.show(r.project, r.fileName);
+    this.notice = { kind: 'info', text: `Opened ${r.fileName}.` };
+    return true;
+  }
+
+  /** Open through the host's dialog, or ask the page for an upload where the host has none. */
+  async open(): Promise<void> {
+    try {
+      const r = await this.api.openProject({});
+      if (r.status === 'unsupported') this.pickUpload?.();
+      else this.opened(r);
+    } catch (e) {
+      this.fail(e);
+    }
+  }
+
+  /** Open a file the user uploaded or dropped onto the window. */
+  async openFile(file: File): Promise<void> {
+    try {
+      this.opened(await this.api.importProject({ fileName: file.name, text: await file.text() }));
+    } catch (e) {
+      this.fail(e);
+    }
+  }
+
+  async save(saveAs = false): Promise<void> {
+    const p = this.project();
+    if (!p) return;
+    try {
+      const r = await this.api.saveProject({ project: p as unknown as Record<string, unknown>, saveAs, fileName: this.fileName });
+      if (r.status === 'canceled') return;
+      if (r.status === 'download') download(r.fileName, r.text);
+      this.fileName = r.fileName;
+      this.dirty = false;
+      clearTimeout(this.autosaveTimer);
+      this.notice = { kind: 'info', text: r.status === 'download' ? `Downloaded ${r.fileName}.` : `Saved ${r.fileName}.` };
+    } catch (e) {
+      this.fail(e);
+    }
+  }
+
+  rename(name: string): void {
+    if (!this.meta || !name.trim()) return;
+    this.meta = { ...this.meta, name: name.trim() };
+    this.touched();
+  }
+}
+
+/** Offer text as a file download (browser host). */
+function download(fileName: string, text: string): void {
+  const url = URL.createObjectURL(new Blob([text], { type: 'application/json' }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = fileName;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}

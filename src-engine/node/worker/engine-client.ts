@@ -1,0 +1,57 @@
+/**
+ * How hosts reach the engine: `workerEngine` runs it in a worker thread (the app); `inlineEngine`
+ * (engine-inline.ts) calls the same functions directly, for unit tests where no built worker exists.
+ */
+import { Worker } from 'node:worker_threads';
+import type { EngineOps } from './engine-ops.ts';
+
+type Promised<T> = { [K in keyof T]: T[K] extends (...a: infer A) => infer R ? (...a: A) => Promise<R> : never };
+
+/** The engine operations, asynchronous. */
+export type Engine = Promised<EngineOps> & { close(): Promise<void> };
+
+/** An engine error carried back from the worker, keeping its name (e.g. ProjectError). */
+export class EngineError extends Error {
+  constructor(name: string, message: string) {
+    super(message);
+    this.name = name;
+  }
+}
+
+/** The engine in a worker thread started from the built worker file. */
+export function workerEngine(workerFile: string): Engine {
+  const worker = new Worker(workerFile);
+  worker.unref();
+  let next = 1;
+  const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  worker.on('message', (m: { id: number; ok: boolean; result?: unknown; error?: { name: string; message: string } }) => {
+    const p = pending.get(m.id);
+    if (!p) return;
+    pending.delete(m.id);
+    if (m.ok) p.resolve(m.result);
+    else p.reject(new EngineError(m.error!.name, m.error!.message));
+  });
+  const failAll = (e: Error) => {
+    for (const p of pending.values()) p.reject(e);
+    pending.clear();
+  };
+  worker.on('error', failAll);
+  worker.on('exit', (code) => failAll(new Error(`The engine worker stopped (exit code ${code}).`)));
+  const call =
+    (op: keyof EngineOps) =>
+    (...args: unknown[]) =>
+      new Promise<never>((resolve, reject) => {
+        const id = next++;
+        pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+        worker.postMessage({ id, op, args });
+      });
+  return {
+    templates: call('templates'),
+    newProject: call('newProject'),
+    readProject: call('readProject'),
+    projectText: call('projectText'),
+    close: async () => {
+      await worker.terminate();
+    },
+  } as Engine;
+}

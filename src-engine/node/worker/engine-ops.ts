@@ -1,0 +1,60 @@
+/**
+ * The engine work behind the Api, as plain functions: templates, new projects, parsing (with
+ * migration) and serialising. They run in the engine worker thread, or inline in tests.
+ */
+import { GRAPH_FORMAT, GRAPH_VERSION } from '../../graph/document.ts';
+import { PROJECT_FORMAT, PROJECT_VERSION, parseProject, serializeProject, type Project } from '../../project/project.ts';
+import { makeTrainConfig } from '../../train/config.ts';
+import { listTemplates } from '../../train/templates.ts';
+import type { TemplateInfo } from '../../protocol/api.ts';
+
+/** Every template of the engine, as the gallery shows them. */
+export function templates(): TemplateInfo[] {
+  return listTemplates().map((t) => ({ id: t.id, name: t.name, description: t.description, graph: t.graph, training: t.training, dataset: t.dataset }));
+}
+
+/** A blank project, or one started from a template (throws when the id is unknown). */
+export function newProject(templateId: string | null): Project {
+  if (templateId === null) {
+    return {
+      format: PROJECT_FORMAT,
+      version: PROJECT_VERSION,
+      name: 'Untitled',
+      graph: { format: GRAPH_FORMAT, version: GRAPH_VERSION, nodes: [], edges: [] },
+      dataset: { kind: 'none' },
+      training: makeTrainConfig({}),
+      runs: [],
+    };
+  }
+  const t = listTemplates().find((x) => x.id === templateId);
+  if (!t) throw new RangeError(`There is no template '${templateId}'.`);
+  return {
+    format: PROJECT_FORMAT,
+    version: PROJECT_VERSION,
+    name: t.name,
+    template: t.id,
+    graph: structuredClone(t.graph),
+    dataset: structuredClone(t.dataset),
+    training: structuredClone(t.training),
+    runs: [],
+  };
+}
+
+/** Parse project text or a value (migrating older versions); throws ProjectError with a clear message. */
+export function readProject(input: unknown, fileName: string): Project {
+  return parseProject(input, fileName);
+}
+
+/** Validate a project value and serialise it for writing. */
+export function projectText(value: unknown, fileName: string): string {
+  return serializeProject(parseProject(value, fileName));
+}
+
+export type EngineOps = {
+  templates: typeof templates;
+  newProject: typeof newProject;
+  readProject: typeof readProject;
+  projectText: typeof projectText;
+};
+
+export const engineOps: EngineOps = { templates, newProject, readProject, projectText };

@@ -1,0 +1,117 @@
+/**
+ * The one typed Api between the renderer and its host (Electron main process or the browser host).
+ * Every request takes one payload object and returns a promise; events arrive through onEvent.
+ * The renderer never learns which host it talks to (see STYLE.md, "a host seam").
+ */
+import type { GraphDoc } from '../graph/document.ts';
+import type { DatasetRef, Project } from '../project/project.ts';
+import type { TrainConfig } from '../train/config.ts';
+
+/** What the renderer may ask to know about its host. */
+export interface HostInfo {
+  kind: 'electron' | 'browser';
+  version: string;
+  /** 'native': open/save use the host's dialogs; 'upload': the page picks files and downloads them. */
+  files: 'native' | 'upload';
+}
+
+/** A starting network from the engine's template gallery. */
+export interface TemplateInfo {
+  id: string;
+  name: string;
+  description: string;
+  graph: GraphDoc;
+  training: TrainConfig;
+  dataset: DatasetRef;
+}
+
+export type OpenResult =
+  | { status: 'opened'; project: Project; fileName: string }
+  | { status: 'canceled' }
+  /** The host has no file dialog (browser host): the page offers an upload instead. */
+  | { status: 'unsupported' };
+
+export type SaveResult =
+  | { status: 'saved'; fileName: string }
+  | { status: 'canceled' }
+  /** Browser host: the validated project text for the page to offer as a download. */
+  | { status: 'download'; fileName: string; text: string };
+
+export interface Recovery {
+  project: Project;
+  savedAt: string;
+  fileName: string | null;
+}
+
+/** Commands the host can send (application menu, keyboard accelerators). */
+export const COMMANDS = [
+  'new',
+  'open',
+  'save',
+  'saveAs',
+  'templates',
+  'undo',
+  'redo',
+  'cut',
+  'copy',
+  'paste',
+  'delete',
+  'selectAll',
+  'layout',
+  'zoomIn',
+  'zoomOut',
+  'fit',
+  'toggleTheme',
+] as const;
+export type Command = (typeof COMMANDS)[number];
+
+/** Everything a host pushes to the renderer. Training (issue 6) adds its own variants here. */
+export type ApiEvent =
+  | { type: 'command'; command: Command }
+  | { type: 'project-opened'; project: Project; fileName: string }
+  | { type: 'error'; message: string };
+
+export interface Empty {
+  [key: string]: never;
+}
+
+/** The request methods: payload in, result out. */
+export interface ApiMethods {
+  hostInfo(req: Empty): Promise<HostInfo>;
+  listTemplates(req: Empty): Promise<TemplateInfo[]>;
+  /** A new project, blank (templateId null) or from a template. */
+  newProject(req: { templateId: string | null }): Promise<Project>;
+  /** Show the host's open dialog (Electron); the browser host answers 'unsupported'. */
+  openProject(req: Empty): Promise<OpenResult>;
+  /** Open a project from its text, as uploaded or dropped onto the window; migrates old versions. */
+  importProject(req: { fileName: string; text: string }): Promise<OpenResult>;
+  /** Validate and save a project: to its file (atomically) or through a Save As dialog, or as a download. */
+  saveProject(req: { project: Record<string, unknown>; saveAs: boolean; fileName: string | null }): Promise<SaveResult>;
+  /** Keep a recovery copy of unsaved work (written atomically). */
+  autosave(req: { project: Record<string, unknown>; fileName: string | null }): Promise<{ savedAt: string }>;
+  /** The recovery copy left by a session that did not save, if any. */
+  getRecovery(req: Empty): Promise<Recovery | null>;
+  clearRecovery(req: Empty): Promise<{ cleared: boolean }>;
+}
+
+export type ApiMethod = keyof ApiMethods;
+export type RequestOf<K extends ApiMethod> = Parameters<ApiMethods[K]>[0];
+export type ResultOf<K extends ApiMethod> = Awaited<ReturnType<ApiMethods[K]>>;
+
+/** The full Api: the request methods plus an event subscription (returns an unsubscribe function). */
+export interface Api extends ApiMethods {
+  onEvent(cb: (event: ApiEvent) => void): () => void;
+}
+
+export type ApiErrorCode = 'bad-request' | 'unknown-method' | 'invalid-project' | 'unsupported' | 'forbidden' | 'internal';
+
+/** An error reply from the host, with a code and a sentence for the user. */
+export class ApiError extends Error {
+  constructor(
+    readonly code: ApiErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}

@@ -1,0 +1,3 @@
+export * from './api.ts';
+export * from './schemas.ts';
+export * from './wire.ts';

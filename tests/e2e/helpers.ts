@@ -1,0 +1,34 @@
+/** Helpers for driving the editor: palette drag-and-drop, connecting handles, setting parameters. */
+import { expect, type Page } from '@playwright/test';
+
+/** Drag a layer from the palette onto the canvas at (x, y) relative to the canvas. */
+export async function dropLayer(page: Page, type: string, x: number, y: number): Promise<void> {
+  const before = await page.locator('.svelte-flow__node').count();
+  await page.getByTestId(`palette-${type}`).dragTo(page.locator('.svelte-flow__pane'), { targetPosition: { x, y } });
+  await expect(page.locator('.svelte-flow__node')).toHaveCount(before + 1);
+}
+
+/** Drag from the output handle of one node to the input handle of another. */
+export async function connect(page: Page, source: string, target: string): Promise<void> {
+  const from = page.locator(`.svelte-flow__node[data-id="${source}"] .svelte-flow__handle.source`);
+  const to = page.locator(`.svelte-flow__node[data-id="${target}"] .svelte-flow__handle.target`);
+  const a = (await from.boundingBox())!;
+  const b = (await to.boundingBox())!;
+  await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
+  await page.mouse.down();
+  await page.mouse.move((a.x + b.x) / 2, (a.y + b.y) / 2, { steps: 5 });
+  await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 5 });
+  await page.mouse.up();
+}
+
+/** Select a node by clicking its header. */
+export async function selectNode(page: Page, id: string): Promise<void> {
+  await page.getByTestId(`node-${id}`).locator('header').click();
+  await expect(page.getByTestId('inspector').locator('h2 .id')).toHaveText(id);
+}
+
+/** Select a node and type a parameter value into the inspector. */
+export async function setParam(page: Page, id: string, name: string, value: string): Promise<void> {
+  await selectNode(page, id);
+  await page.getByTestId(`param-${name}`).fill(value);
+}
