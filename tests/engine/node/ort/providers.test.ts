@@ -1,0 +1,47 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { bestProvider, clearProbeMemo, precheck, probeProviders } from '../../../../src-engine/node/ort/providers.ts';
+
+describe('execution provider probing', () => {
+  it('verifies cpu and explains why the others are missing, without throwing', async () => {
+    clearProbeMemo();
+    const dir = mkdtempSync(path.join(tmpdir(), 'nw-probe-'));
+    const cacheFile = path.join(dir, 'providers.json');
+    const reports = await probeProviders({ cacheFile });
+    const byEp = Object.fromEntries(reports.map((r) => [r.ep, r]));
+    expect(byEp.cpu!.usable).toBe(true);
+    expect(byEp.cpu!.maxDiff).toBe(0);
+    // This machine has no GPU provider files and no DirectML / CoreML.
+    expect(byEp.cuda!.usable).toBe(false);
+    expect(byEp.cuda!.reason).toMatch(/libonnxruntime_providers_cuda\.so/);
+    expect(byEp.tensorrt!.usable).toBe(false);
+    expect(byEp.dml!.reason).toMatch(/only on Windows/);
+    expect(byEp.coreml!.reason).toMatch(/only on macOS/);
+    // webgpu is bundled but has no Vulkan or no adapter here: refused with a reason, not a crash.
+    expect(byEp.webgpu!.usable).toBe(false);
+    expect(byEp.webgpu!.reason.length).toBeGreaterThan(10);
+    const cached = JSON.parse(readFileSync(cacheFile, 'utf8')) as Record<string, { ep: string }>;
+    expect(Object.values(cached).map((r) => r.ep).sort()).toEqual(['coreml', 'cpu', 'cuda', 'dml', 'tensorrt', 'webgpu']);
+    expect(await bestProvider(undefined, { cacheFile })).toBe('cpu');
+  });
+
+  it('a provider whose library is present but cannot start is refused with the error', async () => {
+    clearProbeMemo();
+    // A fake provider library: the precheck passes, session creation fails, and the report says why.
+    const dir = mkdtempSync(path.join(tmpdir(), 'nw-lib-'));
+    writeFileSync(path.join(dir, 'libonnxruntime_providers_cuda.so'), 'not a library');
+    expect(precheck('cuda', 'linux', dir)).toBeNull();
+    const [r] = await probeProviders({ providers: ['cuda'], libraryDir: dir, refresh: true });
+    expect(r!.usable).toBe(false);
+    expect(r!.reason).toMatch(/failed/);
+  });
+
+  it('prechecks name the missing pieces per platform', () => {
+    expect(precheck('dml', 'win32', '/nowhere')).toBeNull();
+    expect(precheck('coreml', 'darwin', '/nowhere')).toBeNull();
+    expect(precheck('cuda', 'win32', '/nowhere')).toMatch(/onnxruntime_providers_cuda\.dll/);
+    expect(precheck('tensorrt', 'darwin', '/nowhere')).toMatch(/macOS/);
+  });
+});
