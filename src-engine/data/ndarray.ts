@@ -22,6 +22,9 @@ export function arrayColumns(arr: NdArray, name: string, prefix: string, file: s
   if (rows === undefined) {
     throw new DataError({ code: 'unsupported', file, column: name, problem: 'the array is a single number (0-d)', hint: 'Save an array with one row per sample' });
   }
+  if (rows === 0) {
+    throw new DataError({ code: 'empty', file, column: name, problem: `the array has no rows (shape ${arr.shape.join('x')})`, hint: 'Save an array with at least one row' });
+  }
   if (rest.length === 0) return { columns: [{ kind: 'numeric', name, values: arr.data }] };
   if (rest.length > 3) {
     throw new DataError({ code: 'unsupported', file, column: name, problem: `the array has ${arr.shape.length} dimensions`, hint: 'Use rows x features, rows x height x width, or rows x height x width x channels' });

@@ -1,0 +1,165 @@
+/**
+ * Property tests: random bytes and random mutations of valid files thrown at every loader. Each
+ * must either return a well-formed table or throw a DataError: never another exception, never hang.
+ */
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync, inflateRawSync } from 'node:zlib';
+import fc from 'fast-check';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseCsv } from '../../../src-engine/data/csv.ts';
+import { DataError } from '../../../src-engine/data/errors.ts';
+import { idxPairTable, parseIdx } from '../../../src-engine/data/idx.ts';
+import { parseJsonTable } from '../../../src-engine/data/json.ts';
+import { arrayTable } from '../../../src-engine/data/ndarray.ts';
+import { parseNpy } from '../../../src-engine/data/npy.ts';
+import { npzTable, parseNpz } from '../../../src-engine/data/npz.ts';
+import type { RawTable } from '../../../src-engine/data/table.ts';
+import { loadTable } from '../../../src-engine/node/data/load-table.ts';
+import { idxBytes } from './fixtures.ts';
+
+const npyDir = join(import.meta.dirname, '../../fixtures/data/npy');
+const tmp = mkdtempSync(join(tmpdir(), 'nw-fuzz-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+/** A table is well-formed when every column has `rows` cells, codes index the dictionary, numbers are finite or NaN. */
+function checkTable(t: RawTable): void {
+  expect(Number.isInteger(t.rows) && t.rows >= 1).toBe(true);
+  for (const c of t.columns) {
+    if (c.kind === 'numeric') {
+      expect(c.values.length).toBe(t.rows);
+      for (const v of c.values) expect(v === Infinity || v === -Infinity).toBe(false);
+    } else {
+      expect(c.codes.length).toBe(t.rows);
+      for (const k of c.codes) expect(k >= -1 && k < c.dictionary.length).toBe(true);
+    }
+  }
+}
+
+/** Runs a loader: a table must be well-formed, an error must be a DataError with a message naming the file. */
+function tableOrDataError(run: () => RawTable, file: string): void {
+  let t: RawTable;
+  try {
+    t = run();
+  } catch (e) {
+    if (!(e instanceof DataError)) throw e;
+    expect(e.message.startsWith(file)).toBe(true);
+    expect(e.hint.length).toBeGreaterThan(5);
+    return;
+  }
+  checkTable(t);
+}
+
+async function tableOrDataErrorAsync(run: () => Promise<RawTable>): Promise<void> {
+  let t: RawTable;
+  try {
+    t = await run();
+  } catch (e) {
+    if (!(e instanceof DataError)) throw e;
+    return;
+  }
+  checkTable(t);
+}
+
+type Mutation = { kind: 'flip' | 'insert' | 'delete' | 'truncate' | 'dup'; at: number; len: number; byte: number };
+const mutation = fc.record({ kind: fc.constantFrom('flip', 'insert', 'delete', 'truncate', 'dup'), at: fc.nat(), len: fc.integer({ min: 1, max: 16 }), byte: fc.integer({ min: 0, max: 255 }) }) as fc.Arbitrary<Mutation>;
+
+/** Applies byte-level mutations to a copy of a valid file. */
+function mutate(src: Uint8Array, muts: Mutation[]): Uint8Array {
+  let b = src.slice();
+  for (const m of muts) {
+    const at = b.length === 0 ? 0 : m.at % b.length;
+    if (m.kind === 'flip' && b.length > 0) b[at] = m.byte;
+    else if (m.kind === 'insert') b = Uint8Array.from([...b.subarray(0, at), ...new Array<number>(m.len).fill(m.byte), ...b.subarray(at)]);
+    else if (m.kind === 'delete') b = Uint8Array.from([...b.subarray(0, at), ...b.subarray(at + m.len)]);
+    else if (m.kind === 'truncate') b = b.slice(0, at);
+    else if (m.kind === 'dup') b = Uint8Array.from([...b.subarray(0, at + m.len), ...b.subarray(at)]);
+  }
+  return b;
+}
+
+const text = (b: Uint8Array): string => new TextDecoder('utf-8').decode(b);
+const bytesOf = (s: string): Uint8Array => new TextEncoder().encode(s);
+const inflate = (b: Uint8Array): Uint8Array => new Uint8Array(inflateRawSync(b));
+const input = (valid: Uint8Array): fc.Arbitrary<Uint8Array> =>
+  fc.oneof(fc.uint8Array({ maxLength: 512 }), fc.array(mutation, { minLength: 1, maxLength: 4 }).map((m) => mutate(valid, m)));
+
+const validCsv = bytesOf('\uFEFFx;y;"la;bel"\r\n1.5;2;"a ""q"""\r\n-3;4e2;b\r\n;5;\r\n7;8;c\r\n');
+const validJson = bytesOf(JSON.stringify([{ a: 1, b: 'x', c: true }, { a: 2.5, b: null, c: false }, { a: -1, b: 'y', c: true }]));
+const validNpy = new Uint8Array(readFileSync(join(npyDir, 'f8_fortran.npy')));
+const validNpz = new Uint8Array(readFileSync(join(npyDir, 'xy_compressed.npz')));
+const validImages = idxBytes([3, 2, 2], Uint8Array.from({ length: 12 }, (_, i) => i * 20));
+const validLabels = idxBytes([3], Uint8Array.from([0, 1, 2]));
+const runs = { numRuns: 300 };
+
+describe('loaders never throw anything but DataError (fast-check)', () => {
+  it('CSV/TSV', () => {
+    fc.assert(fc.property(input(validCsv), (b) => tableOrDataError(() => parseCsv(text(b), { file: 'f.csv' }), 'f.csv')), runs);
+    fc.assert(fc.property(fc.string({ unit: fc.constantFrom('a', '1', ',', ';', '\t', '"', '\n', '\r', ' ', '.', '-', 'e', 'N', 'A') }), (s) => tableOrDataError(() => parseCsv(s, { file: 'g.csv' }), 'g.csv')), runs);
+  });
+
+  it('JSON', () => {
+    fc.assert(fc.property(input(validJson), (b) => tableOrDataError(() => parseJsonTable(text(b), 'f.json'), 'f.json')), runs);
+    fc.assert(fc.property(fc.json(), (s) => tableOrDataError(() => parseJsonTable(s, 'g.json'), 'g.json')), runs);
+  });
+
+  it('NPY and NPZ', () => {
+    fc.assert(fc.property(input(validNpy), (b) => tableOrDataError(() => arrayTable(parseNpy(b, 'f.npy'), 'f.npy'), 'f.npy')), runs);
+    fc.assert(fc.property(input(validNpz), (b) => tableOrDataError(() => npzTable(parseNpz(b, 'f.npz', inflate), 'f.npz'), 'f.npz')), runs);
+  });
+
+  it('IDX images and labels', () => {
+    fc.assert(
+      fc.property(input(validImages), input(validLabels), (img, lab) =>
+        tableOrDataError(() => {
+          const images = parseIdx(img, 'f-idx3-ubyte');
+          return idxPairTable(images, parseIdx(lab, 'f-idx3-ubyte'), 'f-idx3-ubyte', 'f-idx3-ubyte');
+        }, 'f-idx3-ubyte'),
+      ),
+      runs,
+    );
+  });
+});
+
+describe('file loaders through loadTable (fast-check, fewer runs)', () => {
+  let png: Uint8Array;
+  beforeAll(async () => {
+    png = new Uint8Array(await sharp(Buffer.alloc(4 * 4 * 3, 128), { raw: { width: 4, height: 4, channels: 3 } }).png().toBuffer());
+  });
+
+  it('every format, including gzipped IDX, by detection', async () => {
+    const cases: [string, Uint8Array][] = [
+      ['a.csv', validCsv],
+      ['a.json', validJson],
+      ['a.npy', validNpy],
+      ['a.npz', validNpz],
+      ['a-idx3-ubyte.gz', gzipSync(validImages)],
+    ];
+    let n = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...cases), fc.array(mutation, { maxLength: 3 }), fc.boolean(), async ([name, valid], muts, random) => {
+        const path = join(tmp, `${n++}-${name}`);
+        writeFileSync(path, random ? mutate(valid, muts).reverse() : mutate(valid, muts));
+        await tableOrDataErrorAsync(() => loadTable(path));
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('image folders with damaged images', async () => {
+    let n = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(mutation, { minLength: 1, maxLength: 3 }), async (muts) => {
+        const dir = join(tmp, `img${n++}`);
+        mkdirSync(join(dir, 'a'), { recursive: true });
+        mkdirSync(join(dir, 'b'), { recursive: true });
+        writeFileSync(join(dir, 'a', '1.png'), png);
+        writeFileSync(join(dir, 'b', '2.png'), mutate(png, muts));
+        await tableOrDataErrorAsync(() => loadTable(dir));
+      }),
+      { numRuns: 25 },
+    );
+  });
+});
