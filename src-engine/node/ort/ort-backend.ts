@@ -199,8 +199,3 @@ function copyModel(io: TrainStepIo) {
   }
   return b.model('netwright_weight_copy', {});
 }
-
-/** An ORT training backend (the factory the CLI and the worker call for `--backend ort`). */
-export async function createOrtBackend(graph: GraphDoc, config: TrainConfig, weights: WeightSet, maskRng: Rng, opts: OrtBackendOptions = {}): Promise<OrtBackend> {
-  return OrtBackend.create(graph, config, weights, maskRng, opts);
-}

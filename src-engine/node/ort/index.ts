@@ -1,0 +1,50 @@
+/**
+ * The ONNX Runtime backend's front door: `createOrtBackend` checks the requested execution
+ * provider (probing and verifying it when it is not the CPU), draws initial weights exactly as the
+ * TypeScript backend would for the same seed, and opens the sessions.
+ */
+import { availableParallelism } from 'node:os';
+import { buildForward } from '../../backprop/model.ts';
+import type { GraphDoc } from '../../graph/document.ts';
+import type { WeightSet } from '../../train/backend.ts';
+import type { TrainConfig } from '../../train/config.ts';
+import { SeededRng } from '../../train/rng.ts';
+import { initWeights } from '../../train/ts-backend.ts';
+import { OrtBackend } from './ort-backend.ts';
+import { probeProviders } from './providers.ts';
+import { defaultThreads, EXECUTION_PROVIDERS, OnnxRuntimeError, type ExecutionProvider } from './runtime.ts';
+
+export { OrtBackend, type OrtBackendOptions } from './ort-backend.ts';
+export { bestProvider, probeProviders, type ProviderReport } from './providers.ts';
+export { createSession, loadOrt, OnnxRuntimeError, EXECUTION_PROVIDERS, type ExecutionProvider } from './runtime.ts';
+
+export interface OrtBackendRequest {
+  graph: GraphDoc;
+  config: TrainConfig;
+  /** Execution provider name (default cpu). */
+  ep?: string;
+  /** Starting weights; default: drawn from config.seed like the TypeScript backend. */
+  weights?: WeightSet;
+  /** Intra-op threads (default: cores, up to 4). */
+  threads?: number;
+  /** Mini-batches per run for stepMany (default 8). */
+  stepsPerRun?: number;
+  /** JSON file caching provider probes across runs. */
+  probeCache?: string;
+}
+
+/** An OrtBackend for a graph and config; refuses an unusable provider with the probe's reason. */
+export async function createOrtBackend(req: OrtBackendRequest): Promise<OrtBackend & { providerNote: string }> {
+  const ep = (req.ep ?? 'cpu') as ExecutionProvider;
+  if (!(EXECUTION_PROVIDERS as readonly string[]).includes(ep)) throw new OnnxRuntimeError(`Unknown execution provider '${req.ep}'. Known: ${EXECUTION_PROVIDERS.join(', ')}.`);
+  if (ep !== 'cpu') {
+    const [report] = await probeProviders({ providers: [ep], ...(req.probeCache ? { cacheFile: req.probeCache } : {}) });
+    if (!report!.usable) throw new OnnxRuntimeError(`The ${ep} execution provider is not usable here: ${report!.reason} Run 'netwright providers' for details, or use --ep cpu.`);
+  }
+  const { config, graph } = req;
+  // Same seeds as Trainer + TsBackend, so both backends start from the same weights and masks.
+  const weights = req.weights ?? initWeights(buildForward(graph, { training: true }).params, new SeededRng(config.seed));
+  const threads = req.threads ?? defaultThreads(availableParallelism());
+  const backend = await OrtBackend.create(graph, config, weights, new SeededRng((config.seed ^ 0x85ebca6b) >>> 0), { ep, threads, ...(req.stepsPerRun ? { stepsPerRun: req.stepsPerRun } : {}) });
+  return Object.assign(backend, { providerNote: `backend: ONNX Runtime on ${ep} (${threads} thread${threads === 1 ? '' : 's'})` });
+}
