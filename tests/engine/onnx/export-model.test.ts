@@ -7,6 +7,7 @@ import { makeTrainConfig } from '../../../src-engine/train/config.ts';
 import { SeededRng } from '../../../src-engine/train/rng.ts';
 import { buildForward } from '../../../src-engine/backprop/model.ts';
 import type { Preprocessing } from '../../../src-engine/data/preprocess.ts';
+import { listTemplates } from '../../../src-engine/train/templates.ts';
 import { testData, testNets } from './graphs.ts';
 
 const ROWS = 1000;
@@ -48,6 +49,27 @@ describe('deployment export', () => {
       expect((one.values ?? one.probabilities!).dims).toEqual([1, net.targets]);
     });
   }
+
+  it('every template exports, loads and matches the engine on 1,000 rows', async () => {
+    const ort = await loadOrt();
+    const templates = listTemplates();
+    expect(templates.length).toBeGreaterThan(5);
+    for (const t of templates) {
+      const fwd = buildForward(t.graph, { training: false });
+      const weights = initWeights(fwd.params, new SeededRng(4));
+      const ts = new TsBackend(t.graph, t.training, weights, new SeededRng(1));
+      const rng = new SeededRng(8);
+      const x = Float32Array.from({ length: ROWS * fwd.features }, () => rng.normal());
+      const expected = ts.predict(x, ROWS);
+      const session = await createSession(exportDeploymentOnnx({ graph: t.graph, weights, name: t.name }), { label: t.id });
+      const out = await session.run({ features: new ort.Tensor('float32', x, [ROWS, fwd.features]) });
+      const got = (out.values ?? out.probabilities!).data as Float32Array;
+      let maxErr = 0;
+      for (let i = 0; i < got.length; i++) maxErr = Math.max(maxErr, Math.abs(got[i]! - expected[i]!));
+      expect(maxErr, t.id).toBeLessThan(1e-5);
+      await session.release();
+    }
+  });
 
   it('bakes imputation and scaling into the model and writes metadata', async () => {
     const ort = await loadOrt();
