@@ -80,6 +80,21 @@ export function splitValidation(ds: Dataset, fraction: number, seed: number): { 
   return { train: pick(order.slice(nVal), ds.name), validation: pick(order.slice(0, nVal), `${ds.name} (validation)`) };
 }
 
+/** Copy rows order[start..start+rows) of a row-major matrix into `out` (no allocation: this is the hot path). */
+function gatherRows(src: Float32Array, order: Uint32Array, start: number, rows: number, width: number, out: Float32Array): void {
+  if (width >= 64) {
+    for (let i = 0; i < rows; i++) {
+      const r = order[start + i]!;
+      out.set(src.subarray(r * width, r * width + width), i * width);
+    }
+    return;
+  }
+  for (let i = 0, o = 0; i < rows; i++) {
+    const base = order[start + i]! * width;
+    for (let j = 0; j < width; j++) out[o++] = src[base + j]!;
+  }
+}
+
 export class Trainer {
   readonly backend: TrainBackend;
   readonly train: Dataset;
@@ -169,13 +184,12 @@ export class Trainer {
         if (this.stepsAllowed > 0) this.stepsAllowed--;
         const start = b * bs;
         const rows = Math.min(bs, n - start);
-        for (let i = 0; i < rows; i++) {
-          const r = order[start + i]!;
-          xb.set(ds.x.subarray(r * F, r * F + F), i * F);
-          yb.set(ds.y.subarray(r * T, r * T + T), i * T);
-        }
+        gatherRows(ds.x, order, start, rows, F, xb);
+        gatherRows(ds.y, order, start, rows, T, yb);
         t++;
-        const res = await this.backend.step(xb, yb, rows, lr, t);
+        const pending = this.backend.step(xb, yb, rows, lr, t);
+        // The eager backend answers synchronously: skip the await's microtask on the hot path.
+        const res = pending instanceof Promise ? await pending : pending;
         if (!Number.isFinite(res.loss)) {
           await this.backend.setWeights(good, true);
           const message = `Training diverged at epoch ${epoch + 1}, batch ${b + 1}: the loss became ${res.loss}. The last good weights (end of epoch ${epoch}) were kept. Try a smaller learning rate${config.clipNorm ? '' : ' or gradient clipping'}.`;

@@ -22,13 +22,25 @@ export function initWeights(params: ParamDecl[], rng: Rng, dtype: DType = 'float
   return w;
 }
 
+interface StepPlan {
+  exec: Executable;
+  x: FloatArray;
+  y: FloatArray;
+  lr: FloatArray | null;
+  t: FloatArray | null;
+  masks: { buf: FloatArray; rate: number }[];
+  copies: { dst: FloatArray; src: FloatArray }[];
+  loss: FloatArray;
+  pred: FloatArray;
+}
+
 export class TsBackend implements TrainBackend {
   readonly name = 'ts';
   readonly train: TrainingProgram;
   readonly forward: ForwardModel;
   /** Canonical parameter and optimizer-state buffers, bound into every executable. */
   private readonly bound = new Map<string, FloatArray>();
-  private readonly stepExecs = new Map<number, Executable>();
+  private readonly stepExecs = new Map<number, StepPlan>();
   private readonly predictExecs = new Map<number, Executable>();
   private readonly stepOutputs: number[];
   private readonly evalLoss: number;
@@ -51,33 +63,46 @@ export class TsBackend implements TrainBackend {
   }
 
   /** The compiled step for n rows (cached: usually the batch size and the last partial batch). */
-  private stepExec(n: number): Executable {
-    let e = this.stepExecs.get(n);
-    if (!e) {
-      e = new Executable(this.train.program, this.stepOutputs, { batch: n, dtype: this.dtype, bindings: this.bound });
+  private stepExec(n: number): StepPlan {
+    let plan = this.stepExecs.get(n);
+    if (!plan) {
+      const e = new Executable(this.train.program, this.stepOutputs, { batch: n, dtype: this.dtype, bindings: this.bound });
+      plan = {
+        exec: e,
+        x: e.input('x'),
+        y: e.input('y'),
+        lr: e.hasInput('lr') ? e.input('lr') : null,
+        t: e.hasInput('t') ? e.input('t') : null,
+        masks: this.train.masks.map((m) => ({ buf: e.input(m.name), rate: m.rate })),
+        copies: this.train.slots.flatMap((s) => [
+          { dst: this.bound.get(s.decl.name)!, src: e.value(s.next) },
+          ...s.state.map((st) => ({ dst: this.bound.get(st.name)!, src: e.value(st.next) })),
+        ]),
+        loss: e.value(this.train.dataLoss),
+        pred: e.value(this.train.pred),
+      };
       if (this.stepExecs.size > 8) this.stepExecs.clear();
-      this.stepExecs.set(n, e);
+      this.stepExecs.set(n, plan);
     }
-    return e;
+    return plan;
   }
 
   step(x: Float32Array, y: Float32Array, n: number, lr: number, t: number): StepResult {
-    const e = this.stepExec(n);
-    e.input('x').set(x.subarray(0, n * this.train.features));
-    e.input('y').set(y.subarray(0, n * this.train.targets));
-    if (e.hasInput('lr')) e.input('lr')[0] = lr;
-    if (e.hasInput('t')) e.input('t')[0] = t;
-    for (const m of this.train.masks) {
-      const buf = e.input(m.name);
+    const plan = this.stepExec(n);
+    const F = this.train.features;
+    const T = this.train.targets;
+    plan.x.set(x.length === n * F ? x : x.subarray(0, n * F));
+    plan.y.set(y.length === n * T ? y : y.subarray(0, n * T));
+    if (plan.lr) plan.lr[0] = lr;
+    if (plan.t) plan.t[0] = t;
+    for (const m of plan.masks) {
       const keep = 1 / (1 - m.rate);
-      for (let i = 0; i < buf.length; i++) buf[i] = this.maskRng.uniform() >= m.rate ? keep : 0;
+      for (let i = 0; i < m.buf.length; i++) m.buf[i] = this.maskRng.uniform() >= m.rate ? keep : 0;
     }
-    e.run();
-    for (const s of this.train.slots) {
-      this.bound.get(s.decl.name)!.set(e.value(s.next));
-      for (const st of s.state) this.bound.get(st.name)!.set(e.value(st.next));
-    }
-    return { loss: e.value(this.train.dataLoss)[0]!, pred: e.value(this.train.pred) };
+    plan.exec.run();
+    const copies = plan.copies;
+    for (let i = 0; i < copies.length; i++) copies[i]!.dst.set(copies[i]!.src);
+    return { loss: plan.loss[0]!, pred: plan.pred };
   }
 
   private predictExec(n: number): Executable {
