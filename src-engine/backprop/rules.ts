@@ -46,9 +46,10 @@ const binaryRules: Record<BinaryOp, (p: Program, a: number, b: number, y: number
   sub: (p, _a, _b, _y, g) => [g, p.neg(g)],
   mul: (p, a, b, _y, g) => [p.mul(g, b), p.mul(g, a)],
   div: (p, _a, b, y, g) => [p.div(g, b), p.neg(p.div(p.mul(g, y), b))],
-  // Ties send the gradient to the first operand.
+  // Ties send the gradient to the first operand: first = [a >= b] = 1 - step(b - a), exact in every
+  // dtype (a - b + Number.MIN_VALUE was not: the constant rounds to 0 in float32).
   maximum: (p, a, b, _y, g) => {
-    const first = p.step(p.add(p.sub(a, b), p.const(Number.MIN_VALUE)));
+    const first = p.sub(p.const(1), p.step(p.sub(b, a)));
     return [p.mul(g, first), p.mul(g, p.sub(p.const(1), first))];
   },
 };

@@ -170,18 +170,20 @@ describe('gradient rules of the binary primitives, with broadcasting', () => {
     }
   });
 
-  it('maximum sends the gradient of a tie to its first operand', () => {
-    const p = new Program();
-    const a = p.input('a', [1, 3]);
-    const b = p.input('b', [1, 3]);
-    const loss = p.sumAll(p.maximum(a, b));
-    const [ga, gb] = gradients(p, loss, [a, b]);
-    const exe = new Executable(p, [ga!, gb!], { batch: 1, dtype: 'float64' });
-    exe.input('a').set([1, 2, -3]);
-    exe.input('b').set([1, 5, -4]);
-    exe.run();
-    expect(Array.from(exe.value(ga!))).toEqual([1, 0, 1]);
-    expect(Array.from(exe.value(gb!))).toEqual([0, 1, 0]);
+  it('maximum sends the gradient of a tie to its first operand, in float64 and float32', () => {
+    for (const dtype of ['float64', 'float32'] as const) {
+      const p = new Program();
+      const a = p.input('a', [1, 4]);
+      const b = p.input('b', [1, 4]);
+      const loss = p.sumAll(p.maximum(a, b));
+      const [ga, gb] = gradients(p, loss, [a, b]);
+      const exe = new Executable(p, [ga!, gb!], { batch: 1, dtype });
+      exe.input('a').set([1, 2, -3, 0]);
+      exe.input('b').set([1, 5, -4, 0]);
+      exe.run();
+      expect(Array.from(exe.value(ga!))).toEqual([1, 0, 1, 1]);
+      expect(Array.from(exe.value(gb!))).toEqual([0, 1, 0, 0]);
+    }
   });
 });
 
