@@ -1,0 +1,105 @@
+/**
+ * Payload fuzzing through the browser host: thousands of random or malformed messages to every Api
+ * method. None may crash the host; each gets exactly one error reply; a valid call works afterwards.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import type WebSocket from 'ws';
+import type { BrowserHost } from '../../../src-engine/node/host/server.ts';
+import { API_METHODS, requestSchemas } from '../../../src-engine/protocol/schemas.ts';
+import { openSocket, request, startTestHost } from './host-fixture.ts';
+
+let host: BrowserHost;
+beforeAll(async () => {
+  ({ host } = await startTestHost());
+});
+afterAll(() => host.close());
+
+type Reply = { id: number | null; ok: boolean; error?: { code: string; message: string } };
+
+/** Send frames and collect one reply per frame. */
+async function sendAll(ws: WebSocket, frames: (string | Buffer)[]): Promise<Reply[]> {
+  const replies: Reply[] = [];
+  const done = new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`only ${replies.length} of ${frames.length} replies arrived`)), 30_000);
+    ws.on('message', (d) => {
+      replies.push(JSON.parse(d.toString()));
+      if (replies.length === frames.length) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+  });
+  for (const f of frames) ws.send(f);
+  await done;
+  return replies;
+}
+
+const seed = 20261123;
+
+describe('Api payload fuzzing through the browser host', () => {
+  it('answers malformed frames (not JSON, wrong envelope, binary) with bad-request', async () => {
+    const ws = await openSocket(host);
+    const texts = fc.sample(fc.string({ maxLength: 60 }), { numRuns: 400, seed }).filter((s) => {
+      try {
+        JSON.parse(s);
+        return false;
+      } catch {
+        return true;
+      }
+    });
+    const envelopes = fc
+      .sample(fc.jsonValue(), { numRuns: 600, seed: seed + 1 })
+      .filter((v) => !(typeof v === 'object' && v !== null && !Array.isArray(v) && typeof (v as { method?: unknown }).method === 'string' && typeof (v as { id?: unknown }).id === 'number'))
+      .map((v) => JSON.stringify(v));
+    const frames: (string | Buffer)[] = [...texts, ...envelopes, Buffer.from([0, 1, 2, 255]), '', '{"id":-1,"method":"hostInfo","payload":{}}', '{"id":1.5,"method":"hostInfo","payload":{}}'];
+    const replies = await sendAll(ws, frames);
+    expect(replies).toHaveLength(frames.length);
+    expect(frames.length).toBeGreaterThan(700);
+    for (const r of replies) expect(r).toMatchObject({ ok: false, error: { code: 'bad-request' } });
+    ws.close();
+  });
+
+  it('answers unknown methods and invalid payloads for every method with an error', async () => {
+    const ws = await openSocket(host);
+    const frames: string[] = [];
+    let id = 1;
+    const names = fc.sample(fc.string({ maxLength: 30 }), { numRuns: 200, seed: seed + 2 }).filter((m) => !(API_METHODS as string[]).includes(m));
+    for (const m of [...names, '__proto__', 'constructor', 'toString', 'hasOwnProperty']) frames.push(JSON.stringify({ id: id++, method: m, payload: {} }));
+    const unknown = frames.length;
+    for (const method of API_METHODS) {
+      const bad = fc
+        .sample(fc.anything({ maxDepth: 3, withNullPrototype: true, withBigInt: false }), { numRuns: 400, seed: seed + id })
+        .map((p) => JSON.parse(JSON.stringify(p ?? null) ?? 'null'))
+        .filter((p) => !requestSchemas[method].safeParse(p).success);
+      for (const p of bad) frames.push(JSON.stringify({ id: id++, method, payload: p }));
+    }
+    const replies = await sendAll(ws, frames);
+    expect(frames.length).toBeGreaterThan(2000);
+    expect(replies.every((r) => r.ok === false)).toBe(true);
+    expect(new Set(replies.map((r) => r.id)).size).toBe(frames.length);
+    const byId = new Map(replies.map((r) => [r.id, r]));
+    for (let i = 1; i <= unknown; i++) expect(byId.get(i)!.error!.code).toBe('unknown-method');
+    for (let i = unknown + 1; i < id; i++) expect(byId.get(i)!.error!.code).toBe('bad-request');
+    ws.close();
+  });
+
+  it('answers well-formed calls with random project contents with invalid-project', async () => {
+    const ws = await openSocket(host);
+    let id = 1;
+    const frames: string[] = [];
+    const texts = fc.sample(fc.oneof(fc.string({ maxLength: 80 }), fc.json({ maxDepth: 3 })), { numRuns: 300, seed: seed + 3 });
+    for (const text of texts) frames.push(JSON.stringify({ id: id++, method: 'importProject', payload: { fileName: 'fuzz.netwright', text } }));
+    const projects = fc.sample(fc.dictionary(fc.string({ maxLength: 8 }), fc.jsonValue({ maxDepth: 2 })), { numRuns: 300, seed: seed + 4 });
+    for (const project of projects) {
+      frames.push(JSON.stringify({ id: id++, method: 'saveProject', payload: { project, saveAs: false, fileName: null } }));
+      frames.push(JSON.stringify({ id: id++, method: 'autosave', payload: { project: { ...project, format: 'netwright-project', version: 1 }, fileName: 'x.netwright' } }));
+    }
+    const replies = await sendAll(ws, frames);
+    for (const r of replies) expect(r).toMatchObject({ ok: false, error: { code: 'invalid-project' } });
+    // Still alive and answering.
+    const info = await request(ws, 999_999, 'hostInfo', {});
+    expect(info).toMatchObject({ ok: true, result: { kind: 'browser' } });
+    ws.close();
+  });
+});

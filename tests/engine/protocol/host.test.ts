@@ -1,0 +1,77 @@
+/** The browser host: token and origin checks, static files, and the Api round trip (save, reopen, recovery). */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BrowserHost } from '../../../src-engine/node/host/server.ts';
+import { analyzeGraph } from '../../../src-engine/graph/validate.ts';
+import type { Project } from '../../../src-engine/project/project.ts';
+import { openSocket, request, startTestHost } from './host-fixture.ts';
+
+let host: BrowserHost;
+beforeAll(async () => {
+  ({ host } = await startTestHost());
+});
+afterAll(() => host.close());
+
+describe('browser host', () => {
+  it('listens on 127.0.0.1 and serves the renderer with a strict CSP', async () => {
+    expect(host.url).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${host.port}/\\?token=[\\w-]{32}$`));
+    const res = await fetch(`http://127.0.0.1:${host.port}/`);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain('<title>Netwright</title>');
+    const csp = res.headers.get('content-security-policy')!;
+    expect(csp).toContain("default-src 'none'");
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain(`connect-src ws://127.0.0.1:${host.port}`);
+    expect((await fetch(`http://127.0.0.1:${host.port}/..%2f..%2fetc%2fpasswd`)).status).toBe(403);
+    expect((await fetch(`http://127.0.0.1:${host.port}/nope.js`)).status).toBe(404);
+    expect((await fetch(`http://127.0.0.1:${host.port}/`, { method: 'POST' })).status).toBe(405);
+  });
+
+  it('refuses sockets without the token or from another origin', async () => {
+    await expect(openSocket(host, { token: 'wrong' })).rejects.toThrow(/403/);
+    await expect(openSocket(host, { token: '' })).rejects.toThrow(/403/);
+    await expect(openSocket(host, { origin: 'http://evil.example' })).rejects.toThrow(/403/);
+    const ok = await openSocket(host, { origin: `http://127.0.0.1:${host.port}` });
+    ok.close();
+  });
+
+  it('creates, saves, reopens and recovers a project through the Api', async () => {
+    const ws = await openSocket(host);
+    const info = await request(ws, 1, 'hostInfo', {});
+    expect(info.result).toEqual({ kind: 'browser', version: 'test', files: 'upload' });
+    const templates = (await request(ws, 2, 'listTemplates', {})).result as { id: string }[];
+    expect(templates.length).toBeGreaterThan(0);
+    const created = (await request(ws, 3, 'newProject', { templateId: templates[0]!.id })).result as Project;
+    expect(created.template).toBe(templates[0]!.id);
+
+    const saved = (await request(ws, 4, 'saveProject', { project: created, saveAs: false, fileName: null })).result as { status: string; fileName: string; text: string };
+    expect(saved.status).toBe('download');
+    expect(saved.fileName).toMatch(/\.netwright$/);
+    const reopened = (await request(ws, 5, 'importProject', { fileName: saved.fileName, text: saved.text })).result as { status: string; project: Project };
+    expect(reopened.status).toBe('opened');
+    expect(reopened.project.graph).toEqual(created.graph);
+    expect(analyzeGraph(reopened.project.graph).totalParams).toBe(analyzeGraph(created.graph).totalParams);
+
+    expect((await request(ws, 6, 'openProject', {})).result).toEqual({ status: 'unsupported' });
+    expect((await request(ws, 7, 'getRecovery', {})).result).toBeNull();
+    const auto = await request(ws, 8, 'autosave', { project: { ...created, name: 'Unsaved' }, fileName: null });
+    expect(auto.ok).toBe(true);
+    const rec = (await request(ws, 9, 'getRecovery', {})).result as { project: Project; savedAt: string };
+    expect(rec.project.name).toBe('Unsaved');
+    expect(Date.parse(rec.savedAt)).toBeGreaterThan(Date.now() - 60_000);
+    expect((await request(ws, 10, 'clearRecovery', {})).result).toEqual({ cleared: true });
+    expect((await request(ws, 11, 'getRecovery', {})).result).toBeNull();
+    ws.close();
+  });
+
+  it('answers bad projects with a clear invalid-project error', async () => {
+    const ws = await openSocket(host);
+    const newer = await request(ws, 1, 'importProject', { fileName: 'future.netwright', text: JSON.stringify({ format: 'netwright-project', version: 7 }) });
+    expect(newer).toMatchObject({ ok: false, error: { code: 'invalid-project' } });
+    expect(newer.error!.message).toMatch(/future\.netwright was saved by a newer Netwright/);
+    const corrupt = await request(ws, 2, 'importProject', { fileName: 'cut.netwright', text: '{"format":"netwright-proj' });
+    expect(corrupt.error!.message).toMatch(/cut\.netwright is not a Netwright project: it is not valid JSON/);
+    const unknownTemplate = await request(ws, 3, 'newProject', { templateId: 'no-such' });
+    expect(unknownTemplate).toMatchObject({ ok: false, error: { code: 'bad-request', message: "There is no template 'no-such'." } });
+    ws.close();
+  });
+});
