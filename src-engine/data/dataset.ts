@@ -21,6 +21,8 @@ export interface Dataset {
   classNames?: string[];
   /** Target column names for regression. */
   targetNames?: string[];
+  /** Per-row shape [height, width, channels] when the features are an image's pixels (HWC order). */
+  inputShape?: [number, number, number];
 }
 
 /** Class index of each row (argmax of one-hot, or 0/1 threshold for binary). */

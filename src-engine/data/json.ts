@@ -51,7 +51,12 @@ function fromRecords(doc: unknown[], file: string): RawTable {
     if (rec === null || typeof rec !== 'object' || Array.isArray(rec)) {
       fail(file, 'bad-format', `record ${i + 1} is ${Array.isArray(rec) ? 'an array' : JSON.stringify(rec)}, not an object`, 'Make every element an object of column: value pairs', i + 1);
     }
-    for (const k of Object.keys(rec)) if (!seen.has(k)) (seen.add(k), names.push(k));
+    for (const k of Object.keys(rec)) {
+      if (!seen.has(k)) {
+        seen.add(k);
+        names.push(k);
+      }
+    }
   });
   const columns = names.map((name) => buildColumn(name, doc.length, (r) => checkCell((doc[r] as Record<string, unknown>)[name], file, r + 1, name), file));
   return { name: file, rows: doc.length, columns };

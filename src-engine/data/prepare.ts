@@ -56,18 +56,27 @@ export function prepare(table: RawTable, options: PrepareOptions): Prepared {
   if (features.length === 0) throw new DataError({ code: 'no-features', file, problem: 'there are no feature columns left besides the target', hint: 'Choose feature columns, or mark text columns as categorical' });
   const featureCols = features.map((f) => findColumn(table, f)!);
 
-  // Rows kept: a missing target is never usable; missing features depend on the policy.
-  const keep: number[] = [];
-  for (let r = 0; r < table.rows; r++) {
-    if (options.missing === 'refuse') {
-      for (const col of [targetCol, ...featureCols]) {
-        if (isMissing(col, r)) {
-          throw new DataError({ code: 'missing-values', file, row: sourceLine(table, r), column: col.name, problem: 'this cell is missing', hint: 'Fill it in, or choose to drop rows with missing values or to impute them' });
-        }
+  // Rows kept: a missing target is never usable; missing features depend on the policy. Scanned
+  // column by column (tables can have hundreds of columns and a million rows).
+  const used = [targetCol, ...featureCols];
+  const drop = new Uint8Array(table.rows);
+  let first: { row: number; col: number } | null = null;
+  used.forEach((col, ci) => {
+    if (options.missing === 'drop' || ci === 0 || options.missing === 'refuse') {
+      for (let r = 0; r < table.rows; r++) {
+        if (!isMissing(col, r)) continue;
+        drop[r] = 1;
+        if (first === null || r < first.row) first = { row: r, col: ci };
+        if (options.missing === 'refuse') break;
       }
-    } else if (isMissing(targetCol, r) || (options.missing === 'drop' && featureCols.some((c) => isMissing(c, r)))) continue;
-    keep.push(r);
+    }
+  });
+  if (options.missing === 'refuse' && first !== null) {
+    const { row, col } = first as { row: number; col: number };
+    throw new DataError({ code: 'missing-values', file, row: sourceLine(table, row), column: used[col]!.name, problem: 'this cell is missing', hint: 'Fill it in, or choose to drop rows with missing values or to impute them' });
   }
+  const keep: number[] = [];
+  for (let r = 0; r < table.rows; r++) if (drop[r] === 0) keep.push(r);
   if (keep.length === 0) throw new DataError({ code: 'missing-values', file, problem: 'no rows are left after dropping rows with missing values', hint: 'Impute missing values instead of dropping rows' });
 
   const target = targetClasses(table, targetCol, types[targetCol.name]!, keep, options.task);
@@ -92,6 +101,7 @@ export function prepare(table: RawTable, options: PrepareOptions): Prepared {
       task: target.task,
       featureNames: preprocessing.featureNames,
     };
+    if (preprocessing.imageShape) ds.inputShape = preprocessing.imageShape;
     if (target.task === 'regression') ds.targetNames = [target.column];
     else ds.classNames = target.classNames;
     return ds;

@@ -55,7 +55,9 @@ export async function loadTable(path: string, opts: LoadTableOptions = {}): Prom
   } catch (e) {
     throw ioError(path, e);
   }
-  const format = opts.format ?? detectFormat(path, isDir ? new Uint8Array() : await readHead(path), isDir);
+  const head = isDir ? new Uint8Array() : await readHead(path, 512);
+  // Unknown name but text-like bytes: most likely a delimited text file; the CSV loader checks.
+  const format = opts.format ?? detectFormat(path, head, isDir) ?? (head.length > 0 && !head.includes(0) ? 'csv' : null);
   if (!format) {
     const known = FORMATS.map((f) => f.extensions.join(' ')).join(' ');
     throw new DataError({ code: 'unsupported', file: displayName(path), problem: 'the file format is not recognised', hint: `Use one of: ${known}, or a folder of images with one subfolder per class` });

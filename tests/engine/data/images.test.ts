@@ -71,7 +71,7 @@ describe('image folders (sharp)', () => {
     expect(px(t, 'pixel3', 0)).toBeCloseTo(250 / 255, 1);
     expect(events.at(-1)).toBe(1);
     const p = prepare(t, { target: 'label', scaling: 'none', missing: 'refuse', split: { validation: 0, test: 0, seed: 1, stratify: false } });
-    expect([p.train.task, p.train.features, p.preprocessing.imageShape]).toEqual(['binary', 144, [6, 8, 3]]);
+    expect([p.train.task, p.train.features, p.preprocessing.imageShape, p.train.inputShape]).toEqual(['binary', 144, [6, 8, 3], [6, 8, 3]]);
   });
 
   it('resizes to a chosen size, in grayscale', async () => {
