@@ -5,19 +5,10 @@
  */
 import { test, expect } from '@playwright/test';
 import { readFileSync, copyFileSync, mkdirSync } from 'node:fs';
-import { connect, dropLayer, selectNode, setParam } from './helpers.ts';
+import { connect, dropLayer, openEditor, selectNode, setParam } from './helpers.ts';
 
 test.beforeEach(async ({ page }) => {
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(process.env.NETWRIGHT_URL!);
-  await page.evaluate("localStorage.setItem('netwright.theme', 'light')");
-  await page.reload();
-  await expect(page.getByTestId('total-params')).toHaveText('0');
-  // A recovery banner from an earlier test's autosave is not part of these flows.
-  const banner = page.getByTestId('recovery');
-  if (await banner.isVisible()) await banner.getByRole('button', { name: 'Discard' }).click();
-  test.info().annotations.push({ type: 'page-errors', description: errors.join('\n') });
+  await openEditor(page);
 });
 
 test('784-15-10 from the palette has 11,935 parameters; undo, redo, save and reopen', async ({ page }) => {
@@ -64,6 +55,7 @@ test('784-15-10 from the palette has 11,935 parameters; undo, redo, save and reo
   expect(saved.graph.nodes.map((n: { id: string }) => n.id)).toEqual(['input1', 'dense1', 'output1']);
 
   await page.reload();
+  await expect(page.getByTestId('app')).toHaveAttribute('data-ready', 'true');
   await expect(page.getByTestId('total-params')).toHaveText('0');
   const chooserP = page.waitForEvent('filechooser');
   await page.getByTestId('btn-open').click();
@@ -74,6 +66,7 @@ test('784-15-10 from the palette has 11,935 parameters; undo, redo, save and reo
   await expect(page.getByTestId('shape-dense1')).toHaveText('→ [15]');
 
   // Screenshots in both themes.
+  await page.getByTestId('notice').getByRole('button', { name: 'Dismiss' }).click();
   await page.getByTestId('btn-layout').click();
   await selectNode(page, 'dense1');
   await page.waitForTimeout(400);

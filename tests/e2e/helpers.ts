@@ -32,3 +32,14 @@ export async function setParam(page: Page, id: string, name: string, value: stri
   await selectNode(page, id);
   await page.getByTestId(`param-${name}`).fill(value);
 }
+
+/** Open the editor on a fresh page, in the light theme, with any recovery offer from earlier tests discarded. */
+export async function openEditor(page: Page): Promise<void> {
+  await page.goto(process.env.NETWRIGHT_URL!);
+  await page.evaluate("localStorage.setItem('netwright.theme', 'light')");
+  await page.reload();
+  await expect(page.getByTestId('app')).toHaveAttribute('data-ready', 'true');
+  const banner = page.getByTestId('recovery');
+  if (await banner.isVisible()) await banner.getByRole('button', { name: 'Discard' }).click();
+  await expect(banner).toBeHidden();
+}

@@ -21,6 +21,8 @@ export class Session {
   templates = $state.raw<TemplateInfo[]>([]);
   galleryOpen = $state(false);
   lastAutosave = $state<string | null>(null);
+  /** True once start() has loaded templates, the blank project and any recovery copy. */
+  ready = $state(false);
   private autosaveTimer: ReturnType<typeof setTimeout> | undefined;
   /** Asks the page for a file to upload (browser host); set by the App. */
   pickUpload: (() => void) | null = null;
@@ -67,6 +69,7 @@ export class Session {
     } catch (e) {
       this.fail(e);
     }
+    this.ready = true;
   }
 
   async autosave(): Promise<void> {
