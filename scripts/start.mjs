@@ -32,7 +32,7 @@ function buildIfStale() {
   const config = statSync(path.join(root, 'electron.vite.config.ts')).mtimeMs;
   if (existsSync(built) && statSync(built).mtimeMs >= Math.max(newest(sources), config)) return;
   console.log('Building Netwright (electron-vite build)…');
-  const r = spawnSync(process.execPath, [path.join(root, 'node_modules/electron-vite/bin/electron-vite.js'), 'build'], { cwd: root, stdio: 'inherit' });
+  const r = spawnSync(process.execPath, [path.join(root, 'node_modules/electron-vite/bin/electron-vite.js'), 'build', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
 

@@ -14,13 +14,19 @@ const FILTERS = [
 ];
 
 /** Dialog-backed file access for one window. */
-export function nativeFiles(win: BrowserWindow): FileAccess & { current(): string | null } {
+export function nativeFiles(win: BrowserWindow): FileAccess & { current(): string | null; read(file: string): Promise<{ fileName: string; text: string }> } {
   let current: string | null = null;
   return {
     kind: 'native',
     current: () => current,
     forget: () => {
       current = null;
+    },
+    /** Read a file the OS asked us to open (double-click, command line); it becomes the current file. */
+    async read(file) {
+      const text = await fs.readFile(file, 'utf8');
+      current = file;
+      return { fileName: path.basename(file), text };
     },
     async pickOpen() {
       const r = await dialog.showOpenDialog(win, { title: 'Open project', properties: ['openFile'], filters: FILTERS });

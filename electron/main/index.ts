@@ -11,7 +11,7 @@ import { createHandlers } from '../../src-engine/node/host/service.ts';
 import { nativeFiles } from './files.ts';
 import { installMenu } from './menu.ts';
 import { sendEvent, serveApi } from './ipc.ts';
-import { handleAppScheme, registerAppScheme } from './protocol.ts';
+import { handleAppScheme, isAppUrl, registerAppScheme } from './protocol.ts';
 import { createWindow } from './window.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -19,24 +19,50 @@ registerAppScheme();
 if (!app.requestSingleInstanceLock()) app.quit();
 
 let win: BrowserWindow | null = null;
+let files: ReturnType<typeof nativeFiles> | null = null;
 const engine = workerEngine(path.join(here, 'engine-worker.js'));
+/** A project file named on the command line or by the OS before the window was ready. */
+let pendingFile: string | null = process.argv.slice(app.isPackaged ? 1 : 2).find((a) => a.endsWith('.netwright')) ?? null;
 
 function open(): void {
   win = createWindow(path.join(here, '../preload'));
   const w = win;
-  const stop = serveApi(
-    w,
-    createHandlers({ kind: 'electron', version: app.getVersion(), engine, recovery: new RecoveryStore(app.getPath('userData')), files: nativeFiles(w) }),
-  );
+  files = nativeFiles(w);
+  const stop = serveApi(w, createHandlers({ kind: 'electron', version: app.getVersion(), engine, recovery: new RecoveryStore(app.getPath('userData')), files }));
+  w.webContents.once('did-finish-load', () => {
+    if (pendingFile) void openFile(pendingFile);
+    pendingFile = null;
+  });
   w.on('closed', () => {
     stop();
     win = null;
   });
 }
 
+/** Open a file the OS handed us and show it in the window. */
+async function openFile(file: string): Promise<void> {
+  if (!win || !files) {
+    pendingFile = file;
+    return;
+  }
+  try {
+    const { fileName, text } = await files.read(file);
+    sendEvent(win, { type: 'project-opened', project: await engine.readProject(text, fileName), fileName });
+  } catch (e) {
+    sendEvent(win, { type: 'error', message: (e as Error).message });
+  }
+}
+
+app.on('open-file', (event, file) => {
+  event.preventDefault();
+  void openFile(file);
+});
+
 app.whenReady().then(() => {
   // No permission (camera, notifications, ...) is ever granted to the page.
   session.defaultSession.setPermissionRequestHandler((_wc, _perm, cb) => cb(false));
+  // No remote content: the page is app:// only (the dev server is allowed during `npm run dev`).
+  session.defaultSession.webRequest.onBeforeRequest({ urls: ['http://*/*', 'https://*/*', 'ws://*/*', 'wss://*/*'] }, (details, cb) => cb({ cancel: !isAppUrl(details.url) }));
   handleAppScheme(path.join(here, '../renderer'));
   installMenu((command) => win && sendEvent(win, { type: 'command', command }), !app.isPackaged);
   open();
@@ -45,7 +71,9 @@ app.whenReady().then(() => {
   });
 });
 
-app.on('second-instance', () => {
+app.on('second-instance', (_event, argv) => {
+  const file = argv.find((a) => a.endsWith('.netwright'));
+  if (file) void openFile(file);
   if (win) {
     if (win.isMinimized()) win.restore();
     win.focus();

@@ -49,5 +49,13 @@ export function appUrl(): string {
 
 /** Whether a URL is our own page. */
 export function isAppUrl(url: string): boolean {
-  return url.startsWith(`${APP_ORIGIN}/`) || (!!devUrl && url.startsWith(devUrl));
+  if (url.startsWith(`${APP_ORIGIN}/`)) return true;
+  if (!devUrl) return false;
+  // During `npm run dev`, the Vite dev server and its hot-reload socket on the same host.
+  const dev = new URL(devUrl);
+  try {
+    return new URL(url).host === dev.host;
+  } catch {
+    return false;
+  }
 }

@@ -64,3 +64,50 @@ test('multi-select, copy and paste keep the connection between the copies', asyn
   await page.keyboard.press('Control+z');
   await expect(page.locator('.svelte-flow__node')).toHaveCount(2);
 });
+
+test('while dragging an invalid connection, a tooltip says why', async ({ page }) => {
+  await dropLayer(page, 'Input', 100, 150);
+  await dropLayer(page, 'Output', 500, 150);
+  await dropLayer(page, 'Dense', 300, 400);
+  await connect(page, 'dense1', 'output1');
+  const from = (await page.locator('.svelte-flow__node[data-id="input1"] .svelte-flow__handle.source').boundingBox())!;
+  const to = (await page.locator('.svelte-flow__node[data-id="output1"] .svelte-flow__handle.target').boundingBox())!;
+  await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(to.x - 30, to.y, { steps: 5 });
+  await page.mouse.move(to.x + to.width / 2, to.y + to.height / 2, { steps: 5 });
+  await expect(page.getByRole('tooltip')).toHaveText("Output 'output1' already has its input; remove that connection first.");
+  await page.mouse.up();
+  await expect(page.getByRole('tooltip')).toBeHidden();
+  await expect(page.locator('.svelte-flow__edge')).toHaveCount(1);
+});
+
+test('opening a newer or corrupt project says what is wrong', async ({ page }) => {
+  const upload = async (name: string, text: string) => {
+    const chooser = page.waitForEvent('filechooser');
+    await page.getByTestId('btn-open').click();
+    await (await chooser).setFiles({ name, mimeType: 'application/json', buffer: Buffer.from(text) });
+  };
+  await upload('future.netwright', JSON.stringify({ format: 'netwright-project', version: 9 }));
+  await expect(page.getByTestId('notice')).toContainText('future.netwright was saved by a newer Netwright (project version 9; this one reads up to 1). Update Netwright to open it.');
+  await upload('broken.netwright', '{"format": "netwright-project", "graph": {');
+  await expect(page.getByTestId('notice')).toContainText('broken.netwright is not a Netwright project: it is not valid JSON');
+  await expect(page.getByTestId('total-params')).toHaveText('0');
+});
+
+test('moving a layer is one undo step', async ({ page }) => {
+  await page.getByTestId('palette-Dense').dblclick();
+  const node = page.getByTestId('node-dense1');
+  const before = (await node.boundingBox())!;
+  const start = { x: before.x + 20, y: before.y + 10 };
+  await page.mouse.move(start.x, start.y);
+  await page.mouse.down();
+  await page.mouse.move(start.x + 150, start.y + 90, { steps: 8 });
+  await page.mouse.up();
+  const after = (await node.boundingBox())!;
+  expect(after.x - before.x).toBeGreaterThan(100);
+  await page.getByTestId('btn-undo').click();
+  await expect.poll(async () => Math.round((await node.boundingBox())!.x)).toBe(Math.round(before.x));
+  await page.getByTestId('btn-redo').click();
+  await expect.poll(async () => Math.round((await node.boundingBox())!.x)).toBe(Math.round(after.x));
+});

@@ -1,5 +1,5 @@
 /**
- * Build the app if it is not built, start the browser host on a free port with a throwaway data
+ * Build the app (skip with NETWRIGHT_SKIP_BUILD=1 when out/ is known fresh), start the browser host on a free port with a throwaway data
  * folder, and hand its URL (with the token) to the tests through NETWRIGHT_URL.
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -9,8 +9,8 @@ import * as path from 'node:path';
 
 export default async function globalSetup(): Promise<() => Promise<void>> {
   const root = path.resolve(import.meta.dirname, '../..');
-  if (!existsSync(path.join(root, 'out/main/host.js')) || process.env.NETWRIGHT_REBUILD) {
-    const b = spawnSync('npx', ['electron-vite', 'build'], { cwd: root, stdio: 'inherit' });
+  if (!existsSync(path.join(root, 'out/main/host.js')) || process.env.NETWRIGHT_SKIP_BUILD !== '1') {
+    const b = spawnSync(process.execPath, [path.join(root, 'node_modules/electron-vite/bin/electron-vite.js'), 'build', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
     if (b.status !== 0) throw new Error('electron-vite build failed');
   }
   const dataDir = mkdtempSync(path.join(tmpdir(), 'netwright-e2e-'));
