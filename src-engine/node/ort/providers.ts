@@ -119,7 +119,7 @@ export function precheck(ep: ExecutionProvider, platform: NodeJS.Platform, libDi
       if (platform === 'darwin') return `${ep === 'cuda' ? 'CUDA' : 'TensorRT'} is not available on macOS.`;
       const lib = so(`onnxruntime_providers_${ep}`);
       if (!existsSync(path.join(libDir, lib))) {
-        return `The ${ep} provider files are not installed (${lib} is not in ${libDir}). Install them with onnxruntime-node's CUDA install option (see docs), plus the CUDA${ep === 'tensorrt' ? ' and TensorRT' : ''} runtime libraries.`;
+        return `The ${ep} provider files are not installed (${lib} is not in ${libDir}). Reinstall with ONNXRUNTIME_NODE_INSTALL_CUDA=v12 npm rebuild onnxruntime-node (Linux x64) and install the CUDA 12${ep === 'tensorrt' ? ', cuDNN and TensorRT' : ' and cuDNN'} runtime libraries.`;
       }
       return null;
     }

@@ -1,0 +1,161 @@
+/** `netwright predict`: predictions of an .onnx model or a trained project for the rows of a data file, as CSV. */
+import { readFileSync, existsSync } from 'node:fs';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { applyPreprocessing, type Preprocessing } from '../../data/preprocess.ts';
+import type { RawTable } from '../../data/table.ts';
+import { exportTask, META, type ExportTask } from '../../onnx/export-model.ts';
+import { readOnnx, OnnxFormatError } from '../../onnx/read-model.ts';
+import { makeTrainConfig } from '../../train/config.ts';
+import { SeededRng } from '../../train/rng.ts';
+import { TsBackend } from '../../train/ts-backend.ts';
+import { writeFileAtomic } from '../atomic-write.ts';
+import { loadTable } from '../data/load-table.ts';
+import { createSession, loadOrt } from '../ort/runtime.ts';
+import { projectPreprocessing, projectWeights, readProject } from './export.ts';
+import { CliError, type CliCommand } from './types.ts';
+
+const USAGE = `netwright predict <model.onnx|project.netwright> --data FILE [--out FILE]
+
+Reads the rows of FILE (CSV, TSV, JSON, NPY, ...), prepares them as in training and writes one CSV
+line of predictions per row: the predicted class and each class's probability for classifiers, the
+predicted values for regression. Columns are matched by name (a model's feature_names metadata or a
+project's preprocessing); without names, every numeric column is used in order.
+
+Options:
+  --data FILE    rows to predict (required)
+  --out FILE     write the CSV here instead of standard output`;
+
+/** The network's input matrix for a table: by the model's feature names, else every numeric column. */
+function inputMatrix(table: RawTable, pre: Preprocessing | null, names: string[] | null, width: number, raw: boolean): Float32Array {
+  if (pre) {
+    // For an ONNX export the model scales numeric columns itself: hand it raw values (NaN if missing).
+    const p: Preprocessing = raw ? { ...pre, inputs: pre.inputs.map((t) => (t.kind === 'numeric' ? { ...t, offset: 0, scale: 1, impute: NaN } : t.kind === 'boolean' ? { ...t, impute: NaN } : t)) } : pre;
+    return applyPreprocessing(p, table);
+  }
+  const cols = names
+    ? names.map((n) => {
+        const c = table.columns.find((col) => col.name === n);
+        if (!c) throw new CliError(`${table.name}: the model needs a column named '${n}' (its features are ${names.slice(0, 8).join(', ')}${names.length > 8 ? ', …' : ''}).`);
+        return c;
+      })
+    : table.columns.filter((c) => c.kind === 'numeric');
+  if (cols.length !== width) throw new CliError(`${table.name}: the model takes ${width} features but the file has ${cols.length} numeric column${cols.length === 1 ? '' : 's'} (${cols.slice(0, 8).map((c) => c.name).join(', ')}).`);
+  const x = new Float32Array(table.rows * width);
+  cols.forEach((c, j) => {
+    if (c.kind !== 'numeric') throw new CliError(`${table.name}: column '${c.name}' holds text; the model needs numbers there.`);
+    for (let r = 0; r < table.rows; r++) x[r * width + j] = c.values[r]!;
+  });
+  return x;
+}
+
+function csvCell(s: string): string {
+  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/** CSV text of predictions [rows, T]: label + probabilities for classifiers, values for regression. */
+function predictionsCsv(pred: ArrayLike<number>, rows: number, T: number, task: ExportTask, classNames: string[] | null, targetNames: string[] | null, threshold: number): string {
+  const lines: string[] = [];
+  const fmt = (v: number) => String(Math.fround(v));
+  if (task === 'regression') {
+    lines.push((targetNames && targetNames.length === T ? targetNames : Array.from({ length: T }, (_, j) => (T === 1 ? 'prediction' : `prediction_${j}`))).map(csvCell).join(','));
+    for (let r = 0; r < rows; r++) lines.push(Array.from({ length: T }, (_, j) => fmt(pred[r * T + j]!)).join(','));
+  } else if (T === 1) {
+    const names = classNames ?? ['0', '1'];
+    lines.push(['label', `p_${names[1] ?? '1'}`].map(csvCell).join(','));
+    for (let r = 0; r < rows; r++) lines.push(`${csvCell(names[pred[r]! >= threshold ? 1 : 0]!)},${fmt(pred[r]!)}`);
+  } else {
+    const names = classNames ?? Array.from({ length: T }, (_, j) => String(j));
+    lines.push(['label', ...names.map((n) => `p_${n}`)].map(csvCell).join(','));
+    for (let r = 0; r < rows; r++) {
+      let best = 0;
+      for (let j = 1; j < T; j++) if (pred[r * T + j]! > pred[r * T + best]!) best = j;
+      lines.push([csvCell(names[best]!), ...Array.from({ length: T }, (_, j) => fmt(pred[r * T + j]!))].join(','));
+    }
+  }
+  return lines.join('\n') + '\n';
+}
+
+async function predictOnnx(file: string, table: RawTable): Promise<string> {
+  const bytes = readFileSync(file);
+  let info;
+  try {
+    info = readOnnx(bytes, path.basename(file));
+  } catch (e) {
+    throw new CliError((e as OnnxFormatError).message);
+  }
+  if (info.inputs.length !== 1) throw new CliError(`${path.basename(file)} takes ${info.inputs.length} inputs (${info.inputs.map((i) => i.name).join(', ')}); predict handles models with one feature input.`);
+  const input = info.inputs[0]!;
+  const width = input.dims.at(-1);
+  if (typeof width !== 'number') throw new CliError(`${path.basename(file)}: the width of input '${input.name}' is not fixed.`);
+  const meta = info.metadata;
+  const pre = meta[META.preprocessing] ? (JSON.parse(meta[META.preprocessing]) as Preprocessing) : null;
+  const names = meta[META.featureNames] ? (JSON.parse(meta[META.featureNames]) as string[]) : null;
+  const ownNames = names && !names.every((n, i) => n === `x${i}`) ? names : null;
+  const x = inputMatrix(table, pre, ownNames, width, true);
+  const session = await createSession(bytes, { label: path.basename(file) });
+  const ort = await loadOrt();
+  const out = await session.run({ [input.name]: new ort.Tensor('float32', x, [table.rows, width]) });
+  await session.release();
+  const main = out.values ?? out.probabilities ?? out[session.outputNames[0]!]!;
+  const T = main.dims.length > 1 ? Number(main.dims[main.dims.length - 1]) : 1;
+  const task = (meta[META.task] as ExportTask | undefined) ?? (out.probabilities ? 'multiclass' : 'regression');
+  const classNames = meta[META.classNames] ? (JSON.parse(meta[META.classNames]) as string[]) : null;
+  const hinge = meta[META.graph] ? /"loss":"hinge"/.test(meta[META.graph]) : false;
+  return predictionsCsv(main.data as Float32Array, table.rows, T, task, classNames, pre?.target.task === 'regression' ? [pre.target.column] : null, hinge ? 0 : 0.5);
+}
+
+async function predictProject(file: string, table: RawTable): Promise<string> {
+  const project = readProject(file);
+  const weights = projectWeights(project, file);
+  const pre = projectPreprocessing(project);
+  const ts = new TsBackend(project.graph, makeTrainConfig(project.training), weights, new SeededRng(1));
+  const F = ts.forward.features;
+  const x = inputMatrix(table, pre, null, F, false);
+  const pred = ts.predict(x, table.rows);
+  const T = ts.forward.targets;
+  const task = exportTask(project.graph, pre);
+  const classNames = pre?.target && pre.target.task !== 'regression' ? pre.target.classNames : null;
+  return predictionsCsv(pred, table.rows, T, task, classNames, pre?.target.task === 'regression' ? [pre.target.column] : null, ts.forward.loss === 'hinge' ? 0 : 0.5);
+}
+
+export const command: CliCommand = {
+  name: 'predict',
+  summary: 'Predict with an .onnx model or a trained project for the rows of a data file (CSV out)',
+  usage: USAGE,
+  async run(argv, io) {
+    let parsed;
+    try {
+      parsed = parseArgs({ args: argv, allowPositionals: true, options: { data: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean' } } });
+    } catch (e) {
+      throw new CliError(`${(e as Error).message}. See 'netwright predict --help'.`);
+    }
+    const { values, positionals } = parsed;
+    if (values.help) {
+      io.out(USAGE + '\n');
+      return 0;
+    }
+    if (positionals.length !== 1) throw new CliError(`predict takes one model or project (got ${positionals.length}). See 'netwright predict --help'.`);
+    if (!values.data) throw new CliError('Say which rows to predict with --data FILE.');
+    const model = positionals[0]!;
+    if (!existsSync(model)) throw new CliError(`${model}: no such file.`);
+    let table: RawTable;
+    try {
+      table = await loadTable(values.data);
+    } catch (e) {
+      throw new CliError((e as Error).message);
+    }
+    let csv: string;
+    try {
+      csv = model.toLowerCase().endsWith('.onnx') ? await predictOnnx(model, table) : await predictProject(model, table);
+    } catch (e) {
+      if (e instanceof CliError) throw e;
+      throw new CliError((e as Error).message);
+    }
+    if (values.out) {
+      await writeFileAtomic(values.out, csv);
+      io.err(`wrote ${table.rows} predictions to ${values.out}\n`);
+    } else io.out(csv);
+    return 0;
+  },
+};

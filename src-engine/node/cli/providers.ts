@@ -1,0 +1,41 @@
+/** `netwright providers`: which ONNX Runtime execution providers work here, and why the others do not. */
+import { parseArgs } from 'node:util';
+import { probeProviders } from '../ort/providers.ts';
+import { loadOrt } from '../ort/runtime.ts';
+import { CliError, type CliCommand } from './types.ts';
+
+const USAGE = `netwright providers [--json]
+
+Probes each ONNX Runtime execution provider one at a time (cpu, webgpu, cuda, tensorrt, dml, coreml):
+platform and library checks first, then one training step that must match the CPU result.
+
+Options:
+  --json    print the reports as JSON`;
+
+export const command: CliCommand = {
+  name: 'providers',
+  summary: 'List ONNX Runtime execution providers: which work here and why the others do not',
+  usage: USAGE,
+  async run(argv, io) {
+    let values;
+    try {
+      values = parseArgs({ args: argv, options: { json: { type: 'boolean' }, help: { type: 'boolean' } } }).values;
+    } catch (e) {
+      throw new CliError(`${(e as Error).message}. See 'netwright providers --help'.`);
+    }
+    if (values.help) {
+      io.out(USAGE + '\n');
+      return 0;
+    }
+    const ort = await loadOrt();
+    const reports = await probeProviders();
+    if (values.json) {
+      io.out(JSON.stringify({ onnxruntime: ort.env.versions?.common ?? null, providers: reports }, null, 1) + '\n');
+      return 0;
+    }
+    io.out(`ONNX Runtime ${ort.env.versions?.common ?? ''} (onnxruntime-node) on ${process.platform}-${process.arch}\n`);
+    const w = Math.max(...reports.map((r) => r.ep.length));
+    for (const r of reports) io.out(`  ${r.ep.padEnd(w)}  ${r.usable ? 'usable ' : 'missing'}  ${r.reason}\n`);
+    return 0;
+  },
+};
