@@ -5,6 +5,7 @@
 import { matmul } from '../tensor/matmul.ts';
 import { allocate, type DType, type FloatArray } from '../tensor/tensor.ts';
 import { BATCH, type IRNode, type Program, type Shape } from './ir.ts';
+import { generateRun } from './codegen.ts';
 import { binaryKernel, broadcastKernel, logsumexpKernel, softmaxKernel, sumToKernel, unaryKernel } from './kernels.ts';
 
 export interface CompileOptions {
@@ -13,11 +14,15 @@ export interface CompileOptions {
   dtype?: DType;
   /** Buffers to use for named inputs (shared between executables, e.g. parameters). */
   bindings?: ReadonlyMap<string, FloatArray>;
+  /** Fuse element-wise ops into generated loops (default true); false runs one kernel call per op. */
+  codegen?: boolean;
 }
 
 /** A program compiled for one batch size. Write inputs with `input(name)`, call `run()`, read `value(id)`. */
 export class Executable {
   private readonly steps: (() => void)[] = [];
+  /** The fused, generated run function (null where code generation is not allowed, e.g. under a strict CSP). */
+  private readonly fused: (() => void) | null;
   private readonly buffers: (FloatArray | undefined)[];
   readonly dtype: DType;
   readonly batch: number;
@@ -31,6 +36,7 @@ export class Executable {
     for (const o of outputs) live[o] = 1;
     for (let id = nodes.length - 1; id >= 0; id--) if (live[id]) for (const i of nodes[id]!.inputs) live[i] = 1;
     this.buffers = new Array(nodes.length);
+    const kernels: ((() => void) | null)[] = new Array(nodes.length).fill(null);
     for (const n of nodes) {
       if (!live[n.id]) continue;
       const [r, c] = this.dims(n.shape);
@@ -40,8 +46,18 @@ export class Executable {
       this.buffers[n.id] = buf;
       if (n.op.kind === 'const') buf[0] = n.op.value;
       const step = this.kernel(n, buf);
+      kernels[n.id] = step;
       if (step) this.steps.push(step);
     }
+    let fused: (() => void) | null = null;
+    if (opts.codegen !== false) {
+      try {
+        fused = generateRun({ nodes, live, outputs, dims: (id) => this.dims(nodes[id]!.shape), buffers: this.buffers, kernels });
+      } catch {
+        fused = null;
+      }
+    }
+    this.fused = fused;
   }
 
   /** Concrete [rows, cols] of a shape. */
@@ -73,6 +89,10 @@ export class Executable {
 
   /** Execute every step once. */
   run(): void {
+    if (this.fused) {
+      this.fused();
+      return;
+    }
     const s = this.steps;
     for (let i = 0; i < s.length; i++) s[i]!();
   }

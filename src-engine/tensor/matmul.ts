@@ -36,7 +36,7 @@ const MC = 129;
 const NC = 512;
 /** At or below this many multiply-adds the direct loop beats packing (measured: 4³ direct is ~2×
  *  faster, 8³ packed is ~2× faster). */
-const SMALL_MACS = 256;
+const SMALL_MACS = 4096;
 
 /**
  * Packing scratch, sized once for the largest blocks (1.3 MB): the packed A block at W[0..MC·KC),
