@@ -5,6 +5,9 @@ export const MISSING_TOKENS: ReadonlySet<string> = new Set(['NA', 'N/A', 'n/a', 
 
 const NON_FINITE = /^[+-]?(nan|inf|infinity)$/i;
 
+/** Largest float32; bigger finite numbers would become Infinity in the engine's Float32Arrays. */
+export const FLOAT32_MAX = 3.4028234663852886e38;
+
 /** Kinds of cell, as numbers so the hot loop compares small integers. */
 export const CELL_MISSING = 0;
 export const CELL_NUMBER = 1;
@@ -27,7 +30,7 @@ export function readCell(s: string, out: Float64Array): number {
   const n = Number(s);
   if (n === n) {
     if (n === 0 && s.trim().length === 0) return CELL_MISSING;
-    if (n === Infinity || n === -Infinity) return CELL_NON_FINITE;
+    if (n > FLOAT32_MAX || n < -FLOAT32_MAX) return CELL_NON_FINITE;
     out[0] = n;
     return CELL_NUMBER;
   }

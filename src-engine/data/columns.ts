@@ -23,12 +23,17 @@ export const MAX_CATEGORIES = 100;
  */
 export function inferColumnType(col: RawColumn, rows: number): ColumnType {
   if (col.kind === 'numeric') {
+    // Boolean only when both 0 and 1 occur: a constant column (an always-black pixel) stays numeric.
     const v = col.values;
+    let zeros = 0;
+    let ones = 0;
     for (let i = 0; i < rows; i++) {
       const x = v[i]!;
-      if (x !== 0 && x !== 1 && x === x) return 'numeric';
+      if (x === 0) zeros++;
+      else if (x === 1) ones++;
+      else if (x === x) return 'numeric';
     }
-    return 'boolean';
+    return zeros > 0 && ones > 0 ? 'boolean' : 'numeric';
   }
   const dict = usedDictionary(col);
   if (dict.length > 0 && dict.length <= 2 && dict.every((s) => booleanWord(s) >= 0) && new Set(dict.map(booleanWord)).size === dict.length) return 'boolean';
@@ -46,7 +51,8 @@ export function usedDictionary(col: Extract<RawColumn, { kind: 'string' }>): str
 /** Types of every column, with the caller's overrides applied. */
 export function inferColumnTypes(table: RawTable, overrides: Record<string, ColumnType> = {}): Record<string, ColumnType> {
   const out: Record<string, ColumnType> = {};
-  for (const col of table.columns) out[col.name] = overrides[col.name] ?? inferColumnType(col, table.rows);
+  const pixels = new Set(table.image?.columns ?? []);
+  for (const col of table.columns) out[col.name] = overrides[col.name] ?? (pixels.has(col.name) ? 'numeric' : inferColumnType(col, table.rows));
   return out;
 }
 

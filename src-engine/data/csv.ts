@@ -151,7 +151,7 @@ export class CsvTableParser {
         if (k === CELL_NUMBER) nb.values[r] = this.cell[0]!;
         else if (k === CELL_MISSING) nb.values[r] = NaN;
         else if (k === CELL_NON_FINITE) {
-          this.fail('non-finite', `the cell ${quoteCell(s)} is not a finite number`, 'Leave the cell empty (or write NA) to mark a missing value, or fix the number', line, this.names[j]);
+          this.fail('non-finite', `the cell ${quoteCell(s)} is not a finite number (NaN, Infinity, or beyond ±3.4e38)`, 'Leave the cell empty (or write NA) to mark a missing value, or fix the number', line, this.names[j]);
         } else {
           this.fail('non-numeric', `the cell ${quoteCell(s)} is not a number, but the column holds numbers`, 'Fix the cell, leave it empty to mark it missing, or read the column as text (columnTypes)', line, this.names[j]);
         }

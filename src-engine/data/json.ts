@@ -1,4 +1,5 @@
 /** JSON tables: an array of records (`[{"a":1,"b":"x"}, ...]`) or an object of columns (`{"a":[1,2],"b":["x","y"]}`). */
+import { FLOAT32_MAX } from './cells.ts';
 import { DataError } from './errors.ts';
 import { jsonErrorOffset, lineColumn } from './json-syntax.ts';
 import { NumericBuilder, type RawColumn, type RawTable, StringBuilder } from './table.ts';
@@ -85,7 +86,7 @@ function buildColumn(name: string, rows: number, cell: (r: number) => Cell, file
   for (let r = 0; r < rows; r++) {
     const v = cell(r);
     if (typeof v === 'number') {
-      if (!Number.isFinite(v)) fail(file, 'non-finite', 'the value is not a finite number', 'Use null for a missing value', r + 1, name);
+      if (!(Math.abs(v) <= FLOAT32_MAX)) fail(file, 'non-finite', `the value ${v} is beyond the ±3.4e38 range of 32-bit floats`, 'Rescale the column, or use null for a missing value', r + 1, name);
       numbers++;
     } else if (v !== null && !(typeof v === 'string' && v.trim() === '')) {
       texts++;

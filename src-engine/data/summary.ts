@@ -34,7 +34,7 @@ export interface DatasetSummary {
   imageShape?: [number, number, number];
 }
 
-const finiteOrNull = (v: number): number | null => (Number.isFinite(v) ? v : null);
+const finiteOrNull = (v: number): number | null => (Number.isFinite(v) ? v + 0 : null);
 
 /** Summarises a table: column types, ranges, missing counts, class balance of `target`, first rows. */
 export function summarize(table: RawTable, target?: string, columnTypes?: Record<string, ColumnType>): DatasetSummary {
@@ -50,7 +50,7 @@ export function summarize(table: RawTable, target?: string, columnTypes?: Record
       const st = numericStats(col, all);
       s.min = finiteOrNull(st.min);
       s.max = finiteOrNull(st.max);
-      s.mean = st.count > 0 ? st.mean : null;
+      s.mean = st.count > 0 ? st.mean + 0 : null;
     }
     if (s.type === 'categorical' || s.type === 'boolean' || col.kind === 'string') {
       const counts = new Map<string, number>();
@@ -110,7 +110,7 @@ export function summaryLine(s: DatasetSummary): string {
   if (s.target) {
     line += `; target ${s.target}: ${s.task ?? 'single class'}`;
     if (s.classBalance) {
-      const shown = s.classBalance.slice(0, 10).map((c) => `${c.label} ${c.count}`);
+      const shown = s.classBalance.slice(0, 10).map((c) => `${c.label}: ${c.count}`);
       line += ` (${shown.join(', ')}${s.classBalance.length > 10 ? `, +${s.classBalance.length - 10} more` : ''})`;
     }
   }

@@ -47,7 +47,8 @@ export function findColumn(table: RawTable, name: string): RawColumn | undefined
 export function cellValue(col: RawColumn, row: number): number | string | null {
   if (col.kind === 'numeric') {
     const v = col.values[row]!;
-    return Number.isNaN(v) ? null : v;
+    // + 0 turns -0 into 0, so values survive a JSON round trip unchanged.
+    return Number.isNaN(v) ? null : v + 0;
   }
   const code = col.codes[row]!;
   return code < 0 ? null : col.dictionary[code]!;

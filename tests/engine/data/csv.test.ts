@@ -80,6 +80,7 @@ describe('parseCsv', () => {
     const inf = error('a,b\n1,2\n3,Infinity\n');
     expect([inf.code, inf.row, inf.column]).toEqual(['non-finite', 3, 'b']);
     expect(error('a,b\n1,nan\n').code).toBe('non-finite');
+    expect(error('a,b\n1,2\n3,1e39\n').code).toBe('non-finite');
   });
 
   it('reports empty, header-only, ragged and binary input', () => {

@@ -116,7 +116,7 @@ describe('penguins (vega-datasets, with missing values)', () => {
     expect(sex.missing).toBe(11);
     expect(s.firstRows[0]).toEqual(['Adelie', 'Torgersen', 39.099998474121094, 18.700000762939453, 181, 3750, 'MALE']);
     expect(JSON.parse(JSON.stringify(s))).toEqual(s);
-    expect(summaryLine(s)).toBe('penguins.csv: 344 rows, 7 columns (4 numeric, 3 categorical), 19 missing cells; target Species: multiclass (Adelie 152, Chinstrap 68, Gentoo 124)');
+    expect(summaryLine(s)).toBe('penguins.csv: 344 rows, 7 columns (4 numeric, 3 categorical), 19 missing cells; target Species: multiclass (Adelie: 152, Chinstrap: 68, Gentoo: 124)');
     const p = prepare(table, base('Species', { missing: 'drop', split: { validation: 0.1, test: 0.2, seed: 3, stratify: true } }));
     expect(p.dropped).toBe(11);
     expect(p.train.rows + p.validation!.rows + p.test!.rows).toBe(333);
