@@ -88,6 +88,11 @@ export class Executable {
   }
 
   /** Execute every step once. */
+  /** Whether this executable runs the generated, fused function. */
+  get generated(): boolean {
+    return this.fused !== null;
+  }
+
   run(): void {
     if (this.fused) {
       this.fused();
