@@ -97,6 +97,14 @@ describe('image folders (sharp)', () => {
     expect((await loadError(loadTable(join(root, 'empty')))).code).toBe('empty');
   });
 
+  it('can be cancelled between batches of images', async () => {
+    const dir = await folder('cancel', [[4, 4], [4, 4], [4, 4], [4, 4], [4, 4]]);
+    const ctl = new AbortController();
+    let events = 0;
+    const e = await loadError(loadTable(dir, { signal: ctl.signal, onProgress: () => (events++, ctl.abort()) }));
+    expect([e.code, e.file, events]).toEqual(['cancelled', 'cancel', 1]);
+  });
+
   it('reports an image that vanishes between listing and decoding', async () => {
     const dir = await folder('vanish', [[4, 4], [4, 4], [4, 4], [4, 4], [4, 4]]);
     let gone = false;

@@ -48,6 +48,17 @@ describe('loadTable on CSV files', () => {
     expect(e.file).toBe('cancel.csv');
   });
 
+  it('cancels binary and JSON loads too, and honours an already-aborted signal', async () => {
+    const ctl = new AbortController();
+    ctl.abort();
+    const big = join(dir, 'big.json');
+    writeFileSync(big, JSON.stringify(Array.from({ length: 50_000 }, (_, i) => ({ a: i, b: `x${i % 3}` }))));
+    expect((await loadError(loadTable(big, { signal: ctl.signal }))).code).toBe('cancelled');
+    const ctl2 = new AbortController();
+    const e = await loadError(loadTable(big, { signal: ctl2.signal, onProgress: () => ctl2.abort() }));
+    expect([e.code, e.file]).toEqual(['cancelled', 'big.json']);
+  });
+
   it('reports a file that vanishes while loading', async () => {
     const path = bigCsv('vanish.csv', 200_000);
     let removed = false;
