@@ -45,7 +45,7 @@ export function nativeFiles(win: BrowserWindow): FileAccess & { current(): strin
       }
       await writeFileAtomic(file, text);
       current = file;
-      win.setRepresentedFilename(file);
+      if (process.platform === 'darwin') win.setRepresentedFilename(file);
       return { status: 'saved', fileName: path.basename(file) };
     },
   };
