@@ -32,7 +32,8 @@ export default defineConfig({
     plugins: [svelte()],
     build: {
       outDir: 'out/renderer',
-      rollupOptions: { input: { index: resolve('renderer/index.html') } },
+      // The Svelte compile's timing report is noise on every start.
+      rollupOptions: { input: { index: resolve('renderer/index.html') }, checks: { pluginTimings: false } },
     },
   },
 });
