@@ -88,68 +88,86 @@ export function applyPreprocessing(pre: Preprocessing, data: RawTable | Record<s
   const n = rows ? rows.length : Array.isArray(data) ? data.length : data.rows;
   const width = pre.featureNames.length;
   const out = new Float32Array(n * width);
+  const refuse = pre.missing === 'refuse';
+  const rowOf = (i: number): number => (rows ? rows[i]! : i);
+  // One writer per input column fills output rows [i0, i1); running them block by block keeps the
+  // strided writes of a wide table (hundreds of pixel columns) inside the cache.
+  const writers: ((i0: number, i1: number) => void)[] = [];
   let at = 0;
   for (const t of pre.inputs) {
     const get = getter(data, t.column, file);
     const col = Array.isArray(data) ? undefined : findColumn(data, t.column);
+    const rowNumber = (i: number): number => (Array.isArray(data) ? rowOf(i) + 1 : sourceLine(data, rowOf(i)));
     const missingError = (i: number): never => {
-      const r = rows ? rows[i]! : i;
-      const row = Array.isArray(data) ? r + 1 : sourceLine(data, r);
+      const row = rowNumber(i);
       throw new DataError({ code: 'missing-values', file, row, column: t.column, problem: 'this cell is missing', hint: 'Fill it in, or prepare the data with missing values dropped or imputed' });
     };
+    const o = at;
     if (t.kind === 'numeric' && col?.kind === 'numeric') {
-      // Fast path for the common case: a typed column, straight through.
       const v = col.values;
-      const refuse = pre.missing === 'refuse';
-      for (let i = 0; i < n; i++) {
-        let x = v[rows ? rows[i]! : i]!;
-        if (x !== x) x = refuse ? missingError(i) : t.impute;
-        out[i * width + at] = (x - t.offset) * t.scale;
-      }
-    } else if (t.kind === 'numeric') {
-      for (let i = 0; i < n; i++) {
-        let v = get(rows ? rows[i]! : i);
-        if (v === null) v = pre.missing === 'refuse' ? missingError(i) : t.impute;
-        const x = typeof v === 'number' ? v : Number(v);
-        if (!Number.isFinite(x)) {
-          throw new DataError({ code: 'non-numeric', file, row: i + 1, column: t.column, problem: `${JSON.stringify(v)} is not a number`, hint: 'Give this column a number' });
+      const { offset, scale, impute } = t;
+      writers.push((i0, i1) => {
+        for (let i = i0; i < i1; i++) {
+          let x = v[rows ? rows[i]! : i]!;
+          if (x !== x) x = refuse ? missingError(i) : impute;
+          out[i * width + o] = (x - offset) * scale;
         }
-        out[i * width + at] = (x - t.offset) * t.scale;
-      }
+      });
+    } else if (t.kind === 'numeric') {
+      writers.push((i0, i1) => {
+        for (let i = i0; i < i1; i++) {
+          let v = get(rowOf(i));
+          if (v === null) v = refuse ? missingError(i) : t.impute;
+          const x = typeof v === 'number' ? v : Number(v);
+          if (!Number.isFinite(x)) {
+            throw new DataError({ code: 'non-numeric', file, row: rowNumber(i), column: t.column, problem: `${JSON.stringify(v)} is not a number`, hint: 'Give this column a number' });
+          }
+          out[i * width + o] = (x - t.offset) * t.scale;
+        }
+      });
     } else if (t.kind === 'boolean') {
       const lut = col ? codeLookup(col, booleanWord) : null;
-      for (let i = 0; i < n; i++) {
-        const r = rows ? rows[i]! : i;
-        let b: number;
-        if (lut && col?.kind === 'string') {
-          const c = col.codes[r]!;
-          b = c < 0 ? -1 : lut[c]!;
-        } else {
-          const v = get(r);
-          b = v === null ? -1 : typeof v === 'number' ? (v !== 0 ? 1 : 0) : booleanWord(v);
+      writers.push((i0, i1) => {
+        for (let i = i0; i < i1; i++) {
+          const r = rowOf(i);
+          let b: number;
+          if (lut && col?.kind === 'string') {
+            const c = col.codes[r]!;
+            b = c < 0 ? -1 : lut[c]!;
+          } else {
+            const v = get(r);
+            b = v === null ? -1 : typeof v === 'number' ? (v !== 0 ? 1 : 0) : booleanWord(v);
+          }
+          if (b < 0) b = refuse ? missingError(i) : t.impute;
+          out[i * width + o] = b;
         }
-        if (b < 0) b = pre.missing === 'refuse' ? missingError(i) : t.impute;
-        out[i * width + at] = b;
-      }
+      });
     } else {
       const index = new Map(t.categories.map((c, k) => [c, k]));
       const imputed = t.impute === null ? -1 : (index.get(t.impute) ?? -1);
       const lut = col ? codeLookup(col, (s) => index.get(cellKey(s)) ?? -1) : null;
-      for (let i = 0; i < n; i++) {
-        const r = rows ? rows[i]! : i;
-        let k: number;
-        if (lut && col?.kind === 'string') {
-          const c = col.codes[r]!;
-          k = c < 0 ? -2 : lut[c]!;
-        } else {
-          const v = get(r);
-          k = v === null ? -2 : (index.get(cellKey(v)) ?? -1);
+      writers.push((i0, i1) => {
+        for (let i = i0; i < i1; i++) {
+          const r = rowOf(i);
+          let k: number;
+          if (lut && col?.kind === 'string') {
+            const c = col.codes[r]!;
+            k = c < 0 ? -2 : lut[c]!;
+          } else {
+            const v = get(r);
+            k = v === null ? -2 : (index.get(cellKey(v)) ?? -1);
+          }
+          if (k === -2) k = refuse ? missingError(i) : imputed;
+          if (k >= 0) out[i * width + o + k] = 1;
         }
-        if (k === -2) k = pre.missing === 'refuse' ? missingError(i) : imputed;
-        if (k >= 0) out[i * width + at + k] = 1;
-      }
+      });
     }
     at += transformWidth(t);
+  }
+  const BLOCK = 128;
+  for (let i0 = 0; i0 < n; i0 += BLOCK) {
+    const i1 = Math.min(n, i0 + BLOCK);
+    for (const w of writers) w(i0, i1);
   }
   return out;
 }
