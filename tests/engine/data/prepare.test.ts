@@ -47,6 +47,24 @@ describe('prepare', () => {
     expect(Array.from(p.train.y)).toEqual([0, 1, 0, 1, 0, 1]);
   });
 
+  it('applies stored preprocessing to record objects exactly as to the table (predictions)', () => {
+    const p = prepare(small, base('y'));
+    const stored = JSON.parse(JSON.stringify(p.preprocessing)) as typeof p.preprocessing;
+    const recs = [
+      { x: 1, color: 'red', flag: 'yes' },
+      { x: 2, color: 'blue', flag: 'no' },
+      { x: 3, color: 'red', flag: 'yes' },
+      { x: null, color: 'green', flag: 'no' },
+      { x: 5, color: 'blue', flag: null },
+      { x: 6, color: 'red', flag: 'no' },
+    ];
+    expect(Array.from(applyPreprocessing(stored, recs))).toEqual(Array.from(p.train.x));
+    // Unseen category: all-zero one-hot; true booleans and numbers in string form are read too.
+    expect(Array.from(applyPreprocessing(stored, [{ x: '3.4', color: 'purple', flag: true }]))).toEqual([0, 0, 0, 0, 1]);
+    const refuse = { ...stored, missing: 'refuse' as const };
+    expect(() => applyPreprocessing(refuse, [{ x: 1, color: 'red', flag: 'yes' }, { x: 1, color: null, flag: 'yes' }])).toThrow(/input \(row 2, column "color"\): this cell is missing/);
+  });
+
   it('drops or refuses rows with missing values as asked', () => {
     expect(prepare(small, base('y', { missing: 'drop' })).train.rows).toBe(4);
     try {
