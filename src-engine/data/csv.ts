@@ -43,6 +43,8 @@ export class CsvTableParser {
   private linesRegular = true;
   private skipHeader = false;
   private readonly cell = new Float64Array(1);
+  /** Semicolon files from European spreadsheets write 1,5 for 1.5. */
+  private decimalComma = false;
 
   constructor(opts: CsvOptions) {
     this.opts = opts;
@@ -93,6 +95,17 @@ export class CsvTableParser {
     const width = decide[0]?.length ?? 1;
     this.names = header ? headerNames(decide[0]!) : Array.from({ length: width }, (_, j) => `column${j + 1}`);
     const body = header ? decide.slice(1) : decide;
+    if (delimiter === ';') {
+      let commas = 0;
+      let dots = 0;
+      for (const r of body) {
+        for (const c of r) {
+          if (/^[+-]?\d*,\d+$/.test(c.trim())) commas++;
+          else if (/^[+-]?\d*\.\d+$/.test(c.trim())) dots++;
+        }
+      }
+      this.decimalComma = commas > 0 && dots === 0;
+    }
     this.numeric = this.names.map((name, j) => {
       const forced = this.opts.columnTypes?.[name];
       if (forced) return forced === 'numeric';
@@ -101,7 +114,7 @@ export class CsvTableParser {
       let numbers = 0;
       let texts = 0;
       for (const r of body) {
-        const k = readCell(r[j] ?? '', this.cell);
+        const k = readCell(this.number(r[j] ?? ''), this.cell);
         if (k === CELL_NUMBER || k === CELL_NON_FINITE) numbers++;
         else if (k !== CELL_MISSING) texts++;
       }
@@ -141,13 +154,18 @@ export class CsvTableParser {
     }
   }
 
+  /** A cell as number text: decimal commas become points when the file uses them. */
+  private number(s: string): string {
+    return this.decimalComma && s.indexOf(',') >= 0 ? s.replace(',', '.') : s;
+  }
+
   private addRow(fields: string[], line: number): void {
     const r = this.rows;
     for (let j = 0; j < fields.length; j++) {
       const s = fields[j]!;
       const nb = this.numBuilders[j];
       if (nb) {
-        const k = readCell(s, this.cell);
+        const k = readCell(this.number(s), this.cell);
         if (k === CELL_NUMBER) nb.values[r] = this.cell[0]!;
         else if (k === CELL_MISSING) nb.values[r] = NaN;
         else if (k === CELL_NON_FINITE) {

@@ -39,6 +39,13 @@ describe('parseCsv', () => {
     expect(num(parseCsv('a\tb\n1\t2\n3\t4\n', { file }), 'b')).toEqual([2, 4]);
   });
 
+  it('reads decimal commas in semicolon files', () => {
+    const t = parseCsv('a;b;c\n1,5;2;x\n-0,25;3;y\n', { file });
+    expect(num(t, 'a')).toEqual([1.5, -0.25]);
+    expect(num(t, 'b')).toEqual([2, 3]);
+    expect(str(t, 'c')).toEqual(['x', 'y']);
+  });
+
   it('keeps quoted delimiters, escaped quotes and newlines inside fields, and counts editor lines', () => {
     const t = parseCsv('id,text\n1,"a, b"\n2,"say ""hi"""\n3,"two\nlines"\n4,x\n', { file });
     expect(str(t, 'text')).toEqual(['a, b', 'say "hi"', 'two\nlines', 'x']);
