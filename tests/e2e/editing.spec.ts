@@ -95,6 +95,34 @@ test('opening a newer or corrupt project says what is wrong', async ({ page }) =
   await expect(page.getByTestId('total-params')).toHaveText('0');
 });
 
+test('a project file dropped onto the window opens', async ({ page }) => {
+  const project = {
+    format: 'netwright-project',
+    version: 0,
+    name: 'Dropped',
+    layers: [
+      { id: 'in', type: 'Input', params: { features: 784 }, x: 0, y: 0 },
+      { id: 'h', type: 'Dense', params: { units: 15 }, x: 250, y: 0 },
+      { id: 'out', type: 'Output', params: { units: 10, activation: 'softmax', loss: 'cce' }, x: 500, y: 0 },
+    ],
+    connections: [
+      { from: 'in', to: 'h' },
+      { from: 'h', to: 'out' },
+    ],
+    training: {},
+  };
+  const dt = await page.evaluateHandle((text) => {
+    const d = new DataTransfer();
+    d.items.add(new File([text], 'dropped.netwright', { type: 'application/json' }));
+    return d;
+  }, JSON.stringify(project));
+  await page.dispatchEvent('[data-testid="canvas"]', 'dragover', { dataTransfer: dt });
+  await page.dispatchEvent('[data-testid="canvas"]', 'drop', { dataTransfer: dt });
+  await expect(page.getByTestId('project-title')).toHaveText('Dropped');
+  await expect(page.getByTestId('total-params')).toHaveText('11,935');
+  await expect(page.getByTestId('notice')).toContainText('Opened dropped.netwright.');
+});
+
 test('moving a layer is one undo step', async ({ page }) => {
   await page.getByTestId('palette-Dense').dblclick();
   const node = page.getByTestId('node-dense1');

@@ -39,6 +39,9 @@ test.describe('Electron app', () => {
       'undefined',
       'autosave,clearRecovery,getRecovery,hostInfo,importProject,listTemplates,newProject,onEvent,openProject,saveProject',
     ]);
+    await page.getByTestId('btn-new').click();
+    await page.getByTestId('template-blank').click();
+    await expect(page.getByTestId('total-params')).toHaveText('0');
     await dropLayer(page, 'Input', 120, 200);
     await dropLayer(page, 'Dense', 420, 200);
     await dropLayer(page, 'Output', 720, 200);

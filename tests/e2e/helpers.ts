@@ -33,7 +33,7 @@ export async function setParam(page: Page, id: string, name: string, value: stri
   await page.getByTestId(`param-${name}`).fill(value);
 }
 
-/** Open the editor on a fresh page, in the light theme, with any recovery offer from earlier tests discarded. */
+/** Open the editor on a fresh page, in the light theme, with any recovery offer from earlier tests discarded, on a blank project. */
 export async function openEditor(page: Page): Promise<void> {
   await page.goto(process.env.NETWRIGHT_URL!);
   await page.evaluate("localStorage.setItem('netwright.theme', 'light')");
@@ -42,4 +42,8 @@ export async function openEditor(page: Page): Promise<void> {
   const banner = page.getByTestId('recovery');
   if (await banner.isVisible()) await banner.getByRole('button', { name: 'Discard' }).click();
   await expect(banner).toBeHidden();
+  // The app starts with the first template open; these tests start from a blank canvas.
+  await page.getByTestId('btn-new').click();
+  await page.getByTestId('template-blank').click();
+  await expect(page.getByTestId('total-params')).toHaveText('0');
 }

@@ -59,12 +59,12 @@ export class Session {
     this.autosaveTimer = setTimeout(() => void this.autosave(), AUTOSAVE_IDLE_MS);
   }
 
-  /** Start: load templates, a blank project, and look for a recovery copy. */
+  /** Start: load templates, open the first one (a network ready to train), and look for a recovery copy. */
   async start(): Promise<void> {
     try {
-      const [templates, blank, recovery] = await Promise.all([this.api.listTemplates({}), this.api.newProject({ templateId: null }), this.api.getRecovery({})]);
+      const [templates, recovery] = await Promise.all([this.api.listTemplates({}), this.api.getRecovery({})]);
       this.templates = templates;
-      this.show(blank, null);
+      this.show(await this.api.newProject({ templateId: templates[0]?.id ?? null }), null);
       this.recovery = recovery;
     } catch (e) {
       this.fail(e);

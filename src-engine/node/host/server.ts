@@ -49,7 +49,7 @@ export function contentSecurityPolicy(port: number): string {
     "style-src 'self' 'unsafe-inline'",
     "img-src 'self' data: blob:",
     "font-src 'self'",
-    `connect-src ws://127.0.0.1:${port}`,
+    `connect-src ws://127.0.0.1:${port} ws://localhost:${port}`,
     "base-uri 'none'",
     "form-action 'none'",
     "frame-ancestors 'none'",
@@ -76,6 +76,11 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
       'Referrer-Policy': 'no-referrer',
       'Cache-Control': 'no-store',
     };
+    // A page on another site whose name resolves to 127.0.0.1 (DNS rebinding) sends its own Host.
+    if (req.headers.host !== `127.0.0.1:${port}` && req.headers.host !== `localhost:${port}`) {
+      res.writeHead(421, headers).end();
+      return;
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, headers).end();
       return;
@@ -101,7 +106,7 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
   server.on('upgrade', (req, socket, head) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const origin = req.headers.origin;
-    const originOk = origin === undefined || origin === `http://127.0.0.1:${port}`;
+    const originOk = origin === undefined || origin === `http://127.0.0.1:${port}` || origin === `http://localhost:${port}`;
     if (url.pathname !== '/api' || !sameToken(url.searchParams.get('token'), token) || !originOk) {
       socket.write('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
       socket.destroy();

@@ -1,9 +1,20 @@
 /** The browser host: token and origin checks, static files, and the Api round trip (save, reopen, recovery). */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as http from 'node:http';
 import type { BrowserHost } from '../../../src-engine/node/host/server.ts';
 import { analyzeGraph } from '../../../src-engine/graph/validate.ts';
 import type { Project } from '../../../src-engine/project/project.ts';
 import { openSocket, request, startTestHost } from './host-fixture.ts';
+
+/** GET / with a chosen Host header (fetch does not let one set it). */
+function statusWithHost(port: number, hostHeader: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    http.get({ host: '127.0.0.1', port, path: '/', headers: { Host: hostHeader } }, (res) => {
+      res.resume();
+      resolve(res.statusCode!);
+    }).on('error', reject);
+  });
+}
 
 let host: BrowserHost;
 beforeAll(async () => {
@@ -24,6 +35,8 @@ describe('browser host', () => {
     expect((await fetch(`http://127.0.0.1:${host.port}/..%2f..%2fetc%2fpasswd`)).status).toBe(403);
     expect((await fetch(`http://127.0.0.1:${host.port}/nope.js`)).status).toBe(404);
     expect((await fetch(`http://127.0.0.1:${host.port}/`, { method: 'POST' })).status).toBe(405);
+    expect(await statusWithHost(host.port, `evil.example:${host.port}`)).toBe(421);
+    expect(await statusWithHost(host.port, `localhost:${host.port}`)).toBe(200);
   });
 
   it('refuses sockets without the token or from another origin', async () => {
