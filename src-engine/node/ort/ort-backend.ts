@@ -24,6 +24,8 @@ export interface OrtBackendOptions {
   threads?: number;
   /** Mini-batches unrolled into one run for stepMany() (default 8). */
   stepsPerRun?: number;
+  /** Spin-wait in idle pool threads (see SessionSettings.spin). */
+  spin?: boolean;
 }
 
 type Feeds = Record<string, OrtTensor>;
@@ -52,15 +54,16 @@ export class OrtBackend implements TrainBackend {
     const ort = await loadOrt();
     const ep = opts.ep ?? 'cpu';
     const threads = opts.threads ?? 1;
+    const spin = opts.spin ?? false;
     const K = Math.max(1, Math.floor(opts.stepsPerRun ?? 8));
     const one = trainStepModel(graph, config, { steps: 1 });
     const onDevice = ep === 'cpu' ? [] : one.io.carried.map((c) => c.next);
-    const single = await createSession(encodeModel(one.model), { ep, threads, outputsOnDevice: onDevice, label: 'The training step' });
+    const single = await createSession(encodeModel(one.model), { ep, threads, spin, outputsOnDevice: onDevice, label: 'The training step' });
     const ev = await createSession(encodeModel(evalModel(graph, { withLoss: true }).model), { ep, threads, label: 'The evaluation graph' });
     const snapshot = ep === 'cpu' ? null : await createSession(encodeModel(copyModel(one.io)), { ep, threads, label: 'The weight snapshot graph' });
     const build = async () => {
       const m = trainStepModel(graph, config, { steps: K });
-      return { session: await createSession(encodeModel(m.model), { ep, threads, outputsOnDevice: onDevice, label: `The ${K}-step training graph` }), steps: K };
+      return { session: await createSession(encodeModel(m.model), { ep, threads, spin, outputsOnDevice: onDevice, label: `The ${K}-step training graph` }), steps: K };
     };
     const backend = new OrtBackend(ort, one.io, single, ev, snapshot, build, maskRng, ep);
     backend.setWeights(weights, true);

@@ -40,6 +40,8 @@ export interface SessionSettings {
   outputsOnDevice?: readonly string[];
   /** Name for error messages (a file name). */
   label?: string;
+  /** Let idle pool threads spin-wait for work (faster hand-offs, but burns a core a neighbour may need). */
+  spin?: boolean;
 }
 
 /**
@@ -61,7 +63,7 @@ export async function createSession(model: Uint8Array | string, s: SessionSettin
     interOpNumThreads: 1,
     executionMode: 'sequential',
     logSeverityLevel: 3,
-    extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } },
+    extra: { session: { intra_op: { allow_spinning: s.spin ? '1' : '0' }, inter_op: { allow_spinning: '0' } } },
   };
   if (s.outputsOnDevice?.length && ep !== 'cpu') {
     options.preferredOutputLocation = Object.fromEntries(s.outputsOnDevice.map((n) => [n, 'gpu-buffer' as const]));
