@@ -112,8 +112,13 @@ test('a project file dropped onto the window opens', async ({ page }) => {
     training: {},
   };
   const dt = await page.evaluateHandle((text) => {
-    const d = new DataTransfer();
-    d.items.add(new File([text], 'dropped.netwright', { type: 'application/json' }));
+    // Runs in the page (this file is typed for Node, without the DOM library).
+    const w = globalThis as unknown as {
+      DataTransfer: new () => { items: { add(file: unknown): void } };
+      File: new (parts: string[], name: string, opts: { type: string }) => unknown;
+    };
+    const d = new w.DataTransfer();
+    d.items.add(new w.File([text], 'dropped.netwright', { type: 'application/json' }));
     return d;
   }, JSON.stringify(project));
   await page.dispatchEvent('[data-testid="canvas"]', 'dragover', { dataTransfer: dt });
