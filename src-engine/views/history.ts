@@ -1,0 +1,141 @@
+/**
+ * Compact metric histories for the loss and accuracy curves. Each series keeps at most `maxPoints`
+ * buckets: when full, neighbouring buckets merge pairwise and later points are gathered twice as
+ * many to a bucket, so a million-epoch run streams as a few hundred points (each bucket keeps the
+ * mean, min and max of what it covers, and its last epoch). Earlier runs of a project (its
+ * `runs[].epochs` records) are compacted the same way to overlay them.
+ */
+import type { RunRecord } from '../project/project.ts';
+import { ViewError } from './source.ts';
+
+export interface SeriesSnapshot {
+  /** x of each bucket: the last step (epoch) it covers, so the newest point sits at the current epoch. */
+  x: number[];
+  /** Mean of the values in each bucket. */
+  y: number[];
+  min: number[];
+  max: number[];
+}
+
+export interface HistorySnapshot {
+  /** Points per bucket now (1 until the first merge, then doubling). */
+  stride: number;
+  /** Steps pushed so far. */
+  steps: number;
+  series: Record<string, SeriesSnapshot>;
+}
+
+interface Bucket {
+  x: number;
+  sum: number;
+  count: number;
+  min: number;
+  max: number;
+}
+
+class Series {
+  readonly done: Bucket[] = [];
+  pending: Bucket | null = null;
+}
+
+/** A bounded history of named metrics, pushed once per step (epoch or batch). */
+export class MetricHistory {
+  private stride = 1;
+  private steps = 0;
+  private readonly series = new Map<string, Series>();
+
+  constructor(readonly maxPoints = 500) {
+    if (!Number.isInteger(maxPoints) || maxPoints < 4) throw new ViewError(`maxPoints must be an integer of at least 4; got ${maxPoints}.`);
+  }
+
+  /** Add one step's metrics (non-finite values are skipped: a diverged loss must not wreck the scale). */
+  push(step: number, metrics: Readonly<Record<string, number | undefined>>): void {
+    this.steps++;
+    for (const [name, value] of Object.entries(metrics)) {
+      if (value === undefined || !Number.isFinite(value)) continue;
+      let s = this.series.get(name);
+      if (!s) this.series.set(name, (s = new Series()));
+      const p = s.pending;
+      if (p) {
+        p.x = step;
+        p.sum += value;
+        p.count++;
+        if (value < p.min) p.min = value;
+        if (value > p.max) p.max = value;
+      } else s.pending = { x: step, sum: value, count: 1, min: value, max: value };
+      if (s.pending!.count >= this.stride) {
+        s.done.push(s.pending!);
+        s.pending = null;
+        if (s.done.length >= this.maxPoints) this.compact();
+      }
+    }
+  }
+
+  /** Halve every series by merging neighbouring buckets; later buckets hold twice as many points. */
+  private compact(): void {
+    this.stride *= 2;
+    for (const s of this.series.values()) {
+      const merged: Bucket[] = [];
+      const d = s.done;
+      for (let i = 0; i + 1 < d.length; i += 2) merged.push(mergeBuckets(d[i]!, d[i + 1]!));
+      // An odd one out (a series that started late) becomes the pending bucket.
+      if (d.length % 2) s.pending = s.pending ? mergeBuckets(d[d.length - 1]!, s.pending) : { ...d[d.length - 1]! };
+      s.done.length = 0;
+      s.done.push(...merged);
+      if (s.pending && s.pending.count >= this.stride) {
+        s.done.push(s.pending);
+        s.pending = null;
+      }
+    }
+  }
+
+  /** The names of the series seen so far. */
+  names(): string[] {
+    return [...this.series.keys()];
+  }
+
+  /** Everything, as plain arrays (the partial last bucket included), ready to post or draw. */
+  snapshot(): HistorySnapshot {
+    const series: Record<string, SeriesSnapshot> = {};
+    for (const [name, s] of this.series) {
+      const all = s.pending ? [...s.done, s.pending] : s.done;
+      series[name] = { x: all.map((b) => b.x), y: all.map((b) => b.sum / b.count), min: all.map((b) => b.min), max: all.map((b) => b.max) };
+    }
+    return { stride: this.stride, steps: this.steps, series };
+  }
+
+  /** A history from per-epoch records (a project's `runs[].epochs`); x is the record's `epoch` field or its position. */
+  static fromEpochs(epochs: readonly Readonly<Record<string, number>>[], maxPoints = 500): MetricHistory {
+    const h = new MetricHistory(maxPoints);
+    epochs.forEach((rec, i) => {
+      const { epoch, ...metrics } = rec;
+      h.push(typeof epoch === 'number' ? epoch : i, metrics);
+    });
+    return h;
+  }
+}
+
+function mergeBuckets(a: Bucket, b: Bucket): Bucket {
+  return { x: b.x, sum: a.sum + b.sum, count: a.count + b.count, min: Math.min(a.min, b.min), max: Math.max(a.max, b.max) };
+}
+
+export interface RunOverlay {
+  id: string;
+  startedAt: string;
+  stopReason?: string;
+  x: number[];
+  y: number[];
+}
+
+/** One metric of each earlier run, compacted, to draw behind the current curve (runs lacking it are left out). */
+export function overlayRuns(runs: readonly RunRecord[], metric: string, maxPoints = 300): RunOverlay[] {
+  const out: RunOverlay[] = [];
+  for (const run of runs) {
+    const s = MetricHistory.fromEpochs(run.epochs, maxPoints).snapshot().series[metric];
+    if (!s) continue;
+    const o: RunOverlay = { id: run.id, startedAt: run.startedAt, x: s.x, y: s.y };
+    if (run.stopReason !== undefined) o.stopReason = run.stopReason;
+    out.push(o);
+  }
+  return out;
+}
