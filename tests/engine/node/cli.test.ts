@@ -1,11 +1,13 @@
 // The CLI as a user runs it: the package's bin, straight from the checkout.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import sharp from 'sharp';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { parseProject } from '../../../src-engine/project/project.ts';
+import { mnistDigits, writeDigits, writePenguinsCsv } from '../data/fixtures.ts';
 
 const run = promisify(execFile);
 const bin = path.resolve('bin/netwright.mjs');
@@ -77,5 +79,52 @@ describe('netwright CLI', () => {
     const r = await cli(['train', bad]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/bad.netwright is damaged: graph/);
+  });
+
+  it('builds a network sized to a data file, prints a summary line first, and reports held-out metrics', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'nw-cli-data-'));
+    const csv = writePenguinsCsv(dir);
+    const r = await cli(['train', '--data', csv, '--target', 'Species', '--hidden', '16', '--epochs', '30']);
+    expect(r.code).toBe(0);
+    expect(r.stderr.split('\n')[0]).toMatch(/^data: penguins\.csv: 344 rows, 7 columns .*target Species: multiclass/);
+    expect(r.stdout).toMatch(/test_accuracy (0\.9[5-9]|1)/);
+    const j = await cli(['train', '--data', csv, '--target', 'Species', '--json', '--test-split', '0.25']);
+    const m = JSON.parse(j.stdout);
+    expect(m.test_accuracy).toBeGreaterThanOrEqual(0.95);
+    expect(m.predictions[0].target).toMatch(/Adelie|Chinstrap|Gentoo/);
+  });
+
+  it('trains on an IDX image/label pair', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'nw-cli-idx-'));
+    const files = writeDigits(dir, mnistDigits(60));
+    const r = await cli(['train', '--data', files.imagesGz, '--labels', files.labelsGz, '--hidden', '32', '--epochs', '5', '--json']);
+    expect(r.code).toBe(0);
+    const m = JSON.parse(r.stdout);
+    expect(m.epochs).toBe(5);
+    expect(m.test_accuracy).toBeGreaterThan(0.6);
+  });
+
+  it('names the file and column when the data is wrong', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'nw-cli-bad-'));
+    const csv = writePenguinsCsv(dir);
+    const r = await cli(['train', '--data', csv, '--target', 'Wingspan']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/penguins\.csv \(column "Wingspan"\): there is no target column/);
+  });
+
+  it('trains on an image folder with one subfolder per class', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'nw-cli-img-'));
+    for (const [cls, shade] of [['dark', 40], ['light', 215]] as const) {
+      mkdirSync(path.join(dir, cls));
+      for (let i = 0; i < 8; i++) {
+        const v = shade + (i % 4) * 5;
+        await sharp({ create: { width: 6, height: 6, channels: 3, background: { r: v, g: v, b: v } } }).png().toFile(path.join(dir, cls, `${i}.png`));
+      }
+    }
+    const r = await cli(['train', '--data', dir, '--hidden', '4', '--epochs', '30', '--test-split', '0.25', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const m = JSON.parse(r.stdout);
+    expect(m.test_accuracy).toBe(1);
+    expect(['dark', 'light']).toContain(m.predictions[0].target);
   });
 });
