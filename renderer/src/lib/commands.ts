@@ -1,4 +1,4 @@
-/** The app's commands, from the host's menu or from the keyboard, run against the session. */
+/** The app's commands, from the host's menu or from the keyboard (see shortcuts.ts), run against the session. */
 import type { Command } from '../../../src-engine/protocol/api.ts';
 import type { Session } from './session.svelte.ts';
 import type { ThemeState } from './theme.svelte.ts';
@@ -57,26 +57,4 @@ export function runCommand(cmd: Command, session: Session, theme: ThemeState): v
       theme.toggle();
       break;
   }
-}
-
-/** The command a key press stands for, or null. Text fields keep their own editing keys. */
-export function keyCommand(e: KeyboardEvent, inTextField: boolean): Command | null {
-  const mod = e.ctrlKey || e.metaKey;
-  if (!mod) return null;
-  const k = e.key.toLowerCase();
-  if (k === 's') return e.shiftKey ? 'saveAs' : 'save';
-  if (k === 'o') return 'open';
-  if (k === 'n') return 'new';
-  if (inTextField) return null;
-  if (k === 'z') return e.shiftKey ? 'redo' : 'undo';
-  if (k === 'y') return 'redo';
-  if (k === 'c') return 'copy';
-  if (k === 'x') return 'cut';
-  if (k === 'v') return 'paste';
-  if (k === 'a') return 'selectAll';
-  if (k === 'l') return 'layout';
-  if (k === '=' || k === '+') return 'zoomIn';
-  if (k === '-') return 'zoomOut';
-  if (k === '0') return 'fit';
-  return null;
 }
