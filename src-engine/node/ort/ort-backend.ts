@@ -45,6 +45,7 @@ export class OrtBackend implements TrainBackend {
     private readonly build: () => Promise<{ session: OrtSession; steps: number }>,
     private readonly maskRng: Rng,
     readonly ep: ExecutionProvider,
+    private readonly unrolled: number,
   ) {
     this.name = `ort-${ep}`;
   }
@@ -65,7 +66,7 @@ export class OrtBackend implements TrainBackend {
       const m = trainStepModel(graph, config, { steps: K });
       return { session: await createSession(encodeModel(m.model), { ep, threads, spin, outputsOnDevice: onDevice, label: `The ${K}-step training graph` }), steps: K };
     };
-    const backend = new OrtBackend(ort, one.io, single, ev, snapshot, build, maskRng, ep);
+    const backend = new OrtBackend(ort, one.io, single, ev, snapshot, build, maskRng, ep, K);
     backend.setWeights(weights, true);
     return backend;
   }
@@ -112,9 +113,9 @@ export class OrtBackend implements TrainBackend {
     return { loss: r.losses[0]!, pred: r.pred };
   }
 
-  /** Mini-batches per run of stepMany(). */
+  /** Mini-batches per run of stepMany() (a trainer groups this many full batches per call). */
   get stepsPerRun(): number {
-    return this.multi?.steps ?? 0;
+    return this.unrolled;
   }
 
   /**
