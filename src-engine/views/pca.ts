@@ -51,8 +51,8 @@ export function pca(x: ArrayLike<number>, rows: number, cols: number, k: number,
   for (let c = 0; c < cols; c++) total += cov[c * cols + c]!;
   const axes = new Float64Array(kk * cols);
   const variance = new Float64Array(kk);
-  const iterations = opts.iterations ?? 500;
-  const tol = opts.tolerance ?? 1e-12;
+  const iterations = opts.iterations ?? 300;
+  const tol = opts.tolerance ?? 1e-20;
   const v = new Float64Array(cols);
   const w = new Float64Array(cols);
   for (let a = 0; a < kk; a++) {
