@@ -65,6 +65,7 @@ app.whenReady().then(() => {
   session.defaultSession.webRequest.onBeforeRequest({ urls: ['http://*/*', 'https://*/*', 'ws://*/*', 'wss://*/*'] }, (details, cb) => cb({ cancel: !isAppUrl(details.url) }));
   handleAppScheme(path.join(here, '../renderer'));
   installMenu((command) => win && sendEvent(win, { type: 'command', command }), !app.isPackaged);
+  engine.onEvent((e) => win && sendEvent(win, e));
   open();
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) open();

@@ -33,6 +33,7 @@ const handlers = createHandlers({
   files: downloadFiles(),
 });
 const host = await startBrowserHost({ handlers, rendererDir: path.join(here, '../renderer'), port });
+engine.onEvent((e) => host.emit(e));
 console.log(`Netwright is running at ${host.url}`);
 
 const stop = async () => {

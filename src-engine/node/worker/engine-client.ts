@@ -3,12 +3,13 @@
  * (engine-inline.ts) calls the same functions directly, for unit tests where no built worker exists.
  */
 import { Worker } from 'node:worker_threads';
+import type { ApiEvent } from '../../protocol/api.ts';
 import type { EngineOps } from './engine-ops.ts';
 
-type Promised<T> = { [K in keyof T]: T[K] extends (...a: infer A) => infer R ? (...a: A) => Promise<R> : never };
+type Promised<T> = { [K in keyof T]: T[K] extends (...a: infer A) => infer R ? (...a: A) => Promise<Awaited<R>> : never };
 
-/** The engine operations, asynchronous. */
-export type Engine = Promised<EngineOps> & { close(): Promise<void> };
+/** The engine operations, asynchronous, plus the events the engine pushes (training progress, in issue 6). */
+export type Engine = Promised<EngineOps> & { onEvent(cb: (e: ApiEvent) => void): () => void; close(): Promise<void> };
 
 /** An engine error carried back from the worker, keeping its name (e.g. ProjectError). */
 export class EngineError extends Error {
@@ -24,7 +25,12 @@ export function workerEngine(workerFile: string): Engine {
   worker.unref();
   let next = 1;
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
-  worker.on('message', (m: { id: number; ok: boolean; result?: unknown; error?: { name: string; message: string } }) => {
+  const listeners = new Set<(e: ApiEvent) => void>();
+  worker.on('message', (m: { id: number; ok: boolean; result?: unknown; error?: { name: string; message: string }; event?: ApiEvent }) => {
+    if (m.event) {
+      for (const l of listeners) l(m.event);
+      return;
+    }
     const p = pending.get(m.id);
     if (!p) return;
     pending.delete(m.id);
@@ -50,6 +56,10 @@ export function workerEngine(workerFile: string): Engine {
     newProject: call('newProject'),
     readProject: call('readProject'),
     projectText: call('projectText'),
+    onEvent(cb) {
+      listeners.add(cb);
+      return () => listeners.delete(cb);
+    },
     close: async () => {
       await worker.terminate();
     },

@@ -6,13 +6,14 @@ import type { Engine } from './engine-client.ts';
 export function inlineEngine(): Engine {
   const wrap =
     <A extends unknown[], R>(f: (...a: A) => R) =>
-    async (...a: A) =>
-      f(...a);
+    async (...a: A): Promise<Awaited<R>> =>
+      await f(...a);
   return {
     templates: wrap(engineOps.templates),
     newProject: wrap(engineOps.newProject),
     readProject: wrap(engineOps.readProject),
     projectText: wrap(engineOps.projectText),
+    onEvent: () => () => {},
     close: async () => {},
   };
 }

@@ -1,7 +1,7 @@
 /**
  * Entry of the engine worker thread. Engine work (parsing, and in issue 6 training) runs here so the
  * host's event loop, and with it the window, stays responsive. Messages: { id, op, args } in,
- * { id, ok, result | error } out.
+ * { id, ok, result | error } out, and { event } for what the engine pushes on its own (ApiEvent).
  */
 import { parentPort } from 'node:worker_threads';
 import { engineOps, type EngineOps } from './engine-ops.ts';
@@ -9,11 +9,11 @@ import { engineOps, type EngineOps } from './engine-ops.ts';
 if (!parentPort) throw new Error('engine-worker.ts must run in a worker thread');
 const port = parentPort;
 
-port.on('message', (msg: { id: number; op: keyof EngineOps; args: unknown[] }) => {
+port.on('message', async (msg: { id: number; op: keyof EngineOps; args: unknown[] }) => {
   try {
     const fn = engineOps[msg.op] as (...a: unknown[]) => unknown;
     if (typeof fn !== 'function') throw new Error(`Unknown engine op '${String(msg.op)}'`);
-    port.postMessage({ id: msg.id, ok: true, result: fn(...msg.args) });
+    port.postMessage({ id: msg.id, ok: true, result: await fn(...msg.args) });
   } catch (e) {
     const err = e as Error;
     port.postMessage({ id: msg.id, ok: false, error: { name: err.name, message: err.message } });
