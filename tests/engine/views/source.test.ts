@@ -1,0 +1,34 @@
+/** The forward-only evaluator agrees with the training backend; IR lookups find the Dense layers. */
+import { describe, expect, it } from 'vitest';
+import { ForwardEvaluator, denseConsumer, denseLayers, logitThreshold } from '../../../src-engine/views/source.ts';
+import { trainTemplate } from './util.ts';
+
+describe('ForwardEvaluator', () => {
+  it('computes the same values as TsBackend from a copy of its weights, across chunk boundaries', async () => {
+    const c = await trainTemplate('circle', 5);
+    const ev = new ForwardEvaluator(c.template.graph, c.backend.getWeights());
+    const fwd = ev.forward;
+    const n = 2500;
+    const x = new Float32Array(n * 2);
+    for (let i = 0; i < x.length; i++) x[i] = Math.sin(i * 0.37) * 1.4;
+    const ids = [fwd.values.get('hidden1')!, fwd.pred];
+    const ours = ev.runForward(x, n, ids);
+    const theirs = c.backend.runForward(x, n, [c.backend.forward.values.get('hidden1')!, c.backend.forward.pred]);
+    expect(Array.from(ours[0]!)).toEqual(Array.from(theirs[0]!));
+    expect(Array.from(ours[1]!)).toEqual(Array.from(theirs[1]!));
+    expect(() => ev.setWeights(new Map())).toThrow(/No weights for parameter 'hidden1.W'/);
+  });
+
+  it('finds Dense layers, their inputs and activations in the program', async () => {
+    const c = await trainTemplate('circle', 1);
+    const fwd = c.backend.forward;
+    const layers = denseLayers(fwd);
+    expect(layers.map((l) => [l.nodeId, l.inSize, l.units, l.activation])).toEqual([['hidden1', 2, 8, 'tanh'], ['hidden2', 8, 8, 'tanh'], ['output', 8, 1, 'sigmoid']]);
+    expect(layers[0]!.input).toBe(fwd.x);
+    expect(denseConsumer(fwd, 'hidden1')!.nodeId).toBe('hidden2');
+    expect(denseConsumer(fwd, 'output')).toBeNull();
+    expect(logitThreshold('sigmoid')).toBe(0);
+    expect(logitThreshold('tanh')).toBeCloseTo(0.5493061, 6);
+    expect(logitThreshold('softplus')).toBeNull();
+  });
+});
