@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import * as os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { readFileSync } from 'node:fs';
 import { workerEngine } from '../worker/engine-client.ts';
 import { RecoveryStore } from './recovery.ts';
 import { createHandlers, downloadFiles } from './service.ts';
@@ -27,7 +28,7 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
 const engine = workerEngine(path.join(here, 'engine-worker.js'));
 const handlers = createHandlers({
   kind: 'browser',
-  version: process.env.npm_package_version ?? '0.1.0',
+  version: (JSON.parse(readFileSync(path.join(here, '../../package.json'), 'utf8')) as { version: string }).version,
   engine,
   recovery: new RecoveryStore(values['data-dir']!),
   files: downloadFiles(),
