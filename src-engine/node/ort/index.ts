@@ -25,7 +25,7 @@ export interface OrtBackendRequest {
   ep?: string;
   /** Starting weights; default: drawn from config.seed like the TypeScript backend. */
   weights?: WeightSet;
-  /** Intra-op threads (default: cores, up to 4). */
+  /** Intra-op threads (default: cores - 1, at least 1, at most 4). */
   threads?: number;
   /** Mini-batches per run for stepMany (default 8). */
   stepsPerRun?: number;

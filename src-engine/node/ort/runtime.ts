@@ -45,11 +45,13 @@ export interface SessionSettings {
 }
 
 /**
- * Intra-op threads: all cores up to 4, and worker threads that sleep instead of spinning when idle,
- * so a busy neighbour process costs us a share of a core rather than a spin-wait convoy.
+ * Intra-op threads: one core is left to the app's main process, its UI and the neighbours (cores - 1,
+ * at most 4), and idle pool threads sleep instead of spinning. On the 2-core reference machine a
+ * second thread gained nothing for the MLP benchmark (its many small element-wise ops run on one
+ * thread anyway) and lost more when another process was busy; see bench/RESULTS.md.
  */
 export function defaultThreads(cores: number): number {
-  return Math.max(1, Math.min(4, cores));
+  return Math.max(1, Math.min(4, cores - 1));
 }
 
 /** Create an inference session on one execution provider; model bytes or a file path. */
