@@ -48,11 +48,14 @@ export class MetricHistory {
     if (!Number.isInteger(maxPoints) || maxPoints < 4) throw new ViewError(`maxPoints must be an integer of at least 4; got ${maxPoints}.`);
   }
 
-  /** Add one step's metrics (non-finite values are skipped: a diverged loss must not wreck the scale). */
-  push(step: number, metrics: Readonly<Record<string, number | undefined>>): void {
+  /**
+   * Add one step's metrics, e.g. a TrainEvent's `metrics` (fields that are not finite numbers are
+   * skipped: a diverged loss must not wreck the scale).
+   */
+  push(step: number, metrics: object): void {
     this.steps++;
     for (const [name, value] of Object.entries(metrics)) {
-      if (value === undefined || !Number.isFinite(value)) continue;
+      if (typeof value !== 'number' || !Number.isFinite(value)) continue;
       let s = this.series.get(name);
       if (!s) this.series.set(name, (s = new Series()));
       const p = s.pending;

@@ -8,3 +8,4 @@ export * from './regression.ts';
 export * from './network.ts';
 export * from './evaluation.ts';
 export * from './history.ts';
+export * from './plan.ts';

@@ -2,6 +2,9 @@
 import { describe, expect, it } from 'vitest';
 import type { RunRecord } from '../../../src-engine/project/project.ts';
 import { MetricHistory, overlayRuns } from '../../../src-engine/views/history.ts';
+import { getBuiltinDataset } from '../../../src-engine/data/builtin/index.ts';
+import { getTemplate } from '../../../src-engine/train/templates.ts';
+import { Trainer } from '../../../src-engine/train/trainer.ts';
 
 describe('MetricHistory', () => {
   it('keeps every point until full, then merges pairs and doubles the stride', () => {
@@ -53,6 +56,23 @@ describe('MetricHistory', () => {
     h.push(2, { loss: Infinity });
     expect(h.snapshot().series.loss!.y).toEqual([1]);
     expect(() => new MetricHistory(2)).toThrow(/maxPoints/);
+  });
+});
+
+describe('MetricHistory with the trainer', () => {
+  it("takes the trainer's epoch events as they come", async () => {
+    const t = getTemplate('xor-quadrants');
+    const ds = getBuiltinDataset('xor-quadrants', { n: 200, noise: 0.1 });
+    const trainer = new Trainer({ graph: t.graph, config: { ...t.training, epochs: 40 }, train: ds });
+    const h = new MetricHistory(16);
+    await trainer.runToEnd((e) => {
+      if (e.type === 'epoch') h.push(e.epoch, e.metrics);
+    });
+    const s = h.snapshot();
+    expect(Object.keys(s.series).sort()).toEqual(['accuracy', 'loss', 'val_accuracy', 'val_loss']);
+    expect(s.series.loss!.x[s.series.loss!.x.length - 1]).toBe(39);
+    expect(s.series.loss!.x.length).toBeLessThanOrEqual(16);
+    expect(s.series.val_accuracy!.y.every((v) => v >= 0 && v <= 1)).toBe(true);
   });
 });
 
