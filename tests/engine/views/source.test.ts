@@ -1,6 +1,7 @@
 /** The forward-only evaluator agrees with the training backend; IR lookups find the Dense layers. */
 import { describe, expect, it } from 'vitest';
 import { ForwardEvaluator, denseConsumer, denseLayers, logitThreshold } from '../../../src-engine/views/source.ts';
+import { decisionGrid, nearestCell, weightArrows } from '../../../src-engine/views/decision-grid.ts';
 import { trainTemplate } from './util.ts';
 
 describe('ForwardEvaluator', () => {
@@ -30,5 +31,19 @@ describe('ForwardEvaluator', () => {
     expect(logitThreshold('sigmoid')).toBe(0);
     expect(logitThreshold('tanh')).toBeCloseTo(0.5493061, 6);
     expect(logitThreshold('softplus')).toBeNull();
+  });
+
+  it("draws the perceptron's boundary from its rule-trained weights (Figure 4)", async () => {
+    const p = await trainTemplate('perceptron');
+    expect(p.backend.name).toBe('perceptron');
+    const ev = new ForwardEvaluator(p.template.graph, await p.backend.getWeights());
+    const g = decisionGrid(ev, { bounds: [-2.3, 1.8, -1.9, 2.2], resolution: 300 });
+    const pred = p.backend.predict(p.ds.x, p.ds.rows);
+    let agree = 0;
+    for (let r = 0; r < p.ds.rows; r++) if (g.predicted[nearestCell(g, p.ds.x[2 * r]!, p.ds.x[2 * r + 1]!)] === pred[r]) agree++;
+    expect(agree).toBe(p.ds.rows);
+    const [w] = weightArrows(ev.getWeights(), ev.forward)!;
+    const W = ev.getWeights().get('output.W')!.data;
+    expect([w!.dx, w!.dy]).toEqual([W[0], W[1]]);
   });
 });
