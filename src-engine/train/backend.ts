@@ -24,4 +24,12 @@ export interface TrainBackend {
   /** Replace the weights (and reset optimizer state when asked). */
   setWeights(w: WeightSet, resetState?: boolean): void | Promise<void>;
   dispose?(): void | Promise<void>;
+  /** Mini-batches one stepMany() call runs; the trainer groups batches when this is above 1. */
+  readonly stepsPerRun?: number;
+  /**
+   * k consecutive optimizer steps on k mini-batches of n rows (stored one after another in x and y),
+   * with one learning rate per step and step numbers t0, t0 + 1, ...: one call amortizes a
+   * backend's fixed cost per run (ONNX Runtime). Returns each step's data loss and predictions.
+   */
+  stepMany?(x: Float32Array, y: Float32Array, n: number, k: number, lr: ArrayLike<number>, t0: number): Promise<{ losses: FloatArray; pred: FloatArray }>;
 }

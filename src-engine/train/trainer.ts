@@ -153,6 +153,11 @@ export class Trainer {
     const batches = Math.ceil(n / bs);
     const xb = new Float32Array(bs * F);
     const yb = new Float32Array(bs * T);
+    // Backends with a fixed cost per run (ONNX Runtime) take K full mini-batches per call.
+    const K = this.backend.stepMany && (this.backend.stepsPerRun ?? 1) > 1 ? this.backend.stepsPerRun! : 1;
+    const xk = K > 1 ? new Float32Array(K * bs * F) : xb;
+    const yk = K > 1 ? new Float32Array(K * bs * T) : yb;
+    const lrs = new Float64Array(K);
     const order = new Uint32Array(n);
     for (let i = 0; i < n; i++) order[i] = i;
     const variance = targetVariance(ds.y, n * T);
@@ -183,6 +188,30 @@ export class Trainer {
         if (this.stopRequested) { reason = 'stopped'; break outer; }
         if (this.stepsAllowed > 0) this.stepsAllowed--;
         const start = b * bs;
+        if (K > 1 && !this.paused && start + K * bs <= n) {
+          for (let j = 0; j < K; j++) {
+            gatherRows(ds.x, order, start + j * bs, bs, F, xk.subarray(j * bs * F));
+            gatherRows(ds.y, order, start + j * bs, bs, T, yk.subarray(j * bs * T));
+          }
+          lrs.fill(lr);
+          const res = await this.backend.stepMany!(xk, yk, bs, K, lrs, t + 1);
+          for (let j = 0; j < K; j++, b++) {
+            t++;
+            const loss = res.losses[j]!;
+            if (!Number.isFinite(loss)) {
+              await this.backend.setWeights(good, true);
+              yield { type: 'diverged', epoch, batch: b, message: `Training diverged at epoch ${epoch + 1}, batch ${b + 1}: the loss became ${loss}. The last good weights (end of epoch ${epoch}) were kept. Try a smaller learning rate${config.clipNorm ? '' : ' or gradient clipping'}.` };
+              reason = 'diverged';
+              break outer;
+            }
+            samples += bs;
+            acc.add(loss, res.pred.subarray(j * bs * T, (j + 1) * bs * T), yk.subarray(j * bs * T, (j + 1) * bs * T), bs);
+            if (batchEvery && (b + 1) % batchEvery === 0) yield { type: 'batch', epoch, batch: b, loss };
+            if (this.opts.yieldToHost && (b + 1) % yieldEvery === 0) await this.opts.yieldToHost();
+          }
+          b--; // the for loop's b++ moves to the next group
+          continue;
+        }
         const rows = Math.min(bs, n - start);
         gatherRows(ds.x, order, start, rows, F, xb);
         gatherRows(ds.y, order, start, rows, T, yb);
