@@ -5,7 +5,7 @@
  */
 import { test, expect } from '@playwright/test';
 import { readFileSync, copyFileSync, mkdirSync } from 'node:fs';
-import { connect, dropLayer, openEditor, selectNode, setParam } from './helpers.ts';
+import { connect, dropLayer, openEditor, selectNode, setParam, viewportSettled } from './helpers.ts';
 
 test.beforeEach(async ({ page }) => {
   await openEditor(page);
@@ -68,6 +68,7 @@ test('784-15-10 from the palette has 11,935 parameters; undo, redo, save and reo
   // Screenshots in both themes.
   await page.getByTestId('notice').getByRole('button', { name: 'Dismiss' }).click();
   await page.getByTestId('btn-layout').click();
+  await viewportSettled(page);
   await selectNode(page, 'dense1');
   await page.waitForTimeout(400);
   await page.screenshot({ path: 'test-results/editor-light.png' });

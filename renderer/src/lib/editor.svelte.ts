@@ -36,7 +36,9 @@ export class EditorState {
   refusal = $state<string | null>(null);
   view: ViewControls | null = null;
 
-  private history = new UndoHistory<GraphDoc>();
+  /** The project's name: edited like the graph, so renaming is undoable too. */
+  name = $state('Untitled');
+  private history = new UndoHistory<{ graph: GraphDoc; name: string }>();
   private clipboard: edits.Fragment | null = null;
   private pasteCount = 0;
   private refusalTimer: ReturnType<typeof setTimeout> | undefined;
@@ -52,9 +54,10 @@ export class EditorState {
   }
 
   /** Replace the graph without an undo step (opening a project). */
-  load(graph: GraphDoc): void {
+  load(graph: GraphDoc, name = 'Untitled'): void {
     this.history.clear();
     this.graph = graph;
+    this.name = name;
     this.selected = idSet();
     this.nodes = [];
     this.sync();
@@ -62,27 +65,34 @@ export class EditorState {
   }
 
   /** Apply an edit as one undo step (edits with the same coalesce key in a burst merge). */
-  commit(next: GraphDoc, coalesce: string | null = null): void {
-    if (next === this.graph) return;
-    this.history.record(this.graph, coalesce);
+  commit(next: GraphDoc, coalesce: string | null = null, name = this.name): void {
+    if (next === this.graph && name === this.name) return;
+    this.history.record({ graph: this.graph, name: this.name }, coalesce);
     this.graph = next;
+    this.name = name;
     this.sync();
     this.updateFlags();
     this.onEdit();
   }
 
+  /** Rename the project (one undo step per burst of typing). */
+  rename(name: string): void {
+    if (name.trim()) this.commit(this.graph, 'name', name.trim());
+  }
+
   undo(): void {
-    const prev = this.history.undo(this.graph);
+    const prev = this.history.undo({ graph: this.graph, name: this.name });
     if (prev) this.restore(prev);
   }
 
   redo(): void {
-    const next = this.history.redo(this.graph);
+    const next = this.history.redo({ graph: this.graph, name: this.name });
     if (next) this.restore(next);
   }
 
-  private restore(g: GraphDoc): void {
+  private restore({ graph: g, name }: { graph: GraphDoc; name: string }): void {
     this.graph = g;
+    this.name = name;
     const ids = idSet([...g.nodes.map((n) => n.id), ...g.edges.map((e) => e.id)]);
     this.selected = idSet([...this.selected].filter((id) => ids.has(id)));
     this.sync();

@@ -32,21 +32,22 @@ export class Session {
   }
 
   get title(): string {
-    return this.meta?.name ?? 'Untitled';
+    return this.editor.name;
   }
 
   /** The whole project as it stands. */
   project(): Project | null {
-    return this.meta ? { ...this.meta, graph: this.editor.graph } : null;
+    return this.meta ? { ...this.meta, name: this.editor.name, graph: this.editor.graph } : null;
   }
 
   private show(project: Project, fileName: string | null, dirty = false): void {
     const { graph, ...meta } = project;
     this.meta = meta;
     this.fileName = fileName;
-    this.editor.load(graph);
+    this.editor.load(graph, meta.name);
     this.dirty = dirty;
-    queueMicrotask(() => this.editor.view?.fit());
+    // Nothing to fit on an empty canvas (and no zoom animation under the first drop).
+    if (graph.nodes.length) queueMicrotask(() => this.editor.view?.fit());
   }
 
   private fail(e: unknown): void {
@@ -152,9 +153,7 @@ export class Session {
   }
 
   rename(name: string): void {
-    if (!this.meta || !name.trim()) return;
-    this.meta = { ...this.meta, name: name.trim() };
-    this.touched();
+    this.editor.rename(name);
   }
 }
 
