@@ -8,12 +8,14 @@ import { AttrType, DataType, type AttributeProto, type Dimension, type ModelProt
 export const OPSET = 17;
 /** IR version matching opset 17 (ONNX 1.12). */
 export const IR_VERSION = 8;
+/** Opset of the ai.onnx.ml domain, imported only by models that use it (OneHotEncoder). */
+export const ML_OPSET = 3;
 
 export type ElemType = 'float32' | 'float64';
 /** A dimension: a fixed size or a symbolic name such as 'N'. */
 export type Dim = number | string;
 /** Attribute values: a number is an INT, `{ f }` a FLOAT. */
-export type AttrValue = number | string | number[] | { f: number } | { floats: number[] } | { tensor: TensorProto };
+export type AttrValue = number | string | number[] | { f: number } | { floats: number[] } | { strings: string[] } | { tensor: TensorProto };
 
 /** Encode typed values as a TensorProto with raw little-endian data. */
 export function tensorProto(name: string, dims: readonly number[], data: ArrayLike<number>, type: ElemType | 'int64'): TensorProto {
@@ -38,6 +40,7 @@ export function tensorProto(name: string, dims: readonly number[], data: ArrayLi
 function attribute(name: string, v: AttrValue): AttributeProto {
   if (typeof v === 'number') return { name, type: AttrType.INT, i: v };
   if (typeof v === 'string') return { name, type: AttrType.STRING, s: new TextEncoder().encode(v) };
+  if ('strings' in v) return { name, type: AttrType.STRINGS, strings: v.strings.map((x) => new TextEncoder().encode(x)) };
   if (Array.isArray(v)) return { name, type: AttrType.INTS, ints: v };
   if ('f' in v) return { name, type: AttrType.FLOAT, f: v.f };
   if ('floats' in v) return { name, type: AttrType.FLOATS, floats: v.floats };
@@ -51,6 +54,7 @@ export class GraphBuilder {
   readonly outputs: ValueInfoProto[] = [];
   private readonly names = new Set<string>();
   private readonly consts = new Map<string, string>();
+  private usesMl = false;
 
   constructor(readonly elem: ElemType = 'float32') {}
 
@@ -80,6 +84,14 @@ export class GraphBuilder {
       attribute: Object.entries(attrs).map(([k, v]) => attribute(k, v)),
     });
     return outs;
+  }
+
+  /** A one-output node of the ai.onnx.ml domain (classical ML ops such as OneHotEncoder). */
+  mlOp(opType: string, inputs: string[], attrs: Record<string, AttrValue> = {}, hint = opType): string {
+    const out = this.op1(opType, inputs, attrs, hint);
+    this.nodes.at(-1)!.domain = 'ai.onnx.ml';
+    this.usesMl = true;
+    return out;
   }
 
   /** One-output node shorthand. */
@@ -121,6 +133,13 @@ export class GraphBuilder {
     return name;
   }
 
+  /** Declare a graph input under a fresh name derived from `base` (e.g. a data column's name). */
+  freshInput(base: string, dims: readonly Dim[], type: ElemType | 'int64' | 'string' = this.elem, doc?: string): string {
+    const name = this.fresh(base);
+    this.inputs.push(valueInfo(name, dims, type, doc));
+    return name;
+  }
+
   /**
    * Declare a graph output. A value computed by a node here is renamed to `name` in place; graph
    * inputs, initializers and values already output get an Identity (a copy, which ORT does not elide).
@@ -144,7 +163,7 @@ export class GraphBuilder {
   model(graphName: string, opts: { doc?: string; metadata?: Record<string, string>; producerVersion?: string }): ModelProto {
     return {
       irVersion: IR_VERSION,
-      opsetImport: [{ domain: '', version: OPSET }],
+      opsetImport: [{ domain: '', version: OPSET }, ...(this.usesMl ? [{ domain: 'ai.onnx.ml', version: ML_OPSET }] : [])],
       producerName: 'Netwright',
       producerVersion: opts.producerVersion ?? '',
       docString: opts.doc ?? '',

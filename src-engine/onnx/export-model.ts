@@ -1,13 +1,14 @@
 /**
  * Deployment export: a trained network as an ONNX model that takes raw feature values (the fitted
- * numeric imputation and scaling are its first nodes) and returns task-shaped outputs:
- * probabilities and the predicted label for classifiers, values for regression.
+ * imputation, scaling and one-hot encoding are its first nodes: ./bake-preprocessing.ts) and returns
+ * task-shaped outputs: probabilities and the predicted label for classifiers, values for regression.
  */
 import { buildForward } from '../backprop/model.ts';
 import type { Preprocessing } from '../data/preprocess.ts';
 import type { GraphDoc } from '../graph/document.ts';
 import type { WeightSet } from '../train/backend.ts';
 import { GraphBuilder, type ElemType } from './builder.ts';
+import { bakePreprocessing, type BakedInputs } from './bake-preprocessing.ts';
 import { emitProgram } from './emit.ts';
 import { encodeModel, type ModelProto } from './schema.ts';
 
@@ -35,6 +36,8 @@ export const META = {
   preprocessing: 'netwright.preprocessing',
   task: 'netwright.task',
   kind: 'netwright.kind',
+  /** How to feed the model: ModelInputSpec[] (numeric block and one string input per categorical column). */
+  inputs: 'netwright.inputs',
   version: 'netwright.version',
   featureNames: 'feature_names',
   classNames: 'class_names',
@@ -62,8 +65,10 @@ export function deploymentModel(src: DeploymentSource): ModelProto {
   if (pre && pre.featureNames.length !== F) {
     throw new Error(`The preprocessing produces ${pre.featureNames.length} features but the Input layer takes ${F}; train the model on this data again before exporting.`);
   }
-  const raw = b.input('features', ['N', F], b.elem, pre ? 'Raw feature values in the order of feature_names (numeric columns unscaled; categorical columns one-hot encoded)' : 'Feature values');
-  const x = pre ? bakePreprocessing(b, raw, pre) : raw;
+  const baked: BakedInputs = pre
+    ? bakePreprocessing(b, pre)
+    : { x: b.input('features', ['N', F], b.elem, 'Feature values, in the order of feature_names'), batchRef: 'features', inputs: [{ name: 'features', kind: 'numeric', columns: Array.from({ length: F }, (_, i) => `x${i}`) }] };
+  const x = baked.x;
 
   const inputs = new Map<string, string>([['x', x]]);
   for (const d of fwd.params) {
@@ -72,7 +77,7 @@ export function deploymentModel(src: DeploymentSource): ModelProto {
     if (w.data.length !== d.shape[0] * d.shape[1]) throw new Error(`Weights '${d.name}' have ${w.data.length} values; the layer needs ${d.shape[0]} × ${d.shape[1]}.`);
     inputs.set(d.name, b.initializer(d.name, d.shape, w.data));
   }
-  const pred = emitProgram(fwd.program, b, [fwd.pred], { inputs, batchRef: raw }).get(fwd.pred)!;
+  const pred = emitProgram(fwd.program, b, [fwd.pred], { inputs, batchRef: baked.batchRef }).get(fwd.pred)!;
   const task = exportTask(src.graph, pre);
   if (task === 'regression') {
     b.output('values', pred, ['N', T]);
@@ -99,6 +104,7 @@ export function deploymentModel(src: DeploymentSource): ModelProto {
     [META.version]: src.version ?? NETWRIGHT_VERSION,
     [META.featureNames]: JSON.stringify(pre?.featureNames ?? Array.from({ length: F }, (_, i) => `x${i}`)),
     [META.graph]: JSON.stringify(src.graph),
+    [META.inputs]: JSON.stringify(baked.inputs),
   };
   if (classNames) metadata[META.classNames] = JSON.stringify(classNames);
   if (pre) metadata[META.preprocessing] = JSON.stringify(pre);
@@ -113,36 +119,4 @@ export function deploymentModel(src: DeploymentSource): ModelProto {
 /** The bytes of the deployment .onnx file. */
 export function exportDeploymentOnnx(src: DeploymentSource): Uint8Array {
   return encodeModel(deploymentModel(src));
-}
-
-/**
- * Missing numeric values become the fitted imputation, then `(x - offset) * scale`. Categorical
- * one-hot columns pass through unchanged (the caller encodes them; see feature_names).
- */
-function bakePreprocessing(b: GraphBuilder, raw: string, pre: Preprocessing): string {
-  const width = pre.featureNames.length;
-  const impute = new Array<number>(width).fill(0);
-  const offset = new Array<number>(width).fill(0);
-  const scale = new Array<number>(width).fill(1);
-  let at = 0;
-  let anyNumeric = false;
-  for (const t of pre.inputs) {
-    if (t.kind === 'numeric') {
-      impute[at] = t.impute;
-      offset[at] = t.offset;
-      scale[at] = t.scale;
-      anyNumeric = true;
-      at += 1;
-    } else if (t.kind === 'boolean') {
-      impute[at] = t.impute;
-      anyNumeric = true;
-      at += 1;
-    } else {
-      at += t.categories.length;
-    }
-  }
-  if (!anyNumeric) return raw;
-  const filled = b.op1('Where', [b.op1('IsNaN', [raw]), b.constant(impute, [1, width]), raw], {}, 'imputed');
-  const centred = b.op1('Sub', [filled, b.constant(offset, [1, width])], {}, 'centred');
-  return b.op1('Mul', [centred, b.constant(scale, [1, width])], {}, 'scaled');
 }

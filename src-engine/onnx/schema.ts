@@ -149,6 +149,7 @@ export interface AttributeProto {
   t?: TensorProto;
   floats?: number[];
   ints?: Int64[];
+  strings?: Uint8Array[];
 }
 
 export interface NodeProto {

@@ -2,8 +2,9 @@
 import { readFileSync, existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { applyPreprocessing, type Preprocessing } from '../../data/preprocess.ts';
-import type { RawTable } from '../../data/table.ts';
+import { applyPreprocessing, cellKey, type Preprocessing } from '../../data/preprocess.ts';
+import type { ModelInputSpec } from '../../onnx/bake-preprocessing.ts';
+import { cellValue, findColumn, type RawTable } from '../../data/table.ts';
 import { exportTask, META, type ExportTask } from '../../onnx/export-model.ts';
 import { readOnnx, OnnxFormatError } from '../../onnx/read-model.ts';
 import { makeTrainConfig } from '../../train/config.ts';
@@ -11,7 +12,7 @@ import { SeededRng } from '../../train/rng.ts';
 import { TsBackend } from '../../train/ts-backend.ts';
 import { writeFileAtomic } from '../atomic-write.ts';
 import { loadTable } from '../data/load-table.ts';
-import { createSession, loadOrt } from '../ort/runtime.ts';
+import { createSession, loadOrt, type Ort, type OrtTensor } from '../ort/runtime.ts';
 import { projectPreprocessing, projectWeights, readProject } from './export.ts';
 import { CliError, type CliCommand } from './types.ts';
 
@@ -27,12 +28,8 @@ Options:
   --out FILE     write the CSV here instead of standard output`;
 
 /** The network's input matrix for a table: by the model's feature names, else every numeric column. */
-function inputMatrix(table: RawTable, pre: Preprocessing | null, names: string[] | null, width: number, raw: boolean): Float32Array {
-  if (pre) {
-    // For an ONNX export the model scales numeric columns itself: hand it raw values (NaN if missing).
-    const p: Preprocessing = raw ? { ...pre, inputs: pre.inputs.map((t) => (t.kind === 'numeric' ? { ...t, offset: 0, scale: 1, impute: NaN } : t.kind === 'boolean' ? { ...t, impute: NaN } : t)) } : pre;
-    return applyPreprocessing(p, table);
-  }
+function inputMatrix(table: RawTable, pre: Preprocessing | null, names: string[] | null, width: number): Float32Array {
+  if (pre) return applyPreprocessing(pre, table);
   const cols = names
     ? names.map((n) => {
         const c = table.columns.find((col) => col.name === n);
@@ -76,6 +73,30 @@ function predictionsCsv(pred: ArrayLike<number>, rows: number, T: number, task: 
   return lines.join('\n') + '\n';
 }
 
+/** Feeds for a Netwright deployment model described by its netwright.inputs metadata. */
+function ownFeeds(ort: Ort, table: RawTable, pre: Preprocessing, specs: ModelInputSpec[]): Record<string, OrtTensor> {
+  const feeds: Record<string, OrtTensor> = {};
+  for (const spec of specs) {
+    if (spec.kind === 'numeric') {
+      // Raw units, NaN when missing, booleans as 0/1: the model imputes and scales itself.
+      const inputs = pre.inputs
+        .filter((t) => t.kind !== 'categorical')
+        .map((t) => (t.kind === 'numeric' ? { ...t, offset: 0, scale: 1, impute: NaN } : { ...t, impute: NaN }));
+      const raw: Preprocessing = { ...pre, missing: pre.missing === 'refuse' ? 'refuse' : 'impute', inputs, featureNames: inputs.map((t) => t.column) };
+      feeds[spec.name] = new ort.Tensor('float32', applyPreprocessing(raw, table), [table.rows, inputs.length]);
+    } else {
+      const col = findColumn(table, spec.column);
+      if (!col) throw new CliError(`${table.name}: the model needs a column named '${spec.column}'.`);
+      const values = Array.from({ length: table.rows }, (_, r) => {
+        const v = cellValue(col, r);
+        return v === null ? '' : cellKey(v);
+      });
+      feeds[spec.name] = new ort.Tensor('string', values, [table.rows, 1]);
+    }
+  }
+  return feeds;
+}
+
 async function predictOnnx(file: string, table: RawTable): Promise<string> {
   const bytes = readFileSync(file);
   let info;
@@ -84,18 +105,24 @@ async function predictOnnx(file: string, table: RawTable): Promise<string> {
   } catch (e) {
     throw new CliError((e as OnnxFormatError).message);
   }
-  if (info.inputs.length !== 1) throw new CliError(`${path.basename(file)} takes ${info.inputs.length} inputs (${info.inputs.map((i) => i.name).join(', ')}); predict handles models with one feature input.`);
-  const input = info.inputs[0]!;
-  const width = input.dims.at(-1);
-  if (typeof width !== 'number') throw new CliError(`${path.basename(file)}: the width of input '${input.name}' is not fixed.`);
   const meta = info.metadata;
   const pre = meta[META.preprocessing] ? (JSON.parse(meta[META.preprocessing]) as Preprocessing) : null;
-  const names = meta[META.featureNames] ? (JSON.parse(meta[META.featureNames]) as string[]) : null;
-  const ownNames = names && !names.every((n, i) => n === `x${i}`) ? names : null;
-  const x = inputMatrix(table, pre, ownNames, width, true);
-  const session = await createSession(bytes, { label: path.basename(file) });
+  const specs = meta[META.inputs] ? (JSON.parse(meta[META.inputs]) as ModelInputSpec[]) : null;
   const ort = await loadOrt();
-  const out = await session.run({ [input.name]: new ort.Tensor('float32', x, [table.rows, width]) });
+  let feeds: Record<string, OrtTensor>;
+  if (pre && specs) {
+    feeds = ownFeeds(ort, table, pre, specs);
+  } else {
+    if (info.inputs.length !== 1) throw new CliError(`${path.basename(file)} takes ${info.inputs.length} inputs (${info.inputs.map((i) => i.name).join(', ')}); predict handles other tools' models with one feature input.`);
+    const input = info.inputs[0]!;
+    const width = input.dims.at(-1);
+    if (typeof width !== 'number') throw new CliError(`${path.basename(file)}: the width of input '${input.name}' is not fixed.`);
+    const names = meta[META.featureNames] ? (JSON.parse(meta[META.featureNames]) as string[]) : null;
+    const ownNames = names && !names.every((n, i) => n === `x${i}`) ? names : null;
+    feeds = { [input.name]: new ort.Tensor('float32', inputMatrix(table, null, ownNames, width), [table.rows, width]) };
+  }
+  const session = await createSession(bytes, { label: path.basename(file) });
+  const out = await session.run(feeds);
   await session.release();
   const main = out.values ?? out.probabilities ?? out[session.outputNames[0]!]!;
   const T = main.dims.length > 1 ? Number(main.dims[main.dims.length - 1]) : 1;
@@ -111,7 +138,7 @@ async function predictProject(file: string, table: RawTable): Promise<string> {
   const pre = projectPreprocessing(project);
   const ts = new TsBackend(project.graph, makeTrainConfig(project.training), weights, new SeededRng(1));
   const F = ts.forward.features;
-  const x = inputMatrix(table, pre, null, F, false);
+  const x = inputMatrix(table, pre, null, F);
   const pred = ts.predict(x, table.rows);
   const T = ts.forward.targets;
   const task = exportTask(project.graph, pre);

@@ -6,7 +6,7 @@ import { initWeights, TsBackend } from '../../../src-engine/train/ts-backend.ts'
 import { makeTrainConfig } from '../../../src-engine/train/config.ts';
 import { SeededRng } from '../../../src-engine/train/rng.ts';
 import { buildForward } from '../../../src-engine/backprop/model.ts';
-import type { Preprocessing } from '../../../src-engine/data/preprocess.ts';
+import { applyPreprocessing, type Preprocessing } from '../../../src-engine/data/preprocess.ts';
 import { listTemplates } from '../../../src-engine/train/templates.ts';
 import { testData, testNets } from './graphs.ts';
 
@@ -69,6 +69,49 @@ describe('deployment export', () => {
       expect(maxErr, t.id).toBeLessThan(1e-5);
       await session.release();
     }
+  });
+
+  it('bakes one-hot encoding of categorical columns (string inputs; unseen -> zeros, missing -> imputed)', async () => {
+    const ort = await loadOrt();
+    const net = testNets()[0]!; // 4 features
+    const pre: Preprocessing = {
+      version: 1,
+      scaling: 'standard',
+      missing: 'impute',
+      inputs: [
+        { kind: 'categorical', column: 'colour', categories: ['blue', 'red'], impute: 'red' },
+        { kind: 'numeric', column: 'size', impute: 1, offset: 2, scale: 3 },
+        { kind: 'categorical', column: 'shape', categories: ['round'], impute: null },
+      ],
+      featureNames: ['colour=blue', 'colour=red', 'size', 'shape=round'],
+      target: { column: 'kind', task: 'multiclass', classNames: ['a', 'b', 'c'] },
+    };
+    const weights = initWeights(buildForward(net.graph, { training: false }).params, new SeededRng(5));
+    const ts = new TsBackend(net.graph, makeTrainConfig({}), weights, new SeededRng(1));
+    const bytes = exportDeploymentOnnx({ graph: net.graph, weights, preprocessing: pre });
+    const session = await createSession(bytes);
+    const meta = Object.fromEntries(decodeModel(bytes).metadataProps.map((m) => [m.key, m.value]));
+    const specs = JSON.parse(meta[META.inputs]!) as { name: string; kind: string; column?: string }[];
+    expect(specs.map((s) => s.kind)).toEqual(['numeric', 'categorical', 'categorical']);
+    const colourInput = specs.find((s) => s.column === 'colour')!.name;
+    const shapeInput = specs.find((s) => s.column === 'shape')!.name;
+    const out = await session.run({
+      features: new ort.Tensor('float32', new Float32Array([5, NaN, 0, 2]), [4, 1]),
+      [colourInput]: new ort.Tensor('string', ['blue', 'red', '', 'green'], [4, 1]),
+      [shapeInput]: new ort.Tensor('string', ['round', '', 'square', 'round'], [4, 1]),
+    });
+    // Rows as applyPreprocessing encodes them: missing colour -> red (imputed), unseen green -> zeros, missing shape -> zeros.
+    const encoded = applyPreprocessing(pre, [
+      { colour: 'blue', size: 5, shape: 'round' },
+      { colour: 'red', size: null, shape: null },
+      { colour: null, size: 0, shape: 'square' },
+      { colour: 'green', size: 2, shape: 'round' },
+    ]);
+    expect(Array.from(encoded)).toEqual([1, 0, 9, 1, 0, 1, -3, 0, 0, 1, -6, 0, 0, 0, 0, 1]);
+    const expected = ts.predict(encoded, 4);
+    const got = out.probabilities!.data as Float32Array;
+    for (let i = 0; i < 12; i++) expect(Math.abs(got[i]! - expected[i]!)).toBeLessThan(1e-6);
+    expect(decodeModel(bytes).opsetImport.map((o) => o.domain ?? '')).toEqual(['', 'ai.onnx.ml']);
   });
 
   it('bakes imputation and scaling into the model and writes metadata', async () => {

@@ -9,6 +9,7 @@ import { command as providersCmd } from '../../../../src-engine/node/cli/provide
 import type { CliIo } from '../../../../src-engine/node/cli/types.ts';
 import { loadFileData } from '../../../../src-engine/node/resolve-dataset.ts';
 import { createSession, loadOrt } from '../../../../src-engine/node/ort/runtime.ts';
+import { readOnnx } from '../../../../src-engine/onnx/read-model.ts';
 import { PROJECT_FORMAT, PROJECT_VERSION, serializeProject, type Project } from '../../../../src-engine/project/project.ts';
 import { weightsToJson } from '../../../../src-engine/project/weights.ts';
 import { makeTrainConfig } from '../../../../src-engine/train/config.ts';
@@ -24,12 +25,13 @@ function io(): CliIo & { stdout: string; stderr: string } {
 /** A small trained classification project on a CSV with a missing value, and the CSV's path. */
 async function makeProject(dir: string): Promise<{ projectFile: string; csv: string }> {
   const rng = new SeededRng(4);
-  const lines = ['height,weight,smoker,kind'];
+  const lines = ['height,weight,smoker,city,kind'];
   for (let i = 0; i < 60; i++) {
     const h = 150 + rng.uniform() * 40;
     const w = 50 + rng.uniform() * 50;
     const kind = h + w > 250 ? 'big' : h > 170 ? 'tall' : 'small';
-    lines.push(`${i === 5 ? '' : h.toFixed(1)},${w.toFixed(1)},${rng.uniform() < 0.5 ? 'yes' : 'no'},${kind}`);
+    const city = i === 7 ? '' : ['north', 'south', 'east'][rng.int(3)]!;
+    lines.push(`${i === 5 ? '' : h.toFixed(1)},${w.toFixed(1)},${rng.uniform() < 0.5 ? 'yes' : 'no'},${city},${kind}`);
   }
   const csv = path.join(dir, 'people.csv');
   writeFileSync(csv, lines.join('\n') + '\n');
@@ -54,6 +56,8 @@ describe('CLI: export, predict, providers', () => {
     expect(await predictCmd.run([onnx, '--data', csv], a)).toBe(0);
     const b = io();
     expect(await predictCmd.run([projectFile, '--data', csv], b)).toBe(0);
+    // The ONNX model takes the raw city strings itself (one-hot baked in).
+    expect(readOnnx(readFileSync(onnx)).inputs.map((i) => i.name)).toEqual(['features', 'city']);
     const rowsA = a.stdout.trim().split('\n').map((l) => l.split(','));
     const rowsB = b.stdout.trim().split('\n').map((l) => l.split(','));
     expect(rowsA[0]).toEqual(['label', 'p_big', 'p_small', 'p_tall'].filter((h) => rowsB[0]!.includes(h)));
