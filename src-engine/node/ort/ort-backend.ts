@@ -183,6 +183,8 @@ export class OrtBackend implements TrainBackend {
         next.set(c.name, this.tensor(new Float32Array(len), c.shape));
       }
     }
+    // Device tensors that were replaced are freed now rather than whenever the GC notices.
+    for (const [name, old] of this.state) if (next.get(name) !== old && old.location === 'gpu-buffer') old.dispose();
     this.state = next;
   }
 
