@@ -17,7 +17,12 @@ let ortPromise: Promise<Ort> | null = null;
 
 /** The onnxruntime-node module (imported once). */
 export async function loadOrt(): Promise<Ort> {
-  ortPromise ??= import('onnxruntime-node').catch((e: unknown) => {
+  ortPromise ??= import('onnxruntime-node').then((ort) => {
+    // Failures reach callers as exceptions with their message; ORT's own stderr log (e.g. every
+    // missing provider library during probing) is noise unless debugging. Read once, at first use.
+    if (!process.env.NETWRIGHT_DEBUG) ort.env.logLevel = 'fatal';
+    return ort;
+  }, (e: unknown) => {
     ortPromise = null;
     throw new OnnxRuntimeError(`onnxruntime-node could not be loaded: ${(e as Error).message}. Reinstall Netwright (the package ships its native binary).`);
   });
