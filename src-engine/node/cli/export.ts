@@ -4,10 +4,7 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildForward } from '../../backprop/model.ts';
 import type { Preprocessing } from '../../data/preprocess.ts';
-import { exportDeploymentOnnx } from '../../onnx/export-model.ts';
-import { exportWeightsJson } from '../../onnx/json-export.ts';
-import { exportPytorch } from '../../onnx/pytorch.ts';
-import { exportTrainStepOnnx } from '../../onnx/train-step.ts';
+import { exportModel } from '../../onnx/exports.ts';
 import { parseProject, type Project } from '../../project/project.ts';
 import { weightsFromJson } from '../../project/weights.ts';
 import type { WeightSet } from '../../train/backend.ts';
@@ -93,18 +90,11 @@ export const command: CliCommand = {
     const pre = projectPreprocessing(project);
     let data: string | Uint8Array;
     try {
-      if (format === 'onnx-train') {
-        // Untrained projects still export: their starting weights come from the run seed.
-        const weights = project.weights ? projectWeights(project, file) : initWeights(buildForward(project.graph, { training: true }).params, new SeededRng(project.training.seed));
-        data = exportTrainStepOnnx(project.graph, project.training, { steps, initialWeights: weights, name: project.name });
-      } else {
-        const weights = projectWeights(project, file);
-        const last = project.runs.at(-1);
-        const summary = last ? { run: last.id, startedAt: last.startedAt, epochs: last.epochs.length, final: last.final ?? null, stopReason: last.stopReason ?? null, optimizer: project.training.optimizer.name } : undefined;
-        if (format === 'onnx') data = exportDeploymentOnnx({ graph: project.graph, weights, preprocessing: pre, name: project.name, ...(summary ? { summary } : {}) });
-        else if (format === 'json') data = exportWeightsJson(project.graph, weights, { name: project.name, preprocessing: pre });
-        else data = exportPytorch(project.graph, weights, { name: project.name, preprocessing: pre });
-      }
+      // Untrained projects still export a training step: their starting weights come from the run seed.
+      const weights = format === 'onnx-train' && !project.weights ? initWeights(buildForward(project.graph, { training: true }).params, new SeededRng(project.training.seed)) : projectWeights(project, file);
+      const last = project.runs.at(-1);
+      const summary = last ? { run: last.id, startedAt: last.startedAt, epochs: last.epochs.length, final: last.final ?? null, stopReason: last.stopReason ?? null, optimizer: project.training.optimizer.name } : undefined;
+      data = exportModel(format === 'json' ? 'weights-json' : format, { graph: project.graph, weights, config: project.training, preprocessing: pre, name: project.name, steps, ...(summary ? { summary } : {}) }).data;
     } catch (e) {
       if (e instanceof CliError) throw e;
       throw new CliError(`${path.basename(file)}: ${(e as Error).message}`);
