@@ -36,6 +36,13 @@ export function nativeFiles(win: BrowserWindow): FileAccess & { current(): strin
       current = file;
       return { fileName: path.basename(file), text };
     },
+    async saveExport(file) {
+      const ext = path.extname(file.fileName).slice(1) || '*';
+      const r = await dialog.showSaveDialog(win, { title: 'Export', defaultPath: file.fileName, filters: [{ name: ext.toUpperCase(), extensions: [ext] }] });
+      if (r.canceled || !r.filePath) return { status: 'canceled' };
+      await writeFileAtomic(r.filePath, file.data);
+      return { status: 'saved', fileName: path.basename(r.filePath) };
+    },
     async save(text, { saveAs, projectName }) {
       let file = saveAs ? null : current;
       if (!file) {

@@ -28,6 +28,13 @@ const api = {
   autosave: (req) => call('autosave', req),
   getRecovery: (req) => call('getRecovery', req),
   clearRecovery: (req) => call('clearRecovery', req),
+  listDatasets: (req) => call('listDatasets', req),
+  listProviders: (req) => call('listProviders', req),
+  openData: (req) => call('openData', req),
+  summarizeData: (req) => call('summarizeData', req),
+  trainStart: (req) => call('trainStart', req),
+  trainControl: (req) => call('trainControl', req),
+  exportModel: (req) => call('exportModel', req),
   onEvent(cb: (event: ApiEvent) => void) {
     const listener = (_e: unknown, event: ApiEvent) => cb(event);
     ipcRenderer.on(EVENT_CHANNEL, listener);

@@ -6,6 +6,11 @@
 import type { GraphDoc } from '../graph/document.ts';
 import type { DatasetRef, Project } from '../project/project.ts';
 import type { TrainConfig } from '../train/config.ts';
+import type { DatasetSummary } from '../data/summary.ts';
+import type { TrainEvent } from '../train/trainer.ts';
+import type { TrainingViews, EpochPoint, DataChoice, ExportFormat, ExportResult, ProviderInfo, BuiltinDatasetItem } from './training.ts';
+
+export type * from './training.ts';
 
 /** What the renderer may ask to know about its host. */
 export interface HostInfo {
@@ -65,9 +70,15 @@ export const COMMANDS = [
 ] as const;
 export type Command = (typeof COMMANDS)[number];
 
-/** Everything a host pushes to the renderer. Training (issue 6) adds its own variants here. */
+/** Everything a host pushes to the renderer. */
 export type ApiEvent =
   | { type: 'command'; command: Command }
+  /** A trainer event other than 'epoch' and 'batch' (start, paused, resumed, diverged, early_stop, done). */
+  | { type: 'train'; runId: string; event: TrainEvent }
+  /** Epochs finished since the last progress event (sent at most ~20 times a second). */
+  | { type: 'train-progress'; runId: string; points: EpochPoint[]; epochs: number; samplesPerSec: number; elapsedMs: number; batch: { epoch: number; batch: number; batches: number; loss: number } | null }
+  /** Views computed in the engine between epochs (throttled). */
+  | { type: 'train-views'; runId: string; views: TrainingViews }
   | { type: 'project-opened'; project: Project; fileName: string }
   | { type: 'error'; message: string };
 
@@ -92,6 +103,20 @@ export interface ApiMethods {
   /** The recovery copy left by a session that did not save, if any. */
   getRecovery(req: Empty): Promise<Recovery | null>;
   clearRecovery(req: Empty): Promise<{ cleared: boolean }>;
+  /** The built-in datasets with their parameters. */
+  listDatasets(req: Empty): Promise<BuiltinDatasetItem[]>;
+  /** ONNX Runtime execution providers and whether each is usable here (the TypeScript engine always is). */
+  listProviders(req: Empty): Promise<ProviderInfo[]>;
+  /** Load an uploaded data file (base64) in the engine; returns its id and summary (with `target` when given). */
+  openData(req: { fileName: string; base64: string; target: string | null }): Promise<{ dataId: string; summary: DatasetSummary }>;
+  /** Summarise an opened data file again for another target column. */
+  summarizeData(req: { dataId: string; target: string | null }): Promise<DatasetSummary>;
+  /** Start training a graph on data; progress arrives as events. Stops any run in progress. */
+  trainStart(req: { graph: Record<string, unknown>; training: Record<string, unknown>; data: DataChoice; name: string; ep: string | null }): Promise<{ runId: string; summary: string }>;
+  /** Pause, resume, stop, or run one mini-batch of the current run. */
+  trainControl(req: { action: 'pause' | 'resume' | 'stop' | 'step' }): Promise<{ ok: boolean }>;
+  /** Export the last trained model: a file the host saves (dialog) or the page downloads. */
+  exportModel(req: { format: ExportFormat }): Promise<ExportResult>;
 }
 
 export type ApiMethod = keyof ApiMethods;

@@ -4,12 +4,30 @@
  */
 import { z } from 'zod';
 import type { ApiMethod } from './api.ts';
+import { EXPORT_FORMATS } from './training.ts';
 
 /** Upper bound on a project's text, so a hostile payload cannot exhaust memory. */
 export const MAX_PROJECT_CHARS = 64 * 1024 * 1024;
 
 const empty = z.object({}).strict();
 const fileName = z.string().min(1).max(255);
+const column = z.string().min(1).max(500);
+const fraction = z.number().min(0).max(0.9);
+const dataChoice = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('builtin'), id: z.string().min(1).max(200), params: z.record(z.string(), z.number()) }).strict(),
+  z
+    .object({
+      kind: z.literal('upload'),
+      dataId: z.string().min(1).max(100),
+      target: column,
+      features: z.array(column).max(100_000).nullable(),
+      scaling: z.enum(['standard', 'minmax', 'none']),
+      missing: z.enum(['drop', 'impute', 'refuse']),
+      validation: fraction,
+      test: fraction,
+    })
+    .strict(),
+]);
 
 export const requestSchemas = {
   hostInfo: empty,
@@ -21,6 +39,15 @@ export const requestSchemas = {
   autosave: z.object({ project: z.record(z.string(), z.unknown()), fileName: fileName.nullable() }).strict(),
   getRecovery: empty,
   clearRecovery: empty,
+  listDatasets: empty,
+  listProviders: empty,
+  openData: z.object({ fileName, base64: z.string().max(MAX_PROJECT_CHARS * 2), target: column.nullable() }).strict(),
+  summarizeData: z.object({ dataId: z.string().min(1).max(100), target: column.nullable() }).strict(),
+  trainStart: z
+    .object({ graph: z.record(z.string(), z.unknown()), training: z.record(z.string(), z.unknown()), data: dataChoice, name: z.string().max(500), ep: z.string().max(40).nullable() })
+    .strict(),
+  trainControl: z.object({ action: z.enum(['pause', 'resume', 'stop', 'step']) }).strict(),
+  exportModel: z.object({ format: z.enum(EXPORT_FORMATS) }).strict(),
 } satisfies Record<ApiMethod, z.ZodType>;
 
 export const API_METHODS = Object.keys(requestSchemas) as ApiMethod[];

@@ -3,7 +3,8 @@
  * access differs between them, so it is passed in (`FileAccess`): native dialogs, or uploads and
  * downloads. Engine work is delegated to the engine (a worker thread in the app).
  */
-import type { ApiMethods, HostInfo, OpenResult, SaveResult } from '../../protocol/api.ts';
+import type { ApiMethods, ExportResult, HostInfo, OpenResult, SaveResult } from '../../protocol/api.ts';
+import type { ExportFile } from '../worker/export-run.ts';
 import type { Engine } from '../worker/engine-client.ts';
 import type { RecoveryStore } from './recovery.ts';
 
@@ -16,6 +17,8 @@ export interface FileAccess {
   save(text: string, opts: { saveAs: boolean; fileName: string | null; projectName: string }): Promise<SaveResult>;
   /** The project now shown has no file yet (new, or opened from an upload or a drop). */
   forget?(): void;
+  /** Save an export (a save dialog, written atomically), or hand it to the page as a download. */
+  saveExport(file: ExportFile): Promise<ExportResult>;
 }
 
 export interface HostDeps {
@@ -63,6 +66,13 @@ export function createHandlers(d: HostDeps): ApiMethods {
     },
     getRecovery: async () => d.recovery.read((v) => d.engine.readProject(v, 'recovered project')),
     clearRecovery: async () => ({ cleared: await d.recovery.clear() }),
+    listDatasets: async () => d.engine.datasets(),
+    listProviders: async () => d.engine.providers(),
+    openData: async ({ fileName, base64, target }) => d.engine.openData(fileName, base64, target),
+    summarizeData: async ({ dataId, target }) => d.engine.summarizeData(dataId, target),
+    trainStart: async (req) => d.engine.trainStart(req),
+    trainControl: async ({ action }) => d.engine.trainControl(action),
+    exportModel: async ({ format }) => d.files.saveExport(await d.engine.exportRun(format)),
   };
 }
 
@@ -72,6 +82,7 @@ export function downloadFiles(): FileAccess {
     kind: 'upload',
     pickOpen: async () => 'unsupported',
     save: async (text, { fileName, projectName }) => ({ status: 'download', fileName: fileName ?? safeName(projectName), text }),
+    saveExport: async (file) => ({ status: 'download', fileName: file.fileName, mime: file.mime, base64: Buffer.from(file.data).toString('base64') }),
   };
 }
 

@@ -4,7 +4,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { ApiEvent } from '../../protocol/api.ts';
-import type { EngineOps } from './engine-ops.ts';
+import { ENGINE_OP_NAMES, type EngineOps } from './engine-ops.ts';
 
 type Promised<T> = { [K in keyof T]: T[K] extends (...a: infer A) => infer R ? (...a: A) => Promise<Awaited<R>> : never };
 
@@ -52,16 +52,13 @@ export function workerEngine(workerFile: string): Engine {
         worker.postMessage({ id, op, args });
       });
   return {
-    templates: call('templates'),
-    newProject: call('newProject'),
-    readProject: call('readProject'),
-    projectText: call('projectText'),
-    onEvent(cb) {
+    ...Object.fromEntries(ENGINE_OP_NAMES.map((op) => [op, call(op)])),
+    onEvent(cb: (e: ApiEvent) => void) {
       listeners.add(cb);
       return () => listeners.delete(cb);
     },
     close: async () => {
       await worker.terminate();
     },
-  } as Engine;
+  } as unknown as Engine;
 }

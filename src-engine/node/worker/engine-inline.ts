@@ -1,20 +1,23 @@
 /** The engine in-process, behind the same async interface as the worker (for unit tests). */
-import { engineOps } from './engine-ops.ts';
+import type { ApiEvent } from '../../protocol/api.ts';
+import { createEngineOps, ENGINE_OP_NAMES } from './engine-ops.ts';
 import type { Engine } from './engine-client.ts';
 
-/** The engine operations, called directly. */
+/** The engine operations, called directly; events go to onEvent listeners as from the worker. */
 export function inlineEngine(): Engine {
-  const wrap =
-    <A extends unknown[], R>(f: (...a: A) => R) =>
-    async (...a: A): Promise<Awaited<R>> =>
-      await f(...a);
+  const listeners = new Set<(e: ApiEvent) => void>();
+  const ops = createEngineOps((e) => {
+    for (const l of listeners) l(e);
+  });
+  const wrapped = Object.fromEntries(
+    ENGINE_OP_NAMES.map((op) => [op, async (...a: unknown[]) => await (ops[op] as (...x: unknown[]) => unknown)(...a)]),
+  );
   return {
-    templates: wrap(engineOps.templates),
-    newProject: wrap(engineOps.newProject),
-    readProject: wrap(engineOps.readProject),
-    projectText: wrap(engineOps.projectText),
-    onEvent: () => () => {},
+    ...(wrapped as Omit<Engine, 'onEvent' | 'close'>),
+    onEvent(cb) {
+      listeners.add(cb);
+      return () => listeners.delete(cb);
+    },
     close: async () => {},
   };
 }
-

@@ -6,7 +6,9 @@ import { GRAPH_FORMAT, GRAPH_VERSION } from '../../graph/document.ts';
 import { PROJECT_FORMAT, PROJECT_VERSION, parseProject, serializeProject, type Project } from '../../project/project.ts';
 import { makeTrainConfig } from '../../train/config.ts';
 import { listTemplates } from '../../train/templates.ts';
-import type { TemplateInfo } from '../../protocol/api.ts';
+import type { ApiEvent, TemplateInfo } from '../../protocol/api.ts';
+import { TrainingService } from './training.ts';
+import { exportRun } from './export-run.ts';
 
 /** Every template of the engine, as the gallery shows them. */
 export function templates(): TemplateInfo[] {
@@ -50,11 +52,25 @@ export function projectText(value: unknown, fileName: string): string {
   return serializeProject(parseProject(value, fileName));
 }
 
-export type EngineOps = {
-  templates: typeof templates;
-  newProject: typeof newProject;
-  readProject: typeof readProject;
-  projectText: typeof projectText;
-};
+/** Every engine operation; training ops push their progress through `emit`. */
+export function createEngineOps(emit: (e: ApiEvent) => void) {
+  const training = new TrainingService(emit);
+  return {
+    templates,
+    newProject,
+    readProject,
+    projectText,
+    datasets: () => training.datasets(),
+    providers: () => training.providers(),
+    openData: (fileName: string, base64: string, target: string | null) => training.openData(fileName, base64, target),
+    summarizeData: (dataId: string, target: string | null) => training.summary(dataId, target),
+    trainStart: (req: Parameters<TrainingService['start']>[0]) => training.start(req),
+    trainControl: (action: Parameters<TrainingService['control']>[0]) => training.control(action),
+    exportRun: (format: Parameters<typeof exportRun>[1]) => exportRun(training.lastRun(), format),
+  };
+}
 
-export const engineOps: EngineOps = { templates, newProject, readProject, projectText };
+export type EngineOps = ReturnType<typeof createEngineOps>;
+
+/** The operation names, for the worker client. */
+export const ENGINE_OP_NAMES = Object.keys(createEngineOps(() => {})) as (keyof EngineOps)[];

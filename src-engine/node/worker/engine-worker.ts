@@ -4,10 +4,11 @@
  * { id, ok, result | error } out, and { event } for what the engine pushes on its own (ApiEvent).
  */
 import { parentPort } from 'node:worker_threads';
-import { engineOps, type EngineOps } from './engine-ops.ts';
+import { createEngineOps, type EngineOps } from './engine-ops.ts';
 
 if (!parentPort) throw new Error('engine-worker.ts must run in a worker thread');
 const port = parentPort;
+const engineOps = createEngineOps((event) => port.postMessage({ event }));
 
 port.on('message', async (msg: { id: number; op: keyof EngineOps; args: unknown[] }) => {
   try {

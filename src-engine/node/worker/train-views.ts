@@ -1,0 +1,195 @@
+/**
+ * The live views of a run, computed in the engine worker from the current weights and flattened to
+ * plain JSON (TrainingViews) for the page: decision grid with contours and arrows, data points, the
+ * 3-D hidden space, the regression curve, unit heatmaps and links, and the evaluation.
+ */
+import { classLabels, takeRows, type Dataset } from '../../data/dataset.ts';
+import type { GraphDoc } from '../../graph/document.ts';
+import type { WeightSet } from '../../train/backend.ts';
+import {
+  boundaryContour, columnMeans, dataBounds, decisionGrid, evaluateModel, featureSpace3d, hiddenSpace, linkStyles, planeInBox,
+  predictionCurve, predictionsTable, unitContributions, unitHeatmaps, weightArrows, type Points3d, type ViewPlan, type ViewSource,
+} from '../../views/index.ts';
+import type { CurveView, EvaluationView, GridView, NetworkView, PointsView, SpaceView, TrainingViews } from '../../protocol/training.ts';
+
+/** Which views to compute this time: cheap ones every update, the evaluation less often. */
+export interface ViewRequest {
+  evaluation: boolean;
+  resolution: number;
+}
+
+const MAX_POINTS = 1500;
+
+/** At most `max` evenly spread rows of a dataset (views need a picture, not every row). */
+function sample(ds: Dataset, max: number): Dataset {
+  if (ds.rows <= max) return ds;
+  const step = ds.rows / max;
+  return takeRows(ds, Array.from({ length: max }, (_, i) => Math.floor(i * step)));
+}
+
+const round = (v: number) => Math.round(v * 1e4) / 1e4;
+
+function gridView(src: ViewSource, plan: ViewPlan, train: Dataset, weights: WeightSet, resolution: number): GridView {
+  const features: [number, number] = [0, 1];
+  const bounds = dataBounds(train, features);
+  const fixed = Float32Array.from(columnMeans(train.x, train.rows, train.features));
+  const g = decisionGrid(src, { features, bounds, resolution, fixed });
+  const arrows = plan.weightArrows
+    ? (weightArrows(weights, src.forward, { features, fixed, center: [(bounds[0] + bounds[1]) / 2, (bounds[2] + bounds[3]) / 2] }) ?? []).map((a) => {
+        // Draw each arrow at a quarter of the window's size: the direction is what matters.
+        const len = Math.hypot(a.dx, a.dy) || 1;
+        const scale = (0.25 * Math.min(bounds[1] - bounds[0], bounds[3] - bounds[2])) / len;
+        return { from: [a.x, a.y] as [number, number], to: [a.x + a.dx * scale, a.y + a.dy * scale] as [number, number], label: a.label };
+      })
+    : [];
+  return {
+    features,
+    featureNames: [train.featureNames[0] ?? 'x1', train.featureNames[1] ?? 'x2'],
+    bounds: g.bounds,
+    nx: g.nx,
+    ny: g.ny,
+    task: g.task,
+    predicted: Array.from(g.predicted),
+    intensity: Array.from(g.intensity, round),
+    contours: g.task === 'regression' ? [] : boundaryContour(g).flatMap((c) => c.lines.map((l) => Array.from(l.points, round))),
+    arrows,
+    sliced: plan.sliced,
+  };
+}
+
+function pointsView(train: Dataset, test: Dataset | undefined): PointsView {
+  const out: PointsView = { x: [], y: [], label: [], test: [] };
+  const add = (ds: Dataset, isTest: boolean) => {
+    const s = sample(ds, MAX_POINTS);
+    const labels = s.task === 'regression' ? null : classLabels(s);
+    for (let r = 0; r < s.rows; r++) {
+      out.x.push(round(s.x[r * s.features]!));
+      out.y.push(round(s.features > 1 ? s.x[r * s.features + 1]! : s.y[r * s.targets]!));
+      out.label.push(labels ? labels[r]! : 0);
+      out.test.push(isTest);
+    }
+  };
+  add(train, false);
+  if (test) add(test, true);
+  return out;
+}
+
+function spaceView(p: Points3d, title: string, axisNames: [string, string, string]): SpaceView {
+  return {
+    title,
+    axisNames,
+    points: Array.from(p.points, round),
+    labels: Array.from(p.labels),
+    planes: p.planes.map((pl) => Array.from(planeInBox(pl, p.box), round)),
+    box: { min: p.box.min, max: p.box.max },
+  };
+}
+
+function curveView(src: ViewSource, plan: ViewPlan, train: Dataset): CurveView {
+  const s = sample(train, MAX_POINTS);
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let r = 0; r < train.rows; r++) {
+    const v = train.x[r * train.features]!;
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  const fixed = Float32Array.from(columnMeans(train.x, train.rows, train.features));
+  const c = predictionCurve(src, lo, hi, 120, { fixed });
+  let units: CurveView['units'] = null;
+  let bias: number | null = null;
+  if (plan.unitContributions) {
+    const u = unitContributions(src, c.xs, { fixed });
+    // Small multiples are readable up to a dozen units.
+    if (u.units <= 12) {
+      const n = c.xs.length;
+      units = Array.from({ length: u.units }, (_, k) => ({
+        activation: Array.from(u.activations.subarray(k * n, (k + 1) * n), round),
+        contribution: Array.from(u.contributions.subarray(k * n, (k + 1) * n), round),
+      }));
+      bias = u.bias;
+    }
+  }
+  return {
+    x: Array.from({ length: s.rows }, (_, r) => round(s.x[r * s.features]!)),
+    y: Array.from({ length: s.rows }, (_, r) => round(s.y[r * s.targets]!)),
+    curveX: Array.from(c.xs, round),
+    curveY: Array.from(c.ys, round),
+    units,
+    bias,
+  };
+}
+
+function networkView(src: ViewSource, graph: GraphDoc, train: Dataset, weights: WeightSet): NetworkView {
+  const res = 24;
+  const h = unitHeatmaps(src, { features: [0, 1], bounds: dataBounds(train, [0, 1]), resolution: res });
+  const units: NetworkView['units'] = [];
+  for (const layer of h.layers) {
+    const cells = h.nx * h.ny;
+    for (let u = 0; u < Math.min(layer.units, 16); u++) {
+      units.push({ nodeId: layer.nodeId, unit: u, values: Array.from(layer.values.subarray(u * cells, (u + 1) * cells), round), min: layer.min, max: layer.max });
+    }
+  }
+  const links: NetworkView['links'] = [];
+  for (const l of linkStyles(weights, graph)) {
+    if (l.inSize * l.units > 400) continue;
+    for (let i = 0; i < l.inSize; i++) {
+      for (let k = 0; k < l.units; k++) {
+        const j = i * l.units + k;
+        links.push({ from: l.source, to: l.target, fromUnit: i, toUnit: k, weight: round(l.weights[j]!), width: round(l.strength[j]!), sign: l.sign[j]! });
+      }
+    }
+  }
+  return { nx: h.nx, ny: h.ny, units, links };
+}
+
+function evaluationView(src: ViewSource, ds: Dataset, on: string): EvaluationView {
+  const ev = evaluateModel(src, ds);
+  const table = predictionsTable(ds, ev.pred, { rows: 12, maxInputs: 6 });
+  const cm = ev.confusion;
+  const k = cm ? cm.classes.length : 0;
+  return {
+    on,
+    classes: cm ? cm.classes : null,
+    matrix: cm ? Array.from({ length: k }, (_, i) => Array.from(cm.counts.subarray(i * k, (i + 1) * k))) : null,
+    perClass: ev.report ? ev.report.perClass.map((c) => ({ label: c.class, precision: c.precision ?? 0, recall: c.recall ?? 0, f1: c.f1 ?? 0, support: c.support })) : null,
+    accuracy: ev.report ? ev.report.accuracy : null,
+    inputNames: table.featureNames,
+    rows: table.rows.map((r) => ({
+      inputs: r.inputs.map(round),
+      target: r.actualName ?? r.target.map(round).join(', '),
+      predicted: r.predictedName ?? r.output.map(round).join(', '),
+      correct: r.correct ?? null,
+    })),
+  };
+}
+
+/** Compute the views that fit the model (per `plan`) from the source's current weights. */
+export function computeViews(
+  src: ViewSource,
+  plan: ViewPlan,
+  graph: GraphDoc,
+  data: { train: Dataset; test?: Dataset | undefined },
+  epoch: number,
+  req: ViewRequest,
+): TrainingViews {
+  const weights = src.getWeights();
+  const views: TrainingViews = { epoch };
+  const { train, test } = data;
+  if (plan.decisionGrid) {
+    views.grid = gridView(src, plan, train, weights, req.resolution);
+    views.points = pointsView(train, test);
+  }
+  const hidden = plan.hiddenSpaces[0];
+  if (hidden) {
+    const hs = hiddenSpace(src, sample(train, MAX_POINTS), hidden.nodeId, { method: hidden.method });
+    views.space = spaceView(hs, `Hidden space of '${hidden.nodeId}' (${hs.method})`, hs.axisNames);
+  } else if (plan.featureSpace3d) {
+    const names = train.featureNames;
+    views.space = spaceView(featureSpace3d(src, sample(train, MAX_POINTS)), 'Input space', [names[0] ?? 'x1', names[1] ?? 'x2', names[2] ?? 'x3']);
+  }
+  if (plan.predictionCurve && train.features >= 1) views.curve = curveView(src, plan, train);
+  if (plan.unitHeatmaps) views.network = networkView(src, graph, train, weights);
+  if (req.evaluation) views.evaluation = evaluationView(src, test ?? train, test ? 'test rows' : 'training rows');
+  return views;
+}

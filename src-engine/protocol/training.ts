@@ -1,0 +1,132 @@
+/**
+ * The training half of the Api's messages: what the page sends to start a run (data choice,
+ * preprocessing) and the plain-JSON shapes the engine streams back (epoch points, views).
+ * Typed arrays do not survive JSON, so every view here is made of plain number arrays.
+ */
+
+/** A built-in dataset as the data panel lists it. */
+export interface BuiltinDatasetItem {
+  id: string;
+  name: string;
+  description: string;
+  task: 'binary' | 'multiclass' | 'regression';
+  params: { name: string; type: string; default: number; min?: number; max?: number; description: string }[];
+}
+
+/** An execution provider (ONNX Runtime) and whether it can train here. */
+export interface ProviderInfo {
+  ep: string;
+  usable: boolean;
+  reason: string;
+}
+
+/** How an uploaded table becomes training data. */
+export interface PrepareChoice {
+  target: string;
+  /** Feature columns; null: every other usable column. */
+  features: string[] | null;
+  scaling: 'standard' | 'minmax' | 'none';
+  missing: 'drop' | 'impute' | 'refuse';
+  validation: number;
+  test: number;
+}
+
+/** The data a run trains on: a built-in dataset, or a file opened with openData. */
+export type DataChoice =
+  | { kind: 'builtin'; id: string; params: Record<string, number> }
+  | ({ kind: 'upload'; dataId: string } & PrepareChoice);
+
+/** One finished epoch's metrics (training and, when there is validation data, validation). */
+export interface EpochPoint {
+  epoch: number;
+  loss: number;
+  accuracy?: number;
+  val_loss?: number;
+  val_accuracy?: number;
+  lr: number;
+}
+
+/** A decision grid over two input features, flattened for JSON (row-major, x fastest). */
+export interface GridView {
+  features: [number, number];
+  featureNames: [string, string];
+  bounds: [number, number, number, number];
+  nx: number;
+  ny: number;
+  task: 'binary' | 'multiclass' | 'regression';
+  predicted: number[];
+  intensity: number[];
+  /** 0.5 contour (binary) or class boundaries (multiclass): polylines x0, y0, x1, y1, … */
+  contours: number[][];
+  /** Single-layer classifiers: weight vectors normal to the boundaries, from..to in plane coordinates. */
+  arrows: { from: [number, number]; to: [number, number]; label: string }[];
+  sliced: boolean;
+}
+
+/** Data points on the plane (training and test marked apart). */
+export interface PointsView {
+  x: number[];
+  y: number[];
+  label: number[];
+  test: boolean[];
+}
+
+/** Points in a 3-D space (hidden layer or three input features) with separating planes as quads. */
+export interface SpaceView {
+  title: string;
+  axisNames: [string, string, string];
+  points: number[];
+  labels: number[];
+  /** Each plane as its corner polygon inside the box (x, y, z triples). */
+  planes: number[][];
+  box: { min: [number, number, number]; max: [number, number, number] };
+}
+
+/** Regression: the data and the prediction curve, and per-unit contributions for one hidden layer. */
+export interface CurveView {
+  x: number[];
+  y: number[];
+  curveX: number[];
+  curveY: number[];
+  units: { activation: number[]; contribution: number[] }[] | null;
+  bias: number | null;
+}
+
+/** Per-unit heatmaps over the input plane and the links of the network, styled by weight. */
+export interface NetworkView {
+  nx: number;
+  ny: number;
+  units: { nodeId: string; unit: number; values: number[]; min: number; max: number }[];
+  links: { from: string; to: string; fromUnit: number; toUnit: number; weight: number; width: number; sign: number }[];
+}
+
+/** Evaluation on held-out (or training) rows. */
+export interface EvaluationView {
+  on: string;
+  classes: string[] | null;
+  matrix: number[][] | null;
+  perClass: { label: string; precision: number; recall: number; f1: number; support: number }[] | null;
+  accuracy: number | null;
+  rows: { inputs: number[]; target: string; predicted: string; correct: boolean | null }[];
+  inputNames: string[];
+}
+
+/** Everything the engine streams for the plots; absent parts do not apply to the model. */
+export interface TrainingViews {
+  epoch: number;
+  grid?: GridView;
+  points?: PointsView;
+  space?: SpaceView;
+  curve?: CurveView;
+  network?: NetworkView;
+  evaluation?: EvaluationView;
+}
+
+export const EXPORT_FORMATS = ['onnx', 'onnx-train', 'weights-json', 'pytorch', 'metrics-csv'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+export type ExportResult =
+  | { status: 'saved'; fileName: string }
+  | { status: 'canceled' }
+  /** Browser host: the file's bytes for the page to download. */
+  | { status: 'download'; fileName: string; base64: string; mime: string };

@@ -1,0 +1,80 @@
+/** Training through the engine worker: events stream, the X4 ReLU template learns, views and exports come back. */
+import { afterAll, describe, expect, it } from 'vitest';
+import * as path from 'node:path';
+import { workerEngine } from '../../../src-engine/node/worker/engine-client.ts';
+import type { ApiEvent, EpochPoint, TrainingViews } from '../../../src-engine/protocol/api.ts';
+import { getTemplate } from '../../../src-engine/train/templates.ts';
+
+const engine = workerEngine(path.join(import.meta.dirname, 'engine-worker.boot.mjs'));
+afterAll(() => engine.close());
+
+function collect() {
+  const points: EpochPoint[] = [];
+  const events: ApiEvent[] = [];
+  let views: TrainingViews | null = null;
+  let resolveDone!: (e: ApiEvent) => void;
+  const done = new Promise<ApiEvent>((r) => (resolveDone = r));
+  const off = engine.onEvent((e) => {
+    events.push(e);
+    if (e.type === 'train-progress') points.push(...e.points);
+    if (e.type === 'train-views') views = e.views;
+    if (e.type === 'train' && e.event.type === 'done') resolveDone(e);
+  });
+  return { points, events, views: () => views, done, off };
+}
+
+describe('training in the engine worker', () => {
+  it('trains the X4 ReLU template to >= 0.98 accuracy, streaming points and views', async () => {
+    const t = getTemplate('x4-relu-hidden');
+    const c = collect();
+    const r = await engine.trainStart({ graph: t.graph as never, training: t.training as never, data: { kind: 'builtin', id: 'x4-l-shape', params: {} }, name: t.name, ep: null });
+    expect(r.runId).toMatch(/^run\d+$/);
+    expect(r.summary).toMatch(/rows/);
+    await c.done;
+    c.off();
+    expect(c.points.length).toBe(t.training.epochs);
+    expect(c.points.at(-1)!.accuracy).toBeGreaterThanOrEqual(0.98);
+    expect(c.points.at(-1)!.loss).toBeLessThan(c.points[0]!.loss / 3);
+    // Progress is batched: far fewer messages than epochs.
+    expect(c.events.filter((e) => e.type === 'train-progress').length).toBeLessThan(t.training.epochs / 4);
+    const v = c.views()!;
+    expect(v.grid!.predicted.length).toBe(64 * 64);
+    expect(new Set(v.grid!.predicted).size).toBe(2);
+    expect(v.grid!.contours.length).toBeGreaterThan(0);
+    expect(v.space!.points.length).toBe(v.space!.labels.length * 3);
+    expect(v.evaluation!.accuracy).toBeGreaterThanOrEqual(0.98);
+    const onnx = await engine.exportRun('onnx');
+    expect(onnx.fileName).toMatch(/\.onnx$/);
+    expect((onnx.data as Uint8Array).byteLength).toBeGreaterThan(100);
+    const csv = (await engine.exportRun('metrics-csv')).data as string;
+    expect(csv.split('\n')[0]).toBe('epoch,loss,accuracy,lr');
+    expect(csv.trim().split('\n').length).toBe(t.training.epochs + 1);
+  }, 60_000);
+
+  it('pauses, steps, resumes and stops', async () => {
+    const t = getTemplate('x4-relu-hidden');
+    const c = collect();
+    await engine.trainStart({ graph: t.graph as never, training: { ...t.training, epochs: 100000 } as never, data: { kind: 'builtin', id: 'x4-l-shape', params: {} }, name: 'x', ep: null });
+    await new Promise((r) => setTimeout(r, 200));
+    expect((await engine.trainControl('pause')).ok).toBe(true);
+    await expect.poll(() => c.events.some((e) => e.type === 'train' && e.event.type === 'paused')).toBe(true);
+    const before = c.points.length;
+    await engine.trainControl('step');
+    await new Promise((r) => setTimeout(r, 200));
+    await engine.trainControl('stop');
+    const done = (await c.done) as Extract<ApiEvent, { type: 'train' }>;
+    c.off();
+    expect(done.event.type === 'done' && done.event.reason).toBe('stopped');
+    // One full-batch step is one epoch.
+    expect(c.points.length).toBe(before + 1);
+    expect((await engine.trainControl('pause')).ok).toBe(false);
+  }, 30_000);
+
+  it('opens an uploaded CSV, summarises it and refuses an unknown target by name', async () => {
+    const csv = 'a,b,label\n1,2,x\n2,3,y\n3,1,x\n4,4,y\n';
+    const r = await engine.openData('tiny.csv', Buffer.from(csv).toString('base64'), 'label');
+    expect(r.summary.rows).toBe(4);
+    expect(r.summary.classBalance).toEqual([{ label: 'x', count: 2 }, { label: 'y', count: 2 }]);
+    await expect(engine.trainStart({ graph: getTemplate('x4-relu-hidden').graph as never, training: {}, data: { kind: 'upload', dataId: r.dataId, target: 'Wingspan', features: null, scaling: 'standard', missing: 'drop', validation: 0, test: 0 }, name: 'x', ep: null })).rejects.toThrow(/Wingspan/);
+  });
+});
