@@ -30,33 +30,37 @@ function best(xs: number[]): number {
 const mlp = () => chainGraph(784, [{ units: 128, activation: 'relu' }, { units: 64, activation: 'relu' }], { units: 10, activation: 'softmax', loss: 'cce' });
 const adam = (): TrainConfig => makeTrainConfig({ epochs: 1, batchSize: BATCH, optimizer: { name: 'adam', lr: 0.001 }, seed: 1, shuffle: false });
 
-/**
- * Samples/s of one epoch through stepMany with K batches per run (K = 1 runs the single-step graph),
- * and samples per CPU-second of this process (steadier than wall time on a shared machine).
- */
-async function stepManyRates(K: number, threads: number, data: ReturnType<typeof syntheticDigits>, runs = 3): Promise<{ wall: number; cpu: number }> {
-  const backend = await createOrtBackend({ graph: mlp(), config: adam(), threads, stepsPerRun: K });
-  const per = K * BATCH;
-  const groups = Math.floor(data.rows / per);
-  const lr = [0.001];
-  // Warm-up: the first run allocates and plans.
-  await backend.stepMany(data.x, data.y, BATCH, K, lr, 1);
-  const rates: number[] = [];
-  const cpu: number[] = [];
-  for (let r = 0; r < runs; r++) {
-    const t0 = performance.now();
-    const c0 = process.cpuUsage();
-    for (let g = 0; g < groups; g++) await backend.stepMany(data.x.subarray(g * per * 784), data.y.subarray(g * per * 10), BATCH, K, lr, 2 + g * K);
-    const c = process.cpuUsage(c0);
-    rates.push((groups * per) / ((performance.now() - t0) / 1000));
-    cpu.push((groups * per) / ((c.user + c.system) / 1e6));
-  }
-  await backend.dispose();
-  return { wall: best(rates), cpu: best(cpu) };
+interface Variant {
+  K: number;
+  threads: number;
 }
 
-async function stepManyRate(K: number, threads: number, data: ReturnType<typeof syntheticDigits>): Promise<number> {
-  return (await stepManyRates(K, threads, data)).wall;
+/**
+ * Samples/s of one epoch through stepMany (K batches per run; K = 1 is the single-step graph) and
+ * samples per CPU-second of this process, for several settings measured in alternation, round after
+ * round, so that load from elsewhere falls on all of them alike. Best of `rounds` each.
+ */
+async function stepManyRates(variants: Variant[], data: ReturnType<typeof syntheticDigits>, rounds = 3): Promise<{ wall: number; cpu: number }[]> {
+  const backends = await Promise.all(variants.map((v) => createOrtBackend({ graph: mlp(), config: adam(), threads: v.threads, stepsPerRun: v.K })));
+  const lr = [0.001];
+  // Warm-up: the first run of each session allocates and plans.
+  for (const [i, v] of variants.entries()) await backends[i]!.stepMany(data.x, data.y, BATCH, v.K, lr, 1);
+  const wall = variants.map(() => [] as number[]);
+  const cpu = variants.map(() => [] as number[]);
+  for (let r = 0; r < rounds; r++) {
+    for (const [i, v] of variants.entries()) {
+      const per = v.K * BATCH;
+      const groups = Math.floor(data.rows / per);
+      const t0 = performance.now();
+      const c0 = process.cpuUsage();
+      for (let g = 0; g < groups; g++) await backends[i]!.stepMany(data.x.subarray(g * per * 784), data.y.subarray(g * per * 10), BATCH, v.K, lr, 2 + g * v.K);
+      const c = process.cpuUsage(c0);
+      wall[i]!.push((groups * per) / ((performance.now() - t0) / 1000));
+      cpu[i]!.push((groups * per) / ((c.user + c.system) / 1e6));
+    }
+  }
+  for (const b of backends) await b.dispose();
+  return variants.map((_, i) => ({ wall: best(wall[i]!), cpu: best(cpu[i]!) }));
 }
 
 /**
@@ -125,17 +129,19 @@ export async function benchOrt(): Promise<BenchRow[]> {
   const [k1, k8] = (await trainerRates(data, [1, 8])) as [{ rate: number; grouped: boolean }, { rate: number; grouped: boolean }];
   rows.push({ name: name(`Trainer, 1 step per run, ${defThreads} thread(s)`), value: k1.rate, unit: 'samples/s' });
   rows.push({ name: name(`Trainer, K=8 per run${k8.grouped ? '' : ' (trainer does not group: 1 per run)'}, ${defThreads} thread(s)`), value: k8.rate, unit: 'samples/s', target: '>= 100,000' });
-  for (const threads of [1, 2]) {
-    for (const K of [1, 4, 8, 16]) {
-      const v = await stepManyRates(K, threads, data);
-      rows.push({ name: name(`K=${K} per run, ${threads} thread${threads === 1 ? '' : 's'}`), value: v.wall, unit: 'samples/s', ...(K === 8 ? { target: '>= 100,000' } : {}) });
-      if (threads === 1) rows.push({ name: name(`K=${K} per run, 1 thread, per CPU-second`), value: v.cpu, unit: 'samples/cpu-s' });
-    }
-  }
+  const variants: Variant[] = [1, 4, 8, 16].flatMap((K) => [{ K, threads: 1 }, { K, threads: 2 }]);
+  const rates = await stepManyRates(variants, data);
+  variants.forEach((v, i) => {
+    const t = `${v.threads} thread${v.threads === 1 ? '' : 's'}`;
+    rows.push({ name: name(`K=${v.K} per run, ${t}`), value: rates[i]!.wall, unit: 'samples/s', ...(v.K === 8 ? { target: '>= 100,000' } : {}) });
+    if (v.threads === 1) rows.push({ name: name(`K=${v.K} per run, ${t}, per CPU-second`), value: rates[i]!.cpu, unit: 'samples/cpu-s' });
+  });
   const busy = busyNeighbour();
   try {
     await new Promise((r) => setTimeout(r, 200));
-    for (const threads of [1, 2]) rows.push({ name: name(`K=8, ${threads} thread${threads === 1 ? '' : 's'}, other process busy on 1 core`), value: await stepManyRate(8, threads, data), unit: 'samples/s' });
+    const contended: Variant[] = [{ K: 8, threads: 1 }, { K: 8, threads: 2 }];
+    const c = await stepManyRates(contended, data, 4);
+    contended.forEach((v, i) => rows.push({ name: name(`K=8, ${v.threads} thread${v.threads === 1 ? '' : 's'}, other process busy on 1 core`), value: c[i]!.wall, unit: 'samples/s' }));
   } finally {
     busy.kill();
   }
