@@ -65,7 +65,7 @@ export async function probeProviders(opts: ProbeOptions = {}): Promise<ProviderR
   const reports: ProviderReport[] = [];
   let reference: Float32Array[] | null = null;
   for (const ep of list) {
-    const key = `${version}|${platform}|${process.arch}|${ep}`;
+    const key = `${version}|${platform}|${process.arch}|${ep}${opts.libraryDir ? `|${opts.libraryDir}` : ''}`;
     const cached = opts.refresh ? undefined : (memo.get(key) ?? fileCache[key]);
     if (cached) {
       reports.push(cached);

@@ -3,6 +3,9 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bestProvider, clearProbeMemo, precheck, probeProviders } from '../../../../src-engine/node/ort/providers.ts';
+import { createOrtBackend } from '../../../../src-engine/node/ort/index.ts';
+import { makeTrainConfig } from '../../../../src-engine/train/config.ts';
+import { makeGraph } from '../../../../src-engine/node/ort/probe-graph.ts';
 
 describe('execution provider probing', () => {
   it('verifies cpu and explains why the others are missing, without throwing', async () => {
@@ -43,5 +46,16 @@ describe('execution provider probing', () => {
     expect(precheck('coreml', 'darwin', '/nowhere')).toBeNull();
     expect(precheck('cuda', 'win32', '/nowhere')).toMatch(/onnxruntime_providers_cuda\.dll/);
     expect(precheck('tensorrt', 'darwin', '/nowhere')).toMatch(/macOS/);
+  });
+
+  it('createOrtBackend refuses an unusable or unknown provider with the reason, and trains on cpu', async () => {
+    clearProbeMemo();
+    const graph = makeGraph();
+    const config = makeTrainConfig({});
+    await expect(createOrtBackend({ graph, config, ep: 'cuda' })).rejects.toThrow(/The cuda execution provider is not usable here: .*libonnxruntime_providers_cuda/);
+    await expect(createOrtBackend({ graph, config, ep: 'tpu' })).rejects.toThrow(/Unknown execution provider 'tpu'/);
+    const b = await createOrtBackend({ graph, config, ep: 'cpu' });
+    expect(b.providerNote).toMatch(/ONNX Runtime on cpu/);
+    await b.dispose();
   });
 });
