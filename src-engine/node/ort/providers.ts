@@ -66,7 +66,7 @@ export async function probeProviders(opts: ProbeOptions = {}): Promise<ProviderR
   let reference: Float32Array[] | null = null;
   for (const ep of list) {
     const key = `${version}|${platform}|${process.arch}|${ep}${opts.libraryDir ? `|${opts.libraryDir}` : ''}`;
-    const cached = opts.refresh ? undefined : (memo.get(key) ?? fileCache[key]);
+    const cached = opts.refresh ? undefined : (memo.get(key) ?? (precheck(ep, platform, opts.libraryDir ?? ortLibraryDir()) ? undefined : fileCache[key]));
     if (cached) {
       reports.push(cached);
       continue;
@@ -91,7 +91,9 @@ export async function probeProviders(opts: ProbeOptions = {}): Promise<ProviderR
     }
     report.ms = Math.round(performance.now() - t0);
     memo.set(key, report);
-    fileCache[key] = report;
+    // Only session results are worth keeping across runs; prechecks are cheap and must notice
+    // provider files installed since.
+    if (!blocked) fileCache[key] = report;
     reports.push(report);
   }
   if (opts.cacheFile) await writeFileAtomic(opts.cacheFile, JSON.stringify(fileCache, null, 1)).catch(() => undefined);

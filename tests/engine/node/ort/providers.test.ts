@@ -26,7 +26,8 @@ describe('execution provider probing', () => {
     expect(byEp.webgpu!.usable).toBe(false);
     expect(byEp.webgpu!.reason.length).toBeGreaterThan(10);
     const cached = JSON.parse(readFileSync(cacheFile, 'utf8')) as Record<string, { ep: string }>;
-    expect(Object.values(cached).map((r) => r.ep).sort()).toEqual(['coreml', 'cpu', 'cuda', 'dml', 'tensorrt', 'webgpu']);
+    // Only real session attempts are cached across runs (here: cpu); prechecks run every time.
+    expect(Object.values(cached).map((r) => r.ep)).toEqual(['cpu']);
     expect(await bestProvider(undefined, { cacheFile })).toBe('cpu');
   });
 
