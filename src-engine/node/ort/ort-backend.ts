@@ -137,7 +137,7 @@ export class OrtBackend implements TrainBackend {
     return { losses, pred };
   }
 
-  private async paramFeeds(): Promise<Feeds> {
+  private paramFeeds(): Feeds {
     const feeds: Feeds = {};
     for (const c of this.io.carried) if (c.kind === 'param') feeds[c.name] = this.state.get(c.name)!;
     return feeds;
@@ -150,7 +150,7 @@ export class OrtBackend implements TrainBackend {
 
   async evaluate(x: Float32Array, y: Float32Array, n: number): Promise<{ loss: number; pred: Float32Array }> {
     const { features: F, targets: T } = this.io;
-    const feeds = await this.paramFeeds();
+    const feeds = this.paramFeeds();
     feeds.x = this.tensor(x.subarray(0, n * F), [n, F]);
     feeds.y = this.tensor(y.subarray(0, n * T), [n, T]);
     const out = await this.evalSession.run(feeds);
@@ -160,7 +160,7 @@ export class OrtBackend implements TrainBackend {
   async getWeights(): Promise<WeightSet> {
     const w: WeightSet = new Map();
     let host: Record<string, OrtTensor> = Object.fromEntries(this.state);
-    if (this.snapshot) host = await this.snapshot.run(await this.paramFeeds());
+    if (this.snapshot) host = await this.snapshot.run(this.paramFeeds());
     for (const c of this.io.carried) {
       if (c.kind !== 'param') continue;
       const t = this.snapshot ? host[`copy.${c.name}`]! : host[c.name]!;
