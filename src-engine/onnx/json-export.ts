@@ -1,6 +1,6 @@
-/** Export as JSON: the graph, the weights by parameter name and the preprocessing, in one document. */
+/** Export as JSON (and back): the graph, the weights by parameter name and the preprocessing, in one document. */
 import type { Preprocessing } from '../data/preprocess.ts';
-import type { GraphDoc } from '../graph/document.ts';
+import { parseGraph, type GraphDoc } from '../graph/document.ts';
 import type { WeightSet } from '../train/backend.ts';
 import { NETWRIGHT_VERSION } from './export-model.ts';
 
@@ -29,4 +29,23 @@ export function exportWeightsJson(graph: GraphDoc, weights: WeightSet, opts: { n
     preprocessing: opts.preprocessing ?? null,
   };
   return JSON.stringify(doc);
+}
+
+/** Open a weights document (this module's export) back into graph, weights and preprocessing. */
+export function importWeightsJson(text: string, file = 'weights.json'): { graph: GraphDoc; weights: WeightSet; preprocessing: Preprocessing | null; name: string } {
+  let doc: Partial<WeightsDocument>;
+  try {
+    doc = JSON.parse(text) as Partial<WeightsDocument>;
+  } catch (e) {
+    throw new Error(`${file} is not valid JSON (${(e as Error).message}).`);
+  }
+  if (!doc || doc.format !== WEIGHTS_FORMAT) throw new Error(`${file} is not a Netwright weights document (no "format": "${WEIGHTS_FORMAT}").`);
+  const parsed = parseGraph(doc.graph);
+  if (!parsed.ok) throw new Error(`${file}: ${parsed.problems.map((p) => p.message).join(' ')}`);
+  const weights: WeightSet = new Map();
+  for (const [name, w] of Object.entries(doc.weights ?? {})) {
+    if (!Array.isArray(w?.shape) || !Array.isArray(w.data) || w.data.length !== w.shape[0] * w.shape[1]) throw new Error(`${file}: weights '${name}' do not match their shape.`);
+    weights.set(name, { shape: [w.shape[0], w.shape[1]], data: Float32Array.from(w.data) });
+  }
+  return { graph: parsed.graph, weights, preprocessing: doc.preprocessing ?? null, name: doc.name ?? file };
 }

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildForward } from '../../../src-engine/backprop/model.ts';
 import { exportPytorch } from '../../../src-engine/onnx/pytorch.ts';
-import { exportWeightsJson } from '../../../src-engine/onnx/json-export.ts';
+import { exportWeightsJson, importWeightsJson } from '../../../src-engine/onnx/json-export.ts';
 import { makeTrainConfig } from '../../../src-engine/train/config.ts';
 import { SeededRng } from '../../../src-engine/train/rng.ts';
 import { initWeights, TsBackend } from '../../../src-engine/train/ts-backend.ts';
@@ -71,5 +71,9 @@ describe('PyTorch and JSON exports', () => {
     expect(doc.weights['h1.W'].shape).toEqual([4, 8]);
     expect(doc.weights['h1.W'].data[5]).toBe(weights.get('h1.W')!.data[5]);
     expect(doc.graph.nodes.length).toBe(net.graph.nodes.length);
+    const back = importWeightsJson(exportWeightsJson(net.graph, weights, { name: 'n' }));
+    expect(back.graph).toEqual(net.graph);
+    for (const [name, w] of weights) expect(Array.from(back.weights.get(name)!.data)).toEqual(Array.from(w.data));
+    expect(() => importWeightsJson('{"format":"other"}', 'x.json')).toThrow(/x\.json is not a Netwright weights document/);
   });
 });
