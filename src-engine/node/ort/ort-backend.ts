@@ -26,6 +26,8 @@ export interface OrtBackendOptions {
   stepsPerRun?: number;
   /** Spin-wait in idle pool threads (see SessionSettings.spin). */
   spin?: boolean;
+  /** Read weights through the Identity-copy session (default: on GPU providers, whose tensors stay on the device). */
+  snapshotSession?: boolean;
 }
 
 type Feeds = Record<string, OrtTensor>;
@@ -61,7 +63,7 @@ export class OrtBackend implements TrainBackend {
     const onDevice = ep === 'cpu' ? [] : one.io.carried.map((c) => c.next);
     const single = await createSession(encodeModel(one.model), { ep, threads, spin, outputsOnDevice: onDevice, label: 'The training step' });
     const ev = await createSession(encodeModel(evalModel(graph, { withLoss: true }).model), { ep, threads, label: 'The evaluation graph' });
-    const snapshot = ep === 'cpu' ? null : await createSession(encodeModel(copyModel(one.io)), { ep, threads, label: 'The weight snapshot graph' });
+    const snapshot = !(opts.snapshotSession ?? ep !== 'cpu') ? null : await createSession(encodeModel(copyModel(one.io)), { ep, threads, label: 'The weight snapshot graph' });
     const build = async () => {
       const m = trainStepModel(graph, config, { steps: K });
       return { session: await createSession(encodeModel(m.model), { ep, threads, spin, outputsOnDevice: onDevice, label: `The ${K}-step training graph` }), steps: K };

@@ -107,4 +107,22 @@ describe('OrtBackend', () => {
     const l2 = (await ort.step(x, y, 32, 0.05, 1)).loss;
     expect(l2).toBeCloseTo(l1, 5);
   });
+
+  it('reads weights through the copy session used for device-resident tensors', async () => {
+    const net = testNets()[0]!;
+    const config = makeTrainConfig({ optimizer: { name: 'rmsprop', lr: 0.01 } });
+    const weights = initWeights(buildForward(net.graph, { training: true }).params, new SeededRng(6));
+    const plain = await OrtBackend.create(net.graph, config, weights, new SeededRng(1));
+    const copied = await OrtBackend.create(net.graph, config, weights, new SeededRng(1), { snapshotSession: true });
+    opened.push(plain, copied);
+    const { x, y } = testData(net, 64, 2);
+    for (let s = 1; s <= 3; s++) {
+      await plain.step(x, y, 64, 0.01, s);
+      await copied.step(x, y, 64, 0.01, s);
+    }
+    const a = await plain.getWeights();
+    const b = await copied.getWeights();
+    for (const [name, w] of a) expect(Array.from(b.get(name)!.data)).toEqual(Array.from(w.data));
+    expect(Array.from(b.get('h1.W')!.data)).not.toEqual(Array.from(weights.get('h1.W')!.data));
+  });
 });
