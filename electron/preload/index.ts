@@ -32,6 +32,7 @@ const api = {
   listProviders: (req) => call('listProviders', req),
   openData: (req) => call('openData', req),
   summarizeData: (req) => call('summarizeData', req),
+  dataShape: (req) => call('dataShape', req),
   trainStart: (req) => call('trainStart', req),
   trainControl: (req) => call('trainControl', req),
   exportModel: (req) => call('exportModel', req),

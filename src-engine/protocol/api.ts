@@ -8,9 +8,10 @@ import type { DatasetRef, Project } from '../project/project.ts';
 import type { TrainConfig } from '../train/config.ts';
 import type { DatasetSummary } from '../data/summary.ts';
 import type { TrainEvent } from '../train/trainer.ts';
-import type { TrainingViews, EpochPoint, DataChoice, ExportFormat, ExportResult, ProviderInfo, BuiltinDatasetItem } from './training.ts';
+import type { TrainingViews, EpochPoint, DataChoice, ExportFormat, ExportResult, ProviderInfo, BuiltinDatasetItem, DataShape } from './training.ts';
 
 export type * from './training.ts';
+export type { DatasetSummary, TrainEvent, TrainConfig };
 
 /** What the renderer may ask to know about its host. */
 export interface HostInfo {
@@ -111,6 +112,8 @@ export interface ApiMethods {
   openData(req: { fileName: string; base64: string; target: string | null }): Promise<{ dataId: string; summary: DatasetSummary }>;
   /** Summarise an opened data file again for another target column. */
   summarizeData(req: { dataId: string; target: string | null }): Promise<DatasetSummary>;
+  /** The shape the data takes after preprocessing, so the page can fit the Input and Output layers to it. */
+  dataShape(req: { data: DataChoice }): Promise<DataShape>;
   /** Start training a graph on data; progress arrives as events. Stops any run in progress. */
   trainStart(req: { graph: Record<string, unknown>; training: Record<string, unknown>; data: DataChoice; name: string; ep: string | null }): Promise<{ runId: string; summary: string }>;
   /** Pause, resume, stop, or run one mini-batch of the current run. */

@@ -43,6 +43,7 @@ export const requestSchemas = {
   listProviders: empty,
   openData: z.object({ fileName, base64: z.string().max(MAX_PROJECT_CHARS * 2), target: column.nullable() }).strict(),
   summarizeData: z.object({ dataId: z.string().min(1).max(100), target: column.nullable() }).strict(),
+  dataShape: z.object({ data: dataChoice }).strict(),
   trainStart: z
     .object({ graph: z.record(z.string(), z.unknown()), training: z.record(z.string(), z.unknown()), data: dataChoice, name: z.string().max(500), ep: z.string().max(40).nullable() })
     .strict(),

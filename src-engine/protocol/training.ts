@@ -36,6 +36,16 @@ export type DataChoice =
   | { kind: 'builtin'; id: string; params: Record<string, number> }
   | ({ kind: 'upload'; dataId: string } & PrepareChoice);
 
+/** Features and targets of prepared data. */
+export interface DataShape {
+  features: number;
+  targets: number;
+  task: 'binary' | 'multiclass' | 'regression';
+  classNames: string[] | null;
+  rows: number;
+  summary: string;
+}
+
 /** One finished epoch's metrics (training and, when there is validation data, validation). */
 export interface EpochPoint {
   epoch: number;
@@ -130,3 +140,4 @@ export type ExportResult =
   | { status: 'canceled' }
   /** Browser host: the file's bytes for the page to download. */
   | { status: 'download'; fileName: string; base64: string; mime: string };
+export { OPTIMIZERS } from '../train/config.ts';

@@ -42,6 +42,9 @@ export async function openEditor(page: Page): Promise<void> {
   const banner = page.getByTestId('recovery');
   if (await banner.isVisible()) await banner.getByRole('button', { name: 'Discard' }).click();
   await expect(banner).toBeHidden();
+  // Editing tests want the whole window for the canvas: fold the training dock away.
+  await page.getByTestId('dock-toggle').click();
+  await expect(page.getByTestId('dock')).toBeHidden();
   // The app starts with the first template open; these tests start from a blank canvas.
   await page.getByTestId('btn-new').click();
   await page.getByTestId('template-blank').click();

@@ -5,6 +5,8 @@
 import type { Api, OpenResult, Recovery, TemplateInfo } from '../../../src-engine/protocol/api.ts';
 import type { Project } from '../../../src-engine/project/project.ts';
 import { EditorState } from './editor.svelte.ts';
+import { DataState } from './data.svelte.ts';
+import { TrainingState } from './training.svelte.ts';
 
 export const AUTOSAVE_IDLE_MS = 3000;
 
@@ -12,6 +14,8 @@ type ProjectMeta = Omit<Project, 'graph'>;
 
 export class Session {
   readonly editor: EditorState;
+  readonly data: DataState;
+  readonly training: TrainingState;
   meta = $state.raw<ProjectMeta | null>(null);
   fileName = $state<string | null>(null);
   dirty = $state(false);
@@ -29,6 +33,33 @@ export class Session {
 
   constructor(readonly api: Api) {
     this.editor = new EditorState(() => this.touched());
+    this.data = new DataState(api);
+    this.training = new TrainingState(api, this.data);
+  }
+
+  /** Train the graph on the chosen data with the panel's settings. */
+  async train(): Promise<void> {
+    const m = this.meta;
+    if (!m) return;
+    await this.training.run(this.editor.graph, m.training, this.editor.name);
+  }
+
+  /** Set the Input's features and the Output's units, activation and loss to fit the chosen data. */
+  async fitNetworkToData(): Promise<void> {
+    const shape = await this.data.fetchShape();
+    if (!shape) return;
+    const g = this.editor.graph;
+    const input = g.nodes.find((n) => n.type === 'Input');
+    const output = g.nodes.find((n) => n.type === 'Output');
+    if (!input || !output) {
+      this.data.error = 'The network needs an Input and an Output layer to fit to the data.';
+      return;
+    }
+    this.editor.setParam(input.id, 'features', shape.features);
+    this.editor.setParam(output.id, 'units', shape.targets);
+    const [activation, loss] = shape.task === 'multiclass' ? ['softmax', 'cce'] : shape.task === 'binary' ? ['sigmoid', 'bce'] : ['linear', 'mse'];
+    this.editor.setParam(output.id, 'activation', activation!);
+    this.editor.setParam(output.id, 'loss', loss!);
   }
 
   get title(): string {
@@ -44,6 +75,8 @@ export class Session {
     const { graph, ...meta } = project;
     this.meta = meta;
     this.fileName = fileName;
+    this.data.load(meta.dataset);
+    this.training.load(meta.training);
     this.editor.load(graph, meta.name);
     this.dirty = dirty;
     // Nothing to fit on an empty canvas (and no zoom animation under the first drop).
@@ -63,7 +96,7 @@ export class Session {
   /** Start: load templates, open the first one (a network ready to train), and look for a recovery copy. */
   async start(): Promise<void> {
     try {
-      const [templates, recovery] = await Promise.all([this.api.listTemplates({}), this.api.getRecovery({})]);
+      const [templates, recovery] = await Promise.all([this.api.listTemplates({}), this.api.getRecovery({}), this.data.start(), this.training.start()]);
       this.templates = templates;
       this.show(await this.api.newProject({ templateId: templates[0]?.id ?? null }), null);
       this.recovery = recovery;

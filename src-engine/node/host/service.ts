@@ -70,6 +70,7 @@ export function createHandlers(d: HostDeps): ApiMethods {
     listProviders: async () => d.engine.providers(),
     openData: async ({ fileName, base64, target }) => d.engine.openData(fileName, base64, target),
     summarizeData: async ({ dataId, target }) => d.engine.summarizeData(dataId, target),
+    dataShape: async ({ data }) => d.engine.dataShape(data),
     trainStart: async (req) => d.engine.trainStart(req),
     trainControl: async ({ action }) => d.engine.trainControl(action),
     exportModel: async ({ format }) => d.files.saveExport(await d.engine.exportRun(format)),

@@ -7,6 +7,7 @@ import { PROJECT_FORMAT, PROJECT_VERSION, parseProject, serializeProject, type P
 import { makeTrainConfig } from '../../train/config.ts';
 import { listTemplates } from '../../train/templates.ts';
 import type { ApiEvent, TemplateInfo } from '../../protocol/api.ts';
+import type { DataChoice } from '../../protocol/training.ts';
 import { TrainingService } from './training.ts';
 import { exportRun } from './export-run.ts';
 
@@ -64,6 +65,7 @@ export function createEngineOps(emit: (e: ApiEvent) => void) {
     providers: () => training.providers(),
     openData: (fileName: string, base64: string, target: string | null) => training.openData(fileName, base64, target),
     summarizeData: (dataId: string, target: string | null) => training.summary(dataId, target),
+    dataShape: (choice: DataChoice) => training.shape(choice),
     trainStart: (req: Parameters<TrainingService['start']>[0]) => training.start(req),
     trainControl: (action: Parameters<TrainingService['control']>[0]) => training.control(action),
     exportRun: (format: Parameters<typeof exportRun>[1]) => exportRun(training.lastRun(), format),

@@ -15,7 +15,7 @@ import { summarize, summaryLine, type DatasetSummary } from '../../data/summary.
 import type { RawTable } from '../../data/table.ts';
 import { parseGraph, type GraphDoc } from '../../graph/document.ts';
 import type { ApiEvent } from '../../protocol/api.ts';
-import type { BuiltinDatasetItem, DataChoice, EpochPoint, ProviderInfo } from '../../protocol/training.ts';
+import type { BuiltinDatasetItem, DataChoice, DataShape, EpochPoint, ProviderInfo } from '../../protocol/training.ts';
 import type { TrainBackend, WeightSet } from '../../train/backend.ts';
 import { makeTrainConfig, type TrainConfig } from '../../train/config.ts';
 import { Trainer, type TrainEvent } from '../../train/trainer.ts';
@@ -121,6 +121,12 @@ export class TrainingService {
     });
     const line = summaryLine(summarize(t.table, choice.target));
     return { train: p.train, ...(p.validation ? { validation: p.validation } : {}), ...(p.test ? { test: p.test } : {}), preprocessing: p.preprocessing, summary: `${line}${p.dropped ? `; ${p.dropped} rows dropped for missing values` : ''}` };
+  }
+
+  /** Features, targets and task of the chosen data after preprocessing. */
+  async shape(choice: DataChoice): Promise<DataShape> {
+    const d = await this.resolveData(choice, 1);
+    return { features: d.train.features, targets: d.train.targets, task: d.train.task, classNames: d.train.classNames ?? null, rows: d.train.rows + (d.validation?.rows ?? 0) + (d.test?.rows ?? 0), summary: d.summary };
   }
 
   /** Start a run (stopping any in progress); resolves once it has started, training goes on in the background. */

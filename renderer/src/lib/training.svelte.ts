@@ -1,0 +1,202 @@
+/**
+ * The training panel's state: settings for the next run, the run's status and progress, the epoch
+ * points (kept outside Svelte's proxies, with a version counter the plots watch, so ten updates a
+ * second cost nothing to track), the latest views from the engine, and earlier runs for overlay.
+ */
+import type { Api, ApiEvent, EpochPoint, ExportFormat, ProviderInfo, TrainConfig, TrainingViews } from '../../../src-engine/protocol/api.ts';
+import type { GraphDoc } from '../../../src-engine/graph/document.ts';
+import type { DataState } from './data.svelte.ts';
+
+export type RunStatus = 'idle' | 'starting' | 'running' | 'paused' | 'done';
+
+/** The settings the panel edits (the rest of the project's TrainConfig is kept as it is). */
+export interface TrainSettings {
+  epochs: number;
+  batchSize: number;
+  optimizer: TrainConfig['optimizer']['name'];
+  lr: number;
+  seed: number;
+  l2: number;
+  validationSplit: number;
+  backend: 'ts' | 'ort';
+  ep: string;
+}
+
+export interface PastRun {
+  id: string;
+  label: string;
+  points: EpochPoint[];
+}
+
+/** Seconds left at the current pace, or null before there is a pace. */
+export function timeLeft(done: number, total: number, elapsedMs: number): number | null {
+  if (done <= 0 || elapsedMs <= 0 || total <= done) return done >= total && total > 0 ? 0 : null;
+  return ((total - done) * elapsedMs) / done / 1000;
+}
+
+/** Settings from a project's training config. */
+export function settingsOf(c: TrainConfig): TrainSettings {
+  return { epochs: c.epochs, batchSize: c.batchSize, optimizer: c.optimizer.name, lr: c.optimizer.lr, seed: c.seed, l2: c.l2, validationSplit: c.validationSplit, backend: c.backend, ep: 'cpu' };
+}
+
+/** The project's config with the panel's settings applied. */
+export function applySettings(c: TrainConfig, s: TrainSettings): TrainConfig {
+  return { ...c, epochs: s.epochs, batchSize: s.batchSize, optimizer: { ...c.optimizer, name: s.optimizer, lr: s.lr }, seed: s.seed, l2: s.l2, validationSplit: s.validationSplit, backend: s.backend };
+}
+
+export class TrainingState {
+  settings = $state<TrainSettings>(settingsOf({ epochs: 100, batchSize: 32, optimizer: { name: 'adam', lr: 0.01 }, seed: 1, l2: 0, validationSplit: 0, backend: 'ts' } as TrainConfig));
+  providers = $state.raw<ProviderInfo[]>([]);
+  status = $state<RunStatus>('idle');
+  runId = $state<string | null>(null);
+  summary = $state('');
+  error = $state<string | null>(null);
+  message = $state<string | null>(null);
+  /** Epoch points of the current run; not reactive itself: `version` changes when it grows. */
+  points: EpochPoint[] = [];
+  version = $state(0);
+  /** Plot updates received (for the benchmark's update rate). */
+  updates = 0;
+  last = $state.raw<EpochPoint | null>(null);
+  epochs = $state(0);
+  batch = $state.raw<{ epoch: number; batch: number; batches: number; loss: number } | null>(null);
+  samplesPerSec = $state(0);
+  elapsedMs = $state(0);
+  backendName = $state('');
+  views = $state.raw<TrainingViews | null>(null);
+  past = $state.raw<PastRun[]>([]);
+  logScale = $state(false);
+  exporting = $state(false);
+
+  constructor(
+    private readonly api: Api,
+    private readonly data: DataState,
+  ) {}
+
+  async start(): Promise<void> {
+    try {
+      this.providers = await this.api.listProviders({});
+    } catch {
+      this.providers = [];
+    }
+  }
+
+  /** Take a project's training config into the panel. */
+  load(c: TrainConfig): void {
+    this.settings = settingsOf(c);
+  }
+
+  get progress(): number {
+    if (!this.epochs) return 0;
+    const b = this.batch;
+    const within = b && b.epoch === this.points.length ? (b.batch + 1) / b.batches : 0;
+    return Math.min(1, (this.points.length + within) / this.epochs);
+  }
+
+  get secondsLeft(): number | null {
+    return timeLeft(this.progress * this.epochs, this.epochs, this.elapsedMs);
+  }
+
+  /** Start a run of `graph` with the project's config and the panel's settings. */
+  async run(graph: GraphDoc, base: TrainConfig, name: string): Promise<void> {
+    const data = this.data.choice();
+    if (typeof data === 'string') {
+      this.error = data;
+      return;
+    }
+    if (this.points.length && this.runId) this.past = [...this.past, { id: this.runId, label: `run ${this.past.length + 1}`, points: this.points }].slice(-4);
+    this.error = null;
+    this.message = null;
+    this.status = 'starting';
+    this.points = [];
+    this.version++;
+    this.last = null;
+    this.batch = null;
+    this.views = null;
+    try {
+      const training = applySettings(base, this.settings);
+      const r = await this.api.trainStart({
+        graph: graph as unknown as Record<string, unknown>,
+        training: training as unknown as Record<string, unknown>,
+        data,
+        name,
+        ep: this.settings.backend === 'ort' ? this.settings.ep : null,
+      });
+      this.runId = r.runId;
+      this.summary = r.summary;
+      if (this.status === 'starting') this.status = 'running';
+    } catch (e) {
+      this.status = 'idle';
+      this.error = (e as Error).message;
+    }
+  }
+
+  control(action: 'pause' | 'resume' | 'stop' | 'step'): void {
+    void this.api.trainControl({ action }).catch((e: Error) => (this.error = e.message));
+  }
+
+  /** Handle an engine event; true when it was a training event. */
+  handle(e: ApiEvent): boolean {
+    if (e.type === 'train-progress') {
+      if (e.runId !== this.runId && this.status !== 'starting') return true;
+      for (const p of e.points) this.points.push(p);
+      if (e.points.length) this.last = e.points.at(-1)!;
+      this.epochs = e.epochs;
+      this.batch = e.batch;
+      this.samplesPerSec = e.samplesPerSec;
+      this.elapsedMs = e.elapsedMs;
+      this.updates++;
+      this.version++;
+      return true;
+    }
+    if (e.type === 'train-views') {
+      if (e.runId === this.runId || this.status === 'starting') this.views = e.views;
+      return true;
+    }
+    if (e.type !== 'train') return false;
+    const t = e.event;
+    if (t.type === 'start') {
+      this.runId = e.runId;
+      this.epochs = t.epochs;
+      this.backendName = t.backend;
+      this.status = 'running';
+    } else if (t.type === 'paused') this.status = 'paused';
+    else if (t.type === 'resumed') this.status = 'running';
+    else if (t.type === 'diverged' || t.type === 'early_stop') this.message = t.message;
+    else if (t.type === 'done' && e.runId === this.runId) this.status = 'done';
+    return true;
+  }
+
+  /** Export the last run; the browser host hands back the bytes to download. */
+  async export(format: ExportFormat): Promise<string | null> {
+    this.exporting = true;
+    try {
+      const r = await this.api.exportModel({ format });
+      if (r.status === 'download') {
+        downloadBase64(r.fileName, r.base64, r.mime);
+        return `Downloaded ${r.fileName}.`;
+      }
+      return r.status === 'saved' ? `Saved ${r.fileName}.` : null;
+    } catch (e) {
+      this.error = (e as Error).message;
+      return null;
+    } finally {
+      this.exporting = false;
+    }
+  }
+}
+
+/** Offer bytes as a file download. */
+export function downloadBase64(fileName: string, base64: string, mime: string): void {
+  const bin = atob(base64);
+  const bytes = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+  const url = URL.createObjectURL(new Blob([bytes], { type: mime }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = fileName;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}

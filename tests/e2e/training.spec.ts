@@ -1,0 +1,125 @@
+/**
+ * Training in the browser host: the X4 ReLU template learns (accuracy on screen, a falling loss
+ * curve), the decision boundary and the 3-D hidden space render, the exported ONNX runs in
+ * onnxruntime-node, and penguins opened through the data panel's file picker trains to >= 0.95.
+ */
+import { test, expect, type Page } from '@playwright/test';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import * as ort from 'onnxruntime-node';
+import { writePenguinsCsv } from '../engine/data/fixtures.ts';
+
+const SHOTS = 'test-results/screenshots';
+
+async function openTemplate(page: Page, id: string): Promise<void> {
+  await page.goto(process.env.NETWRIGHT_URL!);
+  await page.evaluate("localStorage.setItem('netwright.theme', 'light')");
+  await page.reload();
+  await expect(page.getByTestId('app')).toHaveAttribute('data-ready', 'true');
+  const banner = page.getByTestId('recovery');
+  if (await banner.isVisible()) await banner.getByRole('button', { name: 'Discard' }).click();
+  await page.getByTestId('btn-new').click();
+  await page.getByTestId(`template-${id}`).click();
+}
+
+/** Variance of the RGB values of a canvas's pixels (0 for a uniform canvas). */
+async function pixelVariance(page: Page, testId: string): Promise<number> {
+  return page.getByTestId(testId).evaluate((el) => {
+    const src = el as HTMLCanvasElement;
+    const c = document.createElement('canvas');
+    c.width = src.width;
+    c.height = src.height;
+    const ctx = c.getContext('2d')!;
+    ctx.drawImage(src, 0, 0);
+    const d = ctx.getImageData(0, 0, c.width, c.height).data;
+    let sum = 0;
+    let sq = 0;
+    let n = 0;
+    for (let i = 0; i < d.length; i += 4) {
+      for (let k = 0; k < 3; k++) {
+        sum += d[i + k]!;
+        sq += d[i + k]! * d[i + k]!;
+        n++;
+      }
+    }
+    const mean = sum / n;
+    return sq / n - mean * mean;
+  });
+}
+
+async function trainToEnd(page: Page): Promise<void> {
+  await page.getByTestId('train-start').click();
+  await expect(page.getByTestId('train-status')).toHaveAttribute('data-status', 'done', { timeout: 45_000 });
+}
+
+test('X4 ReLU template: trains to >= 0.98, loss falls, boundary and 3-D views render, ONNX export runs', async ({ page }) => {
+  mkdirSync(SHOTS, { recursive: true });
+  await openTemplate(page, 'x4-relu-hidden');
+  await trainToEnd(page);
+
+  const accuracy = Number(await page.getByTestId('metric-accuracy').textContent());
+  expect(accuracy).toBeGreaterThanOrEqual(0.98);
+  const chart = page.getByTestId('loss-chart');
+  const points = Number(await chart.getAttribute('data-points'));
+  expect(points).toBeGreaterThan(1000);
+  const first = Number(await chart.getAttribute('data-first-loss'));
+  const last = Number(await chart.getAttribute('data-last-loss'));
+  expect(last).toBeLessThan(first / 3);
+
+  // The boundary canvas is far from uniform: two shaded classes, a contour, points.
+  await expect(page.getByTestId('boundary-canvas')).toBeVisible();
+  expect(await pixelVariance(page, 'boundary-canvas')).toBeGreaterThan(500);
+  await page.getByTestId('dock').screenshot({ path: `${SHOTS}/training-x4-boundary.png` });
+
+  await page.getByTestId('view-tab-space').click();
+  await expect(page.getByTestId('space-canvas')).toBeVisible();
+  expect(await pixelVariance(page, 'space-canvas')).toBeGreaterThan(20);
+  await page.getByTestId('dock').screenshot({ path: `${SHOTS}/training-x4-hidden-space.png` });
+
+  await page.getByTestId('view-tab-evaluation').click();
+  await expect(page.getByTestId('confusion-matrix')).toBeVisible();
+  await page.getByTestId('view-tab-network').click();
+  await expect(page.getByTestId('network-view')).toBeVisible();
+  await page.screenshot({ path: `${SHOTS}/training-x4-window.png` });
+
+  const downloadP = page.waitForEvent('download');
+  await page.getByTestId('export-onnx').click();
+  const download = await downloadP;
+  expect(download.suggestedFilename()).toMatch(/\.onnx$/);
+  const file = test.info().outputPath(download.suggestedFilename());
+  await download.saveAs(file);
+  const session = await ort.InferenceSession.create(readFileSync(file));
+  const input = session.inputNames[0]!;
+  // A spread of points over X4's plane: both classes must come out.
+  const xs = new Float32Array(2 * 49);
+  for (let i = 0; i < 7; i++) for (let j = 0; j < 7; j++) xs.set([i / 2 - 0.5, j / 2 - 0.5], (i * 7 + j) * 2);
+  const out = await session.run({ [input]: new ort.Tensor('float32', xs, [49, 2]) });
+  const probs = Object.values(out).find((t) => t.type === 'float32' && t.dims[0] === 49)!;
+  const p = Array.from(probs.data as Float32Array).filter((_, k) => probs.dims.length < 2 || probs.dims[1] === 1 || k % probs.dims[1]! === probs.dims[1]! - 1);
+  expect(p.every((v) => v >= 0 && v <= 1)).toBe(true);
+  expect(p.some((v) => v > 0.5)).toBe(true);
+  expect(p.some((v) => v < 0.5)).toBe(true);
+  mkdirSync('docs/screenshots', { recursive: true });
+  copyFileSync(`${SHOTS}/training-x4-window.png`, test.info().outputPath('window.png'));
+});
+
+test('penguins CSV through the file picker: summary, fit the network, train to >= 0.95', async ({ page }) => {
+  mkdirSync(SHOTS, { recursive: true });
+  await openTemplate(page, 'x4-relu-hidden');
+  const csv = writePenguinsCsv(mkdtempSync(path.join(tmpdir(), 'nw-e2e-penguins-')));
+  const chooserP = page.waitForEvent('filechooser');
+  await page.getByTestId('data-open').click();
+  await (await chooserP).setFiles(csv);
+  await expect(page.getByTestId('data-summary')).toContainText('penguins.csv: 344 rows, 7 columns');
+  await page.getByTestId('data-target').selectOption('Species');
+  await expect(page.getByTestId('class-balance')).toContainText('Adelie');
+  await page.getByTestId('fit-network').click();
+  await expect(page.getByTestId('data-shape')).toContainText('3 outputs (multiclass)');
+  await page.getByTestId('train-epochs').fill('300');
+  await page.getByTestId('train-epochs').dispatchEvent('change');
+  await trainToEnd(page);
+  expect(Number(await page.getByTestId('metric-accuracy').textContent())).toBeGreaterThanOrEqual(0.95);
+  expect(Number(await page.getByTestId('metric-val-accuracy').textContent())).toBeGreaterThanOrEqual(0.95);
+  await page.getByTestId('dock').screenshot({ path: `${SHOTS}/training-penguins.png` });
+});
