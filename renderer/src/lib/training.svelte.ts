@@ -6,43 +6,11 @@
 import type { Api, ApiEvent, EpochPoint, ExportFormat, ProviderInfo, TrainConfig, TrainingViews } from '../../../src-engine/protocol/api.ts';
 import type { GraphDoc } from '../../../src-engine/graph/document.ts';
 import type { DataState } from './data.svelte.ts';
+import { applySettings, settingsOf, timeLeft, type PastRun, type TrainSettings } from './train-settings.ts';
+
+export type { PastRun, TrainSettings } from './train-settings.ts';
 
 export type RunStatus = 'idle' | 'starting' | 'running' | 'paused' | 'done';
-
-/** The settings the panel edits (the rest of the project's TrainConfig is kept as it is). */
-export interface TrainSettings {
-  epochs: number;
-  batchSize: number;
-  optimizer: TrainConfig['optimizer']['name'];
-  lr: number;
-  seed: number;
-  l2: number;
-  validationSplit: number;
-  backend: 'ts' | 'ort';
-  ep: string;
-}
-
-export interface PastRun {
-  id: string;
-  label: string;
-  points: EpochPoint[];
-}
-
-/** Seconds left at the current pace, or null before there is a pace. */
-export function timeLeft(done: number, total: number, elapsedMs: number): number | null {
-  if (done <= 0 || elapsedMs <= 0 || total <= done) return done >= total && total > 0 ? 0 : null;
-  return ((total - done) * elapsedMs) / done / 1000;
-}
-
-/** Settings from a project's training config. */
-export function settingsOf(c: TrainConfig): TrainSettings {
-  return { epochs: c.epochs, batchSize: c.batchSize, optimizer: c.optimizer.name, lr: c.optimizer.lr, seed: c.seed, l2: c.l2, validationSplit: c.validationSplit, backend: c.backend, ep: 'cpu' };
-}
-
-/** The project's config with the panel's settings applied. */
-export function applySettings(c: TrainConfig, s: TrainSettings): TrainConfig {
-  return { ...c, epochs: s.epochs, batchSize: s.batchSize, optimizer: { ...c.optimizer, name: s.optimizer, lr: s.lr }, seed: s.seed, l2: s.l2, validationSplit: s.validationSplit, backend: s.backend };
-}
 
 export class TrainingState {
   settings = $state<TrainSettings>(settingsOf({ epochs: 100, batchSize: 32, optimizer: { name: 'adam', lr: 0.01 }, seed: 1, l2: 0, validationSplit: 0, backend: 'ts' } as TrainConfig));
