@@ -176,7 +176,8 @@ export function computeViews(
   const weights = src.getWeights();
   const views: TrainingViews = { epoch };
   const { train, test } = data;
-  if (plan.decisionGrid) {
+  // A plane over two pixels of an image says nothing: images get the other views only.
+  if (plan.decisionGrid && !train.inputShape) {
     views.grid = gridView(src, plan, train, weights, req.resolution);
     views.points = pointsView(train, test);
   }

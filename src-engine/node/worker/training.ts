@@ -63,13 +63,20 @@ export class TrainingService {
 
   /** The built-in datasets with their parameters (digits is Node-only and listed too). */
   datasets(): BuiltinDatasetItem[] {
-    return builtinDatasets.map((d) => ({
+    const digits: BuiltinDatasetItem = {
+      id: 'digits',
+      name: 'MNIST digits',
+      description: 'Real 28×28 handwritten digits from the MNIST set: 784 pixel features, 10 classes.',
+      task: 'multiclass',
+      params: [{ name: 'count', type: 'int', default: 5000, min: 10, max: 10000, description: 'How many digits to load.' }],
+    };
+    return [...builtinDatasets.map((d) => ({
       id: d.id,
       name: d.name,
       description: d.description,
       task: d.task,
       params: d.params.map((p) => ({ name: p.name, type: p.type, default: p.default, ...(p.min !== undefined ? { min: p.min } : {}), ...(p.max !== undefined ? { max: p.max } : {}), description: p.description })),
-    }));
+    })), digits];
   }
 
   /** ONNX Runtime's execution providers as probed here. */

@@ -82,6 +82,7 @@ export function createLossChart(canvas: HTMLCanvasElement, textColor: string): L
       const first = points[0];
       const last = points.at(-1);
       canvas.dataset.points = String(points.length);
+      canvas.dataset.updates = String(Number(canvas.dataset.updates ?? 0) + 1);
       canvas.dataset.firstLoss = first ? String(first.loss) : '';
       canvas.dataset.lastLoss = last ? String(last.loss) : '';
     },
