@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { applySettings, settingsOf, timeLeft } from '../../renderer/src/lib/train-settings.ts';
-import { cellColor, rampColor } from '../../renderer/src/features/plots/draw-boundary.ts';
-import { seriesOf } from '../../renderer/src/features/plots/loss-chart.ts';
+import { cellColor, rampColor } from '../../renderer/src/features/plots/colors.ts';
+import { seriesOf } from '../../renderer/src/features/plots/series.ts';
 import { makeTrainConfig } from '../../src-engine/train/config.ts';
 
 describe('training panel settings', () => {

@@ -4,38 +4,9 @@
  * for single-layer models, the weight vectors as arrows. Draws only; every number comes from the engine.
  */
 import type { GridView, PointsView } from '../../../../src-engine/protocol/api.ts';
+import { CLASS_COLORS, cellColor, rampColor } from './colors.ts';
 
-/** Class colours (RGB), chosen to stay apart for colour-blind readers. */
-export const CLASS_COLORS: readonly [number, number, number][] = [
-  [47, 111, 222],
-  [224, 123, 0],
-  [46, 157, 87],
-  [181, 64, 158],
-  [204, 55, 51],
-  [120, 94, 240],
-  [0, 150, 160],
-  [140, 120, 60],
-  [90, 90, 90],
-  [230, 180, 0],
-];
-
-/** The RGB of a grid cell: its class colour faded towards white as the probability falls to chance. */
-export function cellColor(cls: number, intensity: number, classes: number): [number, number, number] {
-  const c = CLASS_COLORS[cls % CLASS_COLORS.length]!;
-  const chance = 1 / Math.max(2, classes);
-  // 0 at chance level, 1 at certainty; kept below full strength so the points stand out.
-  const a = Math.max(0, Math.min(1, (intensity - chance) / (1 - chance))) * 0.75 + 0.08;
-  return [Math.round(255 + (c[0] - 255) * a), Math.round(255 + (c[1] - 255) * a), Math.round(255 + (c[2] - 255) * a)];
-}
-
-/** Regression shading: a blue-white-orange ramp over [0, 1]. */
-export function rampColor(t: number): [number, number, number] {
-  const lo = CLASS_COLORS[0]!;
-  const hi = CLASS_COLORS[1]!;
-  const c = t < 0.5 ? lo : hi;
-  const a = Math.abs(t - 0.5) * 2 * 0.8;
-  return [Math.round(255 + (c[0] - 255) * a), Math.round(255 + (c[1] - 255) * a), Math.round(255 + (c[2] - 255) * a)];
-}
+export { CLASS_COLORS } from './colors.ts';
 
 /** Draw a grid, its contours, points and arrows onto a 2D context of size w × h. */
 export function drawBoundary(ctx: CanvasRenderingContext2D, w: number, h: number, grid: GridView, points: PointsView | undefined, dark: boolean): void {

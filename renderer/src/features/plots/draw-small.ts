@@ -1,5 +1,5 @@
 /** Small drawings for the regression and network views: a line plot and a heatmap on a 2D canvas. */
-import { rampColor } from './draw-boundary.ts';
+import { rampColor } from './colors.ts';
 
 /** Plot lines (shared x) into a w × h box, with a faint zero line; y range over all lines. */
 export function drawLines(ctx: CanvasRenderingContext2D, w: number, h: number, x: number[], lines: { y: number[]; color: string }[], dots?: { x: number[]; y: number[] }): void {

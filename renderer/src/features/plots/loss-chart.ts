@@ -5,12 +5,11 @@
  */
 import { Chart, Decimation, Legend, LinearScale, LineController, LineElement, LogarithmicScale, PointElement, Tooltip, type ChartDataset } from 'chart.js';
 import type { EpochPoint } from '../../../../src-engine/protocol/api.ts';
-import type { PastRun } from '../../lib/training.svelte.ts';
+import type { PastRun } from '../../lib/train-settings.ts';
+import { seriesOf, type Key, type Xy } from './series.ts';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, LogarithmicScale, Tooltip, Legend, Decimation);
 
-type Xy = { x: number; y: number };
-type Key = 'loss' | 'val_loss' | 'accuracy' | 'val_accuracy';
 
 const SERIES: { key: Key; label: string; color: string; axis: 'y' | 'y1'; dash?: number[] }[] = [
   { key: 'loss', label: 'loss', color: '#2f6fde', axis: 'y' },
@@ -18,16 +17,6 @@ const SERIES: { key: Key; label: string; color: string; axis: 'y' | 'y1'; dash?:
   { key: 'accuracy', label: 'accuracy', color: '#2e9d57', axis: 'y1' },
   { key: 'val_accuracy', label: 'val accuracy', color: '#b5409e', axis: 'y1' },
 ];
-
-/** The (epoch, value) pairs of one metric (skipping epochs without it). */
-export function seriesOf(points: readonly EpochPoint[], key: Key): Xy[] {
-  const out: Xy[] = [];
-  for (const p of points) {
-    const v = p[key];
-    if (v !== undefined && Number.isFinite(v)) out.push({ x: p.epoch, y: v });
-  }
-  return out;
-}
 
 function datasets(points: readonly EpochPoint[], past: readonly PastRun[]): ChartDataset<'line', Xy[]>[] {
   const out: ChartDataset<'line', Xy[]>[] = [];

@@ -6,7 +6,7 @@
 import * as THREE from 'three';
 import { OrbitControls } from 'three/addons/controls/OrbitControls.js';
 import type { SpaceView } from '../../../../src-engine/protocol/api.ts';
-import { CLASS_COLORS } from './draw-boundary.ts';
+import { CLASS_COLORS } from './colors.ts';
 
 export interface Space3d {
   update(view: SpaceView): void;
