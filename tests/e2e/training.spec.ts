@@ -129,3 +129,23 @@ test('penguins CSV through the file picker: summary, fit the network, train to >
   expect(Number(await page.getByTestId('metric-val-accuracy').textContent())).toBeGreaterThanOrEqual(0.95);
   await page.getByTestId('dock').screenshot({ path: `${SHOTS}/training-penguins.png` });
 });
+
+test('regression and softmax views: the curve with unit contributions, boundaries with weight arrows', async ({ page }) => {
+  mkdirSync(SHOTS, { recursive: true });
+  await openTemplate(page, 'x5-relu-10');
+  await trainToEnd(page);
+  const chart = page.getByTestId('loss-chart');
+  expect(Number(await chart.getAttribute('data-last-loss'))).toBeLessThan(Number(await chart.getAttribute('data-first-loss')) / 5);
+  await page.getByTestId('view-tab-curve').click();
+  await expect(page.getByTestId('curve-view')).toBeVisible();
+  expect(await pixelVariance(page, 'curve-canvas')).toBeGreaterThan(50);
+  await page.getByTestId('dock').screenshot({ path: `${SHOTS}/training-x5-regression.png` });
+
+  await page.getByTestId('btn-new').click();
+  await page.getByTestId('template-softmax-3').click();
+  await trainToEnd(page);
+  expect(Number(await page.getByTestId('metric-accuracy').textContent())).toBeGreaterThanOrEqual(0.9);
+  await page.getByTestId('view-tab-boundary').click();
+  expect(await pixelVariance(page, 'boundary-canvas')).toBeGreaterThan(500);
+  await page.getByTestId('dock').screenshot({ path: `${SHOTS}/training-softmax-arrows.png` });
+});

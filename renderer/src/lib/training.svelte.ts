@@ -52,6 +52,19 @@ export class TrainingState {
   /** Take a project's training config into the panel. */
   load(c: TrainConfig): void {
     this.settings = settingsOf(c);
+    // Another project: its runs are not this one's to compare with.
+    if (this.status === 'running' || this.status === 'paused') this.control('stop');
+    this.status = 'idle';
+    this.runId = null;
+    this.points = [];
+    this.past = [];
+    this.last = null;
+    this.batch = null;
+    this.views = null;
+    this.summary = '';
+    this.error = null;
+    this.message = null;
+    this.version++;
   }
 
   get progress(): number {
