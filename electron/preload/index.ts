@@ -35,6 +35,7 @@ const api = {
   dataShape: (req) => call('dataShape', req),
   trainStart: (req) => call('trainStart', req),
   trainControl: (req) => call('trainControl', req),
+  viewOptions: (req) => call('viewOptions', req),
   exportModel: (req) => call('exportModel', req),
   onEvent(cb: (event: ApiEvent) => void) {
     const listener = (_e: unknown, event: ApiEvent) => cb(event);

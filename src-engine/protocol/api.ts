@@ -118,6 +118,8 @@ export interface ApiMethods {
   trainStart(req: { graph: Record<string, unknown>; training: Record<string, unknown>; data: DataChoice; name: string; ep: string | null }): Promise<{ runId: string; summary: string }>;
   /** Pause, resume, stop, or run one mini-batch of the current run. */
   trainControl(req: { action: 'pause' | 'resume' | 'stop' | 'step' }): Promise<{ ok: boolean }>;
+  /** Show the decision boundary over these two input features (a slice when there are more); recomputes the views now. */
+  viewOptions(req: { features: [number, number] }): Promise<TrainingViews | null>;
   /** Export the last trained model: a file the host saves (dialog) or the page downloads. */
   exportModel(req: { format: ExportFormat }): Promise<ExportResult>;
 }

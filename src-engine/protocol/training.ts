@@ -60,6 +60,8 @@ export interface EpochPoint {
 export interface GridView {
   features: [number, number];
   featureNames: [string, string];
+  /** Every input feature's name, for choosing the slice's axes. */
+  allFeatures: string[];
   bounds: [number, number, number, number];
   nx: number;
   ny: number;

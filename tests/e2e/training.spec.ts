@@ -127,6 +127,12 @@ test('penguins CSV through the file picker: summary, fit the network, train to >
   await trainToEnd(page);
   expect(Number(await page.getByTestId('metric-accuracy').textContent())).toBeGreaterThanOrEqual(0.95);
   expect(Number(await page.getByTestId('metric-val-accuracy').textContent())).toBeGreaterThanOrEqual(0.95);
+  // Penguins has nine features: the boundary is a slice over two numeric ones, and the axes can change.
+  await expect(page.getByTestId('plane-x')).toBeVisible();
+  const before = await page.getByTestId('boundary-canvas').screenshot();
+  await page.getByTestId('plane-y').selectOption({ label: 'Flipper Length (mm)' });
+  await expect(page.getByTestId('boundary-canvas').locator('xpath=..')).toContainText('Flipper Length (mm) ↑');
+  expect((await page.getByTestId('boundary-canvas').screenshot()).equals(before)).toBe(false);
   await page.getByTestId('dock').screenshot({ path: `${SHOTS}/training-penguins.png` });
 });
 

@@ -112,6 +112,16 @@ export class TrainingState {
     }
   }
 
+  /** Show the decision boundary over two other features (the engine recomputes the views). */
+  async setPlaneFeatures(features: [number, number]): Promise<void> {
+    try {
+      const v = await this.api.viewOptions({ features });
+      if (v) this.views = v;
+    } catch (e) {
+      this.error = (e as Error).message;
+    }
+  }
+
   control(action: 'pause' | 'resume' | 'stop' | 'step'): void {
     void this.api.trainControl({ action }).catch((e: Error) => (this.error = e.message));
   }

@@ -16,6 +16,21 @@ import type { CurveView, EvaluationView, GridView, NetworkView, PointsView, Spac
 export interface ViewRequest {
   evaluation: boolean;
   resolution: number;
+  /** The decision boundary's axes (default: see `defaultPlaneFeatures`). */
+  features?: [number, number];
+}
+
+/** Two features worth plotting against each other: the first two with more than two distinct values (not one-hot columns), else 0 and 1. */
+export function defaultPlaneFeatures(ds: Dataset): [number, number] {
+  const picked: number[] = [];
+  const rows = Math.min(ds.rows, 500);
+  for (let f = 0; f < ds.features && picked.length < 2; f++) {
+    const seen = new Set<number>();
+    for (let r = 0; r < rows && seen.size < 3; r++) seen.add(ds.x[r * ds.features + f]!);
+    if (seen.size > 2) picked.push(f);
+  }
+  for (let f = 0; picked.length < 2 && f < ds.features; f++) if (!picked.includes(f)) picked.push(f);
+  return [picked[0] ?? 0, picked[1] ?? 1];
 }
 
 const MAX_POINTS = 1500;
@@ -29,8 +44,7 @@ function sample(ds: Dataset, max: number): Dataset {
 
 const round = (v: number) => Math.round(v * 1e4) / 1e4;
 
-function gridView(src: ViewSource, plan: ViewPlan, train: Dataset, weights: WeightSet, resolution: number): GridView {
-  const features: [number, number] = [0, 1];
+function gridView(src: ViewSource, plan: ViewPlan, train: Dataset, weights: WeightSet, resolution: number, features: [number, number]): GridView {
   const bounds = dataBounds(train, features);
   const fixed = Float32Array.from(columnMeans(train.x, train.rows, train.features));
   const g = decisionGrid(src, { features, bounds, resolution, fixed });
@@ -44,7 +58,8 @@ function gridView(src: ViewSource, plan: ViewPlan, train: Dataset, weights: Weig
     : [];
   return {
     features,
-    featureNames: [train.featureNames[0] ?? 'x1', train.featureNames[1] ?? 'x2'],
+    featureNames: [train.featureNames[features[0]] ?? `x${features[0] + 1}`, train.featureNames[features[1]] ?? `x${features[1] + 1}`],
+    allFeatures: Array.from({ length: train.features }, (_, f) => train.featureNames[f] ?? `x${f + 1}`),
     bounds: g.bounds,
     nx: g.nx,
     ny: g.ny,
@@ -57,14 +72,14 @@ function gridView(src: ViewSource, plan: ViewPlan, train: Dataset, weights: Weig
   };
 }
 
-function pointsView(train: Dataset, test: Dataset | undefined): PointsView {
+function pointsView(train: Dataset, test: Dataset | undefined, [fi, fj]: [number, number]): PointsView {
   const out: PointsView = { x: [], y: [], label: [], test: [] };
   const add = (ds: Dataset, isTest: boolean) => {
     const s = sample(ds, MAX_POINTS);
     const labels = s.task === 'regression' ? null : classLabels(s);
     for (let r = 0; r < s.rows; r++) {
-      out.x.push(round(s.x[r * s.features]!));
-      out.y.push(round(s.features > 1 ? s.x[r * s.features + 1]! : s.y[r * s.targets]!));
+      out.x.push(round(s.x[r * s.features + fi]!));
+      out.y.push(round(s.features > 1 ? s.x[r * s.features + fj]! : s.y[r * s.targets]!));
       out.label.push(labels ? labels[r]! : 0);
       out.test.push(isTest);
     }
@@ -178,8 +193,9 @@ export function computeViews(
   const { train, test } = data;
   // A plane over two pixels of an image says nothing: images get the other views only.
   if (plan.decisionGrid && !train.inputShape) {
-    views.grid = gridView(src, plan, train, weights, req.resolution);
-    views.points = pointsView(train, test);
+    const features = req.features && req.features[0] !== req.features[1] && Math.max(...req.features) < train.features ? req.features : defaultPlaneFeatures(train);
+    views.grid = gridView(src, plan, train, weights, req.resolution, features);
+    views.points = pointsView(train, test, features);
   }
   const hidden = plan.hiddenSpaces[0];
   if (hidden) {

@@ -15,7 +15,7 @@ import { summarize, summaryLine, type DatasetSummary } from '../../data/summary.
 import type { RawTable } from '../../data/table.ts';
 import { parseGraph, type GraphDoc } from '../../graph/document.ts';
 import type { ApiEvent } from '../../protocol/api.ts';
-import type { BuiltinDatasetItem, DataChoice, DataShape, EpochPoint, ProviderInfo } from '../../protocol/training.ts';
+import type { BuiltinDatasetItem, DataChoice, DataShape, EpochPoint, ProviderInfo, TrainingViews } from '../../protocol/training.ts';
 import type { TrainBackend, WeightSet } from '../../train/backend.ts';
 import { makeTrainConfig, type TrainConfig } from '../../train/config.ts';
 import { Trainer, type TrainEvent } from '../../train/trainer.ts';
@@ -58,6 +58,10 @@ export class TrainingService {
   private last: RunSnapshot | null = null;
   private readonly tables = new Map<string, { table: RawTable; fileName: string }>();
   private nextId = 1;
+  /** The boundary's axes chosen by the user (null: the default pair). */
+  private planeFeatures: [number, number] | null = null;
+  /** How to recompute the last run's views on request (after it ended, or while paused). */
+  private viewContext: { evaluator: ForwardEvaluator; plan: ViewPlan; graph: GraphDoc; data: { train: Dataset; test?: Dataset | undefined }; epoch: () => number } | null = null;
 
   constructor(private readonly emit: (e: ApiEvent) => void) {}
 
@@ -139,6 +143,7 @@ export class TrainingService {
   /** Start a run (stopping any in progress); resolves once it has started, training goes on in the background. */
   async start(req: { graph: unknown; training: unknown; data: DataChoice; name: string; ep: string | null }): Promise<{ runId: string; summary: string }> {
     this.run?.trainer.stop();
+    this.planeFeatures = null;
     const parsed = parseGraph(req.graph);
     if (!parsed.ok) throw new RangeError(`The graph cannot be trained: ${parsed.problems.map((p) => p.message).slice(0, 3).join('; ')}`);
     const graph = parsed.graph;
@@ -174,6 +179,7 @@ export class TrainingService {
   private async drive(run: ActiveRun, plan: ViewPlan, data: { train: Dataset; test?: Dataset | undefined }): Promise<void> {
     const { trainer, snapshot, id } = run;
     const evaluator = new ForwardEvaluator(snapshot.graph, snapshot.weights);
+    this.viewContext = { evaluator, plan, graph: snapshot.graph, data, epoch: () => epoch };
     let pending: EpochPoint[] = [];
     let lastProgress = 0;
     let nextViews = 0;
@@ -192,7 +198,7 @@ export class TrainingService {
       const t0 = now();
       snapshot.weights = await trainer.backend.getWeights();
       evaluator.setWeights(snapshot.weights);
-      this.emit({ type: 'train-views', runId: id, views: computeViews(evaluator, plan, snapshot.graph, data, epoch, { evaluation, resolution: 64 }) });
+      this.emit({ type: 'train-views', runId: id, views: computeViews(evaluator, plan, snapshot.graph, data, epoch, { evaluation, resolution: 64, ...(this.planeFeatures ? { features: this.planeFeatures } : {}) }) });
       const cost = now() - t0;
       nextViews = now() + Math.max(VIEWS_MS, cost * VIEWS_SHARE);
     };
@@ -237,6 +243,14 @@ export class TrainingService {
       if (now() - lastProgress >= PROGRESS_MS && (pending.length || batch)) flush();
       if (now() >= nextViews && (e.type === 'epoch' || e.type === 'batch')) await views(false);
     }
+  }
+
+  /** Choose the decision boundary's two features; returns the last run's views recomputed (null before any run). */
+  viewOptions(features: [number, number]): TrainingViews | null {
+    this.planeFeatures = features;
+    const c = this.viewContext;
+    if (!c) return null;
+    return computeViews(c.evaluator, c.plan, c.graph, c.data, c.epoch(), { evaluation: true, resolution: 64, features });
   }
 
   /** Pause, resume, stop, or step the current run; false when none is running. */
