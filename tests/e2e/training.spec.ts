@@ -108,6 +108,23 @@ test('X4 ReLU template: trains to >= 0.98, loss falls, boundary and 3-D views re
   expect(p.every((v) => v >= 0 && v <= 1)).toBe(true);
   expect(p.some((v) => v > 0.5)).toBe(true);
   expect(p.some((v) => v < 0.5)).toBe(true);
+
+  // The other exports download too: training-step ONNX, weights JSON, PyTorch code, metrics CSV, a plot as PNG.
+  const saved: Record<string, string> = {};
+  for (const id of ['export-onnx-train', 'export-weights-json', 'export-pytorch', 'export-metrics-csv', 'png-loss']) {
+    const dl = page.waitForEvent('download');
+    await page.getByTestId(id).click();
+    const d = await dl;
+    saved[id] = test.info().outputPath(d.suggestedFilename());
+    await d.saveAs(saved[id]);
+  }
+  expect(saved['export-onnx-train']).toMatch(/\.train\.onnx$/);
+  expect(JSON.parse(readFileSync(saved['export-weights-json']!, 'utf8'))).toBeTruthy();
+  expect(readFileSync(saved['export-pytorch']!, 'utf8')).toMatch(/torch\.nn/);
+  const csv = readFileSync(saved['export-metrics-csv']!, 'utf8').trim().split('\n');
+  expect(csv[0]).toBe('epoch,loss,accuracy,lr');
+  expect(csv.length).toBe(points + 1);
+  expect(readFileSync(saved['png-loss']!).subarray(1, 4).toString()).toBe('PNG');
 });
 
 test('penguins CSV through the file picker: summary, fit the network, train to >= 0.95', async ({ page }) => {
