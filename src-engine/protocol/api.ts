@@ -114,8 +114,8 @@ export interface ApiMethods {
   summarizeData(req: { dataId: string; target: string | null }): Promise<DatasetSummary>;
   /** The shape the data takes after preprocessing, so the page can fit the Input and Output layers to it. */
   dataShape(req: { data: DataChoice }): Promise<DataShape>;
-  /** Start training a graph on data; progress arrives as events. Stops any run in progress. */
-  trainStart(req: { graph: Record<string, unknown>; training: Record<string, unknown>; data: DataChoice; name: string; ep: string | null }): Promise<{ runId: string; summary: string }>;
+  /** Start training a graph on data; progress arrives as events. Stops any run in progress. With keepWeights, parameters whose name and shape match the last run's start from its weights (`kept` counts them). */
+  trainStart(req: { graph: Record<string, unknown>; training: Record<string, unknown>; data: DataChoice; name: string; ep: string | null; keepWeights?: boolean }): Promise<{ runId: string; summary: string; kept: number }>;
   /** Pause, resume, stop, or run one mini-batch of the current run. */
   trainControl(req: { action: 'pause' | 'resume' | 'stop' | 'step' }): Promise<{ ok: boolean }>;
   /** Show the decision boundary over these two input features (a slice when there are more); recomputes the views now. */

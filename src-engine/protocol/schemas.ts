@@ -45,7 +45,7 @@ export const requestSchemas = {
   summarizeData: z.object({ dataId: z.string().min(1).max(100), target: column.nullable() }).strict(),
   dataShape: z.object({ data: dataChoice }).strict(),
   trainStart: z
-    .object({ graph: z.record(z.string(), z.unknown()), training: z.record(z.string(), z.unknown()), data: dataChoice, name: z.string().max(500), ep: z.string().max(40).nullable() })
+    .object({ graph: z.record(z.string(), z.unknown()), training: z.record(z.string(), z.unknown()), data: dataChoice, name: z.string().max(500), ep: z.string().max(40).nullable(), keepWeights: z.boolean().optional() })
     .strict(),
   trainControl: z.object({ action: z.enum(['pause', 'resume', 'stop', 'step']) }).strict(),
   viewOptions: z.object({ features: z.tuple([z.number().int().min(0).max(1_000_000), z.number().int().min(0).max(1_000_000)]) }).strict(),

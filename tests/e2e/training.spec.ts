@@ -172,3 +172,27 @@ test('regression and softmax views: the curve with unit contributions, boundarie
   expect(await pixelVariance(page, 'boundary-canvas')).toBeGreaterThan(500);
   await page.getByTestId('dock').screenshot({ path: `${SHOTS}/training-softmax-arrows.png` });
 });
+
+test('pause, step, edit the graph while paused, keep the weights where shapes match, stop', async ({ page }) => {
+  await openTemplate(page, 'x4-relu-hidden');
+  await page.getByTestId('train-epochs').fill('100000');
+  await page.getByTestId('train-epochs').dispatchEvent('change');
+  await page.getByTestId('train-start').click();
+  await expect(page.getByTestId('train-status')).toHaveAttribute('data-status', 'running');
+  await page.getByTestId('train-pause').click();
+  await expect(page.getByTestId('train-status')).toHaveAttribute('data-status', 'paused');
+  const epoch = async () => Number(/epoch (\d+)/.exec((await page.getByTestId('train-epoch').textContent())!)![1]);
+  const before = await epoch();
+  await page.getByTestId('train-step').click();
+  // Full-batch training: one step is one epoch.
+  await expect.poll(epoch).toBe(before + 1);
+
+  await page.getByTestId('node-hidden').locator('header').click();
+  await page.getByTestId('param-activation').selectOption('tanh');
+  await expect(page.getByTestId('keep-weights-prompt')).toBeVisible();
+  await page.getByTestId('keep-weights').click();
+  await expect(page.getByTestId('train-message')).toHaveText('Kept the learned weights of 4 parameters whose shapes still match.');
+  await expect(page.getByTestId('train-status')).toHaveAttribute('data-status', 'running');
+  await page.getByTestId('train-stop').click();
+  await expect(page.getByTestId('train-status')).toHaveAttribute('data-status', 'done');
+});

@@ -38,10 +38,15 @@ export class Session {
   }
 
   /** Train the graph on the chosen data with the panel's settings. */
-  async train(): Promise<void> {
+  async train(keepWeights = false): Promise<void> {
     const m = this.meta;
     if (!m) return;
-    await this.training.run(this.editor.graph, m.training, this.editor.name);
+    await this.training.run(this.editor.graph, m.training, this.editor.name, keepWeights);
+  }
+
+  /** The graph was edited while its run is paused: resuming must restart on the new graph. */
+  get graphChangedWhilePaused(): boolean {
+    return this.training.status === 'paused' && this.training.trainedGraph !== null && this.training.trainedGraph !== JSON.stringify(this.editor.graph);
   }
 
   /** Set the Input's features and the Output's units, activation and loss to fit the chosen data. */

@@ -35,6 +35,8 @@ export class TrainingState {
   past = $state.raw<PastRun[]>([]);
   logScale = $state(false);
   exporting = $state(false);
+  /** The graph (as JSON) the current run trains, to notice edits made while it is paused. */
+  trainedGraph = $state<string | null>(null);
 
   constructor(
     private readonly api: Api,
@@ -79,7 +81,7 @@ export class TrainingState {
   }
 
   /** Start a run of `graph` with the project's config and the panel's settings. */
-  async run(graph: GraphDoc, base: TrainConfig, name: string): Promise<void> {
+  async run(graph: GraphDoc, base: TrainConfig, name: string, keepWeights = false): Promise<void> {
     const data = this.data.choice();
     if (typeof data === 'string') {
       this.error = data;
@@ -102,9 +104,12 @@ export class TrainingState {
         data,
         name,
         ep: this.settings.backend === 'ort' ? this.settings.ep : null,
+        keepWeights,
       });
       this.runId = r.runId;
+      this.trainedGraph = JSON.stringify(graph);
       this.summary = r.summary;
+      if (keepWeights) this.message = `Kept the learned weights of ${r.kept} parameter${r.kept === 1 ? '' : 's'} whose shapes still match.`;
       if (this.status === 'starting') this.status = 'running';
     } catch (e) {
       this.status = 'idle';

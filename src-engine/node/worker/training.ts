@@ -18,6 +18,8 @@ import type { ApiEvent } from '../../protocol/api.ts';
 import type { BuiltinDatasetItem, DataChoice, DataShape, EpochPoint, ProviderInfo, TrainingViews } from '../../protocol/training.ts';
 import type { TrainBackend, WeightSet } from '../../train/backend.ts';
 import { makeTrainConfig, type TrainConfig } from '../../train/config.ts';
+import { SeededRng } from '../../train/rng.ts';
+import { initWeights } from '../../train/ts-backend.ts';
 import { Trainer, type TrainEvent } from '../../train/trainer.ts';
 import { ForwardEvaluator, planViews, type ViewPlan } from '../../views/index.ts';
 import { loadTable } from '../data/load-table.ts';
@@ -141,7 +143,8 @@ export class TrainingService {
   }
 
   /** Start a run (stopping any in progress); resolves once it has started, training goes on in the background. */
-  async start(req: { graph: unknown; training: unknown; data: DataChoice; name: string; ep: string | null }): Promise<{ runId: string; summary: string }> {
+  async start(req: { graph: unknown; training: unknown; data: DataChoice; name: string; ep: string | null; keepWeights?: boolean }): Promise<{ runId: string; summary: string; kept: number }> {
+    const previous = this.last;
     this.run?.trainer.stop();
     this.planeFeatures = null;
     const parsed = parseGraph(req.graph);
@@ -149,14 +152,28 @@ export class TrainingService {
     const graph = parsed.graph;
     const config = makeTrainConfig(req.training);
     const data = await this.resolveData(req.data, config.seed);
+    let initialWeights: WeightSet | undefined;
+    let kept = 0;
+    if (req.keepWeights && previous) {
+      // Fresh weights from the seed, then the previous run's wherever name and shape still match.
+      initialWeights = initWeights(buildForward(graph, { training: true }).params, new SeededRng(config.seed));
+      for (const [name, w] of initialWeights) {
+        const old = previous.weights.get(name);
+        if (old && old.shape[0] === w.shape[0] && old.shape[1] === w.shape[1]) {
+          initialWeights.set(name, { shape: w.shape, data: Float32Array.from(old.data) });
+          kept++;
+        }
+      }
+    }
     let backend: TrainBackend | undefined;
-    if (config.backend === 'ort') backend = await createOrtBackend({ graph, config, ep: req.ep ?? 'cpu' });
+    if (config.backend === 'ort') backend = await createOrtBackend({ graph, config, ep: req.ep ?? 'cpu', ...(initialWeights ? { weights: initialWeights } : {}) });
     const trainer = new Trainer({
       graph,
       config,
       train: data.train,
       ...(data.validation ? { validation: data.validation } : {}),
       ...(backend ? { backend } : {}),
+      ...(initialWeights && !backend ? { initialWeights } : {}),
       batchEvery: 1,
       yieldToHost: setImmediatePromise,
       yieldEvery: 4,
@@ -173,7 +190,7 @@ export class TrainingService {
       this.emit({ type: 'error', message: `Training stopped: ${e.message}` });
       this.emit({ type: 'train', runId: id, event: { type: 'done', reason: 'stopped', epochs: snapshot.points.length, metrics: null, samplesPerSec: 0, elapsedMs: 0 } });
     });
-    return { runId: id, summary: data.summary };
+    return { runId: id, summary: data.summary, kept };
   }
 
   private async drive(run: ActiveRun, plan: ViewPlan, data: { train: Dataset; test?: Dataset | undefined }): Promise<void> {
