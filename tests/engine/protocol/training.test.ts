@@ -70,6 +70,20 @@ describe('training in the engine worker', () => {
     expect((await engine.trainControl('pause')).ok).toBe(false);
   }, 30_000);
 
+  it('lists ONNX Runtime providers and trains through the ORT backend on the CPU', async () => {
+    const providers = await engine.providers();
+    expect(providers.find((p) => p.ep === 'cpu')?.usable).toBe(true);
+    const t = getTemplate('x4-relu-hidden');
+    const c = collect();
+    await engine.trainStart({ graph: t.graph as never, training: { ...t.training, epochs: 50, backend: 'ort' } as never, data: { kind: 'builtin', id: 'x4-l-shape', params: {} }, name: 'x', ep: 'cpu' });
+    const done = (await c.done) as Extract<ApiEvent, { type: 'train' }>;
+    c.off();
+    expect(done.event.type === 'done' && done.event.reason).toBe('completed');
+    expect(c.events.some((e) => e.type === 'train' && e.event.type === 'start' && e.event.backend === 'ort-cpu')).toBe(true);
+    expect(c.points.length).toBe(50);
+    expect(c.points.at(-1)!.loss).toBeLessThan(c.points[0]!.loss);
+  }, 60_000);
+
   it('opens an uploaded CSV, summarises it and refuses an unknown target by name', async () => {
     const csv = 'a,b,label\n1,2,x\n2,3,y\n3,1,x\n4,4,y\n';
     const r = await engine.openData('tiny.csv', Buffer.from(csv).toString('base64'), 'label');
