@@ -130,11 +130,18 @@ test('X4 ReLU template: trains to >= 0.98, loss falls, boundary and 3-D views re
 test('penguins CSV through the file picker: summary, fit the network, train to >= 0.95', async ({ page }) => {
   mkdirSync(SHOTS, { recursive: true });
   await openTemplate(page, 'x4-relu-hidden');
+  // A broken file: the panel names the file, row and column.
+  const badP = page.waitForEvent('filechooser');
+  await page.getByTestId('data-open').click();
+  await (await badP).setFiles({ name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from('a,b\n1,2\n3,oops\n4,5\n') });
+  await expect(page.getByTestId('data-error')).toContainText('bad.csv (row 3, column "b"): the cell "oops" is not a number');
+
   const csv = writePenguinsCsv(mkdtempSync(path.join(tmpdir(), 'nw-e2e-penguins-')));
   const chooserP = page.waitForEvent('filechooser');
   await page.getByTestId('data-open').click();
   await (await chooserP).setFiles(csv);
   await expect(page.getByTestId('data-summary')).toContainText('penguins.csv: 344 rows, 7 columns');
+  await expect(page.getByTestId('data-error')).toBeHidden();
   await page.getByTestId('data-target').selectOption('Species');
   await expect(page.getByTestId('class-balance')).toContainText('Adelie');
   await page.getByTestId('fit-network').click();
