@@ -14,6 +14,10 @@ describe('training panel settings', () => {
     expect(next.optimizer).toMatchObject({ name: 'adam', lr: 0.01, rho: 0.8 });
     expect(next.clipNorm).toBe(2);
     expect(() => makeTrainConfig(next)).not.toThrow();
+    expect(applySettings(c, { ...s, schedule: 'step', epochs: 100 }).schedule).toEqual({ kind: 'step', everyEpochs: 25, factor: 0.5 });
+    expect(applySettings(c, { ...s, schedule: 'cosine' }).schedule).toEqual({ kind: 'cosine', minLr: 0 });
+    const stepped = makeTrainConfig({ schedule: { kind: 'step', everyEpochs: 3, factor: 0.9 } });
+    expect(applySettings(stepped, settingsOf(stepped)).schedule).toEqual({ kind: 'step', everyEpochs: 3, factor: 0.9 });
   });
 
   it('estimates the time left from the pace so far', () => {

@@ -13,7 +13,7 @@ export type { PastRun, TrainSettings } from './train-settings.ts';
 export type RunStatus = 'idle' | 'starting' | 'running' | 'paused' | 'done';
 
 export class TrainingState {
-  settings = $state<TrainSettings>(settingsOf({ epochs: 100, batchSize: 32, optimizer: { name: 'adam', lr: 0.01 }, seed: 1, l2: 0, validationSplit: 0, backend: 'ts' } as TrainConfig));
+  settings = $state<TrainSettings>(settingsOf({ epochs: 100, batchSize: 32, optimizer: { name: 'adam', lr: 0.01, momentum: 0.9, beta1: 0.9, beta2: 0.999 }, schedule: { kind: 'constant' }, seed: 1, l1: 0, l2: 0, clipNorm: 0, validationSplit: 0, backend: 'ts' } as TrainConfig));
   providers = $state.raw<ProviderInfo[]>([]);
   status = $state<RunStatus>('idle');
   runId = $state<string | null>(null);
