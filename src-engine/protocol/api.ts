@@ -118,8 +118,8 @@ export interface ApiMethods {
   trainStart(req: { graph: Record<string, unknown>; training: Record<string, unknown>; data: DataChoice; name: string; ep: string | null; keepWeights?: boolean }): Promise<{ runId: string; summary: string; kept: number }>;
   /** Pause, resume, stop, or run one mini-batch of the current run. */
   trainControl(req: { action: 'pause' | 'resume' | 'stop' | 'step' }): Promise<{ ok: boolean }>;
-  /** Show the decision boundary over these two input features (a slice when there are more); recomputes the views now. */
-  viewOptions(req: { features: [number, number] }): Promise<TrainingViews | null>;
+  /** Choose the decision boundary's two input features (a slice when there are more) and the 3-D view's layer and method; recomputes the views now. */
+  viewOptions(req: { features?: [number, number]; space?: { nodeId: string; method: 'exact' | 'first3' | 'pca' } }): Promise<TrainingViews | null>;
   /** Export the last trained model: a file the host saves (dialog) or the page downloads. */
   exportModel(req: { format: ExportFormat }): Promise<ExportResult>;
 }

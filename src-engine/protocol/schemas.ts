@@ -48,7 +48,12 @@ export const requestSchemas = {
     .object({ graph: z.record(z.string(), z.unknown()), training: z.record(z.string(), z.unknown()), data: dataChoice, name: z.string().max(500), ep: z.string().max(40).nullable(), keepWeights: z.boolean().optional() })
     .strict(),
   trainControl: z.object({ action: z.enum(['pause', 'resume', 'stop', 'step']) }).strict(),
-  viewOptions: z.object({ features: z.tuple([z.number().int().min(0).max(1_000_000), z.number().int().min(0).max(1_000_000)]) }).strict(),
+  viewOptions: z
+    .object({
+      features: z.tuple([z.number().int().min(0).max(1_000_000), z.number().int().min(0).max(1_000_000)]).optional(),
+      space: z.object({ nodeId: z.string().min(1).max(200), method: z.enum(['exact', 'first3', 'pca']) }).strict().optional(),
+    })
+    .strict(),
   exportModel: z.object({ format: z.enum(EXPORT_FORMATS) }).strict(),
 } satisfies Record<ApiMethod, z.ZodType>;
 

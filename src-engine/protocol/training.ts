@@ -86,6 +86,11 @@ export interface PointsView {
 /** Points in a 3-D space (hidden layer or three input features) with separating planes as quads. */
 export interface SpaceView {
   title: string;
+  /** The layer shown (null: the input features) and how its units map to three axes. */
+  nodeId: string | null;
+  method: 'exact' | 'first3' | 'pca';
+  /** Layers that can be shown, with their widths. */
+  layers: { nodeId: string; units: number }[];
   axisNames: [string, string, string];
   points: number[];
   labels: number[];

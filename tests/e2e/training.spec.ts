@@ -170,6 +170,11 @@ test('regression and softmax views: the curve with unit contributions, boundarie
   await expect(page.getByTestId('curve-view')).toBeVisible();
   expect(await pixelVariance(page, 'curve-canvas')).toBeGreaterThan(50);
   await page.getByTestId('dock').screenshot({ path: `${SHOTS}/training-x5-regression.png` });
+  // Ten hidden units: the 3-D view is a PCA, or the first three units on request.
+  await page.getByTestId('view-tab-space').click();
+  await expect(page.getByText("Hidden space of 'hidden' (pca)")).toBeVisible();
+  await page.getByTestId('space-method').selectOption('first3');
+  await expect(page.getByText("Hidden space of 'hidden' (first3)")).toBeVisible();
 
   await page.getByTestId('btn-new').click();
   await page.getByTestId('template-softmax-3').click();

@@ -119,8 +119,17 @@ export class TrainingState {
 
   /** Show the decision boundary over two other features (the engine recomputes the views). */
   async setPlaneFeatures(features: [number, number]): Promise<void> {
+    await this.viewOptions({ features });
+  }
+
+  /** Show another layer (or method) in the 3-D view. */
+  async setSpace(nodeId: string, method: 'exact' | 'first3' | 'pca'): Promise<void> {
+    await this.viewOptions({ space: { nodeId, method } });
+  }
+
+  private async viewOptions(req: Parameters<Api['viewOptions']>[0]): Promise<void> {
     try {
-      const v = await this.api.viewOptions({ features });
+      const v = await this.api.viewOptions(req);
       if (v) this.views = v;
     } catch (e) {
       this.error = (e as Error).message;

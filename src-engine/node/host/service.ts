@@ -73,7 +73,7 @@ export function createHandlers(d: HostDeps): ApiMethods {
     dataShape: async ({ data }) => d.engine.dataShape(data),
     trainStart: async (req) => d.engine.trainStart(req),
     trainControl: async ({ action }) => d.engine.trainControl(action),
-    viewOptions: async ({ features }) => d.engine.viewOptions(features),
+    viewOptions: async (req) => d.engine.viewOptions(req),
     exportModel: async ({ format }) => d.files.saveExport(await d.engine.exportRun(format)),
   };
 }

@@ -68,7 +68,7 @@ export function createEngineOps(emit: (e: ApiEvent) => void) {
     dataShape: (choice: DataChoice) => training.shape(choice),
     trainStart: (req: Parameters<TrainingService['start']>[0]) => training.start(req),
     trainControl: (action: Parameters<TrainingService['control']>[0]) => training.control(action),
-    viewOptions: (features: [number, number]) => training.viewOptions(features),
+    viewOptions: (opts: Parameters<TrainingService['viewOptions']>[0]) => training.viewOptions(opts),
     exportRun: (format: Parameters<typeof exportRun>[1]) => exportRun(training.lastRun(), format),
   };
 }

@@ -8,7 +8,7 @@ import type { GraphDoc } from '../../graph/document.ts';
 import type { WeightSet } from '../../train/backend.ts';
 import {
   boundaryContour, columnMeans, dataBounds, decisionGrid, evaluateModel, featureSpace3d, hiddenSpace, linkStyles, planeInBox,
-  predictionCurve, predictionsTable, unitContributions, unitHeatmaps, weightArrows, type Points3d, type ViewPlan, type ViewSource,
+  predictionCurve, predictionsTable, unitContributions, unitHeatmaps, weightArrows, type HiddenSpaceMethod, type Points3d, type ViewPlan, type ViewSource,
 } from '../../views/index.ts';
 import type { CurveView, EvaluationView, GridView, NetworkView, PointsView, SpaceView, TrainingViews } from '../../protocol/training.ts';
 
@@ -18,6 +18,8 @@ export interface ViewRequest {
   resolution: number;
   /** The decision boundary's axes (default: see `defaultPlaneFeatures`). */
   features?: [number, number];
+  /** The 3-D view's layer and method (default: the plan's first hidden layer and its method). */
+  space?: { nodeId: string; method: HiddenSpaceMethod };
 }
 
 /** Two features worth plotting against each other: the first two with more than two distinct values (not one-hot columns), else 0 and 1. */
@@ -89,9 +91,12 @@ function pointsView(train: Dataset, test: Dataset | undefined, [fi, fj]: [number
   return out;
 }
 
-function spaceView(p: Points3d, title: string, axisNames: [string, string, string]): SpaceView {
+function spaceView(p: Points3d, title: string, axisNames: [string, string, string], plan: ViewPlan, nodeId: string | null, method: HiddenSpaceMethod): SpaceView {
   return {
     title,
+    nodeId,
+    method,
+    layers: plan.hiddenSpaces.map((h) => ({ nodeId: h.nodeId, units: h.units })),
     axisNames,
     points: Array.from(p.points, round),
     labels: Array.from(p.labels),
@@ -197,13 +202,14 @@ export function computeViews(
     views.grid = gridView(src, plan, train, weights, req.resolution, features);
     views.points = pointsView(train, test, features);
   }
-  const hidden = plan.hiddenSpaces[0];
+  const hidden = plan.hiddenSpaces.find((h) => h.nodeId === req.space?.nodeId) ?? plan.hiddenSpaces[0];
   if (hidden) {
-    const hs = hiddenSpace(src, sample(train, MAX_POINTS), hidden.nodeId, { method: hidden.method });
-    views.space = spaceView(hs, `Hidden space of '${hidden.nodeId}' (${hs.method})`, hs.axisNames);
+    const method = hidden.nodeId === req.space?.nodeId ? req.space.method : hidden.method;
+    const hs = hiddenSpace(src, sample(train, MAX_POINTS), hidden.nodeId, { method });
+    views.space = spaceView(hs, `Hidden space of '${hidden.nodeId}' (${hs.method})`, hs.axisNames, plan, hidden.nodeId, hs.method);
   } else if (plan.featureSpace3d) {
     const names = train.featureNames;
-    views.space = spaceView(featureSpace3d(src, sample(train, MAX_POINTS)), 'Input space', [names[0] ?? 'x1', names[1] ?? 'x2', names[2] ?? 'x3']);
+    views.space = spaceView(featureSpace3d(src, sample(train, MAX_POINTS)), 'Input space', [names[0] ?? 'x1', names[1] ?? 'x2', names[2] ?? 'x3'], plan, null, 'exact');
   }
   if (plan.predictionCurve && train.features >= 1) views.curve = curveView(src, plan, train);
   if (plan.unitHeatmaps) views.network = networkView(src, graph, train, weights);

@@ -62,6 +62,7 @@ export class TrainingService {
   private nextId = 1;
   /** The boundary's axes chosen by the user (null: the default pair). */
   private planeFeatures: [number, number] | null = null;
+  private spaceChoice: { nodeId: string; method: 'exact' | 'first3' | 'pca' } | null = null;
   /** How to recompute the last run's views on request (after it ended, or while paused). */
   private viewContext: { evaluator: ForwardEvaluator; plan: ViewPlan; graph: GraphDoc; data: { train: Dataset; test?: Dataset | undefined }; epoch: () => number } | null = null;
 
@@ -147,6 +148,7 @@ export class TrainingService {
     const previous = this.last;
     this.run?.trainer.stop();
     this.planeFeatures = null;
+    this.spaceChoice = null;
     const parsed = parseGraph(req.graph);
     if (!parsed.ok) throw new RangeError(`The graph cannot be trained: ${parsed.problems.map((p) => p.message).slice(0, 3).join('; ')}`);
     const graph = parsed.graph;
@@ -215,7 +217,7 @@ export class TrainingService {
       const t0 = now();
       snapshot.weights = await trainer.backend.getWeights();
       evaluator.setWeights(snapshot.weights);
-      this.emit({ type: 'train-views', runId: id, views: computeViews(evaluator, plan, snapshot.graph, data, epoch, { evaluation, resolution: 64, ...(this.planeFeatures ? { features: this.planeFeatures } : {}) }) });
+      this.emit({ type: 'train-views', runId: id, views: computeViews(evaluator, plan, snapshot.graph, data, epoch, { evaluation, resolution: 64, ...this.viewChoices() }) });
       const cost = now() - t0;
       nextViews = now() + Math.max(VIEWS_MS, cost * VIEWS_SHARE);
     };
@@ -262,12 +264,17 @@ export class TrainingService {
     }
   }
 
-  /** Choose the decision boundary's two features; returns the last run's views recomputed (null before any run). */
-  viewOptions(features: [number, number]): TrainingViews | null {
-    this.planeFeatures = features;
+  private viewChoices() {
+    return { ...(this.planeFeatures ? { features: this.planeFeatures } : {}), ...(this.spaceChoice ? { space: this.spaceChoice } : {}) };
+  }
+
+  /** Choose the boundary's two features and the 3-D view's layer; returns the last run's views recomputed (null before any run). */
+  viewOptions(opts: { features?: [number, number]; space?: { nodeId: string; method: 'exact' | 'first3' | 'pca' } }): TrainingViews | null {
+    if (opts.features) this.planeFeatures = opts.features;
+    if (opts.space) this.spaceChoice = opts.space;
     const c = this.viewContext;
     if (!c) return null;
-    return computeViews(c.evaluator, c.plan, c.graph, c.data, c.epoch(), { evaluation: true, resolution: 64, features });
+    return computeViews(c.evaluator, c.plan, c.graph, c.data, c.epoch(), { evaluation: true, resolution: 64, ...this.viewChoices() });
   }
 
   /** Pause, resume, stop, or step the current run; false when none is running. */
