@@ -37,7 +37,7 @@ export function importWeightsJson(text: string, file = 'weights.json'): { graph:
   try {
     doc = JSON.parse(text) as Partial<WeightsDocument>;
   } catch (e) {
-    throw new Error(`${file} is not valid JSON (${(e as Error).message}).`);
+    throw new Error(`${file} is not valid JSON (${(e as Error).message}).`, { cause: e });
   }
   if (!doc || doc.format !== WEIGHTS_FORMAT) throw new Error(`${file} is not a Netwright weights document (no "format": "${WEIGHTS_FORMAT}").`);
   const parsed = parseGraph(doc.graph);
