@@ -17,6 +17,17 @@ export function installMenu(send: (command: Command) => void, isDev: boolean): v
         item('Save', 'save', 'CmdOrCtrl+S'),
         item('Save As…', 'saveAs', 'CmdOrCtrl+Shift+S'),
         { type: 'separator' },
+        {
+          label: 'Export',
+          submenu: [
+            item('ONNX Model…', 'exportOnnx', 'CmdOrCtrl+E'),
+            item('Training-Step ONNX…', 'exportTrainOnnx'),
+            item('Weights JSON…', 'exportWeights'),
+            item('PyTorch Code…', 'exportPytorch'),
+            item('Metrics CSV…', 'exportMetrics'),
+          ],
+        },
+        { type: 'separator' },
         mac ? { role: 'close' } : { role: 'quit' },
       ],
     },
@@ -45,6 +56,10 @@ export function installMenu(send: (command: Command) => void, isDev: boolean): v
         ...(isDev ? [{ type: 'separator' as const }, { role: 'toggleDevTools' as const }] : []),
         { role: 'togglefullscreen' },
       ],
+    },
+    {
+      label: 'Train',
+      submenu: [item('Train', 'train', 'CmdOrCtrl+Enter'), item('Pause / Resume', 'pauseResume', 'CmdOrCtrl+P'), item('Stop', 'stopTraining', 'CmdOrCtrl+.')],
     },
     {
       label: 'Help',

@@ -68,6 +68,14 @@ export const COMMANDS = [
   'zoomOut',
   'fit',
   'toggleTheme',
+  'train',
+  'pauseResume',
+  'stopTraining',
+  'exportOnnx',
+  'exportTrainOnnx',
+  'exportWeights',
+  'exportPytorch',
+  'exportMetrics',
 ] as const;
 export type Command = (typeof COMMANDS)[number];
 

@@ -12,6 +12,8 @@ describe('keyboard shortcuts', () => {
     expect(keyCommand(key('s', { ctrl: true }), false)).toBe('save');
     expect(keyCommand(key('S', { ctrl: true, shift: true }), false)).toBe('saveAs');
     expect(keyCommand(key('o', { ctrl: true }), false)).toBe('open');
+    expect(keyCommand(key('Enter', { ctrl: true }), false)).toBe('train');
+    expect(keyCommand(key('Enter', { ctrl: true }), true)).toBe('train');
     expect(keyCommand(key('c', { ctrl: true }), false)).toBe('copy');
     expect(keyCommand(key('v', { ctrl: true }), false)).toBe('paste');
     expect(keyCommand(key('x', { ctrl: true }), false)).toBe('cut');

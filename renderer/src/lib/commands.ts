@@ -2,6 +2,15 @@
 import type { Command } from '../../../src-engine/protocol/api.ts';
 import type { Session } from './session.svelte.ts';
 import type { ThemeState } from './theme.svelte.ts';
+import type { ExportFormat } from '../../../src-engine/protocol/api.ts';
+
+const EXPORTS: Record<'exportOnnx' | 'exportTrainOnnx' | 'exportWeights' | 'exportPytorch' | 'exportMetrics', ExportFormat> = {
+  exportOnnx: 'onnx',
+  exportTrainOnnx: 'onnx-train',
+  exportWeights: 'weights-json',
+  exportPytorch: 'pytorch',
+  exportMetrics: 'metrics-csv',
+};
 
 /** Run one command. */
 export function runCommand(cmd: Command, session: Session, theme: ThemeState): void {
@@ -55,6 +64,23 @@ export function runCommand(cmd: Command, session: Session, theme: ThemeState): v
       break;
     case 'toggleTheme':
       theme.toggle();
+      break;
+    case 'train':
+      void session.train();
+      break;
+    case 'pauseResume':
+      if (session.training.status === 'running') session.training.control('pause');
+      else if (session.training.status === 'paused') session.training.control('resume');
+      break;
+    case 'stopTraining':
+      session.training.control('stop');
+      break;
+    case 'exportOnnx':
+    case 'exportTrainOnnx':
+    case 'exportWeights':
+    case 'exportPytorch':
+    case 'exportMetrics':
+      void session.exportRun(EXPORTS[cmd]);
       break;
   }
 }

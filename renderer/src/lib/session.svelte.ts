@@ -2,7 +2,7 @@
  * The open project: everything but the graph (which the editor owns), its file name, whether it has
  * unsaved changes, autosave after a few idle seconds, and open/save through the Api.
  */
-import type { Api, OpenResult, Recovery, TemplateInfo } from '../../../src-engine/protocol/api.ts';
+import type { Api, ExportFormat, OpenResult, Recovery, TemplateInfo } from '../../../src-engine/protocol/api.ts';
 import type { Project } from '../../../src-engine/project/project.ts';
 import { EditorState } from './editor.svelte.ts';
 import { DataState } from './data.svelte.ts';
@@ -42,6 +42,13 @@ export class Session {
     const m = this.meta;
     if (!m) return;
     await this.training.run(this.editor.graph, m.training, this.editor.name, keepWeights);
+  }
+
+  /** Export the last run (menu or export bar) and say where it went. */
+  async exportRun(format: ExportFormat): Promise<void> {
+    const msg = await this.training.export(format);
+    if (msg) this.notice = { kind: 'info', text: msg };
+    else if (this.training.error) this.notice = { kind: 'error', text: this.training.error };
   }
 
   /** The graph was edited while its run is paused: resuming must restart on the new graph. */

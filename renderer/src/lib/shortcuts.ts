@@ -17,6 +17,7 @@ export function keyCommand(e: KeyPress, inTextField: boolean): Command | null {
   if (k === 's') return e.shiftKey ? 'saveAs' : 'save';
   if (k === 'o') return 'open';
   if (k === 'n') return 'new';
+  if (k === 'enter') return 'train';
   if (inTextField) return null;
   if (k === 'z') return e.shiftKey ? 'redo' : 'undo';
   if (k === 'y') return 'redo';
