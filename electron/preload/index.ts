@@ -36,6 +36,7 @@ const api = {
   trainStart: (req) => call('trainStart', req),
   trainControl: (req) => call('trainControl', req),
   viewOptions: (req) => call('viewOptions', req),
+  lastRun: (req) => call('lastRun', req),
   exportModel: (req) => call('exportModel', req),
   onEvent(cb: (event: ApiEvent) => void) {
     const listener = (_e: unknown, event: ApiEvent) => cb(event);

@@ -4,7 +4,7 @@
  * The renderer never learns which host it talks to (see STYLE.md, "a host seam").
  */
 import type { GraphDoc } from '../graph/document.ts';
-import type { DatasetRef, Project } from '../project/project.ts';
+import type { DatasetRef, Project, RunRecord, WeightsJson } from '../project/project.ts';
 import type { TrainConfig } from '../train/config.ts';
 import type { DatasetSummary } from '../data/summary.ts';
 import type { TrainEvent } from '../train/trainer.ts';
@@ -128,6 +128,8 @@ export interface ApiMethods {
   trainControl(req: { action: 'pause' | 'resume' | 'stop' | 'step' }): Promise<{ ok: boolean }>;
   /** Choose the decision boundary's two input features (a slice when there are more) and the 3-D view's layer and method; recomputes the views now. */
   viewOptions(req: { features?: [number, number]; space?: { nodeId: string; method: 'exact' | 'first3' | 'pca' } }): Promise<TrainingViews | null>;
+  /** The last run's weights, record (config, metrics per epoch) and fitted preprocessing, for the project; null before any run. */
+  lastRun(req: Empty): Promise<{ weights: WeightsJson; run: RunRecord; preprocessing: unknown } | null>;
   /** Export the last trained model: a file the host saves (dialog) or the page downloads. */
   exportModel(req: { format: ExportFormat }): Promise<ExportResult>;
 }

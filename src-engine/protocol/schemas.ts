@@ -54,6 +54,7 @@ export const requestSchemas = {
       space: z.object({ nodeId: z.string().min(1).max(200), method: z.enum(['exact', 'first3', 'pca']) }).strict().optional(),
     })
     .strict(),
+  lastRun: empty,
   exportModel: z.object({ format: z.enum(EXPORT_FORMATS) }).strict(),
 } satisfies Record<ApiMethod, z.ZodType>;
 

@@ -59,6 +59,7 @@ async function pixelVariance(page: Page, testId: string): Promise<number> {
 async function trainToEnd(page: Page): Promise<void> {
   await page.getByTestId('train-start').click();
   await expect(page.getByTestId('train-status')).toHaveAttribute('data-status', 'done', { timeout: 45_000 });
+  await expect(page.getByTestId('train-error')).toBeHidden();
 }
 
 test('X4 ReLU template: trains to >= 0.98, loss falls, boundary and 3-D views render, ONNX export runs', async ({ page }) => {
@@ -125,6 +126,17 @@ test('X4 ReLU template: trains to >= 0.98, loss falls, boundary and 3-D views re
   expect(csv[0]).toBe('epoch,loss,accuracy,lr');
   expect(csv.length).toBe(points + 1);
   expect(readFileSync(saved['png-loss']!).subarray(1, 4).toString()).toBe('PNG');
+
+  // The project keeps the trained weights and the run (so the CLI can export it, and later runs overlay it).
+  const projP = page.waitForEvent('download');
+  await page.getByTestId('btn-save').click();
+  const projFile = test.info().outputPath('x4.netwright');
+  await (await projP).saveAs(projFile);
+  const project = JSON.parse(readFileSync(projFile, 'utf8'));
+  expect(project.weights['hidden.W'].shape).toEqual([2, 3]);
+  expect(project.runs).toHaveLength(1);
+  expect(project.runs[0].epochs).toHaveLength(points);
+  expect(project.runs[0].final.accuracy).toBeGreaterThanOrEqual(0.98);
 });
 
 test('penguins CSV through the file picker: summary, fit the network, train to >= 0.95', async ({ page }) => {
@@ -182,6 +194,7 @@ test('regression and softmax views: the curve with unit contributions, boundarie
   await page.getByTestId('template-softmax-3').click();
   await trainToEnd(page);
   expect(Number(await page.getByTestId('metric-accuracy').textContent())).toBeGreaterThanOrEqual(0.9);
+  await expect(page.getByTestId('view-tab-boundary')).toBeVisible();
   await page.getByTestId('view-tab-boundary').click();
   expect(await pixelVariance(page, 'boundary-canvas')).toBeGreaterThan(500);
   await page.getByTestId('dock').screenshot({ path: `${SHOTS}/training-softmax-arrows.png` });

@@ -35,6 +35,35 @@ export class Session {
     this.editor = new EditorState(() => this.touched());
     this.data = new DataState(api);
     this.training = new TrainingState(api, this.data);
+    this.training.ondone = () => void this.recordRun();
+  }
+
+  /** Keep a finished run in the project: its weights, its record (for overlays), the fitted preprocessing and the data it used. */
+  private async recordRun(): Promise<void> {
+    try {
+      const r = await this.api.lastRun({});
+      const m = this.meta;
+      if (!r || !m) return;
+      const { preprocessing: _old, ...rest } = m;
+      const u = this.data.upload;
+      const dataset: ProjectMeta['dataset'] =
+        this.data.source === 'upload' && u
+          ? { kind: 'file', path: u.fileName, target: u.target, options: { scaling: u.scaling, missing: u.missing, validation: u.validation, test: u.test, ...(u.features ? { features: u.features } : {}) } }
+          : this.data.source === 'builtin' && this.data.builtinId
+            ? { kind: 'builtin', id: this.data.builtinId, params: { ...this.data.params } }
+            : m.dataset;
+      this.meta = {
+        ...rest,
+        ...(r.preprocessing ? { preprocessing: r.preprocessing } : {}),
+        dataset,
+        training: r.run.config as unknown as ProjectMeta['training'],
+        weights: r.weights,
+        runs: [...m.runs, r.run].slice(-20),
+      };
+      this.touched();
+    } catch (e) {
+      this.fail(e);
+    }
   }
 
   /** Train the graph on the chosen data with the panel's settings. */
@@ -88,7 +117,7 @@ export class Session {
     this.meta = meta;
     this.fileName = fileName;
     this.data.load(meta.dataset);
-    this.training.load(meta.training);
+    this.training.load(meta.training, meta.runs);
     this.editor.load(graph, meta.name);
     this.dirty = dirty;
     // Nothing to fit on an empty canvas (and no zoom animation under the first drop).

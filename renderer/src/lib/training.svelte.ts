@@ -5,6 +5,7 @@
  */
 import type { Api, ApiEvent, EpochPoint, ExportFormat, ProviderInfo, TrainConfig, TrainingViews } from '../../../src-engine/protocol/api.ts';
 import type { GraphDoc } from '../../../src-engine/graph/document.ts';
+import type { RunRecord } from '../../../src-engine/project/project.ts';
 import type { DataState } from './data.svelte.ts';
 import { applySettings, settingsOf, timeLeft, type PastRun, type TrainSettings } from './train-settings.ts';
 
@@ -35,6 +36,8 @@ export class TrainingState {
   past = $state.raw<PastRun[]>([]);
   logScale = $state(false);
   exporting = $state(false);
+  /** Called when the current run ends (the session records it in the project). */
+  ondone: (() => void) | null = null;
   /** The graph (as JSON) the current run trains, to notice edits made while it is paused. */
   trainedGraph = $state<string | null>(null);
 
@@ -52,14 +55,14 @@ export class TrainingState {
   }
 
   /** Take a project's training config into the panel. */
-  load(c: TrainConfig): void {
+  load(c: TrainConfig, runs: readonly RunRecord[] = []): void {
     this.settings = settingsOf(c);
     // Another project: its runs are not this one's to compare with.
     if (this.status === 'running' || this.status === 'paused') this.control('stop');
     this.status = 'idle';
     this.runId = null;
     this.points = [];
-    this.past = [];
+    this.past = runs.slice(-4).map((r, i) => ({ id: r.id, label: `saved run ${i + 1}`, points: r.epochs as unknown as EpochPoint[] }));
     this.last = null;
     this.batch = null;
     this.views = null;
@@ -168,7 +171,10 @@ export class TrainingState {
     } else if (t.type === 'paused') this.status = 'paused';
     else if (t.type === 'resumed') this.status = 'running';
     else if (t.type === 'diverged' || t.type === 'early_stop') this.message = t.message;
-    else if (t.type === 'done' && e.runId === this.runId) this.status = 'done';
+    else if (t.type === 'done' && e.runId === this.runId) {
+      this.status = 'done';
+      this.ondone?.();
+    }
     return true;
   }
 

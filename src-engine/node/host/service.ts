@@ -74,6 +74,7 @@ export function createHandlers(d: HostDeps): ApiMethods {
     trainStart: async (req) => d.engine.trainStart(req),
     trainControl: async ({ action }) => d.engine.trainControl(action),
     viewOptions: async (req) => d.engine.viewOptions(req),
+    lastRun: async () => d.engine.lastRun(),
     exportModel: async ({ format }) => d.files.saveExport(await d.engine.exportRun(format)),
   };
 }

@@ -69,6 +69,7 @@ export function createEngineOps(emit: (e: ApiEvent) => void) {
     trainStart: (req: Parameters<TrainingService['start']>[0]) => training.start(req),
     trainControl: (action: Parameters<TrainingService['control']>[0]) => training.control(action),
     viewOptions: (opts: Parameters<TrainingService['viewOptions']>[0]) => training.viewOptions(opts),
+    lastRun: () => training.lastRunRecord(),
     exportRun: (format: Parameters<typeof exportRun>[1]) => exportRun(training.lastRun(), format),
   };
 }

@@ -18,6 +18,8 @@ import type { ApiEvent } from '../../protocol/api.ts';
 import type { BuiltinDatasetItem, DataChoice, DataShape, EpochPoint, ProviderInfo, TrainingViews } from '../../protocol/training.ts';
 import type { TrainBackend, WeightSet } from '../../train/backend.ts';
 import { makeTrainConfig, type TrainConfig } from '../../train/config.ts';
+import type { RunRecord, WeightsJson } from '../../project/project.ts';
+import { weightsToJson } from '../../project/weights.ts';
 import { SeededRng } from '../../train/rng.ts';
 import { initWeights } from '../../train/ts-backend.ts';
 import { Trainer, type TrainEvent } from '../../train/trainer.ts';
@@ -35,6 +37,7 @@ const VIEWS_SHARE = 3;
 
 /** What export needs from a finished (or paused) run. */
 export interface RunSnapshot {
+  id: string;
   name: string;
   graph: GraphDoc;
   config: TrainConfig;
@@ -169,6 +172,7 @@ export class TrainingService {
     }
     let backend: TrainBackend | undefined;
     if (config.backend === 'ort') backend = await createOrtBackend({ graph, config, ep: req.ep ?? 'cpu', ...(initialWeights ? { weights: initialWeights } : {}) });
+    const id = `run${this.nextId++}`;
     const trainer = new Trainer({
       graph,
       config,
@@ -181,8 +185,7 @@ export class TrainingService {
       yieldEvery: 4,
       now,
     });
-    const id = `run${this.nextId++}`;
-    const snapshot: RunSnapshot = { name: req.name, graph, config, weights: await trainer.backend.getWeights(), preprocessing: data.preprocessing, points: [], startedAt: new Date().toISOString(), stopReason: null };
+    const snapshot: RunSnapshot = { id, name: req.name, graph, config, weights: await trainer.backend.getWeights(), preprocessing: data.preprocessing, points: [], startedAt: new Date().toISOString(), stopReason: null };
     const run: ActiveRun = { id, trainer, snapshot };
     this.run = run;
     this.last = snapshot;
@@ -286,6 +289,22 @@ export class TrainingService {
     else if (action === 'stop') t.stop();
     else t.stepOnce();
     return { ok: true };
+  }
+
+  /** The last run as the project stores it (weights, record, preprocessing); null before any run. */
+  lastRunRecord(): { weights: WeightsJson; run: RunRecord; preprocessing: unknown } | null {
+    const s = this.last;
+    if (!s) return null;
+    const last = s.points.at(-1);
+    const run: RunRecord = {
+      id: `${s.startedAt}-${s.id}`,
+      startedAt: s.startedAt,
+      config: s.config as unknown as Record<string, unknown>,
+      epochs: s.points.map((p) => ({ ...p })),
+      ...(last ? { final: { ...last } } : {}),
+      ...(s.stopReason ? { stopReason: s.stopReason } : {}),
+    };
+    return { weights: weightsToJson(s.weights), run, preprocessing: s.preprocessing };
   }
 
   /** The last run (running, paused or done) with its current weights, for export. */
