@@ -222,4 +222,13 @@ test('pause, step, edit the graph while paused, keep the weights where shapes ma
   await expect(page.getByTestId('train-status')).toHaveAttribute('data-status', 'running');
   await page.getByTestId('train-stop').click();
   await expect(page.getByTestId('train-status')).toHaveAttribute('data-status', 'done');
+
+  // The same network through ONNX Runtime on the CPU provider the host found.
+  await page.getByTestId('train-backend').selectOption('ort');
+  await expect(page.getByTestId('train-ep').locator('option[value="cpu"]')).toBeEnabled();
+  await page.getByTestId('train-epochs').fill('300');
+  await page.getByTestId('train-epochs').dispatchEvent('change');
+  await trainToEnd(page);
+  await expect(page.getByTestId('train-status')).toContainText('ort-cpu');
+  await expect(page.getByTestId('train-epoch')).toHaveText('epoch 300 / 300');
 });
