@@ -71,6 +71,40 @@ function isElementwise(n: IRNode): boolean {
   return n.op.kind === 'unary' || n.op.kind === 'binary';
 }
 
+/** Largest product (m·k·n) written out as inline loops with constant sizes; bigger ones call the blocked kernel. */
+const INLINE_MATMUL_MACS = 4096;
+
+/** Inline loops for a small matrix product (the same summation order as the kernel's direct path). */
+function inlineMatmul(n: IRNode, dims: (id: number) => [number, number], buf: (id: number) => string): string | null {
+  const { transA, transB } = n.op as { transA: boolean; transB: boolean };
+  const [m, cols] = dims(n.id);
+  const [ar, ac] = dims(n.inputs[0]!);
+  const k = transA ? ar : ac;
+  if (m * k * cols > INLINE_MATMUL_MACS) return null;
+  const a = buf(n.inputs[0]!);
+  const b = buf(n.inputs[1]!);
+  const y = buf(n.id);
+  // op(A)[i][p] = a[i*sai + p*sap]; op(B)[p][j] = b[p*sbp + j*sbj]
+  const sai = transA ? 1 : k;
+  const sap = transA ? m : 1;
+  const sbp = transB ? 1 : cols;
+  const sbj = transB ? k : 1;
+  return [
+    `for (let i = 0; i < ${m}; i++) for (let j = 0; j < ${cols}; j++) {`,
+    `let s = 0.0;`,
+    `for (let p = 0; p < ${k}; p++) s += ${a}[i * ${sai} + p * ${sap}] * ${b}[p * ${sbp} + j * ${sbj}];`,
+    `${y}[i * ${cols} + j] = s;`,
+    `}`,
+  ].join('\n');
+}
+
+type Factory = (b: unknown, k: unknown, h: unknown, mm: unknown) => () => void;
+/**
+ * Generated factories by source text. Reusing the same function for the same program (every new
+ * Trainer of one network, each batch size) lets V8 keep its optimized code instead of warming up again.
+ */
+const FACTORIES = new Map<string, Factory>();
+
 /** Build the run function. */
 export function generateRun(g: CodegenInput): () => void {
   const { nodes, live, dims } = g;
@@ -91,7 +125,9 @@ export function generateRun(g: CodegenInput): () => void {
     const n = nodes[i]!;
     if (!live[n.id]) { i++; continue; }
     if (!isElementwise(n)) {
-      if (g.kernels[n.id]) lines.push(`K[${n.id}]();`);
+      const inline = n.op.kind === 'matmul' ? inlineMatmul(n, dims, buf) : null;
+      if (inline) lines.push(inline);
+      else if (g.kernels[n.id]) lines.push(`K[${n.id}]();`);
       i++;
       continue;
     }
@@ -151,6 +187,11 @@ export function generateRun(g: CodegenInput): () => void {
   }
   const decls = [...used].sort((a, b) => a - b).map((id) => `const b${id} = B[${id}];`);
   const src = `"use strict";\n${decls.join('\n')}\nreturn function run() {\n${lines.join('\n')}\n};`;
-  const factory = new Function('B', 'K', 'H', 'mm', src) as (b: unknown, k: unknown, h: unknown, mm: unknown) => () => void;
+  let factory = FACTORIES.get(src);
+  if (!factory) {
+    factory = new Function('B', 'K', 'H', 'mm', src) as Factory;
+    if (FACTORIES.size >= 128) FACTORIES.delete(FACTORIES.keys().next().value!);
+    FACTORIES.set(src, factory);
+  }
   return factory(g.buffers, g.kernels, HELPERS, matmul);
 }
