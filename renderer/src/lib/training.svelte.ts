@@ -158,7 +158,10 @@ export class TrainingState {
       return true;
     }
     if (e.type === 'train-views') {
-      if (e.runId === this.runId || this.status === 'starting') this.views = e.views;
+      if (e.runId !== this.runId && this.status !== 'starting') return true;
+      // The engine refreshes the evaluation less often than the plots: keep the last one meanwhile.
+      const keep = !e.views.evaluation && this.views?.evaluation;
+      this.views = keep ? { ...e.views, evaluation: this.views!.evaluation! } : e.views;
       return true;
     }
     if (e.type !== 'train') return false;

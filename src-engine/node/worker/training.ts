@@ -34,6 +34,7 @@ const PROGRESS_MS = 50;
 /** Views at most this often (ms), and never more than a third of the time (so training keeps going). */
 const VIEWS_MS = 100;
 const VIEWS_SHARE = 3;
+const EVALUATION_MS = 1000;
 
 /** What export needs from a finished (or paused) run. */
 export interface RunSnapshot {
@@ -216,8 +217,10 @@ export class TrainingService {
       pending = [];
       lastProgress = now();
     };
+    let lastEvaluation = 0;
     const views = async (evaluation: boolean) => {
       const t0 = now();
+      if (evaluation) lastEvaluation = t0;
       snapshot.weights = await trainer.backend.getWeights();
       evaluator.setWeights(snapshot.weights);
       this.emit({ type: 'train-views', runId: id, views: computeViews(evaluator, plan, snapshot.graph, data, epoch, { evaluation, resolution: 64, ...this.viewChoices() }) });
@@ -263,7 +266,8 @@ export class TrainingService {
           this.emit({ type: 'train', runId: id, event: e as TrainEvent });
       }
       if (now() - lastProgress >= PROGRESS_MS && (pending.length || batch)) flush();
-      if (now() >= nextViews && (e.type === 'epoch' || e.type === 'batch')) await views(false);
+      // The evaluation (confusion matrix, predictions) refreshes about once a second while training.
+      if (now() >= nextViews && (e.type === 'epoch' || e.type === 'batch')) await views(now() - lastEvaluation >= EVALUATION_MS);
     }
   }
 
