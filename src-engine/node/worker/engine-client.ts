@@ -28,7 +28,14 @@ export function workerEngine(workerFile: string): Engine {
   const listeners = new Set<(e: ApiEvent) => void>();
   worker.on('message', (m: { id: number; ok: boolean; result?: unknown; error?: { name: string; message: string }; event?: ApiEvent }) => {
     if (m.event) {
-      for (const l of listeners) l(m.event);
+      // A listener's failure (a closed window, a socket going away) must not take the host down.
+      for (const l of listeners) {
+        try {
+          l(m.event);
+        } catch (e) {
+          console.error(`Netwright: an engine event could not be delivered: ${(e as Error).message}`);
+        }
+      }
       return;
     }
     const p = pending.get(m.id);
