@@ -84,6 +84,25 @@ describe('training in the engine worker', () => {
     expect(c.points.at(-1)!.loss).toBeLessThan(c.points[0]!.loss);
   }, 60_000);
 
+  it('streams the input space with the decision plane for three-feature data', async () => {
+    const t = getTemplate('sigmoid-neuron-3d');
+    const c = collect();
+    await engine.trainStart({ graph: t.graph as never, training: { ...t.training, epochs: 30 } as never, data: t.dataset as never, name: 'x', ep: null });
+    await c.done;
+    c.off();
+    const space = c.views()!.space!;
+    expect(space.title).toBe('Input space');
+    expect(space.nodeId).toBeNull();
+    expect(space.planes).toHaveLength(1);
+    // The plane is a polygon clipped to the box: at least three corners, each inside it.
+    const poly = space.planes[0]!;
+    expect(poly.length).toBeGreaterThanOrEqual(9);
+    for (let k = 0; k < poly.length; k++) {
+      expect(poly[k]!).toBeGreaterThanOrEqual(space.box.min[k % 3]! - 1e-3);
+      expect(poly[k]!).toBeLessThanOrEqual(space.box.max[k % 3]! + 1e-3);
+    }
+  });
+
   it('opens an uploaded CSV, summarises it and refuses an unknown target by name', async () => {
     const csv = 'a,b,label\n1,2,x\n2,3,y\n3,1,x\n4,4,y\n';
     const r = await engine.openData('tiny.csv', Buffer.from(csv).toString('base64'), 'label');
