@@ -170,6 +170,10 @@ test('penguins CSV through the file picker: summary, fit the network, train to >
   await expect(page.getByTestId('boundary-canvas').locator('xpath=..')).toContainText('Flipper Length (mm) ↑');
   expect((await page.getByTestId('boundary-canvas').screenshot()).equals(before)).toBe(false);
   await page.getByTestId('dock').screenshot({ path: `${SHOTS}/training-penguins.png` });
+  // The network view draws every link, coloured and sized by weight, for any network small enough.
+  await page.getByTestId('view-tab-network').click();
+  await expect(page.getByTestId('network-view').locator('line')).not.toHaveCount(0);
+  await page.getByTestId('dock').screenshot({ path: `${SHOTS}/training-penguins-network.png` });
 });
 
 test('regression and softmax views: the curve with unit contributions, boundaries with weight arrows', async ({ page }) => {

@@ -140,9 +140,9 @@ function curveView(src: ViewSource, plan: ViewPlan, train: Dataset): CurveView {
   };
 }
 
-function networkView(src: ViewSource, graph: GraphDoc, train: Dataset, weights: WeightSet): NetworkView {
+function networkView(src: ViewSource, graph: GraphDoc, train: Dataset, weights: WeightSet, heatmaps: boolean): NetworkView {
   const res = 24;
-  const h = unitHeatmaps(src, { features: [0, 1], bounds: dataBounds(train, [0, 1]), resolution: res });
+  const h = heatmaps ? unitHeatmaps(src, { features: [0, 1], bounds: dataBounds(train, [0, 1]), resolution: res }) : { nx: 0, ny: 0, layers: [] };
   const units: NetworkView['units'] = [];
   for (const layer of h.layers) {
     const cells = h.nx * h.ny;
@@ -212,7 +212,11 @@ export function computeViews(
     views.space = spaceView(featureSpace3d(src, sample(train, MAX_POINTS)), 'Input space', [names[0] ?? 'x1', names[1] ?? 'x2', names[2] ?? 'x3'], plan, null, 'exact');
   }
   if (plan.predictionCurve && train.features >= 1) views.curve = curveView(src, plan, train);
-  if (plan.unitHeatmaps) views.network = networkView(src, graph, train, weights);
+  // Links for any network small enough to draw; unit heatmaps where the input is a plane.
+  if (!train.inputShape) {
+    const net = networkView(src, graph, train, weights, plan.unitHeatmaps);
+    if (net.links.length) views.network = net;
+  }
   if (req.evaluation) views.evaluation = evaluationView(src, test ?? train, test ? 'test rows' : 'training rows');
   return views;
 }
