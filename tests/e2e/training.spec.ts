@@ -65,6 +65,7 @@ async function trainToEnd(page: Page): Promise<void> {
 test('X4 ReLU template: trains to >= 0.98, loss falls, boundary and 3-D views render, ONNX export runs', async ({ page }) => {
   mkdirSync(SHOTS, { recursive: true });
   await openTemplate(page, 'x4-relu-hidden');
+  await expect(page.getByTestId('builtin-summary')).toHaveText('X4: L-shape around a square: 1250 rows, 2 features, binary (0, 1)');
   await trainToEnd(page);
 
   const accuracy = Number(await page.getByTestId('metric-accuracy').textContent());

@@ -57,6 +57,7 @@ export class DataState {
       this.params = Object.fromEntries(Object.entries(ref.params).filter((e): e is [string, number] => typeof e[1] === 'number'));
     }
     this.shape = null;
+    if (ref.kind === 'builtin') void this.fetchShape();
   }
 
   get builtin(): BuiltinDatasetItem | undefined {
@@ -73,6 +74,15 @@ export class DataState {
     }
     if (!this.builtinId) return 'Choose a dataset.';
     return { kind: 'builtin', id: this.builtinId, params: { ...this.params } };
+  }
+
+  /** Choose a built-in dataset (or change its parameters) and summarise it. */
+  chooseBuiltin(id: string, params: Record<string, number> = {}): void {
+    this.source = 'builtin';
+    this.builtinId = id;
+    this.params = params;
+    this.shape = null;
+    void this.fetchShape();
   }
 
   /** Read a local file and have the engine load and summarise it. */
@@ -131,12 +141,16 @@ export class DataState {
       this.error = c;
       return null;
     }
+    const asked = JSON.stringify(c);
+    // Only the answer for the data still chosen may show (an earlier choice can answer late).
+    const current = () => JSON.stringify(this.choice()) === asked;
     try {
       this.error = null;
-      this.shape = await this.api.dataShape({ data: c });
-      return this.shape;
+      const shape = await this.api.dataShape({ data: c });
+      if (current()) this.shape = shape;
+      return shape;
     } catch (e) {
-      this.error = (e as Error).message;
+      if (current()) this.error = (e as Error).message;
       return null;
     }
   }
