@@ -12,8 +12,11 @@ export async function startTestHost(): Promise<{ host: BrowserHost; dataDir: str
   const rendererDir = mkdtempSync(path.join(tmpdir(), 'netwright-renderer-'));
   writeFileSync(path.join(rendererDir, 'index.html'), '<!doctype html><title>Netwright</title>');
   const dataDir = mkdtempSync(path.join(tmpdir(), 'netwright-data-'));
-  const handlers = createHandlers({ kind: 'browser', version: 'test', engine: inlineEngine(), recovery: new RecoveryStore(dataDir), files: downloadFiles() });
+  const engine = inlineEngine();
+  const handlers = createHandlers({ kind: 'browser', version: 'test', engine, recovery: new RecoveryStore(dataDir), files: downloadFiles() });
   const host = await startBrowserHost({ handlers, rendererDir });
+  // As in the app (src-engine/node/host/cli.ts): engine events go to every connected page.
+  engine.onEvent((e) => host.emit(e));
   return { host, dataDir };
 }
 
