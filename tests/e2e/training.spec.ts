@@ -149,6 +149,16 @@ test('penguins CSV through the file picker: summary, fit the network, train to >
   await (await badP).setFiles({ name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from('a,b\n1,2\n3,oops\n4,5\n') });
   await expect(page.getByTestId('data-error')).toContainText('bad.csv (row 3, column "b"): the cell "oops" is not a number');
 
+  // A data file dropped on the window opens in the data panel (a project file would open as a project).
+  const dropped = await page.evaluateHandle(`(() => {
+    const dt = new DataTransfer();
+    dt.items.add(new File(['u,v,label\\n1,2,a\\n2,1,b\\n3,3,a\\n'], 'dropped.csv', { type: 'text/csv' }));
+    return dt;
+  })()`);
+  await page.getByTestId('app').dispatchEvent('drop', { dataTransfer: dropped });
+  await expect(page.getByTestId('data-summary')).toContainText('dropped.csv: 3 rows, 3 columns');
+  await expect(page.getByTestId('data-error')).toBeHidden();
+
   const csv = writePenguinsCsv(mkdtempSync(path.join(tmpdir(), 'nw-e2e-penguins-')));
   const chooserP = page.waitForEvent('filechooser');
   await page.getByTestId('data-open').click();
