@@ -87,6 +87,12 @@ test('X4 ReLU template: trains to >= 0.98, loss falls, boundary and 3-D views re
   expect(await pixelVariance(page, 'space-canvas')).toBeGreaterThan(20);
   await page.getByTestId('dock').screenshot({ path: `${SHOTS}/training-x4-hidden-space.png` });
 
+  // The dark theme redraws the plots in its own colours.
+  await page.getByTestId('btn-theme').click();
+  await expect(page.getByTestId('loss-chart')).toHaveAttribute('data-points', String(points));
+  await page.getByTestId('dock').screenshot({ path: `${SHOTS}/training-x4-dark.png` });
+  await page.getByTestId('btn-theme').click();
+
   await page.getByTestId('view-tab-evaluation').click();
   await expect(page.getByTestId('confusion-matrix')).toBeVisible();
   await page.getByTestId('view-tab-network').click();
