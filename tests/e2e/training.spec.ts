@@ -95,6 +95,8 @@ test('X4 ReLU template: trains to >= 0.98, loss falls, boundary and 3-D views re
 
   await page.getByTestId('view-tab-evaluation').click();
   await expect(page.getByTestId('confusion-matrix')).toBeVisible();
+  await expect(page.getByTestId('predictions-table').locator('tbody tr')).toHaveCount(12);
+  await page.getByTestId('dock').screenshot({ path: `${SHOTS}/training-x4-evaluation.png` });
   await page.getByTestId('view-tab-network').click();
   await expect(page.getByTestId('network-view')).toBeVisible();
   await page.screenshot({ path: `${SHOTS}/training-x4-window.png` });
