@@ -10,13 +10,14 @@ import { weightsFromJson } from '../../project/weights.ts';
 import type { WeightSet } from '../../train/backend.ts';
 import { SeededRng } from '../../train/rng.ts';
 import { initWeights } from '../../train/ts-backend.ts';
+import { metricsCsv } from '../../train/metrics-csv.ts';
 import { writeFileAtomic } from '../atomic-write.ts';
 import { CliError, type CliCommand } from './types.ts';
 
-const FORMATS = ['onnx', 'onnx-train', 'json', 'pytorch'] as const;
+const FORMATS = ['onnx', 'onnx-train', 'json', 'pytorch', 'metrics'] as const;
 type Format = (typeof FORMATS)[number];
 
-const USAGE = `netwright export <project.netwright> --format onnx|onnx-train|json|pytorch --out FILE
+const USAGE = `netwright export <project.netwright> --format onnx|onnx-train|json|pytorch|metrics --out FILE
 
 Formats:
   onnx         deployment model: raw features in (numeric scaling baked in), probabilities and
@@ -59,12 +60,12 @@ export function projectPreprocessing(project: Project): Preprocessing | null {
 
 function inferFormat(out: string): Format | undefined {
   const ext = path.extname(out).toLowerCase();
-  return ext === '.onnx' ? 'onnx' : ext === '.json' ? 'json' : ext === '.py' ? 'pytorch' : undefined;
+  return ext === '.onnx' ? 'onnx' : ext === '.json' ? 'json' : ext === '.py' ? 'pytorch' : ext === '.csv' ? 'metrics' : undefined;
 }
 
 export const command: CliCommand = {
   name: 'export',
-  summary: 'Export a trained project as ONNX, a training-step ONNX, JSON weights or PyTorch code',
+  summary: 'Export a trained project as ONNX, a training-step ONNX, JSON weights, PyTorch code or metrics CSV',
   usage: USAGE,
   async run(argv, io) {
     let parsed;
@@ -89,15 +90,21 @@ export const command: CliCommand = {
     const project = readProject(file);
     const pre = projectPreprocessing(project);
     let data: string | Uint8Array;
-    try {
-      // Untrained projects still export a training step: their starting weights come from the run seed.
-      const weights = format === 'onnx-train' && !project.weights ? initWeights(buildForward(project.graph, { training: true }).params, new SeededRng(project.training.seed)) : projectWeights(project, file);
+    if (format === 'metrics') {
       const last = project.runs.at(-1);
-      const summary = last ? { run: last.id, startedAt: last.startedAt, epochs: last.epochs.length, final: last.final ?? null, stopReason: last.stopReason ?? null, optimizer: project.training.optimizer.name } : undefined;
-      data = exportModel(format === 'json' ? 'weights-json' : format, { graph: project.graph, weights, config: project.training, preprocessing: pre, name: project.name, steps, ...(summary ? { summary } : {}) }).data;
-    } catch (e) {
-      if (e instanceof CliError) throw e;
-      throw new CliError(`${path.basename(file)}: ${(e as Error).message}`);
+      if (!last) throw new CliError(`${path.basename(file)} has no training runs yet: train it first (netwright train ${path.basename(file)} --out DIR).`);
+      data = metricsCsv(last.epochs);
+    } else {
+      try {
+        // Untrained projects still export a training step: their starting weights come from the run seed.
+        const weights = format === 'onnx-train' && !project.weights ? initWeights(buildForward(project.graph, { training: true }).params, new SeededRng(project.training.seed)) : projectWeights(project, file);
+        const last = project.runs.at(-1);
+        const summary = last ? { run: last.id, startedAt: last.startedAt, epochs: last.epochs.length, final: last.final ?? null, stopReason: last.stopReason ?? null, optimizer: project.training.optimizer.name } : undefined;
+        data = exportModel(format === 'json' ? 'weights-json' : format, { graph: project.graph, weights, config: project.training, preprocessing: pre, name: project.name, steps, ...(summary ? { summary } : {}) }).data;
+      } catch (e) {
+        if (e instanceof CliError) throw e;
+        throw new CliError(`${path.basename(file)}: ${(e as Error).message}`);
+      }
     }
     await writeFileAtomic(values.out, data);
     const size = typeof data === 'string' ? Buffer.byteLength(data) : data.byteLength;

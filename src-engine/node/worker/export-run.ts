@@ -5,6 +5,7 @@ import { exportPytorch } from '../../onnx/pytorch.ts';
 import { exportTrainStepOnnx } from '../../onnx/train-step.ts';
 import type { EpochPoint, ExportFormat } from '../../protocol/training.ts';
 import type { RunSnapshot } from './training.ts';
+import { metricsCsv as metricsTable } from '../../train/metrics-csv.ts';
 
 /** A file ready to save or download. */
 export interface ExportFile {
@@ -17,11 +18,7 @@ const safe = (name: string) => name.replace(/[^\w .()-]+/g, '_').trim() || 'mode
 
 /** The metrics of every epoch as CSV (one row per epoch; empty cells where a metric does not apply). */
 export function metricsCsv(points: readonly EpochPoint[]): string {
-  const cols = ['epoch', 'loss', 'accuracy', 'val_loss', 'val_accuracy', 'lr'] as const;
-  const used = cols.filter((c) => c === 'epoch' || points.some((p) => p[c] !== undefined));
-  const lines = [used.join(',')];
-  for (const p of points) lines.push(used.map((c) => (p[c] === undefined ? '' : String(p[c]))).join(','));
-  return lines.join('\n') + '\n';
+  return metricsTable(points as unknown as Readonly<Record<string, number | undefined>>[]);
 }
 
 /** Build one export of a run. */

@@ -54,6 +54,12 @@ describe('netwright CLI', () => {
     const p = parseProject(readFileSync(file, 'utf8'));
     expect(Object.keys(p.weights!)).toContain('hidden1.W');
     expect(p.runs).toHaveLength(1);
+    const csvOut = path.join(dir, 'metrics.csv');
+    const exp = await cli(['export', file, '--format', 'metrics', '--out', csvOut]);
+    expect(exp.code, exp.stderr).toBe(0);
+    const rows = readFileSync(csvOut, 'utf8').trim().split('\n');
+    expect(rows[0]).toBe('epoch,loss,accuracy,val_loss,val_accuracy');
+    expect(rows).toHaveLength(41);
     const again = await cli(['train', file, '--epochs', '2', '--json']);
     expect(again.code).toBe(0);
     expect(JSON.parse(again.stdout).accuracy).toBeGreaterThan(0.8);
