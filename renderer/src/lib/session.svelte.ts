@@ -4,6 +4,7 @@
  */
 import type { Api, ExportFormat, OpenResult, Recovery, TemplateInfo } from '../../../src-engine/protocol/api.ts';
 import type { Project } from '../../../src-engine/project/project.ts';
+import { downloadData } from './download.ts';
 import { EditorState } from './editor.svelte.ts';
 import { DataState } from './data.svelte.ts';
 import { TrainingState } from './training.svelte.ts';
@@ -216,7 +217,7 @@ export class Session {
     try {
       const r = await this.api.saveProject({ project: p as unknown as Record<string, unknown>, saveAs, fileName: this.fileName });
       if (r.status === 'canceled') return;
-      if (r.status === 'download') download(r.fileName, r.text);
+      if (r.status === 'download') downloadData(r.fileName, r.text, 'application/json');
       this.fileName = r.fileName;
       this.dirty = false;
       clearTimeout(this.autosaveTimer);
@@ -229,16 +230,4 @@ export class Session {
   rename(name: string): void {
     this.editor.rename(name);
   }
-}
-
-/** Offer text as a file download (browser host). */
-function download(fileName: string, text: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type: 'application/json' }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = fileName;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }

@@ -7,6 +7,7 @@ import type { Api, ApiEvent, EpochPoint, ExportFormat, ProviderInfo, TrainConfig
 import type { GraphDoc } from '../../../src-engine/graph/document.ts';
 import type { RunRecord } from '../../../src-engine/project/project.ts';
 import type { DataState } from './data.svelte.ts';
+import { downloadBase64 } from './download.ts';
 import { applySettings, settingsOf, timeLeft, type PastRun, type TrainSettings } from './train-settings.ts';
 
 export type { PastRun, TrainSettings } from './train-settings.ts';
@@ -198,19 +199,4 @@ export class TrainingState {
       this.exporting = false;
     }
   }
-}
-
-/** Offer bytes as a file download. */
-export function downloadBase64(fileName: string, base64: string, mime: string): void {
-  const bin = atob(base64);
-  const bytes = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-  const url = URL.createObjectURL(new Blob([bytes], { type: mime }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = fileName;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
