@@ -1,7 +1,6 @@
 /** `netwright export`: a trained project as ONNX (deployment or training step), JSON weights or PyTorch code. */
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
 import { buildForward } from '../../backprop/model.ts';
 import type { Preprocessing } from '../../data/preprocess.ts';
 import { exportModel } from '../../onnx/exports.ts';
@@ -12,6 +11,7 @@ import { SeededRng } from '../../train/rng.ts';
 import { initWeights } from '../../train/ts-backend.ts';
 import { metricsCsv } from '../../train/metrics-csv.ts';
 import { writeFileAtomic } from '../atomic-write.ts';
+import { parseCommandArgs } from './args.ts';
 import { CliError, type CliCommand } from './types.ts';
 
 const FORMATS = ['onnx', 'onnx-train', 'json', 'pytorch', 'metrics'] as const;
@@ -68,17 +68,7 @@ export const command: CliCommand = {
   summary: 'Export a trained project as ONNX, a training-step ONNX, JSON weights, PyTorch code or metrics CSV',
   usage: USAGE,
   async run(argv, io) {
-    let parsed;
-    try {
-      parsed = parseArgs({ args: argv, allowPositionals: true, options: { format: { type: 'string' }, out: { type: 'string' }, steps: { type: 'string' }, help: { type: 'boolean' } } });
-    } catch (e) {
-      throw new CliError(`${(e as Error).message}. See 'netwright export --help'.`);
-    }
-    const { values, positionals } = parsed;
-    if (values.help) {
-      io.out(USAGE + '\n');
-      return 0;
-    }
+    const { values, positionals } = parseCommandArgs('export', argv, { format: { type: 'string' }, out: { type: 'string' }, steps: { type: 'string' } });
     if (positionals.length !== 1) throw new CliError(`export takes one project file (got ${positionals.length}). See 'netwright export --help'.`);
     if (!values.out) throw new CliError('Say where to write with --out FILE.');
     const format = (values.format ?? inferFormat(values.out)) as Format | undefined;

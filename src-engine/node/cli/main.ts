@@ -33,6 +33,10 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     io.err(`netwright: unknown command '${name}'. Commands: ${cmds.map((c) => c.name).join(', ')}.\n`);
     return 2;
   }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.out(`${cmd.usage}\n`);
+    return 0;
+  }
   try {
     return await cmd.run(rest, io);
   } catch (e) {

@@ -1,7 +1,6 @@
 /** `netwright predict`: predictions of an .onnx model or a trained project for the rows of a data file, as CSV. */
 import { readFileSync, existsSync } from 'node:fs';
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
 import { applyPreprocessing, cellKey, type Preprocessing } from '../../data/preprocess.ts';
 import type { ModelInputSpec } from '../../onnx/bake-preprocessing.ts';
 import { cellValue, findColumn, type RawTable } from '../../data/table.ts';
@@ -14,6 +13,7 @@ import { writeFileAtomic } from '../atomic-write.ts';
 import { loadTable } from '../data/load-table.ts';
 import { createSession, loadOrt, type Ort, type OrtTensor } from '../ort/runtime.ts';
 import { projectPreprocessing, projectWeights, readProject } from './export.ts';
+import { parseCommandArgs } from './args.ts';
 import { CliError, type CliCommand } from './types.ts';
 
 const USAGE = `netwright predict <model.onnx|project.netwright> --data FILE [--out FILE]
@@ -151,17 +151,7 @@ export const command: CliCommand = {
   summary: 'Predict with an .onnx model or a trained project for the rows of a data file (CSV out)',
   usage: USAGE,
   async run(argv, io) {
-    let parsed;
-    try {
-      parsed = parseArgs({ args: argv, allowPositionals: true, options: { data: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean' } } });
-    } catch (e) {
-      throw new CliError(`${(e as Error).message}. See 'netwright predict --help'.`);
-    }
-    const { values, positionals } = parsed;
-    if (values.help) {
-      io.out(USAGE + '\n');
-      return 0;
-    }
+    const { values, positionals } = parseCommandArgs('predict', argv, { data: { type: 'string' }, out: { type: 'string' } });
     if (positionals.length !== 1) throw new CliError(`predict takes one model or project (got ${positionals.length}). See 'netwright predict --help'.`);
     if (!values.data) throw new CliError('Say which rows to predict with --data FILE.');
     const model = positionals[0]!;

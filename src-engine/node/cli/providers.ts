@@ -1,7 +1,7 @@
 /** `netwright providers`: which ONNX Runtime execution providers work here, and why the others do not. */
-import { parseArgs } from 'node:util';
 import { probeProviders } from '../ort/providers.ts';
 import { loadOrt } from '../ort/runtime.ts';
+import { parseCommandArgs } from './args.ts';
 import { CliError, type CliCommand } from './types.ts';
 
 const USAGE = `netwright providers [--json]
@@ -17,16 +17,8 @@ export const command: CliCommand = {
   summary: 'List ONNX Runtime execution providers: which work here and why the others do not',
   usage: USAGE,
   async run(argv, io) {
-    let values;
-    try {
-      values = parseArgs({ args: argv, options: { json: { type: 'boolean' }, help: { type: 'boolean' } } }).values;
-    } catch (e) {
-      throw new CliError(`${(e as Error).message}. See 'netwright providers --help'.`);
-    }
-    if (values.help) {
-      io.out(USAGE + '\n');
-      return 0;
-    }
+    const { values, positionals } = parseCommandArgs('providers', argv, { json: { type: 'boolean' } });
+    if (positionals.length) throw new CliError(`providers takes no arguments (got ${positionals.join(' ')}).`);
     const ort = await loadOrt();
     const reports = await probeProviders();
     if (values.json) {

@@ -1,7 +1,6 @@
 /** `netwright train`: train a template, a project, or a network sized to a data file. */
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
 import { ACTIVATIONS, type ActivationName } from '../../graph/catalog.ts';
 import { classLabels, type Dataset } from '../../data/dataset.ts';
 import { PROJECT_FORMAT, PROJECT_VERSION, parseProject, serializeProject, type DatasetRef, type Project } from '../../project/project.ts';
@@ -15,6 +14,7 @@ import { Trainer } from '../../train/trainer.ts';
 import { writeFileAtomic } from '../atomic-write.ts';
 import { loadFileData, resolveDatasetRef, type ResolvedData } from '../resolve-dataset.ts';
 import { ProgressBar } from './progress.ts';
+import { parseCommandArgs } from './args.ts';
 import { CliError, type CliCommand, type CliIo } from './types.ts';
 
 const USAGE = `netwright train <template|project.netwright> [options]
@@ -161,25 +161,11 @@ export const command: CliCommand = {
   summary: 'Train a template, a project or a network sized to your data',
   usage: USAGE,
   async run(argv, io) {
-    let parsed;
-    try {
-      parsed = parseArgs({
-        args: argv,
-        allowPositionals: true,
-        options: {
-          data: { type: 'string' }, target: { type: 'string' }, labels: { type: 'string' }, hidden: { type: 'string' }, activation: { type: 'string' },
-          'test-split': { type: 'string' }, epochs: { type: 'string' }, batch: { type: 'string' }, lr: { type: 'string' }, optimizer: { type: 'string' },
-          seed: { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean' }, backend: { type: 'string' }, ep: { type: 'string' }, help: { type: 'boolean' },
-        },
-      });
-    } catch (e) {
-      throw new CliError(`${(e as Error).message}. See 'netwright train --help'.`);
-    }
-    const { values, positionals } = parsed;
-    if (values.help) {
-      io.out(USAGE + '\n');
-      return 0;
-    }
+    const { values, positionals } = parseCommandArgs('train', argv, {
+      data: { type: 'string' }, target: { type: 'string' }, labels: { type: 'string' }, hidden: { type: 'string' }, activation: { type: 'string' },
+      'test-split': { type: 'string' }, epochs: { type: 'string' }, batch: { type: 'string' }, lr: { type: 'string' }, optimizer: { type: 'string' },
+      seed: { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean' }, backend: { type: 'string' }, ep: { type: 'string' },
+    });
     if (positionals.length > 1) throw new CliError(`train takes one template or project, got ${positionals.length}: ${positionals.join(' ')}.`);
     const json = Boolean(values.json);
     const { project: loaded, data } = await loadSubject(positionals[0], values);
