@@ -41,7 +41,7 @@ export class TsBackend implements TrainBackend {
   /** Canonical parameter and optimizer-state buffers, bound into every executable. */
   private readonly bound = new Map<string, FloatArray>();
   private readonly stepExecs = new Map<number, StepPlan>();
-  private readonly predictExecs = new Map<number, Executable>();
+  private readonly forwardExecs = new Map<string, Executable>();
   private readonly stepOutputs: number[];
   private readonly evalLoss: number;
 
@@ -105,12 +105,14 @@ export class TsBackend implements TrainBackend {
     return { loss: plan.loss[0]!, pred: plan.pred };
   }
 
-  private predictExec(n: number): Executable {
-    let e = this.predictExecs.get(n);
+  /** A compiled forward pass for `rows` rows computing `values` (cached: predictions, validation and views repeat). */
+  private forwardExec(rows: number, values: number[]): Executable {
+    const key = `${rows}|${values.join(',')}`;
+    let e = this.forwardExecs.get(key);
     if (!e) {
-      e = new Executable(this.forward.program, [this.forward.pred], { batch: n, dtype: this.dtype, bindings: this.bound });
-      if (this.predictExecs.size > 4) this.predictExecs.clear();
-      this.predictExecs.set(n, e);
+      e = new Executable(this.forward.program, values, { batch: rows, dtype: this.dtype, bindings: this.bound });
+      if (this.forwardExecs.size > 8) this.forwardExecs.clear();
+      this.forwardExecs.set(key, e);
     }
     return e;
   }
@@ -123,13 +125,10 @@ export class TsBackend implements TrainBackend {
   runForward(x: Float32Array, n: number, values: number[]): FloatArray[] {
     const F = this.forward.features;
     const chunk = Math.min(n, 1024);
-    const exec = (rows: number) =>
-      values.length === 1 && values[0] === this.forward.pred ? this.predictExec(rows) : new Executable(this.forward.program, values, { batch: rows, dtype: this.dtype, bindings: this.bound });
     const outs: FloatArray[] = [];
-    let full: Executable | null = null;
     for (let start = 0; start < n; start += chunk) {
       const rows = Math.min(chunk, n - start);
-      const e = rows === chunk ? (full ??= exec(rows)) : exec(rows);
+      const e = this.forwardExec(rows, values);
       e.input('x').set(x.subarray(start * F, (start + rows) * F));
       e.run();
       values.forEach((v, k) => {
@@ -149,11 +148,9 @@ export class TsBackend implements TrainBackend {
     const chunk = Math.min(n, 1024);
     const pred = allocate(this.dtype, n * T);
     let lossSum = 0;
-    let full: Executable | null = null;
     for (let start = 0; start < n; start += chunk) {
       const rows = Math.min(chunk, n - start);
-      const make = () => new Executable(this.forward.program, [this.evalLoss, this.forward.pred], { batch: rows, dtype: this.dtype, bindings: this.bound });
-      const e = rows === chunk ? (full ??= make()) : make();
+      const e = this.forwardExec(rows, [this.evalLoss, this.forward.pred]);
       e.input('x').set(x.subarray(start * F, (start + rows) * F));
       e.input('y').set(y.subarray(start * T, (start + rows) * T));
       e.run();
