@@ -5,10 +5,34 @@ import tseslint from 'typescript-eslint';
 import svelte from 'eslint-plugin-svelte';
 import globals from 'globals';
 
-const nodeBuiltins = ['node:*', 'fs', 'path', 'os', 'child_process', 'worker_threads', 'zlib', 'crypto', 'http', 'net', 'url', 'stream'];
+const nodeBuiltins = [
+  'node:*',
+  'fs',
+  'path',
+  'os',
+  'child_process',
+  'worker_threads',
+  'zlib',
+  'crypto',
+  'http',
+  'net',
+  'url',
+  'stream',
+];
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'out/**', 'dist/**', 'coverage/**', 'test-results/**', 'playwright-report/**', 'bench/out/**', '**/*.d.ts'] },
+  {
+    ignores: [
+      'node_modules/**',
+      'out/**',
+      'dist/**',
+      'coverage/**',
+      'test-results/**',
+      'playwright-report/**',
+      'bench/out/**',
+      '**/*.d.ts',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   ...svelte.configs['flat/recommended'],
@@ -22,19 +46,37 @@ export default tseslint.config(
   },
   {
     files: ['**/*.svelte', '**/*.svelte.ts'],
-    languageOptions: { parserOptions: { parser: tseslint.parser, extraFileExtensions: ['.svelte'] }, globals: { ...globals.browser } },
+    languageOptions: {
+      parserOptions: { parser: tseslint.parser, extraFileExtensions: ['.svelte'] },
+      globals: { ...globals.browser },
+    },
   },
   {
     // The engine is framework-free and runs anywhere; only src-engine/node touches Node.
     files: ['src-engine/**/*.ts'],
     ignores: ['src-engine/node/**'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [
-        { group: nodeBuiltins, message: 'The engine is pure: Node APIs belong in src-engine/node/.' },
-        { group: ['electron', 'svelte', 'svelte/*', 'onnxruntime-node', 'sharp', 'ws'], message: 'The engine has no Electron, Svelte or native imports outside src-engine/node/.' },
-      ] }],
-      'no-restricted-globals': ['error', { name: 'window', message: 'No DOM in the engine.' }, { name: 'document', message: 'No DOM in the engine.' }],
-      'no-restricted-properties': ['error', { object: 'Math', property: 'random', message: 'Use the seeded Rng passed in.' }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: nodeBuiltins, message: 'The engine is pure: Node APIs belong in src-engine/node/.' },
+            {
+              group: ['electron', 'svelte', 'svelte/*', 'onnxruntime-node', 'sharp', 'ws'],
+              message: 'The engine has no Electron, Svelte or native imports outside src-engine/node/.',
+            },
+          ],
+        },
+      ],
+      'no-restricted-globals': [
+        'error',
+        { name: 'window', message: 'No DOM in the engine.' },
+        { name: 'document', message: 'No DOM in the engine.' },
+      ],
+      'no-restricted-properties': [
+        'error',
+        { object: 'Math', property: 'random', message: 'Use the seeded Rng passed in.' },
+      ],
     },
   },
   {
@@ -42,19 +84,51 @@ export default tseslint.config(
     files: ['renderer/**/*.ts', 'renderer/**/*.svelte'],
     languageOptions: { globals: { ...globals.browser } },
     rules: {
-      'no-restricted-imports': ['error', { patterns: [
-        { group: nodeBuiltins, message: 'The renderer runs in a browser: no Node APIs.' },
-        { group: ['electron', 'onnxruntime-node', 'sharp', 'ws'], message: 'The renderer talks to the app only through the Api.' },
-        { group: ['**/src-engine/node/**', '**/src-engine/train/**', '**/src-engine/backprop/**', '**/src-engine/onnx/**', '**/src-engine/data/**'], message: 'Renderer may import src-engine/protocol (types) and pure src-engine/graph only; engine work goes through the Api.' },
-      ] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: nodeBuiltins, message: 'The renderer runs in a browser: no Node APIs.' },
+            {
+              group: ['electron', 'onnxruntime-node', 'sharp', 'ws'],
+              message: 'The renderer talks to the app only through the Api.',
+            },
+            {
+              group: [
+                '**/src-engine/node/**',
+                '**/src-engine/train/**',
+                '**/src-engine/backprop/**',
+                '**/src-engine/onnx/**',
+                '**/src-engine/data/**',
+              ],
+              message:
+                'Renderer may import src-engine/protocol (types) and pure src-engine/graph only; engine work goes through the Api.',
+            },
+          ],
+        },
+      ],
     },
   },
   {
     files: ['electron/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [
-        { group: ['**/src-engine/backprop/**', '**/src-engine/tensor/**', '**/src-engine/layers/**', '**/src-engine/optim/**', '**/src-engine/losses/**'], message: 'Electron glue does no math: delegate to the engine host.' },
-      ] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: [
+                '**/src-engine/backprop/**',
+                '**/src-engine/tensor/**',
+                '**/src-engine/layers/**',
+                '**/src-engine/optim/**',
+                '**/src-engine/losses/**',
+              ],
+              message: 'Electron glue does no math: delegate to the engine host.',
+            },
+          ],
+        },
+      ],
     },
   },
 );

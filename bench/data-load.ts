@@ -70,7 +70,15 @@ async function child(path: string): Promise<void> {
     },
   });
   const ms = performance.now() - t0;
-  const res: ChildResult = { ms, startRssBytes, maxRssBytes: process.resourceUsage().maxRSS * 1024, rows: table.rows, columns: table.columns.length, progressEvents: events, lastProgress: last };
+  const res: ChildResult = {
+    ms,
+    startRssBytes,
+    maxRssBytes: process.resourceUsage().maxRSS * 1024,
+    rows: table.rows,
+    columns: table.columns.length,
+    progressEvents: events,
+    lastProgress: last,
+  };
   process.stdout.write(`${JSON.stringify(res)}\n`);
 }
 
@@ -82,20 +90,50 @@ export async function benchDataLoad(rows = 1_000_000): Promise<BenchRow[]> {
     writeBenchCsv(path, rows);
     const bytes = statSync(path).size;
     const self = fileURLToPath(import.meta.url);
-    const out = spawnSync(process.execPath, ['--import', 'tsx', self, '--child', path], { encoding: 'utf8', maxBuffer: 1 << 20 });
+    const out = spawnSync(process.execPath, ['--import', 'tsx', self, '--child', path], {
+      encoding: 'utf8',
+      maxBuffer: 1 << 20,
+    });
     if (out.status !== 0) throw new Error(`loader child failed: ${out.stderr || out.stdout}`);
     const r = JSON.parse(out.stdout.trim().split('\n').at(-1)!) as ChildResult;
-    if (r.rows !== rows || r.columns !== COLS) throw new Error(`loaded ${r.rows}x${r.columns}, expected ${rows}x${COLS}`);
-    if (r.lastProgress[0] !== bytes || r.lastProgress[1] !== bytes) throw new Error('progress did not reach the file size');
+    if (r.rows !== rows || r.columns !== COLS)
+      throw new Error(`loaded ${r.rows}x${r.columns}, expected ${rows}x${COLS}`);
+    if (r.lastProgress[0] !== bytes || r.lastProgress[1] !== bytes)
+      throw new Error('progress did not reach the file size');
     const f32 = rows * COLS * 4;
     const mb = (b: number): number => Math.round((b / 2 ** 20) * 10) / 10;
     return [
-      { name: `data-load csv size (${rows} rows x ${COLS} cols)`, value: mb(bytes), unit: 'MiB', target: '~200 MB for 1M rows' },
+      {
+        name: `data-load csv size (${rows} rows x ${COLS} cols)`,
+        value: mb(bytes),
+        unit: 'MiB',
+        target: '~200 MB for 1M rows',
+      },
       { name: 'data-load csv load time', value: Math.round(r.ms) / 1000, unit: 's', target: '< 15 s' },
-      { name: 'data-load csv throughput', value: Math.round(bytes / 2 ** 20 / (r.ms / 1000)), unit: 'MiB/s', target: '> 13 MiB/s' },
-      { name: 'data-load csv peak RSS', value: mb(r.maxRssBytes), unit: 'MiB', target: `< ${mb(3 * f32)} MiB (3x float32 data)` },
-      { name: 'data-load csv peak RSS / float32 size', value: Math.round((r.maxRssBytes / f32) * 100) / 100, unit: 'x', target: '< 3 (whole process, tsx included)' },
-      { name: 'data-load csv RSS growth during load', value: mb(r.maxRssBytes - r.startRssBytes), unit: 'MiB', target: `< ${mb(3 * f32)} MiB` },
+      {
+        name: 'data-load csv throughput',
+        value: Math.round(bytes / 2 ** 20 / (r.ms / 1000)),
+        unit: 'MiB/s',
+        target: '> 13 MiB/s',
+      },
+      {
+        name: 'data-load csv peak RSS',
+        value: mb(r.maxRssBytes),
+        unit: 'MiB',
+        target: `< ${mb(3 * f32)} MiB (3x float32 data)`,
+      },
+      {
+        name: 'data-load csv peak RSS / float32 size',
+        value: Math.round((r.maxRssBytes / f32) * 100) / 100,
+        unit: 'x',
+        target: '< 3 (whole process, tsx included)',
+      },
+      {
+        name: 'data-load csv RSS growth during load',
+        value: mb(r.maxRssBytes - r.startRssBytes),
+        unit: 'MiB',
+        target: `< ${mb(3 * f32)} MiB`,
+      },
       { name: 'data-load csv progress events', value: r.progressEvents, unit: 'events', target: '> 1' },
     ];
   } finally {
@@ -112,6 +150,7 @@ if (isMain) {
     const rows = i >= 0 ? Number(args[i + 1]) : 1_000_000;
     const report = await benchDataLoad(rows);
     const w = Math.max(...report.map((r) => r.name.length));
-    for (const r of report) console.log(`${r.name.padEnd(w)}  ${String(r.value).padStart(10)} ${r.unit.padEnd(6)}  target ${r.target}`);
+    for (const r of report)
+      console.log(`${r.name.padEnd(w)}  ${String(r.value).padStart(10)} ${r.unit.padEnd(6)}  target ${r.target}`);
   }
 }

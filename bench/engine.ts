@@ -23,7 +23,17 @@ export function syntheticDigits(rows: number, seed = 1): Dataset {
     y[r * 10 + c] = 1;
     for (let j = 0; j < 784; j++) x[r * 784 + j] = rng.uniform() * (j % 10 === c ? 1 : 0.5);
   }
-  return { name: 'synthetic', x, y, rows, features: 784, targets: 10, task: 'multiclass', featureNames: Array.from({ length: 784 }, (_, i) => `p${i}`), classNames: Array.from({ length: 10 }, (_, i) => String(i)) };
+  return {
+    name: 'synthetic',
+    x,
+    y,
+    rows,
+    features: 784,
+    targets: 10,
+    task: 'multiclass',
+    featureNames: Array.from({ length: 784 }, (_, i) => `p${i}`),
+    classNames: Array.from({ length: 10 }, (_, i) => String(i)),
+  };
 }
 
 function median(xs: number[]): number {
@@ -34,7 +44,14 @@ function median(xs: number[]): number {
 /** MLP 784-128-64-10, ReLU, softmax cross-entropy, Adam, batch 128: samples per second over one epoch of `rows`. */
 export async function benchMlp(rows = 60_000, runs = 3): Promise<number> {
   const data = syntheticDigits(rows);
-  const graph = chainGraph(784, [{ units: 128, activation: 'relu' }, { units: 64, activation: 'relu' }], { units: 10, activation: 'softmax', loss: 'cce' });
+  const graph = chainGraph(
+    784,
+    [
+      { units: 128, activation: 'relu' },
+      { units: 64, activation: 'relu' },
+    ],
+    { units: 10, activation: 'softmax', loss: 'cce' },
+  );
   const config = makeTrainConfig({ epochs: 1, batchSize: 128, optimizer: { name: 'adam', lr: 0.001 }, seed: 1 });
   const rates: number[] = [];
   for (let i = 0; i < runs; i++) {
@@ -47,7 +64,14 @@ export async function benchMlp(rows = 60_000, runs = 3): Promise<number> {
 /** 2-8-8-1 tanh net, sigmoid output, binary cross-entropy, SGD, batch 10, 500 circle points: epochs per second. */
 export async function benchTiny(epochs = 2000, runs = 5): Promise<number> {
   const data = getBuiltinDataset('circle', { n: 500, noise: 0.1 });
-  const graph = chainGraph(2, [{ units: 8, activation: 'tanh' }, { units: 8, activation: 'tanh' }], { units: 1, activation: 'sigmoid', loss: 'bce' });
+  const graph = chainGraph(
+    2,
+    [
+      { units: 8, activation: 'tanh' },
+      { units: 8, activation: 'tanh' },
+    ],
+    { units: 1, activation: 'sigmoid', loss: 'bce' },
+  );
   const config = makeTrainConfig({ epochs, batchSize: 10, optimizer: { name: 'sgd', lr: 0.03 }, seed: 1 });
   const rates: number[] = [];
   for (let i = 0; i < runs; i++) {
@@ -60,11 +84,22 @@ export async function benchTiny(epochs = 2000, runs = 5): Promise<number> {
 /** Both engine benchmarks as table rows. */
 export async function benchEngine(): Promise<BenchRow[]> {
   return [
-    { name: 'TS engine: MLP 784-128-64-10, Adam, batch 128, 60k samples', value: await benchMlp(), unit: 'samples/s', target: '>= 5,000' },
-    { name: 'TS engine: 2-8-8-1 tanh, BCE, SGD, batch 10, 500 circle points', value: await benchTiny(), unit: 'epochs/s', target: '>= 2,000' },
+    {
+      name: 'TS engine: MLP 784-128-64-10, Adam, batch 128, 60k samples',
+      value: await benchMlp(),
+      unit: 'samples/s',
+      target: '>= 5,000',
+    },
+    {
+      name: 'TS engine: 2-8-8-1 tanh, BCE, SGD, batch 10, 500 circle points',
+      value: await benchTiny(),
+      unit: 'epochs/s',
+      target: '>= 2,000',
+    },
   ];
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  for (const r of await benchEngine()) console.log(`${r.name}: ${Math.round(r.value).toLocaleString('en-US')} ${r.unit} (target ${r.target})`);
+  for (const r of await benchEngine())
+    console.log(`${r.name}: ${Math.round(r.value).toLocaleString('en-US')} ${r.unit} (target ${r.target})`);
 }

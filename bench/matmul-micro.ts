@@ -35,7 +35,16 @@ const SHAPES: Shape[] = [
 ];
 
 /** Naive i-j-k loop, the baseline the brief quotes (~1,300 samples/s). */
-function naive(a: FloatArray, b: FloatArray, c: FloatArray, m: number, k: number, n: number, tA: boolean, tB: boolean): void {
+function naive(
+  a: FloatArray,
+  b: FloatArray,
+  c: FloatArray,
+  m: number,
+  k: number,
+  n: number,
+  tA: boolean,
+  tB: boolean,
+): void {
   for (let i = 0; i < m; i++) {
     for (let j = 0; j < n; j++) {
       let s = 0;
@@ -121,8 +130,15 @@ console.log(
 
 // Larger square products exercise the k/column blocking (engine matmul only).
 console.log('\nother shapes (matmul only):');
-for (const [tA, tB] of [[false, false], [true, false], [false, true], [true, true]] as const) {
+for (const [tA, tB] of [
+  [false, false],
+  [true, false],
+  [false, true],
+  [true, true],
+] as const) {
   const s: Shape = { name: '512³', m: 512, k: 512, n: 512, transA: tA, transB: tB };
   const tf = time(fast, s).secPerCall;
-  console.log(`${s.name.padEnd(16)} ${'512×512×512'.padEnd(12)} ${tA ? 'T ' : 'N '} ${tB ? 'T ' : 'N '} ${gflops(s, tf).toFixed(2).padStart(10)}`);
+  console.log(
+    `${s.name.padEnd(16)} ${'512×512×512'.padEnd(12)} ${tA ? 'T ' : 'N '} ${tB ? 'T ' : 'N '} ${gflops(s, tf).toFixed(2).padStart(10)}`,
+  );
 }

@@ -27,8 +27,17 @@ function best(xs: number[]): number {
   return Math.max(...xs);
 }
 
-const mlp = () => chainGraph(784, [{ units: 128, activation: 'relu' }, { units: 64, activation: 'relu' }], { units: 10, activation: 'softmax', loss: 'cce' });
-const adam = (): TrainConfig => makeTrainConfig({ epochs: 1, batchSize: BATCH, optimizer: { name: 'adam', lr: 0.001 }, seed: 1, shuffle: false });
+const mlp = () =>
+  chainGraph(
+    784,
+    [
+      { units: 128, activation: 'relu' },
+      { units: 64, activation: 'relu' },
+    ],
+    { units: 10, activation: 'softmax', loss: 'cce' },
+  );
+const adam = (): TrainConfig =>
+  makeTrainConfig({ epochs: 1, batchSize: BATCH, optimizer: { name: 'adam', lr: 0.001 }, seed: 1, shuffle: false });
 
 interface Variant {
   K: number;
@@ -40,8 +49,14 @@ interface Variant {
  * samples per CPU-second of this process, for several settings measured in alternation, round after
  * round, so that load from elsewhere falls on all of them alike. Best of `rounds` each.
  */
-async function stepManyRates(variants: Variant[], data: ReturnType<typeof syntheticDigits>, rounds = 3): Promise<{ wall: number; cpu: number }[]> {
-  const backends = await Promise.all(variants.map((v) => createOrtBackend({ graph: mlp(), config: adam(), threads: v.threads, stepsPerRun: v.K })));
+async function stepManyRates(
+  variants: Variant[],
+  data: ReturnType<typeof syntheticDigits>,
+  rounds = 3,
+): Promise<{ wall: number; cpu: number }[]> {
+  const backends = await Promise.all(
+    variants.map((v) => createOrtBackend({ graph: mlp(), config: adam(), threads: v.threads, stepsPerRun: v.K })),
+  );
   const lr = [0.001];
   // Warm-up: the first run of each session allocates and plans.
   for (const [i, v] of variants.entries()) await backends[i]!.stepMany(data.x, data.y, BATCH, v.K, lr, 1);
@@ -53,7 +68,15 @@ async function stepManyRates(variants: Variant[], data: ReturnType<typeof synthe
       const groups = Math.floor(data.rows / per);
       const t0 = performance.now();
       const c0 = process.cpuUsage();
-      for (let g = 0; g < groups; g++) await backends[i]!.stepMany(data.x.subarray(g * per * 784), data.y.subarray(g * per * 10), BATCH, v.K, lr, 2 + g * v.K);
+      for (let g = 0; g < groups; g++)
+        await backends[i]!.stepMany(
+          data.x.subarray(g * per * 784),
+          data.y.subarray(g * per * 10),
+          BATCH,
+          v.K,
+          lr,
+          2 + g * v.K,
+        );
       const c = process.cpuUsage(c0);
       wall[i]!.push((groups * per) / ((performance.now() - t0) / 1000));
       cpu[i]!.push((groups * per) / ((c.user + c.system) / 1e6));
@@ -68,7 +91,10 @@ async function stepManyRates(variants: Variant[], data: ReturnType<typeof synthe
  * interleaved so that a burst of load elsewhere hits every K alike. With K > 1 a trainer that groups
  * mini-batches (TrainBackend.stepMany) runs K per call; `grouped` says whether it did.
  */
-async function trainerRates(data: ReturnType<typeof syntheticDigits>, ks: number[]): Promise<{ rate: number; grouped: boolean }[]> {
+async function trainerRates(
+  data: ReturnType<typeof syntheticDigits>,
+  ks: number[],
+): Promise<{ rate: number; grouped: boolean }[]> {
   const rates = ks.map(() => [] as number[]);
   const grouped = ks.map(() => false);
   for (let r = 0; r < 3; r++) {
@@ -76,7 +102,13 @@ async function trainerRates(data: ReturnType<typeof syntheticDigits>, ks: number
       const backend = await createOrtBackend({ graph: mlp(), config: adam(), stepsPerRun: K });
       const inner = backend.stepMany.bind(backend);
       backend.stepMany = (...args) => ((grouped[i] = true), inner(...args));
-      const done = await new Trainer({ graph: mlp(), config: adam(), train: data, backend, now: () => performance.now() }).runToEnd();
+      const done = await new Trainer({
+        graph: mlp(),
+        config: adam(),
+        train: data,
+        backend,
+        now: () => performance.now(),
+      }).runToEnd();
       rates[i]!.push(done.samplesPerSec);
       await backend.dispose();
     }
@@ -86,7 +118,14 @@ async function trainerRates(data: ReturnType<typeof syntheticDigits>, ks: number
 
 /** Fixed cost of one run: a 2-8-8-1 step on 8 rows, where the math is negligible (microseconds). */
 async function perRunOverhead(): Promise<number> {
-  const graph = chainGraph(2, [{ units: 8, activation: 'tanh' }, { units: 8, activation: 'tanh' }], { units: 1, activation: 'sigmoid', loss: 'bce' });
+  const graph = chainGraph(
+    2,
+    [
+      { units: 8, activation: 'tanh' },
+      { units: 8, activation: 'tanh' },
+    ],
+    { units: 1, activation: 'sigmoid', loss: 'bce' },
+  );
   const config = makeTrainConfig({ optimizer: { name: 'adam', lr: 0.01 } });
   const backend = await createOrtBackend({ graph, config, threads: 1 });
   const x = new Float32Array(16).fill(0.3);
@@ -106,11 +145,17 @@ async function perRunOverhead(): Promise<number> {
 function tsRate(data: ReturnType<typeof syntheticDigits>): number {
   const graph = mlp();
   const config = adam();
-  const ts = new TsBackend(graph, config, initWeights(buildForward(graph, { training: true }).params, new SeededRng(1)), new SeededRng(2));
+  const ts = new TsBackend(
+    graph,
+    config,
+    initWeights(buildForward(graph, { training: true }).params, new SeededRng(1)),
+    new SeededRng(2),
+  );
   const batches = 60;
   ts.step(data.x, data.y, BATCH, 0.001, 1);
   const t0 = performance.now();
-  for (let b = 0; b < batches; b++) ts.step(data.x.subarray(b * BATCH * 784), data.y.subarray(b * BATCH * 10), BATCH, 0.001, b + 2);
+  for (let b = 0; b < batches; b++)
+    ts.step(data.x.subarray(b * BATCH * 784), data.y.subarray(b * BATCH * 10), BATCH, 0.001, b + 2);
   return (batches * BATCH) / ((performance.now() - t0) / 1000);
 }
 
@@ -126,31 +171,70 @@ export async function benchOrt(): Promise<BenchRow[]> {
   const name = (s: string) => `ORT cpu: MLP 784-128-64-10, Adam, b128, ${s}`;
   rows.push({ name: 'TS engine (same net, 7,680 rows)', value: tsRate(data), unit: 'samples/s' });
   const defThreads = defaultThreads(availableParallelism());
-  const [k1, k8] = (await trainerRates(data, [1, 8])) as [{ rate: number; grouped: boolean }, { rate: number; grouped: boolean }];
+  const [k1, k8] = (await trainerRates(data, [1, 8])) as [
+    { rate: number; grouped: boolean },
+    { rate: number; grouped: boolean },
+  ];
   rows.push({ name: name(`Trainer, 1 step per run, ${defThreads} thread(s)`), value: k1.rate, unit: 'samples/s' });
-  rows.push({ name: name(`Trainer, K=8 per run${k8.grouped ? '' : ' (trainer does not group: 1 per run)'}, ${defThreads} thread(s)`), value: k8.rate, unit: 'samples/s', target: '>= 100,000' });
-  const variants: Variant[] = [1, 4, 8, 16].flatMap((K) => [{ K, threads: 1 }, { K, threads: 2 }]);
+  rows.push({
+    name: name(
+      `Trainer, K=8 per run${k8.grouped ? '' : ' (trainer does not group: 1 per run)'}, ${defThreads} thread(s)`,
+    ),
+    value: k8.rate,
+    unit: 'samples/s',
+    target: '>= 100,000',
+  });
+  const variants: Variant[] = [1, 4, 8, 16].flatMap((K) => [
+    { K, threads: 1 },
+    { K, threads: 2 },
+  ]);
   const rates = await stepManyRates(variants, data);
   variants.forEach((v, i) => {
     const t = `${v.threads} thread${v.threads === 1 ? '' : 's'}`;
-    rows.push({ name: name(`K=${v.K} per run, ${t}`), value: rates[i]!.wall, unit: 'samples/s', ...(v.K === 8 ? { target: '>= 100,000' } : {}) });
-    if (v.threads === 1) rows.push({ name: name(`K=${v.K} per run, ${t}, per CPU-second`), value: rates[i]!.cpu, unit: 'samples/cpu-s' });
+    rows.push({
+      name: name(`K=${v.K} per run, ${t}`),
+      value: rates[i]!.wall,
+      unit: 'samples/s',
+      ...(v.K === 8 ? { target: '>= 100,000' } : {}),
+    });
+    if (v.threads === 1)
+      rows.push({ name: name(`K=${v.K} per run, ${t}, per CPU-second`), value: rates[i]!.cpu, unit: 'samples/cpu-s' });
   });
   const busy = busyNeighbour();
   try {
     await new Promise((r) => setTimeout(r, 200));
-    const contended: Variant[] = [{ K: 8, threads: 1 }, { K: 8, threads: 2 }];
+    const contended: Variant[] = [
+      { K: 8, threads: 1 },
+      { K: 8, threads: 2 },
+    ];
     const c = await stepManyRates(contended, data, 4);
-    contended.forEach((v, i) => rows.push({ name: name(`K=8, ${v.threads} thread${v.threads === 1 ? '' : 's'}, other process busy on 1 core`), value: c[i]!.wall, unit: 'samples/s' }));
+    contended.forEach((v, i) =>
+      rows.push({
+        name: name(`K=8, ${v.threads} thread${v.threads === 1 ? '' : 's'}, other process busy on 1 core`),
+        value: c[i]!.wall,
+        unit: 'samples/s',
+      }),
+    );
   } finally {
     busy.kill();
   }
-  rows.push({ name: 'ORT cpu: fixed cost of one run (2-8-8-1 step, 8 rows)', value: await perRunOverhead(), unit: 'µs/run' });
+  rows.push({
+    name: 'ORT cpu: fixed cost of one run (2-8-8-1 step, 8 rows)',
+    value: await perRunOverhead(),
+    unit: 'µs/run',
+  });
   // Other processes share this machine: the 1-minute load average says how much to trust wall times.
-  rows.push({ name: 'machine load average (1 min) after the ORT runs', value: loadavg()[0]!, unit: `/${availableParallelism()} cores` });
+  rows.push({
+    name: 'machine load average (1 min) after the ORT runs',
+    value: loadavg()[0]!,
+    unit: `/${availableParallelism()} cores`,
+  });
   return rows;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  for (const r of await benchOrt()) console.log(`${r.name.padEnd(78)} ${Math.round(r.value).toLocaleString('en-US').padStart(9)} ${r.unit}${r.target ? `  (target ${r.target})` : ''}`);
+  for (const r of await benchOrt())
+    console.log(
+      `${r.name.padEnd(78)} ${Math.round(r.value).toLocaleString('en-US').padStart(9)} ${r.unit}${r.target ? `  (target ${r.target})` : ''}`,
+    );
 }

@@ -32,7 +32,10 @@ async function main(): Promise<void> {
   const line = `| ${'benchmark'.padEnd(w)} | ${'value'.padStart(12)} | ${'unit'.padEnd(10)} | target |`;
   console.log(line);
   console.log(`|${'-'.repeat(w + 2)}|${'-'.repeat(14)}|${'-'.repeat(12)}|--------|`);
-  for (const r of rows) console.log(`| ${r.name.padEnd(w)} | ${(Number.isNaN(r.value) ? '-' : fmt(r.value)).padStart(12)} | ${r.unit.padEnd(10)} | ${r.target ?? ''} |`);
+  for (const r of rows)
+    console.log(
+      `| ${r.name.padEnd(w)} | ${(Number.isNaN(r.value) ? '-' : fmt(r.value)).padStart(12)} | ${r.unit.padEnd(10)} | ${r.target ?? ''} |`,
+    );
 }
 
 await main();

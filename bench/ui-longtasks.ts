@@ -16,12 +16,26 @@ const templateId = process.argv[2] ?? 'digits';
 
 function build(): void {
   if (existsSync(path.join(root, 'out/main/host.js')) && process.env.NETWRIGHT_SKIP_BUILD === '1') return;
-  const b = spawnSync(process.execPath, [path.join(root, 'node_modules/electron-vite/bin/electron-vite.js'), 'build', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
+  const b = spawnSync(
+    process.execPath,
+    [path.join(root, 'node_modules/electron-vite/bin/electron-vite.js'), 'build', '--logLevel', 'warn'],
+    { cwd: root, stdio: 'inherit' },
+  );
   if (b.status !== 0) throw new Error('electron-vite build failed');
 }
 
 async function startHost(): Promise<{ url: string; stop: () => void }> {
-  const host = spawn(process.execPath, [path.join(root, 'out/main/host.js'), '--port', '0', '--data-dir', mkdtempSync(path.join(tmpdir(), 'netwright-bench-'))], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const host = spawn(
+    process.execPath,
+    [
+      path.join(root, 'out/main/host.js'),
+      '--port',
+      '0',
+      '--data-dir',
+      mkdtempSync(path.join(tmpdir(), 'netwright-bench-')),
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
     host.stdout!.on('data', (d: Buffer) => {
@@ -44,7 +58,10 @@ const OBSERVE = `
 async function main(): Promise<void> {
   build();
   const host = await startHost();
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--no-first-run'] });
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--no-first-run'],
+  });
   try {
     const page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
     await page.addInitScript(OBSERVE);
@@ -53,11 +70,11 @@ async function main(): Promise<void> {
     await page.getByTestId('btn-new').click();
     await page.getByTestId(`template-${templateId}`).click();
     await page.waitForTimeout(500);
-    const t0 = await page.evaluate('performance.now()') as number;
+    const t0 = (await page.evaluate('performance.now()')) as number;
     await page.getByTestId('train-start').click();
     await page.locator('[data-testid="train-status"][data-status="running"]').waitFor({ timeout: 60_000 });
     await page.locator('[data-testid="train-status"][data-status="done"]').waitFor({ timeout: 600_000 });
-    const t1 = await page.evaluate('performance.now()') as number;
+    const t1 = (await page.evaluate('performance.now()')) as number;
     const tasks = (await page.evaluate('window.__longTasks')) as { start: number; duration: number }[];
     const during = tasks.filter((t) => t.start >= t0 && t.start <= t1);
     const worst = during.reduce((m, t) => Math.max(m, t.duration), 0);
@@ -65,8 +82,12 @@ async function main(): Promise<void> {
     const seconds = (t1 - t0) / 1000;
     const accuracy = await page.getByTestId('metric-accuracy').textContent();
     console.log(`template ${templateId}: trained in ${seconds.toFixed(1)} s, accuracy ${accuracy}`);
-    console.log(`long tasks while training: ${during.length}, worst ${worst.toFixed(0)} ms (target: none over 100 ms) ${worst <= 100 ? 'OK' : 'OVER'}`);
-    console.log(`loss plot updates: ${updates} in ${seconds.toFixed(1)} s = ${(updates / seconds).toFixed(1)} per second (target: at least 10)`);
+    console.log(
+      `long tasks while training: ${during.length}, worst ${worst.toFixed(0)} ms (target: none over 100 ms) ${worst <= 100 ? 'OK' : 'OVER'}`,
+    );
+    console.log(
+      `loss plot updates: ${updates} in ${seconds.toFixed(1)} s = ${(updates / seconds).toFixed(1)} per second (target: at least 10)`,
+    );
   } finally {
     await browser.close();
     host.stop();

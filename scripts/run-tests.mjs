@@ -17,7 +17,9 @@ const stages = [
   ...(pkg.scripts['typecheck:web'] ? [['typecheck:web', 'npm', ['run', 'typecheck:web']]] : []),
   ['lint', 'npm', ['run', 'lint']],
   ['unit', 'npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestJson}`]],
-  ...(pkg.scripts['test:e2e'] ? [['e2e', 'npm', ['run', 'test:e2e', '--', `--reporter=list,json`], { PLAYWRIGHT_JSON_OUTPUT_NAME: pwJson }]] : []),
+  ...(pkg.scripts['test:e2e']
+    ? [['e2e', 'npm', ['run', 'test:e2e', '--', `--reporter=list,json`], { PLAYWRIGHT_JSON_OUTPUT_NAME: pwJson }]]
+    : []),
 ];
 
 let failedStages = [];

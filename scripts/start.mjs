@@ -32,7 +32,11 @@ function buildIfStale() {
   const config = statSync(path.join(root, 'electron.vite.config.ts')).mtimeMs;
   if (existsSync(built) && statSync(built).mtimeMs >= Math.max(newest(sources), config)) return;
   console.log('Building Netwright (electron-vite build)…');
-  const r = spawnSync(process.execPath, [path.join(root, 'node_modules/electron-vite/bin/electron-vite.js'), 'build', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
+  const r = spawnSync(
+    process.execPath,
+    [path.join(root, 'node_modules/electron-vite/bin/electron-vite.js'), 'build', '--logLevel', 'warn'],
+    { cwd: root, stdio: 'inherit' },
+  );
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
 
@@ -46,13 +50,17 @@ function electronBinary() {
     return { reason: `the Electron binary is not installed (${String(e.message).split('\n')[0]})` };
   }
   if (typeof bin !== 'string' || !existsSync(bin)) return { reason: `the Electron binary is missing (${bin})` };
-  if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) return { reason: 'there is no display (DISPLAY and WAYLAND_DISPLAY are unset)' };
+  if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY)
+    return { reason: 'there is no display (DISPLAY and WAYLAND_DISPLAY are unset)' };
   return { bin };
 }
 
 function startBrowserHost(reason) {
   console.log(`Electron cannot start here: ${reason}; starting the browser host instead.`);
-  const host = spawn(process.execPath, [built, ...process.argv.slice(2).filter((a) => a !== '--browser')], { cwd: root, stdio: 'inherit' });
+  const host = spawn(process.execPath, [built, ...process.argv.slice(2).filter((a) => a !== '--browser')], {
+    cwd: root,
+    stdio: 'inherit',
+  });
   const forward = (sig) => () => host.kill(sig);
   process.on('SIGINT', forward('SIGINT'));
   process.on('SIGTERM', forward('SIGTERM'));

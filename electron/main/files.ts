@@ -14,7 +14,9 @@ const FILTERS = [
 ];
 
 /** Dialog-backed file access for one window. */
-export function nativeFiles(win: BrowserWindow): FileAccess & { current(): string | null; read(file: string): Promise<{ fileName: string; text: string }> } {
+export function nativeFiles(
+  win: BrowserWindow,
+): FileAccess & { current(): string | null; read(file: string): Promise<{ fileName: string; text: string }> } {
   let current: string | null = null;
   return {
     kind: 'native',
@@ -38,7 +40,11 @@ export function nativeFiles(win: BrowserWindow): FileAccess & { current(): strin
     },
     async saveExport(file) {
       const ext = path.extname(file.fileName).slice(1) || '*';
-      const r = await dialog.showSaveDialog(win, { title: 'Export', defaultPath: file.fileName, filters: [{ name: ext.toUpperCase(), extensions: [ext] }] });
+      const r = await dialog.showSaveDialog(win, {
+        title: 'Export',
+        defaultPath: file.fileName,
+        filters: [{ name: ext.toUpperCase(), extensions: [ext] }],
+      });
       if (r.canceled || !r.filePath) return { status: 'canceled' };
       await writeFileAtomic(r.filePath, file.data);
       return { status: 'saved', fileName: path.basename(r.filePath) };
@@ -46,9 +52,14 @@ export function nativeFiles(win: BrowserWindow): FileAccess & { current(): strin
     async save(text, { saveAs, projectName }) {
       let file = saveAs ? null : current;
       if (!file) {
-        const r = await dialog.showSaveDialog(win, { title: 'Save project', defaultPath: current ?? safeName(projectName), filters: FILTERS });
+        const r = await dialog.showSaveDialog(win, {
+          title: 'Save project',
+          defaultPath: current ?? safeName(projectName),
+          filters: FILTERS,
+        });
         if (r.canceled || !r.filePath) return { status: 'canceled' };
-        file = r.filePath.endsWith('.netwright') || r.filePath.endsWith('.json') ? r.filePath : `${r.filePath}.netwright`;
+        file =
+          r.filePath.endsWith('.netwright') || r.filePath.endsWith('.json') ? r.filePath : `${r.filePath}.netwright`;
       }
       await writeFileAtomic(file, text);
       current = file;

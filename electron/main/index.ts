@@ -22,13 +22,23 @@ let win: BrowserWindow | null = null;
 let files: ReturnType<typeof nativeFiles> | null = null;
 const engine = workerEngine(path.join(here, 'engine-worker.js'));
 /** A project file named on the command line or by the OS before the window was ready. */
-let pendingFile: string | null = process.argv.slice(app.isPackaged ? 1 : 2).find((a) => a.endsWith('.netwright')) ?? null;
+let pendingFile: string | null =
+  process.argv.slice(app.isPackaged ? 1 : 2).find((a) => a.endsWith('.netwright')) ?? null;
 
 function open(): void {
   win = createWindow(path.join(here, '../preload'));
   const w = win;
   files = nativeFiles(w);
-  const stop = serveApi(w, createHandlers({ kind: 'electron', version: app.getVersion(), engine, recovery: new RecoveryStore(app.getPath('userData')), files }));
+  const stop = serveApi(
+    w,
+    createHandlers({
+      kind: 'electron',
+      version: app.getVersion(),
+      engine,
+      recovery: new RecoveryStore(app.getPath('userData')),
+      files,
+    }),
+  );
   w.webContents.once('did-finish-load', () => {
     if (pendingFile) void openFile(pendingFile);
     pendingFile = null;
@@ -62,7 +72,10 @@ app.whenReady().then(() => {
   // No permission (camera, notifications, ...) is ever granted to the page.
   session.defaultSession.setPermissionRequestHandler((_wc, _perm, cb) => cb(false));
   // No remote content: the page is app:// only (the dev server is allowed during `npm run dev`).
-  session.defaultSession.webRequest.onBeforeRequest({ urls: ['http://*/*', 'https://*/*', 'ws://*/*', 'wss://*/*'] }, (details, cb) => cb({ cancel: !isAppUrl(details.url) }));
+  session.defaultSession.webRequest.onBeforeRequest(
+    { urls: ['http://*/*', 'https://*/*', 'ws://*/*', 'wss://*/*'] },
+    (details, cb) => cb({ cancel: !isAppUrl(details.url) }),
+  );
   handleAppScheme(path.join(here, '../renderer'));
   installMenu((command) => win && sendEvent(win, { type: 'command', command }), !app.isPackaged);
   engine.onEvent((e) => win && sendEvent(win, e));

@@ -4,7 +4,11 @@ import type { Command } from '../../src-engine/protocol/api.ts';
 
 /** Build and install the menu; `send` delivers a command to the focused window's page. */
 export function installMenu(send: (command: Command) => void, isDev: boolean): void {
-  const item = (label: string, command: Command, accelerator?: string): MenuItemConstructorOptions => ({ label, accelerator, click: () => send(command) });
+  const item = (label: string, command: Command, accelerator?: string): MenuItemConstructorOptions => ({
+    label,
+    accelerator,
+    click: () => send(command),
+  });
   const mac = process.platform === 'darwin';
   const template: MenuItemConstructorOptions[] = [
     ...(mac ? [{ role: 'appMenu' as const }] : []),
@@ -59,11 +63,19 @@ export function installMenu(send: (command: Command) => void, isDev: boolean): v
     },
     {
       label: 'Train',
-      submenu: [item('Train', 'train', 'CmdOrCtrl+Enter'), item('Pause / Resume', 'pauseResume', 'CmdOrCtrl+P'), item('Stop', 'stopTraining', 'CmdOrCtrl+.')],
+      submenu: [
+        item('Train', 'train', 'CmdOrCtrl+Enter'),
+        item('Pause / Resume', 'pauseResume', 'CmdOrCtrl+P'),
+        item('Stop', 'stopTraining', 'CmdOrCtrl+.'),
+      ],
     },
     {
       label: 'Help',
-      submenu: [item('Templates…', 'templates'), { type: 'separator' }, { label: `About Netwright ${app.getVersion()}`, click: () => app.showAboutPanel() }],
+      submenu: [
+        item('Templates…', 'templates'),
+        { type: 'separator' },
+        { label: `About Netwright ${app.getVersion()}`, click: () => app.showAboutPanel() },
+      ],
     },
   ];
   Menu.setApplicationMenu(Menu.buildFromTemplate(template));

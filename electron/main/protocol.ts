@@ -11,7 +11,9 @@ const devUrl = process.env.ELECTRON_RENDERER_URL;
 
 /** Must run before the app is ready. */
 export function registerAppScheme(): void {
-  protocol.registerSchemesAsPrivileged([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true } }]);
+  protocol.registerSchemesAsPrivileged([
+    { scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true } },
+  ]);
 }
 
 export const CSP = [
@@ -33,7 +35,8 @@ export function handleAppScheme(rendererDir: string): void {
     const url = new URL(req.url);
     const rel = decodeURIComponent(url.pathname === '/' ? '/index.html' : url.pathname);
     const file = path.resolve(root, '.' + rel);
-    if (url.host !== 'netwright' || !file.startsWith(root + path.sep)) return new Response('Forbidden', { status: 403 });
+    if (url.host !== 'netwright' || !file.startsWith(root + path.sep))
+      return new Response('Forbidden', { status: 403 });
     let res: Response;
     try {
       res = await net.fetch(pathToFileURL(file).toString());

@@ -123,7 +123,10 @@ export function generateRun(g: CodegenInput): () => void {
   let i = 0;
   while (i < nodes.length) {
     const n = nodes[i]!;
-    if (!live[n.id]) { i++; continue; }
+    if (!live[n.id]) {
+      i++;
+      continue;
+    }
     if (!isElementwise(n)) {
       const inline = n.op.kind === 'matmul' ? inlineMatmul(n, dims, buf) : null;
       if (inline) lines.push(inline);
@@ -137,7 +140,10 @@ export function generateRun(g: CodegenInput): () => void {
     let j = i;
     while (j < nodes.length) {
       const m = nodes[j]!;
-      if (!live[m.id]) { j++; continue; }
+      if (!live[m.id]) {
+        j++;
+        continue;
+      }
       if (!isElementwise(m)) break;
       const [r, c] = dims(m.id);
       if (r !== R || c !== C) break;

@@ -27,7 +27,11 @@ export class Executable {
   readonly dtype: DType;
   readonly batch: number;
 
-  constructor(readonly program: Program, readonly outputs: number[], opts: CompileOptions) {
+  constructor(
+    readonly program: Program,
+    readonly outputs: number[],
+    opts: CompileOptions,
+  ) {
     this.dtype = opts.dtype ?? 'float32';
     this.batch = opts.batch;
     const nodes = program.nodes;
@@ -41,7 +45,10 @@ export class Executable {
       if (!live[n.id]) continue;
       const [r, c] = this.dims(n.shape);
       const bound = n.op.kind === 'input' ? opts.bindings?.get(n.op.name) : undefined;
-      if (bound && bound.length !== r * c) throw new Error(`Binding for '${(n.op as { name: string }).name}' has ${bound.length} values, expected ${r * c}`);
+      if (bound && bound.length !== r * c)
+        throw new Error(
+          `Binding for '${(n.op as { name: string }).name}' has ${bound.length} values, expected ${r * c}`,
+        );
       const buf = bound ?? allocate(this.dtype, r * c);
       this.buffers[n.id] = buf;
       if (n.op.kind === 'const') buf[0] = n.op.value;
@@ -52,7 +59,14 @@ export class Executable {
     let fused: (() => void) | null = null;
     if (opts.codegen !== false) {
       try {
-        fused = generateRun({ nodes, live, outputs, dims: (id) => this.dims(nodes[id]!.shape), buffers: this.buffers, kernels });
+        fused = generateRun({
+          nodes,
+          live,
+          outputs,
+          dims: (id) => this.dims(nodes[id]!.shape),
+          buffers: this.buffers,
+          kernels,
+        });
       } catch {
         fused = null;
       }
@@ -173,7 +187,9 @@ export class Executable {
       }
       case 'rows': {
         const r = inShape(0)[0];
-        return () => { y[0] = r; };
+        return () => {
+          y[0] = r;
+        };
       }
     }
   }

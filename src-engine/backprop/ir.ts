@@ -9,8 +9,22 @@ export const BATCH = -1;
 export type Shape = readonly [number, number];
 
 export type UnaryOp =
-  | 'neg' | 'exp' | 'log' | 'sqrt' | 'abs' | 'sign' | 'step' | 'square' | 'erf'
-  | 'sigmoid' | 'tanh' | 'relu' | 'softplus' | 'leaky_relu' | 'elu' | 'gelu';
+  | 'neg'
+  | 'exp'
+  | 'log'
+  | 'sqrt'
+  | 'abs'
+  | 'sign'
+  | 'step'
+  | 'square'
+  | 'erf'
+  | 'sigmoid'
+  | 'tanh'
+  | 'relu'
+  | 'softplus'
+  | 'leaky_relu'
+  | 'elu'
+  | 'gelu';
 export type BinaryOp = 'add' | 'sub' | 'mul' | 'div' | 'maximum';
 
 export type Op =
@@ -77,21 +91,49 @@ export class Program {
     return this.push({ kind: 'binary', op }, [a, b], broadcastShape(this.shape(a), this.shape(b)));
   }
 
-  add(a: number, b: number): number { return this.binary('add', a, b); }
-  sub(a: number, b: number): number { return this.binary('sub', a, b); }
-  mul(a: number, b: number): number { return this.binary('mul', a, b); }
-  div(a: number, b: number): number { return this.binary('div', a, b); }
-  maximum(a: number, b: number): number { return this.binary('maximum', a, b); }
-  neg(a: number): number { return this.unary('neg', a); }
-  exp(a: number): number { return this.unary('exp', a); }
-  log(a: number): number { return this.unary('log', a); }
-  sqrt(a: number): number { return this.unary('sqrt', a); }
-  abs(a: number): number { return this.unary('abs', a); }
-  square(a: number): number { return this.unary('square', a); }
-  step(a: number): number { return this.unary('step', a); }
-  sigmoid(a: number): number { return this.unary('sigmoid', a); }
+  add(a: number, b: number): number {
+    return this.binary('add', a, b);
+  }
+  sub(a: number, b: number): number {
+    return this.binary('sub', a, b);
+  }
+  mul(a: number, b: number): number {
+    return this.binary('mul', a, b);
+  }
+  div(a: number, b: number): number {
+    return this.binary('div', a, b);
+  }
+  maximum(a: number, b: number): number {
+    return this.binary('maximum', a, b);
+  }
+  neg(a: number): number {
+    return this.unary('neg', a);
+  }
+  exp(a: number): number {
+    return this.unary('exp', a);
+  }
+  log(a: number): number {
+    return this.unary('log', a);
+  }
+  sqrt(a: number): number {
+    return this.unary('sqrt', a);
+  }
+  abs(a: number): number {
+    return this.unary('abs', a);
+  }
+  square(a: number): number {
+    return this.unary('square', a);
+  }
+  step(a: number): number {
+    return this.unary('step', a);
+  }
+  sigmoid(a: number): number {
+    return this.unary('sigmoid', a);
+  }
   /** x * c for a number c. */
-  scale(a: number, c: number): number { return this.mul(a, this.const(c)); }
+  scale(a: number, c: number): number {
+    return this.mul(a, this.const(c));
+  }
 
   matmul(a: number, b: number, transA = false, transB = false): number {
     const [ar, ac] = this.shape(a);
@@ -119,10 +161,16 @@ export class Program {
   }
 
   /** Sum of every element, as 1 × 1. */
-  sumAll(a: number): number { return this.sumTo(a, [1, 1]); }
+  sumAll(a: number): number {
+    return this.sumTo(a, [1, 1]);
+  }
 
-  logsumexp(a: number): number { return this.push({ kind: 'logsumexp' }, [a], [this.shape(a)[0], 1]); }
-  softmax(a: number): number { return this.push({ kind: 'softmax' }, [a], this.shape(a)); }
+  logsumexp(a: number): number {
+    return this.push({ kind: 'logsumexp' }, [a], [this.shape(a)[0], 1]);
+  }
+  softmax(a: number): number {
+    return this.push({ kind: 'softmax' }, [a], this.shape(a));
+  }
 
   concat(parts: number[]): number {
     const rows = this.shape(parts[0]!)[0];
@@ -138,7 +186,9 @@ export class Program {
     return this.push({ kind: 'slice', start, end }, [a], [this.shape(a)[0], end - start]);
   }
 
-  rows(a: number): number { return this.push({ kind: 'rows' }, [a], [1, 1]); }
+  rows(a: number): number {
+    return this.push({ kind: 'rows' }, [a], [1, 1]);
+  }
 }
 
 /** The shape two operands broadcast to; throws on a mismatch. */

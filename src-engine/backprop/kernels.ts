@@ -43,30 +43,98 @@ export function erf(x: number): number {
 /** Apply a unary op element-wise: y[i] = f(x[i]). */
 export function unaryKernel(op: UnaryOp, alpha: number): (x: FloatArray, y: FloatArray, n: number) => void {
   switch (op) {
-    case 'neg': return (x, y, n) => { for (let i = 0; i < n; i++) y[i] = -x[i]!; };
-    case 'exp': return (x, y, n) => { for (let i = 0; i < n; i++) y[i] = Math.exp(x[i]!); };
-    case 'log': return (x, y, n) => { for (let i = 0; i < n; i++) y[i] = Math.log(x[i]!); };
-    case 'sqrt': return (x, y, n) => { for (let i = 0; i < n; i++) y[i] = Math.sqrt(x[i]!); };
-    case 'abs': return (x, y, n) => { for (let i = 0; i < n; i++) y[i] = Math.abs(x[i]!); };
-    case 'sign': return (x, y, n) => { for (let i = 0; i < n; i++) { const v = x[i]!; y[i] = v > 0 ? 1 : v < 0 ? -1 : 0; } };
-    case 'step': return (x, y, n) => { for (let i = 0; i < n; i++) y[i] = x[i]! > 0 ? 1 : 0; };
-    case 'square': return (x, y, n) => { for (let i = 0; i < n; i++) { const v = x[i]!; y[i] = v * v; } };
-    case 'erf': return (x, y, n) => { for (let i = 0; i < n; i++) y[i] = erf(x[i]!); };
-    case 'sigmoid': return (x, y, n) => {
-      for (let i = 0; i < n; i++) {
-        const v = x[i]!;
-        if (v >= 0) y[i] = 1 / (1 + Math.exp(-v));
-        else { const e = Math.exp(v); y[i] = e / (1 + e); }
-      }
-    };
-    case 'tanh': return (x, y, n) => { for (let i = 0; i < n; i++) y[i] = Math.tanh(x[i]!); };
-    case 'relu': return (x, y, n) => { for (let i = 0; i < n; i++) { const v = x[i]!; y[i] = v > 0 ? v : 0; } };
-    case 'softplus': return (x, y, n) => {
-      for (let i = 0; i < n; i++) { const v = x[i]!; y[i] = (v > 0 ? v : 0) + Math.log1p(Math.exp(-Math.abs(v))); }
-    };
-    case 'leaky_relu': return (x, y, n) => { for (let i = 0; i < n; i++) { const v = x[i]!; y[i] = v > 0 ? v : alpha * v; } };
-    case 'elu': return (x, y, n) => { for (let i = 0; i < n; i++) { const v = x[i]!; y[i] = v > 0 ? v : alpha * Math.expm1(v); } };
-    case 'gelu': return (x, y, n) => { for (let i = 0; i < n; i++) { const v = x[i]!; y[i] = 0.5 * v * (1 + erf(v * Math.SQRT1_2)); } };
+    case 'neg':
+      return (x, y, n) => {
+        for (let i = 0; i < n; i++) y[i] = -x[i]!;
+      };
+    case 'exp':
+      return (x, y, n) => {
+        for (let i = 0; i < n; i++) y[i] = Math.exp(x[i]!);
+      };
+    case 'log':
+      return (x, y, n) => {
+        for (let i = 0; i < n; i++) y[i] = Math.log(x[i]!);
+      };
+    case 'sqrt':
+      return (x, y, n) => {
+        for (let i = 0; i < n; i++) y[i] = Math.sqrt(x[i]!);
+      };
+    case 'abs':
+      return (x, y, n) => {
+        for (let i = 0; i < n; i++) y[i] = Math.abs(x[i]!);
+      };
+    case 'sign':
+      return (x, y, n) => {
+        for (let i = 0; i < n; i++) {
+          const v = x[i]!;
+          y[i] = v > 0 ? 1 : v < 0 ? -1 : 0;
+        }
+      };
+    case 'step':
+      return (x, y, n) => {
+        for (let i = 0; i < n; i++) y[i] = x[i]! > 0 ? 1 : 0;
+      };
+    case 'square':
+      return (x, y, n) => {
+        for (let i = 0; i < n; i++) {
+          const v = x[i]!;
+          y[i] = v * v;
+        }
+      };
+    case 'erf':
+      return (x, y, n) => {
+        for (let i = 0; i < n; i++) y[i] = erf(x[i]!);
+      };
+    case 'sigmoid':
+      return (x, y, n) => {
+        for (let i = 0; i < n; i++) {
+          const v = x[i]!;
+          if (v >= 0) y[i] = 1 / (1 + Math.exp(-v));
+          else {
+            const e = Math.exp(v);
+            y[i] = e / (1 + e);
+          }
+        }
+      };
+    case 'tanh':
+      return (x, y, n) => {
+        for (let i = 0; i < n; i++) y[i] = Math.tanh(x[i]!);
+      };
+    case 'relu':
+      return (x, y, n) => {
+        for (let i = 0; i < n; i++) {
+          const v = x[i]!;
+          y[i] = v > 0 ? v : 0;
+        }
+      };
+    case 'softplus':
+      return (x, y, n) => {
+        for (let i = 0; i < n; i++) {
+          const v = x[i]!;
+          y[i] = (v > 0 ? v : 0) + Math.log1p(Math.exp(-Math.abs(v)));
+        }
+      };
+    case 'leaky_relu':
+      return (x, y, n) => {
+        for (let i = 0; i < n; i++) {
+          const v = x[i]!;
+          y[i] = v > 0 ? v : alpha * v;
+        }
+      };
+    case 'elu':
+      return (x, y, n) => {
+        for (let i = 0; i < n; i++) {
+          const v = x[i]!;
+          y[i] = v > 0 ? v : alpha * Math.expm1(v);
+        }
+      };
+    case 'gelu':
+      return (x, y, n) => {
+        for (let i = 0; i < n; i++) {
+          const v = x[i]!;
+          y[i] = 0.5 * v * (1 + erf(v * Math.SQRT1_2));
+        }
+      };
   }
 }
 
@@ -83,33 +151,92 @@ const binFns: Record<BinaryOp, Bin> = {
  * A broadcasting binary kernel for fixed shapes: out[r, c] = f(a[r*ars + c*acs], b[r*brs + c*bcs]).
  * The common layouts (same shape, scalar operand, row vector) get their own tight loops.
  */
-export function binaryKernel(op: BinaryOp, aShape: readonly [number, number], bShape: readonly [number, number], rows: number, cols: number): (a: FloatArray, b: FloatArray, y: FloatArray) => void {
+export function binaryKernel(
+  op: BinaryOp,
+  aShape: readonly [number, number],
+  bShape: readonly [number, number],
+  rows: number,
+  cols: number,
+): (a: FloatArray, b: FloatArray, y: FloatArray) => void {
   const n = rows * cols;
   const aSize = aShape[0] * aShape[1];
   const bSize = bShape[0] * bShape[1];
   if (aSize === n && bSize === n) {
     switch (op) {
-      case 'add': return (a, b, y) => { for (let i = 0; i < n; i++) y[i] = a[i]! + b[i]!; };
-      case 'sub': return (a, b, y) => { for (let i = 0; i < n; i++) y[i] = a[i]! - b[i]!; };
-      case 'mul': return (a, b, y) => { for (let i = 0; i < n; i++) y[i] = a[i]! * b[i]!; };
-      case 'div': return (a, b, y) => { for (let i = 0; i < n; i++) y[i] = a[i]! / b[i]!; };
-      default: { const f = binFns[op]; return (a, b, y) => { for (let i = 0; i < n; i++) y[i] = f(a[i]!, b[i]!); }; }
+      case 'add':
+        return (a, b, y) => {
+          for (let i = 0; i < n; i++) y[i] = a[i]! + b[i]!;
+        };
+      case 'sub':
+        return (a, b, y) => {
+          for (let i = 0; i < n; i++) y[i] = a[i]! - b[i]!;
+        };
+      case 'mul':
+        return (a, b, y) => {
+          for (let i = 0; i < n; i++) y[i] = a[i]! * b[i]!;
+        };
+      case 'div':
+        return (a, b, y) => {
+          for (let i = 0; i < n; i++) y[i] = a[i]! / b[i]!;
+        };
+      default: {
+        const f = binFns[op];
+        return (a, b, y) => {
+          for (let i = 0; i < n; i++) y[i] = f(a[i]!, b[i]!);
+        };
+      }
     }
   }
   if (bSize === 1 && aSize === n) {
     switch (op) {
-      case 'add': return (a, b, y) => { const s = b[0]!; for (let i = 0; i < n; i++) y[i] = a[i]! + s; };
-      case 'sub': return (a, b, y) => { const s = b[0]!; for (let i = 0; i < n; i++) y[i] = a[i]! - s; };
-      case 'mul': return (a, b, y) => { const s = b[0]!; for (let i = 0; i < n; i++) y[i] = a[i]! * s; };
-      case 'div': return (a, b, y) => { const s = b[0]!; for (let i = 0; i < n; i++) y[i] = a[i]! / s; };
-      default: { const f = binFns[op]; return (a, b, y) => { const s = b[0]!; for (let i = 0; i < n; i++) y[i] = f(a[i]!, s); }; }
+      case 'add':
+        return (a, b, y) => {
+          const s = b[0]!;
+          for (let i = 0; i < n; i++) y[i] = a[i]! + s;
+        };
+      case 'sub':
+        return (a, b, y) => {
+          const s = b[0]!;
+          for (let i = 0; i < n; i++) y[i] = a[i]! - s;
+        };
+      case 'mul':
+        return (a, b, y) => {
+          const s = b[0]!;
+          for (let i = 0; i < n; i++) y[i] = a[i]! * s;
+        };
+      case 'div':
+        return (a, b, y) => {
+          const s = b[0]!;
+          for (let i = 0; i < n; i++) y[i] = a[i]! / s;
+        };
+      default: {
+        const f = binFns[op];
+        return (a, b, y) => {
+          const s = b[0]!;
+          for (let i = 0; i < n; i++) y[i] = f(a[i]!, s);
+        };
+      }
     }
   }
   if (aSize === 1 && bSize === n) {
     switch (op) {
-      case 'sub': return (a, b, y) => { const s = a[0]!; for (let i = 0; i < n; i++) y[i] = s - b[i]!; };
-      case 'mul': return (a, b, y) => { const s = a[0]!; for (let i = 0; i < n; i++) y[i] = s * b[i]!; };
-      default: { const f = binFns[op]; return (a, b, y) => { const s = a[0]!; for (let i = 0; i < n; i++) y[i] = f(s, b[i]!); }; }
+      case 'sub':
+        return (a, b, y) => {
+          const s = a[0]!;
+          for (let i = 0; i < n; i++) y[i] = s - b[i]!;
+        };
+      case 'mul':
+        return (a, b, y) => {
+          const s = a[0]!;
+          for (let i = 0; i < n; i++) y[i] = s * b[i]!;
+        };
+      default: {
+        const f = binFns[op];
+        return (a, b, y) => {
+          const s = a[0]!;
+          for (let i = 0; i < n; i++) y[i] = f(s, b[i]!);
+        };
+      }
     }
   }
   if (aSize === n && bShape[0] === 1 && bShape[1] === cols && op === 'add') {
@@ -133,10 +260,18 @@ export function binaryKernel(op: BinaryOp, aShape: readonly [number, number], bS
 }
 
 /** Reduce x [rows, cols] to y of shape [1,1], [1,cols] or [rows,1] by summing. */
-export function sumToKernel(rows: number, cols: number, target: readonly [number, number]): (x: FloatArray, y: FloatArray) => void {
+export function sumToKernel(
+  rows: number,
+  cols: number,
+  target: readonly [number, number],
+): (x: FloatArray, y: FloatArray) => void {
   if (target[0] === 1 && target[1] === 1) {
     const n = rows * cols;
-    return (x, y) => { let s = 0; for (let i = 0; i < n; i++) s += x[i]!; y[0] = s; };
+    return (x, y) => {
+      let s = 0;
+      for (let i = 0; i < n; i++) s += x[i]!;
+      y[0] = s;
+    };
   }
   if (target[0] === 1) {
     return (x, y) => {
@@ -145,12 +280,20 @@ export function sumToKernel(rows: number, cols: number, target: readonly [number
     };
   }
   return (x, y) => {
-    for (let r = 0, o = 0; r < rows; r++, o += cols) { let s = 0; for (let c = 0; c < cols; c++) s += x[o + c]!; y[r] = s; }
+    for (let r = 0, o = 0; r < rows; r++, o += cols) {
+      let s = 0;
+      for (let c = 0; c < cols; c++) s += x[o + c]!;
+      y[r] = s;
+    }
   };
 }
 
 /** Expand x of shape [1,1], [1,cols] or [rows,1] to y [rows, cols]. */
-export function broadcastKernel(src: readonly [number, number], rows: number, cols: number): (x: FloatArray, y: FloatArray) => void {
+export function broadcastKernel(
+  src: readonly [number, number],
+  rows: number,
+  cols: number,
+): (x: FloatArray, y: FloatArray) => void {
   const rs = src[0] === 1 ? 0 : src[1];
   const cs = src[1] === 1 ? 0 : 1;
   return (x, y) => {
@@ -179,7 +322,11 @@ export function softmaxKernel(rows: number, cols: number): (x: FloatArray, y: Fl
       let m = -Infinity;
       for (let c = 0; c < cols; c++) if (x[o + c]! > m) m = x[o + c]!;
       let s = 0;
-      for (let c = 0; c < cols; c++) { const e = Math.exp(x[o + c]! - m); y[o + c] = e; s += e; }
+      for (let c = 0; c < cols; c++) {
+        const e = Math.exp(x[o + c]! - m);
+        y[o + c] = e;
+        s += e;
+      }
       const inv = 1 / s;
       for (let c = 0; c < cols; c++) y[o + c] *= inv;
     }

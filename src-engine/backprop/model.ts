@@ -44,7 +44,8 @@ export interface ForwardModel {
 /** Append the forward pass of a valid graph to a new program. */
 export function buildForward(graph: GraphDoc, opts: { training: boolean; program?: Program }): ForwardModel {
   const analysis = analyzeGraph(graph);
-  if (!analysis.ok) throw new GraphInvalidError(analysis.problems.filter((p) => p.severity === 'error').map((p) => p.message));
+  if (!analysis.ok)
+    throw new GraphInvalidError(analysis.problems.filter((p) => p.severity === 'error').map((p) => p.message));
   const p = opts.program ?? new Program();
   const byId = new Map(graph.nodes.map((n) => [n.id, n]));
   const ins = incoming(graph);
@@ -63,7 +64,12 @@ export function buildForward(graph: GraphDoc, opts: { training: boolean; program
       continue;
     }
     const srcs = ins.get(id)!;
-    const res = LAYER_BUILDERS[node.type].build(ctx, node, srcs.map((s) => values.get(s)!), srcs.map((s) => analysis.info[s]!.outputSize!));
+    const res = LAYER_BUILDERS[node.type].build(
+      ctx,
+      node,
+      srcs.map((s) => values.get(s)!),
+      srcs.map((s) => analysis.info[s]!.outputSize!),
+    );
     values.set(id, res.out);
     if (res.pre !== undefined) preValues.set(id, res.pre);
     if (node.type === 'Output') outputNode = node;
@@ -120,7 +126,11 @@ export function buildTrainingProgram(graph: GraphDoc, config: TrainConfig): Trai
   const weights = fwd.params.filter((d) => d.kind === 'W');
   if (config.l2 > 0) for (const w of weights) total = p.add(total, p.scale(p.sumAll(p.square(w.input)), config.l2));
   if (config.l1 > 0) for (const w of weights) total = p.add(total, p.scale(p.sumAll(p.abs(w.input)), config.l1));
-  let grads = gradients(p, total, fwd.params.map((d) => d.input));
+  let grads = gradients(
+    p,
+    total,
+    fwd.params.map((d) => d.input),
+  );
   if (config.clipNorm > 0) {
     // Global-norm clipping: g * c / max(|g|, c)
     let sq = p.const(0);
@@ -131,8 +141,19 @@ export function buildTrainingProgram(graph: GraphDoc, config: TrainConfig): Trai
   }
   const opt = makeOptimizer(config.optimizer);
   const slots: ParamSlot[] = fwd.params.map((decl, i) => {
-    const stateInputs = opt.stateNames.map((s) => ({ name: `${decl.name}.${s}`, input: p.input(`${decl.name}.${s}`, decl.shape), shape: decl.shape }));
-    const [next, ...nextState] = opt.update({ p, param: decl.input, grad: grads[i]!, state: stateInputs.map((s) => s.input), lr, t });
+    const stateInputs = opt.stateNames.map((s) => ({
+      name: `${decl.name}.${s}`,
+      input: p.input(`${decl.name}.${s}`, decl.shape),
+      shape: decl.shape,
+    }));
+    const [next, ...nextState] = opt.update({
+      p,
+      param: decl.input,
+      grad: grads[i]!,
+      state: stateInputs.map((s) => s.input),
+      lr,
+      t,
+    });
     return { decl, grad: grads[i]!, next: next!, state: stateInputs.map((s, k) => ({ ...s, next: nextState[k]! })) };
   });
   return { ...fwd, y, lr, t, dataLoss, loss_: total, slots };

@@ -41,7 +41,10 @@ const unaryRules: Record<UnaryOp, (p: Program, x: number, y: number, g: number, 
   },
 };
 
-const binaryRules: Record<BinaryOp, (p: Program, a: number, b: number, y: number, g: number) => [number | null, number | null]> = {
+const binaryRules: Record<
+  BinaryOp,
+  (p: Program, a: number, b: number, y: number, g: number) => [number | null, number | null]
+> = {
   add: (_p, _a, _b, _y, g) => [g, g],
   sub: (p, _a, _b, _y, g) => [g, p.neg(g)],
   mul: (p, a, b, _y, g) => [p.mul(g, b), p.mul(g, a)],

@@ -1,7 +1,17 @@
 /** Reading one text cell: missing markers, numbers, and the NaN/Inf spellings we refuse. */
 
 /** Cell spellings that mean "no value" (besides an empty or blank cell). */
-export const MISSING_TOKENS: ReadonlySet<string> = new Set(['NA', 'N/A', 'n/a', 'na', 'null', 'NULL', 'None', '?', '.']);
+export const MISSING_TOKENS: ReadonlySet<string> = new Set([
+  'NA',
+  'N/A',
+  'n/a',
+  'na',
+  'null',
+  'NULL',
+  'None',
+  '?',
+  '.',
+]);
 
 const NON_FINITE = /^[+-]?(nan|inf|infinity)$/i;
 

@@ -36,7 +36,13 @@ export function inferColumnType(col: RawColumn, rows: number): ColumnType {
     return zeros > 0 && ones > 0 ? 'boolean' : 'numeric';
   }
   const dict = usedDictionary(col);
-  if (dict.length > 0 && dict.length <= 2 && dict.every((s) => booleanWord(s) >= 0) && new Set(dict.map(booleanWord)).size === dict.length) return 'boolean';
+  if (
+    dict.length > 0 &&
+    dict.length <= 2 &&
+    dict.every((s) => booleanWord(s) >= 0) &&
+    new Set(dict.map(booleanWord)).size === dict.length
+  )
+    return 'boolean';
   if (dict.length <= MAX_CATEGORIES && (dict.length <= 20 || dict.length <= rows / 5)) return 'categorical';
   return 'text';
 }
@@ -49,10 +55,14 @@ export function usedDictionary(col: Extract<RawColumn, { kind: 'string' }>): str
 }
 
 /** Types of every column, with the caller's overrides applied. */
-export function inferColumnTypes(table: RawTable, overrides: Record<string, ColumnType> = {}): Record<string, ColumnType> {
+export function inferColumnTypes(
+  table: RawTable,
+  overrides: Record<string, ColumnType> = {},
+): Record<string, ColumnType> {
   const out: Record<string, ColumnType> = {};
   const pixels = new Set(table.image?.columns ?? []);
-  for (const col of table.columns) out[col.name] = overrides[col.name] ?? (pixels.has(col.name) ? 'numeric' : inferColumnType(col, table.rows));
+  for (const col of table.columns)
+    out[col.name] = overrides[col.name] ?? (pixels.has(col.name) ? 'numeric' : inferColumnType(col, table.rows));
   return out;
 }
 

@@ -4,7 +4,16 @@
  */
 import Papa from 'papaparse';
 import { CELL_MISSING, CELL_NON_FINITE, CELL_NUMBER, isMissingCell, quoteCell, readCell } from './cells.ts';
-import { type Delimiter, type Newline, detectHeader, headerNames, looksBinary, previewRows, sniffDelimiter, sniffNewline } from './csv-sniff.ts';
+import {
+  type Delimiter,
+  type Newline,
+  detectHeader,
+  headerNames,
+  looksBinary,
+  previewRows,
+  sniffDelimiter,
+  sniffNewline,
+} from './csv-sniff.ts';
 import { DataError } from './errors.ts';
 import { NumericBuilder, type RawColumn, type RawTable, StringBuilder } from './table.ts';
 
@@ -52,7 +61,12 @@ export class CsvTableParser {
 
   /** Adds the next chunk of text. */
   push(chunk: string): void {
-    if (chunk.indexOf('\u0000') >= 0) this.fail('binary', 'it contains binary bytes, not text', 'Choose a CSV/TSV text file, or the right loader for this format');
+    if (chunk.indexOf('\u0000') >= 0)
+      this.fail(
+        'binary',
+        'it contains binary bytes, not text',
+        'Choose a CSV/TSV text file, or the right loader for this format',
+      );
     if (!this.started) {
       this.pending += chunk;
       if (this.pending.length >= SAMPLE_CHARS) this.start(false);
@@ -84,7 +98,12 @@ export class CsvTableParser {
     this.started = true;
     let text = this.pending;
     if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-    if (looksBinary(text)) this.fail('binary', 'it looks like binary data, not text', 'Choose a CSV/TSV text file, or the right loader for this format');
+    if (looksBinary(text))
+      this.fail(
+        'binary',
+        'it looks like binary data, not text',
+        'Choose a CSV/TSV text file, or the right loader for this format',
+      );
     if (text.trim() === '') this.fail('empty', 'the file is empty', 'Choose a file with a header row and data rows');
     this.newline = sniffNewline(text);
     const delimiter = this.opts.delimiter ?? sniffDelimiter(text, this.newline);
@@ -148,7 +167,12 @@ export class CsvTableParser {
         continue;
       }
       if (fields.length !== width) {
-        this.fail('ragged', `this row has ${fields.length} fields but the header has ${width}`, `Make every row have ${width} fields (quote fields that contain the delimiter)`, startLine);
+        this.fail(
+          'ragged',
+          `this row has ${fields.length} fields but the header has ${width}`,
+          `Make every row have ${width} fields (quote fields that contain the delimiter)`,
+          startLine,
+        );
       }
       this.addRow(fields, startLine);
     }
@@ -169,9 +193,21 @@ export class CsvTableParser {
         if (k === CELL_NUMBER) nb.values[r] = this.cell[0]!;
         else if (k === CELL_MISSING) nb.values[r] = NaN;
         else if (k === CELL_NON_FINITE) {
-          this.fail('non-finite', `the cell ${quoteCell(s)} is not a finite number (NaN, Infinity, or beyond ±3.4e38)`, 'Leave the cell empty (or write NA) to mark a missing value, or fix the number', line, this.names[j]);
+          this.fail(
+            'non-finite',
+            `the cell ${quoteCell(s)} is not a finite number (NaN, Infinity, or beyond ±3.4e38)`,
+            'Leave the cell empty (or write NA) to mark a missing value, or fix the number',
+            line,
+            this.names[j],
+          );
         } else {
-          this.fail('non-numeric', `the cell ${quoteCell(s)} is not a number, but the column holds numbers`, 'Fix the cell, leave it empty to mark it missing, or read the column as text (columnTypes)', line, this.names[j]);
+          this.fail(
+            'non-numeric',
+            `the cell ${quoteCell(s)} is not a number, but the column holds numbers`,
+            'Fix the cell, leave it empty to mark it missing, or read the column as text (columnTypes)',
+            line,
+            this.names[j],
+          );
         }
         nb.length = r + 1;
       } else {

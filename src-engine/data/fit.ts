@@ -1,11 +1,22 @@
 /** Fitting preprocessing parameters on the training rows only. */
 import { type ColumnType, booleanWord } from './columns.ts';
 import { DataError } from './errors.ts';
-import { type FeatureTransform, type MissingPolicy, type Preprocessing, type Scaling, type TargetEncoding, cellKey, transformWidth } from './preprocess.ts';
+import {
+  type FeatureTransform,
+  type MissingPolicy,
+  type Preprocessing,
+  type Scaling,
+  type TargetEncoding,
+  cellKey,
+  transformWidth,
+} from './preprocess.ts';
 import { type RawColumn, type RawTable, findColumn } from './table.ts';
 
 /** Mean, standard deviation (population), min and max of the non-missing numbers of some rows. */
-export function numericStats(col: RawColumn, rows: ArrayLike<number>): { count: number; mean: number; std: number; min: number; max: number } {
+export function numericStats(
+  col: RawColumn,
+  rows: ArrayLike<number>,
+): { count: number; mean: number; std: number; min: number; max: number } {
   let count = 0;
   let sum = 0;
   let min = Infinity;
@@ -75,13 +86,20 @@ export function fitPreprocessing(
     if (type === 'numeric') {
       if (col.kind === 'string' && col.dictionary.some((s) => !Number.isFinite(Number(s)))) {
         const bad = col.dictionary.find((s) => !Number.isFinite(Number(s)))!;
-        throw new DataError({ code: 'non-numeric', file: table.name, column: name, problem: `the value ${JSON.stringify(bad)} is not a number`, hint: 'Treat the column as categorical, or fix its values' });
+        throw new DataError({
+          code: 'non-numeric',
+          file: table.name,
+          column: name,
+          problem: `the value ${JSON.stringify(bad)} is not a number`,
+          hint: 'Treat the column as categorical, or fix its values',
+        });
       }
       const s = numericStats(col, trainRows);
       let offset = 0;
       let scale = 1;
       if (scaling === 'standard') [offset, scale] = [s.mean, s.std > 1e-12 ? 1 / s.std : 1];
-      else if (scaling === 'minmax' && s.count > 0) [offset, scale] = [s.min, s.max - s.min > 1e-12 ? 1 / (s.max - s.min) : 1];
+      else if (scaling === 'minmax' && s.count > 0)
+        [offset, scale] = [s.min, s.max - s.min > 1e-12 ? 1 / (s.max - s.min) : 1];
       t = { kind: 'numeric', column: name, impute: s.mean, offset, scale };
     } else if (type === 'boolean') {
       const counts = valueCounts(col, trainRows);
@@ -91,7 +109,14 @@ export function fitPreprocessing(
         const b = col.kind === 'numeric' ? (Number(k) !== 0 ? 1 : 0) : booleanWord(k);
         if (b === 1) ones += c;
         else if (b === 0) zeros += c;
-        else throw new DataError({ code: 'bad-format', file: table.name, column: name, problem: `the value ${JSON.stringify(k)} is not true/false`, hint: 'Treat the column as categorical' });
+        else
+          throw new DataError({
+            code: 'bad-format',
+            file: table.name,
+            column: name,
+            problem: `the value ${JSON.stringify(k)} is not true/false`,
+            hint: 'Treat the column as categorical',
+          });
       }
       t = { kind: 'boolean', column: name, impute: ones > zeros ? 1 : 0 };
     } else {
@@ -109,7 +134,12 @@ export function fitPreprocessing(
   }
   const pre: Preprocessing = { version: 1, scaling, missing, inputs, featureNames, target };
   const img = table.image;
-  if (img && img.columns.length === features.length && img.columns.every((c, i) => c === features[i]) && inputs.every((t) => transformWidth(t) === 1)) {
+  if (
+    img &&
+    img.columns.length === features.length &&
+    img.columns.every((c, i) => c === features[i]) &&
+    inputs.every((t) => transformWidth(t) === 1)
+  ) {
     pre.imageShape = img.shape;
   }
   return pre;

@@ -19,16 +19,32 @@ const startsWith = (head: Uint8Array, bytes: number[]): boolean => bytes.every((
 
 /** The formats, in the order detection tries them. */
 export const FORMATS: readonly FormatInfo[] = [
-  { id: 'npy', label: 'NumPy array (.npy)', extensions: ['.npy'], magic: (h) => startsWith(h, [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]) },
+  {
+    id: 'npy',
+    label: 'NumPy array (.npy)',
+    extensions: ['.npy'],
+    magic: (h) => startsWith(h, [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]),
+  },
   { id: 'npz', label: 'NumPy archive (.npz)', extensions: ['.npz'] },
-  { id: 'idx', label: 'IDX (MNIST format)', extensions: ['-ubyte', '-ubyte.gz', '.idx', '.idx.gz', '.idx1', '.idx3', '.idx1.gz', '.idx3.gz'] },
+  {
+    id: 'idx',
+    label: 'IDX (MNIST format)',
+    extensions: ['-ubyte', '-ubyte.gz', '.idx', '.idx.gz', '.idx1', '.idx3', '.idx1.gz', '.idx3.gz'],
+  },
   { id: 'json', label: 'JSON records or columns', extensions: ['.json'] },
   { id: 'csv', label: 'CSV / TSV text', extensions: ['.csv', '.tsv', '.txt', '.tab', '.dat'] },
 ];
 
 /** IDX magic: two zero bytes, a known type code, and 1-4 dimensions. */
 export function isIdxMagic(head: Uint8Array): boolean {
-  return head.length >= 4 && head[0] === 0 && head[1] === 0 && [0x08, 0x09, 0x0b, 0x0c, 0x0d, 0x0e].includes(head[2]!) && head[3]! >= 1 && head[3]! <= 4;
+  return (
+    head.length >= 4 &&
+    head[0] === 0 &&
+    head[1] === 0 &&
+    [0x08, 0x09, 0x0b, 0x0c, 0x0d, 0x0e].includes(head[2]!) &&
+    head[3]! >= 1 &&
+    head[3]! <= 4
+  );
 }
 
 /**

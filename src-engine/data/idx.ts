@@ -18,11 +18,17 @@ export function parseIdx(bytes: Uint8Array, file: string): NdArray {
   if (bytes.length === 0) throw new DataError({ code: 'empty', file, problem: 'the file is empty', hint });
   if (bytes.length < 4 || bytes[0] !== 0 || bytes[1] !== 0 || !TYPES[bytes[2]!] || bytes[3]! < 1 || bytes[3]! > 4) {
     const shown = Array.from(bytes.subarray(0, 4), (b) => b.toString(16).padStart(2, '0')).join(' ');
-    throw new DataError({ code: 'bad-format', file, problem: `the magic number (${shown}) is not an IDX header (00 00 type ndim)`, hint });
+    throw new DataError({
+      code: 'bad-format',
+      file,
+      problem: `the magic number (${shown}) is not an IDX header (00 00 type ndim)`,
+      hint,
+    });
   }
   const t = TYPES[bytes[2]!]!;
   const ndim = bytes[3]!;
-  if (bytes.length < 4 + 4 * ndim) throw new DataError({ code: 'truncated', file, problem: 'the header is cut short', hint });
+  if (bytes.length < 4 + 4 * ndim)
+    throw new DataError({ code: 'truncated', file, problem: 'the header is cut short', hint });
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const shape: number[] = [];
   for (let i = 0; i < ndim; i++) shape.push(dv.getUint32(4 + 4 * i, false));
@@ -30,20 +36,42 @@ export function parseIdx(bytes: Uint8Array, file: string): NdArray {
   const start = 4 + 4 * ndim;
   const need = n * t.size;
   if (bytes.length - start < need) {
-    throw new DataError({ code: 'truncated', file, problem: `the data is cut short: ${shape.join('x')} ${t.name} values need ${need} bytes, the file has ${bytes.length - start}`, hint });
+    throw new DataError({
+      code: 'truncated',
+      file,
+      problem: `the data is cut short: ${shape.join('x')} ${t.name} values need ${need} bytes, the file has ${bytes.length - start}`,
+      hint,
+    });
   }
   const f64 = t.size >= 4 && bytes[2] !== 0x0d;
   const out = f64 ? new Float64Array(n) : new Float32Array(n);
   switch (bytes[2]) {
-    case 0x08: for (let i = 0; i < n; i++) out[i] = bytes[start + i]!; break;
-    case 0x09: for (let i = 0; i < n; i++) out[i] = dv.getInt8(start + i); break;
-    case 0x0b: for (let i = 0; i < n; i++) out[i] = dv.getInt16(start + 2 * i, false); break;
-    case 0x0c: for (let i = 0; i < n; i++) out[i] = dv.getInt32(start + 4 * i, false); break;
-    case 0x0d: for (let i = 0; i < n; i++) out[i] = dv.getFloat32(start + 4 * i, false); break;
-    default: for (let i = 0; i < n; i++) out[i] = dv.getFloat64(start + 8 * i, false);
+    case 0x08:
+      for (let i = 0; i < n; i++) out[i] = bytes[start + i]!;
+      break;
+    case 0x09:
+      for (let i = 0; i < n; i++) out[i] = dv.getInt8(start + i);
+      break;
+    case 0x0b:
+      for (let i = 0; i < n; i++) out[i] = dv.getInt16(start + 2 * i, false);
+      break;
+    case 0x0c:
+      for (let i = 0; i < n; i++) out[i] = dv.getInt32(start + 4 * i, false);
+      break;
+    case 0x0d:
+      for (let i = 0; i < n; i++) out[i] = dv.getFloat32(start + 4 * i, false);
+      break;
+    default:
+      for (let i = 0; i < n; i++) out[i] = dv.getFloat64(start + 8 * i, false);
   }
   for (let i = 0; i < n; i++) {
-    if (!Number.isFinite(out[i]!)) throw new DataError({ code: 'non-finite', file, problem: 'the data contains NaN or Infinity', hint: 'Replace those values before saving' });
+    if (!Number.isFinite(out[i]!))
+      throw new DataError({
+        code: 'non-finite',
+        file,
+        problem: 'the data contains NaN or Infinity',
+        hint: 'Replace those values before saving',
+      });
   }
   return { shape, data: out };
 }
@@ -51,13 +79,28 @@ export function parseIdx(bytes: Uint8Array, file: string): NdArray {
 /** Pairs an IDX images array (n x h x w [x c]) with an IDX labels array (n) into one table: pixel1.., label. */
 export function idxPairTable(images: NdArray, labels: NdArray, imagesFile: string, labelsFile: string): RawTable {
   if (images.shape.length < 2) {
-    throw new DataError({ code: 'mismatch', file: imagesFile, problem: `the images file holds a ${images.shape.length}-d array`, hint: 'Give the images file (idx3) as the data and the labels file (idx1) as the labels' });
+    throw new DataError({
+      code: 'mismatch',
+      file: imagesFile,
+      problem: `the images file holds a ${images.shape.length}-d array`,
+      hint: 'Give the images file (idx3) as the data and the labels file (idx1) as the labels',
+    });
   }
   if (labels.shape.length !== 1) {
-    throw new DataError({ code: 'mismatch', file: labelsFile, problem: `the labels file holds a ${labels.shape.length}-d array (${labels.shape.join('x')}), not one label per image`, hint: 'Give the labels file (idx1) as the labels and the images file (idx3) as the data' });
+    throw new DataError({
+      code: 'mismatch',
+      file: labelsFile,
+      problem: `the labels file holds a ${labels.shape.length}-d array (${labels.shape.join('x')}), not one label per image`,
+      hint: 'Give the labels file (idx1) as the labels and the images file (idx3) as the data',
+    });
   }
   if (images.shape[0] !== labels.shape[0]) {
-    throw new DataError({ code: 'mismatch', file: labelsFile, problem: `it has ${labels.shape[0]} labels but ${imagesFile} has ${images.shape[0]} images`, hint: 'Pair the images file with its own labels file (train with train, test with test)' });
+    throw new DataError({
+      code: 'mismatch',
+      file: labelsFile,
+      problem: `it has ${labels.shape[0]} labels but ${imagesFile} has ${images.shape[0]} images`,
+      hint: 'Pair the images file with its own labels file (train with train, test with test)',
+    });
   }
   const { columns, image } = arrayColumns(images, 'pixel', 'pixel', imagesFile);
   columns.push({ kind: 'numeric', name: 'label', values: labels.data });

@@ -17,17 +17,40 @@ export function sizeOf(shape: number[]): number {
  * Columns of an array whose first axis is rows: 1-d -> one column `name`; 2-d -> one per column
  * (`prefix1..prefixD`); 3-d/4-d -> flattened pixels (`prefix1..`) with an image shape.
  */
-export function arrayColumns(arr: NdArray, name: string, prefix: string, file: string): { columns: RawColumn[]; image?: { shape: [number, number, number]; columns: string[] } } {
+export function arrayColumns(
+  arr: NdArray,
+  name: string,
+  prefix: string,
+  file: string,
+): { columns: RawColumn[]; image?: { shape: [number, number, number]; columns: string[] } } {
   const [rows, ...rest] = arr.shape;
   if (rows === undefined) {
-    throw new DataError({ code: 'unsupported', file, column: name, problem: 'the array is a single number (0-d)', hint: 'Save an array with one row per sample' });
+    throw new DataError({
+      code: 'unsupported',
+      file,
+      column: name,
+      problem: 'the array is a single number (0-d)',
+      hint: 'Save an array with one row per sample',
+    });
   }
   if (rows === 0) {
-    throw new DataError({ code: 'empty', file, column: name, problem: `the array has no rows (shape ${arr.shape.join('x')})`, hint: 'Save an array with at least one row' });
+    throw new DataError({
+      code: 'empty',
+      file,
+      column: name,
+      problem: `the array has no rows (shape ${arr.shape.join('x')})`,
+      hint: 'Save an array with at least one row',
+    });
   }
   if (rest.length === 0) return { columns: [{ kind: 'numeric', name, values: arr.data }] };
   if (rest.length > 3) {
-    throw new DataError({ code: 'unsupported', file, column: name, problem: `the array has ${arr.shape.length} dimensions`, hint: 'Use rows x features, rows x height x width, or rows x height x width x channels' });
+    throw new DataError({
+      code: 'unsupported',
+      file,
+      column: name,
+      problem: `the array has ${arr.shape.length} dimensions`,
+      hint: 'Use rows x features, rows x height x width, or rows x height x width x channels',
+    });
   }
   const width = sizeOf(rest);
   const Ctor = arr.data instanceof Float64Array ? Float64Array : Float32Array;

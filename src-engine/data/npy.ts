@@ -17,25 +17,40 @@ function bad(file: string, problem: string, hint = 'Save the array again with nu
 
 /** Parses the .npy header: magic, version, and the Python dict with descr, fortran_order, shape. */
 export function parseNpyHeader(bytes: Uint8Array, file: string): Header {
-  if (bytes.length === 0) throw new DataError({ code: 'empty', file, problem: 'the file is empty', hint: 'Save the array again with numpy.save' });
-  if (bytes.length < 10 || !MAGIC.every((b, i) => bytes[i] === b)) bad(file, 'it does not start with the NumPy magic bytes (\\x93NUMPY)');
+  if (bytes.length === 0)
+    throw new DataError({
+      code: 'empty',
+      file,
+      problem: 'the file is empty',
+      hint: 'Save the array again with numpy.save',
+    });
+  if (bytes.length < 10 || !MAGIC.every((b, i) => bytes[i] === b))
+    bad(file, 'it does not start with the NumPy magic bytes (\\x93NUMPY)');
   const major = bytes[6]!;
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let len: number;
   let start: number;
   if (major === 1) [len, start] = [dv.getUint16(8, true), 10];
   else if (major === 2 || major === 3) {
-    if (bytes.length < 12) throw new DataError({ code: 'truncated', file, problem: 'the header is cut short', hint: 'Copy the file again' });
+    if (bytes.length < 12)
+      throw new DataError({ code: 'truncated', file, problem: 'the header is cut short', hint: 'Copy the file again' });
     [len, start] = [dv.getUint32(8, true), 12];
   } else return bad(file, `NPY format version ${major} is not known`);
-  if (start + len > bytes.length) throw new DataError({ code: 'truncated', file, problem: 'the header is cut short', hint: 'Copy the file again' });
+  if (start + len > bytes.length)
+    throw new DataError({ code: 'truncated', file, problem: 'the header is cut short', hint: 'Copy the file again' });
   let text = '';
   for (let i = start; i < start + len; i++) text += String.fromCharCode(bytes[i]!);
   const descr = /'descr'\s*:\s*'([^']*)'/.exec(text)?.[1];
   const fortran = /'fortran_order'\s*:\s*(True|False)/.exec(text)?.[1];
   const shapeText = /'shape'\s*:\s*\(([^)]*)\)/.exec(text)?.[1];
   if (descr === undefined) {
-    if (/'descr'\s*:\s*\[/.test(text)) throw new DataError({ code: 'unsupported', file, problem: 'structured (record) arrays are not supported', hint: 'Save each field as its own array, e.g. with numpy.savez' });
+    if (/'descr'\s*:\s*\[/.test(text))
+      throw new DataError({
+        code: 'unsupported',
+        file,
+        problem: 'structured (record) arrays are not supported',
+        hint: 'Save each field as its own array, e.g. with numpy.savez',
+      });
     bad(file, 'the header has no dtype (descr)');
   }
   if (fortran === undefined || shapeText === undefined) bad(file, 'the header has no fortran_order or shape');
@@ -49,10 +64,18 @@ export function parseNpyHeader(bytes: Uint8Array, file: string): Header {
 }
 
 const DTYPES: Record<string, { size: number; f32: boolean }> = {
-  b1: { size: 1, f32: true }, i1: { size: 1, f32: true }, u1: { size: 1, f32: true },
-  i2: { size: 2, f32: true }, u2: { size: 2, f32: true }, f2: { size: 2, f32: true },
-  i4: { size: 4, f32: false }, u4: { size: 4, f32: false }, f4: { size: 4, f32: true },
-  i8: { size: 8, f32: false }, u8: { size: 8, f32: false }, f8: { size: 8, f32: false },
+  b1: { size: 1, f32: true },
+  i1: { size: 1, f32: true },
+  u1: { size: 1, f32: true },
+  i2: { size: 2, f32: true },
+  u2: { size: 2, f32: true },
+  f2: { size: 2, f32: true },
+  i4: { size: 4, f32: false },
+  u4: { size: 4, f32: false },
+  f4: { size: 4, f32: true },
+  i8: { size: 8, f32: false },
+  u8: { size: 8, f32: false },
+  f8: { size: 8, f32: false },
 };
 
 function half(bits: number): number {
@@ -71,13 +94,23 @@ export function parseNpy(bytes: Uint8Array, file: string): NdArray {
   const key = m ? `${m[2]}${m[3]}` : '';
   const dt = DTYPES[key];
   if (!m || !dt) {
-    throw new DataError({ code: 'unsupported', file, problem: `the dtype ${h.descr} is not supported`, hint: 'Convert the array to float32, float64, an integer type or bool (e.g. arr.astype("float32"))' });
+    throw new DataError({
+      code: 'unsupported',
+      file,
+      problem: `the dtype ${h.descr} is not supported`,
+      hint: 'Convert the array to float32, float64, an integer type or bool (e.g. arr.astype("float32"))',
+    });
   }
   const little = m[1] !== '>';
   const n = sizeOf(h.shape);
   const need = n * dt.size;
   if (bytes.length - h.dataOffset < need) {
-    throw new DataError({ code: 'truncated', file, problem: `the data is cut short: the shape (${h.shape.join(', ')}) needs ${need} bytes, the file has ${bytes.length - h.dataOffset}`, hint: 'Copy or save the file again' });
+    throw new DataError({
+      code: 'truncated',
+      file,
+      problem: `the data is cut short: the shape (${h.shape.join(', ')}) needs ${need} bytes, the file has ${bytes.length - h.dataOffset}`,
+      hint: 'Copy or save the file again',
+    });
   }
   const dv = new DataView(bytes.buffer, bytes.byteOffset + h.dataOffset, need);
   const out = dt.f32 ? new Float32Array(n) : new Float64Array(n);
@@ -85,7 +118,13 @@ export function parseNpy(bytes: Uint8Array, file: string): NdArray {
   for (let i = 0; i < n; i++) out[i] = read(i * dt.size);
   for (let i = 0; i < n; i++) {
     if (!Number.isFinite(out[i]!)) {
-      throw new DataError({ code: 'non-finite', file, row: Math.floor(i / Math.max(1, n / (h.shape[0] || 1))) + 1, problem: 'the array contains NaN or Infinity', hint: 'Replace them (e.g. numpy.nan_to_num) or drop those rows' });
+      throw new DataError({
+        code: 'non-finite',
+        file,
+        row: Math.floor(i / Math.max(1, n / (h.shape[0] || 1))) + 1,
+        problem: 'the array contains NaN or Infinity',
+        hint: 'Replace them (e.g. numpy.nan_to_num) or drop those rows',
+      });
     }
   }
   return { shape: h.shape, data: h.fortran && h.shape.length > 1 ? fortranToC(out, h.shape) : out };
@@ -93,18 +132,30 @@ export function parseNpy(bytes: Uint8Array, file: string): NdArray {
 
 function reader(key: string, dv: DataView, le: boolean): (at: number) => number {
   switch (key) {
-    case 'b1': return (at) => (dv.getUint8(at) ? 1 : 0);
-    case 'i1': return (at) => dv.getInt8(at);
-    case 'u1': return (at) => dv.getUint8(at);
-    case 'i2': return (at) => dv.getInt16(at, le);
-    case 'u2': return (at) => dv.getUint16(at, le);
-    case 'f2': return (at) => half(dv.getUint16(at, le));
-    case 'i4': return (at) => dv.getInt32(at, le);
-    case 'u4': return (at) => dv.getUint32(at, le);
-    case 'f4': return (at) => dv.getFloat32(at, le);
-    case 'i8': return (at) => Number(dv.getBigInt64(at, le));
-    case 'u8': return (at) => Number(dv.getBigUint64(at, le));
-    default: return (at) => dv.getFloat64(at, le);
+    case 'b1':
+      return (at) => (dv.getUint8(at) ? 1 : 0);
+    case 'i1':
+      return (at) => dv.getInt8(at);
+    case 'u1':
+      return (at) => dv.getUint8(at);
+    case 'i2':
+      return (at) => dv.getInt16(at, le);
+    case 'u2':
+      return (at) => dv.getUint16(at, le);
+    case 'f2':
+      return (at) => half(dv.getUint16(at, le));
+    case 'i4':
+      return (at) => dv.getInt32(at, le);
+    case 'u4':
+      return (at) => dv.getUint32(at, le);
+    case 'f4':
+      return (at) => dv.getFloat32(at, le);
+    case 'i8':
+      return (at) => Number(dv.getBigInt64(at, le));
+    case 'u8':
+      return (at) => Number(dv.getBigUint64(at, le));
+    default:
+      return (at) => dv.getFloat64(at, le);
   }
 }
 

@@ -14,12 +14,23 @@ export interface ZipEntry {
 }
 
 function zipError(file: string, problem: string, code: DataError['code'] = 'bad-format'): never {
-  throw new DataError({ code, file, problem, hint: 'Save the arrays again with numpy.savez or numpy.savez_compressed' });
+  throw new DataError({
+    code,
+    file,
+    problem,
+    hint: 'Save the arrays again with numpy.savez or numpy.savez_compressed',
+  });
 }
 
 /** Lists the entries of a zip file from its central directory. */
 export function readZip(bytes: Uint8Array, file: string): ZipEntry[] {
-  if (bytes.length === 0) throw new DataError({ code: 'empty', file, problem: 'the file is empty', hint: 'Save the arrays again with numpy.savez' });
+  if (bytes.length === 0)
+    throw new DataError({
+      code: 'empty',
+      file,
+      problem: 'the file is empty',
+      hint: 'Save the arrays again with numpy.savez',
+    });
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let eocd = -1;
   for (let i = bytes.length - 22; i >= Math.max(0, bytes.length - 65557); i--) {
@@ -28,10 +39,23 @@ export function readZip(bytes: Uint8Array, file: string): ZipEntry[] {
       break;
     }
   }
-  if (eocd < 0) zipError(file, bytes[0] === 0x50 && bytes[1] === 0x4b ? 'the zip archive is cut short (no end-of-archive record)' : 'it is not a zip archive', bytes[0] === 0x50 ? 'truncated' : 'bad-format');
+  if (eocd < 0)
+    zipError(
+      file,
+      bytes[0] === 0x50 && bytes[1] === 0x4b
+        ? 'the zip archive is cut short (no end-of-archive record)'
+        : 'it is not a zip archive',
+      bytes[0] === 0x50 ? 'truncated' : 'bad-format',
+    );
   const count = dv.getUint16(eocd + 10, true);
   let at = dv.getUint32(eocd + 16, true);
-  if (at === 0xffffffff || count === 0xffff) throw new DataError({ code: 'unsupported', file, problem: 'ZIP64 archives (over 4 GB) are not supported', hint: 'Split the arrays into smaller files' });
+  if (at === 0xffffffff || count === 0xffff)
+    throw new DataError({
+      code: 'unsupported',
+      file,
+      problem: 'ZIP64 archives (over 4 GB) are not supported',
+      hint: 'Split the arrays into smaller files',
+    });
   const entries: ZipEntry[] = [];
   for (let e = 0; e < count; e++) {
     if (at + 46 > bytes.length || dv.getUint32(at, true) !== 0x02014b50) zipError(file, 'the zip directory is damaged');
@@ -43,7 +67,8 @@ export function readZip(bytes: Uint8Array, file: string): ZipEntry[] {
     const local = dv.getUint32(at + 42, true);
     let name = '';
     for (let i = 0; i < nameLen; i++) name += String.fromCharCode(bytes[at + 46 + i]!);
-    if (local + 30 > bytes.length || dv.getUint32(local, true) !== 0x04034b50) zipError(file, `the entry ${name} is damaged`);
+    if (local + 30 > bytes.length || dv.getUint32(local, true) !== 0x04034b50)
+      zipError(file, `the entry ${name} is damaged`);
     const start = local + 30 + dv.getUint16(local + 26, true) + dv.getUint16(local + 28, true);
     if (start + compSize > bytes.length) zipError(file, `the entry ${name} is cut short`, 'truncated');
     entries.push({ name, method, data: bytes.subarray(start, start + compSize) });
@@ -65,10 +90,22 @@ export function parseNpz(bytes: Uint8Array, file: string, inflateRaw: InflateRaw
       } catch {
         zipError(file, `the compressed entry ${e.name} is damaged`, 'truncated');
       }
-    } else throw new DataError({ code: 'unsupported', file, problem: `zip compression method ${e.method} is not supported`, hint: 'Use numpy.savez or numpy.savez_compressed' });
+    } else
+      throw new DataError({
+        code: 'unsupported',
+        file,
+        problem: `zip compression method ${e.method} is not supported`,
+        hint: 'Use numpy.savez or numpy.savez_compressed',
+      });
     out.set(e.name.slice(0, -4), parseNpy(raw, `${file}:${e.name}`));
   }
-  if (out.size === 0) throw new DataError({ code: 'empty', file, problem: 'the archive holds no .npy arrays', hint: 'Save arrays with numpy.savez(file, x=..., y=...)' });
+  if (out.size === 0)
+    throw new DataError({
+      code: 'empty',
+      file,
+      problem: 'the archive holds no .npy arrays',
+      hint: 'Save arrays with numpy.savez(file, x=..., y=...)',
+    });
   return out;
 }
 
@@ -81,7 +118,13 @@ export function npzTable(arrays: Map<string, NdArray>, file: string): RawTable {
   for (const [key, arr] of arrays) {
     const n = arr.shape[0] ?? 1;
     if (rows >= 0 && n !== rows) {
-      throw new DataError({ code: 'mismatch', file, column: key, problem: `the array has ${n} rows but "${first}" has ${rows}`, hint: 'Save arrays with the same first dimension (one row per sample)' });
+      throw new DataError({
+        code: 'mismatch',
+        file,
+        column: key,
+        problem: `the array has ${n} rows but "${first}" has ${rows}`,
+        hint: 'Save arrays with the same first dimension (one row per sample)',
+      });
     }
     if (rows < 0) [rows, first] = [n, key];
     const part = arrayColumns(arr, key, `${key}_`, file);

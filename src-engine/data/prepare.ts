@@ -6,7 +6,13 @@ import { type ColumnType, inferColumnTypes } from './columns.ts';
 import type { Dataset, Task } from './dataset.ts';
 import { DataError } from './errors.ts';
 import { fitPreprocessing } from './fit.ts';
-import { type MissingPolicy, type Preprocessing, type Scaling, applyPreprocessing, encodeTarget } from './preprocess.ts';
+import {
+  type MissingPolicy,
+  type Preprocessing,
+  type Scaling,
+  applyPreprocessing,
+  encodeTarget,
+} from './preprocess.ts';
 import { type SplitSpec, splitIndices } from './split.ts';
 import { type RawColumn, type RawTable, findColumn, sourceLine } from './table.ts';
 import { targetClasses } from './target.ts';
@@ -44,16 +50,34 @@ export function prepare(table: RawTable, options: PrepareOptions): Prepared {
   const file = table.name;
   const names = table.columns.map((c) => c.name);
   const unknown = (column: string, what: string): DataError =>
-    new DataError({ code: 'unknown-column', file, column, problem: `there is no ${what} column with this name`, hint: `Choose one of: ${names.slice(0, 20).join(', ')}${names.length > 20 ? ', ...' : ''}` });
+    new DataError({
+      code: 'unknown-column',
+      file,
+      column,
+      problem: `there is no ${what} column with this name`,
+      hint: `Choose one of: ${names.slice(0, 20).join(', ')}${names.length > 20 ? ', ...' : ''}`,
+    });
   const targetCol = findColumn(table, options.target);
   if (!targetCol) throw unknown(options.target, 'target');
   const types = inferColumnTypes(table, options.columnTypes);
   const features = options.features ?? names.filter((n) => n !== options.target && types[n] !== 'text');
   for (const f of features) if (!findColumn(table, f)) throw unknown(f, 'feature');
   if (features.includes(options.target)) {
-    throw new DataError({ code: 'bad-format', file, column: options.target, problem: 'the target is also listed as a feature', hint: 'Remove the target from the features' });
+    throw new DataError({
+      code: 'bad-format',
+      file,
+      column: options.target,
+      problem: 'the target is also listed as a feature',
+      hint: 'Remove the target from the features',
+    });
   }
-  if (features.length === 0) throw new DataError({ code: 'no-features', file, problem: 'there are no feature columns left besides the target', hint: 'Choose feature columns, or mark text columns as categorical' });
+  if (features.length === 0)
+    throw new DataError({
+      code: 'no-features',
+      file,
+      problem: 'there are no feature columns left besides the target',
+      hint: 'Choose feature columns, or mark text columns as categorical',
+    });
   const featureCols = features.map((f) => findColumn(table, f)!);
 
   // Rows kept: a missing target is never usable; missing features depend on the policy. Scanned
@@ -73,20 +97,44 @@ export function prepare(table: RawTable, options: PrepareOptions): Prepared {
   });
   if (options.missing === 'refuse' && first !== null) {
     const { row, col } = first as { row: number; col: number };
-    throw new DataError({ code: 'missing-values', file, row: sourceLine(table, row), column: used[col]!.name, problem: 'this cell is missing', hint: 'Fill it in, or choose to drop rows with missing values or to impute them' });
+    throw new DataError({
+      code: 'missing-values',
+      file,
+      row: sourceLine(table, row),
+      column: used[col]!.name,
+      problem: 'this cell is missing',
+      hint: 'Fill it in, or choose to drop rows with missing values or to impute them',
+    });
   }
   const keep: number[] = [];
   for (let r = 0; r < table.rows; r++) if (drop[r] === 0) keep.push(r);
-  if (keep.length === 0) throw new DataError({ code: 'missing-values', file, problem: 'no rows are left after dropping rows with missing values', hint: 'Impute missing values instead of dropping rows' });
+  if (keep.length === 0)
+    throw new DataError({
+      code: 'missing-values',
+      file,
+      problem: 'no rows are left after dropping rows with missing values',
+      hint: 'Impute missing values instead of dropping rows',
+    });
 
   const target = targetClasses(table, targetCol, types[targetCol.name]!, keep, options.task);
   const kept = Uint32Array.from(keep);
   let labels: Int32Array | undefined;
-  if (target.task !== 'regression') labels = encodeTarget({ version: 1, scaling: 'none', missing: 'drop', inputs: [], featureNames: [], target }, table, kept).labels;
+  if (target.task !== 'regression')
+    labels = encodeTarget(
+      { version: 1, scaling: 'none', missing: 'drop', inputs: [], featureNames: [], target },
+      table,
+      kept,
+    ).labels;
   const parts = splitIndices(kept.length, options.split, labels);
   const toRows = (idx: Uint32Array): Uint32Array => idx.map((i) => kept[i]!);
   const rows = { train: toRows(parts.train), validation: toRows(parts.validation), test: toRows(parts.test) };
-  if (rows.train.length === 0) throw new DataError({ code: 'header-only', file, problem: 'the training split is empty', hint: 'Use smaller validation/test fractions or more rows' });
+  if (rows.train.length === 0)
+    throw new DataError({
+      code: 'header-only',
+      file,
+      problem: 'the training split is empty',
+      hint: 'Use smaller validation/test fractions or more rows',
+    });
 
   const preprocessing = fitPreprocessing(table, rows.train, features, types, options.scaling, options.missing, target);
   const build = (idx: Uint32Array, part: string): Dataset => {

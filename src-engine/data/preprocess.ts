@@ -22,8 +22,7 @@ export type FeatureTransform =
   | { kind: 'categorical'; column: string; categories: string[]; impute: string | null };
 
 export type TargetEncoding =
-  | { column: string; task: 'binary' | 'multiclass'; classNames: string[] }
-  | { column: string; task: 'regression' };
+  { column: string; task: 'binary' | 'multiclass'; classNames: string[] } | { column: string; task: 'regression' };
 
 export interface Preprocessing {
   version: 1;
@@ -61,7 +60,14 @@ function getter(data: RawTable | Record<string, unknown>[], column: string, file
     };
   }
   const col = findColumn(data, column);
-  if (!col) throw new DataError({ code: 'unknown-column', file, column, problem: 'the column the model was trained on is missing', hint: `Provide a column named "${column}"` });
+  if (!col)
+    throw new DataError({
+      code: 'unknown-column',
+      file,
+      column,
+      problem: 'the column the model was trained on is missing',
+      hint: `Provide a column named "${column}"`,
+    });
   return columnGetter(col);
 }
 
@@ -83,7 +89,11 @@ function codeLookup(col: RawColumn, map: (s: string) => number): Int32Array | nu
  * Applies fitted preprocessing to records or to (rows of) a table: rows × featureNames.length floats.
  * Missing cells are imputed with the fitted values; with missing 'refuse' they raise a DataError.
  */
-export function applyPreprocessing(pre: Preprocessing, data: RawTable | Record<string, unknown>[], rows?: ArrayLike<number>): Float32Array {
+export function applyPreprocessing(
+  pre: Preprocessing,
+  data: RawTable | Record<string, unknown>[],
+  rows?: ArrayLike<number>,
+): Float32Array {
   const file = Array.isArray(data) ? 'input' : data.name;
   const n = rows ? rows.length : Array.isArray(data) ? data.length : data.rows;
   const width = pre.featureNames.length;
@@ -100,7 +110,14 @@ export function applyPreprocessing(pre: Preprocessing, data: RawTable | Record<s
     const rowNumber = (i: number): number => (Array.isArray(data) ? rowOf(i) + 1 : sourceLine(data, rowOf(i)));
     const missingError = (i: number): never => {
       const row = rowNumber(i);
-      throw new DataError({ code: 'missing-values', file, row, column: t.column, problem: 'this cell is missing', hint: 'Fill it in, or prepare the data with missing values dropped or imputed' });
+      throw new DataError({
+        code: 'missing-values',
+        file,
+        row,
+        column: t.column,
+        problem: 'this cell is missing',
+        hint: 'Fill it in, or prepare the data with missing values dropped or imputed',
+      });
     };
     const o = at;
     if (t.kind === 'numeric' && col?.kind === 'numeric') {
@@ -120,7 +137,14 @@ export function applyPreprocessing(pre: Preprocessing, data: RawTable | Record<s
           if (v === null) v = refuse ? missingError(i) : t.impute;
           const x = typeof v === 'number' ? v : Number(v);
           if (!Number.isFinite(x)) {
-            throw new DataError({ code: 'non-numeric', file, row: rowNumber(i), column: t.column, problem: `${JSON.stringify(v)} is not a number`, hint: 'Give this column a number' });
+            throw new DataError({
+              code: 'non-numeric',
+              file,
+              row: rowNumber(i),
+              column: t.column,
+              problem: `${JSON.stringify(v)} is not a number`,
+              hint: 'Give this column a number',
+            });
           }
           out[i * width + o] = (x - t.offset) * t.scale;
         }
@@ -173,7 +197,11 @@ export function applyPreprocessing(pre: Preprocessing, data: RawTable | Record<s
 }
 
 /** Target values of rows as the Dataset's y: 0/1 for binary, one-hot for multiclass, raw for regression. */
-export function encodeTarget(pre: Preprocessing, table: RawTable, rows: ArrayLike<number>): { y: Float32Array; labels: Int32Array } {
+export function encodeTarget(
+  pre: Preprocessing,
+  table: RawTable,
+  rows: ArrayLike<number>,
+): { y: Float32Array; labels: Int32Array } {
   const t = pre.target;
   const col = findColumn(table, t.column)!;
   const get = columnGetter(col);
@@ -190,7 +218,15 @@ export function encodeTarget(pre: Preprocessing, table: RawTable, rows: ArrayLik
   for (let i = 0; i < n; i++) {
     const v = get(rows[i]!);
     const k = v === null ? -1 : (index.get(cellKey(v)) ?? -1);
-    if (k < 0) throw new DataError({ code: 'missing-values', file: table.name, row: sourceLine(table, rows[i]!), column: t.column, problem: `the target ${JSON.stringify(v)} is not one of the known classes`, hint: 'Give every row a target value' });
+    if (k < 0)
+      throw new DataError({
+        code: 'missing-values',
+        file: table.name,
+        row: sourceLine(table, rows[i]!),
+        column: t.column,
+        problem: `the target ${JSON.stringify(v)} is not one of the known classes`,
+        hint: 'Give every row a target value',
+      });
     labels[i] = k;
     if (t.task === 'binary') y[i] = k;
     else y[i * width + k] = 1;

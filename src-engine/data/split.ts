@@ -46,7 +46,9 @@ function shuffledGroups(n: number, rng: Rng, labels?: ArrayLike<number>): Uint32
  */
 export function splitIndices(n: number, spec: SplitSpec, labels?: ArrayLike<number>): SplitIndices {
   if (!(spec.validation >= 0 && spec.test >= 0 && spec.validation + spec.test < 1)) {
-    throw new RangeError(`validation (${spec.validation}) and test (${spec.test}) fractions must be >= 0 and sum to less than 1`);
+    throw new RangeError(
+      `validation (${spec.validation}) and test (${spec.test}) fractions must be >= 0 and sum to less than 1`,
+    );
   }
   const rng = new SeededRng(spec.seed);
   const groups = shuffledGroups(n, rng, spec.stratify ? labels : undefined);
@@ -73,7 +75,8 @@ export interface Fold {
 
 /** k-fold cross-validation index sets over rows 0..n-1 (stratified when labels are given). */
 export function kFold(n: number, k: number, seed: number, stratifyLabels?: ArrayLike<number>): Fold[] {
-  if (!Number.isInteger(k) || k < 2 || k > n) throw new RangeError(`k must be an integer from 2 to the row count (${n}), got ${k}`);
+  if (!Number.isInteger(k) || k < 2 || k > n)
+    throw new RangeError(`k must be an integer from 2 to the row count (${n}), got ${k}`);
   const rng = new SeededRng(seed);
   const fold = new Int32Array(n);
   let deal = 0;

@@ -65,7 +65,11 @@ export function summarize(table: RawTable, target?: string, columnTypes?: Record
         }
       }
       s.distinct = counts.size;
-      if (s.type !== 'text') s.categories = [...counts].sort((a, b) => b[1] - a[1]).slice(0, 20).map(([value, count]) => ({ value, count }));
+      if (s.type !== 'text')
+        s.categories = [...counts]
+          .sort((a, b) => b[1] - a[1])
+          .slice(0, 20)
+          .map(([value, count]) => ({ value, count }));
     }
     return s;
   });

@@ -80,7 +80,9 @@ export class NumericBuilder {
   /** The filled part; copies only when more than an eighth would be wasted. */
   finish(): Float32Array {
     if (this.length === this.values.length) return this.values;
-    return this.length < this.values.length * 0.875 ? this.values.slice(0, this.length) : this.values.subarray(0, this.length);
+    return this.length < this.values.length * 0.875
+      ? this.values.slice(0, this.length)
+      : this.values.subarray(0, this.length);
   }
 }
 

@@ -22,14 +22,7 @@ export type ActivationName = (typeof ACTIVATIONS)[number];
 export const LOSSES = ['sum_squares', 'mse', 'mae', 'bce', 'cce', 'hinge', 'perceptron'] as const;
 export type LossName = (typeof LOSSES)[number];
 
-export const INITIALIZERS = [
-  'zeros',
-  'uniform',
-  'glorot_uniform',
-  'glorot_normal',
-  'he_uniform',
-  'he_normal',
-] as const;
+export const INITIALIZERS = ['zeros', 'uniform', 'glorot_uniform', 'glorot_normal', 'he_uniform', 'he_normal'] as const;
 export type InitializerName = (typeof INITIALIZERS)[number];
 
 export const LAYER_TYPES = [
@@ -128,7 +121,17 @@ export const LAYER_CATALOG: readonly LayerSpec[] = [
     name: 'Input',
     category: 'inputs',
     description: 'The features of one sample, after preprocessing.',
-    params: [{ name: 'features', label: 'Features', type: 'int', default: 2, min: 1, max: 1_000_000, description: 'Number of input features.' }],
+    params: [
+      {
+        name: 'features',
+        label: 'Features',
+        type: 'int',
+        default: 2,
+        min: 1,
+        max: 1_000_000,
+        description: 'Number of input features.',
+      },
+    ],
     inputs: { min: 0, max: 0 },
     hasOutput: true,
   },
@@ -141,7 +144,14 @@ export const LAYER_CATALOG: readonly LayerSpec[] = [
       units(8),
       useBias,
       initializer,
-      { name: 'activation', label: 'Activation', type: 'enum', default: 'relu', options: ACTIVATIONS, description: 'Applied to x · W + b.' },
+      {
+        name: 'activation',
+        label: 'Activation',
+        type: 'enum',
+        default: 'relu',
+        options: ACTIVATIONS,
+        description: 'Applied to x · W + b.',
+      },
       alpha,
     ],
     inputs: { min: 1, max: 1 },
@@ -153,7 +163,14 @@ export const LAYER_CATALOG: readonly LayerSpec[] = [
     category: 'activations',
     description: 'An element-wise activation function.',
     params: [
-      { name: 'activation', label: 'Function', type: 'enum', default: 'relu', options: ACTIVATIONS, description: 'The function applied to each value.' },
+      {
+        name: 'activation',
+        label: 'Function',
+        type: 'enum',
+        default: 'relu',
+        options: ACTIVATIONS,
+        description: 'The function applied to each value.',
+      },
       alpha,
     ],
     inputs: { min: 1, max: 1 },
@@ -173,7 +190,17 @@ export const LAYER_CATALOG: readonly LayerSpec[] = [
     name: 'Dropout',
     category: 'core',
     description: 'During training, zeroes each value with probability rate (and rescales the rest).',
-    params: [{ name: 'rate', label: 'Rate', type: 'float', default: 0.2, min: 0, max: 0.95, description: 'Probability of dropping a value.' }],
+    params: [
+      {
+        name: 'rate',
+        label: 'Rate',
+        type: 'float',
+        default: 0.2,
+        min: 0,
+        max: 0.95,
+        description: 'Probability of dropping a value.',
+      },
+    ],
     inputs: { min: 1, max: 1 },
     hasOutput: true,
   },
@@ -204,9 +231,23 @@ export const LAYER_CATALOG: readonly LayerSpec[] = [
       units(1),
       useBias,
       initializer,
-      { name: 'activation', label: 'Activation', type: 'enum', default: 'sigmoid', options: ACTIVATIONS, description: 'Applied to the output scores.' },
+      {
+        name: 'activation',
+        label: 'Activation',
+        type: 'enum',
+        default: 'sigmoid',
+        options: ACTIVATIONS,
+        description: 'Applied to the output scores.',
+      },
       alpha,
-      { name: 'loss', label: 'Loss', type: 'enum', default: 'bce', options: LOSSES, description: 'What training minimises.' },
+      {
+        name: 'loss',
+        label: 'Loss',
+        type: 'enum',
+        default: 'bce',
+        options: LOSSES,
+        description: 'What training minimises.',
+      },
     ],
     inputs: { min: 1, max: 1 },
     hasOutput: false,

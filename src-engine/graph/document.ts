@@ -72,13 +72,29 @@ export function parseGraph(input: unknown): ParseResult {
     try {
       value = JSON.parse(input);
     } catch (e) {
-      return { ok: false, problems: [{ severity: 'error', nodeIds: [], message: `The graph is not valid JSON: ${(e as Error).message}` }] };
+      return {
+        ok: false,
+        problems: [{ severity: 'error', nodeIds: [], message: `The graph is not valid JSON: ${(e as Error).message}` }],
+      };
     }
   }
-  if (value && typeof value === 'object' && 'version' in value && typeof value.version === 'number' && value.version > GRAPH_VERSION) {
+  if (
+    value &&
+    typeof value === 'object' &&
+    'version' in value &&
+    typeof value.version === 'number' &&
+    value.version > GRAPH_VERSION
+  ) {
     return {
       ok: false,
-      problems: [{ severity: 'error', nodeIds: [], field: 'version', message: `This graph was saved by a newer Netwright (graph version ${value.version}; this one reads up to ${GRAPH_VERSION}). Update Netwright to open it.` }],
+      problems: [
+        {
+          severity: 'error',
+          nodeIds: [],
+          field: 'version',
+          message: `This graph was saved by a newer Netwright (graph version ${value.version}; this one reads up to ${GRAPH_VERSION}). Update Netwright to open it.`,
+        },
+      ],
     };
   }
   const parsed = graphSchema.safeParse(value);
@@ -97,7 +113,12 @@ export function parseGraph(input: unknown): ParseResult {
         } else if (path[0] === 'edges' && path.length > 1) {
           where = `edge #${Number(path[1]) + 1}${path.length > 2 ? ` field '${path.slice(2).join('.')}'` : ''}`;
         }
-        return { severity: 'error' as const, nodeIds, field: path.slice(2).join('.') || undefined, message: `${where}: ${iss.message}` };
+        return {
+          severity: 'error' as const,
+          nodeIds,
+          field: path.slice(2).join('.') || undefined,
+          message: `${where}: ${iss.message}`,
+        };
       }),
     };
   }
@@ -105,13 +126,29 @@ export function parseGraph(input: unknown): ParseResult {
   const problems: GraphProblem[] = [];
   const seen = new Set<string>();
   for (const n of g.nodes) {
-    if (seen.has(n.id)) problems.push({ severity: 'error', nodeIds: [n.id], field: 'id', message: `Two nodes have the id '${n.id}'; ids must be unique.` });
+    if (seen.has(n.id))
+      problems.push({
+        severity: 'error',
+        nodeIds: [n.id],
+        field: 'id',
+        message: `Two nodes have the id '${n.id}'; ids must be unique.`,
+      });
     seen.add(n.id);
   }
-  const edges: GraphEdge[] = g.edges.map((e, i) => ({ id: e.id ?? `e${i + 1}-${e.source}-${e.target}`, source: e.source, target: e.target }));
+  const edges: GraphEdge[] = g.edges.map((e, i) => ({
+    id: e.id ?? `e${i + 1}-${e.source}-${e.target}`,
+    source: e.source,
+    target: e.target,
+  }));
   edges.forEach((e, i) => {
     for (const end of ['source', 'target'] as const) {
-      if (!seen.has(e[end])) problems.push({ severity: 'error', nodeIds: [], field: end, message: `edge #${i + 1} (${e.source} → ${e.target}): its ${end} '${e[end]}' is not a node of the graph.` });
+      if (!seen.has(e[end]))
+        problems.push({
+          severity: 'error',
+          nodeIds: [],
+          field: end,
+          message: `edge #${i + 1} (${e.source} → ${e.target}): its ${end} '${e[end]}' is not a node of the graph.`,
+        });
     }
   });
   if (problems.length) return { ok: false, problems };
@@ -130,12 +167,16 @@ export function withDefaults(type: LayerType, params: Record<string, ParamValue>
 export function checkParam(spec: ParamSpec, value: unknown): string | null {
   switch (spec.type) {
     case 'int':
-      if (typeof value !== 'number' || !Number.isInteger(value)) return `${spec.label} must be a whole number (got ${JSON.stringify(value)}).`;
-      if (value < spec.min || value > spec.max) return `${spec.label} must be between ${spec.min} and ${spec.max} (got ${value}).`;
+      if (typeof value !== 'number' || !Number.isInteger(value))
+        return `${spec.label} must be a whole number (got ${JSON.stringify(value)}).`;
+      if (value < spec.min || value > spec.max)
+        return `${spec.label} must be between ${spec.min} and ${spec.max} (got ${value}).`;
       return null;
     case 'float':
-      if (typeof value !== 'number' || !Number.isFinite(value)) return `${spec.label} must be a number (got ${JSON.stringify(value)}).`;
-      if (value < spec.min || value > spec.max) return `${spec.label} must be between ${spec.min} and ${spec.max} (got ${value}).`;
+      if (typeof value !== 'number' || !Number.isFinite(value))
+        return `${spec.label} must be a number (got ${JSON.stringify(value)}).`;
+      if (value < spec.min || value > spec.max)
+        return `${spec.label} must be between ${spec.min} and ${spec.max} (got ${value}).`;
       return null;
     case 'bool':
       return typeof value === 'boolean' ? null : `${spec.label} must be true or false (got ${JSON.stringify(value)}).`;
@@ -153,10 +194,17 @@ export function checkNodeParams(node: GraphNode): GraphProblem[] {
   const known = new Set(spec.params.map((p) => p.name));
   for (const p of spec.params) {
     const msg = checkParam(p, node.params[p.name]);
-    if (msg) problems.push({ severity: 'error', nodeIds: [node.id], field: p.name, message: `${describeNode(node)}: ${msg}` });
+    if (msg)
+      problems.push({ severity: 'error', nodeIds: [node.id], field: p.name, message: `${describeNode(node)}: ${msg}` });
   }
   for (const key of Object.keys(node.params)) {
-    if (!known.has(key)) problems.push({ severity: 'error', nodeIds: [node.id], field: key, message: `${describeNode(node)}: unknown parameter '${key}' for a ${node.type} layer.` });
+    if (!known.has(key))
+      problems.push({
+        severity: 'error',
+        nodeIds: [node.id],
+        field: key,
+        message: `${describeNode(node)}: unknown parameter '${key}' for a ${node.type} layer.`,
+      });
   }
   return problems;
 }

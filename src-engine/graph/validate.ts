@@ -73,19 +73,54 @@ export function analyzeGraph(graph: GraphDoc): GraphAnalysis {
 
   const inputs = graph.nodes.filter((n) => n.type === 'Input');
   const outputs = graph.nodes.filter((n) => n.type === 'Output');
-  if (inputs.length === 0) problems.push({ severity: 'error', nodeIds: [], message: 'The network has no Input layer: add one from the palette.' });
-  if (inputs.length > 1) problems.push({ severity: 'error', nodeIds: inputs.map((n) => n.id), message: `The network has ${inputs.length} Input layers; Netwright trains networks with exactly one.` });
-  if (outputs.length === 0) problems.push({ severity: 'error', nodeIds: [], message: 'The network has no Output layer: add one from the palette and choose its loss.' });
-  if (outputs.length > 1) problems.push({ severity: 'error', nodeIds: outputs.map((n) => n.id), message: `The network has ${outputs.length} Output layers; Netwright trains networks with exactly one.` });
+  if (inputs.length === 0)
+    problems.push({
+      severity: 'error',
+      nodeIds: [],
+      message: 'The network has no Input layer: add one from the palette.',
+    });
+  if (inputs.length > 1)
+    problems.push({
+      severity: 'error',
+      nodeIds: inputs.map((n) => n.id),
+      message: `The network has ${inputs.length} Input layers; Netwright trains networks with exactly one.`,
+    });
+  if (outputs.length === 0)
+    problems.push({
+      severity: 'error',
+      nodeIds: [],
+      message: 'The network has no Output layer: add one from the palette and choose its loss.',
+    });
+  if (outputs.length > 1)
+    problems.push({
+      severity: 'error',
+      nodeIds: outputs.map((n) => n.id),
+      message: `The network has ${outputs.length} Output layers; Netwright trains networks with exactly one.`,
+    });
 
   const seenPairs = new Set<string>();
   for (const e of graph.edges) {
     const key = `${e.source}->${e.target}`;
-    if (e.source === e.target) problems.push({ severity: 'error', nodeIds: [e.source], message: `${describeNode(byId.get(e.source)!)} is connected to itself.` });
-    if (seenPairs.has(key)) problems.push({ severity: 'error', nodeIds: [e.source, e.target], message: `${describeNode(byId.get(e.source)!)} is connected to ${describeNode(byId.get(e.target)!)} twice.` });
+    if (e.source === e.target)
+      problems.push({
+        severity: 'error',
+        nodeIds: [e.source],
+        message: `${describeNode(byId.get(e.source)!)} is connected to itself.`,
+      });
+    if (seenPairs.has(key))
+      problems.push({
+        severity: 'error',
+        nodeIds: [e.source, e.target],
+        message: `${describeNode(byId.get(e.source)!)} is connected to ${describeNode(byId.get(e.target)!)} twice.`,
+      });
     seenPairs.add(key);
     const src = byId.get(e.source)!;
-    if (!layerSpec(src.type).hasOutput) problems.push({ severity: 'error', nodeIds: [src.id], message: `${describeNode(src)} is the network's output; nothing can take its values as input.` });
+    if (!layerSpec(src.type).hasOutput)
+      problems.push({
+        severity: 'error',
+        nodeIds: [src.id],
+        message: `${describeNode(src)} is the network's output; nothing can take its values as input.`,
+      });
   }
 
   const outDeg = new Map<string, number>();
@@ -97,20 +132,38 @@ export function analyzeGraph(graph: GraphDoc): GraphAnalysis {
       problems.push({
         severity: 'error',
         nodeIds: [n.id],
-        message: spec.inputs.min === 1 ? `${describeNode(n)} has no input: connect a layer to it.` : `${describeNode(n)} needs at least ${spec.inputs.min} inputs (it has ${k}).`,
+        message:
+          spec.inputs.min === 1
+            ? `${describeNode(n)} has no input: connect a layer to it.`
+            : `${describeNode(n)} needs at least ${spec.inputs.min} inputs (it has ${k}).`,
       });
     }
     if (k > spec.inputs.max) {
-      problems.push({ severity: 'error', nodeIds: [n.id], message: spec.inputs.max === 0 ? `${describeNode(n)} takes no inputs (it has ${k}).` : `${describeNode(n)} takes ${spec.inputs.max === 1 ? 'one input' : `at most ${spec.inputs.max} inputs`} (it has ${k}).` });
+      problems.push({
+        severity: 'error',
+        nodeIds: [n.id],
+        message:
+          spec.inputs.max === 0
+            ? `${describeNode(n)} takes no inputs (it has ${k}).`
+            : `${describeNode(n)} takes ${spec.inputs.max === 1 ? 'one input' : `at most ${spec.inputs.max} inputs`} (it has ${k}).`,
+      });
     }
     if (spec.hasOutput && !outDeg.get(n.id)) {
-      problems.push({ severity: 'error', nodeIds: [n.id], message: `${describeNode(n)} is not connected to anything downstream: its output is unused.` });
+      problems.push({
+        severity: 'error',
+        nodeIds: [n.id],
+        message: `${describeNode(n)} is not connected to anything downstream: its output is unused.`,
+      });
     }
   }
 
   const { order, cyclic } = topologicalOrder(graph);
   if (cyclic.length) {
-    problems.push({ severity: 'error', nodeIds: cyclic, message: `The network has a cycle through ${cyclic.map((id) => describeNode(byId.get(id)!)).join(', ')}; connections must flow one way from Input to Output.` });
+    problems.push({
+      severity: 'error',
+      nodeIds: cyclic,
+      message: `The network has a cycle through ${cyclic.map((id) => describeNode(byId.get(id)!)).join(', ')}; connections must flow one way from Input to Output.`,
+    });
   }
 
   let totalParams = 0;
@@ -137,7 +190,11 @@ export function analyzeGraph(graph: GraphDoc): GraphAnalysis {
           const sizes = srcSizes as number[];
           if (sizes.some((s) => s !== sizes[0])) {
             const parts = ins.get(id)!.map((s, i) => `${describeNode(byId.get(s)!)} gives ${sizes[i]}`);
-            problems.push({ severity: 'error', nodeIds: [id, ...ins.get(id)!], message: `${describeNode(n)} adds inputs of different sizes (${parts.join(', ')}); all must be equal.` });
+            problems.push({
+              severity: 'error',
+              nodeIds: [id, ...ins.get(id)!],
+              message: `${describeNode(n)} adds inputs of different sizes (${parts.join(', ')}); all must be equal.`,
+            });
           } else outSize = sizes[0]!;
         }
         break;
@@ -164,16 +221,27 @@ export function checkLoss(out: GraphNode): GraphProblem[] {
   const act = out.params.activation as ActivationName;
   const units = Number(out.params.units);
   const p: GraphProblem[] = [];
-  const err = (message: string, severity: 'error' | 'warning' = 'error') => p.push({ severity, nodeIds: [out.id], field: 'activation', message: `${describeNode(out)}: ${message}` });
+  const err = (message: string, severity: 'error' | 'warning' = 'error') =>
+    p.push({ severity, nodeIds: [out.id], field: 'activation', message: `${describeNode(out)}: ${message}` });
   const name = LOSS_LABELS[loss] ?? loss;
-  if (loss === 'cce' && act !== 'softmax') err(`${name} needs a softmax activation (it is '${act}'). Set the activation to softmax.`);
-  if (loss === 'cce' && units < 2) err(`${name} needs at least 2 units, one per class (it has ${units}). Use binary cross-entropy with 1 sigmoid unit for two classes.`);
-  if (loss === 'bce' && act !== 'sigmoid') err(`${name} needs a sigmoid activation (it is '${act}'). Set the activation to sigmoid, or use categorical cross-entropy with softmax.`);
+  if (loss === 'cce' && act !== 'softmax')
+    err(`${name} needs a softmax activation (it is '${act}'). Set the activation to softmax.`);
+  if (loss === 'cce' && units < 2)
+    err(
+      `${name} needs at least 2 units, one per class (it has ${units}). Use binary cross-entropy with 1 sigmoid unit for two classes.`,
+    );
+  if (loss === 'bce' && act !== 'sigmoid')
+    err(
+      `${name} needs a sigmoid activation (it is '${act}'). Set the activation to sigmoid, or use categorical cross-entropy with softmax.`,
+    );
   if (loss === 'perceptron' && act !== 'step') err(`the perceptron rule needs the step activation (it is '${act}').`);
-  if (act === 'step' && loss !== 'perceptron') err(`the step function has no useful gradient, so ${name} cannot train it; use the perceptron rule, or sigmoid.`);
-  if (loss === 'hinge' && !['linear', 'tanh'].includes(act)) err(`hinge loss expects a linear or tanh output (it is '${act}').`, 'warning');
+  if (act === 'step' && loss !== 'perceptron')
+    err(`the step function has no useful gradient, so ${name} cannot train it; use the perceptron rule, or sigmoid.`);
+  if (loss === 'hinge' && !['linear', 'tanh'].includes(act))
+    err(`hinge loss expects a linear or tanh output (it is '${act}').`, 'warning');
   if (act === 'softmax' && units === 1) err('softmax over a single unit is always 1; use sigmoid for one unit.');
-  if (act === 'softmax' && (loss === 'mse' || loss === 'mae' || loss === 'sum_squares')) err(`softmax with ${name} trains slowly; categorical cross-entropy is the usual choice.`, 'warning');
+  if (act === 'softmax' && (loss === 'mse' || loss === 'mae' || loss === 'sum_squares'))
+    err(`softmax with ${name} trains slowly; categorical cross-entropy is the usual choice.`, 'warning');
   return p;
 }
 
@@ -192,7 +260,8 @@ export function connectionProblem(graph: GraphDoc, source: string, target: strin
   if (spec.inputs.max === 0) return `${describeNode(t)} takes no inputs.`;
   const existing = graph.edges.filter((e) => e.target === target);
   if (existing.some((e) => e.source === source)) return 'These layers are already connected.';
-  if (existing.length >= spec.inputs.max) return `${describeNode(t)} already has ${spec.inputs.max === 1 ? 'its input' : `${spec.inputs.max} inputs`}; remove that connection first.`;
+  if (existing.length >= spec.inputs.max)
+    return `${describeNode(t)} already has ${spec.inputs.max === 1 ? 'its input' : `${spec.inputs.max} inputs`}; remove that connection first.`;
   // A path target ⇝ source would close a cycle.
   const out = new Map<string, string[]>();
   for (const e of graph.edges) (out.get(e.source) ?? out.set(e.source, []).get(e.source)!).push(e.target);

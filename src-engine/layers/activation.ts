@@ -5,9 +5,12 @@ import type { Program } from '../backprop/ir.ts';
 /** Append activation `name` applied to value `x`; returns the new value id. */
 export function applyActivation(p: Program, x: number, name: ActivationName, alpha: number): number {
   switch (name) {
-    case 'linear': return x;
-    case 'softmax': return p.softmax(x);
-    case 'silu': return p.mul(x, p.sigmoid(x));
+    case 'linear':
+      return x;
+    case 'softmax':
+      return p.softmax(x);
+    case 'silu':
+      return p.mul(x, p.sigmoid(x));
     case 'step':
     case 'sigmoid':
     case 'tanh':

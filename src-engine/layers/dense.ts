@@ -11,12 +11,30 @@ export const dense: LayerBuilder = {
     const fanIn = inSizes[0]!;
     const init = node.params.initializer as InitializerName;
     const wName = `${node.id}.W`;
-    const W: ParamDecl = { name: wName, nodeId: node.id, kind: 'W', shape: [fanIn, units], init, fanIn, fanOut: units, input: p.input(wName, [fanIn, units]) };
+    const W: ParamDecl = {
+      name: wName,
+      nodeId: node.id,
+      kind: 'W',
+      shape: [fanIn, units],
+      init,
+      fanIn,
+      fanOut: units,
+      input: p.input(wName, [fanIn, units]),
+    };
     ctx.params.push(W);
     let z = p.matmul(inputs[0]!, W.input);
     if (node.params.use_bias) {
       const bName = `${node.id}.b`;
-      const b: ParamDecl = { name: bName, nodeId: node.id, kind: 'b', shape: [1, units], init: 'zeros', fanIn, fanOut: units, input: p.input(bName, [1, units]) };
+      const b: ParamDecl = {
+        name: bName,
+        nodeId: node.id,
+        kind: 'b',
+        shape: [1, units],
+        init: 'zeros',
+        fanIn,
+        fanOut: units,
+        input: p.input(bName, [1, units]),
+      };
       ctx.params.push(b);
       z = p.add(z, b.input);
     }

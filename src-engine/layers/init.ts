@@ -3,7 +3,13 @@ import type { InitializerName } from '../graph/catalog.ts';
 import type { Rng } from '../train/rng.ts';
 
 /** Fill `out` (a fanIn × fanOut weight matrix, or a bias of fanOut) with the named initializer. */
-export function initialize(out: Float32Array | Float64Array, name: InitializerName, fanIn: number, fanOut: number, rng: Rng): void {
+export function initialize(
+  out: Float32Array | Float64Array,
+  name: InitializerName,
+  fanIn: number,
+  fanOut: number,
+  rng: Rng,
+): void {
   const n = out.length;
   switch (name) {
     case 'zeros':

@@ -5,7 +5,10 @@ import { applyActivation } from './activation.ts';
 import type { LayerBuilder } from './layer.ts';
 
 export const activation: LayerBuilder = {
-  build: ({ p }, node, [x]) => ({ out: applyActivation(p, x!, node.params.activation as ActivationName, Number(node.params.alpha)), pre: x! }),
+  build: ({ p }, node, [x]) => ({
+    out: applyActivation(p, x!, node.params.activation as ActivationName, Number(node.params.alpha)),
+    pre: x!,
+  }),
 };
 
 export const softmax: LayerBuilder = {

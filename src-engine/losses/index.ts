@@ -33,7 +33,10 @@ export function buildLoss(p: Program, loss: LossName, { pred, logits, y, activat
         // From logits, stable: softplus(z) - y z
         return meanAll(p, p.sub(p.unary('softplus', logits), p.mul(y, logits)));
       }
-      return meanAll(p, p.neg(p.add(p.mul(y, p.log(pred)), p.mul(p.sub(p.const(1), y), p.log(p.sub(p.const(1), pred))))));
+      return meanAll(
+        p,
+        p.neg(p.add(p.mul(y, p.log(pred)), p.mul(p.sub(p.const(1), y), p.log(p.sub(p.const(1), pred))))),
+      );
     case 'cce': {
       if (activation === 'softmax') {
         // Fused with softmax: logsumexp(z) - Σ y z, per row

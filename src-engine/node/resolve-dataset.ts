@@ -18,7 +18,10 @@ export interface ResolvedData {
 }
 
 /** Load a built-in dataset by id (including the Node-only 'digits'). */
-export async function loadBuiltin(id: string, params: Record<string, number | string | boolean> = {}): Promise<ResolvedData> {
+export async function loadBuiltin(
+  id: string,
+  params: Record<string, number | string | boolean> = {},
+): Promise<ResolvedData> {
   if (id === 'digits') {
     const count = typeof params.count === 'number' ? params.count : 5000;
     const ds = await loadDigits({ count, seed: typeof params.seed === 'number' ? params.seed : 1 });
@@ -29,7 +32,11 @@ export async function loadBuiltin(id: string, params: Record<string, number | st
   for (const [k, v] of Object.entries(params)) if (typeof v === 'number') numeric[k] = v;
   const train = getBuiltinDataset(id, numeric);
   const test = info.generateTest ? getBuiltinTestDataset(id, numeric) : undefined;
-  return { train, ...(test ? { test } : {}), summary: `${info.name}: ${train.rows} rows, ${train.features} features, ${train.task}${train.classNames ? ` (${train.classNames.join(', ')})` : ''}` };
+  return {
+    train,
+    ...(test ? { test } : {}),
+    summary: `${info.name}: ${train.rows} rows, ${train.features} features, ${train.task}${train.classNames ? ` (${train.classNames.join(', ')})` : ''}`,
+  };
 }
 
 export interface FileDataOptions {
@@ -43,11 +50,19 @@ export interface FileDataOptions {
 }
 
 /** Load a local file (CSV, JSON, NPY/NPZ, IDX, image folder), prepare and split it. */
-export async function loadFileData(path: string, opts: FileDataOptions): Promise<ResolvedData & { prepared: Prepared }> {
+export async function loadFileData(
+  path: string,
+  opts: FileDataOptions,
+): Promise<ResolvedData & { prepared: Prepared }> {
   const table = await loadTable(path, { ...opts.load, ...(opts.labelsPath ? { labelsPath: opts.labelsPath } : {}) });
   const target = opts.target ?? (table.columns.some((c) => c.name === 'label') ? 'label' : undefined);
   if (!target) {
-    throw new Error(`${path}: say which column to predict with --target (columns: ${table.columns.slice(0, 12).map((c) => c.name).join(', ')}${table.columns.length > 12 ? ', …' : ''}).`);
+    throw new Error(
+      `${path}: say which column to predict with --target (columns: ${table.columns
+        .slice(0, 12)
+        .map((c) => c.name)
+        .join(', ')}${table.columns.length > 12 ? ', …' : ''}).`,
+    );
   }
   const summary = summaryLine(summarize(table, target));
   const prepared = prepare(table, {
@@ -57,7 +72,14 @@ export async function loadFileData(path: string, opts: FileDataOptions): Promise
     split: { validation: opts.validationSplit ?? 0, test: opts.testSplit ?? 0, seed: opts.seed ?? 1, stratify: true },
     ...opts.prepare,
   });
-  return { train: prepared.train, ...(prepared.validation ? { validation: prepared.validation } : {}), ...(prepared.test ? { test: prepared.test } : {}), preprocessing: prepared.preprocessing, summary, prepared };
+  return {
+    train: prepared.train,
+    ...(prepared.validation ? { validation: prepared.validation } : {}),
+    ...(prepared.test ? { test: prepared.test } : {}),
+    preprocessing: prepared.preprocessing,
+    summary,
+    prepared,
+  };
 }
 
 /** Resolve a project's dataset reference. */
@@ -66,7 +88,11 @@ export async function resolveDatasetRef(ref: DatasetRef, seed = 1): Promise<Reso
     case 'builtin':
       return loadBuiltin(ref.id, ref.params);
     case 'file':
-      return loadFileData(ref.path, { ...(ref.target ? { target: ref.target } : {}), ...(ref.labelsPath ? { labelsPath: ref.labelsPath } : {}), seed });
+      return loadFileData(ref.path, {
+        ...(ref.target ? { target: ref.target } : {}),
+        ...(ref.labelsPath ? { labelsPath: ref.labelsPath } : {}),
+        seed,
+      });
     case 'none':
       throw new Error('The project has no dataset: choose a built-in dataset or pass --data FILE.');
   }

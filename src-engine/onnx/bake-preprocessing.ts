@@ -30,13 +30,23 @@ export function bakePreprocessing(b: GraphBuilder, pre: Preprocessing): BakedInp
   let scaled: string | null = null;
   if (numeric.length) {
     const w = numeric.length;
-    const raw = b.input('features', ['N', w], b.elem, `Raw values of ${numeric.map((t) => t.column).join(', ')} (NaN when missing; booleans as 0/1)`);
+    const raw = b.input(
+      'features',
+      ['N', w],
+      b.elem,
+      `Raw values of ${numeric.map((t) => t.column).join(', ')} (NaN when missing; booleans as 0/1)`,
+    );
     inputs.push({ name: 'features', kind: 'numeric', columns: numeric.map((t) => t.column) });
     const impute = numeric.map((t) => t.impute);
     const offset = numeric.map((t) => (t.kind === 'numeric' ? t.offset : 0));
     const scale = numeric.map((t) => (t.kind === 'numeric' ? t.scale : 1));
     const filled = b.op1('Where', [b.op1('IsNaN', [raw]), b.constant(impute, [1, w]), raw], {}, 'imputed');
-    scaled = b.op1('Mul', [b.op1('Sub', [filled, b.constant(offset, [1, w])], {}, 'centred'), b.constant(scale, [1, w])], {}, 'scaled');
+    scaled = b.op1(
+      'Mul',
+      [b.op1('Sub', [filled, b.constant(offset, [1, w])], {}, 'centred'), b.constant(scale, [1, w])],
+      {},
+      'scaled',
+    );
   }
   const pieces: string[] = [];
   let batchRef = '';
@@ -45,7 +55,11 @@ export function bakePreprocessing(b: GraphBuilder, pre: Preprocessing): BakedInp
   const flushRun = () => {
     if (runStart < 0) return;
     // A run of consecutive numeric columns is one slice of the scaled matrix.
-    pieces.push(runStart === 0 && col === numeric.length ? scaled! : b.op1('Slice', [scaled!, b.int64([runStart]), b.int64([col]), b.int64([1])], {}, 'numeric_cols'));
+    pieces.push(
+      runStart === 0 && col === numeric.length
+        ? scaled!
+        : b.op1('Slice', [scaled!, b.int64([runStart]), b.int64([col]), b.int64([1])], {}, 'numeric_cols'),
+    );
     runStart = -1;
   };
   for (const t of pre.inputs) {
@@ -55,12 +69,22 @@ export function bakePreprocessing(b: GraphBuilder, pre: Preprocessing): BakedInp
       continue;
     }
     flushRun();
-    const name = b.freshInput(t.column, ['N', 1], 'string', `Raw value of column '${t.column}' (one of ${t.categories.slice(0, 6).join(', ')}${t.categories.length > 6 ? ', …' : ''}; '' when missing)`);
+    const name = b.freshInput(
+      t.column,
+      ['N', 1],
+      'string',
+      `Raw value of column '${t.column}' (one of ${t.categories.slice(0, 6).join(', ')}${t.categories.length > 6 ? ', …' : ''}; '' when missing)`,
+    );
     inputs.push({ name, kind: 'categorical', column: t.column, categories: t.categories });
     batchRef ||= name;
     const C = t.categories.length;
     const flat = b.op1('Reshape', [name, b.int64([-1])], {}, `${name}_flat`);
-    const hot = b.mlOp('OneHotEncoder', [flat], { cats_strings: { strings: [...t.categories, ''] }, zeros: 1 }, `${name}_onehot`);
+    const hot = b.mlOp(
+      'OneHotEncoder',
+      [flat],
+      { cats_strings: { strings: [...t.categories, ''] }, zeros: 1 },
+      `${name}_onehot`,
+    );
     // [C + 1] columns -> [C]: the '' (missing) column folds into the imputed category, or vanishes.
     const fold = new Array<number>((C + 1) * C).fill(0);
     for (let i = 0; i < C; i++) fold[i * C + i] = 1;

@@ -2,7 +2,16 @@
  * A small builder for ONNX graphs: nodes with unique names, deduplicated constants, typed inputs
  * and outputs with symbolic dimensions, and the finished ModelProto.
  */
-import { AttrType, DataType, type AttributeProto, type Dimension, type ModelProto, type NodeProto, type TensorProto, type ValueInfoProto } from './schema.ts';
+import {
+  AttrType,
+  DataType,
+  type AttributeProto,
+  type Dimension,
+  type ModelProto,
+  type NodeProto,
+  type TensorProto,
+  type ValueInfoProto,
+} from './schema.ts';
 
 /** Opset of the default domain that every Netwright model imports. */
 export const OPSET = 17;
@@ -15,10 +24,16 @@ export type ElemType = 'float32' | 'float64';
 /** A dimension: a fixed size or a symbolic name such as 'N'. */
 export type Dim = number | string;
 /** Attribute values: a number is an INT, `{ f }` a FLOAT. */
-export type AttrValue = number | string | number[] | { f: number } | { floats: number[] } | { strings: string[] } | { tensor: TensorProto };
+export type AttrValue =
+  number | string | number[] | { f: number } | { floats: number[] } | { strings: string[] } | { tensor: TensorProto };
 
 /** Encode typed values as a TensorProto with raw little-endian data. */
-export function tensorProto(name: string, dims: readonly number[], data: ArrayLike<number>, type: ElemType | 'int64'): TensorProto {
+export function tensorProto(
+  name: string,
+  dims: readonly number[],
+  data: ArrayLike<number>,
+  type: ElemType | 'int64',
+): TensorProto {
   const n = data.length;
   let raw: Uint8Array;
   if (type === 'int64') {
@@ -34,13 +49,19 @@ export function tensorProto(name: string, dims: readonly number[], data: ArrayLi
     const dv = new DataView(raw.buffer);
     for (let i = 0; i < n; i++) dv.setFloat32(i * 4, data[i]!, true);
   }
-  return { name, dims: [...dims], dataType: type === 'int64' ? DataType.INT64 : type === 'float64' ? DataType.DOUBLE : DataType.FLOAT, rawData: raw };
+  return {
+    name,
+    dims: [...dims],
+    dataType: type === 'int64' ? DataType.INT64 : type === 'float64' ? DataType.DOUBLE : DataType.FLOAT,
+    rawData: raw,
+  };
 }
 
 function attribute(name: string, v: AttrValue): AttributeProto {
   if (typeof v === 'number') return { name, type: AttrType.INT, i: v };
   if (typeof v === 'string') return { name, type: AttrType.STRING, s: new TextEncoder().encode(v) };
-  if ('strings' in v) return { name, type: AttrType.STRINGS, strings: v.strings.map((x) => new TextEncoder().encode(x)) };
+  if ('strings' in v)
+    return { name, type: AttrType.STRINGS, strings: v.strings.map((x) => new TextEncoder().encode(x)) };
   if (Array.isArray(v)) return { name, type: AttrType.INTS, ints: v };
   if ('f' in v) return { name, type: AttrType.FLOAT, f: v.f };
   if ('floats' in v) return { name, type: AttrType.FLOATS, floats: v.floats };
@@ -74,7 +95,13 @@ export class GraphBuilder {
   }
 
   /** Append a node; returns its output names (fresh ones unless given). */
-  op(opType: string, inputs: string[], attrs: Record<string, AttrValue> = {}, outputs: number | string[] = 1, hint = opType): string[] {
+  op(
+    opType: string,
+    inputs: string[],
+    attrs: Record<string, AttrValue> = {},
+    outputs: number | string[] = 1,
+    hint = opType,
+  ): string[] {
     const outs = typeof outputs === 'number' ? Array.from({ length: outputs }, () => this.fresh(hint)) : outputs;
     this.nodes.push({
       name: this.fresh(`n_${hint}`),
@@ -134,7 +161,12 @@ export class GraphBuilder {
   }
 
   /** Declare a graph input under a fresh name derived from `base` (e.g. a data column's name). */
-  freshInput(base: string, dims: readonly Dim[], type: ElemType | 'int64' | 'string' = this.elem, doc?: string): string {
+  freshInput(
+    base: string,
+    dims: readonly Dim[],
+    type: ElemType | 'int64' | 'string' = this.elem,
+    doc?: string,
+  ): string {
     const name = this.fresh(base);
     this.inputs.push(valueInfo(name, dims, type, doc));
     return name;
@@ -144,7 +176,13 @@ export class GraphBuilder {
    * Declare a graph output. A value computed by a node here is renamed to `name` in place; graph
    * inputs, initializers and values already output get an Identity (a copy, which ORT does not elide).
    */
-  output(name: string, value: string, dims: readonly Dim[], type: ElemType | 'int64' | 'string' = this.elem, doc?: string): string {
+  output(
+    name: string,
+    value: string,
+    dims: readonly Dim[],
+    type: ElemType | 'int64' | 'string' = this.elem,
+    doc?: string,
+  ): string {
     if (value !== name) {
       this.reserve(name);
       const producer = this.nodes.find((n) => n.output.includes(value));
@@ -160,14 +198,26 @@ export class GraphBuilder {
   }
 
   /** The finished model. */
-  model(graphName: string, opts: { doc?: string; metadata?: Record<string, string>; producerVersion?: string }): ModelProto {
+  model(
+    graphName: string,
+    opts: { doc?: string; metadata?: Record<string, string>; producerVersion?: string },
+  ): ModelProto {
     return {
       irVersion: IR_VERSION,
-      opsetImport: [{ domain: '', version: OPSET }, ...(this.usesMl ? [{ domain: 'ai.onnx.ml', version: ML_OPSET }] : [])],
+      opsetImport: [
+        { domain: '', version: OPSET },
+        ...(this.usesMl ? [{ domain: 'ai.onnx.ml', version: ML_OPSET }] : []),
+      ],
       producerName: 'Netwright',
       producerVersion: opts.producerVersion ?? '',
       docString: opts.doc ?? '',
-      graph: { name: graphName, node: this.nodes, initializer: this.initializers, input: this.inputs, output: this.outputs },
+      graph: {
+        name: graphName,
+        node: this.nodes,
+        initializer: this.initializers,
+        input: this.inputs,
+        output: this.outputs,
+      },
       metadataProps: Object.entries(opts.metadata ?? {}).map(([key, value]) => ({ key, value })),
     };
   }
@@ -175,14 +225,27 @@ export class GraphBuilder {
 
 function elemCode(type: ElemType | 'int64' | 'string'): number {
   switch (type) {
-    case 'float32': return DataType.FLOAT;
-    case 'float64': return DataType.DOUBLE;
-    case 'int64': return DataType.INT64;
-    case 'string': return DataType.STRING;
+    case 'float32':
+      return DataType.FLOAT;
+    case 'float64':
+      return DataType.DOUBLE;
+    case 'int64':
+      return DataType.INT64;
+    case 'string':
+      return DataType.STRING;
   }
 }
 
-function valueInfo(name: string, dims: readonly Dim[], type: ElemType | 'int64' | 'string', doc?: string): ValueInfoProto {
+function valueInfo(
+  name: string,
+  dims: readonly Dim[],
+  type: ElemType | 'int64' | 'string',
+  doc?: string,
+): ValueInfoProto {
   const dim: Dimension[] = dims.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d }));
-  return { name, type: { tensorType: { elemType: elemCode(type), shape: { dim } } }, ...(doc ? { docString: doc } : {}) };
+  return {
+    name,
+    type: { tensorType: { elemType: elemCode(type), shape: { dim } } },
+    ...(doc ? { docString: doc } : {}),
+  };
 }

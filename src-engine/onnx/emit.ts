@@ -20,7 +20,12 @@ export interface EmitOptions {
 }
 
 /** Emit the ops computing `outputs` (and only what they depend on); returns ONNX names by value id. */
-export function emitProgram(program: Program, b: GraphBuilder, outputs: readonly number[], opts: EmitOptions): Map<number, string> {
+export function emitProgram(
+  program: Program,
+  b: GraphBuilder,
+  outputs: readonly number[],
+  opts: EmitOptions,
+): Map<number, string> {
   const nodes = program.nodes;
   const live = new Uint8Array(nodes.length);
   for (const o of outputs) live[o] = 1;
@@ -50,7 +55,15 @@ export function emitProgram(program: Program, b: GraphBuilder, outputs: readonly
   return names;
 }
 
-function emitNode(program: Program, b: GraphBuilder, n: IRNode, inp: (k: number) => string, hint: string, shapeTensor: (s: Shape) => string, opts: EmitOptions): string {
+function emitNode(
+  program: Program,
+  b: GraphBuilder,
+  n: IRNode,
+  inp: (k: number) => string,
+  hint: string,
+  shapeTensor: (s: Shape) => string,
+  opts: EmitOptions,
+): string {
   const op = n.op;
   switch (op.kind) {
     case 'input': {
@@ -63,20 +76,34 @@ function emitNode(program: Program, b: GraphBuilder, n: IRNode, inp: (k: number)
     case 'unary': {
       const x = inp(0);
       switch (op.op) {
-        case 'neg': return b.op1('Neg', [x], {}, hint);
-        case 'exp': return b.op1('Exp', [x], {}, hint);
-        case 'log': return b.op1('Log', [x], {}, hint);
-        case 'sqrt': return b.op1('Sqrt', [x], {}, hint);
-        case 'abs': return b.op1('Abs', [x], {}, hint);
-        case 'sign': return b.op1('Sign', [x], {}, hint);
-        case 'square': return b.op1('Mul', [x, x], {}, hint);
-        case 'erf': return b.op1('Erf', [x], {}, hint);
-        case 'sigmoid': return b.op1('Sigmoid', [x], {}, hint);
-        case 'tanh': return b.op1('Tanh', [x], {}, hint);
-        case 'relu': return b.op1('Relu', [x], {}, hint);
-        case 'softplus': return b.op1('Softplus', [x], {}, hint);
-        case 'leaky_relu': return b.op1('LeakyRelu', [x], { alpha: { f: op.alpha } }, hint);
-        case 'elu': return b.op1('Elu', [x], { alpha: { f: op.alpha } }, hint);
+        case 'neg':
+          return b.op1('Neg', [x], {}, hint);
+        case 'exp':
+          return b.op1('Exp', [x], {}, hint);
+        case 'log':
+          return b.op1('Log', [x], {}, hint);
+        case 'sqrt':
+          return b.op1('Sqrt', [x], {}, hint);
+        case 'abs':
+          return b.op1('Abs', [x], {}, hint);
+        case 'sign':
+          return b.op1('Sign', [x], {}, hint);
+        case 'square':
+          return b.op1('Mul', [x, x], {}, hint);
+        case 'erf':
+          return b.op1('Erf', [x], {}, hint);
+        case 'sigmoid':
+          return b.op1('Sigmoid', [x], {}, hint);
+        case 'tanh':
+          return b.op1('Tanh', [x], {}, hint);
+        case 'relu':
+          return b.op1('Relu', [x], {}, hint);
+        case 'softplus':
+          return b.op1('Softplus', [x], {}, hint);
+        case 'leaky_relu':
+          return b.op1('LeakyRelu', [x], { alpha: { f: op.alpha } }, hint);
+        case 'elu':
+          return b.op1('Elu', [x], { alpha: { f: op.alpha } }, hint);
         case 'step': {
           const pos = b.op1('Greater', [x, b.constant([0])], {}, `${hint}_pos`);
           return b.op1('Where', [pos, b.constant([1]), b.constant([0])], {}, hint);
@@ -115,7 +142,12 @@ function emitNode(program: Program, b: GraphBuilder, n: IRNode, inp: (k: number)
     case 'softmax':
       return b.op1('Softmax', [inp(0)], { axis: 1 }, hint);
     case 'concat':
-      return b.op1('Concat', n.inputs.map((_, k) => inp(k)), { axis: 1 }, hint);
+      return b.op1(
+        'Concat',
+        n.inputs.map((_, k) => inp(k)),
+        { axis: 1 },
+        hint,
+      );
     case 'slice':
       return b.op1('Slice', [inp(0), b.int64([op.start]), b.int64([op.end]), b.int64([1])], {}, hint);
     case 'rows': {

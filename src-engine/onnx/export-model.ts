@@ -63,18 +63,27 @@ export function deploymentModel(src: DeploymentSource): ModelProto {
   const T = fwd.targets;
   const pre = src.preprocessing ?? null;
   if (pre && pre.featureNames.length !== F) {
-    throw new Error(`The preprocessing produces ${pre.featureNames.length} features but the Input layer takes ${F}; train the model on this data again before exporting.`);
+    throw new Error(
+      `The preprocessing produces ${pre.featureNames.length} features but the Input layer takes ${F}; train the model on this data again before exporting.`,
+    );
   }
   const baked: BakedInputs = pre
     ? bakePreprocessing(b, pre)
-    : { x: b.input('features', ['N', F], b.elem, 'Feature values, in the order of feature_names'), batchRef: 'features', inputs: [{ name: 'features', kind: 'numeric', columns: Array.from({ length: F }, (_, i) => `x${i}`) }] };
+    : {
+        x: b.input('features', ['N', F], b.elem, 'Feature values, in the order of feature_names'),
+        batchRef: 'features',
+        inputs: [{ name: 'features', kind: 'numeric', columns: Array.from({ length: F }, (_, i) => `x${i}`) }],
+      };
   const x = baked.x;
 
   const inputs = new Map<string, string>([['x', x]]);
   for (const d of fwd.params) {
     const w = src.weights.get(d.name);
     if (!w) throw new Error(`No weights for parameter '${d.name}': train the model before exporting it.`);
-    if (w.data.length !== d.shape[0] * d.shape[1]) throw new Error(`Weights '${d.name}' have ${w.data.length} values; the layer needs ${d.shape[0]} × ${d.shape[1]}.`);
+    if (w.data.length !== d.shape[0] * d.shape[1])
+      throw new Error(
+        `Weights '${d.name}' have ${w.data.length} values; the layer needs ${d.shape[0]} × ${d.shape[1]}.`,
+      );
     inputs.set(d.name, b.initializer(d.name, d.shape, w.data));
   }
   const pred = emitProgram(fwd.program, b, [fwd.pred], { inputs, batchRef: baked.batchRef }).get(fwd.pred)!;
@@ -93,7 +102,15 @@ export function deploymentModel(src: DeploymentSource): ModelProto {
       label = b.op1('ArgMax', [pred], { axis: 1, keepdims: 0 });
     }
     // Outputs are declared last: declaring renames the value in place.
-    b.output('probabilities', pred, ['N', T], b.elem, T === 1 ? 'Probability of the positive class (class_names[1])' : 'Probability of each class, in the order of class_names');
+    b.output(
+      'probabilities',
+      pred,
+      ['N', T],
+      b.elem,
+      T === 1
+        ? 'Probability of the positive class (class_names[1])'
+        : 'Probability of each class, in the order of class_names',
+    );
     b.output('label', label, ['N'], 'int64', 'Index of the predicted class in class_names');
   }
 

@@ -39,16 +39,48 @@ export function exportModel(format: ModelExportFormat, src: ModelExportSource): 
   const pre = src.preprocessing ?? null;
   switch (format) {
     case 'onnx':
-      return { data: exportDeploymentOnnx({ graph: src.graph, weights: src.weights, preprocessing: pre, ...(src.name ? { name: src.name } : {}), ...(src.summary ? { summary: src.summary } : {}) }), fileName: `${base}.onnx`, mime: 'application/octet-stream' };
+      return {
+        data: exportDeploymentOnnx({
+          graph: src.graph,
+          weights: src.weights,
+          preprocessing: pre,
+          ...(src.name ? { name: src.name } : {}),
+          ...(src.summary ? { summary: src.summary } : {}),
+        }),
+        fileName: `${base}.onnx`,
+        mime: 'application/octet-stream',
+      };
     case 'onnx-train': {
       if (!src.config) throw new Error('The training-step export needs the training configuration.');
       // The perceptron rule is not gradient descent (the step function has no useful gradient).
-      if (src.graph.nodes.some((n) => n.type === 'Output' && n.params.loss === 'perceptron')) throw new Error('The perceptron rule has no ONNX training step (it is not gradient descent); change the Output loss to export one.');
-      return { data: exportTrainStepOnnx(src.graph, src.config, { steps: src.steps ?? 1, initialWeights: src.weights, ...(src.name ? { name: src.name } : {}) }), fileName: `${base}.train-step.onnx`, mime: 'application/octet-stream' };
+      if (src.graph.nodes.some((n) => n.type === 'Output' && n.params.loss === 'perceptron'))
+        throw new Error(
+          'The perceptron rule has no ONNX training step (it is not gradient descent); change the Output loss to export one.',
+        );
+      return {
+        data: exportTrainStepOnnx(src.graph, src.config, {
+          steps: src.steps ?? 1,
+          initialWeights: src.weights,
+          ...(src.name ? { name: src.name } : {}),
+        }),
+        fileName: `${base}.train-step.onnx`,
+        mime: 'application/octet-stream',
+      };
     }
     case 'weights-json':
-      return { data: exportWeightsJson(src.graph, src.weights, { ...(src.name ? { name: src.name } : {}), preprocessing: pre }), fileName: `${base}.weights.json`, mime: 'application/json' };
+      return {
+        data: exportWeightsJson(src.graph, src.weights, {
+          ...(src.name ? { name: src.name } : {}),
+          preprocessing: pre,
+        }),
+        fileName: `${base}.weights.json`,
+        mime: 'application/json',
+      };
     case 'pytorch':
-      return { data: exportPytorch(src.graph, src.weights, { ...(src.name ? { name: src.name } : {}), preprocessing: pre }), fileName: `${base}.py`, mime: 'text/x-python' };
+      return {
+        data: exportPytorch(src.graph, src.weights, { ...(src.name ? { name: src.name } : {}), preprocessing: pre }),
+        fileName: `${base}.py`,
+        mime: 'text/x-python',
+      };
   }
 }

@@ -42,14 +42,22 @@ export function importOnnx(bytes: Uint8Array, file = 'model.onnx'): ImportedMode
 
 function importOwn(f: OnnxFile, file: string): ImportedModel {
   const parsed = parseGraph(f.metadata[META.graph]!);
-  if (!parsed.ok) throw new OnnxFormatError(file, `its Netwright graph is damaged: ${parsed.problems.map((p) => p.message).join(' ')}`);
+  if (!parsed.ok)
+    throw new OnnxFormatError(
+      file,
+      `its Netwright graph is damaged: ${parsed.problems.map((p) => p.message).join(' ')}`,
+    );
   const graph = parsed.graph;
   const weights: WeightSet = new Map();
   for (const d of buildForward(graph, { training: false }).params) {
     const t = f.initializers.get(d.name);
     if (!t) throw new OnnxFormatError(file, `the weights of '${d.name}' are missing`);
     const { dims, data } = tensorValues(t);
-    if (dims[0] !== d.shape[0] || dims[1] !== d.shape[1]) throw new OnnxFormatError(file, `'${d.name}' has shape [${dims.join(', ')}], the layer needs [${d.shape.join(', ')}]`);
+    if (dims[0] !== d.shape[0] || dims[1] !== d.shape[1])
+      throw new OnnxFormatError(
+        file,
+        `'${d.name}' has shape [${dims.join(', ')}], the layer needs [${d.shape.join(', ')}]`,
+      );
     weights.set(d.name, { shape: d.shape, data });
   }
   const pre = f.metadata[META.preprocessing] ? (JSON.parse(f.metadata[META.preprocessing]) as Preprocessing) : null;
@@ -84,10 +92,16 @@ function attr(node: NodeProto, name: string): AttributeProto | undefined {
 function importMlp(f: OnnxFile, file: string): ImportedModel {
   const g = f.model.graph;
   const refuse = (node: NodeProto, why: string): never => {
-    throw new OnnxImportError(`${file}: node '${node.name || '(unnamed)'}' (${node.opType}) ${why}. Netwright imports its own exports and multilayer perceptrons (Gemm or MatMul + Add with Relu, Sigmoid, Tanh, LeakyRelu, Elu, Softplus, Softmax).`);
+    throw new OnnxImportError(
+      `${file}: node '${node.name || '(unnamed)'}' (${node.opType}) ${why}. Netwright imports its own exports and multilayer perceptrons (Gemm or MatMul + Add with Relu, Sigmoid, Tanh, LeakyRelu, Elu, Softplus, Softmax).`,
+    );
   };
-  if (f.inputs.length !== 1) throw new OnnxImportError(`${file}: the model has ${f.inputs.length} inputs (${f.inputs.map((i) => i.name).join(', ')}); a perceptron has one.`);
-  if (g.output.length !== 1) throw new OnnxImportError(`${file}: the model has ${g.output.length} outputs; a perceptron has one.`);
+  if (f.inputs.length !== 1)
+    throw new OnnxImportError(
+      `${file}: the model has ${f.inputs.length} inputs (${f.inputs.map((i) => i.name).join(', ')}); a perceptron has one.`,
+    );
+  if (g.output.length !== 1)
+    throw new OnnxImportError(`${file}: the model has ${g.output.length} outputs; a perceptron has one.`);
   const consts = new Map<string, TensorProto>(f.initializers);
   for (const n of g.node) {
     if (n.opType === 'Constant') {
@@ -130,11 +144,13 @@ function importMlp(f: OnnxFile, file: string): ImportedModel {
       const inSize = transB ? c : r;
       const units = transB ? r : c;
       const W = new Float32Array(inSize * units);
-      for (let i = 0; i < inSize; i++) for (let j = 0; j < units; j++) W[i * units + j] = alpha * (transB ? Wt.data[j * c + i]! : Wt.data[i * c + j]!);
+      for (let i = 0; i < inSize; i++)
+        for (let j = 0; j < units; j++) W[i * units + j] = alpha * (transB ? Wt.data[j * c + i]! : Wt.data[i * c + j]!);
       let b: Float32Array | null = null;
       if (cName) {
         const bt = tensor(cName, n);
-        if (bt.data.length !== units && bt.data.length !== 1) refuse(n, `has a bias of ${bt.data.length} values for ${units} units`);
+        if (bt.data.length !== units && bt.data.length !== 1)
+          refuse(n, `has a bias of ${bt.data.length} values for ${units} units`);
         b = Float32Array.from({ length: units }, (_, j) => beta * bt.data[bt.data.length === 1 ? 0 : j]!);
       }
       layers.push({ W, inSize, units, b, activation: 'linear', alpha: 0 });
@@ -154,7 +170,8 @@ function importMlp(f: OnnxFile, file: string): ImportedModel {
         const axis = attr(n, 'axis') ? int64(attr(n, 'axis')!.i) : -1;
         if (axis !== 1 && axis !== -1) refuse(n, `normalises over axis ${axis}, not the features`);
       }
-      const alpha = n.opType === 'LeakyRelu' ? (attr(n, 'alpha')?.f ?? 0.01) : n.opType === 'Elu' ? (attr(n, 'alpha')?.f ?? 1) : 0;
+      const alpha =
+        n.opType === 'LeakyRelu' ? (attr(n, 'alpha')?.f ?? 0.01) : n.opType === 'Elu' ? (attr(n, 'alpha')?.f ?? 1) : 0;
       if (!last) refuse(n, 'comes before any dense layer');
       if (last!.activation === 'linear' && last!.W) {
         last!.activation = act;
@@ -175,11 +192,17 @@ function importMlp(f: OnnxFile, file: string): ImportedModel {
   }
   const unused = producers.find((n) => !used.has(n));
   if (unused) refuse(unused, 'is not on the path from the input to the output');
-  if (current !== g.output[0]!.name) throw new OnnxImportError(`${file}: the output '${g.output[0]!.name}' is not reached by a chain of supported layers from the input.`);
+  if (current !== g.output[0]!.name)
+    throw new OnnxImportError(
+      `${file}: the output '${g.output[0]!.name}' is not reached by a chain of supported layers from the input.`,
+    );
   const denseCount = layers.filter((l) => l.W).length;
   if (!denseCount) throw new OnnxImportError(`${file}: no dense layer (Gemm or MatMul) found.`);
   const lastLayer = layers.at(-1)!;
-  if (!lastLayer.W) throw new OnnxImportError(`${file}: the model ends with a second activation after its last dense layer; Netwright's Output layer has one.`);
+  if (!lastLayer.W)
+    throw new OnnxImportError(
+      `${file}: the model ends with a second activation after its last dense layer; Netwright's Output layer has one.`,
+    );
   return buildImported(layers, layers[0]!.inSize, g.name || file, file);
 }
 
@@ -192,12 +215,22 @@ function buildImported(layers: Layer[], features: number, name: string, file: st
     const isOut = i === layers.length - 1;
     const y = (i + 1) * 120;
     if (!l.W) {
-      nodes.push({ id: `act${++act}`, type: 'Activation', params: { activation: l.activation, alpha: l.alpha || 0.01 }, position: { x: 0, y } });
+      nodes.push({
+        id: `act${++act}`,
+        type: 'Activation',
+        params: { activation: l.activation, alpha: l.alpha || 0.01 },
+        position: { x: 0, y },
+      });
       return;
     }
     const id = isOut ? 'output' : `dense${++dense}`;
     const loss = l.activation === 'softmax' ? 'cce' : l.activation === 'sigmoid' ? 'bce' : 'mse';
-    const params: GraphNode['params'] = { units: l.units, use_bias: l.b !== null, activation: l.activation, alpha: l.alpha || 0.01 };
+    const params: GraphNode['params'] = {
+      units: l.units,
+      use_bias: l.b !== null,
+      activation: l.activation,
+      alpha: l.alpha || 0.01,
+    };
     if (isOut) params.loss = loss;
     nodes.push({ id, type: isOut ? 'Output' : 'Dense', params, position: { x: 0, y } });
     weights.set(`${id}.W`, { shape: [l.inSize, l.units], data: l.W });
@@ -205,7 +238,10 @@ function buildImported(layers: Layer[], features: number, name: string, file: st
   });
   const edges = nodes.slice(1).map((n, i) => ({ id: `e${i + 1}`, source: nodes[i]!.id, target: n.id }));
   const parsed = parseGraph({ format: 'netwright-graph', version: 1, nodes, edges });
-  if (!parsed.ok) throw new OnnxImportError(`${file}: the imported network is not valid: ${parsed.problems.map((p) => p.message).join(' ')}`);
+  if (!parsed.ok)
+    throw new OnnxImportError(
+      `${file}: the imported network is not valid: ${parsed.problems.map((p) => p.message).join(' ')}`,
+    );
   // Validate shapes and activations the way training will.
   try {
     buildForward(parsed.graph, { training: false });

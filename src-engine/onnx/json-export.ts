@@ -18,33 +18,44 @@ export interface WeightsDocument {
 }
 
 /** The JSON text of a weights document. */
-export function exportWeightsJson(graph: GraphDoc, weights: WeightSet, opts: { name?: string; preprocessing?: Preprocessing | null } = {}): string {
+export function exportWeightsJson(
+  graph: GraphDoc,
+  weights: WeightSet,
+  opts: { name?: string; preprocessing?: Preprocessing | null } = {},
+): string {
   const doc: WeightsDocument = {
     format: WEIGHTS_FORMAT,
     version: 1,
     producer: `Netwright ${NETWRIGHT_VERSION}`,
     name: opts.name ?? 'netwright',
     graph,
-    weights: Object.fromEntries([...weights].map(([k, w]) => [k, { shape: [w.shape[0], w.shape[1]], data: Array.from(w.data) }])),
+    weights: Object.fromEntries(
+      [...weights].map(([k, w]) => [k, { shape: [w.shape[0], w.shape[1]], data: Array.from(w.data) }]),
+    ),
     preprocessing: opts.preprocessing ?? null,
   };
   return JSON.stringify(doc);
 }
 
 /** Open a weights document (this module's export) back into graph, weights and preprocessing. */
-export function importWeightsJson(text: string, file = 'weights.json'): { graph: GraphDoc; weights: WeightSet; preprocessing: Preprocessing | null; name: string } {
+export function importWeightsJson(
+  text: string,
+  file = 'weights.json',
+): { graph: GraphDoc; weights: WeightSet; preprocessing: Preprocessing | null; name: string } {
   let doc: Partial<WeightsDocument>;
   try {
     doc = JSON.parse(text) as Partial<WeightsDocument>;
   } catch (e) {
     throw new Error(`${file} is not valid JSON (${(e as Error).message}).`, { cause: e });
   }
-  if (!doc || doc.format !== WEIGHTS_FORMAT) throw new Error(`${file} is not a Netwright weights document (no "format": "${WEIGHTS_FORMAT}").`);
+  if (!doc || doc.format !== WEIGHTS_FORMAT)
+    throw new Error(`${file} is not a Netwright weights document (no "format": "${WEIGHTS_FORMAT}").`);
   const parsed = parseGraph(doc.graph);
   if (!parsed.ok) throw new Error(`${file}: ${parsed.problems.map((p) => p.message).join(' ')}`);
   const weights: WeightSet = new Map();
   for (const [name, w] of Object.entries(doc.weights ?? {})) {
-    if (!Array.isArray(w?.shape) || !Array.isArray(w.data) || w.data.length !== w.shape[0] * w.shape[1]) throw new Error(`${file}: weights '${name}' do not match their shape.`);
+    if (!Array.isArray(w?.shape) || !Array.isArray(w.data) || w.data.length !== w.shape[0] * w.shape[1])
+      throw new Error(`${file}: weights '${name}' do not match their shape.`);
     weights.set(name, { shape: [w.shape[0], w.shape[1]], data: Float32Array.from(w.data) });
   }
   return { graph: parsed.graph, weights, preprocessing: doc.preprocessing ?? null, name: doc.name ?? file };

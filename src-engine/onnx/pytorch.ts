@@ -10,7 +10,11 @@ import type { WeightSet } from '../train/backend.ts';
 import { NETWRIGHT_VERSION } from './export-model.ts';
 
 /** Python source defining `NetwrightModel`, `load_model()`, `preprocess()` and a command-line demo. */
-export function exportPytorch(graph: GraphDoc, weights: WeightSet, opts: { name?: string; preprocessing?: Preprocessing | null } = {}): string {
+export function exportPytorch(
+  graph: GraphDoc,
+  weights: WeightSet,
+  opts: { name?: string; preprocessing?: Preprocessing | null } = {},
+): string {
   const analysis = analyzeGraph(graph);
   if (!analysis.ok) throw new Error(`The network is not valid: ${analysis.problems.map((p) => p.message).join(' ')}`);
   const byId = new Map(graph.nodes.map((n) => [n.id, n]));
@@ -41,7 +45,9 @@ export function exportPytorch(graph: GraphDoc, weights: WeightSet, opts: { name?
           if (!b) throw new Error(`No weights for parameter '${id}.b'.`);
           load.push(`model.${v}.bias.copy_(torch.tensor(${list(b.data)}))`);
         }
-        forward.push(`${v} = ${activation(String(node.params.activation), `self.${v}(${srcs[0]})`, Number(node.params.alpha))}`);
+        forward.push(
+          `${v} = ${activation(String(node.params.activation), `self.${v}(${srcs[0]})`, Number(node.params.alpha))}`,
+        );
         if (node.type === 'Output') {
           output = v;
           loss = String(node.params.loss);
@@ -134,18 +140,30 @@ if __name__ == "__main__":
 
 function activation(name: string, x: string, alpha: number): string {
   switch (name) {
-    case 'linear': return x;
-    case 'step': return `(${x} > 0).float()`;
-    case 'sigmoid': return `torch.sigmoid(${x})`;
-    case 'tanh': return `torch.tanh(${x})`;
-    case 'relu': return `F.relu(${x})`;
-    case 'leaky_relu': return `F.leaky_relu(${x}, negative_slope=${num(alpha)})`;
-    case 'elu': return `F.elu(${x}, alpha=${num(alpha)})`;
-    case 'gelu': return `F.gelu(${x})`;
-    case 'silu': return `F.silu(${x})`;
-    case 'softplus': return `F.softplus(${x})`;
-    case 'softmax': return `torch.softmax(${x}, dim=1)`;
-    default: throw new Error(`No PyTorch form for activation '${name}'`);
+    case 'linear':
+      return x;
+    case 'step':
+      return `(${x} > 0).float()`;
+    case 'sigmoid':
+      return `torch.sigmoid(${x})`;
+    case 'tanh':
+      return `torch.tanh(${x})`;
+    case 'relu':
+      return `F.relu(${x})`;
+    case 'leaky_relu':
+      return `F.leaky_relu(${x}, negative_slope=${num(alpha)})`;
+    case 'elu':
+      return `F.elu(${x}, alpha=${num(alpha)})`;
+    case 'gelu':
+      return `F.gelu(${x})`;
+    case 'silu':
+      return `F.silu(${x})`;
+    case 'softplus':
+      return `F.softplus(${x})`;
+    case 'softmax':
+      return `torch.softmax(${x}, dim=1)`;
+    default:
+      throw new Error(`No PyTorch form for activation '${name}'`);
   }
 }
 
@@ -170,7 +188,8 @@ function matrix(data: ArrayLike<number>, rows: number, cols: number, transpose: 
       out.push(`[${row.join(', ')}]`);
     }
   } else {
-    for (let r = 0; r < rows; r++) out.push(list(Array.prototype.slice.call(data, r * cols, (r + 1) * cols) as number[]));
+    for (let r = 0; r < rows; r++)
+      out.push(list(Array.prototype.slice.call(data, r * cols, (r + 1) * cols) as number[]));
   }
   return `[${out.join(',\n            ')}]`;
 }

@@ -3,10 +3,21 @@
  * the file), and expose what the importer and `netwright predict` need: inputs that are not
  * initializers, outputs, metadata and initializer values.
  */
-import { DataType, decodeModel, int64, type Dimension, type ModelProto, type TensorProto, type ValueInfoProto } from './schema.ts';
+import {
+  DataType,
+  decodeModel,
+  int64,
+  type Dimension,
+  type ModelProto,
+  type TensorProto,
+  type ValueInfoProto,
+} from './schema.ts';
 
 export class OnnxFormatError extends Error {
-  constructor(readonly file: string, problem: string) {
+  constructor(
+    readonly file: string,
+    problem: string,
+  ) {
     super(`${file} is not a usable ONNX model: ${problem}`);
     this.name = 'OnnxFormatError';
   }
@@ -34,15 +45,24 @@ export function readOnnx(bytes: Uint8Array, file = 'model.onnx'): OnnxFile {
   try {
     model = decodeModel(bytes);
   } catch (e) {
-    throw new OnnxFormatError(file, `it could not be decoded as an ONNX protobuf (${(e as Error).message}); the file may be truncated or of another kind`);
+    throw new OnnxFormatError(
+      file,
+      `it could not be decoded as an ONNX protobuf (${(e as Error).message}); the file may be truncated or of another kind`,
+    );
   }
   const g = model.graph;
-  if (!g || !g.node?.length || !g.output?.length) throw new OnnxFormatError(file, 'it has no graph with nodes and outputs; the file may be damaged or of another kind');
+  if (!g || !g.node?.length || !g.output?.length)
+    throw new OnnxFormatError(
+      file,
+      'it has no graph with nodes and outputs; the file may be damaged or of another kind',
+    );
   if (!model.opsetImport?.length) throw new OnnxFormatError(file, 'it declares no operator set');
   const initializers = new Map((g.initializer ?? []).map((t) => [t.name, t]));
   const info = (v: ValueInfoProto): TensorInfo => ({
     name: v.name,
-    dims: (v.type?.tensorType?.shape?.dim ?? []).map((d: Dimension) => (d.dimValue !== undefined && d.dimValue !== null ? int64(d.dimValue) : null)),
+    dims: (v.type?.tensorType?.shape?.dim ?? []).map((d: Dimension) =>
+      d.dimValue !== undefined && d.dimValue !== null ? int64(d.dimValue) : null,
+    ),
     elemType: v.type?.tensorType?.elemType ?? 0,
   });
   return {

@@ -47,7 +47,11 @@ export interface TrainStepIo {
 export const nextName = (name: string): string => `next.${name}`;
 
 /** Emit the K-step training graph for a network and training config. */
-export function trainStepModel(graph: GraphDoc, config: TrainConfig, opts: TrainStepOptions = {}): { model: ModelProto; io: TrainStepIo; program: TrainingProgram } {
+export function trainStepModel(
+  graph: GraphDoc,
+  config: TrainConfig,
+  opts: TrainStepOptions = {},
+): { model: ModelProto; io: TrainStepIo; program: TrainingProgram } {
   const tp = buildTrainingProgram(graph, config);
   const K = opts.steps ?? 1;
   if (!Number.isInteger(K) || K < 1) throw new Error(`steps per run must be a whole number ≥ 1 (got ${K})`);
@@ -68,7 +72,12 @@ export function trainStepModel(graph: GraphDoc, config: TrainConfig, opts: Train
   const split = (name: string): string[] => (K === 1 ? [name] : b.op('Split', [name], { axis: 0 }, K, `${name}_k`));
   const xs = split(b.input('x', [rowsDim, F], b.elem, 'Features of K mini-batches of N rows, stacked'));
   const ys = split(b.input('y', [rowsDim, T], b.elem, 'Targets, stacked like x'));
-  const maskSplits = new Map(masks.map((m) => [m.name, split(b.input(m.name, [rowsDim, m.cols], b.elem, `Dropout mask (u >= ${m.rate}) / (1 - ${m.rate}) per element`))]));
+  const maskSplits = new Map(
+    masks.map((m) => [
+      m.name,
+      split(b.input(m.name, [rowsDim, m.cols], b.elem, `Dropout mask (u >= ${m.rate}) / (1 - ${m.rate}) per element`)),
+    ]),
+  );
   const lrs = split(b.input('lr', [K, 1], b.elem, 'Learning rate of each step'));
   const ts = split(b.input('t', [K, 1], b.elem, 'Step number of each step, counting from 1 (Adam bias correction)'));
   let current = new Map<string, string>();
@@ -83,12 +92,25 @@ export function trainStepModel(graph: GraphDoc, config: TrainConfig, opts: Train
 
   const losses: string[] = [];
   const preds: string[] = [];
-  const stepOutputs = [tp.dataLoss, ...(withPred ? [tp.pred] : []), ...tp.slots.flatMap((s) => [s.next, ...s.state.map((st) => st.next)])];
+  const stepOutputs = [
+    tp.dataLoss,
+    ...(withPred ? [tp.pred] : []),
+    ...tp.slots.flatMap((s) => [s.next, ...s.state.map((st) => st.next)]),
+  ];
   for (let k = 0; k < K; k++) {
-    const inputs = new Map<string, string>([['x', xs[k]!], ['y', ys[k]!], ['lr', lrs[k]!], ['t', ts[k]!]]);
+    const inputs = new Map<string, string>([
+      ['x', xs[k]!],
+      ['y', ys[k]!],
+      ['lr', lrs[k]!],
+      ['t', ts[k]!],
+    ]);
     for (const m of masks) inputs.set(m.name, maskSplits.get(m.name)![k]!);
     for (const [name, v] of current) inputs.set(name, v);
-    const names = emitProgram(tp.program, b, stepOutputs, { inputs, batchRef: xs[k]!, prefix: K === 1 ? '' : `s${k}/` });
+    const names = emitProgram(tp.program, b, stepOutputs, {
+      inputs,
+      batchRef: xs[k]!,
+      prefix: K === 1 ? '' : `s${k}/`,
+    });
     losses.push(names.get(tp.dataLoss)!);
     if (withPred) preds.push(names.get(tp.pred)!);
     const next = new Map<string, string>();
@@ -98,8 +120,21 @@ export function trainStepModel(graph: GraphDoc, config: TrainConfig, opts: Train
     }
     current = next;
   }
-  b.output('loss', K === 1 ? losses[0]! : b.op1('Concat', losses, { axis: 0 }, 'losses'), [K, 1], b.elem, 'Data loss of each step (without regularization)');
-  if (withPred) b.output('pred', K === 1 ? preds[0]! : b.op1('Concat', preds, { axis: 0 }, 'preds'), [rowsDim, T], b.elem, 'Predictions of each step, before its update');
+  b.output(
+    'loss',
+    K === 1 ? losses[0]! : b.op1('Concat', losses, { axis: 0 }, 'losses'),
+    [K, 1],
+    b.elem,
+    'Data loss of each step (without regularization)',
+  );
+  if (withPred)
+    b.output(
+      'pred',
+      K === 1 ? preds[0]! : b.op1('Concat', preds, { axis: 0 }, 'preds'),
+      [rowsDim, T],
+      b.elem,
+      'Predictions of each step, before its update',
+    );
   for (const c of carried) {
     let v = current.get(c.name)!;
     // An output may not be a graph input itself (a parameter with no gradient path stays put).
@@ -127,7 +162,13 @@ export function exportTrainStepOnnx(graph: GraphDoc, config: TrainConfig, opts: 
 }
 
 // An initializer with the same name as a graph input is that input's default value (ONNX IR ≥ 4).
-function defaultValue(b: GraphBuilder, name: string, shape: readonly [number, number], data: ArrayLike<number> | null): void {
-  if (shape[0] === BATCH || shape[1] === BATCH) throw new Error(`'${name}' has a batch-sized shape and cannot have a default`);
+function defaultValue(
+  b: GraphBuilder,
+  name: string,
+  shape: readonly [number, number],
+  data: ArrayLike<number> | null,
+): void {
+  if (shape[0] === BATCH || shape[1] === BATCH)
+    throw new Error(`'${name}' has a batch-sized shape and cannot have a default`);
   b.initializers.push(tensorProto(name, shape, data ?? new Float64Array(shape[0] * shape[1]), b.elem));
 }

@@ -11,14 +11,27 @@ export const PROJECT_FORMAT = 'netwright-project';
 export const PROJECT_VERSION = 1;
 
 export const datasetRefSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('builtin'), id: z.string(), params: z.record(z.string(), z.union([z.number(), z.string(), z.boolean()])).default({}) }),
-  z.object({ kind: z.literal('file'), path: z.string(), target: z.string().optional(), labelsPath: z.string().optional(), options: z.record(z.string(), z.unknown()).default({}) }),
+  z.object({
+    kind: z.literal('builtin'),
+    id: z.string(),
+    params: z.record(z.string(), z.union([z.number(), z.string(), z.boolean()])).default({}),
+  }),
+  z.object({
+    kind: z.literal('file'),
+    path: z.string(),
+    target: z.string().optional(),
+    labelsPath: z.string().optional(),
+    options: z.record(z.string(), z.unknown()).default({}),
+  }),
   z.object({ kind: z.literal('none') }),
 ]);
 export type DatasetRef = z.infer<typeof datasetRefSchema>;
 
 /** Weights by parameter name (`<nodeId>.W`, `<nodeId>.b`), stored as plain arrays in JSON. */
-export const weightsSchema = z.record(z.string(), z.object({ shape: z.tuple([z.number().int(), z.number().int()]), data: z.array(z.number()) }));
+export const weightsSchema = z.record(
+  z.string(),
+  z.object({ shape: z.tuple([z.number().int(), z.number().int()]), data: z.array(z.number()) }),
+);
 export type WeightsJson = z.infer<typeof weightsSchema>;
 
 export const runRecordSchema = z.object({
@@ -81,7 +94,9 @@ export function parseProject(input: unknown, fileName = 'project'): Project {
   value = migrateProject(value, PROJECT_VERSION);
   const version = (value as { version?: unknown }).version;
   if (typeof version !== 'number' || version > PROJECT_VERSION) {
-    throw new ProjectError(`${fileName} was saved by a newer Netwright (project version ${String(version)}; this one reads up to ${PROJECT_VERSION}). Update Netwright to open it.`);
+    throw new ProjectError(
+      `${fileName} was saved by a newer Netwright (project version ${String(version)}; this one reads up to ${PROJECT_VERSION}). Update Netwright to open it.`,
+    );
   }
   const parsed = projectSchema.safeParse(value);
   if (!parsed.success) {

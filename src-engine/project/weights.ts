@@ -13,7 +13,8 @@ export function weightsToJson(w: WeightSet): WeightsJson {
 export function weightsFromJson(j: WeightsJson): WeightSet {
   const w: WeightSet = new Map();
   for (const [name, { shape, data }] of Object.entries(j)) {
-    if (data.length !== shape[0] * shape[1]) throw new Error(`Weights '${name}' have ${data.length} values but shape ${shape[0]} × ${shape[1]}.`);
+    if (data.length !== shape[0] * shape[1])
+      throw new Error(`Weights '${name}' have ${data.length} values but shape ${shape[0]} × ${shape[1]}.`);
     w.set(name, { shape: [shape[0], shape[1]], data: Float32Array.from(data) });
   }
   return w;

@@ -8,7 +8,16 @@ import type { DatasetRef, Project, RunRecord, WeightsJson } from '../project/pro
 import type { TrainConfig } from '../train/config.ts';
 import type { DatasetSummary } from '../data/summary.ts';
 import type { TrainEvent } from '../train/trainer.ts';
-import type { TrainingViews, EpochPoint, DataChoice, ExportFormat, ExportResult, ProviderInfo, BuiltinDatasetItem, DataShape } from './training.ts';
+import type {
+  TrainingViews,
+  EpochPoint,
+  DataChoice,
+  ExportFormat,
+  ExportResult,
+  ProviderInfo,
+  BuiltinDatasetItem,
+  DataShape,
+} from './training.ts';
 
 export type * from './training.ts';
 export type { DatasetSummary, TrainEvent, TrainConfig };
@@ -85,7 +94,15 @@ export type ApiEvent =
   /** A trainer event other than 'epoch' and 'batch' (start, paused, resumed, diverged, early_stop, done). */
   | { type: 'train'; runId: string; event: TrainEvent }
   /** Epochs finished since the last progress event (sent at most ~20 times a second). */
-  | { type: 'train-progress'; runId: string; points: EpochPoint[]; epochs: number; samplesPerSec: number; elapsedMs: number; batch: { epoch: number; batch: number; batches: number; loss: number } | null }
+  | {
+      type: 'train-progress';
+      runId: string;
+      points: EpochPoint[];
+      epochs: number;
+      samplesPerSec: number;
+      elapsedMs: number;
+      batch: { epoch: number; batch: number; batches: number; loss: number } | null;
+    }
   /** Views computed in the engine between epochs (throttled). */
   | { type: 'train-views'; runId: string; views: TrainingViews }
   | { type: 'project-opened'; project: Project; fileName: string }
@@ -117,17 +134,31 @@ export interface ApiMethods {
   /** ONNX Runtime execution providers and whether each is usable here (the TypeScript engine always is). */
   listProviders(req: Empty): Promise<ProviderInfo[]>;
   /** Load an uploaded data file (base64) in the engine; returns its id and summary (with `target` when given). */
-  openData(req: { fileName: string; base64: string; target: string | null }): Promise<{ dataId: string; summary: DatasetSummary }>;
+  openData(req: {
+    fileName: string;
+    base64: string;
+    target: string | null;
+  }): Promise<{ dataId: string; summary: DatasetSummary }>;
   /** Summarise an opened data file again for another target column. */
   summarizeData(req: { dataId: string; target: string | null }): Promise<DatasetSummary>;
   /** The shape the data takes after preprocessing, so the page can fit the Input and Output layers to it. */
   dataShape(req: { data: DataChoice }): Promise<DataShape>;
   /** Start training a graph on data; progress arrives as events. Stops any run in progress. With keepWeights, parameters whose name and shape match the last run's start from its weights (`kept` counts them). */
-  trainStart(req: { graph: Record<string, unknown>; training: Record<string, unknown>; data: DataChoice; name: string; ep: string | null; keepWeights?: boolean }): Promise<{ runId: string; summary: string; kept: number }>;
+  trainStart(req: {
+    graph: Record<string, unknown>;
+    training: Record<string, unknown>;
+    data: DataChoice;
+    name: string;
+    ep: string | null;
+    keepWeights?: boolean;
+  }): Promise<{ runId: string; summary: string; kept: number }>;
   /** Pause, resume, stop, or run one mini-batch of the current run. */
   trainControl(req: { action: 'pause' | 'resume' | 'stop' | 'step' }): Promise<{ ok: boolean }>;
   /** Choose the decision boundary's two input features (a slice when there are more) and the 3-D view's layer and method; recomputes the views now. */
-  viewOptions(req: { features?: [number, number]; space?: { nodeId: string; method: 'exact' | 'first3' | 'pca' } }): Promise<TrainingViews | null>;
+  viewOptions(req: {
+    features?: [number, number];
+    space?: { nodeId: string; method: 'exact' | 'first3' | 'pca' };
+  }): Promise<TrainingViews | null>;
   /** The last run's weights, record (config, metrics per epoch) and fitted preprocessing, for the project; null before any run. */
   lastRun(req: Empty): Promise<{ weights: WeightsJson; run: RunRecord; preprocessing: unknown } | null>;
   /** Export the last trained model: a file the host saves (dialog) or the page downloads. */
@@ -143,7 +174,8 @@ export interface Api extends ApiMethods {
   onEvent(cb: (event: ApiEvent) => void): () => void;
 }
 
-export type ApiErrorCode = 'bad-request' | 'unknown-method' | 'invalid-project' | 'unsupported' | 'forbidden' | 'internal';
+export type ApiErrorCode =
+  'bad-request' | 'unknown-method' | 'invalid-project' | 'unsupported' | 'forbidden' | 'internal';
 
 /** An error reply from the host, with a code and a sentence for the user. */
 export class ApiError extends Error {

@@ -14,7 +14,9 @@ const fileName = z.string().min(1).max(255);
 const column = z.string().min(1).max(500);
 const fraction = z.number().min(0).max(0.9);
 const dataChoice = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('builtin'), id: z.string().min(1).max(200), params: z.record(z.string(), z.number()) }).strict(),
+  z
+    .object({ kind: z.literal('builtin'), id: z.string().min(1).max(200), params: z.record(z.string(), z.number()) })
+    .strict(),
   z
     .object({
       kind: z.literal('upload'),
@@ -35,7 +37,9 @@ export const requestSchemas = {
   newProject: z.object({ templateId: z.string().min(1).max(200).nullable() }).strict(),
   openProject: empty,
   importProject: z.object({ fileName, text: z.string().max(MAX_PROJECT_CHARS) }).strict(),
-  saveProject: z.object({ project: z.record(z.string(), z.unknown()), saveAs: z.boolean(), fileName: fileName.nullable() }).strict(),
+  saveProject: z
+    .object({ project: z.record(z.string(), z.unknown()), saveAs: z.boolean(), fileName: fileName.nullable() })
+    .strict(),
   autosave: z.object({ project: z.record(z.string(), z.unknown()), fileName: fileName.nullable() }).strict(),
   getRecovery: empty,
   clearRecovery: empty,
@@ -45,13 +49,23 @@ export const requestSchemas = {
   summarizeData: z.object({ dataId: z.string().min(1).max(100), target: column.nullable() }).strict(),
   dataShape: z.object({ data: dataChoice }).strict(),
   trainStart: z
-    .object({ graph: z.record(z.string(), z.unknown()), training: z.record(z.string(), z.unknown()), data: dataChoice, name: z.string().max(500), ep: z.string().max(40).nullable(), keepWeights: z.boolean().optional() })
+    .object({
+      graph: z.record(z.string(), z.unknown()),
+      training: z.record(z.string(), z.unknown()),
+      data: dataChoice,
+      name: z.string().max(500),
+      ep: z.string().max(40).nullable(),
+      keepWeights: z.boolean().optional(),
+    })
     .strict(),
   trainControl: z.object({ action: z.enum(['pause', 'resume', 'stop', 'step']) }).strict(),
   viewOptions: z
     .object({
       features: z.tuple([z.number().int().min(0).max(1_000_000), z.number().int().min(0).max(1_000_000)]).optional(),
-      space: z.object({ nodeId: z.string().min(1).max(200), method: z.enum(['exact', 'first3', 'pca']) }).strict().optional(),
+      space: z
+        .object({ nodeId: z.string().min(1).max(200), method: z.enum(['exact', 'first3', 'pca']) })
+        .strict()
+        .optional(),
     })
     .strict(),
   lastRun: empty,
@@ -66,7 +80,10 @@ export function isApiMethod(name: unknown): name is ApiMethod {
 }
 
 /** Validate a payload for a method; returns the typed payload or a sentence naming the bad field. */
-export function checkRequest(method: ApiMethod, payload: unknown): { ok: true; value: unknown } | { ok: false; message: string } {
+export function checkRequest(
+  method: ApiMethod,
+  payload: unknown,
+): { ok: true; value: unknown } | { ok: false; message: string } {
   const r = requestSchemas[method].safeParse(payload);
   if (r.success) return { ok: true, value: r.data };
   const first = r.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(payload)'}: ${i.message}`);

@@ -17,7 +17,11 @@ export interface WireEvent {
 }
 
 export const wireRequestSchema = z
-  .object({ id: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER), method: z.string().max(100), payload: z.unknown() })
+  .object({
+    id: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
+    method: z.string().max(100),
+    payload: z.unknown(),
+  })
   .strict();
 
 /** Build an error reply. */

@@ -225,15 +225,7 @@ const edgeTile = new Float64Array(MR * NR);
  * Multiply the packed mc×kc block of A (at W[0..]) by the packed kc×nc block of B (at W[B_BASE..])
  * into C starting at c[c0] with row stride ldc; overwrite or accumulate.
  */
-function macroKernel(
-  kc: number,
-  mc: number,
-  nc: number,
-  c: FloatArray,
-  c0: number,
-  ldc: number,
-  acc: boolean,
-): void {
+function macroKernel(kc: number, mc: number, nc: number, c: FloatArray, c0: number, ldc: number, acc: boolean): void {
   const aStep = kc * MR;
   const bStep = kc * NR;
   let bOff = B_BASE;
@@ -244,42 +236,92 @@ function macroKernel(
       const rows = mc - i0;
       // 3×4 tile of C in locals: 12 accumulators + 3 a values + 1 b value fill x64's 16 vector
       // registers (V8 keeps one for scratch), so nearly nothing spills; 4×4 measured ~6% slower.
-      let c00 = 0.0, c01 = 0.0, c02 = 0.0, c03 = 0.0;
-      let c10 = 0.0, c11 = 0.0, c12 = 0.0, c13 = 0.0;
-      let c20 = 0.0, c21 = 0.0, c22 = 0.0, c23 = 0.0;
+      let c00 = 0.0,
+        c01 = 0.0,
+        c02 = 0.0,
+        c03 = 0.0;
+      let c10 = 0.0,
+        c11 = 0.0,
+        c12 = 0.0,
+        c13 = 0.0;
+      let c20 = 0.0,
+        c21 = 0.0,
+        c22 = 0.0,
+        c23 = 0.0;
       // `| 0` keeps the index arithmetic in int32 (no overflow checks in the hot loop).
       let ai = aOff | 0;
       let bi = bOff | 0;
       const aEnd = (aOff + aStep) | 0;
       while (ai < aEnd) {
-        const a0 = W[ai], a1 = W[(ai + 1) | 0], a2 = W[(ai + 2) | 0];
+        const a0 = W[ai],
+          a1 = W[(ai + 1) | 0],
+          a2 = W[(ai + 2) | 0];
         let bv = W[bi];
-        c00 += a0 * bv; c10 += a1 * bv; c20 += a2 * bv;
+        c00 += a0 * bv;
+        c10 += a1 * bv;
+        c20 += a2 * bv;
         bv = W[(bi + 1) | 0];
-        c01 += a0 * bv; c11 += a1 * bv; c21 += a2 * bv;
+        c01 += a0 * bv;
+        c11 += a1 * bv;
+        c21 += a2 * bv;
         bv = W[(bi + 2) | 0];
-        c02 += a0 * bv; c12 += a1 * bv; c22 += a2 * bv;
+        c02 += a0 * bv;
+        c12 += a1 * bv;
+        c22 += a2 * bv;
         bv = W[(bi + 3) | 0];
-        c03 += a0 * bv; c13 += a1 * bv; c23 += a2 * bv;
+        c03 += a0 * bv;
+        c13 += a1 * bv;
+        c23 += a2 * bv;
         ai = (ai + MR) | 0;
         bi = (bi + NR) | 0;
       }
       let o = c0 + i0 * ldc + j0;
       if (rows >= MR && cols >= NR) {
         if (acc) {
-          c[o] += c00; c[o + 1] += c01; c[o + 2] += c02; c[o + 3] += c03; o += ldc;
-          c[o] += c10; c[o + 1] += c11; c[o + 2] += c12; c[o + 3] += c13; o += ldc;
-          c[o] += c20; c[o + 1] += c21; c[o + 2] += c22; c[o + 3] += c23;
+          c[o] += c00;
+          c[o + 1] += c01;
+          c[o + 2] += c02;
+          c[o + 3] += c03;
+          o += ldc;
+          c[o] += c10;
+          c[o + 1] += c11;
+          c[o + 2] += c12;
+          c[o + 3] += c13;
+          o += ldc;
+          c[o] += c20;
+          c[o + 1] += c21;
+          c[o + 2] += c22;
+          c[o + 3] += c23;
         } else {
-          c[o] = c00; c[o + 1] = c01; c[o + 2] = c02; c[o + 3] = c03; o += ldc;
-          c[o] = c10; c[o + 1] = c11; c[o + 2] = c12; c[o + 3] = c13; o += ldc;
-          c[o] = c20; c[o + 1] = c21; c[o + 2] = c22; c[o + 3] = c23;
+          c[o] = c00;
+          c[o + 1] = c01;
+          c[o + 2] = c02;
+          c[o + 3] = c03;
+          o += ldc;
+          c[o] = c10;
+          c[o + 1] = c11;
+          c[o + 2] = c12;
+          c[o + 3] = c13;
+          o += ldc;
+          c[o] = c20;
+          c[o + 1] = c21;
+          c[o + 2] = c22;
+          c[o + 3] = c23;
         }
       } else {
         const t = edgeTile;
-        t[0] = c00; t[1] = c01; t[2] = c02; t[3] = c03;
-        t[4] = c10; t[5] = c11; t[6] = c12; t[7] = c13;
-        t[8] = c20; t[9] = c21; t[10] = c22; t[11] = c23;
+        t[0] = c00;
+        t[1] = c01;
+        t[2] = c02;
+        t[3] = c03;
+        t[4] = c10;
+        t[5] = c11;
+        t[6] = c12;
+        t[7] = c13;
+        t[8] = c20;
+        t[9] = c21;
+        t[10] = c22;
+        t[11] = c23;
         const rr = rows < MR ? rows : MR;
         const cc = cols < NR ? cols : NR;
         for (let r = 0; r < rr; r++) {

@@ -18,7 +18,11 @@ export interface TrainBackend {
   /** Predictions for n rows. */
   predict(x: Float32Array, n: number): FloatArray | Promise<FloatArray>;
   /** Data loss and predictions on n rows with targets y (no update). */
-  evaluate(x: Float32Array, y: Float32Array, n: number): { loss: number; pred: FloatArray } | Promise<{ loss: number; pred: FloatArray }>;
+  evaluate(
+    x: Float32Array,
+    y: Float32Array,
+    n: number,
+  ): { loss: number; pred: FloatArray } | Promise<{ loss: number; pred: FloatArray }>;
   /** A copy of the current weights. */
   getWeights(): WeightSet | Promise<WeightSet>;
   /** Replace the weights (and reset optimizer state when asked). */
@@ -31,5 +35,12 @@ export interface TrainBackend {
    * with one learning rate per step and step numbers t0, t0 + 1, ...: one call amortizes a
    * backend's fixed cost per run (ONNX Runtime). Returns each step's data loss and predictions.
    */
-  stepMany?(x: Float32Array, y: Float32Array, n: number, k: number, lr: ArrayLike<number>, t0: number): Promise<{ losses: FloatArray; pred: FloatArray }>;
+  stepMany?(
+    x: Float32Array,
+    y: Float32Array,
+    n: number,
+    k: number,
+    lr: ArrayLike<number>,
+    t0: number,
+  ): Promise<{ losses: FloatArray; pred: FloatArray }>;
 }

@@ -36,12 +36,21 @@ export const trainConfigSchema = z.object({
   l2: z.number().min(0).default(0),
   /** Clip the global gradient norm to this value; 0 disables. */
   clipNorm: z.number().min(0).default(0),
-  seed: z.number().int().min(0).max(2 ** 32 - 1).default(1),
+  seed: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 32 - 1)
+    .default(1),
   shuffle: z.boolean().default(true),
   /** Fraction of the training rows held out for validation (0 = none). */
   validationSplit: z.number().min(0).max(0.9).default(0),
   earlyStopping: z
-    .object({ patience: z.number().int().min(1), minDelta: z.number().min(0).default(0), monitor: z.enum(['loss', 'val_loss']).default('val_loss') })
+    .object({
+      patience: z.number().int().min(1),
+      minDelta: z.number().min(0).default(0),
+      monitor: z.enum(['loss', 'val_loss']).default('val_loss'),
+    })
     .nullable()
     .default(null),
   /** 'eager' trains with Netwright's TypeScript engine; 'ort' through onnxruntime. */

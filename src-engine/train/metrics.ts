@@ -34,7 +34,11 @@ export class MetricAccumulator {
   private rows = 0;
   private correct = 0;
   private sse = 0;
-  constructor(private readonly task: Task, private readonly cols: number, private readonly targetVariance: number) {}
+  constructor(
+    private readonly task: Task,
+    private readonly cols: number,
+    private readonly targetVariance: number,
+  ) {}
 
   add(loss: number, pred: FloatArray, y: ArrayLike<number>, n: number): void {
     this.lossSum += loss * n;

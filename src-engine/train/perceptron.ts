@@ -17,7 +17,8 @@ export class PerceptronBackend implements TrainBackend {
 
   constructor(model: ForwardModel, weights: WeightSet) {
     const out = model.outputNode;
-    if (model.targets !== 1) throw new Error(`The perceptron rule trains one output unit; Output '${out.id}' has ${model.targets}.`);
+    if (model.targets !== 1)
+      throw new Error(`The perceptron rule trains one output unit; Output '${out.id}' has ${model.targets}.`);
     if (model.params.length > 2 || model.params.some((p) => p.nodeId !== out.id)) {
       throw new Error('The perceptron rule trains a single layer: connect the Input straight to the Output.');
     }

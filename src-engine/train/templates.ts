@@ -37,14 +37,25 @@ export function chainGraph(features: number, hidden: DenseSpec[], out: DenseSpec
     nodes.push({
       id: hidden.length === 1 ? 'hidden' : `hidden${i + 1}`,
       type: 'Dense',
-      params: withDefaults('Dense', { units: h.units, activation: h.activation, use_bias: h.bias ?? true, initializer: h.init ?? 'glorot_uniform' }),
+      params: withDefaults('Dense', {
+        units: h.units,
+        activation: h.activation,
+        use_bias: h.bias ?? true,
+        initializer: h.init ?? 'glorot_uniform',
+      }),
       position: pos(i + 1),
     });
   });
   nodes.push({
     id: 'output',
     type: 'Output',
-    params: withDefaults('Output', { units: out.units, activation: out.activation, loss: out.loss, use_bias: out.bias ?? true, initializer: out.init ?? 'glorot_uniform' }),
+    params: withDefaults('Output', {
+      units: out.units,
+      activation: out.activation,
+      loss: out.loss,
+      use_bias: out.bias ?? true,
+      initializer: out.init ?? 'glorot_uniform',
+    }),
     position: pos(hidden.length + 1),
   });
   const edges = nodes.slice(1).map((n, i) => ({ id: `e${i + 1}`, source: nodes[i]!.id, target: n.id }));
@@ -59,25 +70,46 @@ const TEMPLATE_LIST: Template[] = [
   {
     id: 'from-scratch',
     name: 'From scratch: 3-4-1 sigmoid, sum of squares, 1500 iterations',
-    description: 'The from-scratch article: 4 sigmoid hidden units, no biases, np.random.rand weights, plain gradient steps on the XOR-like table.',
+    description:
+      'The from-scratch article: 4 sigmoid hidden units, no biases, np.random.rand weights, plain gradient steps on the XOR-like table.',
     source: 'from-scratch article',
-    graph: chainGraph(3, [{ units: 4, activation: 'sigmoid', bias: false, init: 'uniform' }], { units: 1, activation: 'sigmoid', bias: false, init: 'uniform', loss: 'sum_squares' }),
-    training: makeTrainConfig({ epochs: 1500, batchSize: 0, optimizer: { name: 'sgd', lr: 1 }, seed: 1, shuffle: false }),
+    graph: chainGraph(3, [{ units: 4, activation: 'sigmoid', bias: false, init: 'uniform' }], {
+      units: 1,
+      activation: 'sigmoid',
+      bias: false,
+      init: 'uniform',
+      loss: 'sum_squares',
+    }),
+    training: makeTrainConfig({
+      epochs: 1500,
+      batchSize: 0,
+      optimizer: { name: 'sgd', lr: 1 },
+      seed: 1,
+      shuffle: false,
+    }),
     dataset: builtin('from-scratch-xor'),
   },
   {
     id: 'perceptron',
     name: 'Perceptron',
-    description: "Rosenblatt's perceptron on X1: step activation, zero weights, the perceptron rule (eta 0.05, 150 epochs), visual article Listing 2.",
+    description:
+      "Rosenblatt's perceptron on X1: step activation, zero weights, the perceptron rule (eta 0.05, 150 epochs), visual article Listing 2.",
     source: 'visual article, Listing 2',
     graph: chainGraph(2, [], { units: 1, activation: 'step', init: 'zeros', loss: 'perceptron' }),
-    training: makeTrainConfig({ epochs: 150, batchSize: 1, optimizer: { name: 'sgd', lr: 0.05 }, seed: 1, shuffle: false }),
+    training: makeTrainConfig({
+      epochs: 150,
+      batchSize: 1,
+      optimizer: { name: 'sgd', lr: 0.05 },
+      seed: 1,
+      shuffle: false,
+    }),
     dataset: builtin('x1-blobs'),
   },
   {
     id: 'sigmoid-neuron',
     name: 'Sigmoid neuron',
-    description: 'One sigmoid neuron with binary cross-entropy on X1: logistic regression, a straight decision boundary.',
+    description:
+      'One sigmoid neuron with binary cross-entropy on X1: logistic regression, a straight decision boundary.',
     source: 'visual article, Listing 5',
     graph: chainGraph(2, [], { units: 1, activation: 'sigmoid', loss: 'bce' }),
     training: kerasAdam(1500, 0, { optimizer: { name: 'adam', lr: 0.01 } }),
@@ -113,7 +145,8 @@ const TEMPLATE_LIST: Template[] = [
   {
     id: 'x4-relu-hidden',
     name: 'Hidden ReLU layer on X4',
-    description: 'Three ReLU hidden units make the L-shaped X4 separable: the hidden layer maps it into a 3-D space where a plane splits the classes.',
+    description:
+      'Three ReLU hidden units make the L-shaped X4 separable: the hidden layer maps it into a 3-D space where a plane splits the classes.',
     source: 'visual article, Listings 20-21',
     graph: chainGraph(2, [{ units: 3, activation: 'relu' }], { units: 1, activation: 'sigmoid', loss: 'bce' }),
     training: kerasAdam(2200, 1, { optimizer: { name: 'adam', lr: 0.01 } }),
@@ -122,7 +155,8 @@ const TEMPLATE_LIST: Template[] = [
   {
     id: 'x4-linear-hidden',
     name: 'Linear hidden layer (fails)',
-    description: 'Three linear hidden units add nothing: a composition of linear maps is linear, so X4 stays at the linear limit.',
+    description:
+      'Three linear hidden units add nothing: a composition of linear maps is linear, so X4 stays at the linear limit.',
     source: 'visual article, Listing 23',
     graph: chainGraph(2, [{ units: 3, activation: 'linear' }], { units: 1, activation: 'sigmoid', loss: 'bce' }),
     training: kerasAdam(1000, 2, { optimizer: { name: 'adam', lr: 0.01 } }),
@@ -140,7 +174,8 @@ const TEMPLATE_LIST: Template[] = [
   {
     id: 'x5-relu-10',
     name: 'Regression with 10 ReLUs',
-    description: 'Ten ReLU hidden units fit the parabola X5 piece by piece: each unit adds a hinge to the prediction curve.',
+    description:
+      'Ten ReLU hidden units fit the parabola X5 piece by piece: each unit adds a hinge to the prediction curve.',
     source: 'visual article, Listing 28',
     graph: chainGraph(1, [{ units: 10, activation: 'relu' }], { units: 1, activation: 'linear', loss: 'mse' }),
     training: kerasAdam(1500, 15, { optimizer: { name: 'adam', lr: 0.01 } }),
@@ -158,19 +193,40 @@ const TEMPLATE_LIST: Template[] = [
   {
     id: 'digits',
     name: 'Digits 784-15-10',
-    description: 'The crash-course network: 28×28 = 784 pixel inputs, 15 sigmoid hidden units, 10 softmax outputs (11,935 weights and biases), on real MNIST digits.',
+    description:
+      'The crash-course network: 28×28 = 784 pixel inputs, 15 sigmoid hidden units, 10 softmax outputs (11,935 weights and biases), on real MNIST digits.',
     source: 'crash-course article',
     graph: chainGraph(784, [{ units: 15, activation: 'sigmoid' }], { units: 10, activation: 'softmax', loss: 'cce' }),
-    training: makeTrainConfig({ epochs: 10, batchSize: 32, optimizer: { name: 'adam', lr: 0.003 }, seed: 1, validationSplit: 0.2 }),
+    training: makeTrainConfig({
+      epochs: 10,
+      batchSize: 32,
+      optimizer: { name: 'adam', lr: 0.003 },
+      seed: 1,
+      validationSplit: 0.2,
+    }),
     dataset: builtin('digits', { count: 5000 }),
   },
   {
     id: 'circle',
     name: 'Circle (2-8-8-1 tanh)',
-    description: 'Points inside vs outside a circle, as in TensorFlow Playground: two tanh hidden layers learn a round boundary.',
+    description:
+      'Points inside vs outside a circle, as in TensorFlow Playground: two tanh hidden layers learn a round boundary.',
     source: 'classic',
-    graph: chainGraph(2, [{ units: 8, activation: 'tanh' }, { units: 8, activation: 'tanh' }], { units: 1, activation: 'sigmoid', loss: 'bce' }),
-    training: makeTrainConfig({ epochs: 200, batchSize: 10, optimizer: { name: 'sgd', lr: 0.03 }, seed: 1, validationSplit: 0.2 }),
+    graph: chainGraph(
+      2,
+      [
+        { units: 8, activation: 'tanh' },
+        { units: 8, activation: 'tanh' },
+      ],
+      { units: 1, activation: 'sigmoid', loss: 'bce' },
+    ),
+    training: makeTrainConfig({
+      epochs: 200,
+      batchSize: 10,
+      optimizer: { name: 'sgd', lr: 0.03 },
+      seed: 1,
+      validationSplit: 0.2,
+    }),
     dataset: builtin('circle', { n: 500, noise: 0.1 }),
   },
   {
@@ -179,7 +235,13 @@ const TEMPLATE_LIST: Template[] = [
     description: 'Opposite quadrants share a class: no straight line separates them, a small ReLU layer does.',
     source: 'classic',
     graph: chainGraph(2, [{ units: 8, activation: 'relu' }], { units: 1, activation: 'sigmoid', loss: 'bce' }),
-    training: makeTrainConfig({ epochs: 200, batchSize: 16, optimizer: { name: 'adam', lr: 0.01 }, seed: 1, validationSplit: 0.2 }),
+    training: makeTrainConfig({
+      epochs: 200,
+      batchSize: 16,
+      optimizer: { name: 'adam', lr: 0.01 },
+      seed: 1,
+      validationSplit: 0.2,
+    }),
     dataset: builtin('xor-quadrants', { n: 400, noise: 0.1 }),
   },
   {
@@ -187,7 +249,15 @@ const TEMPLATE_LIST: Template[] = [
     name: 'Two spirals',
     description: 'The hardest classic toy set: interleaved spirals need several layers.',
     source: 'classic',
-    graph: chainGraph(2, [{ units: 16, activation: 'tanh' }, { units: 16, activation: 'tanh' }, { units: 8, activation: 'tanh' }], { units: 1, activation: 'sigmoid', loss: 'bce' }),
+    graph: chainGraph(
+      2,
+      [
+        { units: 16, activation: 'tanh' },
+        { units: 16, activation: 'tanh' },
+        { units: 8, activation: 'tanh' },
+      ],
+      { units: 1, activation: 'sigmoid', loss: 'bce' },
+    ),
     training: makeTrainConfig({ epochs: 600, batchSize: 16, optimizer: { name: 'adam', lr: 0.01 }, seed: 1 }),
     dataset: builtin('two-spirals', { n: 400, noise: 0.05 }),
   },
@@ -197,7 +267,13 @@ const TEMPLATE_LIST: Template[] = [
     description: 'Four noisy Gaussian clusters, a softmax classifier with one hidden layer.',
     source: 'classic',
     graph: chainGraph(2, [{ units: 8, activation: 'relu' }], { units: 4, activation: 'softmax', loss: 'cce' }),
-    training: makeTrainConfig({ epochs: 100, batchSize: 16, optimizer: { name: 'adam', lr: 0.01 }, seed: 1, validationSplit: 0.2 }),
+    training: makeTrainConfig({
+      epochs: 100,
+      batchSize: 16,
+      optimizer: { name: 'adam', lr: 0.01 },
+      seed: 1,
+      validationSplit: 0.2,
+    }),
     dataset: builtin('gaussian-blobs', { n: 400, k: 4, noise: 1 }),
   },
 ];

@@ -23,14 +23,29 @@ export interface EpochMetrics extends Metrics {
 export type StopReason = 'completed' | 'stopped' | 'diverged' | 'early_stop';
 
 export type TrainEvent =
-  | { type: 'start'; epochs: number; batchesPerEpoch: number; batchSize: number; rows: number; backend: string; params: number }
+  | {
+      type: 'start';
+      epochs: number;
+      batchesPerEpoch: number;
+      batchSize: number;
+      rows: number;
+      backend: string;
+      params: number;
+    }
   | { type: 'batch'; epoch: number; batch: number; loss: number }
   | { type: 'epoch'; epoch: number; metrics: EpochMetrics; lr: number; samplesPerSec: number; elapsedMs: number }
   | { type: 'paused'; epoch: number; batch: number }
   | { type: 'resumed' }
   | { type: 'diverged'; epoch: number; batch: number; message: string }
   | { type: 'early_stop'; epoch: number; message: string }
-  | { type: 'done'; reason: StopReason; epochs: number; metrics: EpochMetrics | null; samplesPerSec: number; elapsedMs: number };
+  | {
+      type: 'done';
+      reason: StopReason;
+      epochs: number;
+      metrics: EpochMetrics | null;
+      samplesPerSec: number;
+      elapsedMs: number;
+    };
 
 export interface TrainerOptions {
   graph: GraphDoc;
@@ -56,14 +71,21 @@ export function scheduledLr(config: TrainConfig, epoch: number): number {
   const base = config.optimizer.lr;
   const s = config.schedule;
   switch (s.kind) {
-    case 'constant': return base;
-    case 'step': return base * s.factor ** Math.floor(epoch / s.everyEpochs);
-    case 'cosine': return s.minLr + (base - s.minLr) * 0.5 * (1 + Math.cos((Math.PI * epoch) / config.epochs));
+    case 'constant':
+      return base;
+    case 'step':
+      return base * s.factor ** Math.floor(epoch / s.everyEpochs);
+    case 'cosine':
+      return s.minLr + (base - s.minLr) * 0.5 * (1 + Math.cos((Math.PI * epoch) / config.epochs));
   }
 }
 
 /** Split rows into train and validation by a seeded permutation. */
-export function splitValidation(ds: Dataset, fraction: number, seed: number): { train: Dataset; validation: Dataset | undefined } {
+export function splitValidation(
+  ds: Dataset,
+  fraction: number,
+  seed: number,
+): { train: Dataset; validation: Dataset | undefined } {
   if (fraction <= 0) return { train: ds, validation: undefined };
   const order = Array.from({ length: ds.rows }, (_, i) => i);
   shuffleInPlace(order, new SeededRng(seed ^ 0x27d4eb2f));
@@ -81,7 +103,14 @@ export function splitValidation(ds: Dataset, fraction: number, seed: number): { 
 }
 
 /** Copy rows order[start..start+rows) of a row-major matrix into `out` (no allocation: this is the hot path). */
-function gatherRows(src: Float32Array, order: Uint32Array, start: number, rows: number, width: number, out: Float32Array): void {
+function gatherRows(
+  src: Float32Array,
+  order: Uint32Array,
+  start: number,
+  rows: number,
+  width: number,
+  out: Float32Array,
+): void {
   if (width >= 64) {
     for (let i = 0; i < rows; i++) {
       const r = order[start + i]!;
@@ -107,33 +136,53 @@ export class Trainer {
 
   constructor(private readonly opts: TrainerOptions) {
     const { config, graph } = opts;
-    const split = opts.validation ? { train: opts.train, validation: opts.validation } : splitValidation(opts.train, config.validationSplit, config.seed);
+    const split = opts.validation
+      ? { train: opts.train, validation: opts.validation }
+      : splitValidation(opts.train, config.validationSplit, config.seed);
     this.train = split.train;
     this.validation = split.validation;
     const fwd = buildForward(graph, { training: true });
     if (fwd.features !== this.train.features) {
-      throw new Error(`The Input layer '${fwd.inputNode.label ?? fwd.inputNode.id}' takes ${fwd.features} features but the data has ${this.train.features} (${this.train.featureNames.slice(0, 5).join(', ')}${this.train.features > 5 ? ', …' : ''}). Set the Input's features to ${this.train.features}.`);
+      throw new Error(
+        `The Input layer '${fwd.inputNode.label ?? fwd.inputNode.id}' takes ${fwd.features} features but the data has ${this.train.features} (${this.train.featureNames.slice(0, 5).join(', ')}${this.train.features > 5 ? ', …' : ''}). Set the Input's features to ${this.train.features}.`,
+      );
     }
     if (fwd.targets !== this.train.targets) {
-      throw new Error(`The Output layer '${fwd.outputNode.label ?? fwd.outputNode.id}' has ${fwd.targets} units but the data has ${this.train.targets} target column${this.train.targets === 1 ? '' : 's'}${this.train.classNames ? ` (classes ${this.train.classNames.join(', ')})` : ''}. Set the Output's units to ${this.train.targets}.`);
+      throw new Error(
+        `The Output layer '${fwd.outputNode.label ?? fwd.outputNode.id}' has ${fwd.targets} units but the data has ${this.train.targets} target column${this.train.targets === 1 ? '' : 's'}${this.train.classNames ? ` (classes ${this.train.classNames.join(', ')})` : ''}. Set the Output's units to ${this.train.targets}.`,
+      );
     }
     const rng = new SeededRng(config.seed);
     this.shuffleRng = new SeededRng((config.seed ^ 0x9e3779b9) >>> 0);
     const weights = opts.initialWeights ?? initWeights(fwd.params, rng);
     this.backend =
       opts.backend ??
-      (fwd.loss === 'perceptron' ? new PerceptronBackend(fwd, weights) : new TsBackend(graph, config, weights, new SeededRng((config.seed ^ 0x85ebca6b) >>> 0)));
+      (fwd.loss === 'perceptron'
+        ? new PerceptronBackend(fwd, weights)
+        : new TsBackend(graph, config, weights, new SeededRng((config.seed ^ 0x85ebca6b) >>> 0)));
     if (opts.backend && opts.initialWeights) void opts.backend.setWeights(opts.initialWeights, true);
   }
 
   /** Pause before the next batch. */
-  pause(): void { this.paused = true; }
+  pause(): void {
+    this.paused = true;
+  }
   /** Continue after a pause. */
-  resume(): void { this.paused = false; this.wakeUp(); }
+  resume(): void {
+    this.paused = false;
+    this.wakeUp();
+  }
   /** Stop before the next batch; the run ends with reason 'stopped'. */
-  stop(): void { this.stopRequested = true; this.wakeUp(); }
+  stop(): void {
+    this.stopRequested = true;
+    this.wakeUp();
+  }
   /** While paused: run exactly one mini-batch, then pause again. */
-  stepOnce(): void { this.paused = true; this.stepsAllowed++; this.wakeUp(); }
+  stepOnce(): void {
+    this.paused = true;
+    this.stepsAllowed++;
+    this.wakeUp();
+  }
 
   private wakeUp(): void {
     const w = this.wake;
@@ -173,7 +222,15 @@ export class Trainer {
     let reason: StopReason = 'completed';
     let epochsDone = 0;
     const paramCount = [...good.values()].reduce((a, w) => a + w.data.length, 0);
-    yield { type: 'start', epochs: config.epochs, batchesPerEpoch: batches, batchSize: bs, rows: n, backend: this.backend.name, params: paramCount };
+    yield {
+      type: 'start',
+      epochs: config.epochs,
+      batchesPerEpoch: batches,
+      batchSize: bs,
+      rows: n,
+      backend: this.backend.name,
+      params: paramCount,
+    };
 
     outer: for (let epoch = 0; epoch < config.epochs; epoch++) {
       if (config.shuffle) shuffleInPlace(order, this.shuffleRng);
@@ -182,10 +239,14 @@ export class Trainer {
       for (let b = 0; b < batches; b++) {
         if (this.paused && this.stepsAllowed === 0 && !this.stopRequested) {
           yield { type: 'paused', epoch, batch: b };
-          while (this.paused && this.stepsAllowed === 0 && !this.stopRequested) await new Promise<void>((r) => (this.wake = r));
+          while (this.paused && this.stepsAllowed === 0 && !this.stopRequested)
+            await new Promise<void>((r) => (this.wake = r));
           if (!this.paused) yield { type: 'resumed' };
         }
-        if (this.stopRequested) { reason = 'stopped'; break outer; }
+        if (this.stopRequested) {
+          reason = 'stopped';
+          break outer;
+        }
         if (this.stepsAllowed > 0) this.stepsAllowed--;
         const start = b * bs;
         if (K > 1 && !this.paused && start + K * bs <= n) {
@@ -200,12 +261,22 @@ export class Trainer {
             const loss = res.losses[j]!;
             if (!Number.isFinite(loss)) {
               await this.backend.setWeights(good, true);
-              yield { type: 'diverged', epoch, batch: b, message: `Training diverged at epoch ${epoch + 1}, batch ${b + 1}: the loss became ${loss}. The last good weights (end of epoch ${epoch}) were kept. Try a smaller learning rate${config.clipNorm ? '' : ' or gradient clipping'}.` };
+              yield {
+                type: 'diverged',
+                epoch,
+                batch: b,
+                message: `Training diverged at epoch ${epoch + 1}, batch ${b + 1}: the loss became ${loss}. The last good weights (end of epoch ${epoch}) were kept. Try a smaller learning rate${config.clipNorm ? '' : ' or gradient clipping'}.`,
+              };
               reason = 'diverged';
               break outer;
             }
             samples += bs;
-            acc.add(loss, res.pred.subarray(j * bs * T, (j + 1) * bs * T), yk.subarray(j * bs * T, (j + 1) * bs * T), bs);
+            acc.add(
+              loss,
+              res.pred.subarray(j * bs * T, (j + 1) * bs * T),
+              yk.subarray(j * bs * T, (j + 1) * bs * T),
+              bs,
+            );
             if (batchEvery && (b + 1) % batchEvery === 0) yield { type: 'batch', epoch, batch: b, loss };
             if (this.opts.yieldToHost && (b + 1) % yieldEvery === 0) await this.opts.yieldToHost();
           }
@@ -235,7 +306,12 @@ export class Trainer {
       const weights = await this.backend.getWeights();
       if (![...weights.values()].every((w) => w.data.every(Number.isFinite))) {
         await this.backend.setWeights(good, true);
-        yield { type: 'diverged', epoch, batch: batches - 1, message: `Training diverged in epoch ${epoch + 1}: a weight became NaN or infinite. The last good weights were kept. Try a smaller learning rate.` };
+        yield {
+          type: 'diverged',
+          epoch,
+          batch: batches - 1,
+          message: `Training diverged in epoch ${epoch + 1}: a weight became NaN or infinite. The last good weights were kept. Try a smaller learning rate.`,
+        };
         reason = 'diverged';
         break;
       }
@@ -244,14 +320,27 @@ export class Trainer {
       last = metrics;
       epochsDone = epoch + 1;
       const elapsed = now() - t0;
-      yield { type: 'epoch', epoch, metrics, lr, samplesPerSec: samples / Math.max(1e-9, elapsed / 1000), elapsedMs: elapsed };
+      yield {
+        type: 'epoch',
+        epoch,
+        metrics,
+        lr,
+        samplesPerSec: samples / Math.max(1e-9, elapsed / 1000),
+        elapsedMs: elapsed,
+      };
       const es = config.earlyStopping;
       if (es) {
         const value = es.monitor === 'val_loss' && metrics.val_loss !== undefined ? metrics.val_loss : metrics.loss;
-        if (!best || value < best.value - es.minDelta) { best = { value, weights }; sinceBest = 0; }
-        else if (++sinceBest >= es.patience) {
+        if (!best || value < best.value - es.minDelta) {
+          best = { value, weights };
+          sinceBest = 0;
+        } else if (++sinceBest >= es.patience) {
           await this.backend.setWeights(best.weights);
-          yield { type: 'early_stop', epoch, message: `Stopped early at epoch ${epoch + 1}: ${es.monitor} did not improve for ${es.patience} epochs; the best weights were restored.` };
+          yield {
+            type: 'early_stop',
+            epoch,
+            message: `Stopped early at epoch ${epoch + 1}: ${es.monitor} did not improve for ${es.patience} epochs; the best weights were restored.`,
+          };
           reason = 'early_stop';
           break;
         }
@@ -259,7 +348,14 @@ export class Trainer {
       if (this.opts.yieldToHost) await this.opts.yieldToHost();
     }
     const elapsed = now() - t0;
-    yield { type: 'done', reason, epochs: epochsDone, metrics: last, samplesPerSec: samples / Math.max(1e-9, elapsed / 1000), elapsedMs: elapsed };
+    yield {
+      type: 'done',
+      reason,
+      epochs: epochsDone,
+      metrics: last,
+      samplesPerSec: samples / Math.max(1e-9, elapsed / 1000),
+      elapsedMs: elapsed,
+    };
   }
 
   private async validate(v: Dataset): Promise<Partial<EpochMetrics>> {

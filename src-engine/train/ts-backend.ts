@@ -45,28 +45,50 @@ export class TsBackend implements TrainBackend {
   private readonly stepOutputs: number[];
   private readonly evalLoss: number;
 
-  constructor(graph: GraphDoc, config: TrainConfig, weights: WeightSet, private readonly maskRng: Rng, readonly dtype: DType = 'float32') {
+  constructor(
+    graph: GraphDoc,
+    config: TrainConfig,
+    weights: WeightSet,
+    private readonly maskRng: Rng,
+    readonly dtype: DType = 'float32',
+  ) {
     this.train = buildTrainingProgram(graph, config);
     this.forward = buildForward(graph, { training: false });
     const fp = this.forward.program;
-    this.evalLoss = buildLoss(fp, this.forward.loss, { pred: this.forward.pred, logits: this.forward.logits, y: fp.input('y', [BATCH, this.forward.targets]), activation: this.forward.activation });
+    this.evalLoss = buildLoss(fp, this.forward.loss, {
+      pred: this.forward.pred,
+      logits: this.forward.logits,
+      y: fp.input('y', [BATCH, this.forward.targets]),
+      activation: this.forward.activation,
+    });
     for (const s of this.train.slots) {
       const w = weights.get(s.decl.name);
       if (!w) throw new Error(`No weights for parameter '${s.decl.name}'`);
-      if (w.data.length !== s.decl.shape[0] * s.decl.shape[1]) throw new Error(`Weights for '${s.decl.name}' have ${w.data.length} values; the layer needs ${s.decl.shape[0]} × ${s.decl.shape[1]}`);
+      if (w.data.length !== s.decl.shape[0] * s.decl.shape[1])
+        throw new Error(
+          `Weights for '${s.decl.name}' have ${w.data.length} values; the layer needs ${s.decl.shape[0]} × ${s.decl.shape[1]}`,
+        );
       const buf = allocate(dtype, w.data.length);
       buf.set(w.data);
       this.bound.set(s.decl.name, buf);
       for (const st of s.state) this.bound.set(st.name, allocate(dtype, st.shape[0] * st.shape[1]));
     }
-    this.stepOutputs = [this.train.dataLoss, this.train.pred, ...this.train.slots.flatMap((s) => [s.next, ...s.state.map((st) => st.next)])];
+    this.stepOutputs = [
+      this.train.dataLoss,
+      this.train.pred,
+      ...this.train.slots.flatMap((s) => [s.next, ...s.state.map((st) => st.next)]),
+    ];
   }
 
   /** The compiled step for n rows (cached: usually the batch size and the last partial batch). */
   private stepExec(n: number): StepPlan {
     let plan = this.stepExecs.get(n);
     if (!plan) {
-      const e = new Executable(this.train.program, this.stepOutputs, { batch: n, dtype: this.dtype, bindings: this.bound });
+      const e = new Executable(this.train.program, this.stepOutputs, {
+        batch: n,
+        dtype: this.dtype,
+        bindings: this.bound,
+      });
       plan = {
         exec: e,
         x: e.input('x'),
@@ -163,7 +185,8 @@ export class TsBackend implements TrainBackend {
 
   getWeights(): WeightSet {
     const w: WeightSet = new Map();
-    for (const s of this.train.slots) w.set(s.decl.name, { shape: s.decl.shape, data: this.bound.get(s.decl.name)!.slice() });
+    for (const s of this.train.slots)
+      w.set(s.decl.name, { shape: s.decl.shape, data: this.bound.get(s.decl.name)!.slice() });
     return w;
   }
 

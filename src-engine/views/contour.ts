@@ -22,13 +22,34 @@ export interface BoundaryContour {
 // Segments per case (corner bits: bottom-left 1, bottom-right 2, top-right 4, top-left 8), as pairs
 // of cell edges (0 bottom, 1 right, 2 top, 3 left). Saddles 5 and 10 are listed for "centre below".
 const CASES: readonly (readonly number[])[] = [
-  [], [3, 0], [0, 1], [3, 1], [1, 2], [3, 0, 1, 2], [0, 2], [3, 2],
-  [2, 3], [0, 2], [0, 1, 2, 3], [1, 2], [3, 1], [0, 1], [3, 0], [],
+  [],
+  [3, 0],
+  [0, 1],
+  [3, 1],
+  [1, 2],
+  [3, 0, 1, 2],
+  [0, 2],
+  [3, 2],
+  [2, 3],
+  [0, 2],
+  [0, 1, 2, 3],
+  [1, 2],
+  [3, 1],
+  [0, 1],
+  [3, 0],
+  [],
 ];
 const SADDLE_CENTRE_ABOVE: Record<number, readonly number[]> = { 5: [0, 1, 2, 3], 10: [3, 0, 1, 2] };
 
 /** Contour lines of `field` (row-major ny × nx, x fastest) at `level`, on node coordinates xs, ys. */
-export function contourLines(field: ArrayLike<number>, nx: number, ny: number, xs: ArrayLike<number>, ys: ArrayLike<number>, level: number): ContourLine[] {
+export function contourLines(
+  field: ArrayLike<number>,
+  nx: number,
+  ny: number,
+  xs: ArrayLike<number>,
+  ys: ArrayLike<number>,
+  level: number,
+): ContourLine[] {
   if (nx < 2 || ny < 2) return [];
   const hCount = ny * (nx - 1);
   const edgeCount = hCount + (ny - 1) * nx;
@@ -36,11 +57,20 @@ export function contourLines(field: ArrayLike<number>, nx: number, ny: number, x
   const segA: number[] = [];
   const segB: number[] = [];
   const cellEdge = (i: number, j: number, e: number) =>
-    e === 0 ? j * (nx - 1) + i : e === 2 ? (j + 1) * (nx - 1) + i : e === 3 ? hCount + j * nx + i : hCount + j * nx + i + 1;
+    e === 0
+      ? j * (nx - 1) + i
+      : e === 2
+        ? (j + 1) * (nx - 1) + i
+        : e === 3
+          ? hCount + j * nx + i
+          : hCount + j * nx + i + 1;
   for (let j = 0; j < ny - 1; j++) {
     for (let i = 0; i < nx - 1; i++) {
       const o = j * nx + i;
-      const bl = field[o]!, br = field[o + 1]!, tl = field[o + nx]!, tr = field[o + nx + 1]!;
+      const bl = field[o]!,
+        br = field[o + 1]!,
+        tl = field[o + nx]!,
+        tr = field[o + nx + 1]!;
       if (Number.isNaN(bl + br + tl + tr)) continue;
       const c = (bl >= level ? 1 : 0) | (br >= level ? 2 : 0) | (tr >= level ? 4 : 0) | (tl >= level ? 8 : 0);
       if (c === 0 || c === 15) continue;
@@ -56,16 +86,23 @@ export function contourLines(field: ArrayLike<number>, nx: number, ny: number, x
     if (e < hCount) {
       const j = Math.floor(e / (nx - 1));
       const i = e - j * (nx - 1);
-      a = j * nx + i; b = a + 1;
-      ax = xs[i]!; bx = xs[i + 1]!; ay = by = ys[j]!;
+      a = j * nx + i;
+      b = a + 1;
+      ax = xs[i]!;
+      bx = xs[i + 1]!;
+      ay = by = ys[j]!;
     } else {
       const k = e - hCount;
       const j = Math.floor(k / nx);
       const i = k - j * nx;
-      a = j * nx + i; b = a + nx;
-      ax = bx = xs[i]!; ay = ys[j]!; by = ys[j + 1]!;
+      a = j * nx + i;
+      b = a + nx;
+      ax = bx = xs[i]!;
+      ay = ys[j]!;
+      by = ys[j + 1]!;
     }
-    const fa = field[a]!, fb = field[b]!;
+    const fa = field[a]!,
+      fb = field[b]!;
     const t = fb === fa ? 0.5 : (level - fa) / (fb - fa);
     return [ax + t * (bx - ax), ay + t * (by - ay)];
   };
@@ -76,7 +113,10 @@ export function contourLines(field: ArrayLike<number>, nx: number, ny: number, x
     if (first[e] === -1) first[e] = s;
     else second[e] = s;
   };
-  for (let s = 0; s < segA.length; s++) { attach(segA[s]!, s); attach(segB[s]!, s); }
+  for (let s = 0; s < segA.length; s++) {
+    attach(segA[s]!, s);
+    attach(segB[s]!, s);
+  }
   const used = new Uint8Array(segA.length);
   const other = (e: number, s: number) => (first[e] === s ? second[e]! : first[e]!);
   const lines: ContourLine[] = [];

@@ -58,7 +58,10 @@ export interface DecisionGrid extends Plane {
 /** Bounds of two features of the data, widened by `margin` times their range on each side. */
 export function dataBounds(ds: Dataset, features: [number, number] = [0, 1], margin = 0.1): Bounds {
   const [fi, fj] = checkFeatures(features, ds.features);
-  let x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
+  let x0 = Infinity,
+    x1 = -Infinity,
+    y0 = Infinity,
+    y1 = -Infinity;
   const F = ds.features;
   for (let r = 0; r < ds.rows; r++) {
     const a = ds.x[r * F + fi]!;
@@ -78,7 +81,10 @@ export function dataBounds(ds: Dataset, features: [number, number] = [0, 1], mar
 function checkFeatures(features: [number, number], F: number): [number, number] {
   const [i, j] = features;
   for (const f of features) {
-    if (!Number.isInteger(f) || f < 0 || f >= F) throw new ViewError(`Feature index ${f} is out of range: the model takes ${F} feature${F === 1 ? '' : 's'} (0 to ${F - 1}).`);
+    if (!Number.isInteger(f) || f < 0 || f >= F)
+      throw new ViewError(
+        `Feature index ${f} is out of range: the model takes ${F} feature${F === 1 ? '' : 's'} (0 to ${F - 1}).`,
+      );
   }
   if (i === j) throw new ViewError(`The two plotted features must differ (both are ${i}).`);
   return [i, j];
@@ -86,20 +92,27 @@ function checkFeatures(features: [number, number], F: number): [number, number] 
 
 /** Resolve a plane spec against a model with F inputs: defaults, checks, node coordinates. */
 export function resolvePlane(F: number, spec: PlaneSpec): Plane {
-  if (F < 2) throw new ViewError(`A plane view needs at least two input features; the model takes ${F}. Use the prediction curve for one-feature data.`);
+  if (F < 2)
+    throw new ViewError(
+      `A plane view needs at least two input features; the model takes ${F}. Use the prediction curve for one-feature data.`,
+    );
   const features = checkFeatures(spec.features ?? [0, 1], F);
   const ds = spec.dataset;
   if (ds && ds.features !== F) throw new ViewError(`The data has ${ds.features} features but the model takes ${F}.`);
   const bounds = spec.bounds ?? (ds ? dataBounds(ds, features) : null);
   if (!bounds) throw new ViewError('A plane view needs bounds or a dataset to take them from.');
   if (bounds.length !== 4 || !bounds.every(Number.isFinite) || !(bounds[1] > bounds[0]) || !(bounds[3] > bounds[2])) {
-    throw new ViewError(`Bounds must be four finite numbers [xMin, xMax, yMin, yMax] with min < max; got [${bounds.join(', ')}].`);
+    throw new ViewError(
+      `Bounds must be four finite numbers [xMin, xMax, yMin, yMax] with min < max; got [${bounds.join(', ')}].`,
+    );
   }
   const res = spec.resolution ?? 100;
-  if (!Number.isInteger(res) || res < 2 || res > 2000) throw new ViewError(`Grid resolution must be an integer from 2 to 2000; got ${res}.`);
+  if (!Number.isInteger(res) || res < 2 || res > 2000)
+    throw new ViewError(`Grid resolution must be an integer from 2 to 2000; got ${res}.`);
   let fixed: Float32Array;
   if (spec.fixed) {
-    if (spec.fixed.length !== F) throw new ViewError(`'fixed' must give a value for each of the ${F} features; got ${spec.fixed.length}.`);
+    if (spec.fixed.length !== F)
+      throw new ViewError(`'fixed' must give a value for each of the ${F} features; got ${spec.fixed.length}.`);
     fixed = Float32Array.from(spec.fixed);
   } else fixed = ds ? Float32Array.from(columnMeans(ds.x, ds.rows, F)) : new Float32Array(F);
   const axis = (a: number, b: number) => {
@@ -107,7 +120,15 @@ export function resolvePlane(F: number, spec: PlaneSpec): Plane {
     for (let i = 0; i < res; i++) v[i] = a + ((b - a) * i) / (res - 1);
     return v;
   };
-  return { features, bounds: [...bounds], nx: res, ny: res, xs: axis(bounds[0], bounds[1]), ys: axis(bounds[2], bounds[3]), fixed };
+  return {
+    features,
+    bounds: [...bounds],
+    nx: res,
+    ny: res,
+    xs: axis(bounds[0], bounds[1]),
+    ys: axis(bounds[2], bounds[3]),
+    fixed,
+  };
 }
 
 /** The model inputs of every plane node, row-major (j * nx + i) × F. */
@@ -202,7 +223,11 @@ export interface WeightArrow {
  * Weight vectors of a single-layer model (Input straight to Output) on two features: w for one
  * output unit (Figure 4), w_j - w_i for each pair of softmax units (Figure 14); null for deeper models.
  */
-export function weightArrows(weights: WeightSet, fwd: ForwardModel, opts: { features?: [number, number]; fixed?: ArrayLike<number>; center?: [number, number] } = {}): WeightArrow[] | null {
+export function weightArrows(
+  weights: WeightSet,
+  fwd: ForwardModel,
+  opts: { features?: [number, number]; fixed?: ArrayLike<number>; center?: [number, number] } = {},
+): WeightArrow[] | null {
   const layers = denseLayers(fwd);
   if (layers.length !== 1 || layers[0]!.input !== fwd.x) return null;
   const layer = layers[0]!;
@@ -213,7 +238,8 @@ export function weightArrows(weights: WeightSet, fwd: ForwardModel, opts: { feat
   const B = layer.bias ? weights.get(layer.bias) : undefined;
   const U = layer.units;
   const fixed = opts.fixed;
-  if (fixed && fixed.length !== F) throw new ViewError(`'fixed' must give a value for each of the ${F} features; got ${fixed.length}.`);
+  if (fixed && fixed.length !== F)
+    throw new ViewError(`'fixed' must give a value for each of the ${F} features; got ${fixed.length}.`);
   const [cx, cy] = opts.center ?? [0, 0];
   // z_u on the plane = W[fi,u] x + W[fj,u] y + (b_u + sum over the other features of W[f,u] fixed_f)
   const zCoef = (u: number): [number, number, number] => {

@@ -62,14 +62,24 @@ export function classesOf(v: ArrayLike<number>, rows: number, cols: number): Int
  * The confusion matrix of predictions `pred` (rows × cols: one probability column for binary, one
  * per class for multiclass) against targets `y` in the dataset's encoding (0/1, or one-hot).
  */
-export function confusionMatrix(pred: ArrayLike<number>, y: ArrayLike<number>, task: Task, classes: number | string[]): ConfusionMatrix {
-  if (task === 'regression') throw new ViewError('A confusion matrix needs a classification task; this one is regression (use regressionReport).');
+export function confusionMatrix(
+  pred: ArrayLike<number>,
+  y: ArrayLike<number>,
+  task: Task,
+  classes: number | string[],
+): ConfusionMatrix {
+  if (task === 'regression')
+    throw new ViewError(
+      'A confusion matrix needs a classification task; this one is regression (use regressionReport).',
+    );
   const names = typeof classes === 'number' ? Array.from({ length: classes }, (_, i) => String(i)) : [...classes];
   const k = names.length;
   if (task === 'binary' && k !== 2) throw new ViewError(`A binary task has two classes; got ${k} class names.`);
   const cols = task === 'binary' ? 1 : k;
-  if (pred.length !== y.length) throw new ViewError(`Predictions have ${pred.length} values but targets have ${y.length}.`);
-  if (pred.length % cols !== 0) throw new ViewError(`Predictions have ${pred.length} values, not a multiple of ${cols} columns.`);
+  if (pred.length !== y.length)
+    throw new ViewError(`Predictions have ${pred.length} values but targets have ${y.length}.`);
+  if (pred.length % cols !== 0)
+    throw new ViewError(`Predictions have ${pred.length} values, not a multiple of ${cols} columns.`);
   const rows = pred.length / cols;
   const p = classesOf(pred, rows, cols);
   const t = classesOf(y, rows, cols);
@@ -95,7 +105,12 @@ export function classificationReport(cm: ConfusionMatrix): ClassificationReport 
     const tp = counts[c * k + c]!;
     const precision = predicted ? tp / predicted : null;
     const recall = support ? tp / support : null;
-    const f1 = precision !== null && recall !== null ? (precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : 0) : null;
+    const f1 =
+      precision !== null && recall !== null
+        ? precision + recall > 0
+          ? (2 * precision * recall) / (precision + recall)
+          : 0
+        : null;
     perClass.push({ class: cm.classes[c]!, precision, recall, f1, support, predicted });
   }
   const mean = (key: 'precision' | 'recall' | 'f1', weighted: boolean) => {
@@ -120,13 +135,16 @@ export function classificationReport(cm: ConfusionMatrix): ClassificationReport 
 
 /** MSE, RMSE, MAE and R² over all target values. */
 export function regressionReport(pred: ArrayLike<number>, y: ArrayLike<number>): RegressionReport {
-  if (pred.length !== y.length) throw new ViewError(`Predictions have ${pred.length} values but targets have ${y.length}.`);
+  if (pred.length !== y.length)
+    throw new ViewError(`Predictions have ${pred.length} values but targets have ${y.length}.`);
   const n = y.length;
   if (n === 0) throw new ViewError('No rows to evaluate.');
   let mean = 0;
   for (let i = 0; i < n; i++) mean += y[i]!;
   mean /= n;
-  let sse = 0, sae = 0, sst = 0;
+  let sse = 0,
+    sae = 0,
+    sst = 0;
   for (let i = 0; i < n; i++) {
     const d = pred[i]! - y[i]!;
     sse += d * d;
@@ -162,10 +180,17 @@ export interface PredictionsTable {
 }
 
 /** A table of inputs, targets and outputs for some rows (default: the first 20; or `rows` indices). */
-export function predictionsTable(ds: Dataset, pred: ArrayLike<number>, opts: { rows?: number | ArrayLike<number>; start?: number; maxInputs?: number } = {}): PredictionsTable {
+export function predictionsTable(
+  ds: Dataset,
+  pred: ArrayLike<number>,
+  opts: { rows?: number | ArrayLike<number>; start?: number; maxInputs?: number } = {},
+): PredictionsTable {
   const T = ds.targets;
   const F = ds.features;
-  if (pred.length !== ds.rows * T) throw new ViewError(`Predictions have ${pred.length} values; '${ds.name}' needs ${ds.rows} rows × ${T} outputs = ${ds.rows * T}.`);
+  if (pred.length !== ds.rows * T)
+    throw new ViewError(
+      `Predictions have ${pred.length} values; '${ds.name}' needs ${ds.rows} rows × ${T} outputs = ${ds.rows * T}.`,
+    );
   let idx: number[];
   if (opts.rows === undefined || typeof opts.rows === 'number') {
     const start = opts.start ?? 0;
@@ -175,9 +200,11 @@ export function predictionsTable(ds: Dataset, pred: ArrayLike<number>, opts: { r
   } else idx = Array.from(opts.rows);
   // Images have hundreds of inputs: show only the first few.
   const maxInputs = Math.min(F, opts.maxInputs ?? 16);
-  const classNames = ds.classNames ?? (ds.task === 'binary' ? ['0', '1'] : Array.from({ length: T }, (_, i) => String(i)));
+  const classNames =
+    ds.classNames ?? (ds.task === 'binary' ? ['0', '1'] : Array.from({ length: T }, (_, i) => String(i)));
   const rows = idx.map((r) => {
-    if (!Number.isInteger(r) || r < 0 || r >= ds.rows) throw new ViewError(`Row ${r} is out of range: '${ds.name}' has ${ds.rows} rows.`);
+    if (!Number.isInteger(r) || r < 0 || r >= ds.rows)
+      throw new ViewError(`Row ${r} is out of range: '${ds.name}' has ${ds.rows} rows.`);
     const row: PredictionRow = {
       index: r,
       inputs: Array.from(ds.x.subarray(r * F, r * F + maxInputs)),
@@ -188,13 +215,20 @@ export function predictionsTable(ds: Dataset, pred: ArrayLike<number>, opts: { r
     else {
       const a = classesOf(row.target, 1, T)[0]!;
       const p = classesOf(row.output, 1, T)[0]!;
-      Object.assign(row, { actual: a, predicted: p, actualName: classNames[a], predictedName: classNames[p], correct: a === p });
+      Object.assign(row, {
+        actual: a,
+        predicted: p,
+        actualName: classNames[a],
+        predictedName: classNames[p],
+        correct: a === p,
+      });
     }
     return row;
   });
   return {
     featureNames: ds.featureNames.slice(0, maxInputs),
-    targetNames: ds.task === 'regression' ? (ds.targetNames ?? Array.from({ length: T }, (_, i) => `y${i + 1}`)) : classNames,
+    targetNames:
+      ds.task === 'regression' ? (ds.targetNames ?? Array.from({ length: T }, (_, i) => `y${i + 1}`)) : classNames,
     totalRows: ds.rows,
     rows,
   };
@@ -212,10 +246,22 @@ export interface Evaluation {
 /** Predict every row of `ds` and compute the matching metrics. */
 export function evaluateModel(source: ViewSource, ds: Dataset): Evaluation {
   const fwd = source.forward;
-  if (ds.features !== fwd.features) throw new ViewError(`The data '${ds.name}' has ${ds.features} features but the model takes ${fwd.features}.`);
-  if (ds.targets !== fwd.targets) throw new ViewError(`The data '${ds.name}' has ${ds.targets} target columns but the model has ${fwd.targets} outputs.`);
+  if (ds.features !== fwd.features)
+    throw new ViewError(`The data '${ds.name}' has ${ds.features} features but the model takes ${fwd.features}.`);
+  if (ds.targets !== fwd.targets)
+    throw new ViewError(
+      `The data '${ds.name}' has ${ds.targets} target columns but the model has ${fwd.targets} outputs.`,
+    );
   const pred = source.runForward(ds.x, ds.rows, [fwd.pred])[0]!;
-  if (ds.task === 'regression') return { task: ds.task, rows: ds.rows, pred, confusion: null, report: null, regression: regressionReport(pred, ds.y) };
+  if (ds.task === 'regression')
+    return {
+      task: ds.task,
+      rows: ds.rows,
+      pred,
+      confusion: null,
+      report: null,
+      regression: regressionReport(pred, ds.y),
+    };
   const confusion = confusionMatrix(pred, ds.y, ds.task, ds.classNames ?? (ds.task === 'binary' ? 2 : ds.targets));
   return { task: ds.task, rows: ds.rows, pred, confusion, report: classificationReport(confusion), regression: null };
 }

@@ -6,7 +6,14 @@
  */
 import { classLabels, type Dataset } from '../data/dataset.ts';
 import type { ForwardModel } from '../backprop/model.ts';
-import { denseConsumer, denseLayers, logitThreshold, ViewError, type DenseLayerRef, type ViewSource } from './source.ts';
+import {
+  denseConsumer,
+  denseLayers,
+  logitThreshold,
+  ViewError,
+  type DenseLayerRef,
+  type ViewSource,
+} from './source.ts';
 import { pca } from './pca.ts';
 import type { WeightSet } from '../train/backend.ts';
 
@@ -55,14 +62,24 @@ export interface HiddenSpace extends Points3d {
 }
 
 /** The data in the activation space of graph node `nodeId` (3-D), with the next layer's plane(s). */
-export function hiddenSpace(source: ViewSource, ds: Dataset, nodeId: string, opts: { method?: HiddenSpaceMethod } = {}): HiddenSpace {
+export function hiddenSpace(
+  source: ViewSource,
+  ds: Dataset,
+  nodeId: string,
+  opts: { method?: HiddenSpaceMethod } = {},
+): HiddenSpace {
   const fwd = source.forward;
   const v = fwd.values.get(nodeId);
-  if (v === undefined) throw new ViewError(`The network has no layer '${nodeId}' (layers: ${[...fwd.values.keys()].join(', ')}).`);
-  if (ds.features !== fwd.features) throw new ViewError(`The data has ${ds.features} features but the model takes ${fwd.features}.`);
+  if (v === undefined)
+    throw new ViewError(`The network has no layer '${nodeId}' (layers: ${[...fwd.values.keys()].join(', ')}).`);
+  if (ds.features !== fwd.features)
+    throw new ViewError(`The data has ${ds.features} features but the model takes ${fwd.features}.`);
   const units = fwd.program.shape(v)[1];
   const method = opts.method ?? (units <= 3 ? 'exact' : 'pca');
-  if (method === 'exact' && units > 3) throw new ViewError(`Layer '${nodeId}' has ${units} units; an exact 3-D view needs at most 3 (use 'first3' or 'pca').`);
+  if (method === 'exact' && units > 3)
+    throw new ViewError(
+      `Layer '${nodeId}' has ${units} units; an exact 3-D view needs at most 3 (use 'first3' or 'pca').`,
+    );
   const [acts, pred] = source.runForward(ds.x, ds.rows, [v, fwd.pred]);
   const rows = ds.rows;
   // p = A (a - m): A is 3 × units, m has units entries.
@@ -99,7 +116,11 @@ export function hiddenSpace(source: ViewSource, ds: Dataset, nodeId: string, opt
   const planes = consumer ? layerPlanes(consumer, weights, A, planeMean, units, method === 'exact') : [];
   let inputVectors: HiddenSpace['inputVectors'] = null;
   const own = denseLayers(fwd).find((d) => d.nodeId === nodeId && d.input === fwd.x);
-  if (own && (own.activation === 'linear' || own.activation === 'unknown') && fwd.values.get(nodeId) === fwd.preValues.get(nodeId)) {
+  if (
+    own &&
+    (own.activation === 'linear' || own.activation === 'unknown') &&
+    fwd.values.get(nodeId) === fwd.preValues.get(nodeId)
+  ) {
     const W = weights.get(own.weight)!;
     inputVectors = [];
     for (let f = 0; f < own.inSize; f++) {
@@ -129,19 +150,35 @@ export function hiddenSpace(source: ViewSource, ds: Dataset, nodeId: string, opt
 /** Three-feature data in its own space, with a single-layer model's decision plane(s) (Figure 10). */
 export function featureSpace3d(source: ViewSource, ds: Dataset): Points3d {
   const fwd = source.forward;
-  if (ds.features !== 3) throw new ViewError(`The 3-D feature view needs data with three features; '${ds.name}' has ${ds.features}.`);
-  if (fwd.features !== 3) throw new ViewError(`The model takes ${fwd.features} features; the 3-D feature view needs 3.`);
+  if (ds.features !== 3)
+    throw new ViewError(`The 3-D feature view needs data with three features; '${ds.name}' has ${ds.features}.`);
+  if (fwd.features !== 3)
+    throw new ViewError(`The model takes ${fwd.features} features; the 3-D feature view needs 3.`);
   const [pred] = source.runForward(ds.x, ds.rows, [fwd.pred]);
   const layers = denseLayers(fwd);
   const single = layers.length === 1 && layers[0]!.input === fwd.x ? layers[0]! : null;
   const A = new Float64Array([1, 0, 0, 0, 1, 0, 0, 0, 1]);
   const planes = single ? layerPlanes(single, source.getWeights(), A, new Float64Array(3), 3, true) : [];
   const points = ds.x.slice(0, ds.rows * 3);
-  return { points, rows: ds.rows, labels: classLabels(ds), predicted: predictedClasses(fwd, pred!, ds.rows), planes, box: boxOf(points, ds.rows) };
+  return {
+    points,
+    rows: ds.rows,
+    labels: classLabels(ds),
+    predicted: predictedClasses(fwd, pred!, ds.rows),
+    planes,
+    box: boxOf(points, ds.rows),
+  };
 }
 
 /** The boundary planes of a Dense layer read in view coordinates p (a = m + A^T p). */
-function layerPlanes(layer: DenseLayerRef, weights: WeightSet, A: Float64Array, m: Float64Array, units: number, exact: boolean): SeparatingPlane[] {
+function layerPlanes(
+  layer: DenseLayerRef,
+  weights: WeightSet,
+  A: Float64Array,
+  m: Float64Array,
+  units: number,
+  exact: boolean,
+): SeparatingPlane[] {
   const W = weights.get(layer.weight);
   if (!W) throw new ViewError(`No weights for '${layer.weight}'.`);
   const B = layer.bias ? weights.get(layer.bias) : undefined;
@@ -160,15 +197,24 @@ function layerPlanes(layer: DenseLayerRef, weights: WeightSet, A: Float64Array, 
   };
   if (U === 1) {
     const z = zOn(0);
-    return [{ label: 'w·a + b = ' + String(thr), classes: [0, 1], normal: [z[0], z[1], z[2]], offset: z[3] - thr, exact }];
+    return [
+      { label: 'w·a + b = ' + String(thr), classes: [0, 1], normal: [z[0], z[1], z[2]], offset: z[3] - thr, exact },
+    ];
   }
   if (layer.activation !== 'softmax') return [];
   const out: SeparatingPlane[] = [];
   const zs = Array.from({ length: U }, (_, c) => zOn(c));
   for (let i = 0; i < U; i++) {
     for (let j = i + 1; j < U; j++) {
-      const a = zs[i]!, b = zs[j]!;
-      out.push({ label: `z${j + 1} = z${i + 1}`, classes: [i, j], normal: [b[0] - a[0], b[1] - a[1], b[2] - a[2]], offset: b[3] - a[3], exact });
+      const a = zs[i]!,
+        b = zs[j]!;
+      out.push({
+        label: `z${j + 1} = z${i + 1}`,
+        classes: [i, j],
+        normal: [b[0] - a[0], b[1] - a[1], b[2] - a[2]],
+        offset: b[3] - a[3],
+        exact,
+      });
     }
   }
   return out;
@@ -218,13 +264,19 @@ function boxOf(points: Float32Array, rows: number): Box3 {
 export function planeInBox(plane: Pick<SeparatingPlane, 'normal' | 'offset'>, box: Box3): Float32Array {
   const [nx, ny, nz] = plane.normal;
   const s = (p: number[]) => nx * p[0]! + ny * p[1]! + nz * p[2]! + plane.offset;
-  const corner = (i: number) => [i & 1 ? box.max[0] : box.min[0], i & 2 ? box.max[1] : box.min[1], i & 4 ? box.max[2] : box.min[2]];
+  const corner = (i: number) => [
+    i & 1 ? box.max[0] : box.min[0],
+    i & 2 ? box.max[1] : box.min[1],
+    i & 4 ? box.max[2] : box.min[2],
+  ];
   const pts: number[][] = [];
   for (let a = 0; a < 8; a++) {
     for (const bit of [1, 2, 4]) {
       if (a & bit) continue;
-      const P = corner(a), Q = corner(a | bit);
-      const sp = s(P), sq = s(Q);
+      const P = corner(a),
+        Q = corner(a | bit);
+      const sp = s(P),
+        sq = s(Q);
       if ((sp > 0 && sq > 0) || (sp < 0 && sq < 0) || sp === sq) continue;
       const t = sp / (sp - sq);
       const X = [P[0]! + t * (Q[0]! - P[0]!), P[1]! + t * (Q[1]! - P[1]!), P[2]! + t * (Q[2]! - P[2]!)];
@@ -243,6 +295,10 @@ export function planeInBox(plane: Pick<SeparatingPlane, 'normal' | 'offset'>, bo
   return Float32Array.from(pts.flat());
 }
 
-const cross = (a: number[], b: number[]) => [a[1]! * b[2]! - a[2]! * b[1]!, a[2]! * b[0]! - a[0]! * b[2]!, a[0]! * b[1]! - a[1]! * b[0]!];
+const cross = (a: number[], b: number[]) => [
+  a[1]! * b[2]! - a[2]! * b[1]!,
+  a[2]! * b[0]! - a[0]! * b[2]!,
+  a[0]! * b[1]! - a[1]! * b[0]!,
+];
 const dot = (a: number[], b: number[]) => a[0]! * b[0]! + a[1]! * b[1]! + a[2]! * b[2]!;
 const sub = (a: number[], b: number[]) => [a[0]! - b[0]!, a[1]! - b[1]!, a[2]! - b[2]!];

@@ -45,7 +45,8 @@ export class MetricHistory {
   private readonly series = new Map<string, Series>();
 
   constructor(readonly maxPoints = 500) {
-    if (!Number.isInteger(maxPoints) || maxPoints < 4) throw new ViewError(`maxPoints must be an integer of at least 4; got ${maxPoints}.`);
+    if (!Number.isInteger(maxPoints) || maxPoints < 4)
+      throw new ViewError(`maxPoints must be an integer of at least 4; got ${maxPoints}.`);
   }
 
   /**
@@ -102,7 +103,12 @@ export class MetricHistory {
     const series: Record<string, SeriesSnapshot> = {};
     for (const [name, s] of this.series) {
       const all = s.pending ? [...s.done, s.pending] : s.done;
-      series[name] = { x: all.map((b) => b.x), y: all.map((b) => b.sum / b.count), min: all.map((b) => b.min), max: all.map((b) => b.max) };
+      series[name] = {
+        x: all.map((b) => b.x),
+        y: all.map((b) => b.sum / b.count),
+        min: all.map((b) => b.min),
+        max: all.map((b) => b.max),
+      };
     }
     return { stride: this.stride, steps: this.steps, series };
   }
@@ -119,7 +125,13 @@ export class MetricHistory {
 }
 
 function mergeBuckets(a: Bucket, b: Bucket): Bucket {
-  return { x: b.x, sum: a.sum + b.sum, count: a.count + b.count, min: Math.min(a.min, b.min), max: Math.max(a.max, b.max) };
+  return {
+    x: b.x,
+    sum: a.sum + b.sum,
+    count: a.count + b.count,
+    min: Math.min(a.min, b.min),
+    max: Math.max(a.max, b.max),
+  };
 }
 
 export interface RunOverlay {

@@ -35,7 +35,8 @@ export function unitHeatmaps(source: ViewSource, spec: PlaneSpec & { nodes?: str
   if (spec.nodes) {
     for (const id of spec.nodes) {
       const v = fwd.values.get(id);
-      if (v === undefined) throw new ViewError(`The network has no layer '${id}' (layers: ${[...fwd.values.keys()].join(', ')}).`);
+      if (v === undefined)
+        throw new ViewError(`The network has no layer '${id}' (layers: ${[...fwd.values.keys()].join(', ')}).`);
       picked.push({ nodeId: id, value: v });
     }
   } else {
@@ -90,7 +91,11 @@ export interface LinkStyle {
 }
 
 /** Per-link colour sign and strength for every weighted edge (into a Dense or Output layer). */
-export function linkStyles(weights: WeightSet, graph: GraphDoc, opts: { scale?: 'layer' | 'network' } = {}): LinkStyle[] {
+export function linkStyles(
+  weights: WeightSet,
+  graph: GraphDoc,
+  opts: { scale?: 'layer' | 'network' } = {},
+): LinkStyle[] {
   const byId = new Map(graph.nodes.map((n) => [n.id, n]));
   const styles: LinkStyle[] = [];
   let networkMax = 0;
@@ -98,14 +103,29 @@ export function linkStyles(weights: WeightSet, graph: GraphDoc, opts: { scale?: 
     const t = byId.get(e.target);
     if (!t || (t.type !== 'Dense' && t.type !== 'Output')) continue;
     const W = weights.get(`${t.id}.W`);
-    if (!W) throw new ViewError(`No weights for layer '${t.label ?? t.id}' ('${t.id}.W'): train the network or load its weights first.`);
+    if (!W)
+      throw new ViewError(
+        `No weights for layer '${t.label ?? t.id}' ('${t.id}.W'): train the network or load its weights first.`,
+      );
     const B = weights.get(`${t.id}.b`);
     const [inSize, units] = W.shape;
     const w = Float32Array.from(W.data);
     const maxAbs = maxAbsOf(w);
     networkMax = Math.max(networkMax, maxAbs);
     const bias = B ? Float32Array.from(B.data) : null;
-    styles.push({ edgeId: e.id, source: e.source, target: e.target, inSize, units, weights: w, sign: signs(w), strength: new Float32Array(w.length), maxAbs, bias, biasStrength: bias ? relative(bias, maxAbsOf(bias)) : null });
+    styles.push({
+      edgeId: e.id,
+      source: e.source,
+      target: e.target,
+      inSize,
+      units,
+      weights: w,
+      sign: signs(w),
+      strength: new Float32Array(w.length),
+      maxAbs,
+      bias,
+      biasStrength: bias ? relative(bias, maxAbsOf(bias)) : null,
+    });
   }
   for (const s of styles) {
     if (opts.scale === 'network') s.maxAbs = networkMax;

@@ -16,7 +16,11 @@ export interface Pca {
 }
 
 /** Covariance matrix (cols × cols, population) and column means of a row-major matrix. */
-export function covariance(x: ArrayLike<number>, rows: number, cols: number): { mean: Float64Array; cov: Float64Array } {
+export function covariance(
+  x: ArrayLike<number>,
+  rows: number,
+  cols: number,
+): { mean: Float64Array; cov: Float64Array } {
   const mean = new Float64Array(cols);
   for (let r = 0, o = 0; r < rows; r++) for (let c = 0; c < cols; c++) mean[c] += x[o++]!;
   for (let c = 0; c < cols; c++) mean[c] /= Math.max(1, rows);
@@ -44,7 +48,13 @@ export function covariance(x: ArrayLike<number>, rows: number, cols: number): { 
 }
 
 /** The first k principal axes of the rows of x (rows × cols), by power iteration on the covariance. */
-export function pca(x: ArrayLike<number>, rows: number, cols: number, k: number, opts: { iterations?: number; tolerance?: number } = {}): Pca {
+export function pca(
+  x: ArrayLike<number>,
+  rows: number,
+  cols: number,
+  k: number,
+  opts: { iterations?: number; tolerance?: number } = {},
+): Pca {
   const kk = Math.min(k, cols);
   const { mean, cov } = covariance(x, rows, cols);
   let total = 0;

@@ -47,7 +47,8 @@ export interface UnitContributions {
 
 /** n evenly spaced points from a to b inclusive. */
 export function linspace(a: number, b: number, n: number): Float32Array {
-  if (!Number.isInteger(n) || n < 1 || n > 10_000_000) throw new ViewError(`The number of points must be an integer from 1 to 10,000,000; got ${n}.`);
+  if (!Number.isInteger(n) || n < 1 || n > 10_000_000)
+    throw new ViewError(`The number of points must be an integer from 1 to 10,000,000; got ${n}.`);
   if (!Number.isFinite(a) || !Number.isFinite(b)) throw new ViewError(`The x range must be finite; got [${a}, ${b}].`);
   const out = new Float32Array(n);
   for (let i = 0; i < n; i++) out[i] = n === 1 ? a : a + ((b - a) * i) / (n - 1);
@@ -56,8 +57,10 @@ export function linspace(a: number, b: number, n: number): Float32Array {
 
 function curveInputs(F: number, xs: Float32Array, spec: CurveSpec): { x: Float32Array; feature: number } {
   const feature = spec.feature ?? 0;
-  if (!Number.isInteger(feature) || feature < 0 || feature >= F) throw new ViewError(`Feature index ${feature} is out of range: the model takes ${F} feature${F === 1 ? '' : 's'}.`);
-  if (spec.fixed && spec.fixed.length !== F) throw new ViewError(`'fixed' must give a value for each of the ${F} features; got ${spec.fixed.length}.`);
+  if (!Number.isInteger(feature) || feature < 0 || feature >= F)
+    throw new ViewError(`Feature index ${feature} is out of range: the model takes ${F} feature${F === 1 ? '' : 's'}.`);
+  if (spec.fixed && spec.fixed.length !== F)
+    throw new ViewError(`'fixed' must give a value for each of the ${F} features; got ${spec.fixed.length}.`);
   const x = new Float32Array(xs.length * F);
   for (let r = 0, o = 0; r < xs.length; r++, o += F) {
     if (spec.fixed) for (let f = 0; f < F; f++) x[o + f] = spec.fixed[f]!;
@@ -67,12 +70,19 @@ function curveInputs(F: number, xs: Float32Array, spec: CurveSpec): { x: Float32
 }
 
 function checkOutput(T: number, output: number): number {
-  if (!Number.isInteger(output) || output < 0 || output >= T) throw new ViewError(`Output index ${output} is out of range: the model has ${T} output${T === 1 ? '' : 's'}.`);
+  if (!Number.isInteger(output) || output < 0 || output >= T)
+    throw new ViewError(`Output index ${output} is out of range: the model has ${T} output${T === 1 ? '' : 's'}.`);
   return output;
 }
 
 /** The model's prediction at n evenly spaced values of one feature from xMin to xMax (Listing 29). */
-export function predictionCurve(source: ViewSource, xMin: number, xMax: number, n: number, spec: CurveSpec = {}): PredictionCurve {
+export function predictionCurve(
+  source: ViewSource,
+  xMin: number,
+  xMax: number,
+  n: number,
+  spec: CurveSpec = {},
+): PredictionCurve {
   const fwd = source.forward;
   const xs = linspace(xMin, xMax, n);
   const output = checkOutput(fwd.targets, spec.output ?? 0);
@@ -88,7 +98,11 @@ export function predictionCurve(source: ViewSource, xMin: number, xMax: number, 
  * Each hidden unit's activation and weighted contribution to the output, the bias and their sum, at
  * the given x values (or n points from xMin to xMax) of one feature (Listing 30, Figures 34-36).
  */
-export function unitContributions(source: ViewSource, at: Float32Array | { xMin: number; xMax: number; n: number }, spec: CurveSpec = {}): UnitContributions {
+export function unitContributions(
+  source: ViewSource,
+  at: Float32Array | { xMin: number; xMax: number; n: number },
+  spec: CurveSpec = {},
+): UnitContributions {
   const fwd = source.forward;
   const xs = at instanceof Float32Array ? at : linspace(at.xMin, at.xMax, at.n);
   const n = xs.length;
@@ -97,7 +111,10 @@ export function unitContributions(source: ViewSource, at: Float32Array | { xMin:
   if (!out) throw new ViewError('The Output layer has no weights to split into contributions.');
   const h = out.input;
   const hiddenNodeId = [...fwd.values].find(([, v]) => v === h)?.[0];
-  if (hiddenNodeId === undefined) throw new ViewError('The Output layer reads a value that belongs to no layer (e.g. a merge); contributions need a single layer feeding it.');
+  if (hiddenNodeId === undefined)
+    throw new ViewError(
+      'The Output layer reads a value that belongs to no layer (e.g. a merge); contributions need a single layer feeding it.',
+    );
   const { x, feature } = curveInputs(fwd.features, xs, spec);
   const [acts, logitsAll, predAll] = source.runForward(x, n, [h, fwd.logits, fwd.pred]);
   const weights = source.getWeights();
@@ -129,5 +146,18 @@ export function unitContributions(source: ViewSource, at: Float32Array | { xMin:
     logits[i] = logitsAll![i * T + output]!;
     prediction[i] = predAll![i * T + output]!;
   }
-  return { feature, output, xs, hiddenNodeId, units, activations, weights: w, contributions, bias, sum: Float32Array.from(acc), logits, prediction };
+  return {
+    feature,
+    output,
+    xs,
+    hiddenNodeId,
+    units,
+    activations,
+    weights: w,
+    contributions,
+    bias,
+    sum: Float32Array.from(acc),
+    logits,
+    prediction,
+  };
 }

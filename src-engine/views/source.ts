@@ -49,7 +49,10 @@ export class ForwardEvaluator implements ViewSource {
       const w = weights.get(d.name);
       const buf = this.bound.get(d.name)!;
       if (!w) throw new ViewError(`No weights for parameter '${d.name}' of layer '${d.nodeId}'.`);
-      if (w.data.length !== buf.length) throw new ViewError(`Weights for '${d.name}' have ${w.data.length} values; layer '${d.nodeId}' needs ${d.shape[0]} × ${d.shape[1]}.`);
+      if (w.data.length !== buf.length)
+        throw new ViewError(
+          `Weights for '${d.name}' have ${w.data.length} values; layer '${d.nodeId}' needs ${d.shape[0]} × ${d.shape[1]}.`,
+        );
       buf.set(w.data);
     }
   }
@@ -73,7 +76,8 @@ export class ForwardEvaluator implements ViewSource {
 
   runForward(x: Float32Array, n: number, values: number[]): FloatArray[] {
     const F = this.forward.features;
-    if (x.length < n * F) throw new ViewError(`runForward: ${n} rows of ${F} features need ${n * F} values; got ${x.length}.`);
+    if (x.length < n * F)
+      throw new ViewError(`runForward: ${n} rows of ${F} features need ${n * F} values; got ${x.length}.`);
     const outs = values.map((v) => allocate('float32', n * this.forward.program.shape(v)[1]));
     for (let start = 0; start < n; start += CHUNK) {
       const rows = Math.min(CHUNK, n - start);

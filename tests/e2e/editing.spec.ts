@@ -14,7 +14,9 @@ test('a connection that would make a cycle is refused, and so is a shape mismatc
   await connect(page, 'concatenate1', 'dense1');
   await expect(page.locator('.svelte-flow__edge')).toHaveCount(2);
   await connect(page, 'dense1', 'concatenate1');
-  await expect(page.getByTestId('connection-refused')).toContainText("Connecting Dense 'dense1' to Concatenate 'concatenate1' would make a cycle.");
+  await expect(page.getByTestId('connection-refused')).toContainText(
+    "Connecting Dense 'dense1' to Concatenate 'concatenate1' would make a cycle.",
+  );
   await expect(page.locator('.svelte-flow__edge')).toHaveCount(2);
 
   // Add: Input (2 features) and Dense (8 units) differ in size.
@@ -22,7 +24,9 @@ test('a connection that would make a cycle is refused, and so is a shape mismatc
   await dropLayer(page, 'Add', 400, 400);
   await connect(page, 'input1', 'add1');
   await connect(page, 'dense1', 'add1');
-  await expect(page.getByTestId('connection-refused')).toContainText("Shape mismatch: Add 'add1' adds values of size 2, but Dense 'dense1' gives 8.");
+  await expect(page.getByTestId('connection-refused')).toContainText(
+    "Shape mismatch: Add 'add1' adds values of size 2, but Dense 'dense1' gives 8.",
+  );
   await setParam(page, 'dense1', 'units', '2');
   await connect(page, 'dense1', 'add1');
   await expect(page.locator('.svelte-flow__edge')).toHaveCount(4);
@@ -49,7 +53,10 @@ test('undo and redo adding layers; delete; problems select their node', async ({
   await expect(page.locator('.svelte-flow__node')).toHaveCount(2);
 
   // The problem "dense1 has no input" selects dense1 when clicked.
-  await page.getByTestId('problems').getByRole('button', { name: /Dense 'dense1' has no input/ }).click();
+  await page
+    .getByTestId('problems')
+    .getByRole('button', { name: /Dense 'dense1' has no input/ })
+    .click();
   await expect(page.getByTestId('inspector').locator('h2 .id')).toHaveText('dense1');
   await page.keyboard.press('Delete');
   await expect(page.locator('.svelte-flow__node')).toHaveCount(1);
@@ -65,7 +72,10 @@ test('multi-select, copy and paste keep the connection between the copies', asyn
   await connect(page, 'input1', 'dense1');
   await setParam(page, 'dense1', 'units', '5');
   await selectNode(page, 'input1');
-  await page.getByTestId('node-dense1').locator('header').click({ modifiers: ['Shift'] });
+  await page
+    .getByTestId('node-dense1')
+    .locator('header')
+    .click({ modifiers: ['Shift'] });
   await expect(page.getByTestId('inspector').locator('h2')).toHaveText('2 items selected');
   await page.keyboard.press('Control+c');
   await page.keyboard.press('Control+v');
@@ -87,7 +97,9 @@ test('while dragging an invalid connection, a tooltip says why', async ({ page }
   await page.mouse.down();
   await page.mouse.move(to.x - 30, to.y, { steps: 5 });
   await page.mouse.move(to.x + to.width / 2, to.y + to.height / 2, { steps: 5 });
-  await expect(page.getByRole('tooltip')).toHaveText("Output 'output1' already has its input; remove that connection first.");
+  await expect(page.getByRole('tooltip')).toHaveText(
+    "Output 'output1' already has its input; remove that connection first.",
+  );
   await page.mouse.up();
   await expect(page.getByRole('tooltip')).toBeHidden();
   await expect(page.locator('.svelte-flow__edge')).toHaveCount(1);
@@ -100,9 +112,13 @@ test('opening a newer or corrupt project says what is wrong', async ({ page }) =
     await (await chooser).setFiles({ name, mimeType: 'application/json', buffer: Buffer.from(text) });
   };
   await upload('future.netwright', JSON.stringify({ format: 'netwright-project', version: 9 }));
-  await expect(page.getByTestId('notice')).toContainText('future.netwright was saved by a newer Netwright (project version 9; this one reads up to 1). Update Netwright to open it.');
+  await expect(page.getByTestId('notice')).toContainText(
+    'future.netwright was saved by a newer Netwright (project version 9; this one reads up to 1). Update Netwright to open it.',
+  );
   await upload('broken.netwright', '{"format": "netwright-project", "graph": {');
-  await expect(page.getByTestId('notice')).toContainText('broken.netwright is not a Netwright project: it is not valid JSON');
+  await expect(page.getByTestId('notice')).toContainText(
+    'broken.netwright is not a Netwright project: it is not valid JSON',
+  );
   await expect(page.getByTestId('total-params')).toHaveText('0');
 });
 

@@ -11,7 +11,8 @@ function electronPath(): { path?: string; reason?: string } {
   try {
     const p = createRequire(import.meta.url)('electron') as unknown as string;
     if (!existsSync(p)) return { reason: `the Electron binary is missing (${p})` };
-    if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) return { reason: 'there is no display (DISPLAY is unset)' };
+    if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY)
+      return { reason: 'there is no display (DISPLAY is unset)' };
     return { path: p };
   } catch (e) {
     return { reason: `the Electron binary is not installed: ${(e as Error).message.split('\n')[0]}` };
@@ -34,7 +35,9 @@ test.describe('Electron app', () => {
     const url = await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows()[0]!.webContents.getURL());
     expect(url).toMatch(/^app:\/\/netwright\//);
     // Context isolation and no Node in the page: only the Api object is visible.
-    expect(await page.evaluate('[typeof require, typeof process, Object.keys(window.netwright).sort().join(",")]')).toEqual([
+    expect(
+      await page.evaluate('[typeof require, typeof process, Object.keys(window.netwright).sort().join(",")]'),
+    ).toEqual([
       'undefined',
       'undefined',
       'autosave,clearRecovery,getRecovery,hostInfo,importProject,listTemplates,newProject,onEvent,openProject,saveProject',

@@ -10,11 +10,17 @@ import * as path from 'node:path';
 export default async function globalSetup(): Promise<() => Promise<void>> {
   const root = path.resolve(import.meta.dirname, '../..');
   if (!existsSync(path.join(root, 'out/main/host.js')) || process.env.NETWRIGHT_SKIP_BUILD !== '1') {
-    const b = spawnSync(process.execPath, [path.join(root, 'node_modules/electron-vite/bin/electron-vite.js'), 'build', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
+    const b = spawnSync(
+      process.execPath,
+      [path.join(root, 'node_modules/electron-vite/bin/electron-vite.js'), 'build', '--logLevel', 'warn'],
+      { cwd: root, stdio: 'inherit' },
+    );
     if (b.status !== 0) throw new Error('electron-vite build failed');
   }
   const dataDir = mkdtempSync(path.join(tmpdir(), 'netwright-e2e-'));
-  const host = spawn(process.execPath, [path.join(root, 'out/main/host.js'), '--port', '0', '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const host = spawn(process.execPath, [path.join(root, 'out/main/host.js'), '--port', '0', '--data-dir', dataDir], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
     const timer = setTimeout(() => reject(new Error(`The browser host did not start: ${out}`)), 20_000);

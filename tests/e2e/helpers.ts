@@ -55,14 +55,18 @@ export async function openEditor(page: Page): Promise<void> {
 /** Wait until the canvas viewport stops moving (fit and zoom animate for a moment). */
 export async function viewportSettled(page: Page): Promise<void> {
   const viewport = page.locator('.svelte-flow__viewport');
-  const transform = () => viewport.evaluate((el) => (el as unknown as { style: { transform: string } }).style.transform);
+  const transform = () =>
+    viewport.evaluate((el) => (el as unknown as { style: { transform: string } }).style.transform);
   let last = await transform();
   await expect
-    .poll(async () => {
-      const now = await transform();
-      const same = now === last;
-      last = now;
-      return same;
-    }, { intervals: [100] })
+    .poll(
+      async () => {
+        const now = await transform();
+        const same = now === last;
+        last = now;
+        return same;
+      },
+      { intervals: [100] },
+    )
     .toBe(true);
 }

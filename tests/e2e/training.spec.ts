@@ -27,7 +27,10 @@ interface Canvas2d {
   width: number;
   height: number;
   ownerDocument: { createElement(tag: 'canvas'): Canvas2d };
-  getContext(kind: '2d'): { drawImage(c: Canvas2d, x: number, y: number): void; getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } };
+  getContext(kind: '2d'): {
+    drawImage(c: Canvas2d, x: number, y: number): void;
+    getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray };
+  };
 }
 
 /** Variance of the RGB values of a canvas's pixels (0 for a uniform canvas). */
@@ -62,10 +65,14 @@ async function trainToEnd(page: Page): Promise<void> {
   await expect(page.getByTestId('train-error')).toBeHidden();
 }
 
-test('X4 ReLU template: trains to >= 0.98, loss falls, boundary and 3-D views render, ONNX export runs', async ({ page }) => {
+test('X4 ReLU template: trains to >= 0.98, loss falls, boundary and 3-D views render, ONNX export runs', async ({
+  page,
+}) => {
   mkdirSync(SHOTS, { recursive: true });
   await openTemplate(page, 'x4-relu-hidden');
-  await expect(page.getByTestId('builtin-summary')).toHaveText('X4: L-shape around a square: 1250 rows, 2 features, binary (0, 1)');
+  await expect(page.getByTestId('builtin-summary')).toHaveText(
+    'X4: L-shape around a square: 1250 rows, 2 features, binary (0, 1)',
+  );
   await trainToEnd(page);
 
   const accuracy = Number(await page.getByTestId('metric-accuracy').textContent());
@@ -114,7 +121,9 @@ test('X4 ReLU template: trains to >= 0.98, loss falls, boundary and 3-D views re
   for (let i = 0; i < 7; i++) for (let j = 0; j < 7; j++) xs.set([i / 2 - 0.5, j / 2 - 0.5], (i * 7 + j) * 2);
   const out = await session.run({ [input]: new ort.Tensor('float32', xs, [49, 2]) });
   const probs = Object.values(out).find((t) => t.type === 'float32' && t.dims[0] === 49)!;
-  const p = Array.from(probs.data as Float32Array).filter((_, k) => probs.dims.length < 2 || probs.dims[1] === 1 || k % probs.dims[1]! === probs.dims[1]! - 1);
+  const p = Array.from(probs.data as Float32Array).filter(
+    (_, k) => probs.dims.length < 2 || probs.dims[1] === 1 || k % probs.dims[1]! === probs.dims[1]! - 1,
+  );
   expect(p.every((v) => v >= 0 && v <= 1)).toBe(true);
   expect(p.some((v) => v > 0.5)).toBe(true);
   expect(p.some((v) => v < 0.5)).toBe(true);
@@ -154,8 +163,12 @@ test('penguins CSV through the file picker: summary, fit the network, train to >
   // A broken file: the panel names the file, row and column.
   const badP = page.waitForEvent('filechooser');
   await page.getByTestId('data-open').click();
-  await (await badP).setFiles({ name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from('a,b\n1,2\n3,oops\n4,5\n') });
-  await expect(page.getByTestId('data-error')).toContainText('bad.csv (row 3, column "b"): the cell "oops" is not a number');
+  await (
+    await badP
+  ).setFiles({ name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from('a,b\n1,2\n3,oops\n4,5\n') });
+  await expect(page.getByTestId('data-error')).toContainText(
+    'bad.csv (row 3, column "b"): the cell "oops" is not a number',
+  );
 
   // A data file dropped on the window opens in the data panel (a project file would open as a project).
   const dropped = await page.evaluateHandle(`(() => {
@@ -195,14 +208,18 @@ test('penguins CSV through the file picker: summary, fit the network, train to >
   await page.getByTestId('dock').screenshot({ path: `${SHOTS}/training-penguins-network.png` });
 });
 
-test('regression and softmax views: the curve with unit contributions, boundaries with weight arrows', async ({ page }) => {
+test('regression and softmax views: the curve with unit contributions, boundaries with weight arrows', async ({
+  page,
+}) => {
   mkdirSync(SHOTS, { recursive: true });
   await openTemplate(page, 'x5-relu-10');
   // Ctrl+Enter trains (the Train menu's accelerator in Electron).
   await page.keyboard.press('Control+Enter');
   await expect(page.getByTestId('train-status')).toHaveAttribute('data-status', 'done', { timeout: 45_000 });
   const chart = page.getByTestId('loss-chart');
-  expect(Number(await chart.getAttribute('data-last-loss'))).toBeLessThan(Number(await chart.getAttribute('data-first-loss')) / 5);
+  expect(Number(await chart.getAttribute('data-last-loss'))).toBeLessThan(
+    Number(await chart.getAttribute('data-first-loss')) / 5,
+  );
   await page.getByTestId('view-tab-curve').click();
   await expect(page.getByTestId('curve-view')).toBeVisible();
   expect(await pixelVariance(page, 'curve-canvas')).toBeGreaterThan(50);
@@ -241,7 +258,9 @@ test('pause, step, edit the graph while paused, keep the weights where shapes ma
   await page.getByTestId('param-activation').selectOption('tanh');
   await expect(page.getByTestId('keep-weights-prompt')).toBeVisible();
   await page.getByTestId('keep-weights').click();
-  await expect(page.getByTestId('train-message')).toHaveText('Kept the learned weights of 4 parameters whose shapes still match.');
+  await expect(page.getByTestId('train-message')).toHaveText(
+    'Kept the learned weights of 4 parameters whose shapes still match.',
+  );
   await expect(page.getByTestId('train-status')).toHaveAttribute('data-status', 'running');
   await page.getByTestId('train-stop').click();
   await expect(page.getByTestId('train-status')).toHaveAttribute('data-status', 'done');

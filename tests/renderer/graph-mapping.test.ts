@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeGraph } from '../../src-engine/graph/validate.ts';
 import { GRAPH_FORMAT, GRAPH_VERSION, parseGraph, type GraphDoc } from '../../src-engine/graph/document.ts';
-import { addEdge, addNode, copyFragment, moveNodes, pasteFragment, removeElements, setLabel, setParam } from '../../renderer/src/lib/graph-edits.ts';
+import {
+  addEdge,
+  addNode,
+  copyFragment,
+  moveNodes,
+  pasteFragment,
+  removeElements,
+  setLabel,
+  setParam,
+} from '../../renderer/src/lib/graph-edits.ts';
 import { flowPositions, graphToFlow, idSet } from '../../renderer/src/lib/flow-mapping.ts';
 import { autoLayout } from '../../renderer/src/lib/layout.ts';
 
@@ -10,7 +19,12 @@ const empty = (): GraphDoc => ({ format: GRAPH_FORMAT, version: GRAPH_VERSION, n
 /** Input(784) -> Dense(15) -> Output(10), built the way the editor builds it. */
 function mlp(): GraphDoc {
   let g = empty();
-  for (const [type, x] of [['Input', 0], ['Dense', 250], ['Output', 500]] as const) g = addNode(g, type, { x, y: 10 }).graph;
+  for (const [type, x] of [
+    ['Input', 0],
+    ['Dense', 250],
+    ['Output', 500],
+  ] as const)
+    g = addNode(g, type, { x, y: 10 }).graph;
   g = addEdge(g, 'input1', 'dense1');
   g = addEdge(g, 'dense1', 'output1');
   g = setParam(g, 'input1', 'features', 784);
@@ -77,7 +91,15 @@ describe('graph <-> canvas mapping', () => {
     expect(nodes).toHaveLength(3);
     const dense = nodes[1]!;
     expect(dense).toMatchObject({ id: 'dense1', type: 'layer', position: { x: 250, y: 10 }, selected: true });
-    expect(dense.data).toMatchObject({ layerType: 'Dense', outputSize: 15, paramCount: 11_775, summary: '15 units · relu', hasError: false, acceptsInput: true, hasOutput: true });
+    expect(dense.data).toMatchObject({
+      layerType: 'Dense',
+      outputSize: 15,
+      paramCount: 11_775,
+      summary: '15 units · relu',
+      hasError: false,
+      acceptsInput: true,
+      hasOutput: true,
+    });
     expect(nodes[0]!.data.acceptsInput).toBe(false);
     expect(nodes[2]!.data.hasOutput).toBe(false);
     expect(edges).toEqual([

@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { keyCommand } from '../../renderer/src/lib/shortcuts.ts';
 
-const key = (k: string, mods: { ctrl?: boolean; meta?: boolean; shift?: boolean } = {}) => ({ key: k, ctrlKey: !!mods.ctrl, metaKey: !!mods.meta, shiftKey: !!mods.shift });
+const key = (k: string, mods: { ctrl?: boolean; meta?: boolean; shift?: boolean } = {}) => ({
+  key: k,
+  ctrlKey: !!mods.ctrl,
+  metaKey: !!mods.meta,
+  shiftKey: !!mods.shift,
+});
 
 describe('keyboard shortcuts', () => {
   it('maps the usual accelerators to commands', () => {

@@ -6,15 +6,34 @@ import { makeTrainConfig } from '../../src-engine/train/config.ts';
 
 describe('training panel settings', () => {
   it('round-trips a config and keeps the fields the panel does not edit', () => {
-    const c = makeTrainConfig({ epochs: 50, batchSize: 16, optimizer: { name: 'rmsprop', lr: 0.003, rho: 0.8 }, seed: 7, clipNorm: 2, validationSplit: 0.1 });
+    const c = makeTrainConfig({
+      epochs: 50,
+      batchSize: 16,
+      optimizer: { name: 'rmsprop', lr: 0.003, rho: 0.8 },
+      seed: 7,
+      clipNorm: 2,
+      validationSplit: 0.1,
+    });
     const s = settingsOf(c);
-    expect(s).toMatchObject({ epochs: 50, batchSize: 16, optimizer: 'rmsprop', lr: 0.003, seed: 7, validationSplit: 0.1, backend: 'ts' });
+    expect(s).toMatchObject({
+      epochs: 50,
+      batchSize: 16,
+      optimizer: 'rmsprop',
+      lr: 0.003,
+      seed: 7,
+      validationSplit: 0.1,
+      backend: 'ts',
+    });
     const next = applySettings(c, { ...s, epochs: 80, lr: 0.01, optimizer: 'adam' });
     expect(next.epochs).toBe(80);
     expect(next.optimizer).toMatchObject({ name: 'adam', lr: 0.01, rho: 0.8 });
     expect(next.clipNorm).toBe(2);
     expect(() => makeTrainConfig(next)).not.toThrow();
-    expect(applySettings(c, { ...s, schedule: 'step', epochs: 100 }).schedule).toEqual({ kind: 'step', everyEpochs: 25, factor: 0.5 });
+    expect(applySettings(c, { ...s, schedule: 'step', epochs: 100 }).schedule).toEqual({
+      kind: 'step',
+      everyEpochs: 25,
+      factor: 0.5,
+    });
     expect(applySettings(c, { ...s, schedule: 'cosine' }).schedule).toEqual({ kind: 'cosine', minLr: 0 });
     const stepped = makeTrainConfig({ schedule: { kind: 'step', everyEpochs: 3, factor: 0.9 } });
     expect(applySettings(stepped, settingsOf(stepped)).schedule).toEqual({ kind: 'step', everyEpochs: 3, factor: 0.9 });
@@ -34,8 +53,14 @@ describe('plot helpers', () => {
       { epoch: 2, loss: 0.5, val_loss: 0.6, lr: 0.1 },
       { epoch: 3, loss: Number.NaN, val_loss: 0.4, lr: 0.1 },
     ];
-    expect(seriesOf(pts, 'loss')).toEqual([{ x: 1, y: 0.9 }, { x: 2, y: 0.5 }]);
-    expect(seriesOf(pts, 'val_loss')).toEqual([{ x: 2, y: 0.6 }, { x: 3, y: 0.4 }]);
+    expect(seriesOf(pts, 'loss')).toEqual([
+      { x: 1, y: 0.9 },
+      { x: 2, y: 0.5 },
+    ]);
+    expect(seriesOf(pts, 'val_loss')).toEqual([
+      { x: 2, y: 0.6 },
+      { x: 3, y: 0.4 },
+    ]);
   });
 
   it('shades a cell white at chance and towards its class colour with certainty', () => {

@@ -4,7 +4,10 @@ import type { Session } from './session.svelte.ts';
 import type { ThemeState } from './theme.svelte.ts';
 import type { ExportFormat } from '../../../src-engine/protocol/api.ts';
 
-const EXPORTS: Record<'exportOnnx' | 'exportTrainOnnx' | 'exportWeights' | 'exportPytorch' | 'exportMetrics', ExportFormat> = {
+const EXPORTS: Record<
+  'exportOnnx' | 'exportTrainOnnx' | 'exportWeights' | 'exportPytorch' | 'exportMetrics',
+  ExportFormat
+> = {
   exportOnnx: 'onnx',
   exportTrainOnnx: 'onnx-train',
   exportWeights: 'weights-json',

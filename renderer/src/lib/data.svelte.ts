@@ -2,7 +2,14 @@
  * The data panel's state: a built-in dataset with its parameters, or a file the user opened (read
  * in the page, loaded and summarised by the engine), the target column and the preprocessing.
  */
-import type { Api, BuiltinDatasetItem, DataChoice, DataShape, DatasetSummary, PrepareChoice } from '../../../src-engine/protocol/api.ts';
+import type {
+  Api,
+  BuiltinDatasetItem,
+  DataChoice,
+  DataShape,
+  DatasetSummary,
+  PrepareChoice,
+} from '../../../src-engine/protocol/api.ts';
 import type { DatasetRef } from '../../../src-engine/project/project.ts';
 
 export interface UploadedData extends PrepareChoice {
@@ -54,7 +61,9 @@ export class DataState {
     if (ref.kind === 'builtin') {
       this.source = 'builtin';
       this.builtinId = ref.id;
-      this.params = Object.fromEntries(Object.entries(ref.params).filter((e): e is [string, number] => typeof e[1] === 'number'));
+      this.params = Object.fromEntries(
+        Object.entries(ref.params).filter((e): e is [string, number] => typeof e[1] === 'number'),
+      );
     }
     this.shape = null;
     if (ref.kind === 'builtin') void this.fetchShape();
@@ -70,7 +79,16 @@ export class DataState {
       const u = this.upload;
       if (!u) return 'Open a data file first.';
       if (!u.target) return `Choose the column to predict in ${u.fileName}.`;
-      return { kind: 'upload', dataId: u.dataId, target: u.target, features: u.features, scaling: u.scaling, missing: u.missing, validation: u.validation, test: u.test };
+      return {
+        kind: 'upload',
+        dataId: u.dataId,
+        target: u.target,
+        features: u.features,
+        scaling: u.scaling,
+        missing: u.missing,
+        validation: u.validation,
+        test: u.test,
+      };
     }
     if (!this.builtinId) return 'Choose a dataset.';
     return { kind: 'builtin', id: this.builtinId, params: { ...this.params } };
@@ -101,7 +119,17 @@ export class DataState {
       // A column named like a label is the usual target; otherwise the last one.
       const guess = cols.find((c) => /^(label|target|class|species|y)$/i.test(c)) ?? cols.at(-1) ?? '';
       const summary = guess ? await this.api.summarizeData({ dataId: r.dataId, target: guess }) : r.summary;
-      this.upload = { dataId: r.dataId, fileName: file.name, summary, target: guess, features: null, scaling: 'standard', missing: 'drop', validation: 0.2, test: 0 };
+      this.upload = {
+        dataId: r.dataId,
+        fileName: file.name,
+        summary,
+        target: guess,
+        features: null,
+        scaling: 'standard',
+        missing: 'drop',
+        validation: 0.2,
+        test: 0,
+      };
       this.source = 'upload';
       this.shape = null;
     } catch (e) {

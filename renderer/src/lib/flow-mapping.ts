@@ -73,7 +73,12 @@ export function graphToFlow(
       },
     };
   });
-  const edges = graph.edges.map((e): LayerFlowEdge => ({ id: e.id, source: e.source, target: e.target, selected: selected.has(e.id) }));
+  const edges = graph.edges.map((e): LayerFlowEdge => ({
+    id: e.id,
+    source: e.source,
+    target: e.target,
+    selected: selected.has(e.id),
+  }));
   return { nodes, edges };
 }
 

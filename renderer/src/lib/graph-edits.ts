@@ -10,9 +10,18 @@ export function freshNodeId(graph: GraphDoc, type: LayerType, taken: Set<string>
 }
 
 /** Add a layer with the catalog defaults at a position. */
-export function addNode(graph: GraphDoc, type: LayerType, position: { x: number; y: number }): { graph: GraphDoc; id: string } {
+export function addNode(
+  graph: GraphDoc,
+  type: LayerType,
+  position: { x: number; y: number },
+): { graph: GraphDoc; id: string } {
   const id = freshNodeId(graph, type);
-  const node: GraphNode = { id, type, params: defaultParams(type), position: { x: Math.round(position.x), y: Math.round(position.y) } };
+  const node: GraphNode = {
+    id,
+    type,
+    params: defaultParams(type),
+    position: { x: Math.round(position.x), y: Math.round(position.y) },
+  };
   return { graph: { ...graph, nodes: [...graph.nodes, node] }, id };
 }
 
@@ -52,7 +61,10 @@ export function moveNodes(graph: GraphDoc, moves: ReadonlyMap<string, { x: numbe
 
 /** Set one parameter of a node. */
 export function setParam(graph: GraphDoc, nodeId: string, name: string, value: ParamValue): GraphDoc {
-  return { ...graph, nodes: graph.nodes.map((n) => (n.id === nodeId ? { ...n, params: { ...n.params, [name]: value } } : n)) };
+  return {
+    ...graph,
+    nodes: graph.nodes.map((n) => (n.id === nodeId ? { ...n, params: { ...n.params, [name]: value } } : n)),
+  };
 }
 
 /** Set (or clear, with an empty string) a node's display name. */
@@ -83,7 +95,11 @@ export function copyFragment(graph: GraphDoc, nodeIds: Iterable<string>): Fragme
 }
 
 /** Paste a fragment with fresh ids, shifted by `offset`; returns the new graph and the pasted ids. */
-export function pasteFragment(graph: GraphDoc, frag: Fragment, offset: { x: number; y: number }): { graph: GraphDoc; ids: string[] } {
+export function pasteFragment(
+  graph: GraphDoc,
+  frag: Fragment,
+  offset: { x: number; y: number },
+): { graph: GraphDoc; ids: string[] } {
   const rename = new Map<string, string>();
   const taken = new Set<string>();
   for (const n of frag.nodes) {
@@ -91,7 +107,11 @@ export function pasteFragment(graph: GraphDoc, frag: Fragment, offset: { x: numb
     taken.add(id);
     rename.set(n.id, id);
   }
-  const nodes = frag.nodes.map((n) => ({ ...structuredClone(n), id: rename.get(n.id)!, position: { x: n.position.x + offset.x, y: n.position.y + offset.y } }));
+  const nodes = frag.nodes.map((n) => ({
+    ...structuredClone(n),
+    id: rename.get(n.id)!,
+    position: { x: n.position.x + offset.x, y: n.position.y + offset.y },
+  }));
   let next: GraphDoc = { ...graph, nodes: [...graph.nodes, ...nodes] };
   for (const e of frag.edges) next = addEdge(next, rename.get(e.source)!, rename.get(e.target)!);
   return { graph: next, ids: nodes.map((n) => n.id) };

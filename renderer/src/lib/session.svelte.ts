@@ -49,7 +49,18 @@ export class Session {
       const u = this.data.upload;
       const dataset: ProjectMeta['dataset'] =
         this.data.source === 'upload' && u
-          ? { kind: 'file', path: u.fileName, target: u.target, options: { scaling: u.scaling, missing: u.missing, validation: u.validation, test: u.test, ...(u.features ? { features: u.features } : {}) } }
+          ? {
+              kind: 'file',
+              path: u.fileName,
+              target: u.target,
+              options: {
+                scaling: u.scaling,
+                missing: u.missing,
+                validation: u.validation,
+                test: u.test,
+                ...(u.features ? { features: u.features } : {}),
+              },
+            }
           : this.data.source === 'builtin' && this.data.builtinId
             ? { kind: 'builtin', id: this.data.builtinId, params: { ...this.data.params } }
             : m.dataset;
@@ -83,7 +94,11 @@ export class Session {
 
   /** The graph was edited while its run is paused: resuming must restart on the new graph. */
   get graphChangedWhilePaused(): boolean {
-    return this.training.status === 'paused' && this.training.trainedGraph !== null && this.training.trainedGraph !== JSON.stringify(this.editor.graph);
+    return (
+      this.training.status === 'paused' &&
+      this.training.trainedGraph !== null &&
+      this.training.trainedGraph !== JSON.stringify(this.editor.graph)
+    );
   }
 
   /** Set the Input's features and the Output's units, activation and loss to fit the chosen data. */
@@ -99,7 +114,12 @@ export class Session {
     }
     this.editor.setParam(input.id, 'features', shape.features);
     this.editor.setParam(output.id, 'units', shape.targets);
-    const [activation, loss] = shape.task === 'multiclass' ? ['softmax', 'cce'] : shape.task === 'binary' ? ['sigmoid', 'bce'] : ['linear', 'mse'];
+    const [activation, loss] =
+      shape.task === 'multiclass'
+        ? ['softmax', 'cce']
+        : shape.task === 'binary'
+          ? ['sigmoid', 'bce']
+          : ['linear', 'mse'];
     this.editor.setParam(output.id, 'activation', activation!);
     this.editor.setParam(output.id, 'loss', loss!);
   }
@@ -138,7 +158,12 @@ export class Session {
   /** Start: load templates, open the first one (a network ready to train), and look for a recovery copy. */
   async start(): Promise<void> {
     try {
-      const [templates, recovery] = await Promise.all([this.api.listTemplates({}), this.api.getRecovery({}), this.data.start(), this.training.start()]);
+      const [templates, recovery] = await Promise.all([
+        this.api.listTemplates({}),
+        this.api.getRecovery({}),
+        this.data.start(),
+        this.training.start(),
+      ]);
       this.templates = templates;
       this.show(await this.api.newProject({ templateId: templates[0]?.id ?? null }), null);
       this.recovery = recovery;
@@ -152,7 +177,9 @@ export class Session {
     const p = this.project();
     if (!p || !this.dirty) return;
     try {
-      this.lastAutosave = (await this.api.autosave({ project: p as unknown as Record<string, unknown>, fileName: this.fileName })).savedAt;
+      this.lastAutosave = (
+        await this.api.autosave({ project: p as unknown as Record<string, unknown>, fileName: this.fileName })
+      ).savedAt;
     } catch (e) {
       this.fail(e);
     }
@@ -215,13 +242,20 @@ export class Session {
     const p = this.project();
     if (!p) return;
     try {
-      const r = await this.api.saveProject({ project: p as unknown as Record<string, unknown>, saveAs, fileName: this.fileName });
+      const r = await this.api.saveProject({
+        project: p as unknown as Record<string, unknown>,
+        saveAs,
+        fileName: this.fileName,
+      });
       if (r.status === 'canceled') return;
       if (r.status === 'download') downloadData(r.fileName, r.text, 'application/json');
       this.fileName = r.fileName;
       this.dirty = false;
       clearTimeout(this.autosaveTimer);
-      this.notice = { kind: 'info', text: r.status === 'download' ? `Downloaded ${r.fileName}.` : `Saved ${r.fileName}.` };
+      this.notice = {
+        kind: 'info',
+        text: r.status === 'download' ? `Downloaded ${r.fileName}.` : `Saved ${r.fileName}.`,
+      };
     } catch (e) {
       this.fail(e);
     }

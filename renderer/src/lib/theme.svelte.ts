@@ -6,7 +6,12 @@ export class ThemeState {
 
   constructor() {
     const saved = localStorage.getItem('netwright.theme');
-    this.current = saved === 'dark' || saved === 'light' ? saved : matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light';
+    this.current =
+      saved === 'dark' || saved === 'light'
+        ? saved
+        : matchMedia('(prefers-color-scheme: dark)').matches
+          ? 'dark'
+          : 'light';
     document.documentElement.dataset.theme = this.current;
   }
 

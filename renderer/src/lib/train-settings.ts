@@ -38,8 +38,21 @@ export function timeLeft(done: number, total: number, elapsedMs: number): number
 export function settingsOf(c: TrainConfig): TrainSettings {
   const o = c.optimizer;
   return {
-    epochs: c.epochs, batchSize: c.batchSize, optimizer: o.name, lr: o.lr, seed: c.seed, l1: c.l1, l2: c.l2, clipNorm: c.clipNorm,
-    momentum: o.momentum, beta1: o.beta1, beta2: o.beta2, schedule: c.schedule.kind, validationSplit: c.validationSplit, backend: c.backend, ep: 'cpu',
+    epochs: c.epochs,
+    batchSize: c.batchSize,
+    optimizer: o.name,
+    lr: o.lr,
+    seed: c.seed,
+    l1: c.l1,
+    l2: c.l2,
+    clipNorm: c.clipNorm,
+    momentum: o.momentum,
+    beta1: o.beta1,
+    beta2: o.beta2,
+    schedule: c.schedule.kind,
+    validationSplit: c.validationSplit,
+    backend: c.backend,
+    ep: 'cpu',
   };
 }
 
@@ -47,10 +60,24 @@ export function settingsOf(c: TrainConfig): TrainSettings {
 export function applySettings(c: TrainConfig, s: TrainSettings): TrainConfig {
   // A step schedule keeps its own settings when it was one already; a new one halves the rate four times.
   const schedule: TrainConfig['schedule'] =
-    s.schedule === c.schedule.kind ? c.schedule : s.schedule === 'step' ? { kind: 'step', everyEpochs: Math.max(1, Math.round(s.epochs / 4)), factor: 0.5 } : s.schedule === 'cosine' ? { kind: 'cosine', minLr: 0 } : { kind: 'constant' };
+    s.schedule === c.schedule.kind
+      ? c.schedule
+      : s.schedule === 'step'
+        ? { kind: 'step', everyEpochs: Math.max(1, Math.round(s.epochs / 4)), factor: 0.5 }
+        : s.schedule === 'cosine'
+          ? { kind: 'cosine', minLr: 0 }
+          : { kind: 'constant' };
   return {
-    ...c, epochs: s.epochs, batchSize: s.batchSize, optimizer: { ...c.optimizer, name: s.optimizer, lr: s.lr, momentum: s.momentum, beta1: s.beta1, beta2: s.beta2 },
-    seed: s.seed, l1: s.l1, l2: s.l2, clipNorm: s.clipNorm, schedule, validationSplit: s.validationSplit, backend: s.backend,
+    ...c,
+    epochs: s.epochs,
+    batchSize: s.batchSize,
+    optimizer: { ...c.optimizer, name: s.optimizer, lr: s.lr, momentum: s.momentum, beta1: s.beta1, beta2: s.beta2 },
+    seed: s.seed,
+    l1: s.l1,
+    l2: s.l2,
+    clipNorm: s.clipNorm,
+    schedule,
+    validationSplit: s.validationSplit,
+    backend: s.backend,
   };
 }
-

@@ -3,7 +3,15 @@
  * points (kept outside Svelte's proxies, with a version counter the plots watch, so ten updates a
  * second cost nothing to track), the latest views from the engine, and earlier runs for overlay.
  */
-import type { Api, ApiEvent, EpochPoint, ExportFormat, ProviderInfo, TrainConfig, TrainingViews } from '../../../src-engine/protocol/api.ts';
+import type {
+  Api,
+  ApiEvent,
+  EpochPoint,
+  ExportFormat,
+  ProviderInfo,
+  TrainConfig,
+  TrainingViews,
+} from '../../../src-engine/protocol/api.ts';
 import type { GraphDoc } from '../../../src-engine/graph/document.ts';
 import type { RunRecord } from '../../../src-engine/project/project.ts';
 import type { DataState } from './data.svelte.ts';
@@ -15,7 +23,20 @@ export type { PastRun, TrainSettings } from './train-settings.ts';
 export type RunStatus = 'idle' | 'starting' | 'running' | 'paused' | 'done';
 
 export class TrainingState {
-  settings = $state<TrainSettings>(settingsOf({ epochs: 100, batchSize: 32, optimizer: { name: 'adam', lr: 0.01, momentum: 0.9, beta1: 0.9, beta2: 0.999 }, schedule: { kind: 'constant' }, seed: 1, l1: 0, l2: 0, clipNorm: 0, validationSplit: 0, backend: 'ts' } as TrainConfig));
+  settings = $state<TrainSettings>(
+    settingsOf({
+      epochs: 100,
+      batchSize: 32,
+      optimizer: { name: 'adam', lr: 0.01, momentum: 0.9, beta1: 0.9, beta2: 0.999 },
+      schedule: { kind: 'constant' },
+      seed: 1,
+      l1: 0,
+      l2: 0,
+      clipNorm: 0,
+      validationSplit: 0,
+      backend: 'ts',
+    } as TrainConfig),
+  );
   providers = $state.raw<ProviderInfo[]>([]);
   status = $state<RunStatus>('idle');
   runId = $state<string | null>(null);
@@ -63,7 +84,9 @@ export class TrainingState {
     this.status = 'idle';
     this.runId = null;
     this.points = [];
-    this.past = runs.slice(-4).map((r, i) => ({ id: r.id, label: `saved run ${i + 1}`, points: r.epochs as unknown as EpochPoint[] }));
+    this.past = runs
+      .slice(-4)
+      .map((r, i) => ({ id: r.id, label: `saved run ${i + 1}`, points: r.epochs as unknown as EpochPoint[] }));
     this.last = null;
     this.batch = null;
     this.views = null;
@@ -91,7 +114,10 @@ export class TrainingState {
       this.error = data;
       return;
     }
-    if (this.points.length && this.runId) this.past = [...this.past, { id: this.runId, label: `run ${this.past.length + 1}`, points: this.points }].slice(-4);
+    if (this.points.length && this.runId)
+      this.past = [...this.past, { id: this.runId, label: `run ${this.past.length + 1}`, points: this.points }].slice(
+        -4,
+      );
     this.error = null;
     this.message = null;
     this.status = 'starting';
@@ -113,7 +139,8 @@ export class TrainingState {
       this.runId = r.runId;
       this.trainedGraph = JSON.stringify(graph);
       this.summary = r.summary;
-      if (keepWeights) this.message = `Kept the learned weights of ${r.kept} parameter${r.kept === 1 ? '' : 's'} whose shapes still match.`;
+      if (keepWeights)
+        this.message = `Kept the learned weights of ${r.kept} parameter${r.kept === 1 ? '' : 's'} whose shapes still match.`;
       if (this.status === 'starting') this.status = 'running';
     } catch (e) {
       this.status = 'idle';

@@ -11,7 +11,14 @@
  * numbers rounded to float32. scripts/numpy-reference.py runs the Python originals for the tests.
  */
 import type { Dataset } from '../dataset.ts';
-import { binaryDataset, linspace, multiclassDataset, regressionDataset, type RawClassification, type RawRegression } from './make.ts';
+import {
+  binaryDataset,
+  linspace,
+  multiclassDataset,
+  regressionDataset,
+  type RawClassification,
+  type RawRegression,
+} from './make.ts';
 import { NumpyRandomState } from './numpy-random.ts';
 import { standardScaleInPlace, type StandardScalerFit } from './scaler.ts';
 

@@ -104,7 +104,7 @@ export function exactLog(x: number): number {
   // as divisions of double-double numbers.
   // u = 1/5 + s2*t  (s2*t < 0.0043; its rounding error is far below what matters)
   let uh = 0.2 + z * t;
-  let ul = 0.2 - uh + z * t + (-1.1102230246251566e-17 /* 1/5 - 0.2 */);
+  let ul = 0.2 - uh + z * t + -1.1102230246251566e-17; /* 1/5 - 0.2 */
   // w = s2 * u  (double-double product)
   c = SPLIT * s2h;
   ah = c - (c - s2h);

@@ -3,7 +3,15 @@
  * bounds) and generates a `Dataset` from them deterministically.
  */
 import type { Dataset, Task } from '../dataset.ts';
-import { fromScratchXor, x1Blobs, x2ThreeFeatures, x3ThreeGaussians, x4LShape, x5Parabola, x5ParabolaTest } from './article.ts';
+import {
+  fromScratchXor,
+  x1Blobs,
+  x2ThreeFeatures,
+  x3ThreeGaussians,
+  x4LShape,
+  x5Parabola,
+  x5ParabolaTest,
+} from './article.ts';
 import { circle, gaussianBlobs, twoSpirals, xorQuadrants } from './classic.ts';
 import { arange } from './make.ts';
 
@@ -150,7 +158,14 @@ const entries: Entry[] = [
     reference: 'Listings 25, 27, 29',
     params: [
       nParam(100, 2, 1000000, 'Number of points (num_points in the listing).'),
-      { name: 'testN', type: 'int', default: 1000, min: 2, max: 1000000, description: 'Points in the test grid (X5_test).' },
+      {
+        name: 'testN',
+        type: 'int',
+        default: 1000,
+        min: 2,
+        max: 1000000,
+        description: 'Points in the test grid (X5_test).',
+      },
     ],
     run: (p) => x5Parabola(p.n),
     runTest: (p) => x5ParabolaTest(p.testN),
@@ -171,7 +186,8 @@ const entries: Entry[] = [
   {
     id: 'xor-quadrants',
     name: 'XOR quadrants',
-    description: 'Uniform points in [-1, 1]^2; class 1 where x1 and x2 have opposite signs. Gaussian noise on the coordinates.',
+    description:
+      'Uniform points in [-1, 1]^2; class 1 where x1 and x2 have opposite signs. Gaussian noise on the coordinates.',
     task: 'binary',
     source: 'classic',
     params: [
@@ -212,7 +228,10 @@ const entries: Entry[] = [
 ];
 
 /** Check and complete `params` for `info`; throws naming the dataset id and the offending parameter. */
-export function resolveBuiltinParams(info: Pick<BuiltinDatasetInfo, 'id' | 'params'>, params?: Partial<BuiltinParams>): BuiltinParams {
+export function resolveBuiltinParams(
+  info: Pick<BuiltinDatasetInfo, 'id' | 'params'>,
+  params?: Partial<BuiltinParams>,
+): BuiltinParams {
   const out: BuiltinParams = {};
   const known = new Set(info.params.map((p) => p.name));
   if (params !== undefined && (params === null || typeof params !== 'object')) {
@@ -231,7 +250,9 @@ export function resolveBuiltinParams(info: Pick<BuiltinDatasetInfo, 'id' | 'para
       continue;
     }
     if (typeof given !== 'number' || !Number.isFinite(given)) {
-      throw new RangeError(`Built-in dataset "${info.id}": parameter "${spec.name}" must be a finite number (got ${String(given)})`);
+      throw new RangeError(
+        `Built-in dataset "${info.id}": parameter "${spec.name}" must be a finite number (got ${String(given)})`,
+      );
     }
     if (spec.type === 'int' && !Number.isInteger(given)) {
       throw new RangeError(`Built-in dataset "${info.id}": parameter "${spec.name}" must be an integer (got ${given})`);

@@ -257,7 +257,12 @@ export class NumpyRandomState implements Rng {
   }
 
   /** `randint(low, high, size=n)` in C order. */
-  randintArray(low: number, high: number | undefined, n: number, out: Float64Array = new Float64Array(n)): Float64Array {
+  randintArray(
+    low: number,
+    high: number | undefined,
+    n: number,
+    out: Float64Array = new Float64Array(n),
+  ): Float64Array {
     const [lo, rng] = intRange(low, high);
     for (let i = 0; i < n; i++) out[i] = lo + this.boundedMasked(rng);
     return out;
@@ -303,7 +308,8 @@ export class NumpyRandomState implements Rng {
    * side='right')`; without replacement and no p: `permutation(popSize)[:size]`.
    */
   choiceIndices(popSize: number, size: number, replace = true, p?: ArrayLike<number>): Int32Array {
-    if (!Number.isInteger(popSize) || popSize <= 0) throw new RangeError('NumpyRandomState.choice: a must be non-empty');
+    if (!Number.isInteger(popSize) || popSize <= 0)
+      throw new RangeError('NumpyRandomState.choice: a must be non-empty');
     const out = new Int32Array(size);
     if (p) {
       if (p.length !== popSize) throw new RangeError('NumpyRandomState.choice: a and p must have the same size');

@@ -44,7 +44,10 @@ export function readProject(file: string): Project {
 
 /** The project's trained weights, or a CliError saying it has none. */
 export function projectWeights(project: Project, file: string): WeightSet {
-  if (!project.weights) throw new CliError(`${path.basename(file)} has no trained weights yet: train it first (netwright train ${path.basename(file)} --out DIR).`);
+  if (!project.weights)
+    throw new CliError(
+      `${path.basename(file)} has no trained weights yet: train it first (netwright train ${path.basename(file)} --out DIR).`,
+    );
   try {
     return weightsFromJson(project.weights);
   } catch (e) {
@@ -60,7 +63,15 @@ export function projectPreprocessing(project: Project): Preprocessing | null {
 
 function inferFormat(out: string): Format | undefined {
   const ext = path.extname(out).toLowerCase();
-  return ext === '.onnx' ? 'onnx' : ext === '.json' ? 'json' : ext === '.py' ? 'pytorch' : ext === '.csv' ? 'metrics' : undefined;
+  return ext === '.onnx'
+    ? 'onnx'
+    : ext === '.json'
+      ? 'json'
+      : ext === '.py'
+        ? 'pytorch'
+        : ext === '.csv'
+          ? 'metrics'
+          : undefined;
 }
 
 export const command: CliCommand = {
@@ -68,13 +79,20 @@ export const command: CliCommand = {
   summary: 'Export a trained project as ONNX, a training-step ONNX, JSON weights, PyTorch code or metrics CSV',
   usage: USAGE,
   async run(argv, io) {
-    const { values, positionals } = parseCommandArgs('export', argv, { format: { type: 'string' }, out: { type: 'string' }, steps: { type: 'string' } });
-    if (positionals.length !== 1) throw new CliError(`export takes one project file (got ${positionals.length}). See 'netwright export --help'.`);
+    const { values, positionals } = parseCommandArgs('export', argv, {
+      format: { type: 'string' },
+      out: { type: 'string' },
+      steps: { type: 'string' },
+    });
+    if (positionals.length !== 1)
+      throw new CliError(`export takes one project file (got ${positionals.length}). See 'netwright export --help'.`);
     if (!values.out) throw new CliError('Say where to write with --out FILE.');
     const format = (values.format ?? inferFormat(values.out)) as Format | undefined;
-    if (!format || !(FORMATS as readonly string[]).includes(format)) throw new CliError(`--format must be one of ${FORMATS.join(', ')} (got '${values.format ?? '(none)'}').`);
+    if (!format || !(FORMATS as readonly string[]).includes(format))
+      throw new CliError(`--format must be one of ${FORMATS.join(', ')} (got '${values.format ?? '(none)'}').`);
     const steps = values.steps === undefined ? 1 : Number(values.steps);
-    if (!Number.isInteger(steps) || steps < 1 || steps > 256) throw new CliError(`--steps must be a whole number from 1 to 256 (got '${values.steps}').`);
+    if (!Number.isInteger(steps) || steps < 1 || steps > 256)
+      throw new CliError(`--steps must be a whole number from 1 to 256 (got '${values.steps}').`);
 
     const file = positionals[0]!;
     const project = readProject(file);
@@ -82,15 +100,38 @@ export const command: CliCommand = {
     let data: string | Uint8Array;
     if (format === 'metrics') {
       const last = project.runs.at(-1);
-      if (!last) throw new CliError(`${path.basename(file)} has no training runs yet: train it first (netwright train ${path.basename(file)} --out DIR).`);
+      if (!last)
+        throw new CliError(
+          `${path.basename(file)} has no training runs yet: train it first (netwright train ${path.basename(file)} --out DIR).`,
+        );
       data = metricsCsv(last.epochs);
     } else {
       try {
         // Untrained projects still export a training step: their starting weights come from the run seed.
-        const weights = format === 'onnx-train' && !project.weights ? initWeights(buildForward(project.graph, { training: true }).params, new SeededRng(project.training.seed)) : projectWeights(project, file);
+        const weights =
+          format === 'onnx-train' && !project.weights
+            ? initWeights(buildForward(project.graph, { training: true }).params, new SeededRng(project.training.seed))
+            : projectWeights(project, file);
         const last = project.runs.at(-1);
-        const summary = last ? { run: last.id, startedAt: last.startedAt, epochs: last.epochs.length, final: last.final ?? null, stopReason: last.stopReason ?? null, optimizer: project.training.optimizer.name } : undefined;
-        data = exportModel(format === 'json' ? 'weights-json' : format, { graph: project.graph, weights, config: project.training, preprocessing: pre, name: project.name, steps, ...(summary ? { summary } : {}) }).data;
+        const summary = last
+          ? {
+              run: last.id,
+              startedAt: last.startedAt,
+              epochs: last.epochs.length,
+              final: last.final ?? null,
+              stopReason: last.stopReason ?? null,
+              optimizer: project.training.optimizer.name,
+            }
+          : undefined;
+        data = exportModel(format === 'json' ? 'weights-json' : format, {
+          graph: project.graph,
+          weights,
+          config: project.training,
+          preprocessing: pre,
+          name: project.name,
+          steps,
+          ...(summary ? { summary } : {}),
+        }).data;
       } catch (e) {
         if (e instanceof CliError) throw e;
         throw new CliError(`${path.basename(file)}: ${(e as Error).message}`);

@@ -33,14 +33,24 @@ function inputMatrix(table: RawTable, pre: Preprocessing | null, names: string[]
   const cols = names
     ? names.map((n) => {
         const c = table.columns.find((col) => col.name === n);
-        if (!c) throw new CliError(`${table.name}: the model needs a column named '${n}' (its features are ${names.slice(0, 8).join(', ')}${names.length > 8 ? ', …' : ''}).`);
+        if (!c)
+          throw new CliError(
+            `${table.name}: the model needs a column named '${n}' (its features are ${names.slice(0, 8).join(', ')}${names.length > 8 ? ', …' : ''}).`,
+          );
         return c;
       })
     : table.columns.filter((c) => c.kind === 'numeric');
-  if (cols.length !== width) throw new CliError(`${table.name}: the model takes ${width} features but the file has ${cols.length} numeric column${cols.length === 1 ? '' : 's'} (${cols.slice(0, 8).map((c) => c.name).join(', ')}).`);
+  if (cols.length !== width)
+    throw new CliError(
+      `${table.name}: the model takes ${width} features but the file has ${cols.length} numeric column${cols.length === 1 ? '' : 's'} (${cols
+        .slice(0, 8)
+        .map((c) => c.name)
+        .join(', ')}).`,
+    );
   const x = new Float32Array(table.rows * width);
   cols.forEach((c, j) => {
-    if (c.kind !== 'numeric') throw new CliError(`${table.name}: column '${c.name}' holds text; the model needs numbers there.`);
+    if (c.kind !== 'numeric')
+      throw new CliError(`${table.name}: column '${c.name}' holds text; the model needs numbers there.`);
     for (let r = 0; r < table.rows; r++) x[r * width + j] = c.values[r]!;
   });
   return x;
@@ -51,11 +61,26 @@ function csvCell(s: string): string {
 }
 
 /** CSV text of predictions [rows, T]: label + probabilities for classifiers, values for regression. */
-function predictionsCsv(pred: ArrayLike<number>, rows: number, T: number, task: ExportTask, classNames: string[] | null, targetNames: string[] | null, threshold: number): string {
+function predictionsCsv(
+  pred: ArrayLike<number>,
+  rows: number,
+  T: number,
+  task: ExportTask,
+  classNames: string[] | null,
+  targetNames: string[] | null,
+  threshold: number,
+): string {
   const lines: string[] = [];
   const fmt = (v: number) => String(Math.fround(v));
   if (task === 'regression') {
-    lines.push((targetNames && targetNames.length === T ? targetNames : Array.from({ length: T }, (_, j) => (T === 1 ? 'prediction' : `prediction_${j}`))).map(csvCell).join(','));
+    lines.push(
+      (targetNames && targetNames.length === T
+        ? targetNames
+        : Array.from({ length: T }, (_, j) => (T === 1 ? 'prediction' : `prediction_${j}`))
+      )
+        .map(csvCell)
+        .join(','),
+    );
     for (let r = 0; r < rows; r++) lines.push(Array.from({ length: T }, (_, j) => fmt(pred[r * T + j]!)).join(','));
   } else if (T === 1) {
     const names = classNames ?? ['0', '1'];
@@ -82,7 +107,12 @@ function ownFeeds(ort: Ort, table: RawTable, pre: Preprocessing, specs: ModelInp
       const inputs = pre.inputs
         .filter((t) => t.kind !== 'categorical')
         .map((t) => (t.kind === 'numeric' ? { ...t, offset: 0, scale: 1, impute: NaN } : { ...t, impute: NaN }));
-      const raw: Preprocessing = { ...pre, missing: pre.missing === 'refuse' ? 'refuse' : 'impute', inputs, featureNames: inputs.map((t) => t.column) };
+      const raw: Preprocessing = {
+        ...pre,
+        missing: pre.missing === 'refuse' ? 'refuse' : 'impute',
+        inputs,
+        featureNames: inputs.map((t) => t.column),
+      };
       feeds[spec.name] = new ort.Tensor('float32', applyPreprocessing(raw, table), [table.rows, inputs.length]);
     } else {
       const col = findColumn(table, spec.column);
@@ -113,10 +143,14 @@ async function predictOnnx(file: string, table: RawTable): Promise<string> {
   if (pre && specs) {
     feeds = ownFeeds(ort, table, pre, specs);
   } else {
-    if (info.inputs.length !== 1) throw new CliError(`${path.basename(file)} takes ${info.inputs.length} inputs (${info.inputs.map((i) => i.name).join(', ')}); predict handles other tools' models with one feature input.`);
+    if (info.inputs.length !== 1)
+      throw new CliError(
+        `${path.basename(file)} takes ${info.inputs.length} inputs (${info.inputs.map((i) => i.name).join(', ')}); predict handles other tools' models with one feature input.`,
+      );
     const input = info.inputs[0]!;
     const width = input.dims.at(-1);
-    if (typeof width !== 'number') throw new CliError(`${path.basename(file)}: the width of input '${input.name}' is not fixed.`);
+    if (typeof width !== 'number')
+      throw new CliError(`${path.basename(file)}: the width of input '${input.name}' is not fixed.`);
     const names = meta[META.featureNames] ? (JSON.parse(meta[META.featureNames]) as string[]) : null;
     const ownNames = names && !names.every((n, i) => n === `x${i}`) ? names : null;
     feeds = { [input.name]: new ort.Tensor('float32', inputMatrix(table, null, ownNames, width), [table.rows, width]) };
@@ -129,7 +163,15 @@ async function predictOnnx(file: string, table: RawTable): Promise<string> {
   const task = (meta[META.task] as ExportTask | undefined) ?? (out.probabilities ? 'multiclass' : 'regression');
   const classNames = meta[META.classNames] ? (JSON.parse(meta[META.classNames]) as string[]) : null;
   const hinge = meta[META.graph] ? /"loss":"hinge"/.test(meta[META.graph]) : false;
-  return predictionsCsv(main.data as Float32Array, table.rows, T, task, classNames, pre?.target.task === 'regression' ? [pre.target.column] : null, hinge ? 0 : 0.5);
+  return predictionsCsv(
+    main.data as Float32Array,
+    table.rows,
+    T,
+    task,
+    classNames,
+    pre?.target.task === 'regression' ? [pre.target.column] : null,
+    hinge ? 0 : 0.5,
+  );
 }
 
 async function predictProject(file: string, table: RawTable): Promise<string> {
@@ -143,7 +185,15 @@ async function predictProject(file: string, table: RawTable): Promise<string> {
   const T = ts.forward.targets;
   const task = exportTask(project.graph, pre);
   const classNames = pre?.target && pre.target.task !== 'regression' ? pre.target.classNames : null;
-  return predictionsCsv(pred, table.rows, T, task, classNames, pre?.target.task === 'regression' ? [pre.target.column] : null, ts.forward.loss === 'hinge' ? 0 : 0.5);
+  return predictionsCsv(
+    pred,
+    table.rows,
+    T,
+    task,
+    classNames,
+    pre?.target.task === 'regression' ? [pre.target.column] : null,
+    ts.forward.loss === 'hinge' ? 0 : 0.5,
+  );
 }
 
 export const command: CliCommand = {
@@ -151,8 +201,14 @@ export const command: CliCommand = {
   summary: 'Predict with an .onnx model or a trained project for the rows of a data file (CSV out)',
   usage: USAGE,
   async run(argv, io) {
-    const { values, positionals } = parseCommandArgs('predict', argv, { data: { type: 'string' }, out: { type: 'string' } });
-    if (positionals.length !== 1) throw new CliError(`predict takes one model or project (got ${positionals.length}). See 'netwright predict --help'.`);
+    const { values, positionals } = parseCommandArgs('predict', argv, {
+      data: { type: 'string' },
+      out: { type: 'string' },
+    });
+    if (positionals.length !== 1)
+      throw new CliError(
+        `predict takes one model or project (got ${positionals.length}). See 'netwright predict --help'.`,
+      );
     if (!values.data) throw new CliError('Say which rows to predict with --data FILE.');
     const model = positionals[0]!;
     if (!existsSync(model)) throw new CliError(`${model}: no such file.`);
@@ -164,7 +220,9 @@ export const command: CliCommand = {
     }
     let csv: string;
     try {
-      csv = model.toLowerCase().endsWith('.onnx') ? await predictOnnx(model, table) : await predictProject(model, table);
+      csv = model.toLowerCase().endsWith('.onnx')
+        ? await predictOnnx(model, table)
+        : await predictProject(model, table);
     } catch (e) {
       if (e instanceof CliError) throw e;
       throw new CliError((e as Error).message);

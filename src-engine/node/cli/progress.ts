@@ -3,7 +3,11 @@ import type { CliIo } from './types.ts';
 
 export class ProgressBar {
   private lastPrint = 0;
-  constructor(private readonly io: CliIo, private readonly total: number, private readonly width = 24) {}
+  constructor(
+    private readonly io: CliIo,
+    private readonly total: number,
+    private readonly width = 24,
+  ) {}
 
   /** Show progress `done` of `total` with a trailing status text. */
   update(done: number, status: string, force = false): void {

@@ -25,7 +25,9 @@ export const command: CliCommand = {
       io.out(JSON.stringify({ onnxruntime: ort.env.versions?.common ?? null, providers: reports }, null, 1) + '\n');
       return 0;
     }
-    io.out(`ONNX Runtime ${ort.env.versions?.common ?? ''} (onnxruntime-node) on ${process.platform}-${process.arch}\n`);
+    io.out(
+      `ONNX Runtime ${ort.env.versions?.common ?? ''} (onnxruntime-node) on ${process.platform}-${process.arch}\n`,
+    );
     const w = Math.max(...reports.map((r) => r.ep.length));
     for (const r of reports) io.out(`  ${r.ep.padEnd(w)}  ${r.usable ? 'usable ' : 'missing'}  ${r.reason}\n`);
     return 0;

@@ -9,7 +9,13 @@ export const command: CliCommand = {
   async run(argv, io) {
     const ts = listTemplates();
     if (argv.includes('--json')) {
-      io.out(JSON.stringify(ts.map((t) => ({ id: t.id, name: t.name, description: t.description, dataset: t.dataset })), null, 1) + '\n');
+      io.out(
+        JSON.stringify(
+          ts.map((t) => ({ id: t.id, name: t.name, description: t.description, dataset: t.dataset })),
+          null,
+          1,
+        ) + '\n',
+      );
       return 0;
     }
     const w = Math.max(...ts.map((t) => t.id.length));

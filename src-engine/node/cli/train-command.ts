@@ -3,7 +3,14 @@ import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { ACTIVATIONS, type ActivationName } from '../../graph/catalog.ts';
 import { classLabels, type Dataset } from '../../data/dataset.ts';
-import { PROJECT_FORMAT, PROJECT_VERSION, parseProject, serializeProject, type DatasetRef, type Project } from '../../project/project.ts';
+import {
+  PROJECT_FORMAT,
+  PROJECT_VERSION,
+  parseProject,
+  serializeProject,
+  type DatasetRef,
+  type Project,
+} from '../../project/project.ts';
 import { weightsFromJson, weightsToJson } from '../../project/weights.ts';
 import { graphForData } from '../../train/auto-graph.ts';
 import type { TrainBackend } from '../../train/backend.ts';
@@ -40,11 +47,15 @@ interface Loaded {
 function num(name: string, v: string | undefined, int: boolean): number | undefined {
   if (v === undefined) return undefined;
   const x = Number(v);
-  if (!Number.isFinite(x) || (int && !Number.isInteger(x))) throw new CliError(`--${name} must be ${int ? 'a whole number' : 'a number'} (got '${v}').`);
+  if (!Number.isFinite(x) || (int && !Number.isInteger(x)))
+    throw new CliError(`--${name} must be ${int ? 'a whole number' : 'a number'} (got '${v}').`);
   return x;
 }
 
-async function loadSubject(target: string | undefined, values: Record<string, string | boolean | undefined>): Promise<Loaded> {
+async function loadSubject(
+  target: string | undefined,
+  values: Record<string, string | boolean | undefined>,
+): Promise<Loaded> {
   const dataPath = values.data as string | undefined;
   const seed = num('seed', values.seed as string | undefined, true) ?? 1;
   let project: Project;
@@ -62,11 +73,30 @@ async function loadSubject(target: string | undefined, values: Record<string, st
     } catch (e) {
       throw new CliError(`${(e as Error).message} (or give a project file path).`);
     }
-    project = { format: PROJECT_FORMAT, version: PROJECT_VERSION, name: t.name, template: t.id, graph: t.graph, dataset: t.dataset, training: t.training, runs: [] };
+    project = {
+      format: PROJECT_FORMAT,
+      version: PROJECT_VERSION,
+      name: t.name,
+      template: t.id,
+      graph: t.graph,
+      dataset: t.dataset,
+      training: t.training,
+      runs: [],
+    };
   } else if (!dataPath) {
-    throw new CliError('Say what to train: a template id (see `netwright templates`), a project file, or --data FILE --target COLUMN.');
+    throw new CliError(
+      'Say what to train: a template id (see `netwright templates`), a project file, or --data FILE --target COLUMN.',
+    );
   } else {
-    project = { format: PROJECT_FORMAT, version: PROJECT_VERSION, name: path.basename(dataPath), graph: { format: 'netwright-graph', version: 1, nodes: [], edges: [] }, dataset: { kind: 'none' }, training: makeTrainConfig({ epochs: 50, batchSize: 32, optimizer: { name: 'adam', lr: 0.01 }, seed }), runs: [] };
+    project = {
+      format: PROJECT_FORMAT,
+      version: PROJECT_VERSION,
+      name: path.basename(dataPath),
+      graph: { format: 'netwright-graph', version: 1, nodes: [], edges: [] },
+      dataset: { kind: 'none' },
+      training: makeTrainConfig({ epochs: 50, batchSize: 32, optimizer: { name: 'adam', lr: 0.01 }, seed }),
+      runs: [],
+    };
   }
 
   let data: ResolvedData;
@@ -74,20 +104,38 @@ async function loadSubject(target: string | undefined, values: Record<string, st
     const testSplit = num('test-split', values['test-split'] as string | undefined, false) ?? (target ? 0 : 0.2);
     if (testSplit < 0 || testSplit >= 1) throw new CliError(`--test-split must be in [0, 1) (got ${testSplit}).`);
     try {
-      data = await loadFileData(dataPath, { ...(values.target ? { target: values.target as string } : {}), ...(values.labels ? { labelsPath: values.labels as string } : {}), testSplit, seed });
+      data = await loadFileData(dataPath, {
+        ...(values.target ? { target: values.target as string } : {}),
+        ...(values.labels ? { labelsPath: values.labels as string } : {}),
+        testSplit,
+        seed,
+      });
     } catch (e) {
       throw new CliError((e as Error).message);
     }
-    const ref: DatasetRef = { kind: 'file', path: path.resolve(dataPath), ...(values.target ? { target: values.target as string } : {}), ...(values.labels ? { labelsPath: path.resolve(values.labels as string) } : {}), options: {} };
+    const ref: DatasetRef = {
+      kind: 'file',
+      path: path.resolve(dataPath),
+      ...(values.target ? { target: values.target as string } : {}),
+      ...(values.labels ? { labelsPath: path.resolve(values.labels as string) } : {}),
+      options: {},
+    };
     project = { ...project, dataset: ref, preprocessing: data.preprocessing };
     if (!target) {
-      const hidden = String(values.hidden ?? '32,16').split(',').filter(Boolean).map((s) => {
-        const h = Number(s);
-        if (!Number.isInteger(h) || h < 1) throw new CliError(`--hidden takes layer sizes like 32,16 (got '${String(values.hidden)}').`);
-        return h;
-      });
+      const hidden = String(values.hidden ?? '32,16')
+        .split(',')
+        .filter(Boolean)
+        .map((s) => {
+          const h = Number(s);
+          if (!Number.isInteger(h) || h < 1)
+            throw new CliError(`--hidden takes layer sizes like 32,16 (got '${String(values.hidden)}').`);
+          return h;
+        });
       const act = String(values.activation ?? 'relu');
-      if (!(ACTIVATIONS as readonly string[]).includes(act) || act === 'softmax' || act === 'step') throw new CliError(`--activation must be one of ${ACTIVATIONS.filter((a) => a !== 'softmax' && a !== 'step').join(', ')} (got '${act}').`);
+      if (!(ACTIVATIONS as readonly string[]).includes(act) || act === 'softmax' || act === 'step')
+        throw new CliError(
+          `--activation must be one of ${ACTIVATIONS.filter((a) => a !== 'softmax' && a !== 'step').join(', ')} (got '${act}').`,
+        );
       project = { ...project, graph: graphForData(data.train, hidden, act as ActivationName) };
     }
   } else {
@@ -106,7 +154,8 @@ function applyOverrides(cfg: TrainConfig, values: Record<string, string | boolea
   const lr = num('lr', values.lr as string | undefined, false);
   const seed = num('seed', values.seed as string | undefined, true);
   const optimizer = values.optimizer as string | undefined;
-  if (optimizer !== undefined && !(OPTIMIZERS as readonly string[]).includes(optimizer)) throw new CliError(`--optimizer must be one of ${OPTIMIZERS.join(', ')} (got '${optimizer}').`);
+  if (optimizer !== undefined && !(OPTIMIZERS as readonly string[]).includes(optimizer))
+    throw new CliError(`--optimizer must be one of ${OPTIMIZERS.join(', ')} (got '${optimizer}').`);
   const next = {
     ...cfg,
     ...(epochs !== undefined ? { epochs } : {}),
@@ -118,7 +167,9 @@ function applyOverrides(cfg: TrainConfig, values: Record<string, string | boolea
     return makeTrainConfig(next);
   } catch (e) {
     const issues = (e as { issues?: { path: unknown[]; message: string }[] }).issues;
-    throw new CliError(`Invalid training setting: ${issues ? issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') : (e as Error).message}`);
+    throw new CliError(
+      `Invalid training setting: ${issues ? issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') : (e as Error).message}`,
+    );
   }
 }
 
@@ -142,7 +193,12 @@ function fmtMetrics(m: Record<string, number | undefined>): string {
     .join('  ');
 }
 
-async function makeBackend(values: Record<string, string | boolean | undefined>, project: Project, io: CliIo, json: boolean): Promise<TrainBackend | undefined> {
+async function makeBackend(
+  values: Record<string, string | boolean | undefined>,
+  project: Project,
+  io: CliIo,
+  json: boolean,
+): Promise<TrainBackend | undefined> {
   const which = (values.backend as string | undefined) ?? project.training.backend;
   if (which === 'ts') return undefined;
   if (which !== 'ort') throw new CliError(`--backend must be ts or ort (got '${which}').`);
@@ -151,7 +207,11 @@ async function makeBackend(values: Record<string, string | boolean | undefined>,
   const mod: unknown = await import(ortModule).catch(() => null);
   const factory = (mod as { createOrtBackend?: unknown } | null)?.createOrtBackend;
   if (typeof factory !== 'function') throw new CliError('The ONNX Runtime backend is not available in this build.');
-  const backend = await (factory as (o: Record<string, unknown>) => Promise<TrainBackend & { providerNote?: string }>)({ graph: project.graph, config: project.training, ep: values.ep ?? 'cpu' });
+  const backend = await (factory as (o: Record<string, unknown>) => Promise<TrainBackend & { providerNote?: string }>)({
+    graph: project.graph,
+    config: project.training,
+    ep: values.ep ?? 'cpu',
+  });
   if (!json && backend.providerNote) io.err(`${backend.providerNote}\n`);
   return backend;
 }
@@ -162,11 +222,24 @@ export const command: CliCommand = {
   usage: USAGE,
   async run(argv, io) {
     const { values, positionals } = parseCommandArgs('train', argv, {
-      data: { type: 'string' }, target: { type: 'string' }, labels: { type: 'string' }, hidden: { type: 'string' }, activation: { type: 'string' },
-      'test-split': { type: 'string' }, epochs: { type: 'string' }, batch: { type: 'string' }, lr: { type: 'string' }, optimizer: { type: 'string' },
-      seed: { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean' }, backend: { type: 'string' }, ep: { type: 'string' },
+      data: { type: 'string' },
+      target: { type: 'string' },
+      labels: { type: 'string' },
+      hidden: { type: 'string' },
+      activation: { type: 'string' },
+      'test-split': { type: 'string' },
+      epochs: { type: 'string' },
+      batch: { type: 'string' },
+      lr: { type: 'string' },
+      optimizer: { type: 'string' },
+      seed: { type: 'string' },
+      out: { type: 'string' },
+      json: { type: 'boolean' },
+      backend: { type: 'string' },
+      ep: { type: 'string' },
     });
-    if (positionals.length > 1) throw new CliError(`train takes one template or project, got ${positionals.length}: ${positionals.join(' ')}.`);
+    if (positionals.length > 1)
+      throw new CliError(`train takes one template or project, got ${positionals.length}: ${positionals.join(' ')}.`);
     const json = Boolean(values.json);
     const { project: loaded, data } = await loadSubject(positionals[0], values);
     const config = applyOverrides(loaded.training, values);
@@ -177,7 +250,15 @@ export const command: CliCommand = {
     const backend = await makeBackend(values, project, io, json);
     let trainer: Trainer;
     try {
-      trainer = new Trainer({ graph: project.graph, config, train: data.train, ...(data.validation ? { validation: data.validation } : {}), ...(initial ? { initialWeights: initial } : {}), ...(backend ? { backend } : {}), now: () => performance.now() });
+      trainer = new Trainer({
+        graph: project.graph,
+        config,
+        train: data.train,
+        ...(data.validation ? { validation: data.validation } : {}),
+        ...(initial ? { initialWeights: initial } : {}),
+        ...(backend ? { backend } : {}),
+        now: () => performance.now(),
+      });
     } catch (e) {
       throw new CliError((e as Error).message);
     }
@@ -187,7 +268,11 @@ export const command: CliCommand = {
     const done = await trainer.runToEnd((e) => {
       if (e.type === 'epoch') {
         history.push({ epoch: e.epoch + 1, ...(e.metrics as unknown as Record<string, number>) });
-        bar?.update(e.epoch + 1, `epoch ${e.epoch + 1}/${config.epochs}  ${fmtMetrics({ loss: e.metrics.loss, acc: e.metrics.accuracy, r2: e.metrics.r2, val_loss: e.metrics.val_loss, val_acc: e.metrics.val_accuracy })}`, e.epoch + 1 === config.epochs);
+        bar?.update(
+          e.epoch + 1,
+          `epoch ${e.epoch + 1}/${config.epochs}  ${fmtMetrics({ loss: e.metrics.loss, acc: e.metrics.accuracy, r2: e.metrics.r2, val_loss: e.metrics.val_loss, val_acc: e.metrics.val_accuracy })}`,
+          e.epoch + 1 === config.epochs,
+        );
       } else if (e.type === 'diverged' || e.type === 'early_stop') message = e.message;
     });
     bar?.finish();
@@ -202,17 +287,36 @@ export const command: CliCommand = {
     const trained: Project = {
       ...project,
       weights: weightsToJson(weights),
-      runs: [...project.runs, { id: `run-${project.runs.length + 1}`, startedAt: new Date().toISOString(), config: config as unknown as Record<string, unknown>, epochs: history, final, stopReason: done.reason }],
+      runs: [
+        ...project.runs,
+        {
+          id: `run-${project.runs.length + 1}`,
+          startedAt: new Date().toISOString(),
+          config: config as unknown as Record<string, unknown>,
+          epochs: history,
+          final,
+          stopReason: done.reason,
+        },
+      ],
     };
     let outFile: string | undefined;
     if (values.out) {
-      const base = (project.template ?? path.basename(String(project.name)).replace(/\.[^.]+$/, '')).replace(/[^A-Za-z0-9._-]+/g, '-') || 'project';
+      const base =
+        (project.template ?? path.basename(String(project.name)).replace(/\.[^.]+$/, '')).replace(
+          /[^A-Za-z0-9._-]+/g,
+          '-',
+        ) || 'project';
       outFile = path.join(values.out, `${base}.netwright`);
       await writeFileAtomic(outFile, serializeProject(trained));
     }
 
     if (json) {
-      const result: Record<string, unknown> = { ...final, epochs: done.epochs, samples_per_s: Math.round(done.samplesPerSec), stop_reason: done.reason };
+      const result: Record<string, unknown> = {
+        ...final,
+        epochs: done.epochs,
+        samples_per_s: Math.round(done.samplesPerSec),
+        stop_reason: done.reason,
+      };
       if (message) result.message = message;
       if (data.train.task !== 'regression') {
         const rows = Math.min(10, data.train.rows);
@@ -220,13 +324,17 @@ export const command: CliCommand = {
         const labels = classLabels(data.train);
         result.predictions = Array.from({ length: rows }, (_, r) => ({
           target: data.train.classNames?.[labels[r]!] ?? labels[r],
-          output: Array.from(pred.subarray(r * data.train.targets, (r + 1) * data.train.targets), (v) => Number(v.toPrecision(6))),
+          output: Array.from(pred.subarray(r * data.train.targets, (r + 1) * data.train.targets), (v) =>
+            Number(v.toPrecision(6)),
+          ),
         }));
       }
       if (outFile) result.project = outFile;
       io.out(JSON.stringify(result) + '\n');
     } else {
-      io.out(`${done.reason === 'completed' ? 'done' : done.reason}: ${done.epochs} epochs, ${Math.round(done.samplesPerSec).toLocaleString('en-US')} samples/s  ${fmtMetrics(final)}\n`);
+      io.out(
+        `${done.reason === 'completed' ? 'done' : done.reason}: ${done.epochs} epochs, ${Math.round(done.samplesPerSec).toLocaleString('en-US')} samples/s  ${fmtMetrics(final)}\n`,
+      );
       if (outFile) io.out(`project written to ${outFile}\n`);
     }
     return done.reason === 'diverged' ? 3 : 0;

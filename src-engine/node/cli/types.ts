@@ -21,7 +21,10 @@ export interface CliCommand {
 
 /** An error the CLI prints as one line on stderr (no stack trace) before exiting non-zero. */
 export class CliError extends Error {
-  constructor(message: string, readonly exitCode = 2) {
+  constructor(
+    message: string,
+    readonly exitCode = 2,
+  ) {
     super(message);
     this.name = 'CliError';
   }

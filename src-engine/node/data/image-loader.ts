@@ -32,13 +32,18 @@ async function listImages(dir: string): Promise<{ classes: string[]; items: Item
   } catch (e) {
     throw ioError(dir, e);
   }
-  const classes = entries.filter((e) => e.isDirectory() && !e.name.startsWith('.')).map((e) => e.name).sort();
+  const classes = entries
+    .filter((e) => e.isDirectory() && !e.name.startsWith('.'))
+    .map((e) => e.name)
+    .sort();
   const items: Item[] = [];
   const used: string[] = [];
   for (const cls of classes) {
     let files: string[];
     try {
-      files = (await readdir(join(dir, cls))).filter((f) => !f.startsWith('.') && IMAGE_EXT.has(extname(f).toLowerCase())).sort();
+      files = (await readdir(join(dir, cls)))
+        .filter((f) => !f.startsWith('.') && IMAGE_EXT.has(extname(f).toLowerCase()))
+        .sort();
     } catch (e) {
       throw ioError(join(dir, cls), e, true);
     }
@@ -55,13 +60,22 @@ async function listImages(dir: string): Promise<{ classes: string[]; items: Item
     }
   }
   if (items.length === 0) {
-    throw new DataError({ code: 'empty', file: displayName(dir), problem: 'the folder has no class subfolders with PNG, JPEG or WebP images', hint: 'Put the images in one subfolder per class, e.g. cats/*.png and dogs/*.png' });
+    throw new DataError({
+      code: 'empty',
+      file: displayName(dir),
+      problem: 'the folder has no class subfolders with PNG, JPEG or WebP images',
+      hint: 'Put the images in one subfolder per class, e.g. cats/*.png and dogs/*.png',
+    });
   }
   return { classes: used, items };
 }
 
 /** Decodes one image to raw 8-bit pixels with the requested size and channels. */
-async function decode(item: Item, dir: string, opts: ImageFolderOptions): Promise<{ data: Buffer; width: number; height: number; channels: number }> {
+async function decode(
+  item: Item,
+  dir: string,
+  opts: ImageFolderOptions,
+): Promise<{ data: Buffer; width: number; height: number; channels: number }> {
   const file = `${displayName(dir)}/${basename(join(item.path, '..'))}/${basename(item.path)}`;
   let bytes: Buffer;
   try {
@@ -80,7 +94,12 @@ async function decode(item: Item, dir: string, opts: ImageFolderOptions): Promis
     const { data, info } = await img.raw().toBuffer({ resolveWithObject: true });
     return { data, width: info.width, height: info.height, channels: info.channels };
   } catch (e) {
-    throw new DataError({ code: 'unreadable', file, problem: `the image cannot be decoded (${(e as Error).message})`, hint: 'Remove or replace this file; images must be PNG, JPEG or WebP' });
+    throw new DataError({
+      code: 'unreadable',
+      file,
+      problem: `the image cannot be decoded (${(e as Error).message})`,
+      hint: 'Remove or replace this file; images must be PNG, JPEG or WebP',
+    });
   }
 }
 

@@ -18,6 +18,11 @@ export { detectFormat, FORMATS, type FormatId } from '../../data/formats.ts';
 export type { RawTable, RawColumn } from '../../data/table.ts';
 export { summarize, summaryLine, type DatasetSummary, type ColumnSummary } from '../../data/summary.ts';
 export { prepare, type PrepareOptions, type Prepared } from '../../data/prepare.ts';
-export { applyPreprocessing, type Preprocessing, type FeatureTransform, type TargetEncoding } from '../../data/preprocess.ts';
+export {
+  applyPreprocessing,
+  type Preprocessing,
+  type FeatureTransform,
+  type TargetEncoding,
+} from '../../data/preprocess.ts';
 export { kFold, splitIndices, type Fold, type SplitSpec } from '../../data/split.ts';
 export { inferColumnTypes, type ColumnType } from '../../data/columns.ts';

@@ -31,7 +31,8 @@ const LOADERS: Partial<Record<FormatId, Loader>> = {
   json: (path, opts) => loadJson(path, readOpts(opts)),
   npy: (path, opts) => loadNpy(path, readOpts(opts)),
   npz: (path, opts) => loadNpz(path, readOpts(opts)),
-  idx: (path, opts) => loadIdx(path, opts.labelsPath ? { ...readOpts(opts), labelsPath: opts.labelsPath } : readOpts(opts)),
+  idx: (path, opts) =>
+    loadIdx(path, opts.labelsPath ? { ...readOpts(opts), labelsPath: opts.labelsPath } : readOpts(opts)),
   images: (path, opts) => loadImageFolder(path, opts),
 };
 
@@ -57,12 +58,24 @@ export async function loadTable(path: string, opts: LoadTableOptions = {}): Prom
   }
   const head = isDir ? new Uint8Array() : await readHead(path, 512);
   // Unknown name but text-like bytes: most likely a delimited text file; the CSV loader checks.
-  const format = opts.format ?? detectFormat(path, head, isDir) ?? (head.length > 0 && !head.includes(0) ? 'csv' : null);
+  const format =
+    opts.format ?? detectFormat(path, head, isDir) ?? (head.length > 0 && !head.includes(0) ? 'csv' : null);
   if (!format) {
     const known = FORMATS.map((f) => f.extensions.join(' ')).join(' ');
-    throw new DataError({ code: 'unsupported', file: displayName(path), problem: 'the file format is not recognised', hint: `Use one of: ${known}, or a folder of images with one subfolder per class` });
+    throw new DataError({
+      code: 'unsupported',
+      file: displayName(path),
+      problem: 'the file format is not recognised',
+      hint: `Use one of: ${known}, or a folder of images with one subfolder per class`,
+    });
   }
   const loader = LOADERS[format];
-  if (!loader) throw new DataError({ code: 'unsupported', file: displayName(path), problem: `no loader for format ${format}`, hint: 'Convert the data to CSV' });
+  if (!loader)
+    throw new DataError({
+      code: 'unsupported',
+      file: displayName(path),
+      problem: `no loader for format ${format}`,
+      hint: 'Convert the data to CSV',
+    });
   return loader(path, opts);
 }

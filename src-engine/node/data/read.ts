@@ -21,7 +21,12 @@ export function displayName(path: string): string {
 /** Throws DataError 'cancelled' when the signal has fired. */
 export function checkAborted(path: string, signal?: AbortSignal): void {
   if (signal?.aborted) {
-    throw new DataError({ code: 'cancelled', file: displayName(path), problem: 'loading was cancelled', hint: 'Start the load again to use this file' });
+    throw new DataError({
+      code: 'cancelled',
+      file: displayName(path),
+      problem: 'loading was cancelled',
+      hint: 'Start the load again to use this file',
+    });
   }
 }
 
@@ -32,12 +37,34 @@ export function ioError(path: string, err: unknown, midway = false): DataError {
   const file = displayName(path);
   if (code === 'ENOENT') {
     return midway
-      ? new DataError({ code: 'vanished', file, problem: 'the file disappeared while it was being loaded', hint: 'Keep the file in place until loading finishes, then load it again' })
+      ? new DataError({
+          code: 'vanished',
+          file,
+          problem: 'the file disappeared while it was being loaded',
+          hint: 'Keep the file in place until loading finishes, then load it again',
+        })
       : new DataError({ code: 'io', file, problem: 'the file does not exist', hint: 'Check the path and spelling' });
   }
-  if (code === 'EISDIR') return new DataError({ code: 'io', file, problem: 'this is a folder, not a file', hint: 'Choose a data file, or a folder of images with one subfolder per class' });
-  if (code === 'EACCES' || code === 'EPERM') return new DataError({ code: 'io', file, problem: 'permission denied', hint: 'Make the file readable, or copy it somewhere you can read' });
-  return new DataError({ code: 'io', file, problem: `it could not be read (${(err as Error)?.message ?? String(err)})`, hint: 'Check that the file is readable and not locked by another program' });
+  if (code === 'EISDIR')
+    return new DataError({
+      code: 'io',
+      file,
+      problem: 'this is a folder, not a file',
+      hint: 'Choose a data file, or a folder of images with one subfolder per class',
+    });
+  if (code === 'EACCES' || code === 'EPERM')
+    return new DataError({
+      code: 'io',
+      file,
+      problem: 'permission denied',
+      hint: 'Make the file readable, or copy it somewhere you can read',
+    });
+  return new DataError({
+    code: 'io',
+    file,
+    problem: `it could not be read (${(err as Error)?.message ?? String(err)})`,
+    hint: 'Check that the file is readable and not locked by another program',
+  });
 }
 
 /** Size of a file, as a DataError when it is missing. */
@@ -54,7 +81,12 @@ export async function fileSize(path: string): Promise<number> {
  * last chunk checks that the file is still there and unchanged (a file deleted mid-read on Linux
  * still reads to the end through the open handle, so only this check notices).
  */
-export async function streamFile(path: string, onChunk: (chunk: Buffer) => void, opts: ReadOptions = {}, chunkSize = 1 << 20): Promise<number> {
+export async function streamFile(
+  path: string,
+  onChunk: (chunk: Buffer) => void,
+  opts: ReadOptions = {},
+  chunkSize = 1 << 20,
+): Promise<number> {
   const total = await fileSize(path);
   checkAborted(path, opts.signal);
   let read = 0;
@@ -79,7 +111,12 @@ export async function streamFile(path: string, onChunk: (chunk: Buffer) => void,
     throw ioError(path, e, true);
   }
   if (after !== total || read !== total) {
-    throw new DataError({ code: 'vanished', file: displayName(path), problem: `the file changed while it was being loaded (${total} bytes at the start, ${after} at the end)`, hint: 'Wait until whatever writes the file has finished, then load it again' });
+    throw new DataError({
+      code: 'vanished',
+      file: displayName(path),
+      problem: `the file changed while it was being loaded (${total} bytes at the start, ${after} at the end)`,
+      hint: 'Wait until whatever writes the file has finished, then load it again',
+    });
   }
   return read;
 }
@@ -107,7 +144,12 @@ export function gunzip(path: string, bytes: Uint8Array): Uint8Array {
   try {
     return new Uint8Array(gunzipSync(bytes));
   } catch (e) {
-    throw new DataError({ code: 'truncated', file: displayName(path), problem: `the gzip data is damaged or cut short (${(e as Error).message})`, hint: 'Download or copy the file again, or gunzip it yourself to check it' });
+    throw new DataError({
+      code: 'truncated',
+      file: displayName(path),
+      problem: `the gzip data is damaged or cut short (${(e as Error).message})`,
+      hint: 'Download or copy the file again, or gunzip it yourself to check it',
+    });
   }
 }
 

@@ -17,8 +17,14 @@ export function toErrorReply(id: number | null, e: unknown): WireReply {
 }
 
 /** Validate and run one call; always resolves to a reply. */
-export async function dispatchCall(api: ApiMethods, id: number | null, method: unknown, payload: unknown): Promise<WireReply> {
-  if (!isApiMethod(method)) return errorReply(id, 'unknown-method', `There is no Api method '${String(method).slice(0, 100)}'.`);
+export async function dispatchCall(
+  api: ApiMethods,
+  id: number | null,
+  method: unknown,
+  payload: unknown,
+): Promise<WireReply> {
+  if (!isApiMethod(method))
+    return errorReply(id, 'unknown-method', `There is no Api method '${String(method).slice(0, 100)}'.`);
   const checked = checkRequest(method, payload);
   if (!checked.ok) return errorReply(id, 'bad-request', checked.message);
   try {
@@ -40,7 +46,11 @@ export async function dispatchMessage(api: ApiMethods, text: string): Promise<Wi
   const msg = wireRequestSchema.safeParse(raw);
   if (!msg.success) {
     const id = typeof (raw as { id?: unknown })?.id === 'number' ? (raw as { id: number }).id : null;
-    return errorReply(Number.isSafeInteger(id) ? id : null, 'bad-request', 'A request must be {"id": number, "method": string, "payload": object}.');
+    return errorReply(
+      Number.isSafeInteger(id) ? id : null,
+      'bad-request',
+      'A request must be {"id": number, "method": string, "payload": object}.',
+    );
   }
   return dispatchCall(api, msg.data.id, msg.data.method, msg.data.payload);
 }

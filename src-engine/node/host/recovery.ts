@@ -32,7 +32,11 @@ export class RecoveryStore {
     try {
       const raw = JSON.parse(text) as { savedAt?: unknown; fileName?: unknown; project?: unknown };
       const project = await parse(raw.project);
-      return { project, savedAt: String(raw.savedAt ?? ''), fileName: typeof raw.fileName === 'string' ? raw.fileName : null };
+      return {
+        project,
+        savedAt: String(raw.savedAt ?? ''),
+        fileName: typeof raw.fileName === 'string' ? raw.fileName : null,
+      };
     } catch {
       await this.clear();
       return null;

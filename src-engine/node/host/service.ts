@@ -33,7 +33,11 @@ const safeName = (name: string) => `${name.replace(/[^\w .()-]+/g, '_').trim() |
 
 /** Build the Api's request handlers from a host's parts. */
 export function createHandlers(d: HostDeps): ApiMethods {
-  const open = async (fileName: string, text: string): Promise<OpenResult> => ({ status: 'opened', project: await d.engine.readProject(text, fileName), fileName });
+  const open = async (fileName: string, text: string): Promise<OpenResult> => ({
+    status: 'opened',
+    project: await d.engine.readProject(text, fileName),
+    fileName,
+  });
   return {
     hostInfo: async () => ({ kind: d.kind, version: d.version, files: d.files.kind }),
     listTemplates: async () => d.engine.templates(),
@@ -84,8 +88,17 @@ export function downloadFiles(): FileAccess {
   return {
     kind: 'upload',
     pickOpen: async () => 'unsupported',
-    save: async (text, { fileName, projectName }) => ({ status: 'download', fileName: fileName ?? safeName(projectName), text }),
-    saveExport: async (file) => ({ status: 'download', fileName: file.fileName, mime: file.mime, base64: Buffer.from(file.data).toString('base64') }),
+    save: async (text, { fileName, projectName }) => ({
+      status: 'download',
+      fileName: fileName ?? safeName(projectName),
+      text,
+    }),
+    saveExport: async (file) => ({
+      status: 'download',
+      fileName: file.fileName,
+      mime: file.mime,
+      base64: Buffer.from(file.data).toString('base64'),
+    }),
   };
 }
 

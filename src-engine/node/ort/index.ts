@@ -36,17 +36,33 @@ export interface OrtBackendRequest {
 /** An OrtBackend for a graph and config; refuses an unusable provider with the probe's reason. */
 export async function createOrtBackend(req: OrtBackendRequest): Promise<OrtBackend & { providerNote: string }> {
   const ep = (req.ep ?? 'cpu') as ExecutionProvider;
-  if (!(EXECUTION_PROVIDERS as readonly string[]).includes(ep)) throw new OnnxRuntimeError(`Unknown execution provider '${req.ep}'. Known: ${EXECUTION_PROVIDERS.join(', ')}.`);
+  if (!(EXECUTION_PROVIDERS as readonly string[]).includes(ep))
+    throw new OnnxRuntimeError(`Unknown execution provider '${req.ep}'. Known: ${EXECUTION_PROVIDERS.join(', ')}.`);
   if (ep !== 'cpu') {
-    const [report] = await probeProviders({ providers: [ep], ...(req.probeCache ? { cacheFile: req.probeCache } : {}) });
-    if (!report!.usable) throw new OnnxRuntimeError(`The ${ep} execution provider is not usable here: ${report!.reason} Run 'netwright providers' for details, or use --ep cpu.`);
+    const [report] = await probeProviders({
+      providers: [ep],
+      ...(req.probeCache ? { cacheFile: req.probeCache } : {}),
+    });
+    if (!report!.usable)
+      throw new OnnxRuntimeError(
+        `The ${ep} execution provider is not usable here: ${report!.reason} Run 'netwright providers' for details, or use --ep cpu.`,
+      );
   }
   const { config, graph } = req;
   const fwd = buildForward(graph, { training: true });
-  if (fwd.loss === 'perceptron') throw new OnnxRuntimeError('The perceptron rule is not gradient descent and has no ONNX training step: train this network with the TypeScript backend (--backend ts).');
+  if (fwd.loss === 'perceptron')
+    throw new OnnxRuntimeError(
+      'The perceptron rule is not gradient descent and has no ONNX training step: train this network with the TypeScript backend (--backend ts).',
+    );
   // Same seeds as Trainer + TsBackend, so both backends start from the same weights and masks.
   const weights = req.weights ?? initWeights(fwd.params, new SeededRng(config.seed));
   const threads = req.threads ?? defaultThreads(availableParallelism());
-  const backend = await OrtBackend.create(graph, config, weights, new SeededRng((config.seed ^ 0x85ebca6b) >>> 0), { ep, threads, ...(req.stepsPerRun ? { stepsPerRun: req.stepsPerRun } : {}) });
-  return Object.assign(backend, { providerNote: `backend: ONNX Runtime on ${ep} (${threads} thread${threads === 1 ? '' : 's'})` });
+  const backend = await OrtBackend.create(graph, config, weights, new SeededRng((config.seed ^ 0x85ebca6b) >>> 0), {
+    ep,
+    threads,
+    ...(req.stepsPerRun ? { stepsPerRun: req.stepsPerRun } : {}),
+  });
+  return Object.assign(backend, {
+    providerNote: `backend: ONNX Runtime on ${ep} (${threads} thread${threads === 1 ? '' : 's'})`,
+  });
 }

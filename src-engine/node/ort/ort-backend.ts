@@ -15,7 +15,14 @@ import { trainStepModel, type TrainStepIo } from '../../onnx/train-step.ts';
 import type { StepResult, TrainBackend, WeightSet } from '../../train/backend.ts';
 import type { TrainConfig } from '../../train/config.ts';
 import type { Rng } from '../../train/rng.ts';
-import { createSession, loadOrt, type ExecutionProvider, type Ort, type OrtSession, type OrtTensor } from './runtime.ts';
+import {
+  createSession,
+  loadOrt,
+  type ExecutionProvider,
+  type Ort,
+  type OrtSession,
+  type OrtTensor,
+} from './runtime.ts';
 
 export interface OrtBackendOptions {
   /** Execution provider (default cpu). Pick one with probeProviders() first. */
@@ -53,7 +60,13 @@ export class OrtBackend implements TrainBackend {
   }
 
   /** Compile the step and evaluation graphs and open sessions on one provider. */
-  static async create(graph: GraphDoc, config: TrainConfig, weights: WeightSet, maskRng: Rng, opts: OrtBackendOptions = {}): Promise<OrtBackend> {
+  static async create(
+    graph: GraphDoc,
+    config: TrainConfig,
+    weights: WeightSet,
+    maskRng: Rng,
+    opts: OrtBackendOptions = {},
+  ): Promise<OrtBackend> {
     const ort = await loadOrt();
     const ep = opts.ep ?? 'cpu';
     const threads = opts.threads ?? 1;
@@ -61,12 +74,33 @@ export class OrtBackend implements TrainBackend {
     const K = Math.max(1, Math.floor(opts.stepsPerRun ?? 8));
     const one = trainStepModel(graph, config, { steps: 1 });
     const onDevice = ep === 'cpu' ? [] : one.io.carried.map((c) => c.next);
-    const single = await createSession(encodeModel(one.model), { ep, threads, spin, outputsOnDevice: onDevice, label: 'The training step' });
-    const ev = await createSession(encodeModel(evalModel(graph, { withLoss: true }).model), { ep, threads, label: 'The evaluation graph' });
-    const snapshot = !(opts.snapshotSession ?? ep !== 'cpu') ? null : await createSession(encodeModel(copyModel(one.io)), { ep, threads, label: 'The weight snapshot graph' });
+    const single = await createSession(encodeModel(one.model), {
+      ep,
+      threads,
+      spin,
+      outputsOnDevice: onDevice,
+      label: 'The training step',
+    });
+    const ev = await createSession(encodeModel(evalModel(graph, { withLoss: true }).model), {
+      ep,
+      threads,
+      label: 'The evaluation graph',
+    });
+    const snapshot = !(opts.snapshotSession ?? ep !== 'cpu')
+      ? null
+      : await createSession(encodeModel(copyModel(one.io)), { ep, threads, label: 'The weight snapshot graph' });
     const build = async () => {
       const m = trainStepModel(graph, config, { steps: K });
-      return { session: await createSession(encodeModel(m.model), { ep, threads, spin, outputsOnDevice: onDevice, label: `The ${K}-step training graph` }), steps: K };
+      return {
+        session: await createSession(encodeModel(m.model), {
+          ep,
+          threads,
+          spin,
+          outputsOnDevice: onDevice,
+          label: `The ${K}-step training graph`,
+        }),
+        steps: K,
+      };
     };
     const backend = new OrtBackend(ort, one.io, single, ev, snapshot, build, maskRng, ep, K);
     backend.setWeights(weights, true);
@@ -85,19 +119,34 @@ export class OrtBackend implements TrainBackend {
       this.io.masks.forEach((m, i) => {
         const keep = 1 / (1 - m.rate);
         const buf = bufs[i]!;
-        for (let j = s * rows * m.cols, end = (s + 1) * rows * m.cols; j < end; j++) buf[j] = this.maskRng.uniform() >= m.rate ? keep : 0;
+        for (let j = s * rows * m.cols, end = (s + 1) * rows * m.cols; j < end; j++)
+          buf[j] = this.maskRng.uniform() >= m.rate ? keep : 0;
       });
     }
     this.io.masks.forEach((m, i) => (feeds[m.name] = this.tensor(bufs[i]!, [k * rows, m.cols])));
   }
 
-  private async runSteps(session: OrtSession, x: Float32Array, y: Float32Array, rows: number, k: number, lr: ArrayLike<number>, t0: number): Promise<{ losses: Float32Array; pred: Float32Array }> {
+  private async runSteps(
+    session: OrtSession,
+    x: Float32Array,
+    y: Float32Array,
+    rows: number,
+    k: number,
+    lr: ArrayLike<number>,
+    t0: number,
+  ): Promise<{ losses: Float32Array; pred: Float32Array }> {
     const { features: F, targets: T } = this.io;
     const feeds: Feeds = {
       x: this.tensor(x.subarray(0, k * rows * F), [k * rows, F]),
       y: this.tensor(y.subarray(0, k * rows * T), [k * rows, T]),
-      lr: this.tensor(Float32Array.from({ length: k }, (_, i) => lr[i] ?? lr[0]!), [k, 1]),
-      t: this.tensor(Float32Array.from({ length: k }, (_, i) => t0 + i), [k, 1]),
+      lr: this.tensor(
+        Float32Array.from({ length: k }, (_, i) => lr[i] ?? lr[0]!),
+        [k, 1],
+      ),
+      t: this.tensor(
+        Float32Array.from({ length: k }, (_, i) => t0 + i),
+        [k, 1],
+      ),
     };
     this.fillMasks(feeds, rows, k);
     for (const [name, v] of this.state) feeds[name] = v;
@@ -125,14 +174,29 @@ export class OrtBackend implements TrainBackend {
    * lr the rate of each step (or one for all), t0 the step number of the first. Uses the unrolled
    * graph when k equals its step count, otherwise single steps.
    */
-  async stepMany(x: Float32Array, y: Float32Array, n: number, k: number, lr: ArrayLike<number>, t0: number): Promise<{ losses: Float32Array; pred: Float32Array }> {
+  async stepMany(
+    x: Float32Array,
+    y: Float32Array,
+    n: number,
+    k: number,
+    lr: ArrayLike<number>,
+    t0: number,
+  ): Promise<{ losses: Float32Array; pred: Float32Array }> {
     this.multi ??= await this.build();
     if (k === this.multi.steps) return this.runSteps(this.multi.session, x, y, n, k, lr, t0);
     const { features: F, targets: T } = this.io;
     const losses = new Float32Array(k);
     const pred = new Float32Array(k * n * T);
     for (let s = 0; s < k; s++) {
-      const r = await this.runSteps(this.single, x.subarray(s * n * F), y.subarray(s * n * T), n, 1, [lr[s] ?? lr[0]!], t0 + s);
+      const r = await this.runSteps(
+        this.single,
+        x.subarray(s * n * F),
+        y.subarray(s * n * T),
+        n,
+        1,
+        [lr[s] ?? lr[0]!],
+        t0 + s,
+      );
       losses[s] = r.losses[0]!;
       pred.set(r.pred, s * n * T);
     }
@@ -178,7 +242,10 @@ export class OrtBackend implements TrainBackend {
       if (c.kind === 'param') {
         const src = w.get(c.name);
         if (src) {
-          if (src.data.length !== len) throw new Error(`Weights for '${c.name}' have ${src.data.length} values; the layer needs ${c.shape[0]} × ${c.shape[1]}`);
+          if (src.data.length !== len)
+            throw new Error(
+              `Weights for '${c.name}' have ${src.data.length} values; the layer needs ${c.shape[0]} × ${c.shape[1]}`,
+            );
           next.set(c.name, this.tensor(Float32Array.from(src.data), c.shape));
         } else if (!next.has(c.name)) throw new Error(`No weights for parameter '${c.name}'`);
       } else if (resetState || !next.has(c.name)) {

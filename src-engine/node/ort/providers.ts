@@ -66,7 +66,9 @@ export async function probeProviders(opts: ProbeOptions = {}): Promise<ProviderR
   let reference: Float32Array[] | null = null;
   for (const ep of list) {
     const key = `${version}|${platform}|${process.arch}|${ep}${opts.libraryDir ? `|${opts.libraryDir}` : ''}`;
-    const cached = opts.refresh ? undefined : (memo.get(key) ?? (precheck(ep, platform, opts.libraryDir ?? ortLibraryDir()) ? undefined : fileCache[key]));
+    const cached = opts.refresh
+      ? undefined
+      : (memo.get(key) ?? (precheck(ep, platform, opts.libraryDir ?? ortLibraryDir()) ? undefined : fileCache[key]));
     if (cached) {
       reports.push(cached);
       continue;
@@ -83,10 +85,27 @@ export async function probeProviders(opts: ProbeOptions = {}): Promise<ProviderR
         const maxDiff = compare(reference, got);
         report =
           maxDiff <= VERIFY_TOLERANCE
-            ? { ep, usable: true, reason: ep === 'cpu' ? 'Always available.' : `Verified: one training step matches the CPU result (max relative difference ${maxDiff.toExponential(1)}).`, maxDiff }
-            : { ep, usable: false, reason: `Its training step differs from the CPU result by ${maxDiff.toExponential(1)} (relative), more than ${VERIFY_TOLERANCE}; not adopted.`, maxDiff };
+            ? {
+                ep,
+                usable: true,
+                reason:
+                  ep === 'cpu'
+                    ? 'Always available.'
+                    : `Verified: one training step matches the CPU result (max relative difference ${maxDiff.toExponential(1)}).`,
+                maxDiff,
+              }
+            : {
+                ep,
+                usable: false,
+                reason: `Its training step differs from the CPU result by ${maxDiff.toExponential(1)} (relative), more than ${VERIFY_TOLERANCE}; not adopted.`,
+                maxDiff,
+              };
       } catch (e) {
-        report = { ep, usable: false, reason: `Session creation or the test step failed: ${((e as Error).message ?? String(e)).split('\n')[0]}` };
+        report = {
+          ep,
+          usable: false,
+          reason: `Session creation or the test step failed: ${((e as Error).message ?? String(e)).split('\n')[0]}`,
+        };
       }
     }
     report.ms = Math.round(performance.now() - t0);
@@ -101,14 +120,18 @@ export async function probeProviders(opts: ProbeOptions = {}): Promise<ProviderR
 }
 
 /** The first usable provider in order of preference (falls back to cpu). */
-export async function bestProvider(preference: readonly ExecutionProvider[] = ['cuda', 'tensorrt', 'dml', 'coreml', 'webgpu', 'cpu'], opts: ProbeOptions = {}): Promise<ExecutionProvider> {
+export async function bestProvider(
+  preference: readonly ExecutionProvider[] = ['cuda', 'tensorrt', 'dml', 'coreml', 'webgpu', 'cpu'],
+  opts: ProbeOptions = {},
+): Promise<ExecutionProvider> {
   const reports = await probeProviders({ ...opts, providers: preference });
   return reports.find((r) => r.usable)?.ep ?? 'cpu';
 }
 
 /** Why a provider cannot work here without trying it (null: worth trying). */
 export function precheck(ep: ExecutionProvider, platform: NodeJS.Platform, libDir: string): string | null {
-  const so = (base: string) => (platform === 'win32' ? `${base}.dll` : platform === 'darwin' ? `lib${base}.dylib` : `lib${base}.so`);
+  const so = (base: string) =>
+    platform === 'win32' ? `${base}.dll` : platform === 'darwin' ? `lib${base}.dylib` : `lib${base}.so`;
   switch (ep) {
     case 'cpu':
       return null;
@@ -127,8 +150,17 @@ export function precheck(ep: ExecutionProvider, platform: NodeJS.Platform, libDi
     }
     case 'webgpu': {
       if (platform !== 'linux') return null;
-      const dirs = [...(process.env.LD_LIBRARY_PATH ?? '').split(':').filter(Boolean), '/usr/lib/x86_64-linux-gnu', '/usr/lib/aarch64-linux-gnu', '/usr/lib64', '/usr/lib', '/usr/local/lib', '/lib/x86_64-linux-gnu'];
-      if (!dirs.some((d) => existsSync(path.join(d, 'libvulkan.so.1')))) return 'WebGPU needs Vulkan on Linux, and libvulkan.so.1 was not found (install the Vulkan loader and a GPU driver, e.g. libvulkan1 and mesa-vulkan-drivers).';
+      const dirs = [
+        ...(process.env.LD_LIBRARY_PATH ?? '').split(':').filter(Boolean),
+        '/usr/lib/x86_64-linux-gnu',
+        '/usr/lib/aarch64-linux-gnu',
+        '/usr/lib64',
+        '/usr/lib',
+        '/usr/local/lib',
+        '/lib/x86_64-linux-gnu',
+      ];
+      if (!dirs.some((d) => existsSync(path.join(d, 'libvulkan.so.1'))))
+        return 'WebGPU needs Vulkan on Linux, and libvulkan.so.1 was not found (install the Vulkan loader and a GPU driver, e.g. libvulkan1 and mesa-vulkan-drivers).';
       return null;
     }
   }
@@ -154,10 +186,19 @@ async function verificationStep(ep: ExecutionProvider): Promise<Float32Array[]> 
     feeds.t = new ort.Tensor('float32', new Float32Array([1, 2]), [2, 1]);
     for (const c of io.carried) {
       const len = c.shape[0] * c.shape[1];
-      feeds[c.name] = new ort.Tensor('float32', c.kind === 'param' ? Float32Array.from({ length: len }, (_, i) => Math.cos(i * 1.3) * 0.3) : new Float32Array(len), [...c.shape]);
+      feeds[c.name] = new ort.Tensor(
+        'float32',
+        c.kind === 'param'
+          ? Float32Array.from({ length: len }, (_, i) => Math.cos(i * 1.3) * 0.3)
+          : new Float32Array(len),
+        [...c.shape],
+      );
     }
     const out = await session.run(feeds);
-    return [out.loss!.data as Float32Array, ...io.carried.filter((c) => c.kind === 'param').map((c) => out[c.next]!.data as Float32Array)];
+    return [
+      out.loss!.data as Float32Array,
+      ...io.carried.filter((c) => c.kind === 'param').map((c) => out[c.next]!.data as Float32Array),
+    ];
   } finally {
     await session.release();
   }

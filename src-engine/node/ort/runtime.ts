@@ -17,15 +17,20 @@ let ortPromise: Promise<Ort> | null = null;
 
 /** The onnxruntime-node module (imported once). */
 export async function loadOrt(): Promise<Ort> {
-  ortPromise ??= import('onnxruntime-node').then((ort) => {
-    // Failures reach callers as exceptions with their message; ORT's own stderr log (e.g. every
-    // missing provider library during probing) is noise unless debugging. Read once, at first use.
-    if (!process.env.NETWRIGHT_DEBUG) ort.env.logLevel = 'fatal';
-    return ort;
-  }, (e: unknown) => {
-    ortPromise = null;
-    throw new OnnxRuntimeError(`onnxruntime-node could not be loaded: ${(e as Error).message}. Reinstall Netwright (the package ships its native binary).`);
-  });
+  ortPromise ??= import('onnxruntime-node').then(
+    (ort) => {
+      // Failures reach callers as exceptions with their message; ORT's own stderr log (e.g. every
+      // missing provider library during probing) is noise unless debugging. Read once, at first use.
+      if (!process.env.NETWRIGHT_DEBUG) ort.env.logLevel = 'fatal';
+      return ort;
+    },
+    (e: unknown) => {
+      ortPromise = null;
+      throw new OnnxRuntimeError(
+        `onnxruntime-node could not be loaded: ${(e as Error).message}. Reinstall Netwright (the package ships its native binary).`,
+      );
+    },
+  );
   return ortPromise;
 }
 
@@ -76,9 +81,13 @@ export async function createSession(model: Uint8Array | string, s: SessionSettin
     options.preferredOutputLocation = Object.fromEntries(s.outputsOnDevice.map((n) => [n, 'gpu-buffer' as const]));
   }
   try {
-    return typeof model === 'string' ? await ort.InferenceSession.create(model, options) : await ort.InferenceSession.create(model, options);
+    return typeof model === 'string'
+      ? await ort.InferenceSession.create(model, options)
+      : await ort.InferenceSession.create(model, options);
   } catch (e) {
-    throw new OnnxRuntimeError(`${s.label ?? 'The model'} could not be opened with ONNX Runtime (${ep}): ${firstLine((e as Error).message)}`);
+    throw new OnnxRuntimeError(
+      `${s.label ?? 'The model'} could not be opened with ONNX Runtime (${ep}): ${firstLine((e as Error).message)}`,
+    );
   }
 }
 

@@ -6,7 +6,9 @@ import { Worker } from 'node:worker_threads';
 import type { ApiEvent } from '../../protocol/api.ts';
 import { ENGINE_OP_NAMES, type EngineOps } from './engine-ops.ts';
 
-type Promised<T> = { [K in keyof T]: T[K] extends (...a: infer A) => infer R ? (...a: A) => Promise<Awaited<R>> : never };
+type Promised<T> = {
+  [K in keyof T]: T[K] extends (...a: infer A) => infer R ? (...a: A) => Promise<Awaited<R>> : never;
+};
 
 /** The engine operations, asynchronous, plus the events the engine pushes (training progress, in issue 6). */
 export type Engine = Promised<EngineOps> & { onEvent(cb: (e: ApiEvent) => void): () => void; close(): Promise<void> };
@@ -26,24 +28,27 @@ export function workerEngine(workerFile: string): Engine {
   let next = 1;
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   const listeners = new Set<(e: ApiEvent) => void>();
-  worker.on('message', (m: { id: number; ok: boolean; result?: unknown; error?: { name: string; message: string }; event?: ApiEvent }) => {
-    if (m.event) {
-      // A listener's failure (a closed window, a socket going away) must not take the host down.
-      for (const l of listeners) {
-        try {
-          l(m.event);
-        } catch (e) {
-          console.error(`Netwright: an engine event could not be delivered: ${(e as Error).message}`);
+  worker.on(
+    'message',
+    (m: { id: number; ok: boolean; result?: unknown; error?: { name: string; message: string }; event?: ApiEvent }) => {
+      if (m.event) {
+        // A listener's failure (a closed window, a socket going away) must not take the host down.
+        for (const l of listeners) {
+          try {
+            l(m.event);
+          } catch (e) {
+            console.error(`Netwright: an engine event could not be delivered: ${(e as Error).message}`);
+          }
         }
+        return;
       }
-      return;
-    }
-    const p = pending.get(m.id);
-    if (!p) return;
-    pending.delete(m.id);
-    if (m.ok) p.resolve(m.result);
-    else p.reject(new EngineError(m.error!.name, m.error!.message));
-  });
+      const p = pending.get(m.id);
+      if (!p) return;
+      pending.delete(m.id);
+      if (m.ok) p.resolve(m.result);
+      else p.reject(new EngineError(m.error!.name, m.error!.message));
+    },
+  );
   const failAll = (e: Error) => {
     for (const p of pending.values()) p.reject(e);
     pending.clear();

@@ -3,7 +3,13 @@
  * migration) and serialising. They run in the engine worker thread, or inline in tests.
  */
 import { GRAPH_FORMAT, GRAPH_VERSION } from '../../graph/document.ts';
-import { PROJECT_FORMAT, PROJECT_VERSION, parseProject, serializeProject, type Project } from '../../project/project.ts';
+import {
+  PROJECT_FORMAT,
+  PROJECT_VERSION,
+  parseProject,
+  serializeProject,
+  type Project,
+} from '../../project/project.ts';
 import { makeTrainConfig } from '../../train/config.ts';
 import { listTemplates } from '../../train/templates.ts';
 import type { ApiEvent, TemplateInfo } from '../../protocol/api.ts';
@@ -13,7 +19,14 @@ import { exportRun } from './export-run.ts';
 
 /** Every template of the engine, as the gallery shows them. */
 export function templates(): TemplateInfo[] {
-  return listTemplates().map((t) => ({ id: t.id, name: t.name, description: t.description, graph: t.graph, training: t.training, dataset: t.dataset }));
+  return listTemplates().map((t) => ({
+    id: t.id,
+    name: t.name,
+    description: t.description,
+    graph: t.graph,
+    training: t.training,
+    dataset: t.dataset,
+  }));
 }
 
 /** A blank project, or one started from a template (throws when the id is unknown). */

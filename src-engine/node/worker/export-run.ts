@@ -28,15 +28,43 @@ export function exportRun(run: RunSnapshot, format: ExportFormat): ExportFile {
   switch (format) {
     case 'onnx': {
       const last = run.points.at(-1);
-      const summary = { startedAt: run.startedAt, epochs: run.points.length, final: last ?? null, stopReason: run.stopReason, optimizer: run.config.optimizer.name };
-      return { fileName: `${base}.onnx`, mime: 'application/octet-stream', data: exportDeploymentOnnx({ graph: run.graph, weights: run.weights, preprocessing: pre, name: run.name, summary }) };
+      const summary = {
+        startedAt: run.startedAt,
+        epochs: run.points.length,
+        final: last ?? null,
+        stopReason: run.stopReason,
+        optimizer: run.config.optimizer.name,
+      };
+      return {
+        fileName: `${base}.onnx`,
+        mime: 'application/octet-stream',
+        data: exportDeploymentOnnx({
+          graph: run.graph,
+          weights: run.weights,
+          preprocessing: pre,
+          name: run.name,
+          summary,
+        }),
+      };
     }
     case 'onnx-train':
-      return { fileName: `${base}.train.onnx`, mime: 'application/octet-stream', data: exportTrainStepOnnx(run.graph, run.config, { steps: 1, initialWeights: run.weights, name: run.name }) };
+      return {
+        fileName: `${base}.train.onnx`,
+        mime: 'application/octet-stream',
+        data: exportTrainStepOnnx(run.graph, run.config, { steps: 1, initialWeights: run.weights, name: run.name }),
+      };
     case 'weights-json':
-      return { fileName: `${base}.weights.json`, mime: 'application/json', data: exportWeightsJson(run.graph, run.weights, { name: run.name, preprocessing: pre }) };
+      return {
+        fileName: `${base}.weights.json`,
+        mime: 'application/json',
+        data: exportWeightsJson(run.graph, run.weights, { name: run.name, preprocessing: pre }),
+      };
     case 'pytorch':
-      return { fileName: `${base}.py`, mime: 'text/x-python', data: exportPytorch(run.graph, run.weights, { name: run.name, preprocessing: pre }) };
+      return {
+        fileName: `${base}.py`,
+        mime: 'text/x-python',
+        data: exportPytorch(run.graph, run.weights, { name: run.name, preprocessing: pre }),
+      };
     case 'metrics-csv':
       return { fileName: `${base}.metrics.csv`, mime: 'text/csv', data: metricsCsv(run.points) };
   }

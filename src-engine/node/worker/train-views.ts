@@ -7,10 +7,34 @@ import { classLabels, takeRows, type Dataset } from '../../data/dataset.ts';
 import type { GraphDoc } from '../../graph/document.ts';
 import type { WeightSet } from '../../train/backend.ts';
 import {
-  boundaryContour, columnMeans, dataBounds, decisionGrid, evaluateModel, featureSpace3d, hiddenSpace, linkStyles, planeInBox,
-  predictionCurve, predictionsTable, unitContributions, unitHeatmaps, weightArrows, type HiddenSpaceMethod, type Points3d, type ViewPlan, type ViewSource,
+  boundaryContour,
+  columnMeans,
+  dataBounds,
+  decisionGrid,
+  evaluateModel,
+  featureSpace3d,
+  hiddenSpace,
+  linkStyles,
+  planeInBox,
+  predictionCurve,
+  predictionsTable,
+  unitContributions,
+  unitHeatmaps,
+  weightArrows,
+  type HiddenSpaceMethod,
+  type Points3d,
+  type ViewPlan,
+  type ViewSource,
 } from '../../views/index.ts';
-import type { CurveView, EvaluationView, GridView, NetworkView, PointsView, SpaceView, TrainingViews } from '../../protocol/training.ts';
+import type {
+  CurveView,
+  EvaluationView,
+  GridView,
+  NetworkView,
+  PointsView,
+  SpaceView,
+  TrainingViews,
+} from '../../protocol/training.ts';
 
 /** Which views to compute this time: cheap ones every update, the evaluation less often. */
 export interface ViewRequest {
@@ -41,26 +65,49 @@ const MAX_POINTS = 1500;
 function sample(ds: Dataset, max: number): Dataset {
   if (ds.rows <= max) return ds;
   const step = ds.rows / max;
-  return takeRows(ds, Array.from({ length: max }, (_, i) => Math.floor(i * step)));
+  return takeRows(
+    ds,
+    Array.from({ length: max }, (_, i) => Math.floor(i * step)),
+  );
 }
 
 const round = (v: number) => Math.round(v * 1e4) / 1e4;
 
-function gridView(src: ViewSource, plan: ViewPlan, train: Dataset, weights: WeightSet, resolution: number, features: [number, number]): GridView {
+function gridView(
+  src: ViewSource,
+  plan: ViewPlan,
+  train: Dataset,
+  weights: WeightSet,
+  resolution: number,
+  features: [number, number],
+): GridView {
   const bounds = dataBounds(train, features);
   const fixed = Float32Array.from(columnMeans(train.x, train.rows, train.features));
   const g = decisionGrid(src, { features, bounds, resolution, fixed });
   const arrows = plan.weightArrows
-    ? (weightArrows(weights, src.forward, { features, fixed, center: [(bounds[0] + bounds[1]) / 2, (bounds[2] + bounds[3]) / 2] }) ?? []).map((a) => {
+    ? (
+        weightArrows(weights, src.forward, {
+          features,
+          fixed,
+          center: [(bounds[0] + bounds[1]) / 2, (bounds[2] + bounds[3]) / 2],
+        }) ?? []
+      ).map((a) => {
         // Draw each arrow at a quarter of the window's size: the direction is what matters.
         const len = Math.hypot(a.dx, a.dy) || 1;
         const scale = (0.25 * Math.min(bounds[1] - bounds[0], bounds[3] - bounds[2])) / len;
-        return { from: [a.x, a.y] as [number, number], to: [a.x + a.dx * scale, a.y + a.dy * scale] as [number, number], label: a.label };
+        return {
+          from: [a.x, a.y] as [number, number],
+          to: [a.x + a.dx * scale, a.y + a.dy * scale] as [number, number],
+          label: a.label,
+        };
       })
     : [];
   return {
     features,
-    featureNames: [train.featureNames[features[0]] ?? `x${features[0] + 1}`, train.featureNames[features[1]] ?? `x${features[1] + 1}`],
+    featureNames: [
+      train.featureNames[features[0]] ?? `x${features[0] + 1}`,
+      train.featureNames[features[1]] ?? `x${features[1] + 1}`,
+    ],
     allFeatures: Array.from({ length: train.features }, (_, f) => train.featureNames[f] ?? `x${f + 1}`),
     bounds: g.bounds,
     nx: g.nx,
@@ -68,7 +115,8 @@ function gridView(src: ViewSource, plan: ViewPlan, train: Dataset, weights: Weig
     task: g.task,
     predicted: Array.from(g.predicted),
     intensity: Array.from(g.intensity, round),
-    contours: g.task === 'regression' ? [] : boundaryContour(g).flatMap((c) => c.lines.map((l) => Array.from(l.points, round))),
+    contours:
+      g.task === 'regression' ? [] : boundaryContour(g).flatMap((c) => c.lines.map((l) => Array.from(l.points, round))),
     arrows,
     sliced: plan.sliced,
   };
@@ -91,7 +139,14 @@ function pointsView(train: Dataset, test: Dataset | undefined, [fi, fj]: [number
   return out;
 }
 
-function spaceView(p: Points3d, title: string, axisNames: [string, string, string], plan: ViewPlan, nodeId: string | null, method: HiddenSpaceMethod): SpaceView {
+function spaceView(
+  p: Points3d,
+  title: string,
+  axisNames: [string, string, string],
+  plan: ViewPlan,
+  nodeId: string | null,
+  method: HiddenSpaceMethod,
+): SpaceView {
   return {
     title,
     nodeId,
@@ -140,14 +195,28 @@ function curveView(src: ViewSource, plan: ViewPlan, train: Dataset): CurveView {
   };
 }
 
-function networkView(src: ViewSource, graph: GraphDoc, train: Dataset, weights: WeightSet, heatmaps: boolean): NetworkView {
+function networkView(
+  src: ViewSource,
+  graph: GraphDoc,
+  train: Dataset,
+  weights: WeightSet,
+  heatmaps: boolean,
+): NetworkView {
   const res = 24;
-  const h = heatmaps ? unitHeatmaps(src, { features: [0, 1], bounds: dataBounds(train, [0, 1]), resolution: res }) : { nx: 0, ny: 0, layers: [] };
+  const h = heatmaps
+    ? unitHeatmaps(src, { features: [0, 1], bounds: dataBounds(train, [0, 1]), resolution: res })
+    : { nx: 0, ny: 0, layers: [] };
   const units: NetworkView['units'] = [];
   for (const layer of h.layers) {
     const cells = h.nx * h.ny;
     for (let u = 0; u < Math.min(layer.units, 16); u++) {
-      units.push({ nodeId: layer.nodeId, unit: u, values: Array.from(layer.values.subarray(u * cells, (u + 1) * cells), round), min: layer.min, max: layer.max });
+      units.push({
+        nodeId: layer.nodeId,
+        unit: u,
+        values: Array.from(layer.values.subarray(u * cells, (u + 1) * cells), round),
+        min: layer.min,
+        max: layer.max,
+      });
     }
   }
   const links: NetworkView['links'] = [];
@@ -156,7 +225,15 @@ function networkView(src: ViewSource, graph: GraphDoc, train: Dataset, weights: 
     for (let i = 0; i < l.inSize; i++) {
       for (let k = 0; k < l.units; k++) {
         const j = i * l.units + k;
-        links.push({ from: l.source, to: l.target, fromUnit: i, toUnit: k, weight: round(l.weights[j]!), width: round(l.strength[j]!), sign: l.sign[j]! });
+        links.push({
+          from: l.source,
+          to: l.target,
+          fromUnit: i,
+          toUnit: k,
+          weight: round(l.weights[j]!),
+          width: round(l.strength[j]!),
+          sign: l.sign[j]!,
+        });
       }
     }
   }
@@ -172,7 +249,15 @@ function evaluationView(src: ViewSource, ds: Dataset, on: string): EvaluationVie
     on,
     classes: cm ? cm.classes : null,
     matrix: cm ? Array.from({ length: k }, (_, i) => Array.from(cm.counts.subarray(i * k, (i + 1) * k))) : null,
-    perClass: ev.report ? ev.report.perClass.map((c) => ({ label: c.class, precision: c.precision ?? 0, recall: c.recall ?? 0, f1: c.f1 ?? 0, support: c.support })) : null,
+    perClass: ev.report
+      ? ev.report.perClass.map((c) => ({
+          label: c.class,
+          precision: c.precision ?? 0,
+          recall: c.recall ?? 0,
+          f1: c.f1 ?? 0,
+          support: c.support,
+        }))
+      : null,
     accuracy: ev.report ? ev.report.accuracy : null,
     inputNames: table.featureNames,
     rows: table.rows.map((r) => ({
@@ -198,7 +283,10 @@ export function computeViews(
   const { train, test } = data;
   // A plane over two pixels of an image says nothing: images get the other views only.
   if (plan.decisionGrid && !train.inputShape) {
-    const features = req.features && req.features[0] !== req.features[1] && Math.max(...req.features) < train.features ? req.features : defaultPlaneFeatures(train);
+    const features =
+      req.features && req.features[0] !== req.features[1] && Math.max(...req.features) < train.features
+        ? req.features
+        : defaultPlaneFeatures(train);
     views.grid = gridView(src, plan, train, weights, req.resolution, features);
     views.points = pointsView(train, test, features);
   }
@@ -206,10 +294,24 @@ export function computeViews(
   if (hidden) {
     const method = hidden.nodeId === req.space?.nodeId ? req.space.method : hidden.method;
     const hs = hiddenSpace(src, sample(train, MAX_POINTS), hidden.nodeId, { method });
-    views.space = spaceView(hs, `Hidden space of '${hidden.nodeId}' (${hs.method})`, hs.axisNames, plan, hidden.nodeId, hs.method);
+    views.space = spaceView(
+      hs,
+      `Hidden space of '${hidden.nodeId}' (${hs.method})`,
+      hs.axisNames,
+      plan,
+      hidden.nodeId,
+      hs.method,
+    );
   } else if (plan.featureSpace3d) {
     const names = train.featureNames;
-    views.space = spaceView(featureSpace3d(src, sample(train, MAX_POINTS)), 'Input space', [names[0] ?? 'x1', names[1] ?? 'x2', names[2] ?? 'x3'], plan, null, 'exact');
+    views.space = spaceView(
+      featureSpace3d(src, sample(train, MAX_POINTS)),
+      'Input space',
+      [names[0] ?? 'x1', names[1] ?? 'x2', names[2] ?? 'x3'],
+      plan,
+      null,
+      'exact',
+    );
   }
   if (plan.predictionCurve && train.features >= 1) views.curve = curveView(src, plan, train);
   // Links for any network small enough to draw; unit heatmaps where the input is a plane.

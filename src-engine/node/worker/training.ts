@@ -15,7 +15,14 @@ import { summarize, summaryLine, type DatasetSummary } from '../../data/summary.
 import type { RawTable } from '../../data/table.ts';
 import { parseGraph, type GraphDoc } from '../../graph/document.ts';
 import type { ApiEvent } from '../../protocol/api.ts';
-import type { BuiltinDatasetItem, DataChoice, DataShape, EpochPoint, ProviderInfo, TrainingViews } from '../../protocol/training.ts';
+import type {
+  BuiltinDatasetItem,
+  DataChoice,
+  DataShape,
+  EpochPoint,
+  ProviderInfo,
+  TrainingViews,
+} from '../../protocol/training.ts';
 import type { TrainBackend, WeightSet } from '../../train/backend.ts';
 import { makeTrainConfig, type TrainConfig } from '../../train/config.ts';
 import type { RunRecord, WeightsJson } from '../../project/project.ts';
@@ -68,7 +75,13 @@ export class TrainingService {
   private planeFeatures: [number, number] | null = null;
   private spaceChoice: { nodeId: string; method: 'exact' | 'first3' | 'pca' } | null = null;
   /** How to recompute the last run's views on request (after it ended, or while paused). */
-  private viewContext: { evaluator: ForwardEvaluator; plan: ViewPlan; graph: GraphDoc; data: { train: Dataset; test?: Dataset | undefined }; epoch: () => number } | null = null;
+  private viewContext: {
+    evaluator: ForwardEvaluator;
+    plan: ViewPlan;
+    graph: GraphDoc;
+    data: { train: Dataset; test?: Dataset | undefined };
+    epoch: () => number;
+  } | null = null;
 
   constructor(private readonly emit: (e: ApiEvent) => void) {}
 
@@ -79,15 +92,27 @@ export class TrainingService {
       name: 'MNIST digits',
       description: 'Real 28×28 handwritten digits from the MNIST set: 784 pixel features, 10 classes.',
       task: 'multiclass',
-      params: [{ name: 'count', type: 'int', default: 5000, min: 10, max: 10000, description: 'How many digits to load.' }],
+      params: [
+        { name: 'count', type: 'int', default: 5000, min: 10, max: 10000, description: 'How many digits to load.' },
+      ],
     };
-    return [...builtinDatasets.map((d) => ({
-      id: d.id,
-      name: d.name,
-      description: d.description,
-      task: d.task,
-      params: d.params.map((p) => ({ name: p.name, type: p.type, default: p.default, ...(p.min !== undefined ? { min: p.min } : {}), ...(p.max !== undefined ? { max: p.max } : {}), description: p.description })),
-    })), digits];
+    return [
+      ...builtinDatasets.map((d) => ({
+        id: d.id,
+        name: d.name,
+        description: d.description,
+        task: d.task,
+        params: d.params.map((p) => ({
+          name: p.name,
+          type: p.type,
+          default: p.default,
+          ...(p.min !== undefined ? { min: p.min } : {}),
+          ...(p.max !== undefined ? { max: p.max } : {}),
+          description: p.description,
+        })),
+      })),
+      digits,
+    ];
   }
 
   /** ONNX Runtime's execution providers as probed here. */
@@ -100,7 +125,11 @@ export class TrainingService {
   }
 
   /** Load an uploaded file through the engine's loaders (by its name's format) and summarise it. */
-  async openData(fileName: string, base64: string, target: string | null): Promise<{ dataId: string; summary: DatasetSummary }> {
+  async openData(
+    fileName: string,
+    base64: string,
+    target: string | null,
+  ): Promise<{ dataId: string; summary: DatasetSummary }> {
     const base = path.basename(fileName).replace(/[^\w .()-]+/g, '_') || 'data';
     const dir = await mkdtemp(path.join(tmpdir(), 'netwright-upload-'));
     const file = path.join(dir, base);
@@ -123,10 +152,24 @@ export class TrainingService {
     return summarize(t.table, target ?? undefined);
   }
 
-  private async resolveData(choice: DataChoice, seed: number): Promise<{ train: Dataset; validation?: Dataset; test?: Dataset; preprocessing: Preprocessing | null; summary: string }> {
+  private async resolveData(
+    choice: DataChoice,
+    seed: number,
+  ): Promise<{
+    train: Dataset;
+    validation?: Dataset;
+    test?: Dataset;
+    preprocessing: Preprocessing | null;
+    summary: string;
+  }> {
     if (choice.kind === 'builtin') {
       const d = await loadBuiltin(choice.id, choice.params);
-      return { train: d.train, ...(d.test ? { test: d.test } : {}), preprocessing: d.preprocessing ?? null, summary: d.summary };
+      return {
+        train: d.train,
+        ...(d.test ? { test: d.test } : {}),
+        preprocessing: d.preprocessing ?? null,
+        summary: d.summary,
+      };
     }
     const t = this.tables.get(choice.dataId);
     if (!t) throw new RangeError(`No data file is open under '${choice.dataId}': open it again.`);
@@ -138,23 +181,49 @@ export class TrainingService {
       split: { validation: choice.validation, test: choice.test, seed, stratify: true },
     });
     const line = summaryLine(summarize(t.table, choice.target));
-    return { train: p.train, ...(p.validation ? { validation: p.validation } : {}), ...(p.test ? { test: p.test } : {}), preprocessing: p.preprocessing, summary: `${line}${p.dropped ? `; ${p.dropped} rows dropped for missing values` : ''}` };
+    return {
+      train: p.train,
+      ...(p.validation ? { validation: p.validation } : {}),
+      ...(p.test ? { test: p.test } : {}),
+      preprocessing: p.preprocessing,
+      summary: `${line}${p.dropped ? `; ${p.dropped} rows dropped for missing values` : ''}`,
+    };
   }
 
   /** Features, targets and task of the chosen data after preprocessing. */
   async shape(choice: DataChoice): Promise<DataShape> {
     const d = await this.resolveData(choice, 1);
-    return { features: d.train.features, targets: d.train.targets, task: d.train.task, classNames: d.train.classNames ?? null, rows: d.train.rows + (d.validation?.rows ?? 0) + (d.test?.rows ?? 0), summary: d.summary };
+    return {
+      features: d.train.features,
+      targets: d.train.targets,
+      task: d.train.task,
+      classNames: d.train.classNames ?? null,
+      rows: d.train.rows + (d.validation?.rows ?? 0) + (d.test?.rows ?? 0),
+      summary: d.summary,
+    };
   }
 
   /** Start a run (stopping any in progress); resolves once it has started, training goes on in the background. */
-  async start(req: { graph: unknown; training: unknown; data: DataChoice; name: string; ep: string | null; keepWeights?: boolean }): Promise<{ runId: string; summary: string; kept: number }> {
+  async start(req: {
+    graph: unknown;
+    training: unknown;
+    data: DataChoice;
+    name: string;
+    ep: string | null;
+    keepWeights?: boolean;
+  }): Promise<{ runId: string; summary: string; kept: number }> {
     const previous = this.last;
     this.run?.trainer.stop();
     this.planeFeatures = null;
     this.spaceChoice = null;
     const parsed = parseGraph(req.graph);
-    if (!parsed.ok) throw new RangeError(`The graph cannot be trained: ${parsed.problems.map((p) => p.message).slice(0, 3).join('; ')}`);
+    if (!parsed.ok)
+      throw new RangeError(
+        `The graph cannot be trained: ${parsed.problems
+          .map((p) => p.message)
+          .slice(0, 3)
+          .join('; ')}`,
+      );
     const graph = parsed.graph;
     const config = makeTrainConfig(req.training);
     const data = await this.resolveData(req.data, config.seed);
@@ -172,7 +241,13 @@ export class TrainingService {
       }
     }
     let backend: TrainBackend | undefined;
-    if (config.backend === 'ort') backend = await createOrtBackend({ graph, config, ep: req.ep ?? 'cpu', ...(initialWeights ? { weights: initialWeights } : {}) });
+    if (config.backend === 'ort')
+      backend = await createOrtBackend({
+        graph,
+        config,
+        ep: req.ep ?? 'cpu',
+        ...(initialWeights ? { weights: initialWeights } : {}),
+      });
     const id = `run${this.nextId++}`;
     const trainer = new Trainer({
       graph,
@@ -186,7 +261,17 @@ export class TrainingService {
       yieldEvery: 4,
       now,
     });
-    const snapshot: RunSnapshot = { id, name: req.name, graph, config, weights: await trainer.backend.getWeights(), preprocessing: data.preprocessing, points: [], startedAt: new Date().toISOString(), stopReason: null };
+    const snapshot: RunSnapshot = {
+      id,
+      name: req.name,
+      graph,
+      config,
+      weights: await trainer.backend.getWeights(),
+      preprocessing: data.preprocessing,
+      points: [],
+      startedAt: new Date().toISOString(),
+      stopReason: null,
+    };
     const run: ActiveRun = { id, trainer, snapshot };
     this.run = run;
     this.last = snapshot;
@@ -194,12 +279,27 @@ export class TrainingService {
     const plan = planViews(fwd, data.train.task);
     void this.drive(run, plan, { train: trainer.train, test: data.test ?? trainer.validation }).catch((e: Error) => {
       this.emit({ type: 'error', message: `Training stopped: ${e.message}` });
-      this.emit({ type: 'train', runId: id, event: { type: 'done', reason: 'stopped', epochs: snapshot.points.length, metrics: null, samplesPerSec: 0, elapsedMs: 0 } });
+      this.emit({
+        type: 'train',
+        runId: id,
+        event: {
+          type: 'done',
+          reason: 'stopped',
+          epochs: snapshot.points.length,
+          metrics: null,
+          samplesPerSec: 0,
+          elapsedMs: 0,
+        },
+      });
     });
     return { runId: id, summary: data.summary, kept };
   }
 
-  private async drive(run: ActiveRun, plan: ViewPlan, data: { train: Dataset; test?: Dataset | undefined }): Promise<void> {
+  private async drive(
+    run: ActiveRun,
+    plan: ViewPlan,
+    data: { train: Dataset; test?: Dataset | undefined },
+  ): Promise<void> {
     const { trainer, snapshot, id } = run;
     const evaluator = new ForwardEvaluator(snapshot.graph, snapshot.weights);
     this.viewContext = { evaluator, plan, graph: snapshot.graph, data, epoch: () => epoch };
@@ -213,7 +313,15 @@ export class TrainingService {
     let elapsed = 0;
     let epoch = 0;
     const flush = () => {
-      this.emit({ type: 'train-progress', runId: id, points: pending, epochs, samplesPerSec: rate, elapsedMs: elapsed, batch });
+      this.emit({
+        type: 'train-progress',
+        runId: id,
+        points: pending,
+        epochs,
+        samplesPerSec: rate,
+        elapsedMs: elapsed,
+        batch,
+      });
       pending = [];
       lastProgress = now();
     };
@@ -223,7 +331,15 @@ export class TrainingService {
       if (evaluation) lastEvaluation = t0;
       snapshot.weights = await trainer.backend.getWeights();
       evaluator.setWeights(snapshot.weights);
-      this.emit({ type: 'train-views', runId: id, views: computeViews(evaluator, plan, snapshot.graph, data, epoch, { evaluation, resolution: 64, ...this.viewChoices() }) });
+      this.emit({
+        type: 'train-views',
+        runId: id,
+        views: computeViews(evaluator, plan, snapshot.graph, data, epoch, {
+          evaluation,
+          resolution: 64,
+          ...this.viewChoices(),
+        }),
+      });
       const cost = now() - t0;
       nextViews = now() + Math.max(VIEWS_MS, cost * VIEWS_SHARE);
     };
@@ -267,21 +383,32 @@ export class TrainingService {
       }
       if (now() - lastProgress >= PROGRESS_MS && (pending.length || batch)) flush();
       // The evaluation (confusion matrix, predictions) refreshes about once a second while training.
-      if (now() >= nextViews && (e.type === 'epoch' || e.type === 'batch')) await views(now() - lastEvaluation >= EVALUATION_MS);
+      if (now() >= nextViews && (e.type === 'epoch' || e.type === 'batch'))
+        await views(now() - lastEvaluation >= EVALUATION_MS);
     }
   }
 
   private viewChoices() {
-    return { ...(this.planeFeatures ? { features: this.planeFeatures } : {}), ...(this.spaceChoice ? { space: this.spaceChoice } : {}) };
+    return {
+      ...(this.planeFeatures ? { features: this.planeFeatures } : {}),
+      ...(this.spaceChoice ? { space: this.spaceChoice } : {}),
+    };
   }
 
   /** Choose the boundary's two features and the 3-D view's layer; returns the last run's views recomputed (null before any run). */
-  viewOptions(opts: { features?: [number, number]; space?: { nodeId: string; method: 'exact' | 'first3' | 'pca' } }): TrainingViews | null {
+  viewOptions(opts: {
+    features?: [number, number];
+    space?: { nodeId: string; method: 'exact' | 'first3' | 'pca' };
+  }): TrainingViews | null {
     if (opts.features) this.planeFeatures = opts.features;
     if (opts.space) this.spaceChoice = opts.space;
     const c = this.viewContext;
     if (!c) return null;
-    return computeViews(c.evaluator, c.plan, c.graph, c.data, c.epoch(), { evaluation: true, resolution: 64, ...this.viewChoices() });
+    return computeViews(c.evaluator, c.plan, c.graph, c.data, c.epoch(), {
+      evaluation: true,
+      resolution: 64,
+      ...this.viewChoices(),
+    });
   }
 
   /** Pause, resume, stop, or step the current run; false when none is running. */

@@ -8,7 +8,12 @@ import { SeededRng } from '../../../src-engine/train/rng.ts';
 import { initWeights } from '../../../src-engine/train/ts-backend.ts';
 
 function dagGraph(): GraphDoc {
-  const n = (id: string, type: string, params: Record<string, unknown> = {}) => ({ id, type, params, position: { x: 0, y: 0 } });
+  const n = (id: string, type: string, params: Record<string, unknown> = {}) => ({
+    id,
+    type,
+    params,
+    position: { x: 0, y: 0 },
+  });
   const r = parseGraph({
     format: 'netwright-graph',
     version: 1,
@@ -23,7 +28,18 @@ function dagGraph(): GraphDoc {
       n('act', 'Activation', { activation: 'silu' }),
       n('out', 'Output', { units: 3, activation: 'softmax', loss: 'cce' }),
     ],
-    edges: [['in', 'a'], ['in', 'b'], ['a', 'sum'], ['b', 'sum'], ['sum', 'drop'], ['drop', 'c'], ['c', 'cat'], ['in', 'cat'], ['cat', 'act'], ['act', 'out']].map(([source, target]) => ({ source, target })),
+    edges: [
+      ['in', 'a'],
+      ['in', 'b'],
+      ['a', 'sum'],
+      ['b', 'sum'],
+      ['sum', 'drop'],
+      ['drop', 'c'],
+      ['c', 'cat'],
+      ['in', 'cat'],
+      ['cat', 'act'],
+      ['act', 'out'],
+    ].map(([source, target]) => ({ source, target })),
   });
   if (!r.ok) throw new Error(r.problems.map((p) => p.message).join(' '));
   return r.graph;
@@ -34,7 +50,11 @@ describe('generated run function', () => {
     it(`matches the per-op kernels on a DAG training step with Adam, L1/L2 and clipping (${dtype})`, () => {
       const config = makeTrainConfig({ optimizer: { name: 'adamw', lr: 0.01 }, l1: 0.001, l2: 0.01, clipNorm: 0.5 });
       const tp = buildTrainingProgram(dagGraph(), config);
-      const outs = [tp.dataLoss, tp.pred, ...tp.slots.flatMap((s) => [s.next, s.grad, ...s.state.map((st) => st.next)])];
+      const outs = [
+        tp.dataLoss,
+        tp.pred,
+        ...tp.slots.flatMap((s) => [s.next, s.grad, ...s.state.map((st) => st.next)]),
+      ];
       const rng = new SeededRng(5);
       const w = initWeights(tp.params, rng, dtype);
       const batch = 7;
@@ -49,7 +69,7 @@ describe('generated run function', () => {
       expect(plain.generated).toBe(false);
       const feed = new SeededRng(9);
       const x = Array.from({ length: batch * 5 }, () => feed.normal());
-      const y = Array.from({ length: batch * 3 }, (_, i) => (i % 3 === (Math.floor(i / 3) % 3) ? 1 : 0));
+      const y = Array.from({ length: batch * 3 }, (_, i) => (i % 3 === Math.floor(i / 3) % 3 ? 1 : 0));
       const mask = Array.from({ length: batch * 6 }, () => (feed.uniform() > 0.3 ? 1 / 0.7 : 0));
       for (const e of [fused, plain]) {
         e.input('x').set(x);

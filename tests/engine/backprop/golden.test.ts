@@ -47,11 +47,28 @@ interface OptimizerRun {
 interface Golden {
   torch: string;
   nets: NetCase[];
-  optimizers: { nodes: NodeSpec[]; edges: [string, string][]; x: Matrix; y: Matrix; params: Record<string, Matrix>; runs: OptimizerRun[] };
-  losses: { loss: LossName; activation: ActivationName; targets: string; logits: Matrix; y: Matrix; value: number; grad?: Matrix }[];
+  optimizers: {
+    nodes: NodeSpec[];
+    edges: [string, string][];
+    x: Matrix;
+    y: Matrix;
+    params: Record<string, Matrix>;
+    runs: OptimizerRun[];
+  };
+  losses: {
+    loss: LossName;
+    activation: ActivationName;
+    targets: string;
+    logits: Matrix;
+    y: Matrix;
+    value: number;
+    grad?: Matrix;
+  }[];
 }
 
-const golden = JSON.parse(readFileSync(new URL('../../fixtures/golden/torch-golden.json', import.meta.url), 'utf8')) as Golden;
+const golden = JSON.parse(
+  readFileSync(new URL('../../fixtures/golden/torch-golden.json', import.meta.url), 'utf8'),
+) as Golden;
 
 const TOL: Record<DType, number> = { float64: 1e-6, float32: 1e-4 };
 const DTYPES: DType[] = ['float64', 'float32'];
@@ -71,24 +88,38 @@ function worst(actual: ArrayLike<number>, expected: number[]): number {
 
 function expectClose(what: string, actual: ArrayLike<number>, expected: number[], tol: number): void {
   const w = worst(actual, expected);
-  if (!(w <= tol)) throw new Error(`${what}: relative error ${w.toExponential(2)} exceeds ${tol} (engine ${Array.from(actual).slice(0, 6).join(', ')}…; torch ${expected.slice(0, 6).join(', ')}…)`);
+  if (!(w <= tol))
+    throw new Error(
+      `${what}: relative error ${w.toExponential(2)} exceeds ${tol} (engine ${Array.from(actual).slice(0, 6).join(', ')}…; torch ${expected.slice(0, 6).join(', ')}…)`,
+    );
 }
 
 function weightSet(params: Record<string, Matrix>): WeightSet {
   const w: WeightSet = new Map();
-  for (const [name, m] of Object.entries(params)) w.set(name, { shape: [m.length, m[0]!.length], data: Float64Array.from(flat(m)) });
+  for (const [name, m] of Object.entries(params))
+    w.set(name, { shape: [m.length, m[0]!.length], data: Float64Array.from(flat(m)) });
   return w;
 }
 
 describe(`golden nets against PyTorch ${golden.torch}: forward, loss, gradients`, () => {
   it('the fixture covers every loss, every activation, Add, Concatenate and Dropout', () => {
     const types = new Set(golden.nets.flatMap((c) => c.nodes.map((n) => n[1])));
-    for (const t of ['Dense', 'Activation', 'Softmax', 'Dropout', 'Add', 'Concatenate', 'Output']) expect(types).toContain(t);
+    for (const t of ['Dense', 'Activation', 'Softmax', 'Dropout', 'Add', 'Concatenate', 'Output'])
+      expect(types).toContain(t);
     const acts = new Set(golden.nets.flatMap((c) => c.nodes.map((n) => n[2]?.activation)));
-    for (const a of ['linear', 'sigmoid', 'tanh', 'relu', 'leaky_relu', 'elu', 'gelu', 'silu', 'softplus', 'softmax']) expect(acts).toContain(a);
+    for (const a of ['linear', 'sigmoid', 'tanh', 'relu', 'leaky_relu', 'elu', 'gelu', 'silu', 'softplus', 'softmax'])
+      expect(acts).toContain(a);
     const losses = new Set(golden.losses.map((l) => l.loss));
     for (const l of ['sum_squares', 'mse', 'mae', 'bce', 'cce', 'hinge', 'perceptron']) expect(losses).toContain(l);
-    expect(golden.optimizers.runs.map((r) => r.optimizer.name).sort()).toEqual(['adagrad', 'adam', 'adamw', 'momentum', 'nesterov', 'rmsprop', 'sgd']);
+    expect(golden.optimizers.runs.map((r) => r.optimizer.name).sort()).toEqual([
+      'adagrad',
+      'adam',
+      'adamw',
+      'momentum',
+      'nesterov',
+      'rmsprop',
+      'sgd',
+    ]);
   });
 
   for (const c of golden.nets) {
@@ -100,7 +131,11 @@ describe(`golden nets against PyTorch ${golden.torch}: forward, loss, gradients`
         const tp = buildTrainingProgram(graph, cfg);
         expect(tp.slots.map((s) => s.decl.name).sort()).toEqual(Object.keys(c.grads).sort());
         const rows = c.x.length;
-        const exe = new Executable(tp.program, [tp.logits, tp.pred, tp.dataLoss, tp.loss_, ...tp.slots.map((s) => s.grad)], { batch: rows, dtype });
+        const exe = new Executable(
+          tp.program,
+          [tp.logits, tp.pred, tp.dataLoss, tp.loss_, ...tp.slots.map((s) => s.grad)],
+          { batch: rows, dtype },
+        );
         exe.input('x').set(flat(c.x));
         exe.input('y').set(flat(c.y));
         for (const s of tp.slots) exe.input(s.decl.name).set(flat(c.params[s.decl.name]!));
@@ -110,7 +145,8 @@ describe(`golden nets against PyTorch ${golden.torch}: forward, loss, gradients`
         expectClose('pred', exe.value(tp.pred), flat(c.pred), tol);
         expectClose('loss', exe.value(tp.dataLoss), [c.loss], tol);
         expectClose('loss with regularization', exe.value(tp.loss_), [c.totalLoss], tol);
-        for (const s of tp.slots) expectClose(`d loss / d ${s.decl.name}`, exe.value(s.grad), flat(c.grads[s.decl.name]!), tol);
+        for (const s of tp.slots)
+          expectClose(`d loss / d ${s.decl.name}`, exe.value(s.grad), flat(c.grads[s.decl.name]!), tol);
 
         // The inference path (TsBackend.predict / evaluate, no dropout) on the same weights.
         if (tp.masks.length === 0) {
@@ -142,7 +178,8 @@ describe('golden optimizer steps against PyTorch (parameters after 1 and 3 full-
             const w = be.getWeights();
             const ref = run.after[String(t) as '1' | '3'];
             expect([...w.keys()].sort()).toEqual(Object.keys(ref).sort());
-            for (const [name, m] of Object.entries(ref)) expectClose(`${name} after step ${t}`, w.get(name)!.data, flat(m), tol);
+            for (const [name, m] of Object.entries(ref))
+              expectClose(`${name} after step ${t}`, w.get(name)!.data, flat(m), tol);
           }
         }
       });

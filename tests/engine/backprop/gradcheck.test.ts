@@ -29,14 +29,26 @@ type Gen = 'normal' | 'pos' | 'away' | 'wide' | 'prob' | 'binary' | 'onehot';
 function fill(buf: FloatArray, gen: Gen, rng: SeededRng, cols: number): void {
   const n = buf.length;
   switch (gen) {
-    case 'normal': for (let i = 0; i < n; i++) buf[i] = rng.normal(); return;
-    case 'pos': for (let i = 0; i < n; i++) buf[i] = 0.5 + 1.5 * rng.uniform(); return;
+    case 'normal':
+      for (let i = 0; i < n; i++) buf[i] = rng.normal();
+      return;
+    case 'pos':
+      for (let i = 0; i < n; i++) buf[i] = 0.5 + 1.5 * rng.uniform();
+      return;
     // |v| in [0.3, 1.8], either sign
-    case 'away': for (let i = 0; i < n; i++) buf[i] = (rng.uniform() < 0.5 ? -1 : 1) * (0.3 + 1.5 * rng.uniform()); return;
+    case 'away':
+      for (let i = 0; i < n; i++) buf[i] = (rng.uniform() < 0.5 ? -1 : 1) * (0.3 + 1.5 * rng.uniform());
+      return;
     // [-5, 5]: exercises both branches of erf and the tails of sigmoid/softplus
-    case 'wide': for (let i = 0; i < n; i++) buf[i] = -5 + 10 * rng.uniform(); return;
-    case 'prob': for (let i = 0; i < n; i++) buf[i] = 0.05 + 0.9 * rng.uniform(); return;
-    case 'binary': for (let i = 0; i < n; i++) buf[i] = rng.uniform() < 0.5 ? 0 : 1; return;
+    case 'wide':
+      for (let i = 0; i < n; i++) buf[i] = -5 + 10 * rng.uniform();
+      return;
+    case 'prob':
+      for (let i = 0; i < n; i++) buf[i] = 0.05 + 0.9 * rng.uniform();
+      return;
+    case 'binary':
+      for (let i = 0; i < n; i++) buf[i] = rng.uniform() < 0.5 ? 0 : 1;
+      return;
     case 'onehot': {
       buf.fill(0);
       for (let r = 0; r < n / cols; r++) buf[r * cols + rng.int(cols)] = 1;
@@ -75,13 +87,21 @@ function numericGrad(exe: Executable, loss: number, buf: FloatArray): Float64Arr
   return out;
 }
 
-interface InputSpec { name: string; shape: Shape; gen?: Gen }
+interface InputSpec {
+  name: string;
+  shape: Shape;
+  gen?: Gen;
+}
 
 /**
  * Check d(loss)/d(input) for a program fragment: loss = Σ out ⊙ R with fixed random R (so every
  * output element gets a different upstream gradient).
  */
-function checkOp(inputs: InputSpec[], build: (p: Program, ins: number[]) => number, opts: { batch?: number; seed?: number } = {}): number {
+function checkOp(
+  inputs: InputSpec[],
+  build: (p: Program, ins: number[]) => number,
+  opts: { batch?: number; seed?: number } = {},
+): number {
   const p = new Program();
   const ins = inputs.map((s) => p.input(s.name, s.shape));
   const out = build(p, ins);
@@ -109,11 +129,26 @@ const N = BATCH;
 
 describe('gradient rules of the unary primitives', () => {
   const cases: [UnaryOp, Gen, number][] = [
-    ['neg', 'normal', 0], ['exp', 'normal', 0], ['log', 'pos', 0], ['sqrt', 'pos', 0],
-    ['abs', 'away', 0], ['sign', 'away', 0], ['step', 'away', 0], ['square', 'normal', 0],
-    ['erf', 'wide', 0], ['erf', 'normal', 0], ['sigmoid', 'wide', 0], ['tanh', 'normal', 0],
-    ['relu', 'away', 0], ['softplus', 'wide', 0], ['leaky_relu', 'away', 0.1], ['leaky_relu', 'away', 0.01],
-    ['elu', 'away', 1], ['elu', 'away', 0.7], ['gelu', 'wide', 0], ['gelu', 'normal', 0],
+    ['neg', 'normal', 0],
+    ['exp', 'normal', 0],
+    ['log', 'pos', 0],
+    ['sqrt', 'pos', 0],
+    ['abs', 'away', 0],
+    ['sign', 'away', 0],
+    ['step', 'away', 0],
+    ['square', 'normal', 0],
+    ['erf', 'wide', 0],
+    ['erf', 'normal', 0],
+    ['sigmoid', 'wide', 0],
+    ['tanh', 'normal', 0],
+    ['relu', 'away', 0],
+    ['softplus', 'wide', 0],
+    ['leaky_relu', 'away', 0.1],
+    ['leaky_relu', 'away', 0.01],
+    ['elu', 'away', 1],
+    ['elu', 'away', 0.7],
+    ['gelu', 'wide', 0],
+    ['gelu', 'normal', 0],
   ];
   for (const [op, gen, alpha] of cases) {
     it(`${op}${alpha ? `(alpha ${alpha})` : ''} on ${gen} inputs`, () => {
@@ -137,15 +172,42 @@ describe('gradient rules of the unary primitives', () => {
 
 describe('gradient rules of the binary primitives, with broadcasting', () => {
   const layouts: [Shape, Shape][] = [
-    [[N, 3], [N, 3]],
-    [[N, 3], [1, 3]],
-    [[1, 3], [N, 3]],
-    [[N, 3], [N, 1]],
-    [[N, 1], [N, 3]],
-    [[N, 3], [1, 1]],
-    [[1, 1], [N, 3]],
-    [[1, 3], [N, 1]],
-    [[N, 1], [1, 3]],
+    [
+      [N, 3],
+      [N, 3],
+    ],
+    [
+      [N, 3],
+      [1, 3],
+    ],
+    [
+      [1, 3],
+      [N, 3],
+    ],
+    [
+      [N, 3],
+      [N, 1],
+    ],
+    [
+      [N, 1],
+      [N, 3],
+    ],
+    [
+      [N, 3],
+      [1, 1],
+    ],
+    [
+      [1, 1],
+      [N, 3],
+    ],
+    [
+      [1, 3],
+      [N, 1],
+    ],
+    [
+      [N, 1],
+      [1, 3],
+    ],
   ];
   const ops: [BinaryOp, Gen, Gen][] = [
     ['add', 'normal', 'normal'],
@@ -158,7 +220,14 @@ describe('gradient rules of the binary primitives, with broadcasting', () => {
     for (const [sa, sb] of layouts) {
       const f = (s: Shape) => s.map((d) => (d === N ? 'N' : d)).join('×');
       it(`${op} ${f(sa)} with ${f(sb)}`, () => {
-        const err = checkOp([{ name: 'a', shape: sa, gen: ga }, { name: 'b', shape: sb, gen: gb }], (p, [a, b]) => p.binary(op, a!, b!), { batch: 4 });
+        const err = checkOp(
+          [
+            { name: 'a', shape: sa, gen: ga },
+            { name: 'b', shape: sb, gen: gb },
+          ],
+          (p, [a, b]) => p.binary(op, a!, b!),
+          { batch: 4 },
+        );
         expect(err).toBeLessThan(TOL);
       });
     }
@@ -188,24 +257,51 @@ describe('gradient rules of the binary primitives, with broadcasting', () => {
 });
 
 describe('gradient rules of the structural ops', () => {
-  const combos = [[false, false], [false, true], [true, false], [true, true]] as const;
+  const combos = [
+    [false, false],
+    [false, true],
+    [true, false],
+    [true, true],
+  ] as const;
   for (const [ta, tb] of combos) {
     // C [m, n] = op(A) [m, k] · op(B) [k, n]
     const shapes = (m: number, k: number, n: number): [Shape, Shape] => [ta ? [k, m] : [m, k], tb ? [n, k] : [k, n]];
     it(`matmul transA=${ta} transB=${tb}, batch rows (m = N)`, () => {
       const [sa, sb] = shapes(N, 3, 2);
-      expect(checkOp([{ name: 'a', shape: sa }, { name: 'b', shape: sb }], (p, [a, b]) => p.matmul(a!, b!, ta, tb), { batch: 4 })).toBeLessThan(TOL);
+      expect(
+        checkOp(
+          [
+            { name: 'a', shape: sa },
+            { name: 'b', shape: sb },
+          ],
+          (p, [a, b]) => p.matmul(a!, b!, ta, tb),
+          { batch: 4 },
+        ),
+      ).toBeLessThan(TOL);
     });
     it(`matmul transA=${ta} transB=${tb}, batch inner size (k = N)`, () => {
       const [sa, sb] = shapes(3, N, 2);
-      expect(checkOp([{ name: 'a', shape: sa }, { name: 'b', shape: sb }], (p, [a, b]) => p.matmul(a!, b!, ta, tb), { batch: 5 })).toBeLessThan(TOL);
+      expect(
+        checkOp(
+          [
+            { name: 'a', shape: sa },
+            { name: 'b', shape: sb },
+          ],
+          (p, [a, b]) => p.matmul(a!, b!, ta, tb),
+          { batch: 5 },
+        ),
+      ).toBeLessThan(TOL);
     });
     it(`matmul transA=${ta} transB=${tb}, square, same operand twice`, () => {
       expect(checkOp([{ name: 'a', shape: [3, 3] }], (p, [a]) => p.matmul(a!, a!, ta, tb))).toBeLessThan(TOL);
     });
   }
 
-  for (const target of [[1, 1], [1, 4], [N, 1]] as Shape[]) {
+  for (const target of [
+    [1, 1],
+    [1, 4],
+    [N, 1],
+  ] as Shape[]) {
     it(`sumTo [N, 4] → [${target.map((d) => (d === N ? 'N' : d))}]`, () => {
       expect(checkOp([{ name: 'x', shape: [N, 4] }], (p, [x]) => p.sumTo(x!, target))).toBeLessThan(TOL);
     });
@@ -215,7 +311,11 @@ describe('gradient rules of the structural ops', () => {
     expect(checkOp([{ name: 'x', shape: [3, 4] }], (p, [x]) => p.sumTo(x!, [1, 4]))).toBeLessThan(TOL);
   });
 
-  for (const src of [[1, 1], [1, 4], [N, 1]] as Shape[]) {
+  for (const src of [
+    [1, 1],
+    [1, 4],
+    [N, 1],
+  ] as Shape[]) {
     it(`broadcastTo [${src.map((d) => (d === N ? 'N' : d))}] → [N, 4]`, () => {
       expect(checkOp([{ name: 'x', shape: src }], (p, [x]) => p.broadcastTo(x!, [N, 4]))).toBeLessThan(TOL);
     });
@@ -232,17 +332,40 @@ describe('gradient rules of the structural ops', () => {
   });
 
   it('concat of two and of three parts (one part twice)', () => {
-    expect(checkOp([{ name: 'a', shape: [N, 2] }, { name: 'b', shape: [N, 3] }], (p, [a, b]) => p.concat([a!, b!]))).toBeLessThan(TOL);
-    expect(checkOp([{ name: 'a', shape: [N, 2] }, { name: 'b', shape: [N, 1] }], (p, [a, b]) => p.concat([a!, b!, a!]))).toBeLessThan(TOL);
+    expect(
+      checkOp(
+        [
+          { name: 'a', shape: [N, 2] },
+          { name: 'b', shape: [N, 3] },
+        ],
+        (p, [a, b]) => p.concat([a!, b!]),
+      ),
+    ).toBeLessThan(TOL);
+    expect(
+      checkOp(
+        [
+          { name: 'a', shape: [N, 2] },
+          { name: 'b', shape: [N, 1] },
+        ],
+        (p, [a, b]) => p.concat([a!, b!, a!]),
+      ),
+    ).toBeLessThan(TOL);
   });
 
   it('rows is a constant: mean = sum / rows', () => {
-    expect(checkOp([{ name: 'x', shape: [N, 3] }], (p, [x]) => p.div(p.sumAll(x!), p.rows(x!)), { batch: 5 })).toBeLessThan(TOL);
+    expect(
+      checkOp([{ name: 'x', shape: [N, 3] }], (p, [x]) => p.div(p.sumAll(x!), p.rows(x!)), { batch: 5 }),
+    ).toBeLessThan(TOL);
   });
 
   it('composite with fan-out, broadcasting and every structural op', () => {
     const err = checkOp(
-      [{ name: 'x', shape: [N, 3] }, { name: 'W', shape: [3, 4] }, { name: 'b', shape: [1, 4] }, { name: 'V', shape: [6, 2] }],
+      [
+        { name: 'x', shape: [N, 3] },
+        { name: 'W', shape: [3, 4] },
+        { name: 'b', shape: [1, 4] },
+        { name: 'V', shape: [6, 2] },
+      ],
       (p, [x, W, b, V]) => {
         const h = p.unary('tanh', p.add(p.matmul(x!, W!), b!));
         const s = p.softmax(h);
@@ -306,7 +429,10 @@ describe('losses (buildLoss), every branch', () => {
     // With another output activation, bce/cce are computed from pred (which must lie in (0, 1)).
     for (const loss of ['bce', 'cce'] as const) {
       const err = checkOp(
-        [{ name: 'pred', shape: [N, T], gen: 'prob' }, { name: 'y', shape: [N, T], gen: loss === 'bce' ? 'binary' : 'onehot' }],
+        [
+          { name: 'pred', shape: [N, T], gen: 'prob' },
+          { name: 'y', shape: [N, T], gen: loss === 'bce' ? 'binary' : 'onehot' },
+        ],
         (p, [pred, y]) => buildLoss(p, loss, { pred: pred!, logits: pred!, y: y!, activation: 'linear' }),
         { batch: 4 },
       );
@@ -315,7 +441,10 @@ describe('losses (buildLoss), every branch', () => {
   });
 
   it('fused and unfused bce/cce agree in value', () => {
-    for (const [loss, act] of [['bce', 'sigmoid'], ['cce', 'softmax']] as const) {
+    for (const [loss, act] of [
+      ['bce', 'sigmoid'],
+      ['cce', 'softmax'],
+    ] as const) {
       const p = new Program();
       const z = p.input('z', [N, T]);
       const y = p.input('y', [N, T]);
@@ -371,7 +500,11 @@ interface GraphCheck {
  * minimised (data loss + regularization). With clipping, the numeric gradients are clipped by their
  * global norm before comparing.
  */
-function checkGraph(graph: GraphDoc, cfgPartial: Record<string, unknown> = {}, opts: { batch?: number; seed?: number; mask?: (buf: FloatArray) => void } = {}): GraphCheck {
+function checkGraph(
+  graph: GraphDoc,
+  cfgPartial: Record<string, unknown> = {},
+  opts: { batch?: number; seed?: number; mask?: (buf: FloatArray) => void } = {},
+): GraphCheck {
   const cfg = makeTrainConfig({ optimizer: { name: 'sgd' }, ...cfgPartial });
   const tp = buildTrainingProgram(graph, cfg);
   const p = tp.program;
@@ -382,10 +515,18 @@ function checkGraph(graph: GraphDoc, cfgPartial: Record<string, unknown> = {}, o
       return ['relu', 'leaky_relu', 'elu', 'step'].includes(String(n.params.activation));
     })
     .map(([, v]) => v);
-  const exe = new Executable(p, [tp.loss_, gx!, ...tp.slots.map((s) => s.grad), ...kinky], { batch: opts.batch ?? 5, dtype: 'float64' });
+  const exe = new Executable(p, [tp.loss_, gx!, ...tp.slots.map((s) => s.grad), ...kinky], {
+    batch: opts.batch ?? 5,
+    dtype: 'float64',
+  });
   const rng = new SeededRng(opts.seed ?? 2024);
   fill(exe.input('x'), 'normal', rng, tp.features);
-  const yGen: Gen = tp.loss === 'cce' ? 'onehot' : tp.loss === 'bce' || tp.loss === 'hinge' || tp.loss === 'perceptron' ? 'binary' : 'normal';
+  const yGen: Gen =
+    tp.loss === 'cce'
+      ? 'onehot'
+      : tp.loss === 'bce' || tp.loss === 'hinge' || tp.loss === 'perceptron'
+        ? 'binary'
+        : 'normal';
   fill(exe.input('y'), yGen, rng, tp.targets);
   for (const s of tp.slots) {
     const buf = exe.input(s.decl.name);
@@ -398,7 +539,9 @@ function checkGraph(graph: GraphDoc, cfgPartial: Record<string, unknown> = {}, o
   exe.run();
   let kinkMargin = Infinity;
   for (const v of kinky) for (const e of exe.value(v)) kinkMargin = Math.min(kinkMargin, Math.abs(e));
-  if (cfg.l1 > 0) for (const s of tp.slots) if (s.decl.kind === 'W') for (const e of exe.input(s.decl.name)) kinkMargin = Math.min(kinkMargin, Math.abs(e));
+  if (cfg.l1 > 0)
+    for (const s of tp.slots)
+      if (s.decl.kind === 'W') for (const e of exe.input(s.decl.name)) kinkMargin = Math.min(kinkMargin, Math.abs(e));
   const analytic = tp.slots.map((s) => Float64Array.from(exe.value(s.grad)));
   const ax = Float64Array.from(exe.value(gx!));
   const numeric = tp.slots.map((s) => numericGrad(exe, tp.loss_, exe.input(s.decl.name)));
@@ -409,7 +552,9 @@ function checkGraph(graph: GraphDoc, cfgPartial: Record<string, unknown> = {}, o
     for (const g of numeric) for (let i = 0; i < g.length; i++) g[i] *= factor;
   }
   let params = 0;
-  analytic.forEach((a, k) => { params = Math.max(params, maxRelErr(a, numeric[k]!)); });
+  analytic.forEach((a, k) => {
+    params = Math.max(params, maxRelErr(a, numeric[k]!));
+  });
   const x = maxRelErr(ax, numericGrad(exe, tp.loss_, exe.input('x')));
   return { params, x, kinkMargin, grads: new Map(tp.slots.map((s, k) => [s.decl.name, analytic[k]!])) };
 }
@@ -424,25 +569,37 @@ describe('every activation through Dense layers', () => {
   for (const act of ACTIVATIONS) {
     for (const alpha of act === 'leaky_relu' || act === 'elu' ? [0.01, 0.3, 1.5] : [0.01]) {
       it(`${act}${act === 'leaky_relu' || act === 'elu' ? ` (alpha ${alpha})` : ''}`, () => {
-        const g = chain(3, [['h1', 'Dense', { units: 5, activation: act, alpha }], ['h2', 'Dense', { units: 4, activation: act, alpha }]], { units: 2, activation: 'linear', loss: 'mse' });
+        const g = chain(
+          3,
+          [
+            ['h1', 'Dense', { units: 5, activation: act, alpha }],
+            ['h2', 'Dense', { units: 4, activation: act, alpha }],
+          ],
+          { units: 2, activation: 'linear', loss: 'mse' },
+        );
         const r = checkGraph(g);
         expectGood(r);
         if (act === 'step') {
           // Nothing before a step layer gets a gradient.
-          for (const [name, grad] of r.grads) if (!name.startsWith('out.')) expect(Array.from(grad).every((v) => v === 0)).toBe(true);
+          for (const [name, grad] of r.grads)
+            if (!name.startsWith('out.')) expect(Array.from(grad).every((v) => v === 0)).toBe(true);
         }
       });
     }
   }
 
   it('Activation and Softmax layers, and a Dense layer without bias', () => {
-    const g = chain(3, [
-      ['d1', 'Dense', { units: 4, activation: 'linear', use_bias: false }],
-      ['a1', 'Activation', { activation: 'elu', alpha: 0.8 }],
-      ['d2', 'Dense', { units: 4, activation: 'linear' }],
-      ['s1', 'Softmax'],
-      ['a2', 'Activation', { activation: 'gelu' }],
-    ], { units: 2, activation: 'tanh', loss: 'mse' });
+    const g = chain(
+      3,
+      [
+        ['d1', 'Dense', { units: 4, activation: 'linear', use_bias: false }],
+        ['a1', 'Activation', { activation: 'elu', alpha: 0.8 }],
+        ['d2', 'Dense', { units: 4, activation: 'linear' }],
+        ['s1', 'Softmax'],
+        ['a2', 'Activation', { activation: 'gelu' }],
+      ],
+      { units: 2, activation: 'tanh', loss: 'mse' },
+    );
     expectGood(checkGraph(g));
   });
 });
@@ -466,32 +623,70 @@ describe('every loss on an Output layer with a matching activation', () => {
       const g = chain(4, [['h', 'Dense', { units: 5, activation: 'tanh' }]], { units, activation: act, loss });
       const r = checkGraph(g, {}, { batch: 6 });
       expectGood(r);
-      if (loss === 'perceptron') for (const grad of r.grads.values()) expect(Array.from(grad).every((v) => v === 0)).toBe(true);
+      if (loss === 'perceptron')
+        for (const grad of r.grads.values()) expect(Array.from(grad).every((v) => v === 0)).toBe(true);
     });
   }
 });
 
 describe('Dropout, DAGs, regularization, clipping', () => {
   it('Dropout with a fixed mask', () => {
-    const g = chain(3, [['h', 'Dense', { units: 6, activation: 'sigmoid' }], ['drop', 'Dropout', { rate: 0.5 }]], { units: 2, activation: 'linear', loss: 'mse' });
-    const r = checkGraph(g, {}, {
-      mask: (buf) => { for (let i = 0; i < buf.length; i++) buf[i] = i % 3 === 0 ? 0 : 2; },
-    });
+    const g = chain(
+      3,
+      [
+        ['h', 'Dense', { units: 6, activation: 'sigmoid' }],
+        ['drop', 'Dropout', { rate: 0.5 }],
+      ],
+      { units: 2, activation: 'linear', loss: 'mse' },
+    );
+    const r = checkGraph(
+      g,
+      {},
+      {
+        mask: (buf) => {
+          for (let i = 0; i < buf.length; i++) buf[i] = i % 3 === 0 ? 0 : 2;
+        },
+      },
+    );
     expectGood(r);
   });
 
   it('Add: Input → Dense a, Dense b → Add → Output', () => {
     const g = makeGraph(
-      [['in', 'Input', { features: 3 }], ['a', 'Dense', { units: 4, activation: 'tanh' }], ['b', 'Dense', { units: 4, activation: 'silu' }], ['sum', 'Add'], ['out', 'Output', { units: 2, activation: 'linear', loss: 'mse' }]],
-      [['in', 'a'], ['in', 'b'], ['a', 'sum'], ['b', 'sum'], ['sum', 'out']],
+      [
+        ['in', 'Input', { features: 3 }],
+        ['a', 'Dense', { units: 4, activation: 'tanh' }],
+        ['b', 'Dense', { units: 4, activation: 'silu' }],
+        ['sum', 'Add'],
+        ['out', 'Output', { units: 2, activation: 'linear', loss: 'mse' }],
+      ],
+      [
+        ['in', 'a'],
+        ['in', 'b'],
+        ['a', 'sum'],
+        ['b', 'sum'],
+        ['sum', 'out'],
+      ],
     );
     expectGood(checkGraph(g));
   });
 
   it('Concatenate: Input → Dense a, Dense b → Concatenate → Output', () => {
     const g = makeGraph(
-      [['in', 'Input', { features: 3 }], ['a', 'Dense', { units: 2, activation: 'relu' }], ['b', 'Dense', { units: 3, activation: 'gelu' }], ['cat', 'Concatenate'], ['out', 'Output', { units: 3, activation: 'softmax', loss: 'cce' }]],
-      [['in', 'a'], ['in', 'b'], ['a', 'cat'], ['b', 'cat'], ['cat', 'out']],
+      [
+        ['in', 'Input', { features: 3 }],
+        ['a', 'Dense', { units: 2, activation: 'relu' }],
+        ['b', 'Dense', { units: 3, activation: 'gelu' }],
+        ['cat', 'Concatenate'],
+        ['out', 'Output', { units: 3, activation: 'softmax', loss: 'cce' }],
+      ],
+      [
+        ['in', 'a'],
+        ['in', 'b'],
+        ['a', 'cat'],
+        ['b', 'cat'],
+        ['cat', 'out'],
+      ],
     );
     expectGood(checkGraph(g, {}, { seed: 5 }));
   });
@@ -507,12 +702,24 @@ describe('Dropout, DAGs, regularization, clipping', () => {
         ['cat', 'Concatenate'],
         ['out', 'Output', { units: 1, activation: 'sigmoid', loss: 'bce' }],
       ],
-      [['in', 'a'], ['a', 'b'], ['a', 'c'], ['a', 'res'], ['b', 'res'], ['c', 'res'], ['res', 'cat'], ['a', 'cat'], ['in', 'cat'], ['cat', 'out']],
+      [
+        ['in', 'a'],
+        ['a', 'b'],
+        ['a', 'c'],
+        ['a', 'res'],
+        ['b', 'res'],
+        ['c', 'res'],
+        ['res', 'cat'],
+        ['a', 'cat'],
+        ['in', 'cat'],
+        ['cat', 'out'],
+      ],
     );
     expectGood(checkGraph(g));
   });
 
-  const small = () => chain(3, [['h', 'Dense', { units: 4, activation: 'tanh' }]], { units: 2, activation: 'linear', loss: 'mse' });
+  const small = () =>
+    chain(3, [['h', 'Dense', { units: 4, activation: 'tanh' }]], { units: 2, activation: 'linear', loss: 'mse' });
 
   it('L2 and L1 regularization (weights only)', () => {
     expectGood(checkGraph(small(), { l2: 0.05 }));
@@ -521,7 +728,8 @@ describe('Dropout, DAGs, regularization, clipping', () => {
     expectGood(both);
     // Biases are not regularized: their gradients equal those without regularization.
     const plain = checkGraph(small());
-    for (const name of ['h.b', 'out.b']) expect(maxRelErr(both.grads.get(name)!, plain.grads.get(name)!)).toBeLessThan(1e-12);
+    for (const name of ['h.b', 'out.b'])
+      expect(maxRelErr(both.grads.get(name)!, plain.grads.get(name)!)).toBeLessThan(1e-12);
     expect(maxRelErr(both.grads.get('h.W')!, plain.grads.get('h.W')!)).toBeGreaterThan(1e-3);
   });
 

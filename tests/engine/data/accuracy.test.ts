@@ -18,7 +18,12 @@ import { mnistDigits, writeDigits, writePenguinsCsv } from './fixtures.ts';
 const dir = mkdtempSync(join(tmpdir(), 'nw-acc-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function trainAndTest(train: Dataset, test: Dataset, hidden: number[], config: Record<string, unknown>): Promise<number> {
+async function trainAndTest(
+  train: Dataset,
+  test: Dataset,
+  hidden: number[],
+  config: Record<string, unknown>,
+): Promise<number> {
   const trainer = new Trainer({ graph: graphForData(train, hidden, 'relu'), config: makeTrainConfig(config), train });
   for await (const ev of trainer.run()) if (ev.type === 'diverged') throw new Error(ev.message);
   const pred = await trainer.backend.predict(test.x, test.rows);
@@ -30,9 +35,19 @@ async function trainAndTest(train: Dataset, test: Dataset, hidden: number[], con
 describe('accuracy on real data', () => {
   it('penguins species from a CSV with missing values: >= 0.95 test accuracy', async () => {
     const table = await loadTable(writePenguinsCsv(dir));
-    const p = prepare(table, { target: 'Species', scaling: 'standard', missing: 'impute', split: { validation: 0, test: 0.25, seed: 7, stratify: true } });
+    const p = prepare(table, {
+      target: 'Species',
+      scaling: 'standard',
+      missing: 'impute',
+      split: { validation: 0, test: 0.25, seed: 7, stratify: true },
+    });
     expect(p.train.features).toBe(4 + 3 + 2); // 4 numeric, Island one-hot (3), Sex one-hot (2)
-    const acc = await trainAndTest(p.train, p.test!, [16], { epochs: 60, batchSize: 16, seed: 3, optimizer: { name: 'adam', lr: 0.01 } });
+    const acc = await trainAndTest(p.train, p.test!, [16], {
+      epochs: 60,
+      batchSize: 16,
+      seed: 3,
+      optimizer: { name: 'adam', lr: 0.01 },
+    });
     expect(acc).toBeGreaterThanOrEqual(0.95);
   });
 
@@ -40,10 +55,20 @@ describe('accuracy on real data', () => {
     const files = writeDigits(join(dir, 'digits'), mnistDigits(600));
     const table = await loadTable(files.imagesGz, { labelsPath: files.labelsGz });
     expect(table.rows).toBe(6000);
-    const p = prepare(table, { target: 'label', scaling: 'minmax', missing: 'refuse', split: { validation: 0, test: 0.2, seed: 5, stratify: true } });
+    const p = prepare(table, {
+      target: 'label',
+      scaling: 'minmax',
+      missing: 'refuse',
+      split: { validation: 0, test: 0.2, seed: 5, stratify: true },
+    });
     expect([p.train.features, p.train.targets]).toEqual([784, 10]);
     expect(p.test!.rows).toBeCloseTo(table.rows / 5, -1);
-    const acc = await trainAndTest(p.train, p.test!, [128], { epochs: 3, batchSize: 32, seed: 2, optimizer: { name: 'adam', lr: 0.001 } });
+    const acc = await trainAndTest(p.train, p.test!, [128], {
+      epochs: 3,
+      batchSize: 32,
+      seed: 2,
+      optimizer: { name: 'adam', lr: 0.001 },
+    });
     expect(acc).toBeGreaterThanOrEqual(0.9);
   });
 });

@@ -12,14 +12,17 @@ export interface Penguin {
 
 /** The penguins records from vega-datasets (344 rows, with missing values). */
 export function penguinRecords(): Penguin[] {
-  return JSON.parse(readFileSync(join(dirname(require.resolve('vega-datasets')), '..', 'data', 'penguins.json'), 'utf8')) as Penguin[];
+  return JSON.parse(
+    readFileSync(join(dirname(require.resolve('vega-datasets')), '..', 'data', 'penguins.json'), 'utf8'),
+  ) as Penguin[];
 }
 
 /** Writes penguins as CSV (missing as empty cells) and returns its path. */
 export function writePenguinsCsv(dir: string): string {
   const recs = penguinRecords();
   const cols = Object.keys(recs[0]!);
-  const q = (v: string | number | null): string => (v === null ? '' : typeof v === 'number' ? String(v) : /[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+  const q = (v: string | number | null): string =>
+    v === null ? '' : typeof v === 'number' ? String(v) : /[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
   const text = [cols.join(','), ...recs.map((r) => cols.map((c) => q(r[c] ?? null)).join(','))].join('\n') + '\n';
   const path = join(dir, 'penguins.csv');
   writeFileSync(path, text);
@@ -36,7 +39,10 @@ export interface Digits {
 /** The mnist package's digits (about 1000 per class) as bytes, interleaved by class so any prefix is balanced. */
 export function mnistDigits(perClass = Infinity): Digits {
   const raws: number[][] = [];
-  for (let d = 0; d < 10; d++) raws.push((JSON.parse(readFileSync(require.resolve(`mnist/src/digits/${d}.json`), 'utf8')) as { data: number[] }).data);
+  for (let d = 0; d < 10; d++)
+    raws.push(
+      (JSON.parse(readFileSync(require.resolve(`mnist/src/digits/${d}.json`), 'utf8')) as { data: number[] }).data,
+    );
   const counts = raws.map((r) => Math.min(perClass, Math.floor(r.length / 784)));
   const rows = counts.reduce((a, b) => a + b, 0);
   const pixels = new Uint8Array(rows * 784);
@@ -72,7 +78,10 @@ export function idxBytes(dims: number[], data: Uint8Array): Uint8Array {
 }
 
 /** Writes digits as an IDX pair (plain and gzipped) and as CSV (label first). */
-export function writeDigits(dir: string, d: Digits): { images: string; labels: string; imagesGz: string; labelsGz: string; csv: string } {
+export function writeDigits(
+  dir: string,
+  d: Digits,
+): { images: string; labels: string; imagesGz: string; labelsGz: string; csv: string } {
   mkdirSync(dir, { recursive: true });
   const images = join(dir, 'digits-images-idx3-ubyte');
   const labels = join(dir, 'digits-labels-idx1-ubyte');
@@ -84,7 +93,8 @@ export function writeDigits(dir: string, d: Digits): { images: string; labels: s
   writeFileSync(`${labels}.gz`, gzipSync(lab));
   const header = ['label', ...Array.from({ length: 784 }, (_, i) => `pixel${i + 1}`)].join(',');
   const lines = [header];
-  for (let r = 0; r < d.rows; r++) lines.push(`${d.labels[r]},${Array.from(d.pixels.subarray(r * 784, (r + 1) * 784)).join(',')}`);
+  for (let r = 0; r < d.rows; r++)
+    lines.push(`${d.labels[r]},${Array.from(d.pixels.subarray(r * 784, (r + 1) * 784)).join(',')}`);
   const csv = join(dir, 'digits.csv');
   writeFileSync(csv, lines.join('\n') + '\n');
   return { images, labels, imagesGz: `${images}.gz`, labelsGz: `${labels}.gz`, csv };

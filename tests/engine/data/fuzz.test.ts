@@ -66,7 +66,12 @@ async function tableOrDataErrorAsync(run: () => Promise<RawTable>): Promise<void
 }
 
 type Mutation = { kind: 'flip' | 'insert' | 'delete' | 'truncate' | 'dup'; at: number; len: number; byte: number };
-const mutation = fc.record({ kind: fc.constantFrom('flip', 'insert', 'delete', 'truncate', 'dup'), at: fc.nat(), len: fc.integer({ min: 1, max: 16 }), byte: fc.integer({ min: 0, max: 255 }) }) as fc.Arbitrary<Mutation>;
+const mutation = fc.record({
+  kind: fc.constantFrom('flip', 'insert', 'delete', 'truncate', 'dup'),
+  at: fc.nat(),
+  len: fc.integer({ min: 1, max: 16 }),
+  byte: fc.integer({ min: 0, max: 255 }),
+}) as fc.Arbitrary<Mutation>;
 
 /** Applies byte-level mutations to a copy of a valid file. */
 function mutate(src: Uint8Array, muts: Mutation[]): Uint8Array {
@@ -74,7 +79,8 @@ function mutate(src: Uint8Array, muts: Mutation[]): Uint8Array {
   for (const m of muts) {
     const at = b.length === 0 ? 0 : m.at % b.length;
     if (m.kind === 'flip' && b.length > 0) b[at] = m.byte;
-    else if (m.kind === 'insert') b = Uint8Array.from([...b.subarray(0, at), ...new Array<number>(m.len).fill(m.byte), ...b.subarray(at)]);
+    else if (m.kind === 'insert')
+      b = Uint8Array.from([...b.subarray(0, at), ...new Array<number>(m.len).fill(m.byte), ...b.subarray(at)]);
     else if (m.kind === 'delete') b = Uint8Array.from([...b.subarray(0, at), ...b.subarray(at + m.len)]);
     else if (m.kind === 'truncate') b = b.slice(0, at);
     else if (m.kind === 'dup') b = Uint8Array.from([...b.subarray(0, at + m.len), ...b.subarray(at)]);
@@ -86,13 +92,25 @@ const text = (b: Uint8Array): string => new TextDecoder('utf-8').decode(b);
 const bytesOf = (s: string): Uint8Array => new TextEncoder().encode(s);
 const inflate = (b: Uint8Array): Uint8Array => new Uint8Array(inflateRawSync(b));
 const input = (valid: Uint8Array): fc.Arbitrary<Uint8Array> =>
-  fc.oneof(fc.uint8Array({ maxLength: 512 }), fc.array(mutation, { minLength: 1, maxLength: 4 }).map((m) => mutate(valid, m)));
+  fc.oneof(
+    fc.uint8Array({ maxLength: 512 }),
+    fc.array(mutation, { minLength: 1, maxLength: 4 }).map((m) => mutate(valid, m)),
+  );
 
 const validCsv = bytesOf('\uFEFFx;y;"la;bel"\r\n1.5;2;"a ""q"""\r\n-3;4e2;b\r\n;5;\r\n7;8;c\r\n');
-const validJson = bytesOf(JSON.stringify([{ a: 1, b: 'x', c: true }, { a: 2.5, b: null, c: false }, { a: -1, b: 'y', c: true }]));
+const validJson = bytesOf(
+  JSON.stringify([
+    { a: 1, b: 'x', c: true },
+    { a: 2.5, b: null, c: false },
+    { a: -1, b: 'y', c: true },
+  ]),
+);
 const validNpy = new Uint8Array(readFileSync(join(npyDir, 'f8_fortran.npy')));
 const validNpz = new Uint8Array(readFileSync(join(npyDir, 'xy_compressed.npz')));
-const validImages = idxBytes([3, 2, 2], Uint8Array.from({ length: 12 }, (_, i) => i * 20));
+const validImages = idxBytes(
+  [3, 2, 2],
+  Uint8Array.from({ length: 12 }, (_, i) => i * 20),
+);
 const validLabels = idxBytes([3], Uint8Array.from([0, 1, 2]));
 // A fixed seed keeps CI reproducible; FUZZ_SEED=<n> explores other inputs locally.
 const seed = Number(process.env.FUZZ_SEED ?? 20261123);
@@ -100,18 +118,41 @@ const runs = { numRuns: 300, seed };
 
 describe('loaders never throw anything but DataError (fast-check)', () => {
   it('CSV/TSV', () => {
-    fc.assert(fc.property(input(validCsv), (b) => tableOrDataError(() => parseCsv(text(b), { file: 'f.csv' }), 'f.csv')), runs);
-    fc.assert(fc.property(fc.string({ unit: fc.constantFrom('a', '1', ',', ';', '\t', '"', '\n', '\r', ' ', '.', '-', 'e', 'N', 'A') }), (s) => tableOrDataError(() => parseCsv(s, { file: 'g.csv' }), 'g.csv')), runs);
+    fc.assert(
+      fc.property(input(validCsv), (b) => tableOrDataError(() => parseCsv(text(b), { file: 'f.csv' }), 'f.csv')),
+      runs,
+    );
+    fc.assert(
+      fc.property(
+        fc.string({ unit: fc.constantFrom('a', '1', ',', ';', '\t', '"', '\n', '\r', ' ', '.', '-', 'e', 'N', 'A') }),
+        (s) => tableOrDataError(() => parseCsv(s, { file: 'g.csv' }), 'g.csv'),
+      ),
+      runs,
+    );
   });
 
   it('JSON', () => {
-    fc.assert(fc.property(input(validJson), (b) => tableOrDataError(() => parseJsonTable(text(b), 'f.json'), 'f.json')), runs);
-    fc.assert(fc.property(fc.json(), (s) => tableOrDataError(() => parseJsonTable(s, 'g.json'), 'g.json')), runs);
+    fc.assert(
+      fc.property(input(validJson), (b) => tableOrDataError(() => parseJsonTable(text(b), 'f.json'), 'f.json')),
+      runs,
+    );
+    fc.assert(
+      fc.property(fc.json(), (s) => tableOrDataError(() => parseJsonTable(s, 'g.json'), 'g.json')),
+      runs,
+    );
   });
 
   it('NPY and NPZ', () => {
-    fc.assert(fc.property(input(validNpy), (b) => tableOrDataError(() => arrayTable(parseNpy(b, 'f.npy'), 'f.npy'), 'f.npy')), runs);
-    fc.assert(fc.property(input(validNpz), (b) => tableOrDataError(() => npzTable(parseNpz(b, 'f.npz', inflate), 'f.npz'), 'f.npz')), runs);
+    fc.assert(
+      fc.property(input(validNpy), (b) => tableOrDataError(() => arrayTable(parseNpy(b, 'f.npy'), 'f.npy'), 'f.npy')),
+      runs,
+    );
+    fc.assert(
+      fc.property(input(validNpz), (b) =>
+        tableOrDataError(() => npzTable(parseNpz(b, 'f.npz', inflate), 'f.npz'), 'f.npz'),
+      ),
+      runs,
+    );
   });
 
   it('IDX images and labels', () => {
@@ -129,32 +170,54 @@ describe('loaders never throw anything but DataError (fast-check)', () => {
 
 describe('summarize and prepare on whatever the CSV loader accepts (fast-check)', () => {
   it('summaries serialise, prepared tensors are finite, or a DataError explains why not', () => {
-    const cell = fc.oneof(fc.constantFrom('', 'NA', 'a', 'b', 'yes', 'no', '0', '1'), fc.integer({ min: -50, max: 50 }).map(String), fc.double({ min: -1e6, max: 1e6, noNaN: true }).map((v) => v.toFixed(3)));
-    const csv = fc.integer({ min: 1, max: 5 }).chain((w) => fc.array(fc.array(cell, { minLength: w, maxLength: w }), { minLength: 1, maxLength: 30 }).map((rows) => [Array.from({ length: w }, (_, j) => `c${j}`).join(','), ...rows.map((r) => r.join(','))].join('\n')));
+    const cell = fc.oneof(
+      fc.constantFrom('', 'NA', 'a', 'b', 'yes', 'no', '0', '1'),
+      fc.integer({ min: -50, max: 50 }).map(String),
+      fc.double({ min: -1e6, max: 1e6, noNaN: true }).map((v) => v.toFixed(3)),
+    );
+    const csv = fc
+      .integer({ min: 1, max: 5 })
+      .chain((w) =>
+        fc
+          .array(fc.array(cell, { minLength: w, maxLength: w }), { minLength: 1, maxLength: 30 })
+          .map((rows) =>
+            [Array.from({ length: w }, (_, j) => `c${j}`).join(','), ...rows.map((r) => r.join(','))].join('\n'),
+          ),
+      );
     fc.assert(
-      fc.property(csv, fc.constantFrom('drop' as const, 'impute' as const, 'refuse' as const), fc.constantFrom('standard' as const, 'minmax' as const, 'none' as const), (text, missing, scaling) => {
-        let table: RawTable;
-        try {
-          table = parseCsv(text, { file: 'p.csv' });
-        } catch (e) {
-          if (e instanceof DataError) return;
-          throw e;
-        }
-        const target = table.columns.at(-1)!.name;
-        const s = summarize(table, target);
-        expect(JSON.parse(JSON.stringify(s))).toEqual(s);
-        try {
-          const p = prepare(table, { target, missing, scaling, split: { validation: 0.2, test: 0.2, seed: 1, stratify: true } });
-          for (const ds of [p.train, p.validation, p.test]) {
-            if (!ds) continue;
-            expect(ds.x.length).toBe(ds.rows * ds.features);
-            expect(ds.x.every((v) => Number.isFinite(v))).toBe(true);
-            expect(ds.y.every((v) => Number.isFinite(v))).toBe(true);
+      fc.property(
+        csv,
+        fc.constantFrom('drop' as const, 'impute' as const, 'refuse' as const),
+        fc.constantFrom('standard' as const, 'minmax' as const, 'none' as const),
+        (text, missing, scaling) => {
+          let table: RawTable;
+          try {
+            table = parseCsv(text, { file: 'p.csv' });
+          } catch (e) {
+            if (e instanceof DataError) return;
+            throw e;
           }
-        } catch (e) {
-          if (!(e instanceof DataError)) throw e;
-        }
-      }),
+          const target = table.columns.at(-1)!.name;
+          const s = summarize(table, target);
+          expect(JSON.parse(JSON.stringify(s))).toEqual(s);
+          try {
+            const p = prepare(table, {
+              target,
+              missing,
+              scaling,
+              split: { validation: 0.2, test: 0.2, seed: 1, stratify: true },
+            });
+            for (const ds of [p.train, p.validation, p.test]) {
+              if (!ds) continue;
+              expect(ds.x.length).toBe(ds.rows * ds.features);
+              expect(ds.x.every((v) => Number.isFinite(v))).toBe(true);
+              expect(ds.y.every((v) => Number.isFinite(v))).toBe(true);
+            }
+          } catch (e) {
+            if (!(e instanceof DataError)) throw e;
+          }
+        },
+      ),
       runs,
     );
   });
@@ -163,7 +226,11 @@ describe('summarize and prepare on whatever the CSV loader accepts (fast-check)'
 describe('file loaders through loadTable (fast-check, fewer runs)', () => {
   let png: Uint8Array;
   beforeAll(async () => {
-    png = new Uint8Array(await sharp(Buffer.alloc(4 * 4 * 3, 128), { raw: { width: 4, height: 4, channels: 3 } }).png().toBuffer());
+    png = new Uint8Array(
+      await sharp(Buffer.alloc(4 * 4 * 3, 128), { raw: { width: 4, height: 4, channels: 3 } })
+        .png()
+        .toBuffer(),
+    );
   });
 
   it('every format, including gzipped IDX, by detection', async () => {
@@ -176,11 +243,16 @@ describe('file loaders through loadTable (fast-check, fewer runs)', () => {
     ];
     let n = 0;
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...cases), fc.array(mutation, { maxLength: 3 }), fc.boolean(), async ([name, valid], muts, random) => {
-        const path = join(tmp, `${n++}-${name}`);
-        writeFileSync(path, random ? mutate(valid, muts).reverse() : mutate(valid, muts));
-        await tableOrDataErrorAsync(() => loadTable(path));
-      }),
+      fc.asyncProperty(
+        fc.constantFrom(...cases),
+        fc.array(mutation, { maxLength: 3 }),
+        fc.boolean(),
+        async ([name, valid], muts, random) => {
+          const path = join(tmp, `${n++}-${name}`);
+          writeFileSync(path, random ? mutate(valid, muts).reverse() : mutate(valid, muts));
+          await tableOrDataErrorAsync(() => loadTable(path));
+        },
+      ),
       { numRuns: 60, seed },
     );
   });

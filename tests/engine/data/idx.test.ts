@@ -32,7 +32,8 @@ async function loadError(p: Promise<unknown>): Promise<DataError> {
 function matrix(t: RawTable, names: string[]): number[] {
   const out: number[] = [];
   const cols = names.map((n) => t.columns.find((c) => c.name === n)!);
-  for (let r = 0; r < t.rows; r++) for (const c of cols) out.push(c.kind === 'numeric' ? c.values[r]! : Number(c.dictionary[c.codes[r]!]));
+  for (let r = 0; r < t.rows; r++)
+    for (const c of cols) out.push(c.kind === 'numeric' ? c.values[r]! : Number(c.dictionary[c.codes[r]!]));
   return out;
 }
 
@@ -76,7 +77,13 @@ describe('IDX (mnist package digits)', () => {
     writeFileSync(join(dir, 'x.npy'), npyBytes([digits.rows, 28, 28], digits.pixels));
     const fromNpy = await loadTable(join(dir, 'x.npy'));
     const features = fromIdx.image!.columns;
-    const opts = { target: 'label', features, scaling: 'standard' as const, missing: 'refuse' as const, split: { validation: 0, test: 0.2, seed: 11, stratify: true } };
+    const opts = {
+      target: 'label',
+      features,
+      scaling: 'standard' as const,
+      missing: 'refuse' as const,
+      split: { validation: 0, test: 0.2, seed: 11, stratify: true },
+    };
     const ref = prepare(fromIdx, opts);
     for (const t of [fromCsv, fromJson]) {
       const p = prepare(t, opts);

@@ -12,11 +12,22 @@ const root = mkdtempSync(join(tmpdir(), 'nw-img-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 /** A w x h RGB image filled with one colour, encoded as the given format. */
-async function solid(path: string, w: number, h: number, rgb: [number, number, number], format: 'png' | 'jpeg' | 'webp'): Promise<void> {
+async function solid(
+  path: string,
+  w: number,
+  h: number,
+  rgb: [number, number, number],
+  format: 'png' | 'jpeg' | 'webp',
+): Promise<void> {
   const raw = Buffer.alloc(w * h * 3);
   for (let i = 0; i < w * h; i++) raw.set(rgb, i * 3);
   const img = sharp(raw, { raw: { width: w, height: h, channels: 3 } });
-  const buf = format === 'png' ? await img.png().toBuffer() : format === 'jpeg' ? await img.jpeg({ quality: 100 }).toBuffer() : await img.webp({ lossless: true }).toBuffer();
+  const buf =
+    format === 'png'
+      ? await img.png().toBuffer()
+      : format === 'jpeg'
+        ? await img.jpeg({ quality: 100 }).toBuffer()
+        : await img.webp({ lossless: true }).toBuffer();
   writeFileSync(path, buf);
 }
 
@@ -52,8 +63,16 @@ async function loadError(p: Promise<unknown>): Promise<DataError> {
 let same: string;
 let mixed: string;
 beforeAll(async () => {
-  same = await folder('same', [[8, 6], [8, 6], [8, 6]]);
-  mixed = await folder('mixed', [[8, 6], [12, 12], [5, 9]]);
+  same = await folder('same', [
+    [8, 6],
+    [8, 6],
+    [8, 6],
+  ]);
+  mixed = await folder('mixed', [
+    [8, 6],
+    [12, 12],
+    [5, 9],
+  ]);
 });
 
 describe('image folders (sharp)', () => {
@@ -64,14 +83,27 @@ describe('image folders (sharp)', () => {
     expect(t.image!.shape).toEqual([6, 8, 3]);
     expect(t.columns).toHaveLength(6 * 8 * 3 + 1);
     const label = t.columns.at(-1)!;
-    expect(label.kind === 'string' && [label.dictionary, Array.from(label.codes)]).toEqual([['blue', 'red'], [0, 0, 0, 1, 1, 1]]);
+    expect(label.kind === 'string' && [label.dictionary, Array.from(label.codes)]).toEqual([
+      ['blue', 'red'],
+      [0, 0, 0, 1, 1, 1],
+    ]);
     // Row 3 is the first red image: R near 250/255, B near 10/255 (JPEG within a few levels).
     expect(px(t, 'pixel1', 3)).toBeCloseTo(250 / 255, 1);
     expect(px(t, 'pixel3', 3)).toBeCloseTo(10 / 255, 1);
     expect(px(t, 'pixel3', 0)).toBeCloseTo(250 / 255, 1);
     expect(events.at(-1)).toBe(1);
-    const p = prepare(t, { target: 'label', scaling: 'none', missing: 'refuse', split: { validation: 0, test: 0, seed: 1, stratify: false } });
-    expect([p.train.task, p.train.features, p.preprocessing.imageShape, p.train.inputShape]).toEqual(['binary', 144, [6, 8, 3], [6, 8, 3]]);
+    const p = prepare(t, {
+      target: 'label',
+      scaling: 'none',
+      missing: 'refuse',
+      split: { validation: 0, test: 0, seed: 1, stratify: false },
+    });
+    expect([p.train.task, p.train.features, p.preprocessing.imageShape, p.train.inputShape]).toEqual([
+      'binary',
+      144,
+      [6, 8, 3],
+      [6, 8, 3],
+    ]);
   });
 
   it('resizes to a chosen size, in grayscale', async () => {
@@ -98,7 +130,13 @@ describe('image folders (sharp)', () => {
   });
 
   it('can be cancelled between batches of images', async () => {
-    const dir = await folder('cancel', [[4, 4], [4, 4], [4, 4], [4, 4], [4, 4]]);
+    const dir = await folder('cancel', [
+      [4, 4],
+      [4, 4],
+      [4, 4],
+      [4, 4],
+      [4, 4],
+    ]);
     const ctl = new AbortController();
     let events = 0;
     const e = await loadError(loadTable(dir, { signal: ctl.signal, onProgress: () => (events++, ctl.abort()) }));
@@ -106,7 +144,13 @@ describe('image folders (sharp)', () => {
   });
 
   it('reports an image that vanishes between listing and decoding', async () => {
-    const dir = await folder('vanish', [[4, 4], [4, 4], [4, 4], [4, 4], [4, 4]]);
+    const dir = await folder('vanish', [
+      [4, 4],
+      [4, 4],
+      [4, 4],
+      [4, 4],
+      [4, 4],
+    ]);
     let gone = false;
     const e = await loadError(
       loadTable(dir, {

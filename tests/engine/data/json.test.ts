@@ -4,7 +4,8 @@ import { parseJsonTable } from '../../../src-engine/data/json.ts';
 import type { RawTable } from '../../../src-engine/data/table.ts';
 import { cellValue } from '../../../src-engine/data/table.ts';
 
-const cells = (t: RawTable): (number | string | null)[][] => Array.from({ length: t.rows }, (_, r) => t.columns.map((c) => cellValue(c, r)));
+const cells = (t: RawTable): (number | string | null)[][] =>
+  Array.from({ length: t.rows }, (_, r) => t.columns.map((c) => cellValue(c, r)));
 function error(text: string): DataError {
   try {
     parseJsonTable(text, 'd.json');
@@ -18,13 +19,25 @@ function error(text: string): DataError {
 describe('parseJsonTable', () => {
   it('reads an array of records, with missing keys and nulls as missing', () => {
     const t = parseJsonTable('[{"a":1,"b":"x","c":true},{"a":2.5,"c":false},{"a":null,"b":"y","c":true}]', 'd.json');
-    expect(t.columns.map((c) => [c.name, c.kind])).toEqual([['a', 'numeric'], ['b', 'string'], ['c', 'string']]);
-    expect(cells(t)).toEqual([[1, 'x', 'true'], [2.5, null, 'false'], [null, 'y', 'true']]);
+    expect(t.columns.map((c) => [c.name, c.kind])).toEqual([
+      ['a', 'numeric'],
+      ['b', 'string'],
+      ['c', 'string'],
+    ]);
+    expect(cells(t)).toEqual([
+      [1, 'x', 'true'],
+      [2.5, null, 'false'],
+      [null, 'y', 'true'],
+    ]);
   });
 
   it('reads an object of columns the same way', () => {
     const a = parseJsonTable('{"a":[1,2.5,null],"b":["x",null,"y"]}', 'd.json');
-    expect(cells(a)).toEqual([[1, 'x'], [2.5, null], [null, 'y']]);
+    expect(cells(a)).toEqual([
+      [1, 'x'],
+      [2.5, null],
+      [null, 'y'],
+    ]);
   });
 
   it('reports bad input with the record and column', () => {

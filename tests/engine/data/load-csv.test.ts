@@ -90,6 +90,12 @@ describe('loadTable on CSV files', () => {
     writeFileSync(path, lines.join('\n'));
     const t = await loadTable(path);
     const c = t.columns[0]!;
-    expect(c.kind === 'string' && c.dictionary.slice().sort()).toEqual(['café ñ 0', 'café ñ 1', 'café ñ 2', 'café ñ 3', 'café ñ 4']);
+    expect(c.kind === 'string' && c.dictionary.slice().sort()).toEqual([
+      'café ñ 0',
+      'café ñ 1',
+      'café ñ 2',
+      'café ñ 3',
+      'café ñ 4',
+    ]);
   });
 });

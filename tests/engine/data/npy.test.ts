@@ -46,7 +46,10 @@ describe('parseNpy (files written by numpy)', () => {
   it('refuses unsupported dtypes, NaN, bad magic and truncation clearly', () => {
     expect(error(() => parseNpy(bytes('structured.npy'), 's.npy')).code).toBe('unsupported');
     const s = error(() => parseNpy(bytes('strings.npy'), 'u.npy'));
-    expect([s.code, s.message]).toEqual(['unsupported', expect.stringMatching(/u\.npy: the dtype <U3 is not supported/)]);
+    expect([s.code, s.message]).toEqual([
+      'unsupported',
+      expect.stringMatching(/u\.npy: the dtype <U3 is not supported/),
+    ]);
     expect(error(() => parseNpy(bytes('nan.npy'), 'n.npy')).code).toBe('non-finite');
     const full = bytes('f4_c.npy');
     expect(error(() => parseNpy(full.subarray(0, full.length - 5), 'cut.npy')).code).toBe('truncated');

@@ -39,7 +39,8 @@ describe('prepare', () => {
     expect(x.kind === 'numeric' && x.scale).toBeCloseTo(1 / Math.sqrt(3.44), 6);
     expect(p.train.rows).toBe(6);
     expect(p.train.task).toBe('binary');
-    const row = (r: number): number[] => Array.from(p.train.x.subarray(r * 5, r * 5 + 5)).map((v) => Math.round(v * 1e4) / 1e4);
+    const row = (r: number): number[] =>
+      Array.from(p.train.x.subarray(r * 5, r * 5 + 5)).map((v) => Math.round(v * 1e4) / 1e4);
     expect(row(0)).toEqual([Math.round(((1 - 3.4) / Math.sqrt(3.44)) * 1e4) / 1e4, 0, 0, 1, 1]);
     // Missing x imputed with the mean -> 0 after standardization; missing flag imputed with the mode (no).
     expect(row(3)).toEqual([0, 0, 1, 0, 0]);
@@ -60,9 +61,16 @@ describe('prepare', () => {
     ];
     expect(Array.from(applyPreprocessing(stored, recs))).toEqual(Array.from(p.train.x));
     // Unseen category: all-zero one-hot; true booleans and numbers in string form are read too.
-    expect(Array.from(applyPreprocessing(stored, [{ x: '3.4', color: 'purple', flag: true }]))).toEqual([0, 0, 0, 0, 1]);
+    expect(Array.from(applyPreprocessing(stored, [{ x: '3.4', color: 'purple', flag: true }]))).toEqual([
+      0, 0, 0, 0, 1,
+    ]);
     const refuse = { ...stored, missing: 'refuse' as const };
-    expect(() => applyPreprocessing(refuse, [{ x: 1, color: 'red', flag: 'yes' }, { x: 1, color: null, flag: 'yes' }])).toThrow(/input \(row 2, column "color"\): this cell is missing/);
+    expect(() =>
+      applyPreprocessing(refuse, [
+        { x: 1, color: 'red', flag: 'yes' },
+        { x: 1, color: null, flag: 'yes' },
+      ]),
+    ).toThrow(/input \(row 2, column "color"\): this cell is missing/);
   });
 
   it('drops or refuses rows with missing values as asked', () => {
@@ -72,7 +80,11 @@ describe('prepare', () => {
       throw new Error('no error');
     } catch (e) {
       expect(e).toBeInstanceOf(DataError);
-      expect([(e as DataError).code, (e as DataError).row, (e as DataError).column]).toEqual(['missing-values', 5, 'x']);
+      expect([(e as DataError).code, (e as DataError).row, (e as DataError).column]).toEqual([
+        'missing-values',
+        5,
+        'x',
+      ]);
     }
   });
 
@@ -80,7 +92,10 @@ describe('prepare', () => {
     const rows = ['v,t'];
     for (let i = 0; i < 100; i++) rows.push(`${i},${i % 2}`);
     const t = parseCsv(rows.join('\n'), { file: 'mm.csv' });
-    const p = prepare(t, base('t', { scaling: 'minmax', split: { validation: 0.2, test: 0.2, seed: 7, stratify: true } }));
+    const p = prepare(
+      t,
+      base('t', { scaling: 'minmax', split: { validation: 0.2, test: 0.2, seed: 7, stratify: true } }),
+    );
     const tr = p.preprocessing.inputs[0]!;
     const trainVals = Array.from(p.rows.train, (r) => r);
     expect(tr.kind === 'numeric' && tr.offset).toBe(Math.min(...trainVals));
@@ -128,14 +143,24 @@ describe('penguins (vega-datasets, with missing values)', () => {
       { label: 'Gentoo', count: 124 },
     ]);
     const beak = s.columns.find((c) => c.name === 'Beak Length (mm)')!;
-    expect([beak.type, beak.missing, beak.min, beak.max]).toEqual(['numeric', 2, 32.099998474121094, 59.599998474121094]);
+    expect([beak.type, beak.missing, beak.min, beak.max]).toEqual([
+      'numeric',
+      2,
+      32.099998474121094,
+      59.599998474121094,
+    ]);
     const sex = s.columns.find((c) => c.name === 'Sex')!;
     expect(sex.type).toBe('categorical');
     expect(sex.missing).toBe(11);
     expect(s.firstRows[0]).toEqual(['Adelie', 'Torgersen', 39.099998474121094, 18.700000762939453, 181, 3750, 'MALE']);
     expect(JSON.parse(JSON.stringify(s))).toEqual(s);
-    expect(summaryLine(s)).toBe('penguins.csv: 344 rows, 7 columns (4 numeric, 3 categorical), 19 missing cells; target Species: multiclass (Adelie: 152, Chinstrap: 68, Gentoo: 124)');
-    const p = prepare(table, base('Species', { missing: 'drop', split: { validation: 0.1, test: 0.2, seed: 3, stratify: true } }));
+    expect(summaryLine(s)).toBe(
+      'penguins.csv: 344 rows, 7 columns (4 numeric, 3 categorical), 19 missing cells; target Species: multiclass (Adelie: 152, Chinstrap: 68, Gentoo: 124)',
+    );
+    const p = prepare(
+      table,
+      base('Species', { missing: 'drop', split: { validation: 0.1, test: 0.2, seed: 3, stratify: true } }),
+    );
     expect(p.dropped).toBe(11);
     expect(p.train.rows + p.validation!.rows + p.test!.rows).toBe(333);
     expect(p.train.featureNames).toContain('Island=Biscoe');

@@ -3,16 +3,30 @@ import { parseGraph, type GraphDoc } from '../../../src-engine/graph/document.ts
 import { analyzeGraph, connectionProblem } from '../../../src-engine/graph/validate.ts';
 import { chainGraph } from '../../../src-engine/train/templates.ts';
 
-const node = (id: string, type: string, params: Record<string, unknown> = {}) => ({ id, type, params, position: { x: 0, y: 0 } });
+const node = (id: string, type: string, params: Record<string, unknown> = {}) => ({
+  id,
+  type,
+  params,
+  position: { x: 0, y: 0 },
+});
 function graph(nodes: unknown[], edges: [string, string][]): GraphDoc {
-  const r = parseGraph({ format: 'netwright-graph', version: 1, nodes, edges: edges.map(([source, target]) => ({ source, target })) });
+  const r = parseGraph({
+    format: 'netwright-graph',
+    version: 1,
+    nodes,
+    edges: edges.map(([source, target]) => ({ source, target })),
+  });
   if (!r.ok) throw new Error(r.problems.map((p) => p.message).join('; '));
   return r.graph;
 }
 
 describe('graph analysis', () => {
   it('counts 11,935 parameters for 784-15-10 with biases', () => {
-    const g = chainGraph(784, [{ units: 15, activation: 'sigmoid' }], { units: 10, activation: 'softmax', loss: 'cce' });
+    const g = chainGraph(784, [{ units: 15, activation: 'sigmoid' }], {
+      units: 10,
+      activation: 'softmax',
+      loss: 'cce',
+    });
     const a = analyzeGraph(g);
     expect(a.ok).toBe(true);
     expect(a.totalParams).toBe(11935);
@@ -21,7 +35,13 @@ describe('graph analysis', () => {
   });
 
   it('reports cycles, unconnected nodes and missing input/output with node ids', () => {
-    const g = graph([node('a', 'Dense'), node('b', 'Dense'), node('lonely', 'Activation')], [['a', 'b'], ['b', 'a']]);
+    const g = graph(
+      [node('a', 'Dense'), node('b', 'Dense'), node('lonely', 'Activation')],
+      [
+        ['a', 'b'],
+        ['b', 'a'],
+      ],
+    );
     const a = analyzeGraph(g);
     expect(a.ok).toBe(false);
     const msgs = a.problems.map((p) => p.message).join('\n');
@@ -34,8 +54,20 @@ describe('graph analysis', () => {
 
   it('refuses Add of mismatched sizes and names both sides', () => {
     const g = graph(
-      [node('in', 'Input', { features: 4 }), node('d1', 'Dense', { units: 3 }), node('d2', 'Dense', { units: 5 }), node('sum', 'Add'), node('out', 'Output', { units: 1 })],
-      [['in', 'd1'], ['in', 'd2'], ['d1', 'sum'], ['d2', 'sum'], ['sum', 'out']],
+      [
+        node('in', 'Input', { features: 4 }),
+        node('d1', 'Dense', { units: 3 }),
+        node('d2', 'Dense', { units: 5 }),
+        node('sum', 'Add'),
+        node('out', 'Output', { units: 1 }),
+      ],
+      [
+        ['in', 'd1'],
+        ['in', 'd2'],
+        ['d1', 'sum'],
+        ['d2', 'sum'],
+        ['sum', 'out'],
+      ],
     );
     const p = analyzeGraph(g).problems.find((x) => x.nodeIds[0] === 'sum')!;
     expect(p.message).toMatch(/Add 'sum' adds inputs of different sizes \(Dense 'd1' gives 3, Dense 'd2' gives 5\)/);
@@ -43,8 +75,20 @@ describe('graph analysis', () => {
 
   it('accepts a DAG with Concatenate and infers its size', () => {
     const g = graph(
-      [node('in', 'Input', { features: 4 }), node('d1', 'Dense', { units: 3 }), node('d2', 'Dense', { units: 5 }), node('cat', 'Concatenate'), node('out', 'Output', { units: 1 })],
-      [['in', 'd1'], ['in', 'd2'], ['d1', 'cat'], ['d2', 'cat'], ['cat', 'out']],
+      [
+        node('in', 'Input', { features: 4 }),
+        node('d1', 'Dense', { units: 3 }),
+        node('d2', 'Dense', { units: 5 }),
+        node('cat', 'Concatenate'),
+        node('out', 'Output', { units: 1 }),
+      ],
+      [
+        ['in', 'd1'],
+        ['in', 'd2'],
+        ['d1', 'cat'],
+        ['d2', 'cat'],
+        ['cat', 'out'],
+      ],
     );
     const a = analyzeGraph(g);
     expect(a.ok).toBe(true);
@@ -55,13 +99,21 @@ describe('graph analysis', () => {
   it('flags categorical cross-entropy without softmax', () => {
     const g = chainGraph(2, [], { units: 3, activation: 'sigmoid', loss: 'cce' });
     const p = analyzeGraph(g).problems;
-    expect(p.some((x) => x.nodeIds[0] === 'output' && /Categorical cross-entropy needs a softmax activation \(it is 'sigmoid'\)/.test(x.message))).toBe(true);
+    expect(
+      p.some(
+        (x) =>
+          x.nodeIds[0] === 'output' &&
+          /Categorical cross-entropy needs a softmax activation \(it is 'sigmoid'\)/.test(x.message),
+      ),
+    ).toBe(true);
   });
 
   it('names node and field for bad parameters', () => {
     const g = graph([node('in', 'Input', { features: 0 }), node('out', 'Output', { units: 1.5 })], [['in', 'out']]);
     const p = analyzeGraph(g).problems;
-    expect(p.find((x) => x.field === 'features')!.message).toBe("Input 'in': Features must be between 1 and 1000000 (got 0).");
+    expect(p.find((x) => x.field === 'features')!.message).toBe(
+      "Input 'in': Features must be between 1 and 1000000 (got 0).",
+    );
     expect(p.find((x) => x.field === 'units')!.message).toMatch(/Output 'out': Units must be a whole number/);
   });
 
@@ -73,7 +125,12 @@ describe('graph analysis', () => {
   });
 
   it('reports schema errors with the node id and field', () => {
-    const r = parseGraph({ format: 'netwright-graph', version: 1, nodes: [{ id: 'x', type: 'Conv9D', params: {}, position: { x: 0, y: 0 } }], edges: [] });
+    const r = parseGraph({
+      format: 'netwright-graph',
+      version: 1,
+      nodes: [{ id: 'x', type: 'Conv9D', params: {}, position: { x: 0, y: 0 } }],
+      edges: [],
+    });
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.problems[0]!.message).toMatch(/^node 'x' field 'type'/);
     const newer = parseGraph({ format: 'netwright-graph', version: 99, nodes: [], edges: [] });

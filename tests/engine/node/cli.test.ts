@@ -66,15 +66,49 @@ describe('netwright CLI', () => {
   });
 
   it('applies overrides and is deterministic for a seed', async () => {
-    const a = await cli(['train', 'xor-quadrants', '--epochs', '3', '--batch', '8', '--lr', '0.05', '--optimizer', 'rmsprop', '--seed', '7', '--json']);
-    const b = await cli(['train', 'xor-quadrants', '--epochs', '3', '--batch', '8', '--lr', '0.05', '--optimizer', 'rmsprop', '--seed', '7', '--json']);
+    const a = await cli([
+      'train',
+      'xor-quadrants',
+      '--epochs',
+      '3',
+      '--batch',
+      '8',
+      '--lr',
+      '0.05',
+      '--optimizer',
+      'rmsprop',
+      '--seed',
+      '7',
+      '--json',
+    ]);
+    const b = await cli([
+      'train',
+      'xor-quadrants',
+      '--epochs',
+      '3',
+      '--batch',
+      '8',
+      '--lr',
+      '0.05',
+      '--optimizer',
+      'rmsprop',
+      '--seed',
+      '7',
+      '--json',
+    ]);
     expect(a.code).toBe(0);
     expect(JSON.parse(a.stdout).loss).toBe(JSON.parse(b.stdout).loss);
     expect(JSON.parse(a.stdout).epochs).toBe(3);
   });
 
   it('fails with one clear line and no stack trace', async () => {
-    for (const args of [['train', 'no-such-template'], ['train', 'circle', '--epochs', 'ten'], ['train', 'circle', '--optimizer', 'lbfgs'], ['train', 'missing.netwright'], ['frobnicate']]) {
+    for (const args of [
+      ['train', 'no-such-template'],
+      ['train', 'circle', '--epochs', 'ten'],
+      ['train', 'circle', '--optimizer', 'lbfgs'],
+      ['train', 'missing.netwright'],
+      ['frobnicate'],
+    ]) {
       const r = await cli(args);
       expect(r.code, args.join(' ')).not.toBe(0);
       expect(r.stderr.trim().split('\n'), args.join(' ')).toHaveLength(1);
@@ -103,7 +137,18 @@ describe('netwright CLI', () => {
   it('trains on an IDX image/label pair', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'nw-cli-idx-'));
     const files = writeDigits(dir, mnistDigits(60));
-    const r = await cli(['train', '--data', files.imagesGz, '--labels', files.labelsGz, '--hidden', '32', '--epochs', '5', '--json']);
+    const r = await cli([
+      'train',
+      '--data',
+      files.imagesGz,
+      '--labels',
+      files.labelsGz,
+      '--hidden',
+      '32',
+      '--epochs',
+      '5',
+      '--json',
+    ]);
     expect(r.code).toBe(0);
     const m = JSON.parse(r.stdout);
     expect(m.epochs).toBe(5);
@@ -120,11 +165,16 @@ describe('netwright CLI', () => {
 
   it('trains on an image folder with one subfolder per class', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'nw-cli-img-'));
-    for (const [cls, shade] of [['dark', 40], ['light', 215]] as const) {
+    for (const [cls, shade] of [
+      ['dark', 40],
+      ['light', 215],
+    ] as const) {
       mkdirSync(path.join(dir, cls));
       for (let i = 0; i < 8; i++) {
         const v = shade + (i % 4) * 5;
-        await sharp({ create: { width: 6, height: 6, channels: 3, background: { r: v, g: v, b: v } } }).png().toFile(path.join(dir, cls, `${i}.png`));
+        await sharp({ create: { width: 6, height: 6, channels: 3, background: { r: v, g: v, b: v } } })
+          .png()
+          .toFile(path.join(dir, cls, `${i}.png`));
       }
     }
     const r = await cli(['train', '--data', dir, '--hidden', '4', '--epochs', '30', '--test-split', '0.25', '--json']);

@@ -18,7 +18,8 @@ describe('deployment export', () => {
       const ort = await loadOrt();
       const weights = initWeights(buildForward(net.graph, { training: false }).params, new SeededRng(7));
       // Non-zero biases so they are exercised.
-      for (const [name, w] of weights) if (name.endsWith('.b')) for (let i = 0; i < w.data.length; i++) w.data[i] = 0.1 * (i + 1);
+      for (const [name, w] of weights)
+        if (name.endsWith('.b')) for (let i = 0; i < w.data.length; i++) w.data[i] = 0.1 * (i + 1);
       const ts = new TsBackend(net.graph, makeTrainConfig({}), weights, new SeededRng(1));
       const { x } = testData(net, ROWS, 3);
       const expected = ts.predict(x, ROWS);
@@ -36,16 +37,24 @@ describe('deployment export', () => {
         expect(labels.length).toBe(ROWS);
         for (let r = 0; r < 50; r++) {
           let want: number;
-          if (net.targets === 1) want = expected[r]! >= (String(net.graph.nodes.find((n) => n.type === 'Output')!.params.loss) === 'hinge' ? 0 : 0.5) ? 1 : 0;
+          if (net.targets === 1)
+            want =
+              expected[r]! >=
+              (String(net.graph.nodes.find((n) => n.type === 'Output')!.params.loss) === 'hinge' ? 0 : 0.5)
+                ? 1
+                : 0;
           else {
             want = 0;
-            for (let c = 1; c < net.targets; c++) if (expected[r * net.targets + c]! > expected[r * net.targets + want]!) want = c;
+            for (let c = 1; c < net.targets; c++)
+              if (expected[r * net.targets + c]! > expected[r * net.targets + want]!) want = c;
           }
           expect(Number(labels[r])).toBe(want);
         }
       }
       // A batch of a different size runs too (dynamic batch dimension).
-      const one = await session.run({ features: new ort.Tensor('float32', x.slice(0, net.features), [1, net.features]) });
+      const one = await session.run({
+        features: new ort.Tensor('float32', x.slice(0, net.features), [1, net.features]),
+      });
       expect((one.values ?? one.probabilities!).dims).toEqual([1, net.targets]);
     });
   }
@@ -61,7 +70,9 @@ describe('deployment export', () => {
       const rng = new SeededRng(8);
       const x = Float32Array.from({ length: ROWS * fwd.features }, () => rng.normal());
       const expected = ts.predict(x, ROWS);
-      const session = await createSession(exportDeploymentOnnx({ graph: t.graph, weights, name: t.name }), { label: t.id });
+      const session = await createSession(exportDeploymentOnnx({ graph: t.graph, weights, name: t.name }), {
+        label: t.id,
+      });
       const out = await session.run({ features: new ort.Tensor('float32', x, [ROWS, fwd.features]) });
       const got = (out.values ?? out.probabilities!).data as Float32Array;
       let maxErr = 0;
@@ -133,9 +144,24 @@ describe('deployment export', () => {
     const weights = initWeights(buildForward(net.graph, { training: false }).params, new SeededRng(9));
     const ts = new TsBackend(net.graph, makeTrainConfig({}), weights, new SeededRng(1));
     const raw = new Float32Array([3, 0.5, 1, 12, NaN, NaN, NaN, NaN]);
-    const scaled = new Float32Array([(3 - 1.5) * 0.5, (0.5 + 3) * 2, 1, (12 - 10) * 0.1, (2 - 1.5) * 0.5, (-1 + 3) * 2, 1, (0 - 10) * 0.1]);
+    const scaled = new Float32Array([
+      (3 - 1.5) * 0.5,
+      (0.5 + 3) * 2,
+      1,
+      (12 - 10) * 0.1,
+      (2 - 1.5) * 0.5,
+      (-1 + 3) * 2,
+      1,
+      (0 - 10) * 0.1,
+    ]);
     const expected = ts.predict(scaled, 2);
-    const bytes = exportDeploymentOnnx({ graph: net.graph, weights, preprocessing: pre, name: 'iris', summary: { epochs: 3 } });
+    const bytes = exportDeploymentOnnx({
+      graph: net.graph,
+      weights,
+      preprocessing: pre,
+      name: 'iris',
+      summary: { epochs: 3 },
+    });
     const session = await createSession(bytes);
     const out = await session.run({ features: new ort.Tensor('float32', raw, [2, 4]) });
     const got = out.probabilities!.data as Float32Array;

@@ -29,19 +29,102 @@ export function testNets(): TestNet[] {
       ['act', 'Activation', { activation: 'softplus' }],
       ['out', 'Output', { units: 3, activation: 'linear', loss: 'mse' }],
     ],
-    [['in', 'a'], ['in', 'b'], ['a', 'sum'], ['b', 'sum'], ['sum', 'c'], ['c', 'cat'], ['in', 'cat'], ['cat', 'drop'], ['drop', 'act'], ['act', 'out']],
+    [
+      ['in', 'a'],
+      ['in', 'b'],
+      ['a', 'sum'],
+      ['b', 'sum'],
+      ['sum', 'c'],
+      ['c', 'cat'],
+      ['in', 'cat'],
+      ['cat', 'drop'],
+      ['drop', 'act'],
+      ['act', 'out'],
+    ],
   );
   return [
-    { name: 'cce-softmax relu', graph: chain(4, [dense('h1', 8, 'relu'), dense('h2', 6, 'tanh')], { units: 3, activation: 'softmax', loss: 'cce' }), features: 4, targets: 3, y: 'onehot' },
-    { name: 'bce-sigmoid leaky', graph: chain(3, [dense('h', 5, 'leaky_relu', { alpha: 0.2 })], { units: 1, activation: 'sigmoid', loss: 'bce' }), features: 3, targets: 1, y: 'binary' },
-    { name: 'no bias, softmax layer mid-network', graph: chain(3, [dense('h', 5, 'sigmoid', { use_bias: false }), ['sm', 'Softmax']], { units: 1, activation: 'sigmoid', loss: 'mse' }), features: 3, targets: 1, y: 'binary' },
-    { name: 'mse branches (gelu silu elu softplus dropout add concat)', graph: branchy, features: 5, targets: 3, y: 'real' },
-    { name: 'mae', graph: chain(2, [dense('h', 6, 'elu', { alpha: 1 })], { units: 2, activation: 'linear', loss: 'mae' }), features: 2, targets: 2, y: 'real' },
-    { name: 'sum_squares', graph: chain(2, [dense('h', 3, 'sigmoid')], { units: 1, activation: 'sigmoid', loss: 'sum_squares' }), features: 2, targets: 1, y: 'binary' },
-    { name: 'hinge', graph: chain(2, [dense('h', 4, 'tanh')], { units: 1, activation: 'tanh', loss: 'hinge' }), features: 2, targets: 1, y: 'binary' },
-    { name: 'cce on softmax layer', graph: chain(3, [dense('h', 4, 'softplus'), dense('o0', 3, 'linear'), ['sm', 'Softmax']], { units: 2, activation: 'softmax', loss: 'cce' }), features: 3, targets: 2, y: 'onehot' },
-    { name: 'mse with a softplus head', graph: chain(2, [dense('h', 4, 'gelu')], { units: 2, activation: 'softplus', loss: 'mse' }), features: 2, targets: 2, y: 'real' },
-    { name: 'perceptron step', graph: chain(2, [], { units: 1, activation: 'step', loss: 'perceptron' }), features: 2, targets: 1, y: 'binary' },
+    {
+      name: 'cce-softmax relu',
+      graph: chain(4, [dense('h1', 8, 'relu'), dense('h2', 6, 'tanh')], {
+        units: 3,
+        activation: 'softmax',
+        loss: 'cce',
+      }),
+      features: 4,
+      targets: 3,
+      y: 'onehot',
+    },
+    {
+      name: 'bce-sigmoid leaky',
+      graph: chain(3, [dense('h', 5, 'leaky_relu', { alpha: 0.2 })], { units: 1, activation: 'sigmoid', loss: 'bce' }),
+      features: 3,
+      targets: 1,
+      y: 'binary',
+    },
+    {
+      name: 'no bias, softmax layer mid-network',
+      graph: chain(3, [dense('h', 5, 'sigmoid', { use_bias: false }), ['sm', 'Softmax']], {
+        units: 1,
+        activation: 'sigmoid',
+        loss: 'mse',
+      }),
+      features: 3,
+      targets: 1,
+      y: 'binary',
+    },
+    {
+      name: 'mse branches (gelu silu elu softplus dropout add concat)',
+      graph: branchy,
+      features: 5,
+      targets: 3,
+      y: 'real',
+    },
+    {
+      name: 'mae',
+      graph: chain(2, [dense('h', 6, 'elu', { alpha: 1 })], { units: 2, activation: 'linear', loss: 'mae' }),
+      features: 2,
+      targets: 2,
+      y: 'real',
+    },
+    {
+      name: 'sum_squares',
+      graph: chain(2, [dense('h', 3, 'sigmoid')], { units: 1, activation: 'sigmoid', loss: 'sum_squares' }),
+      features: 2,
+      targets: 1,
+      y: 'binary',
+    },
+    {
+      name: 'hinge',
+      graph: chain(2, [dense('h', 4, 'tanh')], { units: 1, activation: 'tanh', loss: 'hinge' }),
+      features: 2,
+      targets: 1,
+      y: 'binary',
+    },
+    {
+      name: 'cce on softmax layer',
+      graph: chain(3, [dense('h', 4, 'softplus'), dense('o0', 3, 'linear'), ['sm', 'Softmax']], {
+        units: 2,
+        activation: 'softmax',
+        loss: 'cce',
+      }),
+      features: 3,
+      targets: 2,
+      y: 'onehot',
+    },
+    {
+      name: 'mse with a softplus head',
+      graph: chain(2, [dense('h', 4, 'gelu')], { units: 2, activation: 'softplus', loss: 'mse' }),
+      features: 2,
+      targets: 2,
+      y: 'real',
+    },
+    {
+      name: 'perceptron step',
+      graph: chain(2, [], { units: 1, activation: 'step', loss: 'perceptron' }),
+      features: 2,
+      targets: 1,
+      y: 'binary',
+    },
   ];
 }
 
@@ -53,7 +136,9 @@ export function testData(net: TestNet, rows: number, seed: number): { x: Float32
   const y = new Float32Array(rows * net.targets);
   for (let r = 0; r < rows; r++) {
     if (net.y === 'onehot') y[r * net.targets + rng.int(net.targets)] = 1;
-    else for (let c = 0; c < net.targets; c++) y[r * net.targets + c] = net.y === 'binary' ? (rng.uniform() < 0.5 ? 0 : 1) : rng.normal();
+    else
+      for (let c = 0; c < net.targets; c++)
+        y[r * net.targets + c] = net.y === 'binary' ? (rng.uniform() < 0.5 ? 0 : 1) : rng.normal();
   }
   return { x, y };
 }

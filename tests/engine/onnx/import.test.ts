@@ -15,7 +15,11 @@ import { testNets } from './graphs.ts';
 const FIXTURES = path.join(import.meta.dirname, '../../fixtures/onnx');
 
 function fixture(name: string): { bytes: Uint8Array; x: number[][]; y: number[][]; features: number } {
-  const meta = JSON.parse(readFileSync(path.join(FIXTURES, `${name}.json`), 'utf8')) as { x: number[][]; y: number[][]; features: number };
+  const meta = JSON.parse(readFileSync(path.join(FIXTURES, `${name}.json`), 'utf8')) as {
+    x: number[][];
+    y: number[][];
+    features: number;
+  };
   return { bytes: readFileSync(path.join(FIXTURES, `${name}.onnx`)), ...meta };
 }
 
@@ -81,9 +85,13 @@ describe('ONNX import', () => {
     const truncated = good.slice(0, Math.floor(good.length / 2));
     expect(() => importOnnx(truncated, 'half.onnx')).toThrow(OnnxFormatError);
     expect(() => importOnnx(truncated, 'half.onnx')).toThrow(/half\.onnx is not a usable ONNX model/);
-    expect(() => importOnnx(new TextEncoder().encode('col1,col2\n1,2\n'), 'data.onnx')).toThrow(/data\.onnx is not a usable ONNX model/);
+    expect(() => importOnnx(new TextEncoder().encode('col1,col2\n1,2\n'), 'data.onnx')).toThrow(
+      /data\.onnx is not a usable ONNX model/,
+    );
     expect(() => importOnnx(new Uint8Array(0), 'empty.onnx')).toThrow(/empty/);
-    await expect(createSession(truncated, { label: 'half.onnx' })).rejects.toThrow(/half\.onnx could not be opened with ONNX Runtime/);
+    await expect(createSession(truncated, { label: 'half.onnx' })).rejects.toThrow(
+      /half\.onnx could not be opened with ONNX Runtime/,
+    );
   });
 
   it('imported weights predict through ONNX Runtime again after re-export', async () => {
@@ -91,7 +99,9 @@ describe('ONNX import', () => {
     const m = importOnnx(f.bytes);
     const session = await createSession(exportDeploymentOnnx({ graph: m.graph, weights: m.weights }));
     const ort = await import('onnxruntime-node');
-    const out = await session.run({ features: new ort.Tensor('float32', Float32Array.from(f.x.flat()), [f.x.length, f.features]) });
+    const out = await session.run({
+      features: new ort.Tensor('float32', Float32Array.from(f.x.flat()), [f.x.length, f.features]),
+    });
     const got = out.probabilities!.data as Float32Array;
     const want = f.y.flat();
     for (let i = 0; i < want.length; i++) expect(Math.abs(got[i]! - want[i]!)).toBeLessThan(1e-5);

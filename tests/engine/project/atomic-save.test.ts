@@ -14,13 +14,17 @@ const child = path.join(import.meta.dirname, 'atomic-writer.child.ts');
 
 function runAndKill(file: string, killAfterWrites: number, extraMs: number): Promise<number> {
   return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, ['--import', 'tsx', child, file, '400000'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const p = spawn(process.execPath, ['--import', 'tsx', child, file, '400000'], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let writes = 0;
     p.stdout.on('data', (d: Buffer) => {
       writes += (d.toString().match(/w\d+/g) ?? []).length;
       if (writes >= killAfterWrites) setTimeout(() => p.kill('SIGKILL'), extraMs);
     });
-    p.on('exit', (_code, signal) => (signal === 'SIGKILL' ? resolve(writes) : reject(new Error(`writer exited without being killed (${signal})`))));
+    p.on('exit', (_code, signal) =>
+      signal === 'SIGKILL' ? resolve(writes) : reject(new Error(`writer exited without being killed (${signal})`)),
+    );
   });
 }
 

@@ -43,9 +43,13 @@ describe('project schema migration', () => {
   });
 
   it('gives clear messages for newer, corrupt and damaged files', () => {
-    expect(() => parseProject(JSON.stringify({ ...v0, version: 99 }), 'new.netwright')).toThrow(/new\.netwright was saved by a newer Netwright \(project version 99/);
+    expect(() => parseProject(JSON.stringify({ ...v0, version: 99 }), 'new.netwright')).toThrow(
+      /new\.netwright was saved by a newer Netwright \(project version 99/,
+    );
     expect(() => parseProject('{"format": "netwright-project", "vers', 'cut.netwright')).toThrow(ProjectError);
-    expect(() => parseProject('{"format": "netwright-project", "vers', 'cut.netwright')).toThrow(/cut\.netwright is not a Netwright project: it is not valid JSON/);
+    expect(() => parseProject('{"format": "netwright-project", "vers', 'cut.netwright')).toThrow(
+      /cut\.netwright is not a Netwright project: it is not valid JSON/,
+    );
     expect(() => parseProject('{"hello": 1}', 'other.json')).toThrow(/other\.json is not a Netwright project/);
     const bad = { ...v0, layers: [{ id: 'in', type: 'Conv9D', x: 0, y: 0 }], connections: [] };
     expect(() => parseProject(bad, 'bad.netwright')).toThrow(/bad\.netwright is damaged: graph\.nodes\.0\.type/);

@@ -11,6 +11,11 @@ describe('metrics CSV', () => {
   });
 
   it('leaves a cell empty where an epoch lacks a metric', () => {
-    expect(metricsCsv([{ epoch: 1, loss: 1, lr: 0.1 }, { epoch: 2, loss: 0.5, val_loss: 0.7, lr: 0.1 }])).toBe('epoch,loss,val_loss,lr\n1,1,,0.1\n2,0.5,0.7,0.1\n');
+    expect(
+      metricsCsv([
+        { epoch: 1, loss: 1, lr: 0.1 },
+        { epoch: 2, loss: 0.5, val_loss: 0.7, lr: 0.1 },
+      ]),
+    ).toBe('epoch,loss,val_loss,lr\n1,1,,0.1\n2,0.5,0.7,0.1\n');
   });
 });

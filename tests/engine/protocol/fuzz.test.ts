@@ -21,7 +21,10 @@ type Reply = { id: number | null; ok: boolean; error?: { code: string; message: 
 async function sendAll(ws: WebSocket, frames: (string | Buffer)[]): Promise<Reply[]> {
   const replies: Reply[] = [];
   const done = new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`only ${replies.length} of ${frames.length} replies arrived`)), 30_000);
+    const timer = setTimeout(
+      () => reject(new Error(`only ${replies.length} of ${frames.length} replies arrived`)),
+      30_000,
+    );
     ws.on('message', (d) => {
       replies.push(JSON.parse(d.toString()));
       if (replies.length === frames.length) {
@@ -50,9 +53,25 @@ describe('Api payload fuzzing through the browser host', () => {
     });
     const envelopes = fc
       .sample(fc.jsonValue(), { numRuns: 600, seed: seed + 1 })
-      .filter((v) => !(typeof v === 'object' && v !== null && !Array.isArray(v) && typeof (v as { method?: unknown }).method === 'string' && typeof (v as { id?: unknown }).id === 'number'))
+      .filter(
+        (v) =>
+          !(
+            typeof v === 'object' &&
+            v !== null &&
+            !Array.isArray(v) &&
+            typeof (v as { method?: unknown }).method === 'string' &&
+            typeof (v as { id?: unknown }).id === 'number'
+          ),
+      )
       .map((v) => JSON.stringify(v));
-    const frames: (string | Buffer)[] = [...texts, ...envelopes, Buffer.from([0, 1, 2, 255]), '', '{"id":-1,"method":"hostInfo","payload":{}}', '{"id":1.5,"method":"hostInfo","payload":{}}'];
+    const frames: (string | Buffer)[] = [
+      ...texts,
+      ...envelopes,
+      Buffer.from([0, 1, 2, 255]),
+      '',
+      '{"id":-1,"method":"hostInfo","payload":{}}',
+      '{"id":1.5,"method":"hostInfo","payload":{}}',
+    ];
     const replies = await sendAll(ws, frames);
     expect(replies).toHaveLength(frames.length);
     expect(frames.length).toBeGreaterThan(700);
@@ -64,12 +83,18 @@ describe('Api payload fuzzing through the browser host', () => {
     const ws = await openSocket(host);
     const frames: string[] = [];
     let id = 1;
-    const names = fc.sample(fc.string({ maxLength: 30 }), { numRuns: 200, seed: seed + 2 }).filter((m) => !(API_METHODS as string[]).includes(m));
-    for (const m of [...names, '__proto__', 'constructor', 'toString', 'hasOwnProperty']) frames.push(JSON.stringify({ id: id++, method: m, payload: {} }));
+    const names = fc
+      .sample(fc.string({ maxLength: 30 }), { numRuns: 200, seed: seed + 2 })
+      .filter((m) => !(API_METHODS as string[]).includes(m));
+    for (const m of [...names, '__proto__', 'constructor', 'toString', 'hasOwnProperty'])
+      frames.push(JSON.stringify({ id: id++, method: m, payload: {} }));
     const unknown = frames.length;
     for (const method of API_METHODS) {
       const bad = fc
-        .sample(fc.anything({ maxDepth: 3, withNullPrototype: true, withBigInt: false }), { numRuns: 400, seed: seed + id })
+        .sample(fc.anything({ maxDepth: 3, withNullPrototype: true, withBigInt: false }), {
+          numRuns: 400,
+          seed: seed + id,
+        })
         .map((p) => JSON.parse(JSON.stringify(p ?? null) ?? 'null'))
         .filter((p) => !requestSchemas[method].safeParse(p).success);
       for (const p of bad) frames.push(JSON.stringify({ id: id++, method, payload: p }));
@@ -88,12 +113,27 @@ describe('Api payload fuzzing through the browser host', () => {
     const ws = await openSocket(host);
     let id = 1;
     const frames: string[] = [];
-    const texts = fc.sample(fc.oneof(fc.string({ maxLength: 80 }), fc.json({ maxDepth: 3 })), { numRuns: 300, seed: seed + 3 });
-    for (const text of texts) frames.push(JSON.stringify({ id: id++, method: 'importProject', payload: { fileName: 'fuzz.netwright', text } }));
-    const projects = fc.sample(fc.dictionary(fc.string({ maxLength: 8 }), fc.jsonValue({ maxDepth: 2 })), { numRuns: 300, seed: seed + 4 });
+    const texts = fc.sample(fc.oneof(fc.string({ maxLength: 80 }), fc.json({ maxDepth: 3 })), {
+      numRuns: 300,
+      seed: seed + 3,
+    });
+    for (const text of texts)
+      frames.push(JSON.stringify({ id: id++, method: 'importProject', payload: { fileName: 'fuzz.netwright', text } }));
+    const projects = fc.sample(fc.dictionary(fc.string({ maxLength: 8 }), fc.jsonValue({ maxDepth: 2 })), {
+      numRuns: 300,
+      seed: seed + 4,
+    });
     for (const project of projects) {
-      frames.push(JSON.stringify({ id: id++, method: 'saveProject', payload: { project, saveAs: false, fileName: null } }));
-      frames.push(JSON.stringify({ id: id++, method: 'autosave', payload: { project: { ...project, format: 'netwright-project', version: 1 }, fileName: 'x.netwright' } }));
+      frames.push(
+        JSON.stringify({ id: id++, method: 'saveProject', payload: { project, saveAs: false, fileName: null } }),
+      );
+      frames.push(
+        JSON.stringify({
+          id: id++,
+          method: 'autosave',
+          payload: { project: { ...project, format: 'netwright-project', version: 1 }, fileName: 'x.netwright' },
+        }),
+      );
     }
     const replies = await sendAll(ws, frames);
     for (const r of replies) expect(r).toMatchObject({ ok: false, error: { code: 'invalid-project' } });

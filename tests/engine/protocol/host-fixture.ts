@@ -13,7 +13,13 @@ export async function startTestHost(): Promise<{ host: BrowserHost; dataDir: str
   writeFileSync(path.join(rendererDir, 'index.html'), '<!doctype html><title>Netwright</title>');
   const dataDir = mkdtempSync(path.join(tmpdir(), 'netwright-data-'));
   const engine = inlineEngine();
-  const handlers = createHandlers({ kind: 'browser', version: 'test', engine, recovery: new RecoveryStore(dataDir), files: downloadFiles() });
+  const handlers = createHandlers({
+    kind: 'browser',
+    version: 'test',
+    engine,
+    recovery: new RecoveryStore(dataDir),
+    files: downloadFiles(),
+  });
   const host = await startBrowserHost({ handlers, rendererDir });
   // As in the app (src-engine/node/host/cli.ts): engine events go to every connected page.
   engine.onEvent((e) => host.emit(e));
@@ -23,14 +29,22 @@ export async function startTestHost(): Promise<{ host: BrowserHost; dataDir: str
 /** Open a socket to the host's Api; rejects when the host refuses it. */
 export function openSocket(host: BrowserHost, opts: { token?: string; origin?: string } = {}): Promise<WebSocket> {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`ws://127.0.0.1:${host.port}/api?token=${opts.token ?? host.token}`, opts.origin ? { origin: opts.origin } : {});
+    const ws = new WebSocket(
+      `ws://127.0.0.1:${host.port}/api?token=${opts.token ?? host.token}`,
+      opts.origin ? { origin: opts.origin } : {},
+    );
     ws.once('open', () => resolve(ws));
     ws.once('error', reject);
   });
 }
 
 /** Send one request and wait for the reply with its id. */
-export function request(ws: WebSocket, id: number, method: string, payload: unknown): Promise<{ id: number; ok: boolean; result?: unknown; error?: { code: string; message: string } }> {
+export function request(
+  ws: WebSocket,
+  id: number,
+  method: string,
+  payload: unknown,
+): Promise<{ id: number; ok: boolean; result?: unknown; error?: { code: string; message: string } }> {
   return new Promise((resolve) => {
     const onMessage = (data: WebSocket.RawData) => {
       const m = JSON.parse(data.toString());

@@ -9,10 +9,12 @@ import { openSocket, request, startTestHost } from './host-fixture.ts';
 /** GET / with a chosen Host header (fetch does not let one set it). */
 function statusWithHost(port: number, hostHeader: string): Promise<number> {
   return new Promise((resolve, reject) => {
-    http.get({ host: '127.0.0.1', port, path: '/', headers: { Host: hostHeader } }, (res) => {
-      res.resume();
-      resolve(res.statusCode!);
-    }).on('error', reject);
+    http
+      .get({ host: '127.0.0.1', port, path: '/', headers: { Host: hostHeader } }, (res) => {
+        res.resume();
+        resolve(res.statusCode!);
+      })
+      .on('error', reject);
   });
 }
 
@@ -56,10 +58,17 @@ describe('browser host', () => {
     const created = (await request(ws, 3, 'newProject', { templateId: templates[0]!.id })).result as Project;
     expect(created.template).toBe(templates[0]!.id);
 
-    const saved = (await request(ws, 4, 'saveProject', { project: created, saveAs: false, fileName: null })).result as { status: string; fileName: string; text: string };
+    const saved = (await request(ws, 4, 'saveProject', { project: created, saveAs: false, fileName: null })).result as {
+      status: string;
+      fileName: string;
+      text: string;
+    };
     expect(saved.status).toBe('download');
     expect(saved.fileName).toMatch(/\.netwright$/);
-    const reopened = (await request(ws, 5, 'importProject', { fileName: saved.fileName, text: saved.text })).result as { status: string; project: Project };
+    const reopened = (await request(ws, 5, 'importProject', { fileName: saved.fileName, text: saved.text })).result as {
+      status: string;
+      project: Project;
+    };
     expect(reopened.status).toBe('opened');
     expect(reopened.project.graph).toEqual(created.graph);
     expect(analyzeGraph(reopened.project.graph).totalParams).toBe(analyzeGraph(created.graph).totalParams);
@@ -78,13 +87,22 @@ describe('browser host', () => {
 
   it('answers bad projects with a clear invalid-project error', async () => {
     const ws = await openSocket(host);
-    const newer = await request(ws, 1, 'importProject', { fileName: 'future.netwright', text: JSON.stringify({ format: 'netwright-project', version: 7 }) });
+    const newer = await request(ws, 1, 'importProject', {
+      fileName: 'future.netwright',
+      text: JSON.stringify({ format: 'netwright-project', version: 7 }),
+    });
     expect(newer).toMatchObject({ ok: false, error: { code: 'invalid-project' } });
     expect(newer.error!.message).toMatch(/future\.netwright was saved by a newer Netwright/);
-    const corrupt = await request(ws, 2, 'importProject', { fileName: 'cut.netwright', text: '{"format":"netwright-proj' });
+    const corrupt = await request(ws, 2, 'importProject', {
+      fileName: 'cut.netwright',
+      text: '{"format":"netwright-proj',
+    });
     expect(corrupt.error!.message).toMatch(/cut\.netwright is not a Netwright project: it is not valid JSON/);
     const unknownTemplate = await request(ws, 3, 'newProject', { templateId: 'no-such' });
-    expect(unknownTemplate).toMatchObject({ ok: false, error: { code: 'bad-request', message: "There is no template 'no-such'." } });
+    expect(unknownTemplate).toMatchObject({
+      ok: false,
+      error: { code: 'bad-request', message: "There is no template 'no-such'." },
+    });
     ws.close();
   });
 });

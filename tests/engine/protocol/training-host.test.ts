@@ -29,7 +29,13 @@ describe('training through the browser host', () => {
         if (m.event?.type === 'train' && m.event.event.type === 'done') resolve();
       });
     });
-    const r = await request(ws, 1, 'trainStart', { graph: t.graph, training: { ...t.training, epochs: 40 }, data: { kind: 'builtin', id: 'x4-l-shape', params: {} }, name: 'X4 test', ep: null });
+    const r = await request(ws, 1, 'trainStart', {
+      graph: t.graph,
+      training: { ...t.training, epochs: 40 },
+      data: { kind: 'builtin', id: 'x4-l-shape', params: {} },
+      name: 'X4 test',
+      ep: null,
+    });
     expect(r.ok).toBe(true);
     await done;
     expect(events.some((e) => e.type === 'train-progress')).toBe(true);
@@ -44,7 +50,13 @@ describe('training through the browser host', () => {
   });
 
   it('refuses bad training requests, naming the field', async () => {
-    const bad = await request(ws, 10, 'trainStart', { graph: {}, training: {}, data: { kind: 'upload', dataId: 'x' }, name: 'x', ep: null });
+    const bad = await request(ws, 10, 'trainStart', {
+      graph: {},
+      training: {},
+      data: { kind: 'upload', dataId: 'x' },
+      name: 'x',
+      ep: null,
+    });
     expect(bad.ok).toBe(false);
     expect(bad.error!.code).toBe('bad-request');
     expect(bad.error!.message).toMatch(/data\.target/);

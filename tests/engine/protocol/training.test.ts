@@ -27,7 +27,13 @@ describe('training in the engine worker', () => {
   it('trains the X4 ReLU template to >= 0.98 accuracy, streaming points and views', async () => {
     const t = getTemplate('x4-relu-hidden');
     const c = collect();
-    const r = await engine.trainStart({ graph: t.graph as never, training: t.training as never, data: { kind: 'builtin', id: 'x4-l-shape', params: {} }, name: t.name, ep: null });
+    const r = await engine.trainStart({
+      graph: t.graph as never,
+      training: t.training as never,
+      data: { kind: 'builtin', id: 'x4-l-shape', params: {} },
+      name: t.name,
+      ep: null,
+    });
     expect(r.runId).toMatch(/^run\d+$/);
     expect(r.summary).toMatch(/rows/);
     await c.done;
@@ -54,7 +60,13 @@ describe('training in the engine worker', () => {
   it('pauses, steps, resumes and stops', async () => {
     const t = getTemplate('x4-relu-hidden');
     const c = collect();
-    await engine.trainStart({ graph: t.graph as never, training: { ...t.training, epochs: 100000 } as never, data: { kind: 'builtin', id: 'x4-l-shape', params: {} }, name: 'x', ep: null });
+    await engine.trainStart({
+      graph: t.graph as never,
+      training: { ...t.training, epochs: 100000 } as never,
+      data: { kind: 'builtin', id: 'x4-l-shape', params: {} },
+      name: 'x',
+      ep: null,
+    });
     await new Promise((r) => setTimeout(r, 200));
     expect((await engine.trainControl('pause')).ok).toBe(true);
     await expect.poll(() => c.events.some((e) => e.type === 'train' && e.event.type === 'paused')).toBe(true);
@@ -75,11 +87,19 @@ describe('training in the engine worker', () => {
     expect(providers.find((p) => p.ep === 'cpu')?.usable).toBe(true);
     const t = getTemplate('x4-relu-hidden');
     const c = collect();
-    await engine.trainStart({ graph: t.graph as never, training: { ...t.training, epochs: 50, backend: 'ort' } as never, data: { kind: 'builtin', id: 'x4-l-shape', params: {} }, name: 'x', ep: 'cpu' });
+    await engine.trainStart({
+      graph: t.graph as never,
+      training: { ...t.training, epochs: 50, backend: 'ort' } as never,
+      data: { kind: 'builtin', id: 'x4-l-shape', params: {} },
+      name: 'x',
+      ep: 'cpu',
+    });
     const done = (await c.done) as Extract<ApiEvent, { type: 'train' }>;
     c.off();
     expect(done.event.type === 'done' && done.event.reason).toBe('completed');
-    expect(c.events.some((e) => e.type === 'train' && e.event.type === 'start' && e.event.backend === 'ort-cpu')).toBe(true);
+    expect(c.events.some((e) => e.type === 'train' && e.event.type === 'start' && e.event.backend === 'ort-cpu')).toBe(
+      true,
+    );
     expect(c.points.length).toBe(50);
     expect(c.points.at(-1)!.loss).toBeLessThan(c.points[0]!.loss);
   }, 60_000);
@@ -87,7 +107,13 @@ describe('training in the engine worker', () => {
   it('streams the input space with the decision plane for three-feature data', async () => {
     const t = getTemplate('sigmoid-neuron-3d');
     const c = collect();
-    await engine.trainStart({ graph: t.graph as never, training: { ...t.training, epochs: 30 } as never, data: t.dataset as never, name: 'x', ep: null });
+    await engine.trainStart({
+      graph: t.graph as never,
+      training: { ...t.training, epochs: 30 } as never,
+      data: t.dataset as never,
+      name: 'x',
+      ep: null,
+    });
     await c.done;
     c.off();
     const space = c.views()!.space!;
@@ -107,7 +133,27 @@ describe('training in the engine worker', () => {
     const csv = 'a,b,label\n1,2,x\n2,3,y\n3,1,x\n4,4,y\n';
     const r = await engine.openData('tiny.csv', Buffer.from(csv).toString('base64'), 'label');
     expect(r.summary.rows).toBe(4);
-    expect(r.summary.classBalance).toEqual([{ label: 'x', count: 2 }, { label: 'y', count: 2 }]);
-    await expect(engine.trainStart({ graph: getTemplate('x4-relu-hidden').graph as never, training: {}, data: { kind: 'upload', dataId: r.dataId, target: 'Wingspan', features: null, scaling: 'standard', missing: 'drop', validation: 0, test: 0 }, name: 'x', ep: null })).rejects.toThrow(/Wingspan/);
+    expect(r.summary.classBalance).toEqual([
+      { label: 'x', count: 2 },
+      { label: 'y', count: 2 },
+    ]);
+    await expect(
+      engine.trainStart({
+        graph: getTemplate('x4-relu-hidden').graph as never,
+        training: {},
+        data: {
+          kind: 'upload',
+          dataId: r.dataId,
+          target: 'Wingspan',
+          features: null,
+          scaling: 'standard',
+          missing: 'drop',
+          validation: 0,
+          test: 0,
+        },
+        name: 'x',
+        ep: null,
+      }),
+    ).rejects.toThrow(/Wingspan/);
   });
 });

@@ -20,8 +20,15 @@ function filled(dtype: DType, len: number, seed: number): FloatArray {
 
 /** Naive float64 reference of C = op(A)·op(B) (+ C0 when accumulating), plus Σ|terms| per entry. */
 function reference(
-  a: FloatArray, b: FloatArray, c0: FloatArray,
-  m: number, k: number, n: number, tA: boolean, tB: boolean, acc: boolean,
+  a: FloatArray,
+  b: FloatArray,
+  c0: FloatArray,
+  m: number,
+  k: number,
+  n: number,
+  tA: boolean,
+  tB: boolean,
+  acc: boolean,
 ): { value: Float64Array; scale: Float64Array } {
   const value = new Float64Array(m * n);
   const scale = new Float64Array(m * n);
@@ -42,9 +49,14 @@ function reference(
 }
 
 interface Case {
-  m: number; k: number; n: number;
-  transA: boolean; transB: boolean; accumulate: boolean;
-  dtype: DType; seed: number;
+  m: number;
+  k: number;
+  n: number;
+  transA: boolean;
+  transB: boolean;
+  accumulate: boolean;
+  dtype: DType;
+  seed: number;
 }
 
 /** Runs one case; returns a failure description or null. */
@@ -80,7 +92,12 @@ function check(cs: Case): string | null {
   return null;
 }
 
-const TRANS: Array<[boolean, boolean]> = [[false, false], [true, false], [false, true], [true, true]];
+const TRANS: Array<[boolean, boolean]> = [
+  [false, false],
+  [true, false],
+  [false, true],
+  [true, true],
+];
 const DTYPES: DType[] = ['float32', 'float64'];
 
 describe('matmul', () => {
@@ -105,12 +122,17 @@ describe('matmul', () => {
   it('handles 1×1, vectors, k = 0 and odd sizes in every mode', () => {
     const dims = [1, 2, 3, 4, 5, 7, 9, 17];
     let seed = 1;
-    for (const m of dims) for (const k of [1, 3, 8, 13]) for (const n of dims) {
-      for (const [transA, transB] of TRANS) for (const accumulate of [false, true]) for (const dtype of DTYPES) {
-        const failure = check({ m, k, n, transA, transB, accumulate, dtype, seed: seed++ });
-        if (failure) expect.fail(`${JSON.stringify({ m, k, n, transA, transB, accumulate, dtype })}: ${failure}`);
-      }
-    }
+    for (const m of dims)
+      for (const k of [1, 3, 8, 13])
+        for (const n of dims) {
+          for (const [transA, transB] of TRANS)
+            for (const accumulate of [false, true])
+              for (const dtype of DTYPES) {
+                const failure = check({ m, k, n, transA, transB, accumulate, dtype, seed: seed++ });
+                if (failure)
+                  expect.fail(`${JSON.stringify({ m, k, n, transA, transB, accumulate, dtype })}: ${failure}`);
+              }
+        }
     // k = 0: the product is zero.
     const c = new Float32Array([1, 2, 3, 4]);
     matmul(new Float32Array(0), new Float32Array(0), c, 2, 0, 2, false, false, true);
@@ -127,8 +149,13 @@ describe('matmul', () => {
     );
     fc.assert(
       fc.property(
-        size, fc.oneof(size, fc.integer({ min: 250, max: 600 })), size,
-        fc.boolean(), fc.boolean(), fc.boolean(), fc.constantFrom<DType>('float32', 'float64'),
+        size,
+        fc.oneof(size, fc.integer({ min: 250, max: 600 })),
+        size,
+        fc.boolean(),
+        fc.boolean(),
+        fc.boolean(),
+        fc.constantFrom<DType>('float32', 'float64'),
         fc.integer({ min: 1, max: 1 << 30 }),
         (m, k, n, transA, transB, accumulate, dtype, seed) => {
           const failure = check({ m, k, n, transA, transB, accumulate, dtype, seed });
@@ -169,7 +196,9 @@ describe('matmul', () => {
   });
 
   it('gives the same result when float32 and float64 calls are interleaved', () => {
-    const m = 37, k = 300, n = 21;
+    const m = 37,
+      k = 300,
+      n = 21;
     const a64 = filled('float64', m * k, 5);
     const b64 = filled('float64', k * n, 6);
     const a32 = Float32Array.from(a64);

@@ -5,7 +5,9 @@ import { getTemplate } from '../../../src-engine/train/templates.ts';
 import { Trainer } from '../../../src-engine/train/trainer.ts';
 import type { Dataset } from '../../../src-engine/data/dataset.ts';
 
-async function trainTemplate(id: string): Promise<{ trainer: Trainer; losses: number[]; final: Record<string, number | undefined>; data: Dataset }> {
+async function trainTemplate(
+  id: string,
+): Promise<{ trainer: Trainer; losses: number[]; final: Record<string, number | undefined>; data: Dataset }> {
   const t = getTemplate(id);
   if (t.dataset.kind !== 'builtin') throw new Error('expected a built-in dataset');
   const data = getBuiltinDataset(t.dataset.id, t.dataset.params as Record<string, number>);

@@ -23,7 +23,17 @@ function regression(rows: number, seed = 1, noise = 0.05): Dataset {
     x[2 * r + 1] = b;
     y[r] = 2 * a - b + 0.5 + noise * rng.normal();
   }
-  return { name: 'linear', x, y, rows, features: 2, targets: 1, task: 'regression', featureNames: ['a', 'b'], targetNames: ['y'] };
+  return {
+    name: 'linear',
+    x,
+    y,
+    rows,
+    features: 2,
+    targets: 1,
+    task: 'regression',
+    featureNames: ['a', 'b'],
+    targetNames: ['y'],
+  };
 }
 
 /** Two Gaussian blobs, binary. */
@@ -37,11 +47,30 @@ function blobs(rows: number, seed = 2): Dataset {
     x[2 * r + 1] = rng.normal() * 0.7 + (c ? 1 : -1);
     y[r] = c;
   }
-  return { name: 'blobs', x, y, rows, features: 2, targets: 1, task: 'binary', featureNames: ['a', 'b'], classNames: ['0', '1'] };
+  return {
+    name: 'blobs',
+    x,
+    y,
+    rows,
+    features: 2,
+    targets: 1,
+    task: 'binary',
+    featureNames: ['a', 'b'],
+    classNames: ['0', '1'],
+  };
 }
 
-const regressionNet = (): GraphDoc => chain(2, [['h', 'Dense', { units: 6, activation: 'tanh' }], ['drop', 'Dropout', { rate: 0.25 }]], { units: 1, activation: 'linear', loss: 'mse' });
-const classifierNet = (): GraphDoc => chain(2, [['h', 'Dense', { units: 5, activation: 'relu' }]], { units: 1, activation: 'sigmoid', loss: 'bce' });
+const regressionNet = (): GraphDoc =>
+  chain(
+    2,
+    [
+      ['h', 'Dense', { units: 6, activation: 'tanh' }],
+      ['drop', 'Dropout', { rate: 0.25 }],
+    ],
+    { units: 1, activation: 'linear', loss: 'mse' },
+  );
+const classifierNet = (): GraphDoc =>
+  chain(2, [['h', 'Dense', { units: 5, activation: 'relu' }]], { units: 1, activation: 'sigmoid', loss: 'bce' });
 /** Input → Output, linear: the loss is quadratic in (W, b). */
 const linearNet = (loss = 'mse'): GraphDoc => chain(2, [], { units: 1, activation: 'linear', loss });
 
@@ -71,7 +100,14 @@ async function settledWithin<T>(p: Promise<T>, ms = 30): Promise<T | 'pending'> 
 }
 
 describe('determinism', () => {
-  const config = makeTrainConfig({ epochs: 6, batchSize: 7, seed: 42, optimizer: { name: 'adam', lr: 0.02 }, shuffle: true, validationSplit: 0.2 });
+  const config = makeTrainConfig({
+    epochs: 6,
+    batchSize: 7,
+    seed: 42,
+    optimizer: { name: 'adam', lr: 0.02 },
+    shuffle: true,
+    validationSplit: 0.2,
+  });
 
   it('the same seed gives bit-identical weights and metrics (shuffling, dropout, partial batches, validation split)', async () => {
     const a = new Trainer({ graph: regressionNet(), config, train: regression(45) });
@@ -79,7 +115,8 @@ describe('determinism', () => {
     const ea = await collect(a);
     const eb = await collect(b);
     expect(sameBits(await a.backend.getWeights(), await b.backend.getWeights())).toBe(true);
-    const metrics = (es: TrainEvent[]) => es.filter((e) => e.type === 'epoch').map((e) => (e as Extract<TrainEvent, { type: 'epoch' }>).metrics);
+    const metrics = (es: TrainEvent[]) =>
+      es.filter((e) => e.type === 'epoch').map((e) => (e as Extract<TrainEvent, { type: 'epoch' }>).metrics);
     expect(metrics(ea)).toEqual(metrics(eb));
   });
 
@@ -125,7 +162,14 @@ describe('pause, stepOnce, resume, stop', () => {
     const gen = t.run();
     const next = async () => (await gen.next()).value as TrainEvent;
     t.pause();
-    expect(await next()).toMatchObject({ type: 'start', batchesPerEpoch: 4, batchSize: 5, rows: 20, epochs: 3, params: 3 });
+    expect(await next()).toMatchObject({
+      type: 'start',
+      batchesPerEpoch: 4,
+      batchSize: 5,
+      rows: 20,
+      epochs: 3,
+      params: 3,
+    });
     expect(await next()).toEqual({ type: 'paused', epoch: 0, batch: 0 });
 
     const before = await t.backend.getWeights();
@@ -159,7 +203,12 @@ describe('pause, stepOnce, resume, stop', () => {
   });
 
   it('stop ends the run before the next batch with reason "stopped"', async () => {
-    const t = new Trainer({ graph: linearNet(), config: { ...config, epochs: 50 }, train: regression(20), batchEvery: 1 });
+    const t = new Trainer({
+      graph: linearNet(),
+      config: { ...config, epochs: 50 },
+      train: regression(20),
+      batchEvery: 1,
+    });
     const events: TrainEvent[] = [];
     for await (const e of t.run()) {
       events.push(e);
@@ -190,7 +239,13 @@ describe('divergence', () => {
   it('a huge learning rate diverges in the first epoch: "diverged", initial weights kept', async () => {
     const data = regression(32);
     for (let i = 0; i < data.y.length; i++) data.y[i] *= 1000;
-    const config = makeTrainConfig({ epochs: 20, batchSize: 4, seed: 5, optimizer: { name: 'sgd', lr: 100 }, shuffle: false });
+    const config = makeTrainConfig({
+      epochs: 20,
+      batchSize: 4,
+      seed: 5,
+      optimizer: { name: 'sgd', lr: 100 },
+      shuffle: false,
+    });
     const t = new Trainer({ graph: linearNet('sum_squares'), config, train: data });
     const initial = await t.backend.getWeights();
     const events = await collect(t);
@@ -203,7 +258,7 @@ describe('divergence', () => {
     expect(sameBits(w, initial)).toBe(true);
   });
 
-  it('a slow blow-up diverges after some good epochs: the weights are the last good epoch\'s', async () => {
+  it("a slow blow-up diverges after some good epochs: the weights are the last good epoch's", async () => {
     // lr 1 on a quadratic with curvature up to ~4: each full-batch step multiplies the error by ~3.
     const config = makeTrainConfig({ epochs: 500, batchSize: 0, seed: 6, optimizer: { name: 'sgd', lr: 1 } });
     const t = new Trainer({ graph: linearNet(), config, train: regression(16) });
@@ -230,7 +285,13 @@ describe('divergence', () => {
 describe('early stopping', () => {
   it('stops after `patience` epochs without improvement and restores the best weights', async () => {
     // A minDelta no improvement can reach: the first epoch stays the best.
-    const config = makeTrainConfig({ epochs: 50, batchSize: 8, seed: 7, optimizer: { name: 'sgd', lr: 0.05 }, earlyStopping: { patience: 3, minDelta: 1e6, monitor: 'loss' } });
+    const config = makeTrainConfig({
+      epochs: 50,
+      batchSize: 8,
+      seed: 7,
+      optimizer: { name: 'sgd', lr: 0.05 },
+      earlyStopping: { patience: 3, minDelta: 1e6, monitor: 'loss' },
+    });
     const t = new Trainer({ graph: linearNet(), config, train: regression(32) });
     const weightsAt: WeightSet[] = [];
     const events: TrainEvent[] = [];
@@ -251,7 +312,12 @@ describe('early stopping', () => {
     const validation = regression(20, 9);
     for (let i = 0; i < validation.y.length; i++) validation.y[i] = -validation.y[i]!;
     const base = { epochs: 40, batchSize: 8, seed: 8, optimizer: { name: 'sgd', lr: 0.05 } };
-    const watchVal = new Trainer({ graph: linearNet(), config: makeTrainConfig({ ...base, earlyStopping: { patience: 2, monitor: 'val_loss' } }), train, validation });
+    const watchVal = new Trainer({
+      graph: linearNet(),
+      config: makeTrainConfig({ ...base, earlyStopping: { patience: 2, monitor: 'val_loss' } }),
+      train,
+      validation,
+    });
     const events = await collect(watchVal);
     const epochs = events.filter((e) => e.type === 'epoch') as Extract<TrainEvent, { type: 'epoch' }>[];
     expect(events.at(-1)).toMatchObject({ type: 'done', reason: 'early_stop' });
@@ -259,7 +325,12 @@ describe('early stopping', () => {
     expect(epochs.at(-1)!.metrics.loss).toBeLessThan(epochs[0]!.metrics.loss);
     expect(epochs.at(-1)!.metrics.val_loss!).toBeGreaterThan(epochs[0]!.metrics.val_loss!);
 
-    const watchLoss = new Trainer({ graph: linearNet(), config: makeTrainConfig({ ...base, earlyStopping: { patience: 2, monitor: 'loss' } }), train, validation });
+    const watchLoss = new Trainer({
+      graph: linearNet(),
+      config: makeTrainConfig({ ...base, earlyStopping: { patience: 2, monitor: 'loss' } }),
+      train,
+      validation,
+    });
     // Watching the training loss, the same patience lets it run much longer.
     const done = (await collect(watchLoss)).at(-1) as Extract<TrainEvent, { type: 'done' }>;
     expect(done.epochs).toBeGreaterThan(epochs.length + 5);
@@ -268,7 +339,13 @@ describe('early stopping', () => {
 
 describe('validation split', () => {
   it('regression: val_loss, val_mse and val_r2 on the held-out rows, equal to evaluating them', async () => {
-    const config = makeTrainConfig({ epochs: 5, batchSize: 8, seed: 11, optimizer: { name: 'adam', lr: 0.05 }, validationSplit: 0.25 });
+    const config = makeTrainConfig({
+      epochs: 5,
+      batchSize: 8,
+      seed: 11,
+      optimizer: { name: 'adam', lr: 0.05 },
+      validationSplit: 0.25,
+    });
     const t = new Trainer({ graph: linearNet(), config, train: regression(40) });
     expect(t.validation!.rows).toBe(10);
     expect(t.train.rows).toBe(30);
@@ -277,7 +354,8 @@ describe('validation split', () => {
       if (e.type !== 'epoch') continue;
       epochs.push(e);
       const m = e.metrics;
-      for (const k of ['loss', 'mse', 'r2', 'val_loss', 'val_mse', 'val_r2'] as const) expect(Number.isFinite(m[k])).toBe(true);
+      for (const k of ['loss', 'mse', 'r2', 'val_loss', 'val_mse', 'val_r2'] as const)
+        expect(Number.isFinite(m[k])).toBe(true);
       const ev = await t.backend.evaluate(t.validation!.x, t.validation!.y, t.validation!.rows);
       expect(m.val_loss).toBe(ev.loss);
       // The loss is mse: the same quantity (float32 loss vs float64 accumulation).
@@ -288,7 +366,13 @@ describe('validation split', () => {
   });
 
   it('classification: val_accuracy present; no split, no validation metrics', async () => {
-    const config = makeTrainConfig({ epochs: 8, batchSize: 10, seed: 12, optimizer: { name: 'adam', lr: 0.05 }, validationSplit: 0.3 });
+    const config = makeTrainConfig({
+      epochs: 8,
+      batchSize: 10,
+      seed: 12,
+      optimizer: { name: 'adam', lr: 0.05 },
+      validationSplit: 0.3,
+    });
     const t = new Trainer({ graph: classifierNet(), config, train: blobs(60) });
     const done = await t.runToEnd();
     expect(done.metrics!.val_accuracy).toBeGreaterThan(0.9);

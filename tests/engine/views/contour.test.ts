@@ -23,7 +23,8 @@ describe('contourLines', () => {
     expect(pts.length).toBeGreaterThan(60);
     for (const [x, y] of pts) expect(Math.abs(Math.hypot(x, y) - 0.5)).toBeLessThan(0.005);
     // consecutive points are neighbours (one cell apart at most): the polyline is in order
-    for (let k = 1; k < pts.length; k++) expect(Math.hypot(pts[k]![0] - pts[k - 1]![0], pts[k]![1] - pts[k - 1]![1])).toBeLessThan(0.04);
+    for (let k = 1; k < pts.length; k++)
+      expect(Math.hypot(pts[k]![0] - pts[k - 1]![0], pts[k]![1] - pts[k - 1]![1])).toBeLessThan(0.04);
   });
 
   it('traces a straight line across the grid as one open polyline with ends on the border', () => {
@@ -33,13 +34,17 @@ describe('contourLines', () => {
     expect(lines[0]!.closed).toBe(false);
     const pts = points(lines[0]!.points);
     for (const [x, y] of pts) expect(x + 2 * y).toBeCloseTo(0.3, 5);
-    const onBorder = ([x, y]: readonly [number, number]) => Math.abs(Math.abs(x) - 1) < 1e-6 || Math.abs(Math.abs(y) - 1) < 1e-6;
+    const onBorder = ([x, y]: readonly [number, number]) =>
+      Math.abs(Math.abs(x) - 1) < 1e-6 || Math.abs(Math.abs(y) - 1) < 1e-6;
     expect(onBorder(pts[0]!)).toBe(true);
     expect(onBorder(pts[pts.length - 1]!)).toBe(true);
   });
 
   it('finds two separate loops around two bumps and resolves saddles by the centre value', () => {
-    const { xs, field } = sample((x, y) => Math.exp(-((x - 0.5) ** 2 + y * y) * 20) + Math.exp(-((x + 0.5) ** 2 + y * y) * 20), 61);
+    const { xs, field } = sample(
+      (x, y) => Math.exp(-((x - 0.5) ** 2 + y * y) * 20) + Math.exp(-((x + 0.5) ** 2 + y * y) * 20),
+      61,
+    );
     expect(contourLines(field, 61, 61, xs, xs, 0.5)).toHaveLength(2);
     // A 2 × 2 saddle: corners bl = tr = 1, br = tl = 0. Centre 0.5 >= level 0.4 joins the high corners.
     const saddle = new Float32Array([1, 0, 0, 1]);
@@ -48,7 +53,8 @@ describe('contourLines', () => {
     expect(high).toHaveLength(2);
     expect(low).toHaveLength(2);
     // centre above: the segments cut off the low corners (bottom-right and top-left)
-    const cutsCorner = (l: { points: Float32Array }, cx: number, cy: number) => points(l.points).every(([x, y]) => Math.abs(x - cx) + Math.abs(y - cy) < 1);
+    const cutsCorner = (l: { points: Float32Array }, cx: number, cy: number) =>
+      points(l.points).every(([x, y]) => Math.abs(x - cx) + Math.abs(y - cy) < 1);
     expect(high.some((l) => cutsCorner(l, 1, 0)) && high.some((l) => cutsCorner(l, 0, 1))).toBe(true);
     expect(low.some((l) => cutsCorner(l, 0, 0)) && low.some((l) => cutsCorner(l, 1, 1))).toBe(true);
   });
@@ -78,7 +84,16 @@ describe('boundaryContour', () => {
         for (let c = 0; c < 3; c++) values[(j * n + i) * 3 + c] = e[c]! / s;
       }
     }
-    const grid = { task: 'multiclass', outputs: 3, nx: n, ny: n, xs, ys: xs, values, predicted } as unknown as DecisionGrid;
+    const grid = {
+      task: 'multiclass',
+      outputs: 3,
+      nx: n,
+      ny: n,
+      xs,
+      ys: xs,
+      values,
+      predicted,
+    } as unknown as DecisionGrid;
     const b = boundaryContour(grid);
     expect(b.map((c) => c.class)).toEqual([0, 1, 2]);
     for (const c of b) {

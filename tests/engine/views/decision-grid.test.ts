@@ -2,7 +2,14 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { classLabels, type Dataset } from '../../../src-engine/data/dataset.ts';
 import { boundaryContour } from '../../../src-engine/views/contour.ts';
-import { dataBounds, decisionGrid, nearestCell, planeInputs, resolvePlane, weightArrows } from '../../../src-engine/views/decision-grid.ts';
+import {
+  dataBounds,
+  decisionGrid,
+  nearestCell,
+  planeInputs,
+  resolvePlane,
+  weightArrows,
+} from '../../../src-engine/views/decision-grid.ts';
 import { predictedClasses } from '../../../src-engine/views/hidden-space.ts';
 import { ViewError } from '../../../src-engine/views/source.ts';
 import { trainTemplate, type Trained } from './util.ts';
@@ -72,7 +79,9 @@ describe('decisionGrid', () => {
   });
 
   it('refuses a bad feature, bounds or resolution with a ViewError', () => {
-    expect(() => decisionGrid(x4.backend, { bounds: [-1, 1, -1, 1], features: [0, 2] })).toThrow(/Feature index 2 is out of range/);
+    expect(() => decisionGrid(x4.backend, { bounds: [-1, 1, -1, 1], features: [0, 2] })).toThrow(
+      /Feature index 2 is out of range/,
+    );
     expect(() => decisionGrid(x4.backend, { bounds: [1, -1, -1, 1] })).toThrow(ViewError);
     expect(() => decisionGrid(x4.backend, { bounds: [-1, 1, -1, 1], resolution: 1 })).toThrow(/resolution/);
     expect(() => decisionGrid(x4.backend, {})).toThrow(/needs bounds or a dataset/);
@@ -93,13 +102,25 @@ describe('slices of data with more than two features', () => {
     const row = new Float32Array([g.xs[2]!, mean, g.ys[5]!]);
     expect(g.values[5 * 7 + 2]).toBeCloseTo(s3.backend.predict(row, 1)[0]!, 6);
     const fixedGrid = decisionGrid(s3.backend, { dataset: ds, features: [0, 2], resolution: 7, fixed: [0, 5, 0] });
-    expect(fixedGrid.values[5 * 7 + 2]).toBeCloseTo(s3.backend.predict(new Float32Array([g.xs[2]!, 5, g.ys[5]!]), 1)[0]!, 6);
+    expect(fixedGrid.values[5 * 7 + 2]).toBeCloseTo(
+      s3.backend.predict(new Float32Array([g.xs[2]!, 5, g.ys[5]!]), 1)[0]!,
+      6,
+    );
   });
 });
 
 describe('dataBounds', () => {
   it('widens the data range by the margin, and gives a constant feature a unit window', () => {
-    const ds: Dataset = { name: 't', x: new Float32Array([0, 5, 2, 5, 1, 5]), y: new Float32Array(3), rows: 3, features: 2, targets: 1, task: 'binary', featureNames: ['a', 'b'] };
+    const ds: Dataset = {
+      name: 't',
+      x: new Float32Array([0, 5, 2, 5, 1, 5]),
+      y: new Float32Array(3),
+      rows: 3,
+      features: 2,
+      targets: 1,
+      task: 'binary',
+      featureNames: ['a', 'b'],
+    };
     const b = dataBounds(ds, [0, 1], 0.25);
     expect(b[0]).toBeCloseTo(-0.5);
     expect(b[1]).toBeCloseTo(2.5);

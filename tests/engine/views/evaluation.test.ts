@@ -1,7 +1,13 @@
 /** Confusion matrices, per-class scores, regression errors and the predictions table, on hand-made data. */
 import { describe, expect, it } from 'vitest';
 import type { Dataset } from '../../../src-engine/data/dataset.ts';
-import { classificationReport, confusionMatrix, evaluateModel, predictionsTable, regressionReport } from '../../../src-engine/views/evaluation.ts';
+import {
+  classificationReport,
+  confusionMatrix,
+  evaluateModel,
+  predictionsTable,
+  regressionReport,
+} from '../../../src-engine/views/evaluation.ts';
 import { trainTemplate } from './util.ts';
 
 describe('confusionMatrix and classificationReport', () => {
@@ -35,7 +41,10 @@ describe('confusionMatrix and classificationReport', () => {
   });
 
   it('thresholds binary outputs at 0.5 and leaves undefined scores null', () => {
-    const cm = confusionMatrix(Float32Array.of(0.2, 0.4, 0.49, 0.5), Float32Array.of(0, 0, 1, 1), 'binary', ['neg', 'pos']);
+    const cm = confusionMatrix(Float32Array.of(0.2, 0.4, 0.49, 0.5), Float32Array.of(0, 0, 1, 1), 'binary', [
+      'neg',
+      'pos',
+    ]);
     expect(Array.from(cm.counts)).toEqual([2, 0, 1, 1]);
     const never = classificationReport(confusionMatrix(Float32Array.of(0.1, 0.2), Float32Array.of(0, 1), 'binary', 2));
     expect(never.perClass[1]!.precision).toBeNull();
@@ -79,9 +88,22 @@ describe('predictionsTable', () => {
   });
 
   it('lists chosen rows, regression errors, and names a bad row', () => {
-    const ds: Dataset = { name: 'reg', x: Float32Array.of(1, 2, 3), y: Float32Array.of(10, 20, 30), rows: 3, features: 1, targets: 1, task: 'regression', featureNames: ['x'], targetNames: ['y'] };
+    const ds: Dataset = {
+      name: 'reg',
+      x: Float32Array.of(1, 2, 3),
+      y: Float32Array.of(10, 20, 30),
+      rows: 3,
+      features: 1,
+      targets: 1,
+      task: 'regression',
+      featureNames: ['x'],
+      targetNames: ['y'],
+    };
     const t = predictionsTable(ds, [11, 19, 30], { rows: [2, 0] });
-    expect(t.rows.map((r) => [r.index, r.error![0]])).toEqual([[2, 0], [0, 1]]);
+    expect(t.rows.map((r) => [r.index, r.error![0]])).toEqual([
+      [2, 0],
+      [0, 1],
+    ]);
     expect(t.targetNames).toEqual(['y']);
     expect(() => predictionsTable(ds, [1, 2, 3], { rows: [3] })).toThrow(/Row 3 is out of range: 'reg' has 3 rows/);
     expect(() => predictionsTable(ds, [1, 2])).toThrow(/needs 3 rows/);

@@ -10,7 +10,8 @@ beforeAll(async () => {
   x4 = await trainTemplate('x4-relu-hidden', 600);
 });
 
-const side = (p: { normal: number[]; offset: number }, pts: Float32Array, r: number) => p.normal[0]! * pts[3 * r]! + p.normal[1]! * pts[3 * r + 1]! + p.normal[2]! * pts[3 * r + 2]! + p.offset;
+const side = (p: { normal: number[]; offset: number }, pts: Float32Array, r: number) =>
+  p.normal[0]! * pts[3 * r]! + p.normal[1]! * pts[3 * r + 1]! + p.normal[2]! * pts[3 * r + 2]! + p.offset;
 
 describe('hiddenSpace', () => {
   it('maps X4 into the three ReLU activations, and the output plane splits them as the model does (Figure 20)', () => {
@@ -100,7 +101,9 @@ describe('pca', () => {
     const w = [2 / 3, -2 / 3, 1 / 3];
     const x: number[] = [];
     for (let s = 0; s < 8; s++) {
-      const a = s & 1 ? 3 : -3, b = s & 2 ? 2 : -2, c = s & 4 ? 1 : -1;
+      const a = s & 1 ? 3 : -3,
+        b = s & 2 ? 2 : -2,
+        c = s & 4 ? 1 : -1;
       for (let k = 0; k < 3; k++) x.push(5 + a * u[k]! + b * v[k]! + c * w[k]!);
     }
     const p = pca(x, 8, 3, 3);
@@ -149,7 +152,8 @@ describe('planeInBox', () => {
     expect(hex.length).toBe(18);
     // in order around the polygon: consecutive vertices are one hexagon side apart (sqrt(0.5))
     for (let k = 0; k < 6; k++) {
-      const a = hex.subarray(3 * k, 3 * k + 3), b = hex.subarray(3 * ((k + 1) % 6), 3 * ((k + 1) % 6) + 3);
+      const a = hex.subarray(3 * k, 3 * k + 3),
+        b = hex.subarray(3 * ((k + 1) % 6), 3 * ((k + 1) % 6) + 3);
       expect(Math.hypot(a[0]! - b[0]!, a[1]! - b[1]!, a[2]! - b[2]!)).toBeCloseTo(Math.SQRT1_2, 5);
     }
     expect(planeInBox({ normal: [1, 0, 0], offset: -3 }, box).length).toBe(0);

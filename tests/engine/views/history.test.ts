@@ -44,7 +44,10 @@ describe('MetricHistory', () => {
       prev = x;
     });
     expect(total / n).toBeCloseTo(sum / n, 6);
-    expect(Math.max(...loss.max)).toBeCloseTo(Math.max(...Array.from({ length: n }, (_, e) => Math.sin(e / 1000) + e / n)), 9);
+    expect(Math.max(...loss.max)).toBeCloseTo(
+      Math.max(...Array.from({ length: n }, (_, e) => Math.sin(e / 1000) + e / n)),
+      9,
+    );
     expect(s.series.accuracy!.y.every((v) => v === 0.5)).toBe(true);
     expect(s.steps).toBe(n);
   });

@@ -15,7 +15,11 @@ beforeAll(async () => {
 describe('unitHeatmaps', () => {
   it('gives every unit of every layer its map over the plane in one pass, unit-major', () => {
     const h = unitHeatmaps(circle.backend, { bounds: [-1.5, 1.5, -1.5, 1.5], resolution: 16 });
-    expect(h.layers.map((l) => [l.nodeId, l.units])).toEqual([['hidden1', 8], ['hidden2', 8], ['output', 1]]);
+    expect(h.layers.map((l) => [l.nodeId, l.units])).toEqual([
+      ['hidden1', 8],
+      ['hidden2', 8],
+      ['output', 1],
+    ]);
     const fwd = circle.backend.forward;
     const cells = 256;
     const probe = new Float32Array([h.xs[3]!, h.ys[11]!]);
@@ -54,7 +58,10 @@ describe('linkStyles', () => {
 
   it('scales each layer by its own largest |w|, so weights above 1 do not saturate', () => {
     const s = linkStyles(weights, graph);
-    expect(s.map((l) => [l.source, l.target, l.edgeId])).toEqual([['input', 'hidden', 'e1'], ['hidden', 'output', 'e2']]);
+    expect(s.map((l) => [l.source, l.target, l.edgeId])).toEqual([
+      ['input', 'hidden', 'e1'],
+      ['hidden', 'output', 'e2'],
+    ]);
     const h = s[0]!;
     expect(h.maxAbs).toBe(6);
     expect(Array.from(h.strength)).toEqual([0.5, 1, 0.25, 0]);

@@ -46,7 +46,11 @@ describe('unitContributions', () => {
       expect(u.prediction[i]).toBe(u.logits[i]);
     }
     // row k is unit k's curve: a_k(x) = relu(W_k x + b_k) and its contribution w_k a_k(x)
-    for (const [k, i] of [[0, 0], [3, 500], [9, 999]] as const) {
+    for (const [k, i] of [
+      [0, 0],
+      [3, 500],
+      [9, 999],
+    ] as const) {
       const a = Math.max(0, Wh[k]! * u.xs[i]! + bh[k]!);
       expect(u.activations[k * 1000 + i]).toBeCloseTo(a, 5);
       expect(u.contributions[k * 1000 + i]).toBeCloseTo(a * u.weights[k]!, 5);

@@ -24,7 +24,11 @@ describe('ForwardEvaluator', () => {
     const c = await trainTemplate('circle', 1);
     const fwd = c.backend.forward;
     const layers = denseLayers(fwd);
-    expect(layers.map((l) => [l.nodeId, l.inSize, l.units, l.activation])).toEqual([['hidden1', 2, 8, 'tanh'], ['hidden2', 8, 8, 'tanh'], ['output', 8, 1, 'sigmoid']]);
+    expect(layers.map((l) => [l.nodeId, l.inSize, l.units, l.activation])).toEqual([
+      ['hidden1', 2, 8, 'tanh'],
+      ['hidden2', 8, 8, 'tanh'],
+      ['output', 8, 1, 'sigmoid'],
+    ]);
     expect(layers[0]!.input).toBe(fwd.x);
     expect(denseConsumer(fwd, 'hidden1')!.nodeId).toBe('hidden2');
     expect(denseConsumer(fwd, 'output')).toBeNull();
@@ -40,7 +44,8 @@ describe('ForwardEvaluator', () => {
     const g = decisionGrid(ev, { bounds: [-2.3, 1.8, -1.9, 2.2], resolution: 300 });
     const pred = p.backend.predict(p.ds.x, p.ds.rows);
     let agree = 0;
-    for (let r = 0; r < p.ds.rows; r++) if (g.predicted[nearestCell(g, p.ds.x[2 * r]!, p.ds.x[2 * r + 1]!)] === pred[r]) agree++;
+    for (let r = 0; r < p.ds.rows; r++)
+      if (g.predicted[nearestCell(g, p.ds.x[2 * r]!, p.ds.x[2 * r + 1]!)] === pred[r]) agree++;
     expect(agree).toBe(p.ds.rows);
     const [w] = weightArrows(ev.getWeights(), ev.forward)!;
     const W = ev.getWeights().get('output.W')!.data;

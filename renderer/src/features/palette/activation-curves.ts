@@ -7,7 +7,9 @@ import type { ActivationName } from '../../../../src-engine/graph/catalog.ts';
 const erf = (x: number) => {
   // Abramowitz-Stegun 7.1.26, accurate to 1.5e-7: plenty for a 60-pixel plot.
   const t = 1 / (1 + 0.3275911 * Math.abs(x));
-  const y = 1 - ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-x * x);
+  const y =
+    1 -
+    ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-x * x);
   return x >= 0 ? y : -y;
 };
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
@@ -27,11 +29,23 @@ export const CURVES: Record<ActivationName, (x: number, alpha: number) => number
 };
 
 /** An SVG polyline `points` string for f on [-range, range], fitted to width × height. */
-export function curvePoints(name: ActivationName, width: number, height: number, alpha = 0.1, range = 4, samples = 48): string {
+export function curvePoints(
+  name: ActivationName,
+  width: number,
+  height: number,
+  alpha = 0.1,
+  range = 4,
+  samples = 48,
+): string {
   const f = CURVES[name];
   const xs = Array.from({ length: samples + 1 }, (_, i) => -range + (2 * range * i) / samples);
   const ys = xs.map((x) => f(x, alpha));
   const lo = Math.min(-1, ...ys);
   const hi = Math.max(1, ...ys);
-  return xs.map((x, i) => `${(((x + range) / (2 * range)) * width).toFixed(1)},${(height - ((ys[i]! - lo) / (hi - lo)) * height).toFixed(1)}`).join(' ');
+  return xs
+    .map(
+      (x, i) =>
+        `${(((x + range) / (2 * range)) * width).toFixed(1)},${(height - ((ys[i]! - lo) / (hi - lo)) * height).toFixed(1)}`,
+    )
+    .join(' ');
 }

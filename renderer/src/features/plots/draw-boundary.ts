@@ -9,14 +9,24 @@ import { CLASS_COLORS, cellColor, rampColor } from './colors.ts';
 export { CLASS_COLORS } from './colors.ts';
 
 /** Draw a grid, its contours, points and arrows onto a 2D context of size w × h. */
-export function drawBoundary(ctx: CanvasRenderingContext2D, w: number, h: number, grid: GridView, points: PointsView | undefined, dark: boolean): void {
+export function drawBoundary(
+  ctx: CanvasRenderingContext2D,
+  w: number,
+  h: number,
+  grid: GridView,
+  points: PointsView | undefined,
+  dark: boolean,
+): void {
   const { nx, ny, bounds } = grid;
   const classes = Math.max(2, ...grid.predicted.map((p) => p + 1));
   const img = new ImageData(nx, ny);
   for (let j = 0; j < ny; j++) {
     for (let i = 0; i < nx; i++) {
       const c = j * nx + i;
-      const rgb = grid.task === 'regression' ? rampColor(grid.intensity[c]!) : cellColor(grid.predicted[c]!, grid.intensity[c]!, classes);
+      const rgb =
+        grid.task === 'regression'
+          ? rampColor(grid.intensity[c]!)
+          : cellColor(grid.predicted[c]!, grid.intensity[c]!, classes);
       // Row j = 0 is the bottom of the plane: flip so y grows upwards.
       const o = ((ny - 1 - j) * nx + i) * 4;
       img.data[o] = rgb[0];

@@ -2,7 +2,14 @@
 import { rampColor } from './colors.ts';
 
 /** Plot lines (shared x) into a w × h box, with a faint zero line; y range over all lines. */
-export function drawLines(ctx: CanvasRenderingContext2D, w: number, h: number, x: number[], lines: { y: number[]; color: string }[], dots?: { x: number[]; y: number[] }): void {
+export function drawLines(
+  ctx: CanvasRenderingContext2D,
+  w: number,
+  h: number,
+  x: number[],
+  lines: { y: number[]; color: string }[],
+  dots?: { x: number[]; y: number[] },
+): void {
   ctx.clearRect(0, 0, w, h);
   const ys = lines.flatMap((l) => l.y).concat(dots?.y ?? []);
   const lo = Math.min(...ys, 0);
@@ -31,7 +38,16 @@ export function drawLines(ctx: CanvasRenderingContext2D, w: number, h: number, x
 }
 
 /** A heatmap of nx × ny values (row 0 at the bottom) on the range [min, max]. */
-export function drawHeatmap(ctx: CanvasRenderingContext2D, w: number, h: number, values: number[], nx: number, ny: number, min: number, max: number): void {
+export function drawHeatmap(
+  ctx: CanvasRenderingContext2D,
+  w: number,
+  h: number,
+  values: number[],
+  nx: number,
+  ny: number,
+  min: number,
+  max: number,
+): void {
   const img = new ImageData(nx, ny);
   for (let j = 0; j < ny; j++) {
     for (let i = 0; i < nx; i++) {

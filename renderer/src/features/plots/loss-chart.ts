@@ -3,13 +3,23 @@
  * right, earlier runs dashed and faint. Built once per canvas; `update` swaps the data in place and
  * redraws without animation, so ten or more updates a second stay cheap.
  */
-import { Chart, Decimation, Legend, LinearScale, LineController, LineElement, LogarithmicScale, PointElement, Tooltip, type ChartDataset } from 'chart.js';
+import {
+  Chart,
+  Decimation,
+  Legend,
+  LinearScale,
+  LineController,
+  LineElement,
+  LogarithmicScale,
+  PointElement,
+  Tooltip,
+  type ChartDataset,
+} from 'chart.js';
 import type { EpochPoint } from '../../../../src-engine/protocol/api.ts';
 import type { PastRun } from '../../lib/train-settings.ts';
 import { seriesOf, type Key, type Xy } from './series.ts';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, LogarithmicScale, Tooltip, Legend, Decimation);
-
 
 const SERIES: { key: Key; label: string; color: string; axis: 'y' | 'y1'; dash?: number[] }[] = [
   { key: 'loss', label: 'loss', color: '#2f6fde', axis: 'y' },
@@ -23,13 +33,34 @@ function datasets(points: readonly EpochPoint[], past: readonly PastRun[]): Char
   for (const s of SERIES) {
     const data = seriesOf(points, s.key);
     if (!data.length && s.key.startsWith('val')) continue;
-    out.push({ label: s.label, data, borderColor: s.color, backgroundColor: s.color, yAxisID: s.axis, borderWidth: 1.5, pointRadius: 0, parsing: false, normalized: true } as ChartDataset<'line', Xy[]>);
+    out.push({
+      label: s.label,
+      data,
+      borderColor: s.color,
+      backgroundColor: s.color,
+      yAxisID: s.axis,
+      borderWidth: 1.5,
+      pointRadius: 0,
+      parsing: false,
+      normalized: true,
+    } as ChartDataset<'line', Xy[]>);
   }
   for (const run of past) {
     for (const s of SERIES.slice(0, 3)) {
       const data = seriesOf(run.points, s.key);
       if (!data.length) continue;
-      out.push({ label: `${s.label} (${run.label})`, data, borderColor: `${s.color}66`, backgroundColor: `${s.color}66`, yAxisID: s.axis, borderWidth: 1, borderDash: [4, 3], pointRadius: 0, parsing: false, normalized: true } as ChartDataset<'line', Xy[]>);
+      out.push({
+        label: `${s.label} (${run.label})`,
+        data,
+        borderColor: `${s.color}66`,
+        backgroundColor: `${s.color}66`,
+        yAxisID: s.axis,
+        borderWidth: 1,
+        borderDash: [4, 3],
+        pointRadius: 0,
+        parsing: false,
+        normalized: true,
+      } as ChartDataset<'line', Xy[]>);
     }
   }
   return out;
@@ -52,8 +83,21 @@ export function createLossChart(canvas: HTMLCanvasElement, textColor: string): L
       interaction: { mode: 'nearest', axis: 'x', intersect: false },
       scales: {
         x: { type: 'linear', title: { display: true, text: 'epoch', color: textColor }, ticks: { color: textColor } },
-        y: { type: 'linear', position: 'left', title: { display: true, text: 'loss', color: textColor }, ticks: { color: textColor } },
-        y1: { type: 'linear', position: 'right', min: 0, max: 1, title: { display: true, text: 'accuracy', color: textColor }, ticks: { color: textColor }, grid: { drawOnChartArea: false } },
+        y: {
+          type: 'linear',
+          position: 'left',
+          title: { display: true, text: 'loss', color: textColor },
+          ticks: { color: textColor },
+        },
+        y1: {
+          type: 'linear',
+          position: 'right',
+          min: 0,
+          max: 1,
+          title: { display: true, text: 'accuracy', color: textColor },
+          ticks: { color: textColor },
+          grid: { drawOnChartArea: false },
+        },
       },
       plugins: {
         legend: { labels: { color: textColor, boxWidth: 12, font: { size: 11 } } },

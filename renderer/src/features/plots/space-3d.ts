@@ -67,13 +67,34 @@ export function createSpace3d(canvas: HTMLCanvasElement, dark: boolean): Space3d
         if (k < 3) continue;
         const verts: number[] = [];
         const p0 = norm(poly[0]!, poly[1]!, poly[2]!);
-        for (let j = 1; j + 1 < k; j++) verts.push(...p0, ...norm(poly[j * 3]!, poly[j * 3 + 1]!, poly[j * 3 + 2]!), ...norm(poly[j * 3 + 3]!, poly[j * 3 + 4]!, poly[j * 3 + 5]!));
+        for (let j = 1; j + 1 < k; j++)
+          verts.push(
+            ...p0,
+            ...norm(poly[j * 3]!, poly[j * 3 + 1]!, poly[j * 3 + 2]!),
+            ...norm(poly[j * 3 + 3]!, poly[j * 3 + 4]!, poly[j * 3 + 5]!),
+          );
         const pg = new THREE.BufferGeometry();
         pg.setAttribute('position', new THREE.Float32BufferAttribute(verts, 3));
-        group.add(new THREE.Mesh(pg, new THREE.MeshBasicMaterial({ color: dark ? 0xdddddd : 0x333333, transparent: true, opacity: 0.25, side: THREE.DoubleSide, depthWrite: false })));
+        group.add(
+          new THREE.Mesh(
+            pg,
+            new THREE.MeshBasicMaterial({
+              color: dark ? 0xdddddd : 0x333333,
+              transparent: true,
+              opacity: 0.25,
+              side: THREE.DoubleSide,
+              depthWrite: false,
+            }),
+          ),
+        );
       }
       const box = new THREE.BoxGeometry((max[0] - min[0]) / span, (max[2] - min[2]) / span, (max[1] - min[1]) / span);
-      group.add(new THREE.LineSegments(new THREE.EdgesGeometry(box), new THREE.LineBasicMaterial({ color: dark ? 0x666666 : 0xaaaaaa })));
+      group.add(
+        new THREE.LineSegments(
+          new THREE.EdgesGeometry(box),
+          new THREE.LineBasicMaterial({ color: dark ? 0x666666 : 0xaaaaaa }),
+        ),
+      );
       box.dispose();
       draw();
     },

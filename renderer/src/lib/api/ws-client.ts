@@ -30,17 +30,27 @@ export function connectWebSocketApi(wsUrl: string, onClose: (reason: string) => 
       else p.reject(new ApiError(data.error.code, data.error.message));
     };
     ws.onclose = () => {
-      const e = new ApiError('internal', 'The connection to the Netwright host was lost. Restart it and reload the page.');
+      const e = new ApiError(
+        'internal',
+        'The connection to the Netwright host was lost. Restart it and reload the page.',
+      );
       for (const p of pending.values()) p.reject(e);
       pending.clear();
       if (opened) onClose(e.message);
-      else reject(new ApiError('forbidden', 'Could not connect to the Netwright host (is the URL, with its token, the one it printed?).'));
+      else
+        reject(
+          new ApiError(
+            'forbidden',
+            'Could not connect to the Netwright host (is the URL, with its token, the one it printed?).',
+          ),
+        );
     };
     ws.onopen = () => {
       opened = true;
       const call = (method: string) => (payload: unknown) =>
         new Promise((res, rej) => {
-          if (ws.readyState !== WebSocket.OPEN) return rej(new ApiError('internal', 'Not connected to the Netwright host.'));
+          if (ws.readyState !== WebSocket.OPEN)
+            return rej(new ApiError('internal', 'Not connected to the Netwright host.'));
           const id = next++;
           pending.set(id, { resolve: res, reject: rej });
           ws.send(JSON.stringify({ id, method, payload }));

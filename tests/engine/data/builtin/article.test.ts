@@ -15,7 +15,9 @@ import {
 } from '../../../../src-engine/data/builtin/article.ts';
 import { classLabels } from '../../../../src-engine/data/dataset.ts';
 
-const ref = JSON.parse(readFileSync(new URL('../../../fixtures/builtin/numpy-reference.json', import.meta.url), 'utf8'));
+const ref = JSON.parse(
+  readFileSync(new URL('../../../fixtures/builtin/numpy-reference.json', import.meta.url), 'utf8'),
+);
 const D = ref.datasets;
 
 /**

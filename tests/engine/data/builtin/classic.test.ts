@@ -1,11 +1,18 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { circleRaw, gaussianBlobsRaw, twoSpiralsRaw, xorQuadrantsRaw } from '../../../../src-engine/data/builtin/classic.ts';
+import {
+  circleRaw,
+  gaussianBlobsRaw,
+  twoSpiralsRaw,
+  xorQuadrantsRaw,
+} from '../../../../src-engine/data/builtin/classic.ts';
 import type { RawClassification } from '../../../../src-engine/data/builtin/make.ts';
 import { getBuiltinDataset } from '../../../../src-engine/data/builtin/index.ts';
 import { classLabels } from '../../../../src-engine/data/dataset.ts';
 
-const ref = JSON.parse(readFileSync(new URL('../../../fixtures/builtin/numpy-reference.json', import.meta.url), 'utf8'));
+const ref = JSON.parse(
+  readFileSync(new URL('../../../fixtures/builtin/numpy-reference.json', import.meta.url), 'utf8'),
+);
 const C = ref.classic;
 
 function expectMatches(raw: RawClassification, name: string): void {

@@ -28,7 +28,8 @@ describe('loadDigits (mnist package)', () => {
       const ref = JSON.parse(readFileSync(join(digitsDir, `${d}.json`), 'utf8')).data as number[];
       const got = classes[d]!.pixels;
       expect(got.length).toBe(ref.length);
-      for (let i = 0; i < ref.length; i++) if (got[i] !== Math.fround(ref[i]!)) throw new Error(`class ${d} value ${i}`);
+      for (let i = 0; i < ref.length; i++)
+        if (got[i] !== Math.fround(ref[i]!)) throw new Error(`class ${d} value ${i}`);
     }
   });
 

@@ -2,7 +2,9 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { exactLog } from '../../../../src-engine/data/builtin/exact-log.ts';
 
-const R = JSON.parse(readFileSync(new URL('../../../fixtures/builtin/numpy-reference.json', import.meta.url), 'utf8')).rng;
+const R = JSON.parse(
+  readFileSync(new URL('../../../fixtures/builtin/numpy-reference.json', import.meta.url), 'utf8'),
+).rng;
 
 describe('exactLog', () => {
   it('is correctly rounded (vs Python decimal at 50 digits), including subnormals and powers of two', () => {

@@ -3,7 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { NumpyRandomState } from '../../../../src-engine/data/builtin/numpy-random.ts';
 import type { Rng } from '../../../../src-engine/train/rng.ts';
 
-const ref = JSON.parse(readFileSync(new URL('../../../fixtures/builtin/numpy-reference.json', import.meta.url), 'utf8'));
+const ref = JSON.parse(
+  readFileSync(new URL('../../../fixtures/builtin/numpy-reference.json', import.meta.url), 'utf8'),
+);
 const R = ref.rng;
 
 /**
@@ -15,12 +17,18 @@ function expectClose(actual: ArrayLike<number>, expected: number[], rel = 4e-16)
   for (let i = 0; i < expected.length; i++) {
     const a = actual[i]!;
     const e = expected[i]!;
-    if (a !== e) expect(Math.abs(a - e), `index ${i}: ${a} vs ${e}`).toBeLessThanOrEqual(rel * Math.max(1, Math.abs(e)));
+    if (a !== e)
+      expect(Math.abs(a - e), `index ${i}: ${a} vs ${e}`).toBeLessThanOrEqual(rel * Math.max(1, Math.abs(e)));
   }
 }
 
 describe('NumpyRandomState seeding', () => {
-  for (const [name, s] of Object.entries<{ seed: number | number[]; key_head: number[]; key_tail: number[]; pos: number }>(R.states)) {
+  for (const [name, s] of Object.entries<{
+    seed: number | number[];
+    key_head: number[];
+    key_tail: number[];
+    pos: number;
+  }>(R.states)) {
     it(`matches np.random.seed(${JSON.stringify(s.seed)}) state (${name})`, () => {
       const st = new NumpyRandomState(s.seed).getState();
       expect(Array.from(st.key.subarray(0, 8))).toEqual(s.key_head);
@@ -44,7 +52,10 @@ describe('NumpyRandomState streams (bit-for-bit vs NumPy)', () => {
       const rs = new NumpyRandomState(Number(seed));
       const all: number[] = [];
       for (let i = 0; i <= at[at.length - 1]!; i++) all.push(rs.nextUint32());
-      expect(at.map((i) => all[i]), `seed ${seed}`).toEqual(values);
+      expect(
+        at.map((i) => all[i]),
+        `seed ${seed}`,
+      ).toEqual(values);
     }
   });
 
@@ -66,12 +77,7 @@ describe('NumpyRandomState streams (bit-for-bit vs NumPy)', () => {
 
   it('cache survives random_sample calls, and normal(loc, scale) uses it', () => {
     const rs = new NumpyRandomState(0);
-    const got = [
-      ...rs.randn(3),
-      ...rs.randomSampleArray(2),
-      ...rs.randn(2),
-      ...rs.normalArray(5, 2, 3),
-    ];
+    const got = [...rs.randn(3), ...rs.randomSampleArray(2), ...rs.randn(2), ...rs.normalArray(5, 2, 3)];
     expectClose(got, R.mixed_seed0);
     // Reseeding clears the cache.
     rs.seed(0);
@@ -96,7 +102,9 @@ describe('NumpyRandomState streams (bit-for-bit vs NumPy)', () => {
     const rs = new NumpyRandomState(3);
     // X1's recipe: choice follows randn(30, 2), so check it stand-alone here.
     expect(rs.choice([0, 1], 30)).toEqual(R.choice01_seed3);
-    expect(Array.from(new NumpyRandomState(5).choiceIndices(4, 12, true, [0.1, 0.2, 0.3, 0.4]))).toEqual(R.choice_p_seed5);
+    expect(Array.from(new NumpyRandomState(5).choiceIndices(4, 12, true, [0.1, 0.2, 0.3, 0.4]))).toEqual(
+      R.choice_p_seed5,
+    );
     expect(Array.from(new NumpyRandomState(5).choiceIndices(10, 4, false))).toEqual(R.choice_noreplace_seed5);
   });
 

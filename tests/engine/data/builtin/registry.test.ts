@@ -9,7 +9,9 @@ import {
 } from '../../../../src-engine/data/builtin/index.ts';
 import { arange } from '../../../../src-engine/data/builtin/make.ts';
 
-const ref = JSON.parse(readFileSync(new URL('../../../fixtures/builtin/numpy-reference.json', import.meta.url), 'utf8'));
+const ref = JSON.parse(
+  readFileSync(new URL('../../../fixtures/builtin/numpy-reference.json', import.meta.url), 'utf8'),
+);
 
 const IDS = [
   'from-scratch-xor',

@@ -10,10 +10,15 @@ import { testData, testNets, type TestNet } from '../../onnx/graphs.ts';
 const STEPS = 50;
 const BATCH = 16;
 const opened: OrtBackend[] = [];
-afterAll(async () => { for (const b of opened) await b.dispose(); });
+afterAll(async () => {
+  for (const b of opened) await b.dispose();
+});
 
 /** Train both backends side by side for 50 steps (varying lr, a partial batch) and return the worst relative loss gap. */
-async function parity(net: TestNet, config: TrainConfig): Promise<{ worst: number; ts: number[]; ort: number[]; weightGap: number }> {
+async function parity(
+  net: TestNet,
+  config: TrainConfig,
+): Promise<{ worst: number; ts: number[]; ort: number[]; weightGap: number }> {
   const graph: GraphDoc = net.graph;
   const weights = initWeights(buildForward(graph, { training: true }).params, new SeededRng(11));
   const ts = new TsBackend(graph, config, weights, new SeededRng(5));
@@ -41,7 +46,8 @@ async function parity(net: TestNet, config: TrainConfig): Promise<{ worst: numbe
   let weightGap = 0;
   for (const [name, w] of wt) {
     const o = wo.get(name)!.data;
-    for (let i = 0; i < w.data.length; i++) weightGap = Math.max(weightGap, Math.abs(w.data[i]! - o[i]!) / Math.max(1, Math.abs(w.data[i]!)));
+    for (let i = 0; i < w.data.length; i++)
+      weightGap = Math.max(weightGap, Math.abs(w.data[i]! - o[i]!) / Math.max(1, Math.abs(w.data[i]!)));
   }
   return { worst, ts: tsLoss, ort: ortLoss, weightGap };
 }
@@ -50,7 +56,11 @@ describe('ORT training step parity with the TypeScript engine', () => {
   const base = testNets()[0]!; // softmax + cce, two hidden layers
   for (const name of OPTIMIZERS) {
     it(`optimizer ${name}: 50 steps match within 1e-4 relative`, async () => {
-      const config = makeTrainConfig({ optimizer: { name, lr: ['sgd', 'momentum', 'nesterov', 'adagrad'].includes(name) ? 0.1 : 0.01 }, l2: 1e-3, clipNorm: name === 'adam' ? 0.5 : 0 });
+      const config = makeTrainConfig({
+        optimizer: { name, lr: ['sgd', 'momentum', 'nesterov', 'adagrad'].includes(name) ? 0.1 : 0.01 },
+        l2: 1e-3,
+        clipNorm: name === 'adam' ? 0.5 : 0,
+      });
       const r = await parity(base, config);
       expect(r.worst).toBeLessThan(1e-4);
       expect(r.weightGap).toBeLessThan(1e-4);
@@ -79,12 +89,24 @@ describe('OrtBackend', () => {
     const { x, y } = testData(net, 4 * 8, 4);
     const many = await a.stepMany(x, y, 8, 4, [0.01, 0.01, 0.005, 0.005], 1);
     const single: number[] = [];
-    for (let s = 0; s < 4; s++) single.push((await b.step(x.subarray(s * 8 * net.features), y.subarray(s * 8 * net.targets), 8, s < 2 ? 0.01 : 0.005, s + 1)).loss);
+    for (let s = 0; s < 4; s++)
+      single.push(
+        (
+          await b.step(
+            x.subarray(s * 8 * net.features),
+            y.subarray(s * 8 * net.targets),
+            8,
+            s < 2 ? 0.01 : 0.005,
+            s + 1,
+          )
+        ).loss,
+      );
     for (let s = 0; s < 4; s++) expect(many.losses[s]).toBeCloseTo(single[s]!, 5);
     expect(many.pred.length).toBe(4 * 8 * net.targets);
     const wa = await a.getWeights();
     const wb = await b.getWeights();
-    for (const [name, w] of wa) for (let i = 0; i < w.data.length; i++) expect(w.data[i]).toBeCloseTo(wb.get(name)!.data[i]!, 5);
+    for (const [name, w] of wa)
+      for (let i = 0; i < w.data.length; i++) expect(w.data[i]).toBeCloseTo(wb.get(name)!.data[i]!, 5);
   });
 
   it('evaluates and predicts like the TypeScript backend, and setWeights resets state', async () => {

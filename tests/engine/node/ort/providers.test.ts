@@ -53,7 +53,9 @@ describe('execution provider probing', () => {
     clearProbeMemo();
     const graph = makeGraph();
     const config = makeTrainConfig({});
-    await expect(createOrtBackend({ graph, config, ep: 'cuda' })).rejects.toThrow(/The cuda execution provider is not usable here: .*libonnxruntime_providers_cuda/);
+    await expect(createOrtBackend({ graph, config, ep: 'cuda' })).rejects.toThrow(
+      /The cuda execution provider is not usable here: .*libonnxruntime_providers_cuda/,
+    );
     await expect(createOrtBackend({ graph, config, ep: 'tpu' })).rejects.toThrow(/Unknown execution provider 'tpu'/);
     const b = await createOrtBackend({ graph, config, ep: 'cpu' });
     expect(b.providerNote).toMatch(/ONNX Runtime on cpu/);
