@@ -4,11 +4,13 @@
  * registers; a value is stored to its buffer only when something outside the loop reads it.
  * Matrix products and reductions call the kernels. This is what makes tiny networks fast (no
  * per-op dispatch) and big ones lighter on memory traffic (the optimizer update is one pass).
+ * Each element-wise op's code comes from its record (./ops/elementwise.ts).
  */
 import { matmul } from '../tensor/matmul.ts';
 import type { FloatArray } from '../tensor/tensor.ts';
-import type { BinaryOp, IRNode, UnaryOp } from './ir.ts';
-import { erf } from './kernels.ts';
+import type { IRNode } from './ir.ts';
+import { loopPlan } from './ops/broadcast.ts';
+import { BINARY, UNARY, type UnaryOp } from './ops/elementwise.ts';
 
 export interface CodegenInput {
   nodes: readonly IRNode[];
@@ -16,50 +18,18 @@ export interface CodegenInput {
   live: Uint8Array;
   /** Values read after the run (never elided). */
   outputs: readonly number[];
-  /** Concrete [rows, cols] per node. */
-  dims: (id: number) => [number, number];
+  /** Concrete dims per node. */
+  dims: (id: number) => number[];
   buffers: readonly (FloatArray | undefined)[];
   /** Prepared kernels for the non-element-wise ops that are not inlined. */
   kernels: readonly ((() => void) | null)[];
 }
 
-const UNARY: Record<UnaryOp, (x: string, alpha: number) => string> = {
-  neg: (x) => `-${x}`,
-  exp: (x) => `Math.exp(${x})`,
-  log: (x) => `Math.log(${x})`,
-  sqrt: (x) => `Math.sqrt(${x})`,
-  abs: (x) => `Math.abs(${x})`,
-  sign: (x) => `(${x} > 0 ? 1 : ${x} < 0 ? -1 : 0)`,
-  step: (x) => `(${x} > 0 ? 1 : 0)`,
-  square: (x) => `${x} * ${x}`,
-  erf: (x) => `H.erf(${x})`,
-  sigmoid: (x) => `H.sigmoid(${x})`,
-  tanh: (x) => `Math.tanh(${x})`,
-  relu: (x) => `(${x} > 0 ? ${x} : 0)`,
-  softplus: (x) => `H.softplus(${x})`,
-  leaky_relu: (x, a) => `(${x} > 0 ? ${x} : ${num(a)} * ${x})`,
-  elu: (x, a) => `(${x} > 0 ? ${x} : ${num(a)} * Math.expm1(${x}))`,
-  gelu: (x) => `0.5 * ${x} * (1 + H.erf(${x} * ${Math.SQRT1_2}))`,
-};
-
-const BINARY: Record<BinaryOp, (a: string, b: string) => string> = {
-  add: (a, b) => `${a} + ${b}`,
-  sub: (a, b) => `${a} - ${b}`,
-  mul: (a, b) => `${a} * ${b}`,
-  div: (a, b) => `${a} / ${b}`,
-  maximum: (a, b) => `(${a} >= ${b} ? ${a} : ${b})`,
-};
-
-/** Helpers the generated code calls (small enough for V8 to inline). */
-const HELPERS = {
-  erf,
-  sigmoid: (x: number) => {
-    if (x >= 0) return 1 / (1 + Math.exp(-x));
-    const e = Math.exp(x);
-    return e / (1 + e);
-  },
-  softplus: (x: number) => (x > 0 ? x : 0) + Math.log1p(Math.exp(-Math.abs(x))),
-};
+/** Each unary op's scalar function, for ops whose record has no inline form. */
+const HELPERS = Object.fromEntries(Object.entries(UNARY).map(([k, d]) => [k, d.f])) as Record<
+  UnaryOp,
+  (x: number, a: number) => number
+>;
 
 function num(v: number): string {
   if (Number.isNaN(v)) return 'NaN';
@@ -71,14 +41,16 @@ function isElementwise(n: IRNode): boolean {
   return n.op.kind === 'unary' || n.op.kind === 'binary';
 }
 
+const same = (a: number[], b: number[]) => a.length === b.length && a.every((d, i) => d === b[i]);
+
 /** Largest product (m·k·n) written out as inline loops with constant sizes; bigger ones call the blocked kernel. */
 const INLINE_MATMUL_MACS = 4096;
 
 /** Inline loops for a small matrix product (the same summation order as the kernel's direct path). */
-function inlineMatmul(n: IRNode, dims: (id: number) => [number, number], buf: (id: number) => string): string | null {
+function inlineMatmul(n: IRNode, dims: (id: number) => number[], buf: (id: number) => string): string | null {
   const { transA, transB } = n.op as { transA: boolean; transB: boolean };
-  const [m, cols] = dims(n.id);
-  const [ar, ac] = dims(n.inputs[0]!);
+  const [m, cols] = dims(n.id) as [number, number];
+  const [ar, ac] = dims(n.inputs[0]!) as [number, number];
   const k = transA ? ar : ac;
   if (m * k * cols > INLINE_MATMUL_MACS) return null;
   const a = buf(n.inputs[0]!);
@@ -135,7 +107,7 @@ export function generateRun(g: CodegenInput): () => void {
       continue;
     }
     // Grow a group of consecutive live element-wise nodes with the same output dims.
-    const [R, C] = dims(n.id);
+    const D = dims(n.id);
     const group: IRNode[] = [];
     let j = i;
     while (j < nodes.length) {
@@ -144,52 +116,12 @@ export function generateRun(g: CodegenInput): () => void {
         j++;
         continue;
       }
-      if (!isElementwise(m)) break;
-      const [r, c] = dims(m.id);
-      if (r !== R || c !== C) break;
+      if (!isElementwise(m) || !same(dims(m.id), D)) break;
       group.push(m);
       j++;
     }
     i = j;
-    const inGroup = new Set(group.map((m) => m.id));
-    // An operand is read as: a register (computed in this group), a hoisted scalar, a full buffer,
-    // a row vector [1, C] or a column vector [R, 1].
-    let needs2d = false;
-    const hoisted = new Map<number, string>();
-    const pre: string[] = [];
-    const operand = (id: number): string => {
-      if (inGroup.has(id)) return `v${id}`;
-      const [r, c] = dims(id);
-      if (r * c === 1) {
-        if (!hoisted.has(id)) {
-          hoisted.set(id, `s${id}`);
-          pre.push(`const s${id} = ${buf(id)}[0];`);
-        }
-        return `s${id}`;
-      }
-      if (r === R && c === C) return `${buf(id)}[i]`;
-      needs2d = true;
-      if (r === 1) return `${buf(id)}[c]`;
-      return `${buf(id)}[r]`;
-    };
-    const body: string[] = [];
-    for (const m of group) {
-      const op = m.op;
-      const expr =
-        op.kind === 'unary'
-          ? UNARY[op.op](`(${operand(m.inputs[0]!)})`, op.alpha)
-          : BINARY[(op as { op: BinaryOp }).op](`(${operand(m.inputs[0]!)})`, `(${operand(m.inputs[1]!)})`);
-      body.push(`const v${m.id} = ${expr};`);
-      const storeNeeded = isOutput[m.id] || consumers[m.id]!.some((c) => !inGroup.has(c));
-      if (storeNeeded) body.push(`${buf(m.id)}[i] = v${m.id};`);
-    }
-    lines.push('{', ...pre);
-    if (needs2d) {
-      lines.push(`for (let r = 0, i = 0; r < ${R}; r++) for (let c = 0; c < ${C}; c++, i++) {`, ...body, '}');
-    } else {
-      lines.push(`for (let i = 0; i < ${R * C}; i++) {`, ...body, '}');
-    }
-    lines.push('}');
+    lines.push(...fusedLoop(group, D, dims, buf, isOutput, consumers));
   }
   const decls = [...used].sort((a, b) => a - b).map((id) => `const b${id} = B[${id}];`);
   const src = `"use strict";\n${decls.join('\n')}\nreturn function run() {\n${lines.join('\n')}\n};`;
@@ -200,4 +132,67 @@ export function generateRun(g: CodegenInput): () => void {
     FACTORIES.set(src, factory);
   }
   return factory(g.buffers, g.kernels, HELPERS, matmul);
+}
+
+/** One loop computing a group of element-wise nodes of output dims D. */
+function fusedLoop(
+  group: IRNode[],
+  D: number[],
+  dims: (id: number) => number[],
+  buf: (id: number) => string,
+  isOutput: Uint8Array,
+  consumers: number[][],
+): string[] {
+  const inGroup = new Set(group.map((m) => m.id));
+  const total = D.reduce((a, b) => a * b, 1);
+  // Operands: registers (computed in this group), hoisted scalars, full buffers read at i, or
+  // broadcast buffers read at their own offsets within the loop nest.
+  const hoisted = new Map<number, string>();
+  const pre: string[] = [];
+  const broadcast: number[] = [];
+  for (const m of group) {
+    for (const id of m.inputs) {
+      if (inGroup.has(id) || hoisted.has(id)) continue;
+      const d = dims(id);
+      if (d.reduce((a, b) => a * b, 1) === 1) {
+        hoisted.set(id, `s${id}`);
+        pre.push(`const s${id} = ${buf(id)}[0];`);
+      } else if (d.reduce((a, b) => a * b, 1) !== total && !broadcast.includes(id)) broadcast.push(id);
+    }
+  }
+  const plan = broadcast.length ? loopPlan(D, [D, ...broadcast.map(dims)]) : { dims: [total], strides: [[1]] };
+  const offsetOf = new Map<number, string>();
+  broadcast.forEach((id, k) => {
+    const st = plan.strides[k + 1]!;
+    const terms = st.map((s, d) => (s === 0 ? null : s === 1 ? `j${d}` : `j${d} * ${s}`)).filter(Boolean);
+    offsetOf.set(id, terms.join(' + ') || '0');
+  });
+  const operand = (id: number): string => {
+    if (inGroup.has(id)) return `v${id}`;
+    const h = hoisted.get(id);
+    if (h) return h;
+    const off = offsetOf.get(id);
+    return off ? `${buf(id)}[${off}]` : `${buf(id)}[i]`;
+  };
+  const body: string[] = [];
+  for (const m of group) {
+    const op = m.op;
+    let expr: string;
+    if (op.kind === 'unary') {
+      const x = `(${operand(m.inputs[0]!)})`;
+      const def = UNARY[op.op];
+      expr = def.js ? def.js(x, num(op.alpha)) : `H.${op.op}(${x}, ${num(op.alpha)})`;
+    } else {
+      const { op: bop } = op as { op: keyof typeof BINARY };
+      expr = BINARY[bop].js(`(${operand(m.inputs[0]!)})`, `(${operand(m.inputs[1]!)})`);
+    }
+    body.push(`const v${m.id} = ${expr};`);
+    const storeNeeded = isOutput[m.id] || consumers[m.id]!.some((c) => !inGroup.has(c));
+    if (storeNeeded) body.push(`${buf(m.id)}[i] = v${m.id};`);
+  }
+  if (plan.dims.length === 1 && !broadcast.length) {
+    return ['{', ...pre, `for (let i = 0; i < ${total}; i++) {`, ...body, '}', '}'];
+  }
+  const loops = plan.dims.map((d, k) => `for (let j${k} = 0; j${k} < ${d}; j${k}++)`);
+  return ['{', ...pre, 'let i = 0;', `${loops.join(' ')} {`, ...body, 'i++;', '}', '}'];
 }

@@ -1,15 +1,16 @@
 /**
- * The eager interpreter: compiles a Program for one batch size into a flat list of kernel calls
- * over preallocated buffers, then runs it as often as needed with no allocation.
+ * The eager interpreter: compiles a Program for one batch size into kernel calls over preallocated
+ * buffers (fused into one generated function where allowed), then runs it as often as needed with
+ * no allocation.
  */
-import { matmul } from '../tensor/matmul.ts';
 import { allocate, type DType, type FloatArray } from '../tensor/tensor.ts';
-import { BATCH, type IRNode, type Program, type Shape } from './ir.ts';
 import { generateRun } from './codegen.ts';
-import { binaryKernel, broadcastKernel, logsumexpKernel, softmaxKernel, sumToKernel, unaryKernel } from './kernels.ts';
+import { BATCH, type IRNode, type OpKind, type Program, type Shape } from './ir.ts';
+import { OPS } from './ops/structural.ts';
+import type { NodeOf, OpDef } from './ops/types.ts';
 
 export interface CompileOptions {
-  /** Rows of every BATCH dimension. */
+  /** Size of every BATCH dimension. */
   batch: number;
   dtype?: DType;
   /** Buffers to use for named inputs (shared between executables, e.g. parameters). */
@@ -43,16 +44,16 @@ export class Executable {
     const kernels: ((() => void) | null)[] = new Array(nodes.length).fill(null);
     for (const n of nodes) {
       if (!live[n.id]) continue;
-      const [r, c] = this.dims(n.shape);
+      const d = this.dims(n.shape);
+      const count = d.reduce((a, b) => a * b, 1);
       const bound = n.op.kind === 'input' ? opts.bindings?.get(n.op.name) : undefined;
-      if (bound && bound.length !== r * c)
+      if (bound && bound.length !== count)
         throw new Error(
-          `Binding for '${(n.op as { name: string }).name}' has ${bound.length} values, expected ${r * c}`,
+          `Binding for '${(n.op as { name: string }).name}' has ${bound.length} values, expected ${count}`,
         );
-      const buf = bound ?? allocate(this.dtype, r * c);
+      const buf = bound ?? allocate(this.dtype, count);
       this.buffers[n.id] = buf;
-      if (n.op.kind === 'const') buf[0] = n.op.value;
-      const step = this.kernel(n, buf);
+      const step = this.kernel(n, buf, d);
       kernels[n.id] = step;
       if (step) this.steps.push(step);
     }
@@ -74,9 +75,9 @@ export class Executable {
     this.fused = fused;
   }
 
-  /** Concrete [rows, cols] of a shape. */
-  dims(s: Shape): [number, number] {
-    return [s[0] === BATCH ? this.batch : s[0], s[1] === BATCH ? this.batch : s[1]];
+  /** Concrete dims of a shape. */
+  dims(s: Shape): number[] {
+    return s.map((d) => (d === BATCH ? this.batch : d));
   }
 
   /** The buffer of a named program input, to be filled before `run()`. */
@@ -101,12 +102,12 @@ export class Executable {
     return b;
   }
 
-  /** Execute every step once. */
   /** Whether this executable runs the generated, fused function. */
   get generated(): boolean {
     return this.fused !== null;
   }
 
+  /** Execute every step once. */
   run(): void {
     if (this.fused) {
       this.fused();
@@ -116,81 +117,14 @@ export class Executable {
     for (let i = 0; i < s.length; i++) s[i]!();
   }
 
-  private kernel(n: IRNode, y: FloatArray): (() => void) | null {
-    const buf = (i: number) => this.buffers[n.inputs[i]!]!;
-    const inShape = (i: number) => this.dims(this.program.nodes[n.inputs[i]!]!.shape);
-    const [rows, cols] = this.dims(n.shape);
-    const op = n.op;
-    switch (op.kind) {
-      case 'input':
-      case 'const':
-        return null;
-      case 'unary': {
-        const f = unaryKernel(op.op, op.alpha);
-        const x = buf(0);
-        const len = rows * cols;
-        return () => f(x, y, len);
-      }
-      case 'binary': {
-        const f = binaryKernel(op.op, inShape(0), inShape(1), rows, cols);
-        const a = buf(0);
-        const b = buf(1);
-        return () => f(a, b, y);
-      }
-      case 'matmul': {
-        const a = buf(0);
-        const b = buf(1);
-        const [ar, ac] = inShape(0);
-        const k = op.transA ? ar : ac;
-        const { transA, transB } = op;
-        return () => matmul(a, b, y, rows, k, cols, transA, transB, false);
-      }
-      case 'sumTo': {
-        const [r, c] = inShape(0);
-        const f = sumToKernel(r, c, [rows, cols]);
-        const x = buf(0);
-        return () => f(x, y);
-      }
-      case 'broadcastTo': {
-        const f = broadcastKernel(inShape(0), rows, cols);
-        const x = buf(0);
-        return () => f(x, y);
-      }
-      case 'logsumexp': {
-        const [r, c] = inShape(0);
-        const f = logsumexpKernel(r, c);
-        const x = buf(0);
-        return () => f(x, y);
-      }
-      case 'softmax': {
-        const f = softmaxKernel(rows, cols);
-        const x = buf(0);
-        return () => f(x, y);
-      }
-      case 'concat': {
-        const parts = n.inputs.map((_, i) => ({ x: buf(i), w: inShape(i)[1] }));
-        return () => {
-          let off = 0;
-          for (const { x, w } of parts) {
-            for (let r = 0; r < rows; r++) for (let c = 0; c < w; c++) y[r * cols + off + c] = x[r * w + c]!;
-            off += w;
-          }
-        };
-      }
-      case 'slice': {
-        const x = buf(0);
-        const w = inShape(0)[1];
-        const { start } = op;
-        return () => {
-          for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) y[r * cols + c] = x[r * w + start + c]!;
-        };
-      }
-      case 'rows': {
-        const r = inShape(0)[0];
-        return () => {
-          y[0] = r;
-        };
-      }
-    }
+  private kernel(n: IRNode, y: FloatArray, yd: number[]): (() => void) | null {
+    const def = OPS[n.op.kind] as OpDef<OpKind>;
+    return def.kernel({
+      node: n as NodeOf<OpKind>,
+      x: n.inputs.map((i) => this.buffers[i]!),
+      xd: n.inputs.map((i) => this.dims(this.program.nodes[i]!.shape)),
+      y,
+      yd,
+    });
   }
 }

@@ -1,52 +1,46 @@
 /**
  * The primitive-op program that every computation in Netwright is built from: layer forward
  * passes, losses, gradients and optimizer updates. One program has two interpreters: the eager
- * TypeScript one (./interpreter.ts) and the ONNX emitter (src-engine/onnx). Values are 2-D
- * (rows × cols); rows may be the batch dimension N, written BATCH (-1). A scalar is 1 × 1.
+ * TypeScript one (./interpreter.ts) and the ONNX emitter (src-engine/onnx). What each op computes,
+ * its gradient and its ONNX form live in one record per op (./ops/).
+ *
+ * Values are tensors of rank 2 or more, row-major. The first dimension may be the batch size N,
+ * written BATCH (-1); a feature vector per sample is [N, F], an image batch [N, C, H, W]. A scalar
+ * is [1, 1]. Element-wise ops broadcast as NumPy does (shapes aligned at the right).
  */
+import { Algebra, type BinaryOp, type UnaryOp } from './ops/elementwise.ts';
+
+export { Algebra };
+export type { BinaryOp, UnaryOp };
 
 export const BATCH = -1;
-export type Shape = readonly [number, number];
-
-export type UnaryOp =
-  | 'neg'
-  | 'exp'
-  | 'log'
-  | 'sqrt'
-  | 'abs'
-  | 'sign'
-  | 'step'
-  | 'square'
-  | 'erf'
-  | 'sigmoid'
-  | 'tanh'
-  | 'relu'
-  | 'softplus'
-  | 'leaky_relu'
-  | 'elu'
-  | 'gelu';
-export type BinaryOp = 'add' | 'sub' | 'mul' | 'div' | 'maximum';
+export type Shape = readonly number[];
 
 export type Op =
   | { kind: 'input'; name: string }
   | { kind: 'const'; value: number }
   | { kind: 'unary'; op: UnaryOp; alpha: number }
   | { kind: 'binary'; op: BinaryOp }
+  /** Matrix product of two rank-2 values. */
   | { kind: 'matmul'; transA: boolean; transB: boolean }
-  /** Sum over the dims where the target shape is 1. */
+  /** Sum over the dims where the target shape is 1 (and over leading dims the target lacks). */
   | { kind: 'sumTo' }
   /** Repeat along dims of size 1 up to the target shape. */
   | { kind: 'broadcastTo' }
-  /** Row-wise log-sum-exp: [R, C] -> [R, 1]. */
+  /** Log-sum-exp over the last axis (kept as size 1). */
   | { kind: 'logsumexp' }
-  /** Row-wise softmax. */
+  /** Softmax over the last axis. */
   | { kind: 'softmax' }
-  /** Concatenate along columns. */
+  /** Concatenate along axis 1 (features, or channels). */
   | { kind: 'concat' }
-  /** Columns [start, end). */
+  /** Indices [start, end) of axis 1. */
   | { kind: 'slice'; start: number; end: number }
-  /** Number of rows of the input, as a 1 × 1 value (the batch size, for means). */
-  | { kind: 'rows' };
+  /** Number of rows (dim 0) of the input, as a 1 × 1 value (the batch size, for means). */
+  | { kind: 'rows' }
+  /** Same values, another shape with the same dim 0 and element count. */
+  | { kind: 'reshape' };
+
+export type OpKind = Op['kind'];
 
 export interface IRNode {
   id: number;
@@ -56,11 +50,12 @@ export interface IRNode {
 }
 
 /** A growing program of primitive ops. Node ids are creation order, which is a topological order. */
-export class Program {
+export class Program extends Algebra<number> {
   readonly nodes: IRNode[] = [];
   readonly inputsByName = new Map<string, number>();
 
-  private push(op: Op, inputs: number[], shape: Shape): number {
+  /** Append a node (shapes are checked by the builder methods; use them). */
+  push(op: Op, inputs: number[], shape: Shape): number {
     const id = this.nodes.length;
     this.nodes.push({ id, op, inputs, shape });
     return id;
@@ -70,10 +65,19 @@ export class Program {
     return this.nodes[v]!.shape;
   }
 
+  /** Elements per sample (every dim after the first). */
+  width(v: number): number {
+    const s = this.shape(v);
+    let n = 1;
+    for (let d = 1; d < s.length; d++) n *= s[d]!;
+    return n;
+  }
+
   /** A named input (data, parameter, optimizer state, learning rate...). */
   input(name: string, shape: Shape): number {
     if (this.inputsByName.has(name)) throw new Error(`Program input '${name}' declared twice`);
-    const id = this.push({ kind: 'input', name }, [], shape);
+    if (shape.length < 2) throw new Error(`Program input '${name}' must have rank 2 or more (got [${fmt(shape)}])`);
+    const id = this.push({ kind: 'input', name }, [], [...shape]);
     this.inputsByName.set(name, id);
     return id;
   }
@@ -91,73 +95,30 @@ export class Program {
     return this.push({ kind: 'binary', op }, [a, b], broadcastShape(this.shape(a), this.shape(b)));
   }
 
-  add(a: number, b: number): number {
-    return this.binary('add', a, b);
-  }
-  sub(a: number, b: number): number {
-    return this.binary('sub', a, b);
-  }
-  mul(a: number, b: number): number {
-    return this.binary('mul', a, b);
-  }
-  div(a: number, b: number): number {
-    return this.binary('div', a, b);
-  }
-  maximum(a: number, b: number): number {
-    return this.binary('maximum', a, b);
-  }
-  neg(a: number): number {
-    return this.unary('neg', a);
-  }
-  exp(a: number): number {
-    return this.unary('exp', a);
-  }
-  log(a: number): number {
-    return this.unary('log', a);
-  }
-  sqrt(a: number): number {
-    return this.unary('sqrt', a);
-  }
-  abs(a: number): number {
-    return this.unary('abs', a);
-  }
-  square(a: number): number {
-    return this.unary('square', a);
-  }
-  step(a: number): number {
-    return this.unary('step', a);
-  }
-  sigmoid(a: number): number {
-    return this.unary('sigmoid', a);
-  }
-  /** x * c for a number c. */
-  scale(a: number, c: number): number {
-    return this.mul(a, this.const(c));
-  }
-
   matmul(a: number, b: number, transA = false, transB = false): number {
-    const [ar, ac] = this.shape(a);
-    const [br, bc] = this.shape(b);
-    const [m, k1] = transA ? [ac, ar] : [ar, ac];
-    const [k2, n] = transB ? [bc, br] : [br, bc];
+    const sa = this.shape(a);
+    const sb = this.shape(b);
+    if (sa.length !== 2 || sb.length !== 2)
+      throw new Error(`matmul: operands must be matrices (got [${fmt(sa)}] and [${fmt(sb)}])`);
+    const [m, k1] = transA ? [sa[1]!, sa[0]!] : [sa[0]!, sa[1]!];
+    const [k2, n] = transB ? [sb[1]!, sb[0]!] : [sb[0]!, sb[1]!];
     if (k1 !== k2) throw new Error(`matmul: inner sizes differ (${k1} vs ${k2})`);
     return this.push({ kind: 'matmul', transA, transB }, [a, b], [m, n]);
   }
 
   sumTo(a: number, shape: Shape): number {
     const s = this.shape(a);
-    if (s[0] === shape[0] && s[1] === shape[1]) return a;
-    for (let d = 0; d < 2; d++) {
-      if (shape[d] !== 1 && shape[d] !== s[d]) throw new Error(`sumTo: cannot reduce [${s}] to [${shape}]`);
-    }
-    return this.push({ kind: 'sumTo' }, [a], shape);
+    if (sameShape(s, shape)) return a;
+    if (!sameShape(broadcastShape(shape, s), s)) throw new Error(`sumTo: cannot reduce [${fmt(s)}] to [${fmt(shape)}]`);
+    return this.push({ kind: 'sumTo' }, [a], [...shape]);
   }
 
   broadcastTo(a: number, shape: Shape): number {
     const s = this.shape(a);
-    if (s[0] === shape[0] && s[1] === shape[1]) return a;
-    broadcastShape(s, shape);
-    return this.push({ kind: 'broadcastTo' }, [a], shape);
+    if (sameShape(s, shape)) return a;
+    if (!sameShape(broadcastShape(s, shape), shape))
+      throw new Error(`broadcastTo: cannot expand [${fmt(s)}] to [${fmt(shape)}]`);
+    return this.push({ kind: 'broadcastTo' }, [a], [...shape]);
   }
 
   /** Sum of every element, as 1 × 1. */
@@ -165,46 +126,88 @@ export class Program {
     return this.sumTo(a, [1, 1]);
   }
 
-  logsumexp(a: number): number {
-    return this.push({ kind: 'logsumexp' }, [a], [this.shape(a)[0], 1]);
+  /** Sum over the last axis, kept as size 1. */
+  sumLast(a: number): number {
+    return this.sumTo(a, lastAxisOne(this.shape(a)));
   }
+
+  logsumexp(a: number): number {
+    return this.push({ kind: 'logsumexp' }, [a], lastAxisOne(this.shape(a)));
+  }
+
   softmax(a: number): number {
     return this.push({ kind: 'softmax' }, [a], this.shape(a));
   }
 
+  /** Concatenate along axis 1. */
   concat(parts: number[]): number {
-    const rows = this.shape(parts[0]!)[0];
-    let cols = 0;
+    const first = this.shape(parts[0]!);
+    let size = 0;
     for (const p of parts) {
-      if (this.shape(p)[0] !== rows) throw new Error('concat: row counts differ');
-      cols += this.shape(p)[1];
+      const s = this.shape(p);
+      if (s.length !== first.length || s.some((d, i) => i !== 1 && d !== first[i]))
+        throw new Error(`concat: shapes [${fmt(first)}] and [${fmt(s)}] differ outside axis 1`);
+      size += s[1]!;
     }
-    return this.push({ kind: 'concat' }, parts, [rows, cols]);
+    const shape = [...first];
+    shape[1] = size;
+    return this.push({ kind: 'concat' }, parts, shape);
   }
 
+  /** Indices [start, end) of axis 1. */
   slice(a: number, start: number, end: number): number {
-    return this.push({ kind: 'slice', start, end }, [a], [this.shape(a)[0], end - start]);
+    const shape = [...this.shape(a)];
+    if (start < 0 || end > shape[1]! || start >= end) throw new Error(`slice: [${start}, ${end}) outside axis 1`);
+    shape[1] = end - start;
+    return this.push({ kind: 'slice', start, end }, [a], shape);
   }
 
   rows(a: number): number {
     return this.push({ kind: 'rows' }, [a], [1, 1]);
   }
+
+  /** The same values as another shape: dim 0 is kept, the rest must hold as many elements. */
+  reshape(a: number, shape: Shape): number {
+    const s = this.shape(a);
+    if (sameShape(s, shape)) return a;
+    if (shape[0] !== s[0] || sizeAfterFirst(shape) !== sizeAfterFirst(s))
+      throw new Error(`reshape: [${fmt(s)}] cannot become [${fmt(shape)}]`);
+    return this.push({ kind: 'reshape' }, [a], [...shape]);
+  }
 }
 
-/** The shape two operands broadcast to; throws on a mismatch. */
+/** The shape two operands broadcast to (NumPy rules, aligned at the right); throws on a mismatch. */
 export function broadcastShape(a: Shape, b: Shape): Shape {
-  const out: number[] = [0, 0];
-  for (let d = 0; d < 2; d++) {
-    const x = a[d]!;
-    const y = b[d]!;
+  const rank = Math.max(a.length, b.length);
+  const out: number[] = new Array(rank);
+  for (let d = 0; d < rank; d++) {
+    const x = a[d - rank + a.length] ?? 1;
+    const y = b[d - rank + b.length] ?? 1;
     if (x === y) out[d] = x;
     else if (x === 1) out[d] = y;
     else if (y === 1) out[d] = x;
     else throw new Error(`Shapes [${fmt(a)}] and [${fmt(b)}] do not broadcast`);
   }
-  return [out[0]!, out[1]!];
+  return out;
 }
 
-function fmt(s: Shape): string {
+export function sameShape(a: Shape, b: Shape): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
+}
+
+/** Elements after dim 0. */
+export function sizeAfterFirst(s: Shape): number {
+  let n = 1;
+  for (let d = 1; d < s.length; d++) n *= s[d]!;
+  return n;
+}
+
+function lastAxisOne(s: Shape): Shape {
+  const out = [...s];
+  out[out.length - 1] = 1;
+  return out;
+}
+
+export function fmt(s: Shape): string {
   return s.map((d) => (d === BATCH ? 'N' : String(d))).join(', ');
 }

@@ -76,6 +76,7 @@ export class GraphBuilder {
   private readonly names = new Set<string>();
   private readonly consts = new Map<string, string>();
   private usesMl = false;
+  private readonly renamed = new Map<string, string>();
 
   constructor(readonly elem: ElemType = 'float32') {}
 
@@ -183,12 +184,15 @@ export class GraphBuilder {
     type: ElemType | 'int64' | 'string' = this.elem,
     doc?: string,
   ): string {
+    // A value already declared as an output under another name is read under that name.
+    value = this.renamed.get(value) ?? value;
     if (value !== name) {
       this.reserve(name);
       const producer = this.nodes.find((n) => n.output.includes(value));
       if (producer && !this.outputs.some((o) => o.name === value)) {
         producer.output = producer.output.map((o) => (o === value ? name : o));
         for (const n of this.nodes) n.input = n.input.map((i) => (i === value ? name : i));
+        this.renamed.set(value, name);
       } else {
         this.op('Identity', [value], {}, [name]);
       }

@@ -13,7 +13,7 @@ import type { ModelProto } from './schema.ts';
 export interface EvalModel {
   model: ModelProto;
   /** Parameter input names and shapes. */
-  params: { name: string; shape: readonly [number, number] }[];
+  params: { name: string; shape: readonly number[] }[];
   features: number;
   targets: number;
 }

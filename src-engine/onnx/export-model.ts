@@ -11,6 +11,7 @@ import { GraphBuilder, type ElemType } from './builder.ts';
 import { bakePreprocessing, type BakedInputs } from './bake-preprocessing.ts';
 import { emitProgram } from './emit.ts';
 import { encodeModel, type ModelProto } from './schema.ts';
+import { sizeOf } from '../tensor/tensor.ts';
 
 /** Netwright's version as written into exported models' metadata. */
 export const NETWRIGHT_VERSION = '0.1.0';
@@ -80,10 +81,8 @@ export function deploymentModel(src: DeploymentSource): ModelProto {
   for (const d of fwd.params) {
     const w = src.weights.get(d.name);
     if (!w) throw new Error(`No weights for parameter '${d.name}': train the model before exporting it.`);
-    if (w.data.length !== d.shape[0] * d.shape[1])
-      throw new Error(
-        `Weights '${d.name}' have ${w.data.length} values; the layer needs ${d.shape[0]} × ${d.shape[1]}.`,
-      );
+    if (w.data.length !== sizeOf(d.shape))
+      throw new Error(`Weights '${d.name}' have ${w.data.length} values; the layer needs ${d.shape.join(' × ')}.`);
     inputs.set(d.name, b.initializer(d.name, d.shape, w.data));
   }
   const pred = emitProgram(fwd.program, b, [fwd.pred], { inputs, batchRef: baked.batchRef }).get(fwd.pred)!;

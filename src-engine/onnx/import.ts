@@ -8,6 +8,7 @@
  */
 import type { ActivationName } from '../graph/catalog.ts';
 import { parseGraph, type GraphDoc, type GraphNode } from '../graph/document.ts';
+import { sameShape } from '../backprop/ir.ts';
 import { buildForward } from '../backprop/model.ts';
 import type { Preprocessing } from '../data/preprocess.ts';
 import type { WeightSet } from '../train/backend.ts';
@@ -53,7 +54,7 @@ function importOwn(f: OnnxFile, file: string): ImportedModel {
     const t = f.initializers.get(d.name);
     if (!t) throw new OnnxFormatError(file, `the weights of '${d.name}' are missing`);
     const { dims, data } = tensorValues(t);
-    if (dims[0] !== d.shape[0] || dims[1] !== d.shape[1])
+    if (!sameShape(dims, d.shape))
       throw new OnnxFormatError(
         file,
         `'${d.name}' has shape [${dims.join(', ')}], the layer needs [${d.shape.join(', ')}]`,

@@ -1,4 +1,5 @@
 /** Export as JSON (and back): the graph, the weights by parameter name and the preprocessing, in one document. */
+import { sizeOf } from '../tensor/tensor.ts';
 import type { Preprocessing } from '../data/preprocess.ts';
 import { parseGraph, type GraphDoc } from '../graph/document.ts';
 import type { WeightSet } from '../train/backend.ts';
@@ -13,7 +14,7 @@ export interface WeightsDocument {
   name: string;
   graph: GraphDoc;
   /** Row-major values; W is [inputs, units] (x · W + b), b is [1, units]. */
-  weights: Record<string, { shape: [number, number]; data: number[] }>;
+  weights: Record<string, { shape: number[]; data: number[] }>;
   preprocessing: Preprocessing | null;
 }
 
@@ -29,9 +30,7 @@ export function exportWeightsJson(
     producer: `Netwright ${NETWRIGHT_VERSION}`,
     name: opts.name ?? 'netwright',
     graph,
-    weights: Object.fromEntries(
-      [...weights].map(([k, w]) => [k, { shape: [w.shape[0], w.shape[1]], data: Array.from(w.data) }]),
-    ),
+    weights: Object.fromEntries([...weights].map(([k, w]) => [k, { shape: [...w.shape], data: Array.from(w.data) }])),
     preprocessing: opts.preprocessing ?? null,
   };
   return JSON.stringify(doc);
@@ -54,9 +53,9 @@ export function importWeightsJson(
   if (!parsed.ok) throw new Error(`${file}: ${parsed.problems.map((p) => p.message).join(' ')}`);
   const weights: WeightSet = new Map();
   for (const [name, w] of Object.entries(doc.weights ?? {})) {
-    if (!Array.isArray(w?.shape) || !Array.isArray(w.data) || w.data.length !== w.shape[0] * w.shape[1])
+    if (!Array.isArray(w?.shape) || !Array.isArray(w.data) || w.data.length !== sizeOf(w.shape))
       throw new Error(`${file}: weights '${name}' do not match their shape.`);
-    weights.set(name, { shape: [w.shape[0], w.shape[1]], data: Float32Array.from(w.data) });
+    weights.set(name, { shape: [...w.shape], data: Float32Array.from(w.data) });
   }
   return { graph: parsed.graph, weights, preprocessing: doc.preprocessing ?? null, name: doc.name ?? file };
 }

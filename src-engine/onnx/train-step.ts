@@ -12,6 +12,7 @@
  *   and state input `next.<name>` with its value after the K steps.
  */
 import { BATCH } from '../backprop/ir.ts';
+import { sizeOf } from '../tensor/tensor.ts';
 import { buildTrainingProgram, type TrainingProgram } from '../backprop/model.ts';
 import type { GraphDoc } from '../graph/document.ts';
 import type { TrainConfig } from '../train/config.ts';
@@ -38,7 +39,7 @@ export interface TrainStepIo {
   features: number;
   targets: number;
   /** Parameter and optimizer-state tensors: input name, output name, shape. */
-  carried: { name: string; next: string; shape: readonly [number, number]; kind: 'param' | 'state' }[];
+  carried: { name: string; next: string; shape: readonly number[]; kind: 'param' | 'state' }[];
   masks: { name: string; cols: number; rate: number }[];
   withPred: boolean;
 }
@@ -162,13 +163,7 @@ export function exportTrainStepOnnx(graph: GraphDoc, config: TrainConfig, opts: 
 }
 
 // An initializer with the same name as a graph input is that input's default value (ONNX IR ≥ 4).
-function defaultValue(
-  b: GraphBuilder,
-  name: string,
-  shape: readonly [number, number],
-  data: ArrayLike<number> | null,
-): void {
-  if (shape[0] === BATCH || shape[1] === BATCH)
-    throw new Error(`'${name}' has a batch-sized shape and cannot have a default`);
-  b.initializers.push(tensorProto(name, shape, data ?? new Float64Array(shape[0] * shape[1]), b.elem));
+function defaultValue(b: GraphBuilder, name: string, shape: readonly number[], data: ArrayLike<number> | null): void {
+  if (shape.includes(BATCH)) throw new Error(`'${name}' has a batch-sized shape and cannot have a default`);
+  b.initializers.push(tensorProto(name, shape, data ?? new Float64Array(sizeOf(shape)), b.elem));
 }

@@ -30,7 +30,7 @@ export type DatasetRef = z.infer<typeof datasetRefSchema>;
 /** Weights by parameter name (`<nodeId>.W`, `<nodeId>.b`), stored as plain arrays in JSON. */
 export const weightsSchema = z.record(
   z.string(),
-  z.object({ shape: z.tuple([z.number().int(), z.number().int()]), data: z.array(z.number()) }),
+  z.object({ shape: z.array(z.number().int().min(1)).min(1).max(8), data: z.array(z.number()) }),
 );
 export type WeightsJson = z.infer<typeof weightsSchema>;
 

@@ -2,7 +2,7 @@
 import type { FloatArray } from '../tensor/tensor.ts';
 
 /** Weights by parameter name, e.g. `hidden.W` [in, units], `hidden.b` [1, units]. */
-export type WeightSet = Map<string, { shape: readonly [number, number]; data: FloatArray }>;
+export type WeightSet = Map<string, { shape: readonly number[]; data: FloatArray }>;
 
 export interface StepResult {
   /** Data loss of the batch (without regularization). */

@@ -6,7 +6,7 @@ import type { GraphDoc } from '../graph/document.ts';
 import { buildLoss } from '../losses/index.ts';
 import type { ParamDecl } from '../layers/layer.ts';
 import { initialize } from '../layers/init.ts';
-import { allocate, type DType, type FloatArray } from '../tensor/tensor.ts';
+import { allocate, sizeOf, type DType, type FloatArray } from '../tensor/tensor.ts';
 import type { TrainConfig } from './config.ts';
 import type { Rng } from './rng.ts';
 import type { StepResult, TrainBackend, WeightSet } from './backend.ts';
@@ -15,7 +15,7 @@ import type { StepResult, TrainBackend, WeightSet } from './backend.ts';
 export function initWeights(params: ParamDecl[], rng: Rng, dtype: DType = 'float32'): WeightSet {
   const w: WeightSet = new Map();
   for (const d of params) {
-    const data = allocate(dtype, d.shape[0] * d.shape[1]);
+    const data = allocate(dtype, sizeOf(d.shape));
     initialize(data, d.init, d.fanIn, d.fanOut, rng);
     w.set(d.name, { shape: d.shape, data });
   }
@@ -64,14 +64,14 @@ export class TsBackend implements TrainBackend {
     for (const s of this.train.slots) {
       const w = weights.get(s.decl.name);
       if (!w) throw new Error(`No weights for parameter '${s.decl.name}'`);
-      if (w.data.length !== s.decl.shape[0] * s.decl.shape[1])
+      if (w.data.length !== sizeOf(s.decl.shape))
         throw new Error(
-          `Weights for '${s.decl.name}' have ${w.data.length} values; the layer needs ${s.decl.shape[0]} × ${s.decl.shape[1]}`,
+          `Weights for '${s.decl.name}' have ${w.data.length} values; the layer needs ${s.decl.shape.join(' × ')}`,
         );
       const buf = allocate(dtype, w.data.length);
       buf.set(w.data);
       this.bound.set(s.decl.name, buf);
-      for (const st of s.state) this.bound.set(st.name, allocate(dtype, st.shape[0] * st.shape[1]));
+      for (const st of s.state) this.bound.set(st.name, allocate(dtype, sizeOf(st.shape)));
     }
     this.stepOutputs = [
       this.train.dataLoss,

@@ -10,7 +10,7 @@ import { buildForward, type ForwardModel } from '../backprop/model.ts';
 import type { ActivationName } from '../graph/catalog.ts';
 import type { GraphDoc } from '../graph/document.ts';
 import type { WeightSet } from '../train/backend.ts';
-import { allocate, type FloatArray } from '../tensor/tensor.ts';
+import { allocate, sizeOf, type FloatArray } from '../tensor/tensor.ts';
 
 /** A view was asked for something the model or data cannot give; the message says what and why. */
 export class ViewError extends Error {
@@ -39,7 +39,7 @@ export class ForwardEvaluator implements ViewSource {
 
   constructor(graph: GraphDoc, weights: WeightSet) {
     this.forward = buildForward(graph, { training: false });
-    for (const d of this.forward.params) this.bound.set(d.name, new Float32Array(d.shape[0] * d.shape[1]));
+    for (const d of this.forward.params) this.bound.set(d.name, new Float32Array(sizeOf(d.shape)));
     this.setWeights(weights);
   }
 
@@ -51,7 +51,7 @@ export class ForwardEvaluator implements ViewSource {
       if (!w) throw new ViewError(`No weights for parameter '${d.name}' of layer '${d.nodeId}'.`);
       if (w.data.length !== buf.length)
         throw new ViewError(
-          `Weights for '${d.name}' have ${w.data.length} values; layer '${d.nodeId}' needs ${d.shape[0]} × ${d.shape[1]}.`,
+          `Weights for '${d.name}' have ${w.data.length} values; layer '${d.nodeId}' needs ${d.shape.join(' × ')}.`,
         );
       buf.set(w.data);
     }
@@ -78,7 +78,7 @@ export class ForwardEvaluator implements ViewSource {
     const F = this.forward.features;
     if (x.length < n * F)
       throw new ViewError(`runForward: ${n} rows of ${F} features need ${n * F} values; got ${x.length}.`);
-    const outs = values.map((v) => allocate('float32', n * this.forward.program.shape(v)[1]));
+    const outs = values.map((v) => allocate('float32', n * this.forward.program.width(v)));
     for (let start = 0; start < n; start += CHUNK) {
       const rows = Math.min(CHUNK, n - start);
       const e = this.exec(rows, values);

@@ -23,6 +23,7 @@ import {
   type OrtSession,
   type OrtTensor,
 } from './runtime.ts';
+import { sizeOf } from '../../tensor/tensor.ts';
 
 export interface OrtBackendOptions {
   /** Execution provider (default cpu). Pick one with probeProviders() first. */
@@ -238,13 +239,13 @@ export class OrtBackend implements TrainBackend {
   setWeights(w: WeightSet, resetState = false): void {
     const next = new Map(this.state);
     for (const c of this.io.carried) {
-      const len = c.shape[0] * c.shape[1];
+      const len = sizeOf(c.shape);
       if (c.kind === 'param') {
         const src = w.get(c.name);
         if (src) {
           if (src.data.length !== len)
             throw new Error(
-              `Weights for '${c.name}' have ${src.data.length} values; the layer needs ${c.shape[0]} × ${c.shape[1]}`,
+              `Weights for '${c.name}' have ${src.data.length} values; the layer needs ${c.shape.join(' × ')}`,
             );
           next.set(c.name, this.tensor(Float32Array.from(src.data), c.shape));
         } else if (!next.has(c.name)) throw new Error(`No weights for parameter '${c.name}'`);

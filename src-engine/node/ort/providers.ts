@@ -14,6 +14,7 @@ import { encodeModel } from '../../onnx/schema.ts';
 import { trainStepModel } from '../../onnx/train-step.ts';
 import { makeTrainConfig } from '../../train/config.ts';
 import { createSession, EXECUTION_PROVIDERS, loadOrt, type ExecutionProvider, type OrtTensor } from './runtime.ts';
+import { sizeOf } from '../../tensor/tensor.ts';
 
 export interface ProviderReport {
   ep: ExecutionProvider;
@@ -185,7 +186,7 @@ async function verificationStep(ep: ExecutionProvider): Promise<Float32Array[]> 
     feeds.lr = new ort.Tensor('float32', new Float32Array([0.01, 0.01]), [2, 1]);
     feeds.t = new ort.Tensor('float32', new Float32Array([1, 2]), [2, 1]);
     for (const c of io.carried) {
-      const len = c.shape[0] * c.shape[1];
+      const len = sizeOf(c.shape);
       feeds[c.name] = new ort.Tensor(
         'float32',
         c.kind === 'param'

@@ -1,0 +1,320 @@
+/**
+ * The element-wise primitives, one record each: what the op computes on one number (for the
+ * reference kernel, the palette's curves and tests), the same as inlined JavaScript for the
+ * generated code, its gradient written with other primitives, and its ONNX and PyTorch forms.
+ * Adding a primitive means adding its name to the union and its record here, nothing else.
+ *
+ * Rules are written against `Algebra<T>`, so one rule serves three interpreters: the Program
+ * (T = value id: reverse-mode differentiation), numbers (T = number: scalar derivatives for plots
+ * and checks) and strings (T = code: PyTorch expressions).
+ */
+import type { GraphBuilder } from '../../onnx/builder.ts';
+import { erf } from '../../tensor/erf.ts';
+
+export type UnaryOp =
+  | 'neg'
+  | 'exp'
+  | 'log'
+  | 'sqrt'
+  | 'abs'
+  | 'sign'
+  | 'step'
+  | 'square'
+  | 'erf'
+  | 'sigmoid'
+  | 'tanh'
+  | 'relu'
+  | 'softplus'
+  | 'leaky_relu'
+  | 'elu'
+  | 'gelu';
+export type BinaryOp = 'add' | 'sub' | 'mul' | 'div' | 'maximum';
+
+/** Something element-wise expressions can be built in: program values, numbers or code. */
+export abstract class Algebra<T> {
+  abstract const(value: number): T;
+  abstract unary(op: UnaryOp, a: T, alpha?: number): T;
+  abstract binary(op: BinaryOp, a: T, b: T): T;
+
+  add(a: T, b: T): T {
+    return this.binary('add', a, b);
+  }
+  sub(a: T, b: T): T {
+    return this.binary('sub', a, b);
+  }
+  mul(a: T, b: T): T {
+    return this.binary('mul', a, b);
+  }
+  div(a: T, b: T): T {
+    return this.binary('div', a, b);
+  }
+  maximum(a: T, b: T): T {
+    return this.binary('maximum', a, b);
+  }
+  neg(a: T): T {
+    return this.unary('neg', a);
+  }
+  exp(a: T): T {
+    return this.unary('exp', a);
+  }
+  log(a: T): T {
+    return this.unary('log', a);
+  }
+  sqrt(a: T): T {
+    return this.unary('sqrt', a);
+  }
+  abs(a: T): T {
+    return this.unary('abs', a);
+  }
+  square(a: T): T {
+    return this.unary('square', a);
+  }
+  step(a: T): T {
+    return this.unary('step', a);
+  }
+  sigmoid(a: T): T {
+    return this.unary('sigmoid', a);
+  }
+  /** a * c for a number c. */
+  scale(a: T, c: number): T {
+    return this.mul(a, this.const(c));
+  }
+}
+
+export interface UnaryDef {
+  /** The value on one number. */
+  f(x: number, alpha: number): number;
+  /** The same as a JavaScript expression over the code `x`; absent: the generated code calls `f`. */
+  js?(x: string, alpha: string): string;
+  /** d(out)/dx times the upstream gradient g, from x and y = f(x); null: no gradient (it is zero almost everywhere). */
+  grad<T>(A: Algebra<T>, x: T, y: T, g: T, alpha: number): T | null;
+  onnx(b: GraphBuilder, x: string, alpha: number, hint: string): string;
+  /** PyTorch expression over the code `x` (alpha already written as a Python number). */
+  torch(x: string, alpha: string): string;
+}
+
+export interface BinaryDef {
+  f(a: number, b: number): number;
+  js(a: string, b: string): string;
+  /** Gradients of both operands (before they are summed back to the operands' shapes). */
+  grad<T>(A: Algebra<T>, a: T, b: T, y: T, g: T): [T | null, T | null];
+  onnx: string;
+  torch(a: string, b: string): string;
+}
+
+const SQRT_2_OVER_PI = 2 / Math.sqrt(Math.PI);
+const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
+
+function sigmoid(x: number): number {
+  if (x >= 0) return 1 / (1 + Math.exp(-x));
+  const e = Math.exp(x);
+  return e / (1 + e);
+}
+
+/** ONNX has no step: Greater then Where keeps the graph GPU-friendly. */
+function onnxStep(b: GraphBuilder, x: string, hint: string): string {
+  const pos = b.op1('Greater', [x, b.constant([0])], {}, `${hint}_pos`);
+  return b.op1('Where', [pos, b.constant([1]), b.constant([0])], {}, hint);
+}
+
+export const UNARY: Record<UnaryOp, UnaryDef> = {
+  neg: {
+    f: (x) => -x,
+    js: (x) => `-${x}`,
+    grad: (A, _x, _y, g) => A.neg(g),
+    onnx: (b, x, _a, h) => b.op1('Neg', [x], {}, h),
+    torch: (x) => `(-${x})`,
+  },
+  exp: {
+    f: Math.exp,
+    js: (x) => `Math.exp(${x})`,
+    grad: (A, _x, y, g) => A.mul(g, y),
+    onnx: (b, x, _a, h) => b.op1('Exp', [x], {}, h),
+    torch: (x) => `torch.exp(${x})`,
+  },
+  log: {
+    f: Math.log,
+    js: (x) => `Math.log(${x})`,
+    grad: (A, x, _y, g) => A.div(g, x),
+    onnx: (b, x, _a, h) => b.op1('Log', [x], {}, h),
+    torch: (x) => `torch.log(${x})`,
+  },
+  sqrt: {
+    f: Math.sqrt,
+    js: (x) => `Math.sqrt(${x})`,
+    grad: (A, _x, y, g) => A.div(A.scale(g, 0.5), y),
+    onnx: (b, x, _a, h) => b.op1('Sqrt', [x], {}, h),
+    torch: (x) => `torch.sqrt(${x})`,
+  },
+  abs: {
+    f: Math.abs,
+    js: (x) => `Math.abs(${x})`,
+    grad: (A, x, _y, g) => A.mul(g, A.unary('sign', x)),
+    onnx: (b, x, _a, h) => b.op1('Abs', [x], {}, h),
+    torch: (x) => `torch.abs(${x})`,
+  },
+  sign: {
+    f: (x) => (x > 0 ? 1 : x < 0 ? -1 : 0),
+    js: (x) => `(${x} > 0 ? 1 : ${x} < 0 ? -1 : 0)`,
+    grad: () => null,
+    onnx: (b, x, _a, h) => b.op1('Sign', [x], {}, h),
+    torch: (x) => `torch.sign(${x})`,
+  },
+  step: {
+    f: (x) => (x > 0 ? 1 : 0),
+    js: (x) => `(${x} > 0 ? 1 : 0)`,
+    grad: () => null,
+    onnx: (b, x, _a, h) => onnxStep(b, x, h),
+    torch: (x) => `(${x} > 0).to(${x}.dtype)`,
+  },
+  square: {
+    f: (x) => x * x,
+    js: (x) => `${x} * ${x}`,
+    grad: (A, x, _y, g) => A.mul(g, A.scale(x, 2)),
+    onnx: (b, x, _a, h) => b.op1('Mul', [x, x], {}, h),
+    torch: (x) => `torch.square(${x})`,
+  },
+  erf: {
+    f: erf,
+    grad: (A, x, _y, g) => A.mul(g, A.scale(A.exp(A.neg(A.square(x))), SQRT_2_OVER_PI)),
+    onnx: (b, x, _a, h) => b.op1('Erf', [x], {}, h),
+    torch: (x) => `torch.erf(${x})`,
+  },
+  sigmoid: {
+    f: sigmoid,
+    grad: (A, _x, y, g) => A.mul(g, A.mul(y, A.sub(A.const(1), y))),
+    onnx: (b, x, _a, h) => b.op1('Sigmoid', [x], {}, h),
+    torch: (x) => `torch.sigmoid(${x})`,
+  },
+  tanh: {
+    f: Math.tanh,
+    js: (x) => `Math.tanh(${x})`,
+    grad: (A, _x, y, g) => A.mul(g, A.sub(A.const(1), A.square(y))),
+    onnx: (b, x, _a, h) => b.op1('Tanh', [x], {}, h),
+    torch: (x) => `torch.tanh(${x})`,
+  },
+  relu: {
+    f: (x) => (x > 0 ? x : 0),
+    js: (x) => `(${x} > 0 ? ${x} : 0)`,
+    grad: (A, x, _y, g) => A.mul(g, A.step(x)),
+    onnx: (b, x, _a, h) => b.op1('Relu', [x], {}, h),
+    torch: (x) => `F.relu(${x})`,
+  },
+  softplus: {
+    f: (x) => (x > 0 ? x : 0) + Math.log1p(Math.exp(-Math.abs(x))),
+    grad: (A, x, _y, g) => A.mul(g, A.sigmoid(x)),
+    onnx: (b, x, _a, h) => b.op1('Softplus', [x], {}, h),
+    torch: (x) => `F.softplus(${x})`,
+  },
+  leaky_relu: {
+    f: (x, a) => (x > 0 ? x : a * x),
+    js: (x, a) => `(${x} > 0 ? ${x} : ${a} * ${x})`,
+    // d/dx = 1 for x > 0, alpha otherwise: step(x) * (1 - alpha) + alpha
+    grad: (A, x, _y, g, a) => A.mul(g, A.add(A.scale(A.step(x), 1 - a), A.const(a))),
+    onnx: (b, x, a, h) => b.op1('LeakyRelu', [x], { alpha: { f: a } }, h),
+    torch: (x, a) => `F.leaky_relu(${x}, negative_slope=${a})`,
+  },
+  elu: {
+    f: (x, a) => (x > 0 ? x : a * Math.expm1(x)),
+    js: (x, a) => `(${x} > 0 ? ${x} : ${a} * Math.expm1(${x}))`,
+    // d/dx = 1 for x > 0, y + alpha otherwise
+    grad: (A, x, y, g, a) => {
+      const s = A.step(x);
+      return A.mul(g, A.add(s, A.mul(A.sub(A.const(1), s), A.add(y, A.const(a)))));
+    },
+    onnx: (b, x, a, h) => b.op1('Elu', [x], { alpha: { f: a } }, h),
+    torch: (x, a) => `F.elu(${x}, alpha=${a})`,
+  },
+  gelu: {
+    f: (x) => 0.5 * x * (1 + erf(x * Math.SQRT1_2)),
+    // gelu(x) = x Φ(x): d/dx = Φ(x) + x φ(x)
+    grad: (A, x, _y, g) => {
+      const cdf = A.scale(A.add(A.const(1), A.unary('erf', A.scale(x, Math.SQRT1_2))), 0.5);
+      const pdf = A.scale(A.exp(A.scale(A.square(x), -0.5)), INV_SQRT_2PI);
+      return A.mul(g, A.add(cdf, A.mul(x, pdf)));
+    },
+    // 0.5 x (1 + erf(x / √2)); opset 17 has no Gelu.
+    onnx: (b, x, _a, h) => {
+      const e = b.op1('Erf', [b.op1('Mul', [x, b.constant([Math.SQRT1_2])])]);
+      const half = b.op1('Mul', [x, b.constant([0.5])]);
+      return b.op1('Mul', [half, b.op1('Add', [e, b.constant([1])])], {}, h);
+    },
+    torch: (x) => `F.gelu(${x})`,
+  },
+};
+
+export const BINARY: Record<BinaryOp, BinaryDef> = {
+  add: {
+    f: (a, b) => a + b,
+    js: (a, b) => `${a} + ${b}`,
+    grad: (_A, _a, _b, _y, g) => [g, g],
+    onnx: 'Add',
+    torch: (a, b) => `(${a} + ${b})`,
+  },
+  sub: {
+    f: (a, b) => a - b,
+    js: (a, b) => `${a} - ${b}`,
+    grad: (A, _a, _b, _y, g) => [g, A.neg(g)],
+    onnx: 'Sub',
+    torch: (a, b) => `(${a} - ${b})`,
+  },
+  mul: {
+    f: (a, b) => a * b,
+    js: (a, b) => `${a} * ${b}`,
+    grad: (A, a, b, _y, g) => [A.mul(g, b), A.mul(g, a)],
+    onnx: 'Mul',
+    torch: (a, b) => `(${a} * ${b})`,
+  },
+  div: {
+    f: (a, b) => a / b,
+    js: (a, b) => `${a} / ${b}`,
+    grad: (A, _a, b, y, g) => [A.div(g, b), A.neg(A.div(A.mul(g, y), b))],
+    onnx: 'Div',
+    torch: (a, b) => `(${a} / ${b})`,
+  },
+  maximum: {
+    f: (a, b) => (a >= b ? a : b),
+    js: (a, b) => `(${a} >= ${b} ? ${a} : ${b})`,
+    // Ties send the gradient to the first operand: first = [a >= b] = 1 - step(b - a), exact in every
+    // dtype (a - b + Number.MIN_VALUE was not: the constant rounds to 0 in float32).
+    grad: (A, a, b, _y, g) => {
+      const first = A.sub(A.const(1), A.step(A.sub(b, a)));
+      return [A.mul(g, first), A.mul(g, A.sub(A.const(1), first))];
+    },
+    onnx: 'Max',
+    torch: (a, b) => `torch.maximum(${a}, ${b})`,
+  },
+};
+
+/** Numbers: evaluates expressions directly (scalar derivatives come from the rules run on numbers). */
+export class ScalarAlgebra extends Algebra<number> {
+  const(value: number): number {
+    return value;
+  }
+  unary(op: UnaryOp, a: number, alpha = 0): number {
+    return UNARY[op].f(a, alpha);
+  }
+  binary(op: BinaryOp, a: number, b: number): number {
+    return BINARY[op].f(a, b);
+  }
+}
+
+/** Python source: each primitive by its PyTorch form. */
+export class TorchAlgebra extends Algebra<string> {
+  const(value: number): string {
+    return pyNumber(value);
+  }
+  unary(op: UnaryOp, a: string, alpha = 0): string {
+    return UNARY[op].torch(a, pyNumber(alpha));
+  }
+  binary(op: BinaryOp, a: string, b: string): string {
+    return BINARY[op].torch(a, b);
+  }
+}
+
+/** A Python float literal that reads back as the same float32. */
+export function pyNumber(v: number): string {
+  if (!Number.isFinite(v)) return v > 0 ? 'math.inf' : v < 0 ? '-math.inf' : 'math.nan';
+  const s = String(Math.fround(v));
+  return /[.e]/.test(s) ? s : `${s}.0`;
+}
