@@ -13,7 +13,7 @@ import { closeSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { SeededRng } from '../src-engine/train/rng.ts';
+import { SeededRng } from '../src-engine/tensor/rng.ts';
 
 export interface BenchRow {
   name: string;

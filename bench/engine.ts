@@ -2,7 +2,7 @@
 import { getBuiltinDataset } from '../src-engine/data/builtin/index.ts';
 import type { Dataset } from '../src-engine/data/dataset.ts';
 import { makeTrainConfig } from '../src-engine/train/config.ts';
-import { SeededRng } from '../src-engine/train/rng.ts';
+import { SeededRng } from '../src-engine/tensor/rng.ts';
 import { chainGraph } from '../src-engine/train/templates.ts';
 import { Trainer } from '../src-engine/train/trainer.ts';
 

@@ -9,14 +9,15 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { availableParallelism, loadavg } from 'node:os';
-import { buildForward } from '../src-engine/backprop/model.ts';
+import { buildForward } from '../src-engine/model/compile.ts';
 import { createOrtBackend } from '../src-engine/node/ort/index.ts';
 import { defaultThreads } from '../src-engine/node/ort/runtime.ts';
 import { makeTrainConfig, type TrainConfig } from '../src-engine/train/config.ts';
-import { SeededRng } from '../src-engine/train/rng.ts';
+import { SeededRng } from '../src-engine/tensor/rng.ts';
 import { chainGraph } from '../src-engine/train/templates.ts';
 import { Trainer } from '../src-engine/train/trainer.ts';
-import { initWeights, TsBackend } from '../src-engine/train/ts-backend.ts';
+import { TsBackend } from '../src-engine/train/ts-backend.ts';
+import { initWeights } from '../src-engine/model/compile.ts';
 import { syntheticDigits, type BenchRow } from './engine.ts';
 
 const ROWS = 60_000;

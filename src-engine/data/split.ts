@@ -1,5 +1,5 @@
 /** Seeded train/validation/test splits (optionally stratified) and k-fold cross-validation. */
-import { type Rng, SeededRng, shuffleInPlace } from '../train/rng.ts';
+import { type Rng, SeededRng, shuffleInPlace } from '../tensor/rng.ts';
 
 export interface SplitSpec {
   /** Fraction of rows for validation, in [0, 1). */

@@ -4,6 +4,7 @@
  * error names the node and the field.
  */
 import { z } from 'zod';
+import { describe } from '../layers/params.ts';
 import { LAYER_TYPES, layerSpec, type LayerType, type ParamSpec } from './catalog.ts';
 
 export const GRAPH_FORMAT = 'netwright-graph';
@@ -210,6 +211,4 @@ export function checkNodeParams(node: GraphNode): GraphProblem[] {
 }
 
 /** "Dense 'hidden1'" — how messages refer to a node. */
-export function describeNode(node: Pick<GraphNode, 'id' | 'type' | 'label'>): string {
-  return `${node.type} '${node.label ?? node.id}'`;
-}
+export const describeNode: (node: Pick<GraphNode, 'id' | 'type' | 'label'>) => string = describe;

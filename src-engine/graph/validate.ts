@@ -3,11 +3,15 @@
  * output, shape mismatches at merges, loss/activation mismatches, and parameter counts. Every
  * problem names its nodes and says what is wrong in a plain sentence.
  */
+import { layerDef, type SampleShape } from '../layers/index.ts';
+import { sizeOf } from '../tensor/tensor.ts';
 import { layerSpec, LOSS_LABELS, type ActivationName, type LossName } from './catalog.ts';
 import { checkNodeParams, describeNode, type GraphDoc, type GraphNode, type GraphProblem } from './document.ts';
 
 export interface NodeInfo {
-  /** Output size (features per sample), or null when it cannot be inferred. */
+  /** Output shape per sample ([features] or [channels, height, width]), or null when it cannot be inferred. */
+  shape: SampleShape | null;
+  /** Values per sample (the shape's product), or null when unknown. */
   outputSize: number | null;
   /** Trainable parameters of this node. */
   params: number;
@@ -53,13 +57,11 @@ export function topologicalOrder(graph: GraphDoc): { order: string[]; cyclic: st
   return { order, cyclic };
 }
 
-/** Parameter count of a layer given its input size. */
-export function layerParamCount(node: GraphNode, inSize: number | null): number {
-  if ((node.type === 'Dense' || node.type === 'Output') && inSize !== null) {
-    const u = Number(node.params.units);
-    return inSize * u + (node.params.use_bias ? u : 0);
-  }
-  return 0;
+/** Trainable parameters of a node given its inputs' shapes (none while a shape is unknown). */
+export function nodeParamCount(node: GraphNode, inShapes: (SampleShape | null)[]): number {
+  const def = layerDef(node.type);
+  if (!def.params || inShapes.some((s) => s === null)) return 0;
+  return def.params(node, inShapes as SampleShape[]).reduce((a, p) => a + sizeOf(p.shape), 0);
 }
 
 /** Validate a parsed graph and infer every node's output size and parameter count. */
@@ -169,44 +171,23 @@ export function analyzeGraph(graph: GraphDoc): GraphAnalysis {
   let totalParams = 0;
   for (const id of cyclic.length ? graph.nodes.map((n) => n.id) : order) {
     const n = byId.get(id)!;
-    const srcSizes = ins.get(id)!.map((s) => (cyclic.length ? null : (info[s]?.outputSize ?? null)));
-    let outSize: number | null = null;
-    const known = srcSizes.every((s) => s !== null) && srcSizes.length > 0;
-    switch (n.type) {
-      case 'Input':
-        outSize = Number(n.params.features);
-        break;
-      case 'Dense':
-      case 'Output':
-        outSize = Number(n.params.units);
-        break;
-      case 'Activation':
-      case 'Softmax':
-      case 'Dropout':
-        outSize = known ? srcSizes[0]! : null;
-        break;
-      case 'Add':
-        if (known) {
-          const sizes = srcSizes as number[];
-          if (sizes.some((s) => s !== sizes[0])) {
-            const parts = ins.get(id)!.map((s, i) => `${describeNode(byId.get(s)!)} gives ${sizes[i]}`);
-            problems.push({
-              severity: 'error',
-              nodeIds: [id, ...ins.get(id)!],
-              message: `${describeNode(n)} adds inputs of different sizes (${parts.join(', ')}); all must be equal.`,
-            });
-          } else outSize = sizes[0]!;
-        }
-        break;
-      case 'Concatenate':
-        if (known) outSize = (srcSizes as number[]).reduce((a, b) => a + b, 0);
-        break;
+    const srcs = ins.get(id)!;
+    const srcShapes = srcs.map((s) => (cyclic.length ? null : (info[s]?.shape ?? null)));
+    const spec = layerSpec(n.type);
+    let shape: SampleShape | null = null;
+    const enough = srcs.length >= spec.inputs.min && srcs.length <= spec.inputs.max;
+    if (enough && srcShapes.every((s) => s !== null) && !problems.some((p) => p.nodeIds.includes(id) && p.field)) {
+      const res = layerDef(n.type).outputShape(
+        n,
+        srcShapes as SampleShape[],
+        srcs.map((s) => describeNode(byId.get(s)!)),
+      );
+      if ('problem' in res) problems.push({ severity: 'error', nodeIds: [id, ...srcs], message: res.problem });
+      else if (res.shape.every((d) => Number.isInteger(d) && d > 0)) shape = res.shape;
     }
-    if (outSize !== null && !Number.isFinite(outSize)) outSize = null;
-    const inSize = srcSizes.length === 1 ? srcSizes[0]! : null;
-    const params = layerParamCount(n, inSize);
+    const params = shape ? nodeParamCount(n, srcShapes) : 0;
     totalParams += params;
-    info[id] = { outputSize: outSize, params };
+    info[id] = { shape, outputSize: shape ? sizeOf(shape) : null, params };
   }
 
   for (const o of outputs) problems.push(...checkLoss(o));
@@ -274,15 +255,11 @@ export function connectionProblem(graph: GraphDoc, source: string, target: strin
     seen.add(id);
     stack.push(...(out.get(id) ?? []));
   }
-  if (t.type === 'Add') {
-    const a = analyzeGraph({ ...graph, edges: graph.edges });
-    const sSize = a.info[source]?.outputSize ?? null;
-    for (const e of existing) {
-      const other = a.info[e.source]?.outputSize ?? null;
-      if (sSize !== null && other !== null && other !== sSize) {
-        return `Shape mismatch: ${describeNode(t)} adds values of size ${other}, but ${describeNode(s)} gives ${sSize}.`;
-      }
-    }
-  }
+  // The shapes must fit: the target's own check, run with the new edge.
+  const withEdge: GraphDoc = { ...graph, edges: [...graph.edges, { id: '__candidate', source, target }] };
+  const problem = analyzeGraph(withEdge).problems.find(
+    (p) => p.severity === 'error' && p.nodeIds[0] === target && !p.field && p.nodeIds.includes(source),
+  );
+  if (problem) return `Shape mismatch: ${problem.message}`;
   return null;
 }

@@ -1,44 +1,63 @@
-/** Activation functions composed from primitives (silu and linear have no primitive of their own). */
-import type { ActivationName } from '../graph/catalog.ts';
-import type { Program } from '../backprop/ir.ts';
+/** Activation: an element-wise function applied to every value. */
+import {
+  activationDef,
+  activationForOnnx,
+  activationTorch,
+  applyActivation,
+  ACTIVATIONS,
+  type ActivationName,
+} from './activations.ts';
+import type { LayerDef } from './layer.ts';
+import { activationParam, alphaParam, describe } from './params.ts';
 
-/** Append activation `name` applied to value `x`; returns the new value id. */
-export function applyActivation(p: Program, x: number, name: ActivationName, alpha: number): number {
-  switch (name) {
-    case 'linear':
-      return x;
-    case 'softmax':
-      return p.softmax(x);
-    case 'silu':
-      return p.mul(x, p.sigmoid(x));
-    case 'step':
-    case 'sigmoid':
-    case 'tanh':
-    case 'relu':
-    case 'softplus':
-    case 'gelu':
-      return p.unary(name, x);
-    case 'leaky_relu':
-    case 'elu':
-      return p.unary(name, x, alpha);
-  }
-}
+/** ONNX op types of every activation. */
+const ONNX_OPS = ACTIVATIONS.flatMap((a) => [...(activationDef(a).onnx ?? [])]);
 
-/** Scalar versions of the activations ({output, der}), for plots in the palette and for tests. */
-export function activationScalar(name: ActivationName, alpha = 0.01): { output: (x: number) => number } {
-  const sig = (x: number) => 1 / (1 + Math.exp(-x));
-  const fns: Record<ActivationName, (x: number) => number> = {
-    linear: (x) => x,
-    step: (x) => (x > 0 ? 1 : 0),
-    sigmoid: sig,
-    tanh: Math.tanh,
-    relu: (x) => Math.max(0, x),
-    leaky_relu: (x) => (x > 0 ? x : alpha * x),
-    elu: (x) => (x > 0 ? x : alpha * Math.expm1(x)),
-    gelu: (x) => x * sig(1.702 * x),
-    silu: (x) => x * sig(x),
-    softplus: (x) => Math.log1p(Math.exp(-Math.abs(x))) + Math.max(x, 0),
-    softmax: sig,
-  };
-  return { output: fns[name] };
-}
+export const activation: LayerDef = {
+  spec: {
+    name: 'Activation',
+    category: 'activations',
+    description: 'An element-wise activation function.',
+    params: [activationParam('relu', 'The function applied to each value.', 'Function'), alphaParam],
+    inputs: { min: 1, max: 1 },
+    hasOutput: true,
+  },
+  outputShape(node, [s]) {
+    if (node.params.activation === 'softmax' && s!.length !== 1)
+      return { problem: `${describe(node)}: softmax normalises a vector of scores; flatten the input first.` };
+    return { shape: s! };
+  },
+  build: ({ p }, node, [x]) => ({
+    out: applyActivation(p, x!, node.params.activation as ActivationName, Number(node.params.alpha)),
+    pre: x!,
+  }),
+  torch: {
+    forward: (node, [src]) =>
+      activationTorch(node.params.activation as ActivationName, src!, Number(node.params.alpha)),
+  },
+  onnxImport: {
+    ops: ONNX_OPS,
+    read(n, ctx) {
+      const act = activationForOnnx(n.opType)!;
+      if (n.opType === 'Softmax') {
+        const axis = ctx.attr('axis') ? Number(ctx.attr('axis')!.i) : -1;
+        if (axis !== 1 && axis !== -1) ctx.refuse(`normalises over axis ${axis}, not the features`);
+      }
+      const alpha =
+        n.opType === 'LeakyRelu'
+          ? (ctx.attr('alpha')?.f ?? 0.01)
+          : n.opType === 'Elu'
+            ? (ctx.attr('alpha')?.f ?? 1)
+            : 0.01;
+      const last = ctx.last;
+      if (!last) ctx.refuse('comes before any dense layer');
+      // An activation right after a linear dense layer is that layer's activation.
+      if (last!.type === 'Dense' && last!.params.activation === 'linear') {
+        last!.params.activation = act;
+        last!.params.alpha = alpha;
+        return null;
+      }
+      return { type: 'Activation', params: { activation: act, alpha }, weights: {} };
+    },
+  },
+};

@@ -1,8 +1,18 @@
 /** Weight initializers, all drawing from a seeded Rng passed in. */
-import type { InitializerName } from '../graph/catalog.ts';
-import type { Rng } from '../train/rng.ts';
+import type { Rng } from '../tensor/rng.ts';
 
-/** Fill `out` (a fanIn × fanOut weight matrix, or a bias of fanOut) with the named initializer. */
+export const INITIALIZERS = [
+  'zeros',
+  'ones',
+  'uniform',
+  'glorot_uniform',
+  'glorot_normal',
+  'he_uniform',
+  'he_normal',
+] as const;
+export type InitializerName = (typeof INITIALIZERS)[number];
+
+/** Fill `out` (a parameter with the given fan-in and fan-out) with the named initializer. */
 export function initialize(
   out: Float32Array | Float64Array,
   name: InitializerName,
@@ -14,6 +24,9 @@ export function initialize(
   switch (name) {
     case 'zeros':
       out.fill(0);
+      return;
+    case 'ones':
+      out.fill(1);
       return;
     case 'uniform':
       // numpy's np.random.rand: uniform on [0, 1), as in the from-scratch article

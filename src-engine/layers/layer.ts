@@ -1,18 +1,63 @@
-/** The shared interface of layer builders: each appends its forward pass to a Program. */
-import type { InitializerName } from '../graph/catalog.ts';
-import type { GraphNode } from '../graph/document.ts';
+/**
+ * What a layer type is: one `LayerDef` per file in this folder holds everything Netwright knows
+ * about it — the catalog entry (palette, inspector, schema), its output shape and parameters for
+ * given inputs (validation, badges, counts), the program it appends (training, views, ONNX), its
+ * PyTorch module, and the ONNX ops it imports from. Everything else reads these records.
+ */
+import type { InitializerName } from './init.ts';
 import type { Program, Shape } from '../backprop/ir.ts';
+import type { GraphNode, ParamValue } from '../graph/document.ts';
+import type { AttributeProto, NodeProto } from '../onnx/schema.ts';
 
-/** A trainable parameter declared by a layer. */
-export interface ParamDecl {
-  /** `<nodeId>.W` or `<nodeId>.b` */
+export type ParamSpec =
+  | { name: string; label: string; type: 'int'; default: number; min: number; max: number; description: string }
+  | { name: string; label: string; type: 'float'; default: number; min: number; max: number; description: string }
+  | { name: string; label: string; type: 'bool'; default: boolean; description: string }
+  | {
+      name: string;
+      label: string;
+      type: 'enum';
+      default: string;
+      options: readonly string[];
+      description: string;
+    };
+
+export type LayerCategory = 'inputs' | 'core' | 'activations' | 'merge' | 'outputs';
+
+/** The catalog entry of a layer type, as the palette and inspector show it. */
+export interface LayerSpec {
   name: string;
-  nodeId: string;
-  kind: 'W' | 'b';
+  category: LayerCategory;
+  description: string;
+  params: readonly ParamSpec[];
+  /** How many incoming edges the layer takes. */
+  inputs: { min: number; max: number };
+  /** Whether other layers may consume its output (Output is a sink). */
+  hasOutput: boolean;
+}
+
+/** A per-sample shape (the batch dimension left out): [features] or [channels, height, width]. */
+export type SampleShape = readonly number[];
+
+/** A trainable tensor of a layer, before it is built: name suffix, shape and how to initialise it. */
+export interface ParamShape {
+  /** 'W', 'b', … : the parameter is `<nodeId>.<suffix>`. */
+  suffix: string;
   shape: Shape;
   init: InitializerName;
   fanIn: number;
   fanOut: number;
+  /** Whether L1/L2 penalties apply (weights yes, biases no). */
+  regularize: boolean;
+}
+
+/** A trainable parameter declared in a program. */
+export interface ParamDecl extends ParamShape {
+  /** `<nodeId>.<suffix>` */
+  name: string;
+  nodeId: string;
+  /** The suffix again, for code that asks for weights ('W') or biases ('b'). */
+  kind: string;
   /** The program input holding it. */
   input: number;
 }
@@ -22,14 +67,14 @@ export interface MaskDecl {
   name: string;
   nodeId: string;
   rate: number;
-  cols: number;
+  /** Per-sample shape of the mask. */
+  shape: Shape;
   input: number;
 }
 
 export interface LayerContext {
   p: Program;
   training: boolean;
-  params: ParamDecl[];
   masks: MaskDecl[];
 }
 
@@ -40,6 +85,74 @@ export interface LayerResult {
   pre?: number;
 }
 
-export interface LayerBuilder {
-  build(ctx: LayerContext, node: GraphNode, inputs: number[], inSizes: number[]): LayerResult;
+/** What PyTorch export gives a layer: its Python variable name and literals for its weights. */
+export interface TorchContext {
+  /** Attribute name of this layer's module (e.g. `n_dense1`). */
+  self: string;
+  /** The parameter's values as a Python list literal (row-major, in the given order of dims). */
+  literal(suffix: string, order?: readonly number[]): string;
+  /** Whether the parameter exists. */
+  has(suffix: string): boolean;
+}
+
+export interface TorchLayer {
+  /** `nn.Module` constructor call, when the layer has a module. */
+  module?(node: GraphNode, inputs: SampleShape[]): string;
+  /** Statements copying trained values into the module (`self` is the model). */
+  load?(node: GraphNode, t: TorchContext): string[];
+  /** The forward expression over the inputs' Python names. */
+  forward(node: GraphNode, srcs: string[], t: TorchContext): string;
+}
+
+/** An ONNX node read as (part of) a Netwright layer. */
+export interface ImportedLayer {
+  type: string;
+  params: Record<string, ParamValue>;
+  /** Weights by suffix. */
+  weights: Record<string, { shape: number[]; data: Float32Array }>;
+}
+
+export interface ImportContext {
+  /** The layer the chain built last (undefined at the start). */
+  last: ImportedLayer | undefined;
+  /** Per-sample shape of the value this node reads. */
+  inShape: SampleShape;
+  /** The stored tensor behind a node input (refuses when it is computed). */
+  tensor(name: string): { dims: number[]; data: Float32Array };
+  /** Whether the node input is a stored tensor. */
+  isConstant(name: string): boolean;
+  attr(name: string): AttributeProto | undefined;
+  /** Refuse the model, naming this node and saying why. */
+  refuse(why: string): never;
+}
+
+export interface OnnxImporter {
+  /** ONNX op types this layer reads. */
+  ops: readonly string[];
+  /**
+   * Read one node: a new layer, or null when it folds into `ctx.last` (changing it in place) or does
+   * nothing at inference time.
+   */
+  read(n: NodeProto, ctx: ImportContext): ImportedLayer | null;
+}
+
+/** The shape a layer gives, or a sentence saying why its inputs do not fit. */
+export type ShapeResult = { shape: SampleShape } | { problem: string };
+
+export interface LayerDef {
+  spec: LayerSpec;
+  /** Per-sample output shape from the inputs' shapes (each known); `sources` describe the input layers. */
+  outputShape(node: GraphNode, inputs: SampleShape[], sources: string[]): ShapeResult;
+  /** Trainable parameters for the given input shapes. */
+  params?(node: GraphNode, inputs: SampleShape[]): ParamShape[];
+  /** Append the layer's forward pass: its inputs' values and shapes, its parameters' inputs by suffix. */
+  build(
+    ctx: LayerContext,
+    node: GraphNode,
+    inputs: number[],
+    shapes: SampleShape[],
+    params: Record<string, number>,
+  ): LayerResult;
+  torch: TorchLayer;
+  onnxImport?: OnnxImporter;
 }

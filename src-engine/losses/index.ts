@@ -1,6 +1,9 @@
-/** Losses composed from primitives. Each returns a 1 × 1 value. */
-import type { ActivationName, LossName } from '../graph/catalog.ts';
+/**
+ * Every loss, one record each: its label, its program (composed from primitives, so gradients come
+ * from the op records), and the decision it implies for classifiers. Each returns a 1 × 1 value.
+ */
 import type { Program } from '../backprop/ir.ts';
+import type { ActivationName } from '../layers/activations.ts';
 
 export interface LossInputs {
   /** Output after its activation. */
@@ -12,47 +15,114 @@ export interface LossInputs {
   activation: ActivationName;
 }
 
-/** Mean over every element: sum / (rows * cols). */
-function meanAll(p: Program, v: number): number {
-  const cols = p.shape(v)[1];
-  return p.div(p.sumAll(v), p.scale(p.rows(v), cols));
+export interface LossDef {
+  label: string;
+  build(p: Program, inp: LossInputs): number;
+  /** Where a single output switches class (default 0.5: the midpoint of 0/1 targets). */
+  threshold?: number;
 }
 
-/** Append the loss to the program. */
-export function buildLoss(p: Program, loss: LossName, { pred, logits, y, activation }: LossInputs): number {
-  switch (loss) {
-    case 'sum_squares':
-      // The from-scratch article's: sum over samples and outputs of (y - ŷ)².
-      return p.sumAll(p.square(p.sub(pred, y)));
-    case 'mse':
-      return meanAll(p, p.square(p.sub(pred, y)));
-    case 'mae':
-      return meanAll(p, p.abs(p.sub(pred, y)));
-    case 'bce':
-      if (activation === 'sigmoid') {
-        // From logits, stable: softplus(z) - y z
-        return meanAll(p, p.sub(p.unary('softplus', logits), p.mul(y, logits)));
-      }
-      return meanAll(
-        p,
-        p.neg(p.add(p.mul(y, p.log(pred)), p.mul(p.sub(p.const(1), y), p.log(p.sub(p.const(1), pred))))),
-      );
-    case 'cce': {
-      if (activation === 'softmax') {
-        // Fused with softmax: logsumexp(z) - Σ y z, per row
-        const per = p.sub(p.logsumexp(logits), p.sumTo(p.mul(y, logits), [p.shape(logits)[0], 1]));
-        return p.div(p.sumAll(per), p.rows(per));
-      }
-      const per = p.neg(p.sumTo(p.mul(y, p.log(pred)), [p.shape(pred)[0], 1]));
+/** Mean over every element: sum / (rows * cols). */
+function meanAll(p: Program, v: number): number {
+  return p.div(p.sumAll(v), p.scale(p.rows(v), p.width(v)));
+}
+
+const LOSS_DEFS = {
+  // The from-scratch article's: sum over samples and outputs of (y - ŷ)².
+  sum_squares: { label: 'Sum of squares', build: (p, { pred, y }) => p.sumAll(p.square(p.sub(pred, y))) },
+  mse: { label: 'Mean squared error', build: (p, { pred, y }) => meanAll(p, p.square(p.sub(pred, y))) },
+  mae: { label: 'Mean absolute error', build: (p, { pred, y }) => meanAll(p, p.abs(p.sub(pred, y))) },
+  bce: {
+    label: 'Binary cross-entropy',
+    build: (p, { pred, logits, y, activation }) => {
+      // From logits, stable: softplus(z) - y z
+      if (activation === 'sigmoid') return meanAll(p, p.sub(p.unary('softplus', logits), p.mul(y, logits)));
+      const one = p.const(1);
+      return meanAll(p, p.neg(p.add(p.mul(y, p.log(pred)), p.mul(p.sub(one, y), p.log(p.sub(one, pred))))));
+    },
+  },
+  cce: {
+    label: 'Categorical cross-entropy',
+    build: (p, { pred, logits, y, activation }) => {
+      // Fused with softmax: logsumexp(z) - Σ y z, per row
+      const per =
+        activation === 'softmax'
+          ? p.sub(p.logsumexp(logits), p.sumLast(p.mul(y, logits)))
+          : p.neg(p.sumLast(p.mul(y, p.log(pred))));
       return p.div(p.sumAll(per), p.rows(per));
-    }
-    case 'hinge': {
-      // Targets 0/1 become -1/+1.
+    },
+  },
+  hinge: {
+    label: 'Hinge',
+    // Targets 0/1 become -1/+1; trained on ±1 margins, the decision boundary is 0.
+    build: (p, { pred, y }) => {
       const t = p.sub(p.scale(y, 2), p.const(1));
       return meanAll(p, p.unary('relu', p.sub(p.const(1), p.mul(t, pred))));
-    }
-    case 'perceptron':
-      // The perceptron trains by its own rule; as a number to watch, report the squared error.
-      return meanAll(p, p.square(p.sub(pred, y)));
+    },
+    threshold: 0,
+  },
+  perceptron: {
+    label: 'Perceptron rule',
+    // The perceptron trains by its own rule; as a number to watch, report the squared error.
+    build: (p, { pred, y }) => meanAll(p, p.square(p.sub(pred, y))),
+  },
+} satisfies Record<string, LossDef>;
+
+export type LossName = keyof typeof LOSS_DEFS;
+export const LOSSES = Object.keys(LOSS_DEFS) as LossName[];
+export const LOSS_LABELS = Object.fromEntries(LOSSES.map((l) => [l, LOSS_DEFS[l].label])) as Record<LossName, string>;
+
+/** Append the loss to the program. */
+export function buildLoss(p: Program, loss: LossName, inp: LossInputs): number {
+  return (LOSS_DEFS[loss] as LossDef).build(p, inp);
+}
+
+/** How a classifier's outputs become a class: the highest of several, or one output against a threshold. */
+export type DecisionRule = { kind: 'argmax' } | { kind: 'threshold'; at: number };
+
+/** The one decision rule of an output layer (metrics, views, exports and predict all use it). */
+export function decisionRule(loss: LossName, units: number): DecisionRule {
+  if (units > 1) return { kind: 'argmax' };
+  return { kind: 'threshold', at: (LOSS_DEFS[loss] as LossDef).threshold ?? 0.5 };
+}
+
+/** The class of row r of predictions with `units` columns. */
+export function classOf(pred: ArrayLike<number>, r: number, units: number, rule: DecisionRule): number {
+  if (rule.kind === 'threshold') return pred[r * units]! >= rule.at ? 1 : 0;
+  let best = 0;
+  for (let c = 1; c < units; c++) if (pred[r * units + c]! > pred[r * units + best]!) best = c;
+  return best;
+}
+
+/** The class of every row. */
+export function classify(pred: ArrayLike<number>, rows: number, units: number, rule: DecisionRule): Int32Array {
+  const out = new Int32Array(rows);
+  for (let r = 0; r < rows; r++) out[r] = classOf(pred, r, units, rule);
+  return out;
+}
+
+/** The class a target row encodes (0/1 targets, or one-hot rows). */
+export function targetClass(y: ArrayLike<number>, r: number, units: number): number {
+  return classOf(y, r, units, units > 1 ? { kind: 'argmax' } : { kind: 'threshold', at: 0.5 });
+}
+
+/**
+ * Where the threshold lies on the output's pre-activation z (for drawing boundaries of single-layer
+ * models): the activation's inverse at the threshold. Null when the activation has no inverse there.
+ */
+export function preActivationThreshold(activation: ActivationName, at: number): number | null {
+  switch (activation) {
+    case 'sigmoid':
+      return at > 0 && at < 1 ? Math.log(at / (1 - at)) : null;
+    case 'step':
+      return at > 0 && at <= 1 ? 0 : null;
+    case 'linear':
+      return at;
+    case 'relu':
+      return at > 0 ? at : null;
+    case 'tanh':
+      return Math.abs(at) < 1 ? Math.atanh(at) : null;
+    default:
+      return null;
   }
 }

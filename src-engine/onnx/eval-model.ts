@@ -3,7 +3,7 @@
  * data loss, with the parameters as inputs so that it never needs re-exporting while weights change.
  */
 import { BATCH } from '../backprop/ir.ts';
-import { buildForward } from '../backprop/model.ts';
+import { buildForward } from '../model/compile.ts';
 import type { GraphDoc } from '../graph/document.ts';
 import { buildLoss } from '../losses/index.ts';
 import { GraphBuilder, type ElemType } from './builder.ts';

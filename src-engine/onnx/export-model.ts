@@ -3,10 +3,10 @@
  * imputation, scaling and one-hot encoding are its first nodes: ./bake-preprocessing.ts) and returns
  * task-shaped outputs: probabilities and the predicted label for classifiers, values for regression.
  */
-import { buildForward } from '../backprop/model.ts';
+import { buildForward } from '../model/compile.ts';
 import type { Preprocessing } from '../data/preprocess.ts';
 import type { GraphDoc } from '../graph/document.ts';
-import type { WeightSet } from '../train/backend.ts';
+import type { WeightSet } from '../tensor/weights.ts';
 import { GraphBuilder, type ElemType } from './builder.ts';
 import { bakePreprocessing, type BakedInputs } from './bake-preprocessing.ts';
 import { emitProgram } from './emit.ts';
@@ -90,13 +90,12 @@ export function deploymentModel(src: DeploymentSource): ModelProto {
   if (task === 'regression') {
     b.output('values', pred, ['N', T]);
   } else {
-    const loss = String(fwd.outputNode.params.loss);
+    // The model's decision rule (src-engine/losses), as training's accuracy and the views apply it.
+    const rule = fwd.decision;
     let label: string;
-    if (T === 1) {
-      // hinge is trained on ±1 margins, so its decision boundary is 0; the others predict probabilities.
-      const threshold = loss === 'hinge' ? 0 : 0.5;
+    if (rule.kind === 'threshold') {
       const flat = b.op1('Reshape', [pred, b.int64([-1])]);
-      label = b.op1('Cast', [b.op1('GreaterOrEqual', [flat, b.constant([threshold], [])])], { to: 7 });
+      label = b.op1('Cast', [b.op1('GreaterOrEqual', [flat, b.constant([rule.at], [])])], { to: 7 });
     } else {
       label = b.op1('ArgMax', [pred], { axis: 1, keepdims: 0 });
     }

@@ -4,7 +4,7 @@
  */
 import type { Preprocessing } from '../data/preprocess.ts';
 import type { GraphDoc } from '../graph/document.ts';
-import type { WeightSet } from '../train/backend.ts';
+import type { WeightSet } from '../tensor/weights.ts';
 import type { TrainConfig } from '../train/config.ts';
 import { exportDeploymentOnnx } from './export-model.ts';
 import { exportWeightsJson } from './json-export.ts';

@@ -2,7 +2,7 @@
 import { sizeOf } from '../tensor/tensor.ts';
 import type { Preprocessing } from '../data/preprocess.ts';
 import { parseGraph, type GraphDoc } from '../graph/document.ts';
-import type { WeightSet } from '../train/backend.ts';
+import type { WeightSet } from '../tensor/weights.ts';
 import { NETWRIGHT_VERSION } from './export-model.ts';
 
 export const WEIGHTS_FORMAT = 'netwright-weights';

@@ -1,12 +1,15 @@
 /**
  * Export as runnable Python: a PyTorch nn.Module mirroring the layer graph, with the trained weights
- * and the fitted preprocessing, for users who continue elsewhere. Layers map one to one (Dense ->
- * nn.Linear with W transposed, merges -> + and torch.cat), so the module computes what the engine does.
+ * and the fitted preprocessing, for users who continue elsewhere. Each layer writes its own module
+ * and forward expression (src-engine/layers), so the module computes what the engine does.
  */
 import type { Preprocessing } from '../data/preprocess.ts';
-import type { GraphDoc, GraphNode } from '../graph/document.ts';
+import type { GraphDoc } from '../graph/document.ts';
 import { analyzeGraph, incoming } from '../graph/validate.ts';
-import type { WeightSet } from '../train/backend.ts';
+import { pyNumber } from '../backprop/ops/elementwise.ts';
+import { layerDef } from '../layers/index.ts';
+import type { TorchContext } from '../layers/layer.ts';
+import type { WeightSet } from '../tensor/weights.ts';
 import { NETWRIGHT_VERSION } from './export-model.ts';
 
 /** Python source defining `NetwrightModel`, `load_model()`, `preprocess()` and a command-line demo. */
@@ -27,51 +30,28 @@ export function exportPytorch(
   let loss = '';
   for (const id of analysis.order) {
     const node = byId.get(id)!;
-    const srcs = (ins.get(id) ?? []).map(py);
+    const def = layerDef(node.type);
+    const srcIds = ins.get(id) ?? [];
+    const shapes = srcIds.map((s) => analysis.info[s]!.shape!);
     const v = py(id);
-    switch (node.type) {
-      case 'Input':
-        forward.push(`${v} = x`);
-        break;
-      case 'Dense':
-      case 'Output': {
-        const W = weights.get(`${id}.W`);
-        if (!W) throw new Error(`No weights for parameter '${id}.W': train the model before exporting it.`);
-        const bias = Boolean(node.params.use_bias);
-        init.push(`self.${v} = nn.Linear(${W.shape[0]}, ${W.shape[1]}, bias=${bias ? 'True' : 'False'})`);
-        load.push(`model.${v}.weight.copy_(torch.tensor(${matrix(W.data, W.shape[0], W.shape[1], true)}))`);
-        if (bias) {
-          const b = weights.get(`${id}.b`);
-          if (!b) throw new Error(`No weights for parameter '${id}.b'.`);
-          load.push(`model.${v}.bias.copy_(torch.tensor(${list(b.data)}))`);
-        }
-        forward.push(
-          `${v} = ${activation(String(node.params.activation), `self.${v}(${srcs[0]})`, Number(node.params.alpha))}`,
-        );
-        if (node.type === 'Output') {
-          output = v;
-          loss = String(node.params.loss);
-        }
-        break;
-      }
-      case 'Activation':
-        forward.push(`${v} = ${activation(String(node.params.activation), srcs[0]!, Number(node.params.alpha))}`);
-        break;
-      case 'Softmax':
-        forward.push(`${v} = torch.softmax(${srcs[0]}, dim=1)`);
-        break;
-      case 'Dropout':
-        init.push(`self.${v} = nn.Dropout(p=${num(Number(node.params.rate))})`);
-        forward.push(`${v} = self.${v}(${srcs[0]})`);
-        break;
-      case 'Add':
-        forward.push(`${v} = ${srcs.join(' + ')}`);
-        break;
-      case 'Concatenate':
-        forward.push(`${v} = torch.cat([${srcs.join(', ')}], dim=1)`);
-        break;
-      default:
-        throw new Error(`${describe(node)}: no PyTorch form`);
+    const ctx: TorchContext = {
+      self: v,
+      has: (suffix) => weights.has(`${id}.${suffix}`),
+      literal: (suffix, order) => {
+        const w = weights.get(`${id}.${suffix}`);
+        if (!w) throw new Error(`No weights for parameter '${id}.${suffix}': train the model before exporting it.`);
+        return tensorLiteral(w.data, w.shape, order);
+      },
+    };
+    for (const ps of def.params?.(node, shapes) ?? [])
+      if (!weights.has(`${id}.${ps.suffix}`))
+        throw new Error(`No weights for parameter '${id}.${ps.suffix}': train the model before exporting it.`);
+    if (def.torch.module) init.push(`self.${v} = ${def.torch.module(node, shapes)}`);
+    if (def.torch.load) load.push(...def.torch.load(node, { ...ctx, self: `model.${v}` }));
+    forward.push(`${v} = ${def.torch.forward(node, srcIds.map(py), ctx)}`);
+    if (node.type === 'Output') {
+      output = v;
+      loss = String(node.params.loss);
     }
   }
   forward.push(`return ${output}`);
@@ -138,62 +118,19 @@ if __name__ == "__main__":
 `;
 }
 
-function activation(name: string, x: string, alpha: number): string {
-  switch (name) {
-    case 'linear':
-      return x;
-    case 'step':
-      return `(${x} > 0).float()`;
-    case 'sigmoid':
-      return `torch.sigmoid(${x})`;
-    case 'tanh':
-      return `torch.tanh(${x})`;
-    case 'relu':
-      return `F.relu(${x})`;
-    case 'leaky_relu':
-      return `F.leaky_relu(${x}, negative_slope=${num(alpha)})`;
-    case 'elu':
-      return `F.elu(${x}, alpha=${num(alpha)})`;
-    case 'gelu':
-      return `F.gelu(${x})`;
-    case 'silu':
-      return `F.silu(${x})`;
-    case 'softplus':
-      return `F.softplus(${x})`;
-    case 'softmax':
-      return `torch.softmax(${x}, dim=1)`;
-    default:
-      throw new Error(`No PyTorch form for activation '${name}'`);
-  }
-}
-
-/** Shortest decimal that reads back as the same float32 (Python parses it as float64, close enough after torch casts). */
-function num(v: number): string {
-  if (!Number.isFinite(v)) return v > 0 ? 'math.inf' : v < 0 ? '-math.inf' : 'math.nan';
-  const s = String(Math.fround(v));
-  return /[.e]/.test(s) ? s : `${s}.0`;
-}
-
-function list(data: ArrayLike<number>): string {
-  return `[${Array.from(data, num).join(', ')}]`;
-}
-
-/** Rows of a row-major matrix, transposed for nn.Linear (which stores [out, in]). */
-function matrix(data: ArrayLike<number>, rows: number, cols: number, transpose: boolean): string {
-  const out: string[] = [];
-  if (transpose) {
-    for (let c = 0; c < cols; c++) {
-      const row: string[] = [];
-      for (let r = 0; r < rows; r++) row.push(num(data[r * cols + c]!));
-      out.push(`[${row.join(', ')}]`);
+/** A nested Python list of the values of a row-major tensor, its dims visited in `order` (a transpose). */
+function tensorLiteral(data: ArrayLike<number>, shape: readonly number[], order?: readonly number[]): string {
+  const perm = order ?? shape.map((_, i) => i);
+  const strides = shape.map((_, i) => shape.slice(i + 1).reduce((a, b) => a * b, 1));
+  const dims = perm.map((d) => shape[d]!);
+  const st = perm.map((d) => strides[d]!);
+  const rec = (level: number, base: number): string => {
+    const items: string[] = [];
+    for (let i = 0; i < dims[level]!; i++) {
+      const off = base + i * st[level]!;
+      items.push(level === dims.length - 1 ? pyNumber(data[off]!) : rec(level + 1, off));
     }
-  } else {
-    for (let r = 0; r < rows; r++)
-      out.push(list(Array.prototype.slice.call(data, r * cols, (r + 1) * cols) as number[]));
-  }
-  return `[${out.join(',\n            ')}]`;
-}
-
-function describe(n: GraphNode): string {
-  return `${n.type} '${n.label ?? n.id}'`;
+    return `[${items.join(', ')}]`;
+  };
+  return rec(0, 0);
 }

@@ -13,10 +13,10 @@
  */
 import { BATCH } from '../backprop/ir.ts';
 import { sizeOf } from '../tensor/tensor.ts';
-import { buildTrainingProgram, type TrainingProgram } from '../backprop/model.ts';
+import { buildTrainingProgram, type TrainingProgram } from '../model/compile.ts';
 import type { GraphDoc } from '../graph/document.ts';
 import type { TrainConfig } from '../train/config.ts';
-import type { WeightSet } from '../train/backend.ts';
+import type { WeightSet } from '../tensor/weights.ts';
 import { GraphBuilder, tensorProto, type Dim, type ElemType } from './builder.ts';
 import { emitProgram } from './emit.ts';
 import { META, NETWRIGHT_VERSION } from './export-model.ts';
@@ -40,7 +40,8 @@ export interface TrainStepIo {
   targets: number;
   /** Parameter and optimizer-state tensors: input name, output name, shape. */
   carried: { name: string; next: string; shape: readonly number[]; kind: 'param' | 'state' }[];
-  masks: { name: string; cols: number; rate: number }[];
+  /** Dropout masks: per-sample shape and rate. */
+  masks: { name: string; shape: number[]; rate: number }[];
   withPred: boolean;
 }
 
@@ -67,7 +68,7 @@ export function trainStepModel(
     carried.push({ name: s.decl.name, next: nextName(s.decl.name), shape: s.decl.shape, kind: 'param' });
     for (const st of s.state) carried.push({ name: st.name, next: nextName(st.name), shape: st.shape, kind: 'state' });
   }
-  const masks = tp.masks.map((m) => ({ name: m.name, cols: m.cols, rate: m.rate }));
+  const masks = tp.masks.map((m) => ({ name: m.name, shape: m.shape.slice(1), rate: m.rate }));
 
   // Per-step slices of the batched inputs.
   const split = (name: string): string[] => (K === 1 ? [name] : b.op('Split', [name], { axis: 0 }, K, `${name}_k`));
@@ -76,7 +77,9 @@ export function trainStepModel(
   const maskSplits = new Map(
     masks.map((m) => [
       m.name,
-      split(b.input(m.name, [rowsDim, m.cols], b.elem, `Dropout mask (u >= ${m.rate}) / (1 - ${m.rate}) per element`)),
+      split(
+        b.input(m.name, [rowsDim, ...m.shape], b.elem, `Dropout mask (u >= ${m.rate}) / (1 - ${m.rate}) per element`),
+      ),
     ]),
   );
   const lrs = split(b.input('lr', [K, 1], b.elem, 'Learning rate of each step'));

@@ -1,6 +1,6 @@
 /** Conversion between the trainer's WeightSet and the project's JSON weights. */
 import { sizeOf } from '../tensor/tensor.ts';
-import type { WeightSet } from '../train/backend.ts';
+import type { WeightSet } from '../tensor/weights.ts';
 import type { WeightsJson } from './project.ts';
 
 /** WeightSet → plain JSON arrays (float32 values written as the shortest exact decimals). */

@@ -1,8 +1,6 @@
 /** The interface both training backends (eager TypeScript, ONNX Runtime) implement. */
 import type { FloatArray } from '../tensor/tensor.ts';
-
-/** Weights by parameter name, e.g. `hidden.W` [in, units], `hidden.b` [1, units]. */
-export type WeightSet = Map<string, { shape: readonly number[]; data: FloatArray }>;
+import type { WeightSet } from '../tensor/weights.ts';
 
 export interface StepResult {
   /** Data loss of the batch (without regularization). */

@@ -1,6 +1,7 @@
 /** Running metrics over batches: loss, accuracy for classifiers, MSE and R² for regression. */
 import type { Task } from '../data/dataset.ts';
 import type { FloatArray } from '../tensor/tensor.ts';
+import { classOf, targetClass, type DecisionRule } from '../losses/index.ts';
 
 export interface Metrics {
   loss: number;
@@ -9,22 +10,16 @@ export interface Metrics {
   r2?: number;
 }
 
-/** Count of correct predictions among n rows (binary: threshold 0.5; multiclass: argmax). */
-export function countCorrect(task: Task, pred: FloatArray, y: ArrayLike<number>, n: number, cols: number): number {
+/** Count of correct predictions among n rows under the model's decision rule. */
+export function countCorrect(
+  pred: FloatArray,
+  y: ArrayLike<number>,
+  n: number,
+  cols: number,
+  rule: DecisionRule,
+): number {
   let correct = 0;
-  if (task === 'binary') {
-    for (let i = 0; i < n * cols; i++) if ((pred[i]! >= 0.5 ? 1 : 0) === (y[i]! >= 0.5 ? 1 : 0)) correct++;
-    return correct / cols;
-  }
-  for (let r = 0; r < n; r++) {
-    let bp = 0;
-    let by = 0;
-    for (let c = 1; c < cols; c++) {
-      if (pred[r * cols + c]! > pred[r * cols + bp]!) bp = c;
-      if (y[r * cols + c]! > y[r * cols + by]!) by = c;
-    }
-    if (bp === by) correct++;
-  }
+  for (let r = 0; r < n; r++) if (classOf(pred, r, cols, rule) === targetClass(y, r, cols)) correct++;
   return correct;
 }
 
@@ -38,6 +33,7 @@ export class MetricAccumulator {
     private readonly task: Task,
     private readonly cols: number,
     private readonly targetVariance: number,
+    private readonly rule: DecisionRule,
   ) {}
 
   add(loss: number, pred: FloatArray, y: ArrayLike<number>, n: number): void {
@@ -48,7 +44,7 @@ export class MetricAccumulator {
         const d = pred[i]! - y[i]!;
         this.sse += d * d;
       }
-    } else this.correct += countCorrect(this.task, pred, y, n, this.cols);
+    } else this.correct += countCorrect(pred, y, n, this.cols, this.rule);
   }
 
   result(): Metrics {

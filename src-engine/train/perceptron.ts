@@ -3,9 +3,10 @@
  * for each sample in turn, w += eta (target - prediction) x and b += eta (target - prediction),
  * with prediction = 1 if x·w + b >= 0 else 0. It plugs into the Trainer, so it emits the same events.
  */
-import type { ForwardModel } from '../backprop/model.ts';
+import type { ForwardModel } from '../model/compile.ts';
 import type { FloatArray } from '../tensor/tensor.ts';
-import type { StepResult, TrainBackend, WeightSet } from './backend.ts';
+import type { StepResult, TrainBackend } from './backend.ts';
+import type { WeightSet } from '../tensor/weights.ts';
 
 export class PerceptronBackend implements TrainBackend {
   readonly name = 'perceptron';

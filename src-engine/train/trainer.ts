@@ -4,13 +4,16 @@
  * stops the run and restores the last good weights.
  */
 import type { Dataset } from '../data/dataset.ts';
+import type { DecisionRule } from '../losses/index.ts';
 import type { GraphDoc } from '../graph/document.ts';
-import { buildForward } from '../backprop/model.ts';
-import type { TrainBackend, WeightSet } from './backend.ts';
+import { buildForward } from '../model/compile.ts';
+import type { TrainBackend } from './backend.ts';
+import type { WeightSet } from '../tensor/weights.ts';
 import type { TrainConfig } from './config.ts';
 import { MetricAccumulator, targetVariance, type Metrics } from './metrics.ts';
-import { SeededRng, shuffleInPlace } from './rng.ts';
-import { initWeights, TsBackend } from './ts-backend.ts';
+import { SeededRng, shuffleInPlace } from '../tensor/rng.ts';
+import { TsBackend } from './ts-backend.ts';
+import { initWeights } from '../model/compile.ts';
 import { PerceptronBackend } from './perceptron.ts';
 
 export interface EpochMetrics extends Metrics {
@@ -133,6 +136,8 @@ export class Trainer {
   private stepsAllowed = 0;
   private wake: (() => void) | null = null;
   private readonly shuffleRng: SeededRng;
+  /** How outputs become classes (accuracy). */
+  readonly decision: DecisionRule;
 
   constructor(private readonly opts: TrainerOptions) {
     const { config, graph } = opts;
@@ -142,6 +147,7 @@ export class Trainer {
     this.train = split.train;
     this.validation = split.validation;
     const fwd = buildForward(graph, { training: true });
+    this.decision = fwd.decision;
     if (fwd.features !== this.train.features) {
       throw new Error(
         `The Input layer '${fwd.inputNode.label ?? fwd.inputNode.id}' takes ${fwd.features} features but the data has ${this.train.features} (${this.train.featureNames.slice(0, 5).join(', ')}${this.train.features > 5 ? ', …' : ''}). Set the Input's features to ${this.train.features}.`,
@@ -235,7 +241,7 @@ export class Trainer {
     outer: for (let epoch = 0; epoch < config.epochs; epoch++) {
       if (config.shuffle) shuffleInPlace(order, this.shuffleRng);
       const lr = scheduledLr(config, epoch);
-      const acc = new MetricAccumulator(ds.task, T, variance);
+      const acc = new MetricAccumulator(ds.task, T, variance, this.decision);
       for (let b = 0; b < batches; b++) {
         if (this.paused && this.stepsAllowed === 0 && !this.stopRequested) {
           yield { type: 'paused', epoch, batch: b };
@@ -360,7 +366,7 @@ export class Trainer {
 
   private async validate(v: Dataset): Promise<Partial<EpochMetrics>> {
     const { loss, pred } = await this.backend.evaluate(v.x, v.y, v.rows);
-    const acc = new MetricAccumulator(v.task, v.targets, targetVariance(v.y, v.rows * v.targets));
+    const acc = new MetricAccumulator(v.task, v.targets, targetVariance(v.y, v.rows * v.targets), this.decision);
     acc.add(loss, pred, v.y, v.rows);
     const m = acc.result();
     return { val_loss: loss, val_accuracy: m.accuracy, val_mse: m.mse, val_r2: m.r2 };

@@ -1,26 +1,14 @@
 /** The eager TypeScript backend: runs the training-step program with Netwright's own kernels. */
 import { Executable } from '../backprop/interpreter.ts';
-import { buildForward, buildTrainingProgram, type ForwardModel, type TrainingProgram } from '../backprop/model.ts';
+import { buildForward, buildTrainingProgram, type ForwardModel, type TrainingProgram } from '../model/compile.ts';
 import { BATCH } from '../backprop/ir.ts';
 import type { GraphDoc } from '../graph/document.ts';
 import { buildLoss } from '../losses/index.ts';
-import type { ParamDecl } from '../layers/layer.ts';
-import { initialize } from '../layers/init.ts';
 import { allocate, sizeOf, type DType, type FloatArray } from '../tensor/tensor.ts';
 import type { TrainConfig } from './config.ts';
-import type { Rng } from './rng.ts';
-import type { StepResult, TrainBackend, WeightSet } from './backend.ts';
-
-/** Fresh weights for the parameters of a graph, drawn from `rng` in declaration order. */
-export function initWeights(params: ParamDecl[], rng: Rng, dtype: DType = 'float32'): WeightSet {
-  const w: WeightSet = new Map();
-  for (const d of params) {
-    const data = allocate(dtype, sizeOf(d.shape));
-    initialize(data, d.init, d.fanIn, d.fanOut, rng);
-    w.set(d.name, { shape: d.shape, data });
-  }
-  return w;
-}
+import type { Rng } from '../tensor/rng.ts';
+import type { StepResult, TrainBackend } from './backend.ts';
+import type { WeightSet } from '../tensor/weights.ts';
 
 interface StepPlan {
   exec: Executable;

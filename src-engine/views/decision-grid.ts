@@ -6,9 +6,11 @@
  * weight vectors normal to the boundaries (w for one output unit, w_i - w_j for softmax).
  */
 import type { Dataset } from '../data/dataset.ts';
-import type { WeightSet } from '../train/backend.ts';
-import type { ForwardModel } from '../backprop/model.ts';
-import { columnMeans, denseLayers, logitThreshold, ViewError, type ViewSource } from './source.ts';
+import type { WeightSet } from '../tensor/weights.ts';
+import type { ForwardModel } from '../model/compile.ts';
+import { columnMeans, denseLayers, thresholdOf, ViewError, type ViewSource } from './source.ts';
+import { preActivationThreshold } from '../losses/index.ts';
+import type { ActivationName } from '../layers/activations.ts';
 
 /** Plot window [xMin, xMax, yMin, yMax], as the article's `lims`. */
 export type Bounds = [number, number, number, number];
@@ -46,7 +48,7 @@ export interface DecisionGrid extends Plane {
   outputs: number;
   /** Model output after its activation at every node, row-major (j * nx + i) × T: x varies fastest. */
   values: Float32Array;
-  /** Predicted class per node (binary: output >= 0.5; multiclass: argmax; regression: 0). */
+  /** Predicted class per node (binary: output against the model's threshold; multiclass: argmax; regression: 0). */
   predicted: Uint8Array;
   /** Shading intensity per node in [0, 1]: probability of the predicted class, or the normalised output for regression. */
   intensity: Float32Array;
@@ -175,11 +177,13 @@ export function decisionGrid(source: ViewSource, spec: PlaneSpec = {}): Decision
     if (v > max) max = v;
   }
   if (task === 'binary') {
+    // One output against the model's threshold; probabilities shade by confidence, scores (hinge) by margin.
+    const at = fwd.decision.kind === 'threshold' ? fwd.decision.at : 0.5;
     for (let c = 0; c < cells; c++) {
       const p = values[c * T]!;
-      const cls = p >= 0.5 ? 1 : 0;
+      const cls = p >= at ? 1 : 0;
       predicted[c] = cls;
-      intensity[c] = cls ? p : 1 - p;
+      intensity[c] = at === 0.5 ? (cls ? p : 1 - p) : 0.5 + 0.5 * Math.tanh(Math.abs(p - at));
     }
   } else if (task === 'multiclass') {
     for (let c = 0, o = 0; c < cells; c++, o += T) {
@@ -254,7 +258,7 @@ export function weightArrows(
     return { label, classes, dx: a, dy: b, line: [a, b, c], x: cx - a * t, y: cy - b * t };
   };
   if (U === 1) {
-    const thr = logitThreshold(layer.activation) ?? 0;
+    const thr = preActivationThreshold(layer.activation as ActivationName, thresholdOf(fwd)) ?? 0;
     const [a, b, c] = zCoef(0);
     return [arrow('w', [0, 1], a, b, c - thr)];
   }

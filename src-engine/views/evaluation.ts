@@ -3,6 +3,7 @@
  * regression errors, and a predictions table (the from-scratch article's final outputs next to the
  * targets). Undefined ratios (no rows predicted as a class, no rows of it) are null, not NaN.
  */
+import { classify, type DecisionRule } from '../losses/index.ts';
 import type { Dataset, Task } from '../data/dataset.ts';
 import type { FloatArray } from '../tensor/tensor.ts';
 import { ViewError, type ViewSource } from './source.ts';
@@ -42,20 +43,9 @@ export interface RegressionReport {
   r2: number | null;
 }
 
-/** Class of each row: binary outputs thresholded at 0.5, multiclass by argmax over the columns. */
-export function classesOf(v: ArrayLike<number>, rows: number, cols: number): Int32Array {
-  const out = new Int32Array(rows);
-  if (cols === 1) {
-    for (let r = 0; r < rows; r++) out[r] = v[r]! >= 0.5 ? 1 : 0;
-    return out;
-  }
-  for (let r = 0; r < rows; r++) {
-    let best = 0;
-    const o = r * cols;
-    for (let c = 1; c < cols; c++) if (v[o + c]! > v[o + best]!) best = c;
-    out[r] = best;
-  }
-  return out;
+/** Class of each row under a decision rule (default: 0/1 targets at 0.5, one-hot rows by argmax). */
+export function classesOf(v: ArrayLike<number>, rows: number, cols: number, rule?: DecisionRule): Int32Array {
+  return classify(v, rows, cols, rule ?? (cols === 1 ? { kind: 'threshold', at: 0.5 } : { kind: 'argmax' }));
 }
 
 /**
@@ -67,6 +57,7 @@ export function confusionMatrix(
   y: ArrayLike<number>,
   task: Task,
   classes: number | string[],
+  rule?: DecisionRule,
 ): ConfusionMatrix {
   if (task === 'regression')
     throw new ViewError(
@@ -81,7 +72,7 @@ export function confusionMatrix(
   if (pred.length % cols !== 0)
     throw new ViewError(`Predictions have ${pred.length} values, not a multiple of ${cols} columns.`);
   const rows = pred.length / cols;
-  const p = classesOf(pred, rows, cols);
+  const p = classesOf(pred, rows, cols, rule);
   const t = classesOf(y, rows, cols);
   const counts = new Int32Array(k * k);
   for (let r = 0; r < rows; r++) counts[t[r]! * k + p[r]!]++;
@@ -183,7 +174,7 @@ export interface PredictionsTable {
 export function predictionsTable(
   ds: Dataset,
   pred: ArrayLike<number>,
-  opts: { rows?: number | ArrayLike<number>; start?: number; maxInputs?: number } = {},
+  opts: { rows?: number | ArrayLike<number>; start?: number; maxInputs?: number; rule?: DecisionRule } = {},
 ): PredictionsTable {
   const T = ds.targets;
   const F = ds.features;
@@ -214,7 +205,7 @@ export function predictionsTable(
     if (ds.task === 'regression') row.error = row.output.map((o, c) => o - row.target[c]!);
     else {
       const a = classesOf(row.target, 1, T)[0]!;
-      const p = classesOf(row.output, 1, T)[0]!;
+      const p = classesOf(row.output, 1, T, opts.rule)[0]!;
       Object.assign(row, {
         actual: a,
         predicted: p,
@@ -262,6 +253,12 @@ export function evaluateModel(source: ViewSource, ds: Dataset): Evaluation {
       report: null,
       regression: regressionReport(pred, ds.y),
     };
-  const confusion = confusionMatrix(pred, ds.y, ds.task, ds.classNames ?? (ds.task === 'binary' ? 2 : ds.targets));
+  const confusion = confusionMatrix(
+    pred,
+    ds.y,
+    ds.task,
+    ds.classNames ?? (ds.task === 'binary' ? 2 : ds.targets),
+    fwd.decision,
+  );
   return { task: ds.task, rows: ds.rows, pred, confusion, report: classificationReport(confusion), regression: null };
 }

@@ -4,18 +4,13 @@
  * is shown exactly; a wider one through its first three units or a PCA to three dimensions; a
  * narrower one padded with zeros. Also three-feature data with a single-layer model's plane.
  */
+import { classify, preActivationThreshold } from '../losses/index.ts';
+import type { ActivationName } from '../layers/activations.ts';
 import { classLabels, type Dataset } from '../data/dataset.ts';
-import type { ForwardModel } from '../backprop/model.ts';
-import {
-  denseConsumer,
-  denseLayers,
-  logitThreshold,
-  ViewError,
-  type DenseLayerRef,
-  type ViewSource,
-} from './source.ts';
+import type { ForwardModel } from '../model/compile.ts';
+import { denseConsumer, denseLayers, thresholdOf, ViewError, type DenseLayerRef, type ViewSource } from './source.ts';
 import { pca } from './pca.ts';
-import type { WeightSet } from '../train/backend.ts';
+import type { WeightSet } from '../tensor/weights.ts';
 
 /** A plane n·p + offset = 0 in a 3-D view, separating classes `classes` [negative side, positive side]. */
 export interface SeparatingPlane {
@@ -113,7 +108,9 @@ export function hiddenSpace(
   }
   const consumer = denseConsumer(fwd, nodeId);
   const weights = source.getWeights();
-  const planes = consumer ? layerPlanes(consumer, weights, A, planeMean, units, method === 'exact') : [];
+  const planes = consumer
+    ? layerPlanes(consumer, weights, A, planeMean, units, method === 'exact', thresholdOf(fwd))
+    : [];
   let inputVectors: HiddenSpace['inputVectors'] = null;
   const own = denseLayers(fwd).find((d) => d.nodeId === nodeId && d.input === fwd.x);
   if (
@@ -158,7 +155,9 @@ export function featureSpace3d(source: ViewSource, ds: Dataset): Points3d {
   const layers = denseLayers(fwd);
   const single = layers.length === 1 && layers[0]!.input === fwd.x ? layers[0]! : null;
   const A = new Float64Array([1, 0, 0, 0, 1, 0, 0, 0, 1]);
-  const planes = single ? layerPlanes(single, source.getWeights(), A, new Float64Array(3), 3, true) : [];
+  const planes = single
+    ? layerPlanes(single, source.getWeights(), A, new Float64Array(3), 3, true, thresholdOf(fwd))
+    : [];
   const points = ds.x.slice(0, ds.rows * 3);
   return {
     points,
@@ -178,12 +177,13 @@ function layerPlanes(
   m: Float64Array,
   units: number,
   exact: boolean,
+  threshold: number,
 ): SeparatingPlane[] {
   const W = weights.get(layer.weight);
   if (!W) throw new ViewError(`No weights for '${layer.weight}'.`);
   const B = layer.bias ? weights.get(layer.bias) : undefined;
   const U = layer.units;
-  const thr = logitThreshold(layer.activation);
+  const thr = preActivationThreshold(layer.activation as ActivationName, threshold);
   if (thr === null) return [];
   // z_c = sum_u W[u, c] a_u + b_c, as (normal, offset) on p.
   const zOn = (c: number): [number, number, number, number] => {
@@ -220,20 +220,9 @@ function layerPlanes(
   return out;
 }
 
-/** The model's predicted class per row (binary threshold 0.5, multiclass argmax). */
+/** The model's predicted class per row, by its decision rule. */
 export function predictedClasses(fwd: ForwardModel, pred: ArrayLike<number>, rows: number): Int32Array {
-  const T = fwd.targets;
-  const out = new Int32Array(rows);
-  if (T === 1) {
-    for (let r = 0; r < rows; r++) out[r] = pred[r]! >= 0.5 ? 1 : 0;
-    return out;
-  }
-  for (let r = 0; r < rows; r++) {
-    let best = 0;
-    for (let t = 1; t < T; t++) if (pred[r * T + t]! > pred[r * T + best]!) best = t;
-    out[r] = best;
-  }
-  return out;
+  return classify(pred, rows, fwd.targets, fwd.decision);
 }
 
 function columnMean(x: ArrayLike<number>, rows: number, cols: number): Float64Array {

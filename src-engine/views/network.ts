@@ -5,7 +5,7 @@
  * far above 1 do not all saturate.
  */
 import type { GraphDoc } from '../graph/document.ts';
-import type { WeightSet } from '../train/backend.ts';
+import type { WeightSet } from '../tensor/weights.ts';
 import { planeInputs, resolvePlane, type Plane, type PlaneSpec } from './decision-grid.ts';
 import { ViewError, type ViewSource } from './source.ts';
 

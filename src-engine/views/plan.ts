@@ -3,7 +3,7 @@
  * knowing the rules: a decision grid needs two or more features and a classifier, a prediction curve
  * a regression on one feature, hidden-space views a layer whose next layer draws a plane, and so on.
  */
-import type { ForwardModel } from '../backprop/model.ts';
+import type { ForwardModel } from '../model/compile.ts';
 import type { Task } from '../data/dataset.ts';
 import { outputTask } from './decision-grid.ts';
 import { denseConsumer, denseLayers } from './source.ts';

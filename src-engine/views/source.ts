@@ -6,10 +6,10 @@
  * reads this value? what feeds that layer?), answered from the IR so no graph document is needed.
  */
 import { Executable } from '../backprop/interpreter.ts';
-import { buildForward, type ForwardModel } from '../backprop/model.ts';
+import { buildForward, type ForwardModel } from '../model/compile.ts';
 import type { ActivationName } from '../graph/catalog.ts';
 import type { GraphDoc } from '../graph/document.ts';
-import type { WeightSet } from '../train/backend.ts';
+import type { WeightSet } from '../tensor/weights.ts';
 import { allocate, sizeOf, type FloatArray } from '../tensor/tensor.ts';
 
 /** A view was asked for something the model or data cannot give; the message says what and why. */
@@ -150,25 +150,9 @@ export function denseConsumer(fwd: ForwardModel, nodeId: string): DenseLayerRef 
   return readers.length === 1 ? readers[0]! : null;
 }
 
-/**
- * The value of the output activation at which a single-output classifier switches class (predictions
- * are thresholded at 0.5), expressed on the pre-activation z: sigmoid and step switch at z = 0, a
- * linear output at z = 0.5. Null when the activation has no such threshold.
- */
-export function logitThreshold(activation: string): number | null {
-  switch (activation) {
-    case 'sigmoid':
-    case 'step':
-    case 'softmax':
-      return 0;
-    case 'linear':
-    case 'relu':
-      return 0.5;
-    case 'tanh':
-      return Math.atanh(0.5);
-    default:
-      return null;
-  }
+/** Where a single-output classifier switches class on its output (its decision rule's threshold). */
+export function thresholdOf(fwd: ForwardModel): number {
+  return fwd.decision.kind === 'threshold' ? fwd.decision.at : 0.5;
 }
 
 /** Column means of a row-major matrix (used to hold the other features at their means). */

@@ -38,8 +38,8 @@ describe('graph edits', () => {
     expect(g.nodes.map((n) => n.id)).toEqual(['input1', 'dense1', 'output1']);
     const a = analyzeGraph(g);
     expect(a.totalParams).toBe(11_935);
-    expect(a.info.dense1).toEqual({ outputSize: 15, params: 11_775 });
-    expect(a.info.output1).toEqual({ outputSize: 10, params: 160 });
+    expect(a.info.dense1).toEqual({ shape: [15], outputSize: 15, params: 11_775 });
+    expect(a.info.output1).toEqual({ shape: [10], outputSize: 10, params: 160 });
   });
 
   it('never mutates the graph it is given', () => {

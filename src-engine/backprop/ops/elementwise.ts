@@ -312,9 +312,17 @@ export class TorchAlgebra extends Algebra<string> {
   }
 }
 
-/** A Python float literal that reads back as the same float32. */
+/** The shortest Python float literal that reads back as the same float32. */
 export function pyNumber(v: number): string {
   if (!Number.isFinite(v)) return v > 0 ? 'math.inf' : v < 0 ? '-math.inf' : 'math.nan';
-  const s = String(Math.fround(v));
+  const f = Math.fround(v);
+  let s = String(f);
+  for (let digits = 1; digits <= 9; digits++) {
+    const t = String(Number(f.toPrecision(digits)));
+    if (Math.fround(Number(t)) === f) {
+      s = t;
+      break;
+    }
+  }
   return /[.e]/.test(s) ? s : `${s}.0`;
 }

@@ -22,7 +22,7 @@
  * glibc bit for bit except about 1 in 2,000 logs, and then by one ulp. That never changes which raw
  * numbers are drawn, only the last bit of a normal sample.
  */
-import type { Rng } from '../../train/rng.ts';
+import type { Rng } from '../../tensor/rng.ts';
 import { exactLog } from './exact-log.ts';
 
 const N = 624;

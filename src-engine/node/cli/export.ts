@@ -1,14 +1,14 @@
 /** `netwright export`: a trained project as ONNX (deployment or training step), JSON weights or PyTorch code. */
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { buildForward } from '../../backprop/model.ts';
+import { buildForward } from '../../model/compile.ts';
 import type { Preprocessing } from '../../data/preprocess.ts';
 import { exportModel } from '../../onnx/exports.ts';
 import { parseProject, type Project } from '../../project/project.ts';
 import { weightsFromJson } from '../../project/weights.ts';
-import type { WeightSet } from '../../train/backend.ts';
-import { SeededRng } from '../../train/rng.ts';
-import { initWeights } from '../../train/ts-backend.ts';
+import type { WeightSet } from '../../tensor/weights.ts';
+import { SeededRng } from '../../tensor/rng.ts';
+import { initWeights } from '../../model/compile.ts';
 import { metricsCsv } from '../../train/metrics-csv.ts';
 import { writeFileAtomic } from '../atomic-write.ts';
 import { parseCommandArgs } from './args.ts';

@@ -7,7 +7,8 @@ import { cellValue, findColumn, type RawTable } from '../../data/table.ts';
 import { exportTask, META, type ExportTask } from '../../onnx/export-model.ts';
 import { readOnnx, OnnxFormatError } from '../../onnx/read-model.ts';
 import { makeTrainConfig } from '../../train/config.ts';
-import { SeededRng } from '../../train/rng.ts';
+import { classify } from '../../losses/index.ts';
+import { SeededRng } from '../../tensor/rng.ts';
 import { TsBackend } from '../../train/ts-backend.ts';
 import { writeFileAtomic } from '../atomic-write.ts';
 import { loadTable } from '../data/load-table.ts';
@@ -68,11 +69,10 @@ function predictionsCsv(
   task: ExportTask,
   classNames: string[] | null,
   targetNames: string[] | null,
-  threshold: number,
+  labels: ArrayLike<number> | null,
 ): string {
   const lines: string[] = [];
-  const fmt = (v: number) => String(Math.fround(v));
-  if (task === 'regression') {
+  if (task === 'regression' || !labels) {
     lines.push(
       (targetNames && targetNames.length === T
         ? targetNames
@@ -82,19 +82,49 @@ function predictionsCsv(
         .join(','),
     );
     for (let r = 0; r < rows; r++) lines.push(Array.from({ length: T }, (_, j) => fmt(pred[r * T + j]!)).join(','));
-  } else if (T === 1) {
-    const names = classNames ?? ['0', '1'];
-    lines.push(['label', `p_${names[1] ?? '1'}`].map(csvCell).join(','));
-    for (let r = 0; r < rows; r++) lines.push(`${csvCell(names[pred[r]! >= threshold ? 1 : 0]!)},${fmt(pred[r]!)}`);
   } else {
-    const names = classNames ?? Array.from({ length: T }, (_, j) => String(j));
-    lines.push(['label', ...names.map((n) => `p_${n}`)].map(csvCell).join(','));
+    const names = classNames ?? Array.from({ length: Math.max(T, 2) }, (_, j) => String(j));
+    const probs = T === 1 ? [`p_${names[1] ?? '1'}`] : names.map((n) => `p_${n}`);
+    lines.push(['label', ...probs].map(csvCell).join(','));
     for (let r = 0; r < rows; r++) {
-      let best = 0;
-      for (let j = 1; j < T; j++) if (pred[r * T + j]! > pred[r * T + best]!) best = j;
-      lines.push([csvCell(names[best]!), ...Array.from({ length: T }, (_, j) => fmt(pred[r * T + j]!))].join(','));
+      const label = Number(labels[r]!);
+      lines.push(
+        [csvCell(names[label] ?? String(label)), ...Array.from({ length: T }, (_, j) => fmt(pred[r * T + j]!))].join(
+          ',',
+        ),
+      );
     }
   }
+  return lines.join('\n') + '\n';
+}
+
+const fmt = (v: number) => String(Math.fround(v));
+
+/** CSV of every output of a model from another tool, columns named after its outputs (and classes). */
+function outputsCsv(
+  outputs: Record<string, OrtTensor>,
+  order: readonly string[],
+  rows: number,
+  classNames: string[] | null,
+): string {
+  const cols: { name: string; read: (r: number) => string }[] = [];
+  for (const name of order) {
+    const t = outputs[name]!;
+    const width = t.dims.length > 1 ? t.dims.slice(1).reduce((a, b) => a * Number(b), 1) : 1;
+    const data = t.data as ArrayLike<number | bigint | string>;
+    for (let j = 0; j < width; j++) {
+      const col = width === 1 ? name : classNames?.length === width ? `${name}_${classNames[j]}` : `${name}_${j}`;
+      cols.push({
+        name: col,
+        read: (r) => {
+          const v = data[r * width + j]!;
+          return typeof v === 'number' ? fmt(v) : csvCell(String(v));
+        },
+      });
+    }
+  }
+  const lines = [cols.map((c) => csvCell(c.name)).join(',')];
+  for (let r = 0; r < rows; r++) lines.push(cols.map((c) => c.read(r)).join(','));
   return lines.join('\n') + '\n';
 }
 
@@ -158,11 +188,14 @@ async function predictOnnx(file: string, table: RawTable): Promise<string> {
   const session = await createSession(bytes, { label: path.basename(file) });
   const out = await session.run(feeds);
   await session.release();
-  const main = out.values ?? out.probabilities ?? out[session.outputNames[0]!]!;
-  const T = main.dims.length > 1 ? Number(main.dims[main.dims.length - 1]) : 1;
-  const task = (meta[META.task] as ExportTask | undefined) ?? (out.probabilities ? 'multiclass' : 'regression');
   const classNames = meta[META.classNames] ? (JSON.parse(meta[META.classNames]) as string[]) : null;
-  const hinge = meta[META.graph] ? /"loss":"hinge"/.test(meta[META.graph]) : false;
+  // Another tool's model: every output, named after the model's outputs.
+  if (!meta[META.task]) return outputsCsv(out, session.outputNames, table.rows, classNames);
+  const main = out.values ?? out.probabilities!;
+  const T = main.dims.length > 1 ? Number(main.dims[main.dims.length - 1]) : 1;
+  const task = meta[META.task] as ExportTask;
+  // The model's own label output carries its decision rule.
+  const labels = out.label ? Array.from(out.label.data as BigInt64Array, Number) : null;
   return predictionsCsv(
     main.data as Float32Array,
     table.rows,
@@ -170,7 +203,7 @@ async function predictOnnx(file: string, table: RawTable): Promise<string> {
     task,
     classNames,
     pre?.target.task === 'regression' ? [pre.target.column] : null,
-    hinge ? 0 : 0.5,
+    labels,
   );
 }
 
@@ -192,7 +225,7 @@ async function predictProject(file: string, table: RawTable): Promise<string> {
     task,
     classNames,
     pre?.target.task === 'regression' ? [pre.target.column] : null,
-    ts.forward.loss === 'hinge' ? 0 : 0.5,
+    task === 'regression' ? null : classify(pred, table.rows, T, ts.forward.decision),
   );
 }
 

@@ -16,6 +16,7 @@ import { graphForData } from '../../train/auto-graph.ts';
 import type { TrainBackend } from '../../train/backend.ts';
 import { makeTrainConfig, OPTIMIZERS, type TrainConfig } from '../../train/config.ts';
 import { countCorrect, targetVariance } from '../../train/metrics.ts';
+import type { DecisionRule } from '../../losses/index.ts';
 import { getTemplate } from '../../train/templates.ts';
 import { Trainer } from '../../train/trainer.ts';
 import { writeFileAtomic } from '../atomic-write.ts';
@@ -174,7 +175,7 @@ function applyOverrides(cfg: TrainConfig, values: Record<string, string | boolea
 }
 
 /** Evaluation metrics of the trained model on a held-out set. */
-async function testMetrics(backend: TrainBackend, ds: Dataset): Promise<Record<string, number>> {
+async function testMetrics(backend: TrainBackend, ds: Dataset, rule: DecisionRule): Promise<Record<string, number>> {
   const { loss, pred } = await backend.evaluate(ds.x, ds.y, ds.rows);
   if (ds.task === 'regression') {
     let sse = 0;
@@ -183,7 +184,7 @@ async function testMetrics(backend: TrainBackend, ds: Dataset): Promise<Record<s
     const v = targetVariance(ds.y, ds.rows * ds.targets);
     return { test_loss: loss, test_mse: mse, test_r2: v > 0 ? 1 - mse / v : 0 };
   }
-  return { test_loss: loss, test_accuracy: countCorrect(ds.task, pred, ds.y, ds.rows, ds.targets) / ds.rows };
+  return { test_loss: loss, test_accuracy: countCorrect(pred, ds.y, ds.rows, ds.targets, rule) / ds.rows };
 }
 
 function fmtMetrics(m: Record<string, number | undefined>): string {
@@ -280,7 +281,7 @@ export const command: CliCommand = {
 
     const final: Record<string, number> = { ...((done.metrics ?? {}) as unknown as Record<string, number>) };
     for (const k of Object.keys(final)) if (final[k] === undefined) delete final[k];
-    if (data.test) Object.assign(final, await testMetrics(trainer.backend, data.test));
+    if (data.test) Object.assign(final, await testMetrics(trainer.backend, data.test, trainer.decision));
     const weights = await trainer.backend.getWeights();
     await trainer.backend.dispose?.();
 

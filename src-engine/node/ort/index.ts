@@ -4,12 +4,12 @@
  * TypeScript backend would for the same seed, and opens the sessions.
  */
 import { availableParallelism } from 'node:os';
-import { buildForward } from '../../backprop/model.ts';
+import { buildForward } from '../../model/compile.ts';
 import type { GraphDoc } from '../../graph/document.ts';
-import type { WeightSet } from '../../train/backend.ts';
+import type { WeightSet } from '../../tensor/weights.ts';
 import type { TrainConfig } from '../../train/config.ts';
-import { SeededRng } from '../../train/rng.ts';
-import { initWeights } from '../../train/ts-backend.ts';
+import { SeededRng } from '../../tensor/rng.ts';
+import { initWeights } from '../../model/compile.ts';
 import { OrtBackend } from './ort-backend.ts';
 import { probeProviders } from './providers.ts';
 import { defaultThreads, EXECUTION_PROVIDERS, OnnxRuntimeError, type ExecutionProvider } from './runtime.ts';

@@ -12,9 +12,10 @@ import { evalModel } from '../../onnx/eval-model.ts';
 import { GraphBuilder } from '../../onnx/builder.ts';
 import { encodeModel } from '../../onnx/schema.ts';
 import { trainStepModel, type TrainStepIo } from '../../onnx/train-step.ts';
-import type { StepResult, TrainBackend, WeightSet } from '../../train/backend.ts';
+import type { StepResult, TrainBackend } from '../../train/backend.ts';
+import type { WeightSet } from '../../tensor/weights.ts';
 import type { TrainConfig } from '../../train/config.ts';
-import type { Rng } from '../../train/rng.ts';
+import type { Rng } from '../../tensor/rng.ts';
 import {
   createSession,
   loadOrt,
@@ -114,17 +115,17 @@ export class OrtBackend implements TrainBackend {
 
   private fillMasks(feeds: Feeds, rows: number, k: number): void {
     if (!this.io.masks.length) return;
-    const bufs = this.io.masks.map((m) => new Float32Array(k * rows * m.cols));
+    const bufs = this.io.masks.map((m) => new Float32Array(k * rows * sizeOf(m.shape)));
     // Same draw order as the TypeScript backend: step by step, mask by mask.
     for (let s = 0; s < k; s++) {
       this.io.masks.forEach((m, i) => {
         const keep = 1 / (1 - m.rate);
         const buf = bufs[i]!;
-        for (let j = s * rows * m.cols, end = (s + 1) * rows * m.cols; j < end; j++)
+        for (let j = s * rows * sizeOf(m.shape), end = (s + 1) * rows * sizeOf(m.shape); j < end; j++)
           buf[j] = this.maskRng.uniform() >= m.rate ? keep : 0;
       });
     }
-    this.io.masks.forEach((m, i) => (feeds[m.name] = this.tensor(bufs[i]!, [k * rows, m.cols])));
+    this.io.masks.forEach((m, i) => (feeds[m.name] = this.tensor(bufs[i]!, [k * rows, ...m.shape])));
   }
 
   private async runSteps(

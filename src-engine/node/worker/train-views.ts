@@ -5,7 +5,7 @@
  */
 import { classLabels, takeRows, type Dataset } from '../../data/dataset.ts';
 import type { GraphDoc } from '../../graph/document.ts';
-import type { WeightSet } from '../../train/backend.ts';
+import type { WeightSet } from '../../tensor/weights.ts';
 import {
   boundaryContour,
   columnMeans,

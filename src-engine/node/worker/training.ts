@@ -6,7 +6,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { buildForward } from '../../backprop/model.ts';
+import { buildForward } from '../../model/compile.ts';
 import { builtinDatasets } from '../../data/builtin/index.ts';
 import type { Dataset } from '../../data/dataset.ts';
 import { prepare } from '../../data/prepare.ts';
@@ -23,12 +23,13 @@ import type {
   ProviderInfo,
   TrainingViews,
 } from '../../protocol/training.ts';
-import type { TrainBackend, WeightSet } from '../../train/backend.ts';
+import type { TrainBackend } from '../../train/backend.ts';
+import type { WeightSet } from '../../tensor/weights.ts';
 import { makeTrainConfig, type TrainConfig } from '../../train/config.ts';
 import type { RunRecord, WeightsJson } from '../../project/project.ts';
 import { weightsToJson } from '../../project/weights.ts';
-import { SeededRng } from '../../train/rng.ts';
-import { initWeights } from '../../train/ts-backend.ts';
+import { SeededRng } from '../../tensor/rng.ts';
+import { initWeights } from '../../model/compile.ts';
 import { Trainer, type TrainEvent } from '../../train/trainer.ts';
 import { ForwardEvaluator, planViews, type ViewPlan } from '../../views/index.ts';
 import { loadTable } from '../data/load-table.ts';

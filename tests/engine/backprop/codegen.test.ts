@@ -1,11 +1,11 @@
 // The fused, generated interpreter must compute exactly what the one-kernel-per-op path computes.
 import { describe, expect, it } from 'vitest';
 import { Executable } from '../../../src-engine/backprop/interpreter.ts';
-import { buildTrainingProgram } from '../../../src-engine/backprop/model.ts';
+import { buildTrainingProgram } from '../../../src-engine/model/compile.ts';
 import { parseGraph, type GraphDoc } from '../../../src-engine/graph/document.ts';
 import { makeTrainConfig } from '../../../src-engine/train/config.ts';
-import { SeededRng } from '../../../src-engine/train/rng.ts';
-import { initWeights } from '../../../src-engine/train/ts-backend.ts';
+import { SeededRng } from '../../../src-engine/tensor/rng.ts';
+import { initWeights } from '../../../src-engine/model/compile.ts';
 
 function dagGraph(): GraphDoc {
   const n = (id: string, type: string, params: Record<string, unknown> = {}) => ({

@@ -8,14 +8,14 @@
 import { describe, expect, it } from 'vitest';
 import { Executable } from '../../../src-engine/backprop/interpreter.ts';
 import { BATCH, Program, type BinaryOp, type Shape, type UnaryOp } from '../../../src-engine/backprop/ir.ts';
-import { buildTrainingProgram } from '../../../src-engine/backprop/model.ts';
+import { buildTrainingProgram } from '../../../src-engine/model/compile.ts';
 import { gradients } from '../../../src-engine/backprop/rules.ts';
 import { ACTIVATIONS, type ActivationName, type LossName } from '../../../src-engine/graph/catalog.ts';
 import type { GraphDoc } from '../../../src-engine/graph/document.ts';
-import { applyActivation } from '../../../src-engine/layers/activation.ts';
+import { applyActivation } from '../../../src-engine/layers/activations.ts';
 import { buildLoss } from '../../../src-engine/losses/index.ts';
 import { makeTrainConfig } from '../../../src-engine/train/config.ts';
-import { SeededRng } from '../../../src-engine/train/rng.ts';
+import { SeededRng } from '../../../src-engine/tensor/rng.ts';
 import type { FloatArray } from '../../../src-engine/tensor/tensor.ts';
 import { chain, makeGraph } from './util.ts';
 

@@ -11,7 +11,7 @@ import { GraphBuilder } from '../../../src-engine/onnx/builder.ts';
 import { emitProgram } from '../../../src-engine/onnx/emit.ts';
 import { encodeModel } from '../../../src-engine/onnx/schema.ts';
 import { createSession, loadOrt } from '../../../src-engine/node/ort/runtime.ts';
-import { SeededRng } from '../../../src-engine/train/rng.ts';
+import { SeededRng } from '../../../src-engine/tensor/rng.ts';
 
 const N = BATCH;
 

@@ -1,7 +1,7 @@
 /** Shared helpers of the backprop tests: graph documents from a compact description, seeded values. */
 import { parseGraph, type GraphDoc, type ParamValue } from '../../../src-engine/graph/document.ts';
 import type { LayerType } from '../../../src-engine/graph/catalog.ts';
-import { SeededRng } from '../../../src-engine/train/rng.ts';
+import { SeededRng } from '../../../src-engine/tensor/rng.ts';
 
 export type NodeSpec = [id: string, type: LayerType, params?: Record<string, ParamValue>];
 

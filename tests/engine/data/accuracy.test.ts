@@ -27,7 +27,7 @@ async function trainAndTest(
   const trainer = new Trainer({ graph: graphForData(train, hidden, 'relu'), config: makeTrainConfig(config), train });
   for await (const ev of trainer.run()) if (ev.type === 'diverged') throw new Error(ev.message);
   const pred = await trainer.backend.predict(test.x, test.rows);
-  const acc = countCorrect(test.task, pred, test.y, test.rows, test.targets) / test.rows;
+  const acc = countCorrect(pred, test.y, test.rows, test.targets, trainer.decision) / test.rows;
   console.log(`${train.name}: test accuracy ${acc.toFixed(4)} on ${test.rows} rows`);
   return acc;
 }

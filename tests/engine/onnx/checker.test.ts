@@ -3,14 +3,14 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildForward } from '../../../src-engine/backprop/model.ts';
+import { buildForward } from '../../../src-engine/model/compile.ts';
 import { evalModel } from '../../../src-engine/onnx/eval-model.ts';
 import { exportDeploymentOnnx } from '../../../src-engine/onnx/export-model.ts';
 import { encodeModel } from '../../../src-engine/onnx/schema.ts';
 import { exportTrainStepOnnx } from '../../../src-engine/onnx/train-step.ts';
 import { makeTrainConfig, OPTIMIZERS } from '../../../src-engine/train/config.ts';
-import { SeededRng } from '../../../src-engine/train/rng.ts';
-import { initWeights } from '../../../src-engine/train/ts-backend.ts';
+import { SeededRng } from '../../../src-engine/tensor/rng.ts';
+import { initWeights } from '../../../src-engine/model/compile.ts';
 import { testNets } from './graphs.ts';
 
 const PYTHON = '/usr/bin/python3';

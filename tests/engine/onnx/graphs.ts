@@ -1,6 +1,6 @@
 /** Test networks that together use every layer type, activation and loss of the catalog. */
 import type { GraphDoc } from '../../../src-engine/graph/document.ts';
-import { SeededRng } from '../../../src-engine/train/rng.ts';
+import { SeededRng } from '../../../src-engine/tensor/rng.ts';
 import { chain, makeGraph } from '../backprop/util.ts';
 
 export interface TestNet {

@@ -1,15 +1,16 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildForward } from '../../../src-engine/backprop/model.ts';
+import { buildForward } from '../../../src-engine/model/compile.ts';
 import { createSession } from '../../../src-engine/node/ort/runtime.ts';
 import { exportDeploymentOnnx } from '../../../src-engine/onnx/export-model.ts';
 import { importOnnx, OnnxImportError } from '../../../src-engine/onnx/import.ts';
 import { OnnxFormatError } from '../../../src-engine/onnx/read-model.ts';
 import { exportTrainStepOnnx } from '../../../src-engine/onnx/train-step.ts';
 import { makeTrainConfig } from '../../../src-engine/train/config.ts';
-import { SeededRng } from '../../../src-engine/train/rng.ts';
-import { initWeights, TsBackend } from '../../../src-engine/train/ts-backend.ts';
+import { SeededRng } from '../../../src-engine/tensor/rng.ts';
+import { TsBackend } from '../../../src-engine/train/ts-backend.ts';
+import { initWeights } from '../../../src-engine/model/compile.ts';
 import { testNets } from './graphs.ts';
 
 const FIXTURES = path.join(import.meta.dirname, '../../fixtures/onnx');

@@ -3,12 +3,13 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildForward } from '../../../src-engine/backprop/model.ts';
+import { buildForward } from '../../../src-engine/model/compile.ts';
 import { exportPytorch } from '../../../src-engine/onnx/pytorch.ts';
 import { exportWeightsJson, importWeightsJson } from '../../../src-engine/onnx/json-export.ts';
 import { makeTrainConfig } from '../../../src-engine/train/config.ts';
-import { SeededRng } from '../../../src-engine/train/rng.ts';
-import { initWeights, TsBackend } from '../../../src-engine/train/ts-backend.ts';
+import { SeededRng } from '../../../src-engine/tensor/rng.ts';
+import { TsBackend } from '../../../src-engine/train/ts-backend.ts';
+import { initWeights } from '../../../src-engine/model/compile.ts';
 import { testData, testNets } from './graphs.ts';
 
 const PYTHON = '/usr/bin/python3';

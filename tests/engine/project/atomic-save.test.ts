@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, existsSync, readdirSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { parseProject } from '../../../src-engine/project/project.ts';
-import { SeededRng } from '../../../src-engine/train/rng.ts';
+import { SeededRng } from '../../../src-engine/tensor/rng.ts';
 
 const child = path.join(import.meta.dirname, 'atomic-writer.child.ts');
 

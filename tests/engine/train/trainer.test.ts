@@ -5,9 +5,9 @@
 import { describe, expect, it } from 'vitest';
 import type { Dataset } from '../../../src-engine/data/dataset.ts';
 import type { GraphDoc } from '../../../src-engine/graph/document.ts';
-import type { WeightSet } from '../../../src-engine/train/backend.ts';
+import type { WeightSet } from '../../../src-engine/tensor/weights.ts';
 import { makeTrainConfig } from '../../../src-engine/train/config.ts';
-import { SeededRng } from '../../../src-engine/train/rng.ts';
+import { SeededRng } from '../../../src-engine/tensor/rng.ts';
 import { Trainer, type TrainEvent } from '../../../src-engine/train/trainer.ts';
 import { chain } from '../backprop/util.ts';
 

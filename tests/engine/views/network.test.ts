@@ -1,6 +1,6 @@
 /** Unit heatmaps over the input plane and link styles on per-layer scales. */
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { WeightSet } from '../../../src-engine/train/backend.ts';
+import type { WeightSet } from '../../../src-engine/tensor/weights.ts';
 import { chainGraph } from '../../../src-engine/train/templates.ts';
 import { decisionGrid } from '../../../src-engine/views/decision-grid.ts';
 import { linkStyles, unitHeatmaps } from '../../../src-engine/views/network.ts';

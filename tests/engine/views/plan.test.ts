@@ -1,6 +1,6 @@
 /** Which views each template gets. */
 import { describe, expect, it } from 'vitest';
-import { buildForward } from '../../../src-engine/backprop/model.ts';
+import { buildForward } from '../../../src-engine/model/compile.ts';
 import { getTemplate } from '../../../src-engine/train/templates.ts';
 import { planViews } from '../../../src-engine/views/plan.ts';
 

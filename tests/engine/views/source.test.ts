@@ -1,6 +1,7 @@
 /** The forward-only evaluator agrees with the training backend; IR lookups find the Dense layers. */
 import { describe, expect, it } from 'vitest';
-import { ForwardEvaluator, denseConsumer, denseLayers, logitThreshold } from '../../../src-engine/views/source.ts';
+import { ForwardEvaluator, denseConsumer, denseLayers } from '../../../src-engine/views/source.ts';
+import { preActivationThreshold } from '../../../src-engine/losses/index.ts';
 import { decisionGrid, nearestCell, weightArrows } from '../../../src-engine/views/decision-grid.ts';
 import { trainTemplate } from './util.ts';
 
@@ -32,9 +33,10 @@ describe('ForwardEvaluator', () => {
     expect(layers[0]!.input).toBe(fwd.x);
     expect(denseConsumer(fwd, 'hidden1')!.nodeId).toBe('hidden2');
     expect(denseConsumer(fwd, 'output')).toBeNull();
-    expect(logitThreshold('sigmoid')).toBe(0);
-    expect(logitThreshold('tanh')).toBeCloseTo(0.5493061, 6);
-    expect(logitThreshold('softplus')).toBeNull();
+    expect(preActivationThreshold('sigmoid', 0.5)).toBe(0);
+    expect(preActivationThreshold('tanh', 0.5)).toBeCloseTo(0.5493061, 6);
+    expect(preActivationThreshold('linear', 0)).toBe(0);
+    expect(preActivationThreshold('softplus', 0.5)).toBeNull();
   });
 
   it("draws the perceptron's boundary from its rule-trained weights (Figure 4)", async () => {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { NumpyRandomState } from '../../../../src-engine/data/builtin/numpy-random.ts';
-import type { Rng } from '../../../../src-engine/train/rng.ts';
+import type { Rng } from '../../../../src-engine/tensor/rng.ts';
 
 const ref = JSON.parse(
   readFileSync(new URL('../../../fixtures/builtin/numpy-reference.json', import.meta.url), 'utf8'),

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildForward } from '../../../../src-engine/backprop/model.ts';
+import { buildForward } from '../../../../src-engine/model/compile.ts';
 import { command as exportCmd } from '../../../../src-engine/node/cli/export.ts';
 import { command as predictCmd } from '../../../../src-engine/node/cli/predict.ts';
 import { command as providersCmd } from '../../../../src-engine/node/cli/providers.ts';
@@ -18,8 +18,9 @@ import {
 } from '../../../../src-engine/project/project.ts';
 import { weightsToJson } from '../../../../src-engine/project/weights.ts';
 import { makeTrainConfig } from '../../../../src-engine/train/config.ts';
-import { SeededRng } from '../../../../src-engine/train/rng.ts';
-import { initWeights, TsBackend } from '../../../../src-engine/train/ts-backend.ts';
+import { SeededRng } from '../../../../src-engine/tensor/rng.ts';
+import { TsBackend } from '../../../../src-engine/train/ts-backend.ts';
+import { initWeights } from '../../../../src-engine/model/compile.ts';
 import { chain } from '../../backprop/util.ts';
 
 function io(): CliIo & { stdout: string; stderr: string } {

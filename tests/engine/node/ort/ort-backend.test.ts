@@ -1,9 +1,10 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildForward } from '../../../../src-engine/backprop/model.ts';
+import { buildForward } from '../../../../src-engine/model/compile.ts';
 import { OrtBackend } from '../../../../src-engine/node/ort/ort-backend.ts';
 import { makeTrainConfig, OPTIMIZERS, type TrainConfig } from '../../../../src-engine/train/config.ts';
-import { SeededRng } from '../../../../src-engine/train/rng.ts';
-import { initWeights, TsBackend } from '../../../../src-engine/train/ts-backend.ts';
+import { SeededRng } from '../../../../src-engine/tensor/rng.ts';
+import { TsBackend } from '../../../../src-engine/train/ts-backend.ts';
+import { initWeights } from '../../../../src-engine/model/compile.ts';
 import type { GraphDoc } from '../../../../src-engine/graph/document.ts';
 import { testData, testNets, type TestNet } from '../../onnx/graphs.ts';
 

@@ -1,0 +1,65 @@
+/** Parameter specs several layer types share (the catalog's building blocks). */
+import { ACTIVATIONS } from './activations.ts';
+import { INITIALIZERS } from './init.ts';
+import type { ParamSpec } from './layer.ts';
+
+export const unitsParam = (def: number): ParamSpec => ({
+  name: 'units',
+  label: 'Units',
+  type: 'int',
+  default: def,
+  min: 1,
+  max: 100_000,
+  description: 'Number of neurons.',
+});
+
+export const useBiasParam: ParamSpec = {
+  name: 'use_bias',
+  label: 'Use bias',
+  type: 'bool',
+  default: true,
+  description: 'Add a learned bias to each neuron.',
+};
+
+export const initializerParam: ParamSpec = {
+  name: 'initializer',
+  label: 'Initializer',
+  type: 'enum',
+  default: 'glorot_uniform',
+  options: INITIALIZERS,
+  description: 'How the weights are drawn before training (from the run seed).',
+};
+
+export const alphaParam: ParamSpec = {
+  name: 'alpha',
+  label: 'Alpha',
+  type: 'float',
+  default: 0.01,
+  min: 0,
+  max: 10,
+  description: 'Slope of leaky ReLU for x < 0, or scale of ELU.',
+};
+
+export const activationParam = (def: string, description: string, label = 'Activation'): ParamSpec => ({
+  name: 'activation',
+  label,
+  type: 'enum',
+  default: def,
+  options: ACTIVATIONS,
+  description,
+});
+
+/** "Dense 'hidden1'": how messages refer to a node. */
+export function describe(node: { id: string; type: string; label?: string | undefined }): string {
+  return `${node.type} '${node.label ?? node.id}'`;
+}
+
+/** A per-sample shape for messages: 784, or 1×28×28. */
+export function shapeText(s: readonly number[]): string {
+  return s.join('×');
+}
+
+/** Elements of a per-sample shape. */
+export function elements(s: readonly number[]): number {
+  return s.reduce((a, b) => a * b, 1);
+}

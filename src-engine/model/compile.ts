@@ -1,0 +1,236 @@
+/**
+ * From a layer graph to primitive programs: the forward pass (for predictions and views), and the
+ * whole training step (forward, loss, regularization, gradients, clipping, optimizer update). Each
+ * layer appends its own part (src-engine/layers); a model is compiled once per run and handed to the
+ * backends, the views and the exporters.
+ */
+import { BATCH, Program, type Shape } from '../backprop/ir.ts';
+import { gradients } from '../backprop/rules.ts';
+import type { ActivationName } from '../layers/activations.ts';
+import { layerDef, type LayerContext, type MaskDecl, type ParamDecl, type SampleShape } from '../layers/index.ts';
+import { initialize } from '../layers/init.ts';
+import { buildLoss, decisionRule, type DecisionRule, type LossName } from '../losses/index.ts';
+import { makeOptimizer } from '../optim/index.ts';
+import type { GraphDoc, GraphNode } from '../graph/document.ts';
+import { analyzeGraph, incoming, type GraphAnalysis } from '../graph/validate.ts';
+import type { Rng } from '../tensor/rng.ts';
+import { allocate, sizeOf, type DType } from '../tensor/tensor.ts';
+import type { WeightSet } from '../tensor/weights.ts';
+import type { TrainConfig } from '../train/config.ts';
+
+export class GraphInvalidError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`The network is not valid: ${problems.join(' ')}`);
+    this.name = 'GraphInvalidError';
+  }
+}
+
+export interface ForwardModel {
+  program: Program;
+  /** Input features [N, …inputShape]. */
+  x: number;
+  /** Output before its activation [N, T]. */
+  logits: number;
+  /** Output after its activation [N, T]. */
+  pred: number;
+  params: ParamDecl[];
+  masks: MaskDecl[];
+  /** Output value of every graph node, by node id. */
+  values: Map<string, number>;
+  /** Pre-activation values of nodes that have one. */
+  preValues: Map<string, number>;
+  inputNode: GraphNode;
+  outputNode: GraphNode;
+  /** Per-sample shape of the input ([features] or [channels, height, width]). */
+  inputShape: SampleShape;
+  /** Values per sample of the input. */
+  features: number;
+  targets: number;
+  loss: LossName;
+  activation: ActivationName;
+  /** How the outputs become a class (classifiers). */
+  decision: DecisionRule;
+}
+
+/** Append the forward pass of a valid graph to a new program. */
+export function buildForward(
+  graph: GraphDoc,
+  opts: { training: boolean; program?: Program; analysis?: GraphAnalysis },
+): ForwardModel {
+  const analysis = opts.analysis ?? analyzeGraph(graph);
+  if (!analysis.ok)
+    throw new GraphInvalidError(analysis.problems.filter((p) => p.severity === 'error').map((p) => p.message));
+  const p = opts.program ?? new Program();
+  const byId = new Map(graph.nodes.map((n) => [n.id, n]));
+  const ins = incoming(graph);
+  const ctx: LayerContext = { p, training: opts.training, masks: [] };
+  const params: ParamDecl[] = [];
+  const values = new Map<string, number>();
+  const preValues = new Map<string, number>();
+  let x = -1;
+  let inputNode: GraphNode | undefined;
+  let outputNode: GraphNode | undefined;
+  for (const id of analysis.order) {
+    const node = byId.get(id)!;
+    const def = layerDef(node.type);
+    const srcs = ins.get(id)!;
+    const shapes = srcs.map((s) => analysis.info[s]!.shape!);
+    const declared: Record<string, number> = {};
+    for (const ps of def.params?.(node, shapes) ?? []) {
+      const name = `${node.id}.${ps.suffix}`;
+      const decl: ParamDecl = { ...ps, name, nodeId: node.id, kind: ps.suffix, input: p.input(name, ps.shape) };
+      params.push(decl);
+      declared[ps.suffix] = decl.input;
+    }
+    const res = def.build(
+      ctx,
+      node,
+      srcs.map((s) => values.get(s)!),
+      shapes,
+      declared,
+    );
+    values.set(id, res.out);
+    if (res.pre !== undefined) preValues.set(id, res.pre);
+    if (node.type === 'Input') {
+      x = res.out;
+      inputNode = node;
+    }
+    if (node.type === 'Output') outputNode = node;
+  }
+  if (!inputNode || !outputNode) throw new GraphInvalidError(['The network needs an Input and an Output layer.']);
+  const inputShape = analysis.info[inputNode.id]!.shape!;
+  const targets = Number(outputNode.params.units);
+  const loss = outputNode.params.loss as LossName;
+  return {
+    program: p,
+    x,
+    logits: preValues.get(outputNode.id)!,
+    pred: values.get(outputNode.id)!,
+    params,
+    masks: ctx.masks,
+    values,
+    preValues,
+    inputNode,
+    outputNode,
+    inputShape,
+    features: sizeOf(inputShape),
+    targets,
+    loss,
+    activation: outputNode.params.activation as ActivationName,
+    decision: decisionRule(loss, targets),
+  };
+}
+
+export interface ParamSlot {
+  decl: ParamDecl;
+  grad: number;
+  /** Updated value. */
+  next: number;
+  /** Optimizer state: program input names and their updated values. */
+  state: { name: string; input: number; next: number; shape: Shape }[];
+}
+
+export interface TrainingProgram extends ForwardModel {
+  /** Targets [N, T]. */
+  y: number;
+  lr: number;
+  t: number;
+  /** Data loss (without regularization), 1 × 1. */
+  dataLoss: number;
+  /** Loss actually minimised (with regularization), 1 × 1. */
+  loss_: number;
+  slots: ParamSlot[];
+}
+
+/** The whole training step as one program. */
+export function buildTrainingProgram(graph: GraphDoc, config: TrainConfig, analysis?: GraphAnalysis): TrainingProgram {
+  const fwd = buildForward(graph, { training: true, ...(analysis ? { analysis } : {}) });
+  const p = fwd.program;
+  const y = p.input('y', [BATCH, fwd.targets]);
+  const lr = p.input('lr', [1, 1]);
+  const t = p.input('t', [1, 1]);
+  const dataLoss = buildLoss(p, fwd.loss, { pred: fwd.pred, logits: fwd.logits, y, activation: fwd.activation });
+  let total = dataLoss;
+  const penalised = fwd.params.filter((d) => d.regularize);
+  if (config.l2 > 0) for (const w of penalised) total = p.add(total, p.scale(p.sumAll(p.square(w.input)), config.l2));
+  if (config.l1 > 0) for (const w of penalised) total = p.add(total, p.scale(p.sumAll(p.abs(w.input)), config.l1));
+  let grads = gradients(
+    p,
+    total,
+    fwd.params.map((d) => d.input),
+  );
+  if (config.clipNorm > 0) {
+    // Global-norm clipping: g * c / max(|g|, c)
+    let sq = p.const(0);
+    for (const g of grads) sq = p.add(sq, p.sumAll(p.square(g)));
+    const c = p.const(config.clipNorm);
+    const factor = p.div(c, p.maximum(p.sqrt(sq), c));
+    grads = grads.map((g) => p.mul(g, factor));
+  }
+  const opt = makeOptimizer(config.optimizer);
+  const slots: ParamSlot[] = fwd.params.map((decl, i) => {
+    const stateInputs = opt.stateNames.map((s) => ({
+      name: `${decl.name}.${s}`,
+      input: p.input(`${decl.name}.${s}`, decl.shape),
+      shape: decl.shape,
+    }));
+    const [next, ...nextState] = opt.update({
+      p,
+      param: decl.input,
+      grad: grads[i]!,
+      state: stateInputs.map((s) => s.input),
+      lr,
+      t,
+    });
+    return { decl, grad: grads[i]!, next: next!, state: stateInputs.map((s, k) => ({ ...s, next: nextState[k]! })) };
+  });
+  return { ...fwd, y, lr, t, dataLoss, loss_: total, slots };
+}
+
+/** Fresh weights for the parameters of a model, drawn from `rng` in declaration order. */
+export function initWeights(params: readonly ParamDecl[], rng: Rng, dtype: DType = 'float32'): WeightSet {
+  const w: WeightSet = new Map();
+  for (const d of params) {
+    const data = allocate(dtype, sizeOf(d.shape));
+    initialize(data, d.init, d.fanIn, d.fanOut, rng);
+    w.set(d.name, { shape: d.shape, data });
+  }
+  return w;
+}
+
+/**
+ * A graph compiled once: its analysis and forward (inference) program, and training programs per
+ * training configuration, built on first use. Backends, views and exporters share one per run.
+ */
+export class CompiledModel {
+  readonly analysis: GraphAnalysis;
+  private fwd: ForwardModel | null = null;
+  private readonly trainingPrograms = new Map<string, TrainingProgram>();
+
+  constructor(readonly graph: GraphDoc) {
+    this.analysis = analyzeGraph(graph);
+    if (!this.analysis.ok)
+      throw new GraphInvalidError(this.analysis.problems.filter((p) => p.severity === 'error').map((p) => p.message));
+  }
+
+  /** The inference program (dropout off). */
+  get forward(): ForwardModel {
+    return (this.fwd ??= buildForward(this.graph, { training: false, analysis: this.analysis }));
+  }
+
+  /** The training step program for a configuration (cached by the settings that shape it). */
+  training(config: TrainConfig): TrainingProgram {
+    const key = JSON.stringify([config.optimizer, config.l1, config.l2, config.clipNorm]);
+    let tp = this.trainingPrograms.get(key);
+    if (!tp) {
+      tp = buildTrainingProgram(this.graph, config, this.analysis);
+      this.trainingPrograms.set(key, tp);
+    }
+    return tp;
+  }
+
+  /** Fresh weights from the run seed (the same draw the trainer makes). */
+  initialWeights(rng: Rng): WeightSet {
+    return initWeights(this.forward.params, rng);
+  }
+}
