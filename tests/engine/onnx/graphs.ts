@@ -1,4 +1,5 @@
 /** Test networks that together use every layer type, activation and loss of the catalog. */
+import { ACTIVATIONS } from '../../../src-engine/graph/catalog.ts';
 import type { GraphDoc } from '../../../src-engine/graph/document.ts';
 import { SeededRng } from '../../../src-engine/tensor/rng.ts';
 import { chain, makeGraph } from '../backprop/util.ts';
@@ -117,6 +118,18 @@ export function testNets(): TestNet[] {
       features: 2,
       targets: 2,
       y: 'real',
+    },
+    {
+      // Every element-wise activation of the catalog in one chain, so each export and checker test covers all.
+      name: 'every activation',
+      graph: chain(
+        3,
+        ACTIVATIONS.filter((a) => a !== 'softmax').map((a) => dense(`h_${a}`, 4, a, { alpha: 0.3 })),
+        { units: 1, activation: 'sigmoid', loss: 'bce' },
+      ),
+      features: 3,
+      targets: 1,
+      y: 'binary',
     },
     {
       name: 'perceptron step',
