@@ -58,6 +58,11 @@ const ACTIVATION_DEFS = {
   },
   gelu: { description: 'Gaussian error linear unit: x * Phi(x).', f: (A, x) => A.unary('gelu', x) },
   silu: { description: 'SiLU / swish: x * sigmoid(x).', f: (A, x) => A.mul(x, A.sigmoid(x)) },
+  mish: {
+    description: 'Mish: x * tanh(softplus(x)), smooth and non-monotonic.',
+    f: (A, x) => A.mul(x, A.unary('tanh', A.unary('softplus', x))),
+    onnx: ['Mish'],
+  },
   softplus: {
     description: 'Softplus: log(1 + e^x), a smooth ReLU.',
     f: (A, x) => A.unary('softplus', x),
