@@ -6,7 +6,7 @@ import { dialog, type BrowserWindow } from 'electron';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { writeFileAtomic } from '../../src-engine/node/atomic-write.ts';
-import { safeName, type FileAccess } from '../../src-engine/node/host/service.ts';
+import { projectFileName, type FileAccess } from '../../src-engine/node/host/service.ts';
 
 const FILTERS = [
   { name: 'Netwright project', extensions: ['netwright'] },
@@ -54,7 +54,7 @@ export function nativeFiles(
       if (!file) {
         const r = await dialog.showSaveDialog(win, {
           title: 'Save project',
-          defaultPath: current ?? safeName(projectName),
+          defaultPath: current ?? projectFileName(projectName),
           filters: FILTERS,
         });
         if (r.canceled || !r.filePath) return { status: 'canceled' };

@@ -8,9 +8,7 @@ import type { ApiEvent, ApiMethods } from '../../src-engine/protocol/api.ts';
 import { errorReply, type WireReply } from '../../src-engine/protocol/wire.ts';
 import { dispatchCall } from '../../src-engine/node/host/dispatch.ts';
 import { isAppUrl } from './protocol.ts';
-
-const API_CHANNEL = 'netwright:api';
-const EVENT_CHANNEL = 'netwright:event';
+import { API_CHANNEL, EVENT_CHANNEL } from '../channels.ts';
 
 /** Whether an IPC message comes from the main frame of our window showing our own page. */
 function trustedSender(event: IpcMainInvokeEvent, win: BrowserWindow): boolean {

@@ -17,6 +17,7 @@ export function installMenu(send: (command: Command) => void, isDev: boolean): v
       submenu: [
         item('New from Template…', 'new', 'CmdOrCtrl+N'),
         item('Open…', 'open', 'CmdOrCtrl+O'),
+        item('Import ONNX…', 'importOnnx'),
         { type: 'separator' },
         item('Save', 'save', 'CmdOrCtrl+S'),
         item('Save As…', 'saveAs', 'CmdOrCtrl+Shift+S'),

@@ -175,7 +175,8 @@ export function analyzeGraph(graph: GraphDoc): GraphAnalysis {
     const srcShapes = srcs.map((s) => (cyclic.length ? null : (info[s]?.shape ?? null)));
     const spec = layerSpec(n.type);
     let shape: SampleShape | null = null;
-    const enough = srcs.length >= spec.inputs.min && srcs.length <= spec.inputs.max;
+    // Best effort while editing: a layer with some of its inputs still gets a shape (the missing ones are reported apart).
+    const enough = srcs.length >= Math.min(1, spec.inputs.min);
     if (enough && srcShapes.every((s) => s !== null) && !problems.some((p) => p.nodeIds.includes(id) && p.field)) {
       const res = layerDef(n.type).outputShape(
         n,

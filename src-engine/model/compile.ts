@@ -205,6 +205,7 @@ export function initWeights(params: readonly ParamDecl[], rng: Rng, dtype: DType
 export class CompiledModel {
   readonly analysis: GraphAnalysis;
   private fwd: ForwardModel | null = null;
+  private evalParts: { y: number; loss: number } | null = null;
   private readonly trainingPrograms = new Map<string, TrainingProgram>();
 
   constructor(readonly graph: GraphDoc) {
@@ -216,6 +217,17 @@ export class CompiledModel {
   /** The inference program (dropout off). */
   get forward(): ForwardModel {
     return (this.fwd ??= buildForward(this.graph, { training: false, analysis: this.analysis }));
+  }
+
+  /** The data loss on the inference program: targets input `y` and the loss value (appended once). */
+  get evaluation(): { y: number; loss: number } {
+    if (!this.evalParts) {
+      const f = this.forward;
+      const y = f.program.input('y', [BATCH, f.targets]);
+      const loss = buildLoss(f.program, f.loss, { pred: f.pred, logits: f.logits, y, activation: f.activation });
+      this.evalParts = { y, loss };
+    }
+    return this.evalParts;
   }
 
   /** The training step program for a configuration (cached by the settings that shape it). */
@@ -233,4 +245,9 @@ export class CompiledModel {
   initialWeights(rng: Rng): WeightSet {
     return initWeights(this.forward.params, rng);
   }
+}
+
+/** A compiled model for a graph, or the one given (callers accept either). */
+export function compiled(g: GraphDoc | CompiledModel): CompiledModel {
+  return g instanceof CompiledModel ? g : new CompiledModel(g);
 }

@@ -1,5 +1,11 @@
 /** Turns a project's dataset reference (built-in id or file) into Datasets, in Node. */
-import { getBuiltinDataset, getBuiltinDatasetInfo, getBuiltinTestDataset } from '../data/builtin/index.ts';
+import {
+  builtinDatasets,
+  getBuiltinDataset,
+  getBuiltinDatasetInfo,
+  getBuiltinTestDataset,
+} from '../data/builtin/index.ts';
+import type { BuiltinDatasetItem } from '../protocol/training.ts';
 import type { Dataset } from '../data/dataset.ts';
 import { prepare, type PrepareOptions, type Prepared } from '../data/prepare.ts';
 import type { Preprocessing } from '../data/preprocess.ts';
@@ -17,13 +23,43 @@ export interface ResolvedData {
   summary: string;
 }
 
+/** Real MNIST digits: read from the installed `mnist` package, so only Node hosts have them. */
+const DIGITS: BuiltinDatasetItem = {
+  id: 'digits',
+  name: 'MNIST digits',
+  description: 'Real 28×28 handwritten digits from the MNIST set: 784 pixel features, 10 classes.',
+  task: 'multiclass',
+  params: [{ name: 'count', type: 'int', default: 5000, min: 10, max: 10000, description: 'How many digits to load.' }],
+};
+
+/** Every built-in dataset with its parameters, as the data panel lists them (digits included). */
+export function builtinDatasetItems(): BuiltinDatasetItem[] {
+  return [
+    ...builtinDatasets.map((d) => ({
+      id: d.id,
+      name: d.name,
+      description: d.description,
+      task: d.task,
+      params: d.params.map((p) => ({
+        name: p.name,
+        type: p.type,
+        default: p.default,
+        ...(p.min !== undefined ? { min: p.min } : {}),
+        ...(p.max !== undefined ? { max: p.max } : {}),
+        description: p.description,
+      })),
+    })),
+    DIGITS,
+  ];
+}
+
 /** Load a built-in dataset by id (including the Node-only 'digits'). */
 export async function loadBuiltin(
   id: string,
   params: Record<string, number | string | boolean> = {},
 ): Promise<ResolvedData> {
-  if (id === 'digits') {
-    const count = typeof params.count === 'number' ? params.count : 5000;
+  if (id === DIGITS.id) {
+    const count = typeof params.count === 'number' ? params.count : DIGITS.params[0]!.default;
     const ds = await loadDigits({ count, seed: typeof params.seed === 'number' ? params.seed : 1 });
     return { train: ds, summary: `digits: ${ds.rows} MNIST digits, 784 pixel features, 10 classes` };
   }

@@ -2,10 +2,8 @@
  * The evaluation graph a training backend needs between steps: forward pass (inference mode) and
  * data loss, with the parameters as inputs so that it never needs re-exporting while weights change.
  */
-import { BATCH } from '../backprop/ir.ts';
-import { buildForward } from '../model/compile.ts';
+import { compiled, type CompiledModel } from '../model/compile.ts';
 import type { GraphDoc } from '../graph/document.ts';
-import { buildLoss } from '../losses/index.ts';
 import { GraphBuilder, type ElemType } from './builder.ts';
 import { emitProgram } from './emit.ts';
 import type { ModelProto } from './schema.ts';
@@ -19,17 +17,17 @@ export interface EvalModel {
 }
 
 /** Inputs x [N, F] (and y [N, T] with `withLoss`), parameters; outputs pred [N, T] (and loss [1, 1]). */
-export function evalModel(graph: GraphDoc, opts: { withLoss: boolean; elem?: ElemType }): EvalModel {
-  const fwd = buildForward(graph, { training: false });
+export function evalModel(graph: GraphDoc | CompiledModel, opts: { withLoss: boolean; elem?: ElemType }): EvalModel {
+  const model = compiled(graph);
+  const fwd = model.forward;
   const p = fwd.program;
   const b = new GraphBuilder(opts.elem ?? 'float32');
   const inputs = new Map<string, string>([['x', b.input('x', ['N', fwd.features])]]);
   const outs = [fwd.pred];
   let loss = -1;
   if (opts.withLoss) {
-    const y = p.input('y', [BATCH, fwd.targets]);
     inputs.set('y', b.input('y', ['N', fwd.targets]));
-    loss = buildLoss(p, fwd.loss, { pred: fwd.pred, logits: fwd.logits, y, activation: fwd.activation });
+    loss = model.evaluation.loss;
     outs.push(loss);
   }
   for (const d of fwd.params) inputs.set(d.name, b.input(d.name, d.shape));

@@ -1,86 +1,108 @@
 /**
- * Every model export behind one call, for the CLI and the app's export command: the bytes (or
- * text), a file name and a MIME type for a trained network.
+ * Every export of a trained model behind one call, for the app and the CLI: the bytes (or text), a
+ * file name and a MIME type for a run's snapshot (a finished run, or a project's last run).
  */
-import type { Preprocessing } from '../data/preprocess.ts';
-import type { GraphDoc } from '../graph/document.ts';
-import type { WeightSet } from '../tensor/weights.ts';
-import type { TrainConfig } from '../train/config.ts';
+import { safeFileName } from '../protocol/file-name.ts';
+import { EXPORT_FORMATS, type ExportFormat } from '../protocol/training.ts';
+import type { RunSnapshot } from '../train/session.ts';
+import { metricsCsv } from '../train/metrics-csv.ts';
 import { exportDeploymentOnnx } from './export-model.ts';
 import { exportWeightsJson } from './json-export.ts';
 import { exportPytorch } from './pytorch.ts';
 import { exportTrainStepOnnx } from './train-step.ts';
 
-export const MODEL_EXPORT_FORMATS = ['onnx', 'onnx-train', 'weights-json', 'pytorch'] as const;
-export type ModelExportFormat = (typeof MODEL_EXPORT_FORMATS)[number];
+export { EXPORT_FORMATS, type ExportFormat };
 
-export interface ModelExportSource {
-  graph: GraphDoc;
-  weights: WeightSet;
-  /** Needed for 'onnx-train' (optimizer, loss weights, clipping). */
-  config?: TrainConfig;
-  preprocessing?: Preprocessing | null;
-  /** Used in metadata and the file name. */
-  name?: string;
-  summary?: Record<string, unknown>;
-  /** 'onnx-train': mini-batches per run (default 1). */
-  steps?: number;
-}
-
-export interface ModelExport {
+/** A file ready to save or download. */
+export interface ExportFile {
   data: Uint8Array | string;
   fileName: string;
   mime: string;
 }
 
-/** Export a trained network in one of the model formats. */
-export function exportModel(format: ModelExportFormat, src: ModelExportSource): ModelExport {
-  const base = (src.name ?? 'model').replace(/[^\w.-]+/g, '_').replace(/^_+|_+$/g, '') || 'model';
-  const pre = src.preprocessing ?? null;
+/** What each format is, for help texts and menus. */
+export const EXPORT_DESCRIPTIONS: Record<ExportFormat, string> = {
+  onnx: 'deployment model: raw features in (preprocessing baked in), probabilities and label out for classifiers, values for regression',
+  'onnx-train':
+    'the training step itself (forward, loss, gradients, optimizer update) as an ONNX graph; parameters and optimizer state are inputs with next.<name> outputs',
+  'weights-json': 'graph, weights and preprocessing as one JSON document',
+  pytorch: 'a Python file defining the network as a torch.nn.Module, with the weights',
+  'metrics-csv': "every epoch's metrics as CSV",
+};
+
+const SUFFIX: Record<ExportFormat, [string, string]> = {
+  onnx: ['.onnx', 'application/octet-stream'],
+  'onnx-train': ['.train-step.onnx', 'application/octet-stream'],
+  'weights-json': ['.weights.json', 'application/json'],
+  pytorch: ['.py', 'text/x-python'],
+  'metrics-csv': ['.metrics.csv', 'text/csv'],
+};
+
+/** The file name of an export of a project called `name`. */
+export function exportFileName(name: string, format: ExportFormat): string {
+  return `${safeFileName(name, 'model')}${SUFFIX[format][0]}`;
+}
+
+/** Whether a model can be exported in a format; null when it can, else why not. */
+export function exportProblem(run: Pick<RunSnapshot, 'graph' | 'points'>, format: ExportFormat): string | null {
+  // The perceptron rule is not gradient descent (the step function has no useful gradient).
+  if (format === 'onnx-train' && run.graph.nodes.some((n) => n.type === 'Output' && n.params.loss === 'perceptron'))
+    return 'The perceptron rule has no ONNX training step (it is not gradient descent); change the Output loss to export one.';
+  if (format === 'metrics-csv' && !run.points.length)
+    return 'There are no epochs to export yet: train the model first.';
+  return null;
+}
+
+/** Export a run in one of the formats (throws a sentence when the model cannot be exported so). */
+export function exportRun(run: RunSnapshot, format: ExportFormat, opts: { steps?: number } = {}): ExportFile {
+  const problem = exportProblem(run, format);
+  if (problem) throw new Error(problem);
+  const [, mime] = SUFFIX[format];
+  const fileName = exportFileName(run.name, format);
+  const pre = run.preprocessing;
   switch (format) {
-    case 'onnx':
-      return {
-        data: exportDeploymentOnnx({
-          graph: src.graph,
-          weights: src.weights,
-          preprocessing: pre,
-          ...(src.name ? { name: src.name } : {}),
-          ...(src.summary ? { summary: src.summary } : {}),
-        }),
-        fileName: `${base}.onnx`,
-        mime: 'application/octet-stream',
+    case 'onnx': {
+      const summary = {
+        run: run.id,
+        startedAt: run.startedAt,
+        epochs: run.points.length,
+        final: run.points.at(-1) ?? null,
+        stopReason: run.stopReason,
+        optimizer: run.config.optimizer.name,
+        ...(run.test ? { test: run.test } : {}),
       };
-    case 'onnx-train': {
-      if (!src.config) throw new Error('The training-step export needs the training configuration.');
-      // The perceptron rule is not gradient descent (the step function has no useful gradient).
-      if (src.graph.nodes.some((n) => n.type === 'Output' && n.params.loss === 'perceptron'))
-        throw new Error(
-          'The perceptron rule has no ONNX training step (it is not gradient descent); change the Output loss to export one.',
-        );
-      return {
-        data: exportTrainStepOnnx(src.graph, src.config, {
-          steps: src.steps ?? 1,
-          initialWeights: src.weights,
-          ...(src.name ? { name: src.name } : {}),
-        }),
-        fileName: `${base}.train-step.onnx`,
-        mime: 'application/octet-stream',
-      };
+      const data = exportDeploymentOnnx({
+        graph: run.graph,
+        weights: run.weights,
+        preprocessing: pre,
+        name: run.name,
+        summary,
+      });
+      return { data, fileName, mime };
     }
+    case 'onnx-train':
+      return {
+        data: exportTrainStepOnnx(run.graph, run.config, {
+          steps: opts.steps ?? 1,
+          initialWeights: run.weights,
+          name: run.name,
+        }),
+        fileName,
+        mime,
+      };
     case 'weights-json':
       return {
-        data: exportWeightsJson(src.graph, src.weights, {
-          ...(src.name ? { name: src.name } : {}),
-          preprocessing: pre,
-        }),
-        fileName: `${base}.weights.json`,
-        mime: 'application/json',
+        data: exportWeightsJson(run.graph, run.weights, { name: run.name, preprocessing: pre }),
+        fileName,
+        mime,
       };
     case 'pytorch':
+      return { data: exportPytorch(run.graph, run.weights, { name: run.name, preprocessing: pre }), fileName, mime };
+    case 'metrics-csv':
       return {
-        data: exportPytorch(src.graph, src.weights, { ...(src.name ? { name: src.name } : {}), preprocessing: pre }),
-        fileName: `${base}.py`,
-        mime: 'text/x-python',
+        data: metricsCsv(run.points as unknown as Readonly<Record<string, number | undefined>>[]),
+        fileName,
+        mime,
       };
   }
 }

@@ -16,6 +16,9 @@ import { buildForward } from '../model/compile.ts';
 import type { Preprocessing } from '../data/preprocess.ts';
 import type { WeightSet } from '../tensor/weights.ts';
 import { META } from './export-model.ts';
+import { parseProject, PROJECT_FORMAT, PROJECT_VERSION, type Project } from '../project/project.ts';
+import { weightsToJson } from '../project/weights.ts';
+import { makeTrainConfig } from '../train/config.ts';
 import { readOnnx, tensorValues, OnnxFormatError, type OnnxFile } from './read-model.ts';
 import type { AttributeProto, NodeProto, TensorProto } from './schema.ts';
 
@@ -210,4 +213,21 @@ function buildImported(layers: ImportedLayer[], inputShape: number[], name: stri
     throw new OnnxImportError(`${file}: ${(e as Error).message}`);
   }
   return { graph: parsed.graph, weights, preprocessing: null, origin: 'mlp', name, notes: [] };
+}
+
+/** A new project from an .onnx file's bytes: the imported graph and weights, default training settings. */
+export function projectFromOnnx(bytes: Uint8Array, fileName = 'model.onnx'): { project: Project; notes: string[] } {
+  const m = importOnnx(bytes, fileName);
+  const project: Project = {
+    format: PROJECT_FORMAT,
+    version: PROJECT_VERSION,
+    name: m.name.replace(/\.onnx$/i, '') || 'Imported model',
+    graph: m.graph,
+    dataset: { kind: 'none' },
+    training: makeTrainConfig({}),
+    weights: weightsToJson(m.weights),
+    ...(m.preprocessing ? { preprocessing: m.preprocessing } : {}),
+    runs: [],
+  };
+  return { project: parseProject(project, fileName), notes: m.notes };
 }

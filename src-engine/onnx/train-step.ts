@@ -13,7 +13,7 @@
  */
 import { BATCH } from '../backprop/ir.ts';
 import { sizeOf } from '../tensor/tensor.ts';
-import { buildTrainingProgram, type TrainingProgram } from '../model/compile.ts';
+import { compiled, type CompiledModel, type TrainingProgram } from '../model/compile.ts';
 import type { GraphDoc } from '../graph/document.ts';
 import type { TrainConfig } from '../train/config.ts';
 import type { WeightSet } from '../tensor/weights.ts';
@@ -50,11 +50,13 @@ export const nextName = (name: string): string => `next.${name}`;
 
 /** Emit the K-step training graph for a network and training config. */
 export function trainStepModel(
-  graph: GraphDoc,
+  source: GraphDoc | CompiledModel,
   config: TrainConfig,
   opts: TrainStepOptions = {},
 ): { model: ModelProto; io: TrainStepIo; program: TrainingProgram } {
-  const tp = buildTrainingProgram(graph, config);
+  const compiledModel = compiled(source);
+  const graph = compiledModel.graph;
+  const tp = compiledModel.training(config);
   const K = opts.steps ?? 1;
   if (!Number.isInteger(K) || K < 1) throw new Error(`steps per run must be a whole number ≥ 1 (got ${K})`);
   const withPred = opts.withPred ?? true;
@@ -161,7 +163,11 @@ export function trainStepModel(
 }
 
 /** Bytes of the K-step training model. */
-export function exportTrainStepOnnx(graph: GraphDoc, config: TrainConfig, opts: TrainStepOptions = {}): Uint8Array {
+export function exportTrainStepOnnx(
+  graph: GraphDoc | CompiledModel,
+  config: TrainConfig,
+  opts: TrainStepOptions = {},
+): Uint8Array {
   return encodeModel(trainStepModel(graph, config, opts).model);
 }
 

@@ -5,6 +5,7 @@
  */
 import type { GraphDoc } from '../graph/document.ts';
 import type { DatasetRef, Project, RunRecord, WeightsJson } from '../project/project.ts';
+import type { StartPolicy } from '../train/session.ts';
 import type { TrainConfig } from '../train/config.ts';
 import type { DatasetSummary } from '../data/summary.ts';
 import type { TrainEvent } from '../train/trainer.ts';
@@ -20,7 +21,8 @@ import type {
 } from './training.ts';
 
 export type * from './training.ts';
-export type { DatasetSummary, TrainEvent, TrainConfig };
+export type { DatasetSummary, TrainEvent, TrainConfig, Project, RunRecord, WeightsJson, DatasetRef, StartPolicy };
+export type { GraphDoc } from '../graph/document.ts';
 
 /** What the renderer may ask to know about its host. */
 export interface HostInfo {
@@ -62,6 +64,7 @@ export interface Recovery {
 export const COMMANDS = [
   'new',
   'open',
+  'importOnnx',
   'save',
   'saveAs',
   'templates',
@@ -122,10 +125,10 @@ export interface ApiMethods {
   openProject(req: Empty): Promise<OpenResult>;
   /** Open a project from its text, as uploaded or dropped onto the window; migrates old versions. */
   importProject(req: { fileName: string; text: string }): Promise<OpenResult>;
-  /** Validate and save a project: to its file (atomically) or through a Save As dialog, or as a download. */
-  saveProject(req: { project: Record<string, unknown>; saveAs: boolean; fileName: string | null }): Promise<SaveResult>;
+  /** Save a project: to its file (atomically) or through a Save As dialog, or as a download. */
+  saveProject(req: { project: Project; saveAs: boolean; fileName: string | null }): Promise<SaveResult>;
   /** Keep a recovery copy of unsaved work (written atomically). */
-  autosave(req: { project: Record<string, unknown>; fileName: string | null }): Promise<{ savedAt: string }>;
+  autosave(req: { project: Project; fileName: string | null }): Promise<{ savedAt: string }>;
   /** The recovery copy left by a session that did not save, if any. */
   getRecovery(req: Empty): Promise<Recovery | null>;
   clearRecovery(req: Empty): Promise<{ cleared: boolean }>;
@@ -143,15 +146,26 @@ export interface ApiMethods {
   summarizeData(req: { dataId: string; target: string | null }): Promise<DatasetSummary>;
   /** The shape the data takes after preprocessing, so the page can fit the Input and Output layers to it. */
   dataShape(req: { data: DataChoice }): Promise<DataShape>;
-  /** Start training a graph on data; progress arrives as events. Stops any run in progress. With keepWeights, parameters whose name and shape match the last run's start from its weights (`kept` counts them). */
+  /**
+   * Start training the project's graph with its settings on the chosen data; progress arrives as
+   * events. 'continue' starts from the newest weights of this project (a paused run's, or its saved
+   * ones) wherever name and shape still match (`kept` of `total`); 'fresh' draws them from the seed.
+   * A failed start changes nothing: the model on screen, its views and exports stay.
+   */
   trainStart(req: {
-    graph: Record<string, unknown>;
-    training: Record<string, unknown>;
+    project: Project;
     data: DataChoice;
-    name: string;
+    start: StartPolicy;
     ep: string | null;
-    keepWeights?: boolean;
-  }): Promise<{ runId: string; summary: string; kept: number }>;
+  }): Promise<{ runId: string; summary: string; kept: number; total: number }>;
+  /**
+   * Show a project's own trained model (after opening or recovering it): its weights and last run
+   * become the model on screen, so views (with `data`) and every export work without training.
+   */
+  restoreRun(req: {
+    project: Project;
+    data: DataChoice | null;
+  }): Promise<{ views: TrainingViews | null; note: string | null }>;
   /** Pause, resume, stop, or run one mini-batch of the current run. */
   trainControl(req: { action: 'pause' | 'resume' | 'stop' | 'step' }): Promise<{ ok: boolean }>;
   /** Choose the decision boundary's two input features (a slice when there are more) and the 3-D view's layer and method; recomputes the views now. */
@@ -159,10 +173,67 @@ export interface ApiMethods {
     features?: [number, number];
     space?: { nodeId: string; method: 'exact' | 'first3' | 'pca' };
   }): Promise<TrainingViews | null>;
-  /** The last run's weights, record (config, metrics per epoch) and fitted preprocessing, for the project; null before any run. */
+  /** The model on screen's weights, run record (config, metrics per epoch) and fitted preprocessing, for the project; null when there is none. */
   lastRun(req: Empty): Promise<{ weights: WeightsJson; run: RunRecord; preprocessing: unknown } | null>;
-  /** Export the last trained model: a file the host saves (dialog) or the page downloads. */
+  /** Export the model on screen: a file the host saves (dialog) or the page downloads. */
   exportModel(req: { format: ExportFormat }): Promise<ExportResult>;
+  /**
+   * Turn an .onnx file (Netwright's own export, or a network from another tool such as
+   * torch.onnx.export) into a new project with its weights.
+   */
+  importOnnx(req: { fileName: string; base64: string }): Promise<{ project: Project; notes: string[] }>;
+}
+
+/** Every request method, once: the preload, the WebSocket client and the schemas are built from it. */
+export const API_METHODS = [
+  'hostInfo',
+  'listTemplates',
+  'newProject',
+  'openProject',
+  'importProject',
+  'saveProject',
+  'autosave',
+  'getRecovery',
+  'clearRecovery',
+  'listDatasets',
+  'listProviders',
+  'openData',
+  'summarizeData',
+  'dataShape',
+  'trainStart',
+  'trainControl',
+  'restoreRun',
+  'viewOptions',
+  'lastRun',
+  'exportModel',
+  'importOnnx',
+] as const satisfies readonly (keyof ApiMethods)[];
+
+/** The methods the engine answers itself (the hosts forward them unchanged). */
+export const ENGINE_METHODS = [
+  'listTemplates',
+  'newProject',
+  'listDatasets',
+  'listProviders',
+  'openData',
+  'summarizeData',
+  'dataShape',
+  'trainStart',
+  'trainControl',
+  'restoreRun',
+  'viewOptions',
+  'lastRun',
+  'importOnnx',
+] as const satisfies readonly (keyof ApiMethods)[];
+export type EngineMethod = (typeof ENGINE_METHODS)[number];
+
+// Every method of ApiMethods is listed in API_METHODS (a compile error names the one missing).
+const _allListed: Record<Exclude<keyof ApiMethods, (typeof API_METHODS)[number]>, never> = {};
+void _allListed;
+
+/** An Api whose every method sends (method, payload) through `call` (the preload's IPC, the page's WebSocket). */
+export function apiOver(call: (method: ApiMethod, payload: unknown) => Promise<unknown>): ApiMethods {
+  return Object.fromEntries(API_METHODS.map((m) => [m, (req: unknown) => call(m, req)])) as unknown as ApiMethods;
 }
 
 export type ApiMethod = keyof ApiMethods;

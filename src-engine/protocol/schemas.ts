@@ -3,6 +3,7 @@
  * before use; the `satisfies` clause makes a missing or misspelled method a compile error.
  */
 import { z } from 'zod';
+import { parseProject, type Project } from '../project/project.ts';
 import type { ApiMethod } from './api.ts';
 import { EXPORT_FORMATS } from './training.ts';
 
@@ -10,6 +11,18 @@ import { EXPORT_FORMATS } from './training.ts';
 export const MAX_PROJECT_CHARS = 64 * 1024 * 1024;
 
 const empty = z.object({}).strict();
+/**
+ * A project document, checked with the engine's own reader (migration, schema, graph): the handler
+ * gets a typed Project, a bad one is refused with the reader's sentence.
+ */
+const project = z.unknown().transform((value, ctx): Project => {
+  try {
+    return parseProject(value, 'The project');
+  } catch (e) {
+    ctx.addIssue({ code: 'custom', message: (e as Error).message });
+    return z.NEVER;
+  }
+});
 const fileName = z.string().min(1).max(255);
 const column = z.string().min(1).max(500);
 const fraction = z.number().min(0).max(0.9);
@@ -37,10 +50,8 @@ export const requestSchemas = {
   newProject: z.object({ templateId: z.string().min(1).max(200).nullable() }).strict(),
   openProject: empty,
   importProject: z.object({ fileName, text: z.string().max(MAX_PROJECT_CHARS) }).strict(),
-  saveProject: z
-    .object({ project: z.record(z.string(), z.unknown()), saveAs: z.boolean(), fileName: fileName.nullable() })
-    .strict(),
-  autosave: z.object({ project: z.record(z.string(), z.unknown()), fileName: fileName.nullable() }).strict(),
+  saveProject: z.object({ project, saveAs: z.boolean(), fileName: fileName.nullable() }).strict(),
+  autosave: z.object({ project, fileName: fileName.nullable() }).strict(),
   getRecovery: empty,
   clearRecovery: empty,
   listDatasets: empty,
@@ -49,14 +60,7 @@ export const requestSchemas = {
   summarizeData: z.object({ dataId: z.string().min(1).max(100), target: column.nullable() }).strict(),
   dataShape: z.object({ data: dataChoice }).strict(),
   trainStart: z
-    .object({
-      graph: z.record(z.string(), z.unknown()),
-      training: z.record(z.string(), z.unknown()),
-      data: dataChoice,
-      name: z.string().max(500),
-      ep: z.string().max(40).nullable(),
-      keepWeights: z.boolean().optional(),
-    })
+    .object({ project, data: dataChoice, start: z.enum(['fresh', 'continue']), ep: z.string().max(40).nullable() })
     .strict(),
   trainControl: z.object({ action: z.enum(['pause', 'resume', 'stop', 'step']) }).strict(),
   viewOptions: z
@@ -68,11 +72,11 @@ export const requestSchemas = {
         .optional(),
     })
     .strict(),
+  restoreRun: z.object({ project, data: dataChoice.nullable() }).strict(),
   lastRun: empty,
   exportModel: z.object({ format: z.enum(EXPORT_FORMATS) }).strict(),
+  importOnnx: z.object({ fileName, base64: z.string().max(MAX_PROJECT_CHARS * 2) }).strict(),
 } satisfies Record<ApiMethod, z.ZodType>;
-
-export const API_METHODS = Object.keys(requestSchemas) as ApiMethod[];
 
 /** Whether a string names an Api request method. */
 export function isApiMethod(name: unknown): name is ApiMethod {
@@ -83,9 +87,14 @@ export function isApiMethod(name: unknown): name is ApiMethod {
 export function checkRequest(
   method: ApiMethod,
   payload: unknown,
-): { ok: true; value: unknown } | { ok: false; message: string } {
+): { ok: true; value: unknown } | { ok: false; message: string; code: 'bad-request' | 'invalid-project' } {
   const r = requestSchemas[method].safeParse(payload);
   if (r.success) return { ok: true, value: r.data };
+  // A project the reader refuses carries the reader's own sentence.
+  const projectIssue = r.error.issues.find(
+    (i) => i.path.length === 1 && i.path[0] === 'project' && i.code === 'custom',
+  );
+  if (projectIssue) return { ok: false, message: projectIssue.message, code: 'invalid-project' };
   const first = r.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(payload)'}: ${i.message}`);
-  return { ok: false, message: `Bad request to ${method}: ${first.join('; ')}.` };
+  return { ok: false, message: `Bad request to ${method}: ${first.join('; ')}.`, code: 'bad-request' };
 }

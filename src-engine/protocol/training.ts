@@ -46,15 +46,8 @@ export interface DataShape {
   summary: string;
 }
 
-/** One finished epoch's metrics (training and, when there is validation data, validation). */
-export interface EpochPoint {
-  epoch: number;
-  loss: number;
-  accuracy?: number;
-  val_loss?: number;
-  val_accuracy?: number;
-  lr: number;
-}
+/** One finished epoch's metrics (defined with the training session). */
+export type { EpochPoint } from '../train/session.ts';
 
 /** A decision grid over two input features, flattened for JSON (row-major, x fastest). */
 export interface GridView {

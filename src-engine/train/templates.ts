@@ -5,6 +5,8 @@
  * learning rate of 0.001 does not converge within the listing's epochs from our seeded weights, the
  * template uses 0.01 (our generator is not TensorFlow's, so the articles' seeds do not carry over).
  */
+import { GRAPH_FORMAT, GRAPH_VERSION } from '../graph/document.ts';
+import { PROJECT_FORMAT, PROJECT_VERSION, type Project } from '../project/project.ts';
 import type { ActivationName, InitializerName, LossName } from '../graph/catalog.ts';
 import { withDefaults, type GraphDoc, type GraphNode } from '../graph/document.ts';
 import type { DatasetRef } from '../project/project.ts';
@@ -292,4 +294,31 @@ export function getTemplate(id: string): Template {
 
 function structuredCloneTemplate(t: Template): Template {
   return JSON.parse(JSON.stringify(t)) as Template;
+}
+
+/** A blank project, or one started from a template (throws when the id is unknown). */
+export function newProject(templateId: string | null): Project {
+  if (templateId === null) {
+    return {
+      format: PROJECT_FORMAT,
+      version: PROJECT_VERSION,
+      name: 'Untitled',
+      graph: { format: GRAPH_FORMAT, version: GRAPH_VERSION, nodes: [], edges: [] },
+      dataset: { kind: 'none' },
+      training: makeTrainConfig({}),
+      runs: [],
+    };
+  }
+  const t = listTemplates().find((x) => x.id === templateId);
+  if (!t) throw new RangeError(`There is no template '${templateId}'.`);
+  return {
+    format: PROJECT_FORMAT,
+    version: PROJECT_VERSION,
+    name: t.name,
+    template: t.id,
+    graph: structuredClone(t.graph),
+    dataset: structuredClone(t.dataset),
+    training: structuredClone(t.training),
+    runs: [],
+  };
 }

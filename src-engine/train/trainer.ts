@@ -6,14 +6,13 @@
 import type { Dataset } from '../data/dataset.ts';
 import type { DecisionRule } from '../losses/index.ts';
 import type { GraphDoc } from '../graph/document.ts';
-import { buildForward } from '../model/compile.ts';
+import { CompiledModel, initWeights } from '../model/compile.ts';
 import type { TrainBackend } from './backend.ts';
 import type { WeightSet } from '../tensor/weights.ts';
 import type { TrainConfig } from './config.ts';
 import { MetricAccumulator, targetVariance, type Metrics } from './metrics.ts';
 import { SeededRng, shuffleInPlace } from '../tensor/rng.ts';
 import { TsBackend } from './ts-backend.ts';
-import { initWeights } from '../model/compile.ts';
 import { PerceptronBackend } from './perceptron.ts';
 
 export interface EpochMetrics extends Metrics {
@@ -52,6 +51,8 @@ export type TrainEvent =
 
 export interface TrainerOptions {
   graph: GraphDoc;
+  /** The graph compiled (shared with the backend and views); compiled here when absent. */
+  model?: CompiledModel;
   config: TrainConfig;
   train: Dataset;
   /** Held-out rows for validation metrics; if absent, `config.validationSplit` carves them from `train`. */
@@ -146,7 +147,8 @@ export class Trainer {
       : splitValidation(opts.train, config.validationSplit, config.seed);
     this.train = split.train;
     this.validation = split.validation;
-    const fwd = buildForward(graph, { training: true });
+    const model = opts.model ?? new CompiledModel(graph);
+    const fwd = model.forward;
     this.decision = fwd.decision;
     if (fwd.features !== this.train.features) {
       throw new Error(
@@ -165,8 +167,13 @@ export class Trainer {
       opts.backend ??
       (fwd.loss === 'perceptron'
         ? new PerceptronBackend(fwd, weights)
-        : new TsBackend(graph, config, weights, new SeededRng((config.seed ^ 0x85ebca6b) >>> 0)));
+        : new TsBackend(model, config, weights, new SeededRng((config.seed ^ 0x85ebca6b) >>> 0)));
     if (opts.backend && opts.initialWeights) void opts.backend.setWeights(opts.initialWeights, true);
+  }
+
+  /** Whether the run is paused (or stepping one batch at a time). */
+  get isPaused(): boolean {
+    return this.paused;
   }
 
   /** Pause before the next batch. */

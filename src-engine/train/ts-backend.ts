@@ -1,9 +1,7 @@
 /** The eager TypeScript backend: runs the training-step program with Netwright's own kernels. */
 import { Executable } from '../backprop/interpreter.ts';
-import { buildForward, buildTrainingProgram, type ForwardModel, type TrainingProgram } from '../model/compile.ts';
-import { BATCH } from '../backprop/ir.ts';
+import { compiled, type CompiledModel, type ForwardModel, type TrainingProgram } from '../model/compile.ts';
 import type { GraphDoc } from '../graph/document.ts';
-import { buildLoss } from '../losses/index.ts';
 import { allocate, sizeOf, type DType, type FloatArray } from '../tensor/tensor.ts';
 import type { TrainConfig } from './config.ts';
 import type { Rng } from '../tensor/rng.ts';
@@ -34,21 +32,16 @@ export class TsBackend implements TrainBackend {
   private readonly evalLoss: number;
 
   constructor(
-    graph: GraphDoc,
+    graph: GraphDoc | CompiledModel,
     config: TrainConfig,
     weights: WeightSet,
     private readonly maskRng: Rng,
     readonly dtype: DType = 'float32',
   ) {
-    this.train = buildTrainingProgram(graph, config);
-    this.forward = buildForward(graph, { training: false });
-    const fp = this.forward.program;
-    this.evalLoss = buildLoss(fp, this.forward.loss, {
-      pred: this.forward.pred,
-      logits: this.forward.logits,
-      y: fp.input('y', [BATCH, this.forward.targets]),
-      activation: this.forward.activation,
-    });
+    const model = compiled(graph);
+    this.train = model.training(config);
+    this.forward = model.forward;
+    this.evalLoss = model.evaluation.loss;
     for (const s of this.train.slots) {
       const w = weights.get(s.decl.name);
       if (!w) throw new Error(`No weights for parameter '${s.decl.name}'`);

@@ -6,7 +6,7 @@
  * reads this value? what feeds that layer?), answered from the IR so no graph document is needed.
  */
 import { Executable } from '../backprop/interpreter.ts';
-import { buildForward, type ForwardModel } from '../model/compile.ts';
+import { compiled, type CompiledModel, type ForwardModel } from '../model/compile.ts';
 import type { ActivationName } from '../graph/catalog.ts';
 import type { GraphDoc } from '../graph/document.ts';
 import type { WeightSet } from '../tensor/weights.ts';
@@ -37,8 +37,8 @@ export class ForwardEvaluator implements ViewSource {
   private readonly bound = new Map<string, Float32Array>();
   private readonly execs = new Map<string, Executable>();
 
-  constructor(graph: GraphDoc, weights: WeightSet) {
-    this.forward = buildForward(graph, { training: false });
+  constructor(graph: GraphDoc | CompiledModel, weights: WeightSet) {
+    this.forward = compiled(graph).forward;
     for (const d of this.forward.params) this.bound.set(d.name, new Float32Array(sizeOf(d.shape)));
     this.setWeights(weights);
   }

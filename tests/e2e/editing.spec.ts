@@ -25,7 +25,7 @@ test('a connection that would make a cycle is refused, and so is a shape mismatc
   await connect(page, 'input1', 'add1');
   await connect(page, 'dense1', 'add1');
   await expect(page.getByTestId('connection-refused')).toContainText(
-    "Shape mismatch: Add 'add1' adds values of size 2, but Dense 'dense1' gives 8.",
+    "Shape mismatch: Add 'add1' adds inputs of different sizes (Input 'input1' gives 2, Dense 'dense1' gives 8); all must be equal.",
   );
   await setParam(page, 'dense1', 'units', '2');
   await connect(page, 'dense1', 'add1');

@@ -59,8 +59,10 @@ async function pixelVariance(page: Page, testId: string): Promise<number> {
   });
 }
 
-async function trainToEnd(page: Page): Promise<void> {
+async function trainToEnd(page: Page, start?: 'fresh' | 'continue'): Promise<void> {
   await page.getByTestId('train-start').click();
+  // A network with learned weights asks first whether to continue from them.
+  if (start) await page.getByTestId(start === 'fresh' ? 'fresh-weights' : 'keep-weights').click();
   await expect(page.getByTestId('train-status')).toHaveAttribute('data-status', 'done', { timeout: 45_000 });
   await expect(page.getByTestId('train-error')).toBeHidden();
 }
@@ -137,7 +139,7 @@ test('X4 ReLU template: trains to >= 0.98, loss falls, boundary and 3-D views re
     saved[id] = test.info().outputPath(d.suggestedFilename());
     await d.saveAs(saved[id]);
   }
-  expect(saved['export-onnx-train']).toMatch(/\.train\.onnx$/);
+  expect(saved['export-onnx-train']).toMatch(/\.train-step\.onnx$/);
   expect(JSON.parse(readFileSync(saved['export-weights-json']!, 'utf8'))).toBeTruthy();
   expect(readFileSync(saved['export-pytorch']!, 'utf8')).toMatch(/torch\.nn/);
   const csv = readFileSync(saved['export-metrics-csv']!, 'utf8').trim().split('\n');
@@ -155,6 +157,32 @@ test('X4 ReLU template: trains to >= 0.98, loss falls, boundary and 3-D views re
   expect(project.runs).toHaveLength(1);
   expect(project.runs[0].epochs).toHaveLength(points);
   expect(project.runs[0].final.accuracy).toBeGreaterThanOrEqual(0.98);
+
+  // The project is the truth: reopened in a fresh page, its curve, views and exports are back without training.
+  await page.reload();
+  await expect(page.getByTestId('app')).toHaveAttribute('data-ready', 'true');
+  await expect(page.getByTestId('export-onnx')).toBeDisabled();
+  const chooser = page.waitForEvent('filechooser');
+  await page.getByTestId('btn-open').click();
+  await (await chooser).setFiles(projFile);
+  await expect(page.getByTestId('notice')).toContainText('Opened x4.netwright');
+  await expect(page.getByTestId('train-status')).toHaveAttribute('data-status', 'done');
+  await expect(page.getByTestId('loss-chart')).toHaveAttribute('data-points', String(points));
+  await page.getByTestId('view-tab-boundary').click();
+  expect(await pixelVariance(page, 'boundary-canvas')).toBeGreaterThan(500);
+  const reDl = page.waitForEvent('download');
+  await page.getByTestId('export-onnx').click();
+  const reopened = test.info().outputPath('reopened.onnx');
+  await (await reDl).saveAs(reopened);
+  const again = await ort.InferenceSession.create(readFileSync(reopened));
+  const out2 = await again.run({ [again.inputNames[0]!]: new ort.Tensor('float32', xs, [49, 2]) });
+  const probs2 = Object.values(out2).find((t) => t.type === 'float32' && t.dims[0] === 49)!;
+  expect(Array.from(probs2.data as Float32Array)).toEqual(Array.from(probs.data as Float32Array));
+  // Training a trained project asks whether to continue from its weights.
+  await page.getByTestId('train-start').click();
+  await expect(page.getByTestId('keep-weights-prompt')).toContainText('This network has learned weights.');
+  await page.getByTestId('start-cancel').click();
+  await expect(page.getByTestId('keep-weights-prompt')).toBeHidden();
 });
 
 test('penguins CSV through the file picker: summary, fit the network, train to >= 0.95', async ({ page }) => {
@@ -258,9 +286,7 @@ test('pause, step, edit the graph while paused, keep the weights where shapes ma
   await page.getByTestId('param-activation').selectOption('tanh');
   await expect(page.getByTestId('keep-weights-prompt')).toBeVisible();
   await page.getByTestId('keep-weights').click();
-  await expect(page.getByTestId('train-message')).toHaveText(
-    'Kept the learned weights of 4 parameters whose shapes still match.',
-  );
+  await expect(page.getByTestId('train-message')).toHaveText('Continued from the learned weights (all 4 parameters).');
   await expect(page.getByTestId('train-status')).toHaveAttribute('data-status', 'running');
   await page.getByTestId('train-stop').click();
   await expect(page.getByTestId('train-status')).toHaveAttribute('data-status', 'done');
@@ -270,7 +296,7 @@ test('pause, step, edit the graph while paused, keep the weights where shapes ma
   await expect(page.getByTestId('train-ep').locator('option[value="cpu"]')).toBeEnabled();
   await page.getByTestId('train-epochs').fill('300');
   await page.getByTestId('train-epochs').dispatchEvent('change');
-  await trainToEnd(page);
+  await trainToEnd(page, 'fresh');
   await expect(page.getByTestId('train-status')).toContainText('ort-cpu');
   await expect(page.getByTestId('train-epoch')).toHaveText('epoch 300 / 300');
 });

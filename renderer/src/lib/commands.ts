@@ -26,6 +26,9 @@ export function runCommand(cmd: Command, session: Session, theme: ThemeState): v
     case 'open':
       void session.open();
       break;
+    case 'importOnnx':
+      session.pickUpload?.();
+      break;
     case 'save':
       void session.save(false);
       break;

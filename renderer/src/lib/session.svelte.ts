@@ -2,8 +2,16 @@
  * The open project: everything but the graph (which the editor owns), its file name, whether it has
  * unsaved changes, autosave after a few idle seconds, and open/save through the Api.
  */
-import type { Api, ExportFormat, OpenResult, Recovery, TemplateInfo } from '../../../src-engine/protocol/api.ts';
-import type { Project } from '../../../src-engine/project/project.ts';
+import type {
+  Api,
+  ExportFormat,
+  OpenResult,
+  Project,
+  Recovery,
+  StartPolicy,
+  TemplateInfo,
+} from '../../../src-engine/protocol/api.ts';
+import { readBase64 } from './data.svelte.ts';
 import { downloadData } from './download.ts';
 import { EditorState } from './editor.svelte.ts';
 import { DataState } from './data.svelte.ts';
@@ -78,11 +86,22 @@ export class Session {
     }
   }
 
-  /** Train the graph on the chosen data with the panel's settings. */
-  async train(keepWeights = false): Promise<void> {
-    const m = this.meta;
-    if (!m) return;
-    await this.training.run(this.editor.graph, m.training, this.editor.name, keepWeights);
+  /** Train asks first whether to continue from the learned weights (true while the question is shown). */
+  startChoice = $state(false);
+
+  /**
+   * Train the graph on the chosen data with the panel's settings. A project with learned weights (a
+   * finished, paused or reopened run) asks first: continue from them, or start fresh.
+   */
+  async train(start?: StartPolicy): Promise<void> {
+    const p = this.project();
+    if (!p) return;
+    if (!start && this.training.hasModel) {
+      this.startChoice = true;
+      return;
+    }
+    this.startChoice = false;
+    await this.training.run(p, start ?? 'fresh');
   }
 
   /** Export the last run (menu or export bar) and say where it went. */
@@ -92,7 +111,7 @@ export class Session {
     else if (this.training.error) this.notice = { kind: 'error', text: this.training.error };
   }
 
-  /** The graph was edited while its run is paused: resuming must restart on the new graph. */
+  /** The graph was edited while its run is paused: resuming must restart on the new graph (and asks how). */
   get graphChangedWhilePaused(): boolean {
     return (
       this.training.status === 'paused' &&
@@ -141,6 +160,10 @@ export class Session {
     this.training.load(meta.training, meta.runs);
     this.editor.load(graph, meta.name);
     this.dirty = dirty;
+    this.startChoice = false;
+    // The project is the truth: its own model, views and exports come back without training.
+    const data = this.data.choice();
+    void this.training.restore(project, typeof data === 'string' ? null : data);
     // Nothing to fit on an empty canvas (and no zoom animation under the first drop).
     if (graph.nodes.length) queueMicrotask(() => this.editor.view?.fit());
   }
@@ -177,9 +200,7 @@ export class Session {
     const p = this.project();
     if (!p || !this.dirty) return;
     try {
-      this.lastAutosave = (
-        await this.api.autosave({ project: p as unknown as Record<string, unknown>, fileName: this.fileName })
-      ).savedAt;
+      this.lastAutosave = (await this.api.autosave({ project: p, fileName: this.fileName })).savedAt;
     } catch (e) {
       this.fail(e);
     }
@@ -229,10 +250,26 @@ export class Session {
     }
   }
 
-  /** Open a file the user uploaded or dropped onto the window. */
+  /** Open a file the user uploaded or dropped onto the window (an .onnx file is imported). */
   async openFile(file: File): Promise<void> {
+    if (/\.onnx$/i.test(file.name)) return this.importOnnx(file);
     try {
       this.opened(await this.api.importProject({ fileName: file.name, text: await file.text() }));
+    } catch (e) {
+      this.fail(e);
+    }
+  }
+
+  /** Import an ONNX model (Netwright's export or another tool's network) as a new, unsaved project. */
+  async importOnnx(file: File): Promise<void> {
+    try {
+      const base64 = await readBase64(file, () => {}, new AbortController().signal);
+      const r = await this.api.importOnnx({ fileName: file.name, base64 });
+      this.show(r.project, null, true);
+      this.notice = {
+        kind: 'info',
+        text: `Imported ${file.name}: ${r.project.graph.nodes.length} layers with their weights.${r.notes.length ? ` ${r.notes.join(' ')}` : ''}`,
+      };
     } catch (e) {
       this.fail(e);
     }
@@ -243,7 +280,7 @@ export class Session {
     if (!p) return;
     try {
       const r = await this.api.saveProject({
-        project: p as unknown as Record<string, unknown>,
+        project: p,
         saveAs,
         fileName: this.fileName,
       });

@@ -6,14 +6,16 @@
 import type {
   Api,
   ApiEvent,
+  DataChoice,
   EpochPoint,
+  Project,
+  RunRecord,
+  StartPolicy,
   ExportFormat,
   ProviderInfo,
   TrainConfig,
   TrainingViews,
 } from '../../../src-engine/protocol/api.ts';
-import type { GraphDoc } from '../../../src-engine/graph/document.ts';
-import type { RunRecord } from '../../../src-engine/project/project.ts';
 import type { DataState } from './data.svelte.ts';
 import { downloadBase64 } from './download.ts';
 import { applySettings, settingsOf, timeLeft, type PastRun, type TrainSettings } from './train-settings.ts';
@@ -58,6 +60,8 @@ export class TrainingState {
   past = $state.raw<PastRun[]>([]);
   logScale = $state(false);
   exporting = $state(false);
+  /** Whether a trained model is on screen (a finished, paused or reopened run): exports need one. */
+  hasModel = $state(false);
   /** Called when the current run ends (the session records it in the project). */
   ondone: (() => void) | null = null;
   /** The graph (as JSON) the current run trains, to notice edits made while it is paused. */
@@ -93,6 +97,7 @@ export class TrainingState {
     this.summary = '';
     this.error = null;
     this.message = null;
+    this.hasModel = false;
     this.version++;
   }
 
@@ -107,43 +112,71 @@ export class TrainingState {
     return timeLeft(this.progress * this.epochs, this.epochs, this.elapsedMs);
   }
 
-  /** Start a run of `graph` with the project's config and the panel's settings. */
-  async run(graph: GraphDoc, base: TrainConfig, name: string, keepWeights = false): Promise<void> {
+  /**
+   * Start a run of the project with the panel's settings: from its learned weights ('continue', where
+   * shapes still match) or from the seed ('fresh'). A failed start changes nothing on screen.
+   */
+  async run(project: Project, start: StartPolicy): Promise<void> {
     const data = this.data.choice();
     if (typeof data === 'string') {
       this.error = data;
       return;
     }
-    if (this.points.length && this.runId)
-      this.past = [...this.past, { id: this.runId, label: `run ${this.past.length + 1}`, points: this.points }].slice(
-        -4,
-      );
     this.error = null;
     this.message = null;
+    const before = this.status;
     this.status = 'starting';
-    this.points = [];
-    this.version++;
-    this.last = null;
-    this.batch = null;
-    this.views = null;
     try {
-      const training = applySettings(base, this.settings);
+      const training = applySettings(project.training, this.settings);
       const r = await this.api.trainStart({
-        graph: graph as unknown as Record<string, unknown>,
-        training: training as unknown as Record<string, unknown>,
+        project: { ...project, training },
         data,
-        name,
+        start,
         ep: this.settings.backend === 'ort' ? this.settings.ep : null,
-        keepWeights,
       });
+      // Started: the previous run becomes an overlay, this one's points start empty.
+      if (this.points.length && this.runId)
+        this.past = [...this.past, { id: this.runId, label: `run ${this.past.length + 1}`, points: this.points }].slice(
+          -4,
+        );
+      this.points = [];
+      this.version++;
+      this.last = null;
+      this.batch = null;
       this.runId = r.runId;
-      this.trainedGraph = JSON.stringify(graph);
+      this.trainedGraph = JSON.stringify(project.graph);
       this.summary = r.summary;
-      if (keepWeights)
-        this.message = `Kept the learned weights of ${r.kept} parameter${r.kept === 1 ? '' : 's'} whose shapes still match.`;
+      this.hasModel = true;
+      if (start === 'continue')
+        this.message =
+          r.kept === r.total
+            ? `Continued from the learned weights (all ${r.total} parameters).`
+            : `Continued from the learned weights of ${r.kept} of ${r.total} parameters whose shapes still match; the others start fresh.`;
       if (this.status === 'starting') this.status = 'running';
     } catch (e) {
-      this.status = 'idle';
+      this.status = before === 'starting' ? 'idle' : before;
+      this.error = (e as Error).message;
+    }
+  }
+
+  /**
+   * Show an opened project's own model: its last run's curve, its views (when the data is chosen) and
+   * its exports, without training. A project without weights shows nothing.
+   */
+  async restore(project: Project, data: DataChoice | null): Promise<void> {
+    try {
+      const r = await this.api.restoreRun({ project, data });
+      this.hasModel = !!project.weights;
+      this.views = r.views;
+      const last = project.runs.at(-1);
+      this.points = last && project.weights ? (last.epochs as unknown as EpochPoint[]) : [];
+      this.last = this.points.at(-1) ?? null;
+      this.epochs = this.points.length;
+      this.runId = last && project.weights ? last.id : null;
+      this.status = project.weights ? 'done' : 'idle';
+      if (r.note) this.message = r.note;
+      this.version++;
+    } catch (e) {
       this.error = (e as Error).message;
     }
   }
@@ -196,6 +229,7 @@ export class TrainingState {
     const t = e.event;
     if (t.type === 'start') {
       this.runId = e.runId;
+      this.hasModel = true;
       this.epochs = t.epochs;
       this.backendName = t.backend;
       this.status = 'running';

@@ -6,14 +6,14 @@ import type { ModelInputSpec } from '../../onnx/bake-preprocessing.ts';
 import { cellValue, findColumn, type RawTable } from '../../data/table.ts';
 import { exportTask, META, type ExportTask } from '../../onnx/export-model.ts';
 import { readOnnx, OnnxFormatError } from '../../onnx/read-model.ts';
-import { makeTrainConfig } from '../../train/config.ts';
 import { classify } from '../../losses/index.ts';
-import { SeededRng } from '../../tensor/rng.ts';
-import { TsBackend } from '../../train/ts-backend.ts';
 import { writeFileAtomic } from '../atomic-write.ts';
 import { loadTable } from '../data/load-table.ts';
 import { createSession, loadOrt, type Ort, type OrtTensor } from '../ort/runtime.ts';
-import { projectPreprocessing, projectWeights, readProject } from './export.ts';
+import { readProject } from './export.ts';
+import { projectSnapshot } from '../../train/session.ts';
+import { CompiledModel } from '../../model/compile.ts';
+import { ForwardEvaluator } from '../../views/source.ts';
 import { parseCommandArgs } from './args.ts';
 import { CliError, type CliCommand } from './types.ts';
 
@@ -209,14 +209,19 @@ async function predictOnnx(file: string, table: RawTable): Promise<string> {
 
 async function predictProject(file: string, table: RawTable): Promise<string> {
   const project = readProject(file);
-  const weights = projectWeights(project, file);
-  const pre = projectPreprocessing(project);
-  const ts = new TsBackend(project.graph, makeTrainConfig(project.training), weights, new SeededRng(1));
-  const F = ts.forward.features;
-  const x = inputMatrix(table, pre, null, F);
-  const pred = ts.predict(x, table.rows);
-  const T = ts.forward.targets;
-  const task = exportTask(project.graph, pre);
+  let snapshot;
+  try {
+    snapshot = projectSnapshot(project, { fileName: path.basename(file) });
+  } catch (e) {
+    throw new CliError(`${(e as Error).message} (netwright train ${path.basename(file)} --out DIR)`);
+  }
+  const model = new CompiledModel(snapshot.graph);
+  const fwd = model.forward;
+  const pre = snapshot.preprocessing;
+  const x = inputMatrix(table, pre, null, fwd.features);
+  const pred = new ForwardEvaluator(model, snapshot.weights).runForward(x, table.rows, [fwd.pred])[0]!;
+  const T = fwd.targets;
+  const task = exportTask(snapshot.graph, pre);
   const classNames = pre?.target && pre.target.task !== 'regression' ? pre.target.classNames : null;
   return predictionsCsv(
     pred,
@@ -225,7 +230,7 @@ async function predictProject(file: string, table: RawTable): Promise<string> {
     task,
     classNames,
     pre?.target.task === 'regression' ? [pre.target.column] : null,
-    task === 'regression' ? null : classify(pred, table.rows, T, ts.forward.decision),
+    task === 'regression' ? null : classify(pred, table.rows, T, fwd.decision),
   );
 }
 

@@ -2,7 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { ACTIVATIONS, type ActivationName } from '../../graph/catalog.ts';
-import { classLabels, type Dataset } from '../../data/dataset.ts';
+import { classOf, targetClass } from '../../losses/index.ts';
 import {
   PROJECT_FORMAT,
   PROJECT_VERSION,
@@ -12,18 +12,17 @@ import {
   type Project,
 } from '../../project/project.ts';
 import { weightsFromJson, weightsToJson } from '../../project/weights.ts';
+import { safeFileName } from '../../protocol/file-name.ts';
 import { graphForData } from '../../train/auto-graph.ts';
 import type { TrainBackend } from '../../train/backend.ts';
 import { makeTrainConfig, OPTIMIZERS, type TrainConfig } from '../../train/config.ts';
-import { countCorrect, targetVariance } from '../../train/metrics.ts';
-import type { DecisionRule } from '../../losses/index.ts';
-import { getTemplate } from '../../train/templates.ts';
-import { Trainer } from '../../train/trainer.ts';
+import { TrainingSession, type SessionDeps } from '../../train/session.ts';
+import { getTemplate, newProject } from '../../train/templates.ts';
 import { writeFileAtomic } from '../atomic-write.ts';
 import { loadFileData, resolveDatasetRef, type ResolvedData } from '../resolve-dataset.ts';
 import { ProgressBar } from './progress.ts';
 import { parseCommandArgs } from './args.ts';
-import { CliError, type CliCommand, type CliIo } from './types.ts';
+import { CliError, type CliCommand } from './types.ts';
 
 const USAGE = `netwright train <template|project.netwright> [options]
 netwright train --data FILE --target COLUMN [--hidden 32,16] [--activation relu] [--test-split 0.2]
@@ -37,6 +36,7 @@ Options:
   --test-split F       hold out this fraction as a test set (default 0.2 with --data alone)
   --epochs N  --batch N (0 = full batch)  --lr X  --optimizer NAME  --seed N
   --backend ts|ort     training engine (default ts)   --ep cpu|webgpu|cuda   execution provider for ort
+  --fresh              start from the seed's weights (default: a trained project continues from its weights)
   --out DIR            write the trained project into DIR
   --json               print one JSON object with the final metrics instead of progress`;
 
@@ -74,16 +74,7 @@ async function loadSubject(
     } catch (e) {
       throw new CliError(`${(e as Error).message} (or give a project file path).`);
     }
-    project = {
-      format: PROJECT_FORMAT,
-      version: PROJECT_VERSION,
-      name: t.name,
-      template: t.id,
-      graph: t.graph,
-      dataset: t.dataset,
-      training: t.training,
-      runs: [],
-    };
+    project = newProject(t.id);
   } else if (!dataPath) {
     throw new CliError(
       'Say what to train: a template id (see `netwright templates`), a project file, or --data FILE --target COLUMN.',
@@ -174,19 +165,6 @@ function applyOverrides(cfg: TrainConfig, values: Record<string, string | boolea
   }
 }
 
-/** Evaluation metrics of the trained model on a held-out set. */
-async function testMetrics(backend: TrainBackend, ds: Dataset, rule: DecisionRule): Promise<Record<string, number>> {
-  const { loss, pred } = await backend.evaluate(ds.x, ds.y, ds.rows);
-  if (ds.task === 'regression') {
-    let sse = 0;
-    for (let i = 0; i < ds.rows * ds.targets; i++) sse += (pred[i]! - ds.y[i]!) ** 2;
-    const mse = sse / (ds.rows * ds.targets);
-    const v = targetVariance(ds.y, ds.rows * ds.targets);
-    return { test_loss: loss, test_mse: mse, test_r2: v > 0 ? 1 - mse / v : 0 };
-  }
-  return { test_loss: loss, test_accuracy: countCorrect(pred, ds.y, ds.rows, ds.targets, rule) / ds.rows };
-}
-
 function fmtMetrics(m: Record<string, number | undefined>): string {
   return Object.entries(m)
     .filter(([, v]) => v !== undefined)
@@ -194,27 +172,19 @@ function fmtMetrics(m: Record<string, number | undefined>): string {
     .join('  ');
 }
 
-async function makeBackend(
-  values: Record<string, string | boolean | undefined>,
-  project: Project,
-  io: CliIo,
-  json: boolean,
-): Promise<TrainBackend | undefined> {
-  const which = (values.backend as string | undefined) ?? project.training.backend;
-  if (which === 'ts') return undefined;
-  if (which !== 'ort') throw new CliError(`--backend must be ts or ort (got '${which}').`);
-  // Resolved at run time so the CLI works in builds without the ORT backend module.
+/** The ONNX Runtime backend, loaded at run time so the CLI works in builds without it. */
+async function ortFactory(): Promise<NonNullable<SessionDeps['createBackend']>> {
   const ortModule = '../ort/index.ts';
   const mod: unknown = await import(ortModule).catch(() => null);
   const factory = (mod as { createOrtBackend?: unknown } | null)?.createOrtBackend;
   if (typeof factory !== 'function') throw new CliError('The ONNX Runtime backend is not available in this build.');
-  const backend = await (factory as (o: Record<string, unknown>) => Promise<TrainBackend & { providerNote?: string }>)({
-    graph: project.graph,
-    config: project.training,
-    ep: values.ep ?? 'cpu',
-  });
-  if (!json && backend.providerNote) io.err(`${backend.providerNote}\n`);
-  return backend;
+  return ({ model, config, weights, ep }) =>
+    (factory as (o: Record<string, unknown>) => Promise<TrainBackend & { providerNote?: string }>)({
+      graph: model,
+      config,
+      ep,
+      weights,
+    });
 }
 
 export const command: CliCommand = {
@@ -234,6 +204,7 @@ export const command: CliCommand = {
       lr: { type: 'string' },
       optimizer: { type: 'string' },
       seed: { type: 'string' },
+      fresh: { type: 'boolean' },
       out: { type: 'string' },
       json: { type: 'boolean' },
       backend: { type: 'string' },
@@ -243,32 +214,41 @@ export const command: CliCommand = {
       throw new CliError(`train takes one template or project, got ${positionals.length}: ${positionals.join(' ')}.`);
     const json = Boolean(values.json);
     const { project: loaded, data } = await loadSubject(positionals[0], values);
-    const config = applyOverrides(loaded.training, values);
+    const backendName = (values.backend as string | undefined) ?? loaded.training.backend;
+    if (backendName !== 'ts' && backendName !== 'ort')
+      throw new CliError(`--backend must be ts or ort (got '${backendName}').`);
+    const config = applyOverrides({ ...loaded.training, backend: backendName }, values);
     const project: Project = { ...loaded, training: config };
     if (!json) io.err(`data: ${data.summary}\n`);
 
-    const initial = project.weights ? weightsFromJson(project.weights) : undefined;
-    const backend = await makeBackend(values, project, io, json);
-    let trainer: Trainer;
+    let session: TrainingSession;
     try {
-      trainer = new Trainer({
-        graph: project.graph,
-        config,
-        train: data.train,
-        ...(data.validation ? { validation: data.validation } : {}),
-        ...(initial ? { initialWeights: initial } : {}),
-        ...(backend ? { backend } : {}),
-        now: () => performance.now(),
-      });
+      session = await TrainingSession.start(
+        { ...(config.backend === 'ort' ? { createBackend: await ortFactory() } : {}), now: () => performance.now() },
+        {
+          graph: project.graph,
+          config,
+          name: project.name,
+          data,
+          // A trained project continues from its weights unless --fresh.
+          start: values.fresh ? 'fresh' : 'continue',
+          weights: project.weights ? weightsFromJson(project.weights) : null,
+          ep: (values.ep as string | undefined) ?? 'cpu',
+        },
+      );
     } catch (e) {
+      if (e instanceof CliError) throw e;
       throw new CliError((e as Error).message);
     }
+    if (!json && session.backendNote) io.err(`${session.backendNote}\n`);
+    if (!json && project.weights && !values.fresh)
+      io.err(
+        `continuing from the project's weights (${session.kept} of ${session.total} parameters; --fresh starts over)\n`,
+      );
     const bar = json ? null : new ProgressBar(io, config.epochs);
-    const history: Record<string, number>[] = [];
     let message = '';
-    const done = await trainer.runToEnd((e) => {
+    const done = await session.runToEnd((e) => {
       if (e.type === 'epoch') {
-        history.push({ epoch: e.epoch + 1, ...(e.metrics as unknown as Record<string, number>) });
         bar?.update(
           e.epoch + 1,
           `epoch ${e.epoch + 1}/${config.epochs}  ${fmtMetrics({ loss: e.metrics.loss, acc: e.metrics.accuracy, r2: e.metrics.r2, val_loss: e.metrics.val_loss, val_acc: e.metrics.val_accuracy })}`,
@@ -279,35 +259,20 @@ export const command: CliCommand = {
     bar?.finish();
     if (message && !json) io.err(`${message}\n`);
 
-    const final: Record<string, number> = { ...((done.metrics ?? {}) as unknown as Record<string, number>) };
-    for (const k of Object.keys(final)) if (final[k] === undefined) delete final[k];
-    if (data.test) Object.assign(final, await testMetrics(trainer.backend, data.test, trainer.decision));
-    const weights = await trainer.backend.getWeights();
-    await trainer.backend.dispose?.();
-
+    const record = session.record();
+    const final = record.final ?? {};
     const trained: Project = {
       ...project,
-      weights: weightsToJson(weights),
-      runs: [
-        ...project.runs,
-        {
-          id: `run-${project.runs.length + 1}`,
-          startedAt: new Date().toISOString(),
-          config: config as unknown as Record<string, unknown>,
-          epochs: history,
-          final,
-          stopReason: done.reason,
-        },
-      ],
+      weights: weightsToJson(session.snapshot.weights),
+      ...(data.preprocessing ? { preprocessing: data.preprocessing } : {}),
+      runs: [...project.runs, record],
     };
     let outFile: string | undefined;
     if (values.out) {
-      const base =
-        (project.template ?? path.basename(String(project.name)).replace(/\.[^.]+$/, '')).replace(
-          /[^A-Za-z0-9._-]+/g,
-          '-',
-        ) || 'project';
-      outFile = path.join(values.out, `${base}.netwright`);
+      outFile = path.join(
+        values.out,
+        `${safeFileName(project.template ?? path.basename(String(project.name)).replace(/\.[^.]+$/, ''), 'project')}.netwright`,
+      );
       await writeFileAtomic(outFile, serializeProject(trained));
     }
 
@@ -321,14 +286,18 @@ export const command: CliCommand = {
       if (message) result.message = message;
       if (data.train.task !== 'regression') {
         const rows = Math.min(10, data.train.rows);
-        const pred = await trainer.backend.predict(data.train.x.subarray(0, rows * data.train.features), rows);
-        const labels = classLabels(data.train);
-        result.predictions = Array.from({ length: rows }, (_, r) => ({
-          target: data.train.classNames?.[labels[r]!] ?? labels[r],
-          output: Array.from(pred.subarray(r * data.train.targets, (r + 1) * data.train.targets), (v) =>
-            Number(v.toPrecision(6)),
-          ),
-        }));
+        const T = data.train.targets;
+        const pred = await session.predict(data.train.x.subarray(0, rows * data.train.features), rows);
+        const decision = session.model.forward.decision;
+        result.predictions = Array.from({ length: rows }, (_, r) => {
+          const target = targetClass(data.train.y, r, T);
+          const predicted = classOf(pred, r, T, decision);
+          return {
+            target: data.train.classNames?.[target] ?? target,
+            predicted: data.train.classNames?.[predicted] ?? predicted,
+            output: Array.from({ length: T }, (_, j) => Number(Number(pred[r * T + j]!).toPrecision(6))),
+          };
+        });
       }
       if (outFile) result.project = outFile;
       io.out(JSON.stringify(result) + '\n');

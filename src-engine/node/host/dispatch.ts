@@ -26,7 +26,7 @@ export async function dispatchCall(
   if (!isApiMethod(method))
     return errorReply(id, 'unknown-method', `There is no Api method '${String(method).slice(0, 100)}'.`);
   const checked = checkRequest(method, payload);
-  if (!checked.ok) return errorReply(id, 'bad-request', checked.message);
+  if (!checked.ok) return errorReply(id, checked.code, checked.message);
   try {
     const handler = api[method] as (req: unknown) => Promise<unknown>;
     return { id, ok: true, result: await handler(checked.value) };

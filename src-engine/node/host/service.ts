@@ -3,8 +3,17 @@
  * access differs between them, so it is passed in (`FileAccess`): native dialogs, or uploads and
  * downloads. Engine work is delegated to the engine (a worker thread in the app).
  */
-import type { ApiMethods, ExportResult, HostInfo, OpenResult, SaveResult } from '../../protocol/api.ts';
-import type { ExportFile } from '../worker/export-run.ts';
+import {
+  ENGINE_METHODS,
+  type ApiMethods,
+  type EngineMethod,
+  type ExportResult,
+  type HostInfo,
+  type OpenResult,
+  type SaveResult,
+} from '../../protocol/api.ts';
+import { safeFileName } from '../../protocol/file-name.ts';
+import type { ExportFile } from '../../onnx/exports.ts';
 import type { Engine } from '../worker/engine-client.ts';
 import type { RecoveryStore } from './recovery.ts';
 
@@ -29,20 +38,24 @@ export interface HostDeps {
   files: FileAccess;
 }
 
-const safeName = (name: string) => `${name.replace(/[^\w .()-]+/g, '_').trim() || 'Untitled'}.netwright`;
+/** The file name a project is saved under. */
+export const projectFileName = (name: string): string => `${safeFileName(name)}.netwright`;
 
-/** Build the Api's request handlers from a host's parts. */
+/** Build the Api's request handlers from a host's parts: the engine's methods forwarded, the file ones here. */
 export function createHandlers(d: HostDeps): ApiMethods {
   const open = async (fileName: string, text: string): Promise<OpenResult> => ({
     status: 'opened',
     project: await d.engine.readProject(text, fileName),
     fileName,
   });
+  const engine = Object.fromEntries(
+    ENGINE_METHODS.map((m) => [m, (req: unknown) => (d.engine[m] as (r: unknown) => Promise<unknown>)(req)]),
+  ) as Pick<ApiMethods, EngineMethod>;
   return {
+    ...engine,
     hostInfo: async () => ({ kind: d.kind, version: d.version, files: d.files.kind }),
-    listTemplates: async () => d.engine.templates(),
-    newProject: async ({ templateId }) => {
-      const p = await d.engine.newProject(templateId);
+    newProject: async (req) => {
+      const p = await d.engine.newProject(req);
       d.files.forget?.();
       return p;
     },
@@ -57,29 +70,21 @@ export function createHandlers(d: HostDeps): ApiMethods {
       d.files.forget?.();
       return r;
     },
+    importOnnx: async (req) => {
+      const r = await d.engine.importOnnx(req);
+      d.files.forget?.();
+      return r;
+    },
     saveProject: async ({ project, saveAs, fileName }) => {
       const text = await d.engine.projectText(project, fileName ?? 'project');
-      const name = typeof project.name === 'string' ? project.name : 'Untitled';
-      const result = await d.files.save(text, { saveAs, fileName, projectName: name });
+      const result = await d.files.save(text, { saveAs, fileName, projectName: project.name });
       if (result.status !== 'canceled') await d.recovery.clear();
       return result;
     },
-    autosave: async ({ project, fileName }) => {
-      const p = await d.engine.readProject(project, fileName ?? 'project');
-      return { savedAt: await d.recovery.write(p, fileName) };
-    },
+    autosave: async ({ project, fileName }) => ({ savedAt: await d.recovery.write(project, fileName) }),
     getRecovery: async () => d.recovery.read((v) => d.engine.readProject(v, 'recovered project')),
     clearRecovery: async () => ({ cleared: await d.recovery.clear() }),
-    listDatasets: async () => d.engine.datasets(),
-    listProviders: async () => d.engine.providers(),
-    openData: async ({ fileName, base64, target }) => d.engine.openData(fileName, base64, target),
-    summarizeData: async ({ dataId, target }) => d.engine.summarizeData(dataId, target),
-    dataShape: async ({ data }) => d.engine.dataShape(data),
-    trainStart: async (req) => d.engine.trainStart(req),
-    trainControl: async ({ action }) => d.engine.trainControl(action),
-    viewOptions: async (req) => d.engine.viewOptions(req),
-    lastRun: async () => d.engine.lastRun(),
-    exportModel: async ({ format }) => d.files.saveExport(await d.engine.exportRun(format)),
+    exportModel: async ({ format }) => d.files.saveExport(await d.engine.exportFile(format)),
   };
 }
 
@@ -90,7 +95,7 @@ export function downloadFiles(): FileAccess {
     pickOpen: async () => 'unsupported',
     save: async (text, { fileName, projectName }) => ({
       status: 'download',
-      fileName: fileName ?? safeName(projectName),
+      fileName: fileName ?? projectFileName(projectName),
       text,
     }),
     saveExport: async (file) => ({
@@ -101,5 +106,3 @@ export function downloadFiles(): FileAccess {
     }),
   };
 }
-
-export { safeName };

@@ -4,7 +4,7 @@
  * TypeScript backend would for the same seed, and opens the sessions.
  */
 import { availableParallelism } from 'node:os';
-import { buildForward } from '../../model/compile.ts';
+import { compiled, type CompiledModel } from '../../model/compile.ts';
 import type { GraphDoc } from '../../graph/document.ts';
 import type { WeightSet } from '../../tensor/weights.ts';
 import type { TrainConfig } from '../../train/config.ts';
@@ -19,7 +19,7 @@ export { bestProvider, probeProviders, type ProviderReport } from './providers.t
 export { createSession, loadOrt, OnnxRuntimeError, EXECUTION_PROVIDERS, type ExecutionProvider } from './runtime.ts';
 
 export interface OrtBackendRequest {
-  graph: GraphDoc;
+  graph: GraphDoc | CompiledModel;
   config: TrainConfig;
   /** Execution provider name (default cpu). */
   ep?: string;
@@ -49,7 +49,8 @@ export async function createOrtBackend(req: OrtBackendRequest): Promise<OrtBacke
       );
   }
   const { config, graph } = req;
-  const fwd = buildForward(graph, { training: true });
+  const model = compiled(graph);
+  const fwd = model.forward;
   if (fwd.loss === 'perceptron')
     throw new OnnxRuntimeError(
       'The perceptron rule is not gradient descent and has no ONNX training step: train this network with the TypeScript backend (--backend ts).',
@@ -57,7 +58,7 @@ export async function createOrtBackend(req: OrtBackendRequest): Promise<OrtBacke
   // Same seeds as Trainer + TsBackend, so both backends start from the same weights and masks.
   const weights = req.weights ?? initWeights(fwd.params, new SeededRng(config.seed));
   const threads = req.threads ?? defaultThreads(availableParallelism());
-  const backend = await OrtBackend.create(graph, config, weights, new SeededRng((config.seed ^ 0x85ebca6b) >>> 0), {
+  const backend = await OrtBackend.create(model, config, weights, new SeededRng((config.seed ^ 0x85ebca6b) >>> 0), {
     ep,
     threads,
     ...(req.stepsPerRun ? { stepsPerRun: req.stepsPerRun } : {}),

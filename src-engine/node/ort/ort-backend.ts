@@ -8,6 +8,7 @@
  * `run()` blocks its thread for the whole computation: use this backend in a worker thread.
  */
 import type { GraphDoc } from '../../graph/document.ts';
+import { compiled, type CompiledModel } from '../../model/compile.ts';
 import { evalModel } from '../../onnx/eval-model.ts';
 import { GraphBuilder } from '../../onnx/builder.ts';
 import { encodeModel } from '../../onnx/schema.ts';
@@ -63,7 +64,7 @@ export class OrtBackend implements TrainBackend {
 
   /** Compile the step and evaluation graphs and open sessions on one provider. */
   static async create(
-    graph: GraphDoc,
+    graph: GraphDoc | CompiledModel,
     config: TrainConfig,
     weights: WeightSet,
     maskRng: Rng,
@@ -74,7 +75,8 @@ export class OrtBackend implements TrainBackend {
     const threads = opts.threads ?? 1;
     const spin = opts.spin ?? false;
     const K = Math.max(1, Math.floor(opts.stepsPerRun ?? 8));
-    const one = trainStepModel(graph, config, { steps: 1 });
+    const model = compiled(graph);
+    const one = trainStepModel(model, config, { steps: 1 });
     const onDevice = ep === 'cpu' ? [] : one.io.carried.map((c) => c.next);
     const single = await createSession(encodeModel(one.model), {
       ep,
@@ -83,7 +85,7 @@ export class OrtBackend implements TrainBackend {
       outputsOnDevice: onDevice,
       label: 'The training step',
     });
-    const ev = await createSession(encodeModel(evalModel(graph, { withLoss: true }).model), {
+    const ev = await createSession(encodeModel(evalModel(model, { withLoss: true }).model), {
       ep,
       threads,
       label: 'The evaluation graph',
@@ -92,7 +94,7 @@ export class OrtBackend implements TrainBackend {
       ? null
       : await createSession(encodeModel(copyModel(one.io)), { ep, threads, label: 'The weight snapshot graph' });
     const build = async () => {
-      const m = trainStepModel(graph, config, { steps: K });
+      const m = trainStepModel(model, config, { steps: K });
       return {
         session: await createSession(encodeModel(m.model), {
           ep,

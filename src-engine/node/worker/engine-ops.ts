@@ -1,21 +1,13 @@
 /**
- * The engine work behind the Api, as plain functions: templates, new projects, parsing (with
- * migration) and serialising. They run in the engine worker thread, or inline in tests.
+ * The engine work behind the Api: templates, new projects, parsing (with migration) and serialising,
+ * training, views, exports and ONNX import. They run in the engine worker thread, or inline in tests.
  */
-import { GRAPH_FORMAT, GRAPH_VERSION } from '../../graph/document.ts';
-import {
-  PROJECT_FORMAT,
-  PROJECT_VERSION,
-  parseProject,
-  serializeProject,
-  type Project,
-} from '../../project/project.ts';
-import { makeTrainConfig } from '../../train/config.ts';
-import { listTemplates } from '../../train/templates.ts';
-import type { ApiEvent, TemplateInfo } from '../../protocol/api.ts';
-import type { DataChoice } from '../../protocol/training.ts';
+import { projectFromOnnx } from '../../onnx/import.ts';
+import { parseProject, serializeProject, type Project } from '../../project/project.ts';
+import type { ApiEvent, EngineMethod, RequestOf, ResultOf, TemplateInfo } from '../../protocol/api.ts';
+import type { ExportFormat } from '../../protocol/training.ts';
+import { listTemplates, newProject } from '../../train/templates.ts';
 import { TrainingService } from './training.ts';
-import { exportRun } from './export-run.ts';
 
 /** Every template of the engine, as the gallery shows them. */
 export function templates(): TemplateInfo[] {
@@ -29,33 +21,6 @@ export function templates(): TemplateInfo[] {
   }));
 }
 
-/** A blank project, or one started from a template (throws when the id is unknown). */
-export function newProject(templateId: string | null): Project {
-  if (templateId === null) {
-    return {
-      format: PROJECT_FORMAT,
-      version: PROJECT_VERSION,
-      name: 'Untitled',
-      graph: { format: GRAPH_FORMAT, version: GRAPH_VERSION, nodes: [], edges: [] },
-      dataset: { kind: 'none' },
-      training: makeTrainConfig({}),
-      runs: [],
-    };
-  }
-  const t = listTemplates().find((x) => x.id === templateId);
-  if (!t) throw new RangeError(`There is no template '${templateId}'.`);
-  return {
-    format: PROJECT_FORMAT,
-    version: PROJECT_VERSION,
-    name: t.name,
-    template: t.id,
-    graph: structuredClone(t.graph),
-    dataset: structuredClone(t.dataset),
-    training: structuredClone(t.training),
-    runs: [],
-  };
-}
-
 /** Parse project text or a value (migrating older versions); throws ProjectError with a clear message. */
 export function readProject(input: unknown, fileName: string): Project {
   return parseProject(input, fileName);
@@ -66,26 +31,39 @@ export function projectText(value: unknown, fileName: string): string {
   return serializeProject(parseProject(value, fileName));
 }
 
-/** Every engine operation; training ops push their progress through `emit`. */
+/**
+ * The engine's side of the Api: each method of ENGINE_METHODS under its Api name (the hosts forward
+ * them unchanged), plus the few operations the hosts need for their own methods.
+ */
 export function createEngineOps(emit: (e: ApiEvent) => void) {
   const training = new TrainingService(emit);
+  const api: EngineApi = {
+    listTemplates: () => templates(),
+    newProject: ({ templateId }) => newProject(templateId),
+    listDatasets: () => training.datasets(),
+    listProviders: () => training.providers(),
+    openData: ({ fileName, base64, target }) => training.openData(fileName, base64, target),
+    summarizeData: ({ dataId, target }) => training.summary(dataId, target),
+    dataShape: ({ data }) => training.shape(data),
+    trainStart: (req) => training.start(req),
+    trainControl: ({ action }) => training.control(action),
+    restoreRun: (req) => training.restore(req),
+    viewOptions: (req) => training.viewOptions(req),
+    lastRun: () => training.lastRunRecord(),
+    importOnnx: ({ fileName, base64 }) => projectFromOnnx(Buffer.from(base64, 'base64'), fileName),
+  };
   return {
-    templates,
-    newProject,
+    ...api,
     readProject,
     projectText,
-    datasets: () => training.datasets(),
-    providers: () => training.providers(),
-    openData: (fileName: string, base64: string, target: string | null) => training.openData(fileName, base64, target),
-    summarizeData: (dataId: string, target: string | null) => training.summary(dataId, target),
-    dataShape: (choice: DataChoice) => training.shape(choice),
-    trainStart: (req: Parameters<TrainingService['start']>[0]) => training.start(req),
-    trainControl: (action: Parameters<TrainingService['control']>[0]) => training.control(action),
-    viewOptions: (opts: Parameters<TrainingService['viewOptions']>[0]) => training.viewOptions(opts),
-    lastRun: () => training.lastRunRecord(),
-    exportRun: (format: Parameters<typeof exportRun>[1]) => exportRun(training.lastRun(), format),
+    exportFile: (format: ExportFormat) => training.export(format),
   };
 }
+
+/** The engine methods of the Api, answered synchronously or not. */
+type EngineApi = {
+  [K in EngineMethod]: (req: RequestOf<K>) => ResultOf<K> | Promise<ResultOf<K>>;
+};
 
 export type EngineOps = ReturnType<typeof createEngineOps>;
 

@@ -1,40 +1,44 @@
 /**
- * Training in the engine worker: one run at a time, driven by the Trainer, its events forwarded to
- * the page (epoch points batched ~20 times a second), views computed between epochs within a time
- * budget, and the last run kept for export. Also the data files the page uploads.
+ * Training in the engine worker: one run at a time through a TrainingSession (the same session the
+ * CLI drives), its events forwarded to the page (epoch points batched ~20 times a second), views
+ * computed between epochs within a time budget, and the snapshot of the model on screen — the last
+ * run, or the project's own weights after opening it — kept for views and export. Also the data
+ * files the page uploads.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { buildForward } from '../../model/compile.ts';
-import { builtinDatasets } from '../../data/builtin/index.ts';
 import type { Dataset } from '../../data/dataset.ts';
 import { prepare } from '../../data/prepare.ts';
-import type { Preprocessing } from '../../data/preprocess.ts';
 import { summarize, summaryLine, type DatasetSummary } from '../../data/summary.ts';
 import type { RawTable } from '../../data/table.ts';
-import { parseGraph, type GraphDoc } from '../../graph/document.ts';
+import { CompiledModel } from '../../model/compile.ts';
+import { exportRun, type ExportFile } from '../../onnx/exports.ts';
+import type { Project, RunRecord, WeightsJson } from '../../project/project.ts';
+import { weightsToJson } from '../../project/weights.ts';
 import type { ApiEvent } from '../../protocol/api.ts';
+import { safeFileName } from '../../protocol/file-name.ts';
 import type {
   BuiltinDatasetItem,
   DataChoice,
   DataShape,
   EpochPoint,
+  ExportFormat,
   ProviderInfo,
   TrainingViews,
 } from '../../protocol/training.ts';
-import type { TrainBackend } from '../../train/backend.ts';
-import type { WeightSet } from '../../tensor/weights.ts';
-import { makeTrainConfig, type TrainConfig } from '../../train/config.ts';
-import type { RunRecord, WeightsJson } from '../../project/project.ts';
-import { weightsToJson } from '../../project/weights.ts';
-import { SeededRng } from '../../tensor/rng.ts';
-import { initWeights } from '../../model/compile.ts';
-import { Trainer, type TrainEvent } from '../../train/trainer.ts';
+import {
+  projectSnapshot,
+  runRecord,
+  TrainingSession,
+  type RunSnapshot,
+  type SessionData,
+  type StartPolicy,
+} from '../../train/session.ts';
 import { ForwardEvaluator, planViews, type ViewPlan } from '../../views/index.ts';
 import { loadTable } from '../data/load-table.ts';
 import { createOrtBackend, probeProviders } from '../ort/index.ts';
-import { loadBuiltin } from '../resolve-dataset.ts';
+import { builtinDatasetItems, loadBuiltin } from '../resolve-dataset.ts';
 import { computeViews } from './train-views.ts';
 
 /** Progress events at most this often (ms): 20 a second keeps plots live without flooding the socket. */
@@ -44,23 +48,15 @@ const VIEWS_MS = 100;
 const VIEWS_SHARE = 3;
 const EVALUATION_MS = 1000;
 
-/** What export needs from a finished (or paused) run. */
-export interface RunSnapshot {
-  id: string;
-  name: string;
-  graph: GraphDoc;
-  config: TrainConfig;
-  weights: WeightSet;
-  preprocessing: Preprocessing | null;
-  points: EpochPoint[];
-  startedAt: string;
-  stopReason: string | null;
-}
+type ViewData = { train: Dataset; test?: Dataset | undefined };
 
-interface ActiveRun {
-  id: string;
-  trainer: Trainer;
-  snapshot: RunSnapshot;
+/** How to compute views of the model on screen (a run's, or a reopened project's). */
+interface ViewContext {
+  evaluator: ForwardEvaluator;
+  plan: ViewPlan;
+  graph: Project['graph'];
+  data: ViewData;
+  epoch: () => number;
 }
 
 const now = () => performance.now();
@@ -68,52 +64,23 @@ const setImmediatePromise = () => new Promise<void>((r) => setImmediate(r));
 
 /** Training runs and uploaded data of one engine. */
 export class TrainingService {
-  private run: ActiveRun | null = null;
-  private last: RunSnapshot | null = null;
+  /** The run in progress (or paused). */
+  private session: TrainingSession | null = null;
+  /** The model on screen: the last run's snapshot, or the opened project's. */
+  private shown: RunSnapshot | null = null;
   private readonly tables = new Map<string, { table: RawTable; fileName: string }>();
   private nextId = 1;
   /** The boundary's axes chosen by the user (null: the default pair). */
   private planeFeatures: [number, number] | null = null;
   private spaceChoice: { nodeId: string; method: 'exact' | 'first3' | 'pca' } | null = null;
-  /** How to recompute the last run's views on request (after it ended, or while paused). */
-  private viewContext: {
-    evaluator: ForwardEvaluator;
-    plan: ViewPlan;
-    graph: GraphDoc;
-    data: { train: Dataset; test?: Dataset | undefined };
-    epoch: () => number;
-  } | null = null;
+  /** How to recompute the views of the model on screen (after a run ended, while paused, or after opening). */
+  private viewContext: ViewContext | null = null;
 
   constructor(private readonly emit: (e: ApiEvent) => void) {}
 
-  /** The built-in datasets with their parameters (digits is Node-only and listed too). */
+  /** The built-in datasets with their parameters. */
   datasets(): BuiltinDatasetItem[] {
-    const digits: BuiltinDatasetItem = {
-      id: 'digits',
-      name: 'MNIST digits',
-      description: 'Real 28×28 handwritten digits from the MNIST set: 784 pixel features, 10 classes.',
-      task: 'multiclass',
-      params: [
-        { name: 'count', type: 'int', default: 5000, min: 10, max: 10000, description: 'How many digits to load.' },
-      ],
-    };
-    return [
-      ...builtinDatasets.map((d) => ({
-        id: d.id,
-        name: d.name,
-        description: d.description,
-        task: d.task,
-        params: d.params.map((p) => ({
-          name: p.name,
-          type: p.type,
-          default: p.default,
-          ...(p.min !== undefined ? { min: p.min } : {}),
-          ...(p.max !== undefined ? { max: p.max } : {}),
-          description: p.description,
-        })),
-      })),
-      digits,
-    ];
+    return builtinDatasetItems();
   }
 
   /** ONNX Runtime's execution providers as probed here. */
@@ -131,7 +98,7 @@ export class TrainingService {
     base64: string,
     target: string | null,
   ): Promise<{ dataId: string; summary: DatasetSummary }> {
-    const base = path.basename(fileName).replace(/[^\w .()-]+/g, '_') || 'data';
+    const base = safeFileName(path.basename(fileName), 'data');
     const dir = await mkdtemp(path.join(tmpdir(), 'netwright-upload-'));
     const file = path.join(dir, base);
     try {
@@ -153,16 +120,7 @@ export class TrainingService {
     return summarize(t.table, target ?? undefined);
   }
 
-  private async resolveData(
-    choice: DataChoice,
-    seed: number,
-  ): Promise<{
-    train: Dataset;
-    validation?: Dataset;
-    test?: Dataset;
-    preprocessing: Preprocessing | null;
-    summary: string;
-  }> {
+  private async resolveData(choice: DataChoice, seed: number): Promise<SessionData> {
     if (choice.kind === 'builtin') {
       const d = await loadBuiltin(choice.id, choice.params);
       return {
@@ -204,81 +162,59 @@ export class TrainingService {
     };
   }
 
-  /** Start a run (stopping any in progress); resolves once it has started, training goes on in the background. */
+  /**
+   * Start a run of the project's graph and settings on the chosen data; resolves once it has started,
+   * training goes on in the background. Everything is checked before the model on screen is replaced,
+   * so a failed start keeps the last model, its views and its exports.
+   */
   async start(req: {
-    graph: unknown;
-    training: unknown;
+    project: Project;
     data: DataChoice;
-    name: string;
+    start: StartPolicy;
     ep: string | null;
-    keepWeights?: boolean;
-  }): Promise<{ runId: string; summary: string; kept: number }> {
-    const previous = this.last;
-    this.run?.trainer.stop();
+  }): Promise<{ runId: string; summary: string; kept: number; total: number }> {
+    const { project } = req;
+    const config = project.training;
+    const data = await this.resolveData(req.data, config.seed);
+    // 'continue': from the model on screen when it is this project's (a paused run's newest weights),
+    // else from the project's saved weights.
+    const previous =
+      req.start === 'continue'
+        ? this.session
+          ? await this.session.weights()
+          : (this.shown?.weights ?? (project.weights ? projectSnapshot(project).weights : null))
+        : null;
+    const id = `run${this.nextId++}`;
+    const session = await TrainingSession.start(
+      {
+        createBackend: ({ model, config: c, weights, ep }) =>
+          createOrtBackend({ graph: model, config: c, ep, weights }),
+        now,
+        yieldToHost: setImmediatePromise,
+      },
+      {
+        graph: project.graph,
+        config,
+        name: project.name,
+        data,
+        start: req.start,
+        weights: previous,
+        ep: req.ep,
+        batchEvery: 1,
+        yieldEvery: 4,
+        id,
+      },
+    );
+    this.session?.stop();
     this.planeFeatures = null;
     this.spaceChoice = null;
-    const parsed = parseGraph(req.graph);
-    if (!parsed.ok)
-      throw new RangeError(
-        `The graph cannot be trained: ${parsed.problems
-          .map((p) => p.message)
-          .slice(0, 3)
-          .join('; ')}`,
-      );
-    const graph = parsed.graph;
-    const config = makeTrainConfig(req.training);
-    const data = await this.resolveData(req.data, config.seed);
-    let initialWeights: WeightSet | undefined;
-    let kept = 0;
-    if (req.keepWeights && previous) {
-      // Fresh weights from the seed, then the previous run's wherever name and shape still match.
-      initialWeights = initWeights(buildForward(graph, { training: true }).params, new SeededRng(config.seed));
-      for (const [name, w] of initialWeights) {
-        const old = previous.weights.get(name);
-        if (old && old.shape[0] === w.shape[0] && old.shape[1] === w.shape[1]) {
-          initialWeights.set(name, { shape: w.shape, data: Float32Array.from(old.data) });
-          kept++;
-        }
-      }
-    }
-    let backend: TrainBackend | undefined;
-    if (config.backend === 'ort')
-      backend = await createOrtBackend({
-        graph,
-        config,
-        ep: req.ep ?? 'cpu',
-        ...(initialWeights ? { weights: initialWeights } : {}),
-      });
-    const id = `run${this.nextId++}`;
-    const trainer = new Trainer({
-      graph,
-      config,
-      train: data.train,
-      ...(data.validation ? { validation: data.validation } : {}),
-      ...(backend ? { backend } : {}),
-      ...(initialWeights && !backend ? { initialWeights } : {}),
-      batchEvery: 1,
-      yieldToHost: setImmediatePromise,
-      yieldEvery: 4,
-      now,
-    });
-    const snapshot: RunSnapshot = {
-      id,
-      name: req.name,
-      graph,
-      config,
-      weights: await trainer.backend.getWeights(),
-      preprocessing: data.preprocessing,
-      points: [],
-      startedAt: new Date().toISOString(),
-      stopReason: null,
-    };
-    const run: ActiveRun = { id, trainer, snapshot };
-    this.run = run;
-    this.last = snapshot;
-    const fwd = buildForward(graph, { training: false });
-    const plan = planViews(fwd, data.train.task);
-    void this.drive(run, plan, { train: trainer.train, test: data.test ?? trainer.validation }).catch((e: Error) => {
+    this.session = session;
+    this.shown = session.snapshot;
+    const plan = planViews(session.model.forward, data.train.task);
+    void this.drive(session, plan, {
+      train: session.trainer.train,
+      test: data.test ?? session.trainer.validation,
+    }).catch((e: Error) => {
       this.emit({ type: 'error', message: `Training stopped: ${e.message}` });
       this.emit({
         type: 'train',
@@ -286,24 +222,74 @@ export class TrainingService {
         event: {
           type: 'done',
           reason: 'stopped',
-          epochs: snapshot.points.length,
+          epochs: session.snapshot.points.length,
           metrics: null,
           samplesPerSec: 0,
           elapsedMs: 0,
         },
       });
     });
-    return { runId: id, summary: data.summary, kept };
+    return { runId: id, summary: data.summary, kept: session.kept, total: session.total };
   }
 
-  private async drive(
-    run: ActiveRun,
-    plan: ViewPlan,
-    data: { train: Dataset; test?: Dataset | undefined },
-  ): Promise<void> {
-    const { trainer, snapshot, id } = run;
-    const evaluator = new ForwardEvaluator(snapshot.graph, snapshot.weights);
-    this.viewContext = { evaluator, plan, graph: snapshot.graph, data, epoch: () => epoch };
+  /**
+   * Show a project's own model (opening or recovering a project): its weights and last run become the
+   * model on screen, so its views and exports work without training. Without weights, nothing is shown.
+   */
+  async restore(req: {
+    project: Project;
+    data: DataChoice | null;
+  }): Promise<{ views: TrainingViews | null; note: string | null }> {
+    this.session?.stop();
+    this.session = null;
+    this.viewContext = null;
+    this.planeFeatures = null;
+    this.spaceChoice = null;
+    if (!req.project.weights) {
+      this.shown = null;
+      return { views: null, note: null };
+    }
+    const snapshot = projectSnapshot(req.project);
+    this.shown = snapshot;
+    if (!req.data)
+      return { views: null, note: 'Choose the data in the Data panel to see the views of the trained model.' };
+    let data: SessionData;
+    try {
+      data = await this.resolveData(req.data, snapshot.config.seed);
+    } catch (e) {
+      return { views: null, note: `The views need the data: ${(e as Error).message}` };
+    }
+    const model = new CompiledModel(snapshot.graph);
+    if (model.forward.features !== data.train.features || model.forward.targets !== data.train.targets)
+      return { views: null, note: 'The chosen data does not fit the trained network, so its views are not shown.' };
+    const evaluator = new ForwardEvaluator(model, snapshot.weights);
+    const plan = planViews(model.forward, data.train.task);
+    const epochs = snapshot.points.length;
+    this.viewContext = {
+      evaluator,
+      plan,
+      graph: snapshot.graph,
+      data: { train: data.train, test: data.test ?? data.validation },
+      epoch: () => epochs,
+    };
+    return { views: this.computeShown(true), note: null };
+  }
+
+  private computeShown(evaluation: boolean): TrainingViews | null {
+    const c = this.viewContext;
+    if (!c) return null;
+    return computeViews(c.evaluator, c.plan, c.graph, c.data, c.epoch(), {
+      evaluation,
+      resolution: 64,
+      ...this.viewChoices(),
+    });
+  }
+
+  private async drive(session: TrainingSession, plan: ViewPlan, data: ViewData): Promise<void> {
+    const id = session.snapshot.id;
+    const evaluator = new ForwardEvaluator(session.model, session.snapshot.weights);
+    let epoch = 0;
+    this.viewContext = { evaluator, plan, graph: session.snapshot.graph, data, epoch: () => epoch };
     let pending: EpochPoint[] = [];
     let lastProgress = 0;
     let nextViews = 0;
@@ -312,7 +298,6 @@ export class TrainingService {
     let epochs = 0;
     let rate = 0;
     let elapsed = 0;
-    let epoch = 0;
     const flush = () => {
       this.emit({
         type: 'train-progress',
@@ -328,14 +313,14 @@ export class TrainingService {
     };
     let lastEvaluation = 0;
     const views = async (evaluation: boolean) => {
+      if (this.session !== session && this.shown !== session.snapshot) return;
       const t0 = now();
       if (evaluation) lastEvaluation = t0;
-      snapshot.weights = await trainer.backend.getWeights();
-      evaluator.setWeights(snapshot.weights);
+      evaluator.setWeights(await session.weights());
       this.emit({
         type: 'train-views',
         runId: id,
-        views: computeViews(evaluator, plan, snapshot.graph, data, epoch, {
+        views: computeViews(evaluator, plan, session.snapshot.graph, data, epoch, {
           evaluation,
           resolution: 64,
           ...this.viewChoices(),
@@ -344,8 +329,8 @@ export class TrainingService {
       const cost = now() - t0;
       nextViews = now() + Math.max(VIEWS_MS, cost * VIEWS_SHARE);
     };
-    for await (const e of trainer.run()) {
-      if (this.run !== run && e.type !== 'done') trainer.stop();
+    for await (const e of session.events()) {
+      if (this.session !== session && e.type !== 'done') session.stop();
       switch (e.type) {
         case 'start':
           batches = e.batchesPerEpoch;
@@ -355,32 +340,26 @@ export class TrainingService {
           break;
         case 'batch':
           batch = { epoch: e.epoch, batch: e.batch, batches, loss: e.loss };
+          // A single step while paused: the readouts move with it.
+          if (session.trainer.isPaused) flush();
           break;
         case 'epoch': {
           epoch = e.epoch + 1;
           rate = e.samplesPerSec;
           elapsed = e.elapsedMs;
-          const m = e.metrics;
-          const point: EpochPoint = { epoch: e.epoch + 1, loss: m.loss, lr: e.lr };
-          if (m.accuracy !== undefined) point.accuracy = m.accuracy;
-          if (m.val_loss !== undefined) point.val_loss = m.val_loss;
-          if (m.val_accuracy !== undefined) point.val_accuracy = m.val_accuracy;
-          pending.push(point);
-          snapshot.points.push(point);
+          pending.push(session.snapshot.points.at(-1)!);
           break;
         }
         case 'done':
-          snapshot.stopReason = e.reason;
           flush();
           await views(true);
           this.emit({ type: 'train', runId: id, event: e });
-          if (this.run === run) this.run = null;
-          await trainer.backend.dispose?.();
+          if (this.session === session) this.session = null;
           return;
         default:
           flush();
           if (e.type === 'paused') await views(true);
-          this.emit({ type: 'train', runId: id, event: e as TrainEvent });
+          this.emit({ type: 'train', runId: id, event: e });
       }
       if (now() - lastProgress >= PROGRESS_MS && (pending.length || batch)) flush();
       // The evaluation (confusion matrix, predictions) refreshes about once a second while training.
@@ -396,52 +375,39 @@ export class TrainingService {
     };
   }
 
-  /** Choose the boundary's two features and the 3-D view's layer; returns the last run's views recomputed (null before any run). */
+  /** Choose the boundary's two features and the 3-D view's layer; returns the views recomputed (null when none are shown). */
   viewOptions(opts: {
     features?: [number, number];
     space?: { nodeId: string; method: 'exact' | 'first3' | 'pca' };
   }): TrainingViews | null {
     if (opts.features) this.planeFeatures = opts.features;
     if (opts.space) this.spaceChoice = opts.space;
-    const c = this.viewContext;
-    if (!c) return null;
-    return computeViews(c.evaluator, c.plan, c.graph, c.data, c.epoch(), {
-      evaluation: true,
-      resolution: 64,
-      ...this.viewChoices(),
-    });
+    return this.computeShown(true);
   }
 
   /** Pause, resume, stop, or step the current run; false when none is running. */
   control(action: 'pause' | 'resume' | 'stop' | 'step'): { ok: boolean } {
-    const t = this.run?.trainer;
-    if (!t) return { ok: false };
-    if (action === 'pause') t.pause();
-    else if (action === 'resume') t.resume();
-    else if (action === 'stop') t.stop();
-    else t.stepOnce();
+    const s = this.session;
+    if (!s) return { ok: false };
+    if (action === 'pause') s.pause();
+    else if (action === 'resume') s.resume();
+    else if (action === 'stop') s.stop();
+    else s.step();
     return { ok: true };
   }
 
-  /** The last run as the project stores it (weights, record, preprocessing); null before any run. */
+  /** The model on screen as the project stores it (weights, run record, preprocessing); null when none. */
   lastRunRecord(): { weights: WeightsJson; run: RunRecord; preprocessing: unknown } | null {
-    const s = this.last;
+    const s = this.shown;
     if (!s) return null;
-    const last = s.points.at(-1);
-    const run: RunRecord = {
-      id: `${s.startedAt}-${s.id}`,
-      startedAt: s.startedAt,
-      config: s.config as unknown as Record<string, unknown>,
-      epochs: s.points.map((p) => ({ ...p })),
-      ...(last ? { final: { ...last } } : {}),
-      ...(s.stopReason ? { stopReason: s.stopReason } : {}),
-    };
-    return { weights: weightsToJson(s.weights), run, preprocessing: s.preprocessing };
+    return { weights: weightsToJson(s.weights), run: runRecord(s), preprocessing: s.preprocessing };
   }
 
-  /** The last run (running, paused or done) with its current weights, for export. */
-  lastRun(): RunSnapshot {
-    if (!this.last) throw new RangeError('Nothing to export yet: train the network first.');
-    return this.last;
+  /** Export the model on screen. */
+  async export(format: ExportFormat): Promise<ExportFile> {
+    if (this.session) await this.session.weights();
+    const s = this.shown;
+    if (!s) throw new RangeError('There is no trained model to export yet: train the network first.');
+    return exportRun(s, format);
   }
 }

@@ -58,11 +58,53 @@ describe('netwright CLI', () => {
     const exp = await cli(['export', file, '--format', 'metrics', '--out', csvOut]);
     expect(exp.code, exp.stderr).toBe(0);
     const rows = readFileSync(csvOut, 'utf8').trim().split('\n');
-    expect(rows[0]).toBe('epoch,loss,accuracy,val_loss,val_accuracy');
+    expect(rows[0]).toBe('epoch,loss,accuracy,val_loss,val_accuracy,lr');
     expect(rows).toHaveLength(41);
     const again = await cli(['train', file, '--epochs', '2', '--json']);
     expect(again.code).toBe(0);
     expect(JSON.parse(again.stdout).accuracy).toBeGreaterThan(0.8);
+    // A trained project continues from its weights; --fresh starts from the seed's.
+    const cont = await cli(['train', file, '--epochs', '1']);
+    expect(cont.stderr).toMatch(/continuing from the project's weights \(\d+ of \d+ parameters; --fresh starts over\)/);
+    const fresh = await cli(['train', file, '--epochs', '1', '--fresh', '--json']);
+    const contJson = await cli(['train', file, '--epochs', '1', '--json']);
+    expect(JSON.parse(contJson.stdout).loss).toBeLessThan(JSON.parse(fresh.stdout).loss);
+  });
+
+  it('trains through ONNX Runtime with --json and predicts with the trained model', async () => {
+    const r = await cli(['train', 'circle', '--backend', 'ort', '--epochs', '20', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const m = JSON.parse(r.stdout);
+    expect(m.epochs).toBe(20);
+    expect(m.predictions).toHaveLength(10);
+    for (const p of m.predictions as { target: string; predicted: string; output: number[] }[]) {
+      expect(['outside', 'inside']).toContain(p.predicted);
+      expect(p.predicted).toBe(p.output[0]! >= 0.5 ? 'inside' : 'outside');
+    }
+  });
+
+  it('imports an MLP made by torch.onnx.export as a project that predicts like PyTorch', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'nw-import-'));
+    const fixture = path.resolve('tests/fixtures/onnx/torch_relu_softmax');
+    const out = path.join(dir, 'imported.netwright');
+    const imp = await cli(['import', `${fixture}.onnx`, '--out', out]);
+    expect(imp.code, imp.stderr).toBe(0);
+    expect(imp.stderr).toMatch(/imported Input → Dense\(8, relu\) → Dense\(6, relu\) → Output\(3, softmax\)/);
+    const { x, y } = JSON.parse(readFileSync(`${fixture}.json`, 'utf8')) as { x: number[][]; y: number[][] };
+    const csv = path.join(dir, 'rows.csv');
+    writeFileSync(csv, [x[0]!.map((_, j) => `f${j}`).join(','), ...x.map((row) => row.join(','))].join('\n'));
+    const pred = await cli(['predict', out, '--data', csv]);
+    expect(pred.code, pred.stderr).toBe(0);
+    const lines = pred.stdout.trim().split('\n');
+    expect(lines[0]).toBe('label,p_0,p_1,p_2');
+    lines.slice(1).forEach((line, r) => {
+      const probs = line.split(',').slice(1).map(Number);
+      probs.forEach((p, j) => expect(Math.abs(p - y[r]![j]!)).toBeLessThan(1e-5));
+    });
+    // Unsupported ops are refused, naming the op and the node.
+    const conv = await cli(['import', path.resolve('tests/fixtures/onnx/torch_conv_refused.onnx')]);
+    expect(conv.code).toBe(2);
+    expect(conv.stderr).toMatch(/node '[^']+' \(\w+\) is not supported/);
   });
 
   it('applies overrides and is deterministic for a seed', async () => {

@@ -10,14 +10,14 @@ afterAll(() => engine.close());
 
 describe('engine worker', () => {
   it('lists every template of the engine', async () => {
-    const t = await engine.templates();
+    const t = await engine.listTemplates({});
     expect(t.map((x) => x.id)).toEqual(listTemplates().map((x) => x.id));
     const digits = t.find((x) => /784-15-10/.test(x.name));
     expect(digits && analyzeGraph(digits.graph).totalParams).toBe(11_935);
   }, 30_000);
 
   it('parses, migrates and serialises projects; errors come back as ProjectError', async () => {
-    const p = await engine.newProject(null);
+    const p = await engine.newProject({ templateId: null });
     expect(p.graph.nodes).toEqual([]);
     const text = await engine.projectText(p, 'a.netwright');
     expect(JSON.parse(text)).toMatchObject({ format: 'netwright-project', version: 1, name: 'Untitled' });
@@ -27,8 +27,8 @@ describe('engine worker', () => {
     expect(err).toBeInstanceOf(Error);
     expect((err as Error).name).toBe('ProjectError');
     expect((err as Error).message).toMatch(/^broken\.netwright is not a Netwright project: it is not valid JSON/);
-    await expect(engine.newProject('nope')).rejects.toThrow("There is no template 'nope'.");
+    await expect(engine.newProject({ templateId: 'nope' })).rejects.toThrow("There is no template 'nope'.");
     // Still answering after errors.
-    expect((await engine.newProject(null)).name).toBe('Untitled');
+    expect((await engine.newProject({ templateId: null })).name).toBe('Untitled');
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { metricsCsv } from '../../../src-engine/node/worker/export-run.ts';
+import { metricsCsv } from '../../../src-engine/train/metrics-csv.ts';
 
 describe('metrics CSV', () => {
   it('writes metrics CSV with only the columns a run has', () => {

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type WebSocket from 'ws';
 import type { BrowserHost } from '../../../src-engine/node/host/server.ts';
-import { getTemplate } from '../../../src-engine/train/templates.ts';
+import { getTemplate, newProject } from '../../../src-engine/train/templates.ts';
 import { openSocket, request, startTestHost } from './host-fixture.ts';
 
 let host: BrowserHost;
@@ -30,10 +30,9 @@ describe('training through the browser host', () => {
       });
     });
     const r = await request(ws, 1, 'trainStart', {
-      graph: t.graph,
-      training: { ...t.training, epochs: 40 },
+      project: { ...newProject(null), name: 'X4 test', graph: t.graph, training: { ...t.training, epochs: 40 } },
       data: { kind: 'builtin', id: 'x4-l-shape', params: {} },
-      name: 'X4 test',
+      start: 'fresh',
       ep: null,
     });
     expect(r.ok).toBe(true);
@@ -50,16 +49,25 @@ describe('training through the browser host', () => {
   });
 
   it('refuses bad training requests, naming the field', async () => {
+    const project = { ...newProject(null), graph: getTemplate('x4-relu-hidden').graph };
     const bad = await request(ws, 10, 'trainStart', {
-      graph: {},
-      training: {},
+      project,
       data: { kind: 'upload', dataId: 'x' },
-      name: 'x',
+      start: 'fresh',
       ep: null,
     });
     expect(bad.ok).toBe(false);
     expect(bad.error!.code).toBe('bad-request');
     expect(bad.error!.message).toMatch(/data\.target/);
+    // A damaged project is refused with the project reader's sentence, naming the field.
+    const broken = await request(ws, 13, 'trainStart', {
+      project: { ...project, training: { ...project.training, optimizer: { name: 'adam', lr: -1 } } },
+      data: { kind: 'builtin', id: 'x4-l-shape', params: {} },
+      start: 'fresh',
+      ep: null,
+    });
+    expect(broken.error!.code).toBe('invalid-project');
+    expect(broken.error!.message).toMatch(/training\.optimizer\.lr/);
     const ctl = await request(ws, 11, 'trainControl', { action: 'rewind' });
     expect(ctl.error!.message).toMatch(/^Bad request to trainControl: action/);
     const ex = await request(ws, 12, 'exportModel', { format: 'keras' });

@@ -3,7 +3,15 @@ import { afterAll, describe, expect, it } from 'vitest';
 import * as path from 'node:path';
 import { workerEngine } from '../../../src-engine/node/worker/engine-client.ts';
 import type { ApiEvent, EpochPoint, TrainingViews } from '../../../src-engine/protocol/api.ts';
-import { getTemplate } from '../../../src-engine/train/templates.ts';
+import { getTemplate, newProject } from '../../../src-engine/train/templates.ts';
+import { makeTrainConfig } from '../../../src-engine/train/config.ts';
+import type { GraphDoc } from '../../../src-engine/graph/document.ts';
+import type { Project } from '../../../src-engine/project/project.ts';
+
+/** A project of this graph and settings. */
+function project(graph: GraphDoc, training: object, name: string): Project {
+  return { ...newProject(null), name, graph, training: makeTrainConfig(training) };
+}
 
 const engine = workerEngine(path.join(import.meta.dirname, 'engine-worker.boot.mjs'));
 afterAll(() => engine.close());
@@ -28,10 +36,9 @@ describe('training in the engine worker', () => {
     const t = getTemplate('x4-relu-hidden');
     const c = collect();
     const r = await engine.trainStart({
-      graph: t.graph as never,
-      training: t.training as never,
+      project: project(t.graph, t.training, t.name),
       data: { kind: 'builtin', id: 'x4-l-shape', params: {} },
-      name: t.name,
+      start: 'fresh',
       ep: null,
     });
     expect(r.runId).toMatch(/^run\d+$/);
@@ -49,10 +56,10 @@ describe('training in the engine worker', () => {
     expect(v.grid!.contours.length).toBeGreaterThan(0);
     expect(v.space!.points.length).toBe(v.space!.labels.length * 3);
     expect(v.evaluation!.accuracy).toBeGreaterThanOrEqual(0.98);
-    const onnx = await engine.exportRun('onnx');
+    const onnx = await engine.exportFile('onnx');
     expect(onnx.fileName).toMatch(/\.onnx$/);
     expect((onnx.data as Uint8Array).byteLength).toBeGreaterThan(100);
-    const csv = (await engine.exportRun('metrics-csv')).data as string;
+    const csv = (await engine.exportFile('metrics-csv')).data as string;
     expect(csv.split('\n')[0]).toBe('epoch,loss,accuracy,lr');
     expect(csv.trim().split('\n').length).toBe(t.training.epochs + 1);
   }, 60_000);
@@ -61,37 +68,35 @@ describe('training in the engine worker', () => {
     const t = getTemplate('x4-relu-hidden');
     const c = collect();
     await engine.trainStart({
-      graph: t.graph as never,
-      training: { ...t.training, epochs: 100000 } as never,
+      project: project(t.graph, { ...t.training, epochs: 100000 }, 'x'),
       data: { kind: 'builtin', id: 'x4-l-shape', params: {} },
-      name: 'x',
+      start: 'fresh',
       ep: null,
     });
     await new Promise((r) => setTimeout(r, 200));
-    expect((await engine.trainControl('pause')).ok).toBe(true);
+    expect((await engine.trainControl({ action: 'pause' })).ok).toBe(true);
     await expect.poll(() => c.events.some((e) => e.type === 'train' && e.event.type === 'paused')).toBe(true);
     const before = c.points.length;
-    await engine.trainControl('step');
+    await engine.trainControl({ action: 'step' });
     await new Promise((r) => setTimeout(r, 200));
-    await engine.trainControl('stop');
+    await engine.trainControl({ action: 'stop' });
     const done = (await c.done) as Extract<ApiEvent, { type: 'train' }>;
     c.off();
     expect(done.event.type === 'done' && done.event.reason).toBe('stopped');
     // One full-batch step is one epoch.
     expect(c.points.length).toBe(before + 1);
-    expect((await engine.trainControl('pause')).ok).toBe(false);
+    expect((await engine.trainControl({ action: 'pause' })).ok).toBe(false);
   }, 30_000);
 
   it('lists ONNX Runtime providers and trains through the ORT backend on the CPU', async () => {
-    const providers = await engine.providers();
+    const providers = await engine.listProviders({});
     expect(providers.find((p) => p.ep === 'cpu')?.usable).toBe(true);
     const t = getTemplate('x4-relu-hidden');
     const c = collect();
     await engine.trainStart({
-      graph: t.graph as never,
-      training: { ...t.training, epochs: 50, backend: 'ort' } as never,
+      project: project(t.graph, { ...t.training, epochs: 50, backend: 'ort' }, 'x'),
       data: { kind: 'builtin', id: 'x4-l-shape', params: {} },
-      name: 'x',
+      start: 'fresh',
       ep: 'cpu',
     });
     const done = (await c.done) as Extract<ApiEvent, { type: 'train' }>;
@@ -108,10 +113,9 @@ describe('training in the engine worker', () => {
     const t = getTemplate('sigmoid-neuron-3d');
     const c = collect();
     await engine.trainStart({
-      graph: t.graph as never,
-      training: { ...t.training, epochs: 30 } as never,
+      project: project(t.graph, { ...t.training, epochs: 30 }, 'x'),
       data: t.dataset as never,
-      name: 'x',
+      start: 'fresh',
       ep: null,
     });
     await c.done;
@@ -131,7 +135,11 @@ describe('training in the engine worker', () => {
 
   it('opens an uploaded CSV, summarises it and refuses an unknown target by name', async () => {
     const csv = 'a,b,label\n1,2,x\n2,3,y\n3,1,x\n4,4,y\n';
-    const r = await engine.openData('tiny.csv', Buffer.from(csv).toString('base64'), 'label');
+    const r = await engine.openData({
+      fileName: 'tiny.csv',
+      base64: Buffer.from(csv).toString('base64'),
+      target: 'label',
+    });
     expect(r.summary.rows).toBe(4);
     expect(r.summary.classBalance).toEqual([
       { label: 'x', count: 2 },
@@ -139,8 +147,8 @@ describe('training in the engine worker', () => {
     ]);
     await expect(
       engine.trainStart({
-        graph: getTemplate('x4-relu-hidden').graph as never,
-        training: {},
+        project: project(getTemplate('x4-relu-hidden').graph, {}, 'x'),
+        start: 'fresh',
         data: {
           kind: 'upload',
           dataId: r.dataId,
@@ -151,7 +159,6 @@ describe('training in the engine worker', () => {
           validation: 0,
           test: 0,
         },
-        name: 'x',
         ep: null,
       }),
     ).rejects.toThrow(/Wingspan/);

@@ -1,6 +1,5 @@
 /** The Api over the browser host's WebSocket: one JSON request per call, replies matched by id. */
-import { ApiError, type Api, type ApiEvent, type ApiMethods } from '../../../../src-engine/protocol/api.ts';
-import { API_METHODS } from '../../../../src-engine/protocol/schemas.ts';
+import { ApiError, apiOver, type Api, type ApiEvent } from '../../../../src-engine/protocol/api.ts';
 import type { WireEvent, WireReply } from '../../../../src-engine/protocol/wire.ts';
 
 /** Connect to the browser host at `wsUrl` (which carries the token); resolves once open. */
@@ -47,15 +46,16 @@ export function connectWebSocketApi(wsUrl: string, onClose: (reason: string) => 
     };
     ws.onopen = () => {
       opened = true;
-      const call = (method: string) => (payload: unknown) =>
-        new Promise((res, rej) => {
-          if (ws.readyState !== WebSocket.OPEN)
-            return rej(new ApiError('internal', 'Not connected to the Netwright host.'));
-          const id = next++;
-          pending.set(id, { resolve: res, reject: rej });
-          ws.send(JSON.stringify({ id, method, payload }));
-        });
-      const methods = Object.fromEntries(API_METHODS.map((m) => [m, call(m)])) as unknown as ApiMethods;
+      const methods = apiOver(
+        (method, payload) =>
+          new Promise((res, rej) => {
+            if (ws.readyState !== WebSocket.OPEN)
+              return rej(new ApiError('internal', 'Not connected to the Netwright host.'));
+            const id = next++;
+            pending.set(id, { resolve: res, reject: rej });
+            ws.send(JSON.stringify({ id, method, payload }));
+          }),
+      );
       resolve({
         ...methods,
         onEvent(cb) {

@@ -1,0 +1,357 @@
+/**
+ * One training session: everything around the Trainer that the app's worker and the CLI both need,
+ * decided in one place — the compiled model, the data (resolved by the host), the backend, the
+ * weights a run starts from, the events of the run, the record it leaves in the project and the
+ * snapshot its exports are made from. The worker adds uploads, throttling and views; the CLI adds
+ * arguments and printing.
+ */
+import type { Dataset } from '../data/dataset.ts';
+import type { Preprocessing } from '../data/preprocess.ts';
+import type { GraphDoc } from '../graph/document.ts';
+import { CompiledModel } from '../model/compile.ts';
+import type { Project, RunRecord } from '../project/project.ts';
+import { weightsFromJson } from '../project/weights.ts';
+import { SeededRng } from '../tensor/rng.ts';
+import type { WeightSet } from '../tensor/weights.ts';
+import type { TrainBackend } from './backend.ts';
+import type { TrainConfig } from './config.ts';
+import { countCorrect, targetVariance } from './metrics.ts';
+import { Trainer, type EpochMetrics, type StopReason, type TrainEvent } from './trainer.ts';
+import { ForwardEvaluator } from '../views/source.ts';
+
+/** Data for a run: training rows and, when there are any, validation and test rows. */
+export interface SessionData {
+  train: Dataset;
+  validation?: Dataset;
+  test?: Dataset;
+  preprocessing?: Preprocessing | null;
+  /** One line describing the data. */
+  summary: string;
+}
+
+/**
+ * Where a run's weights start: 'fresh' draws them from the seed; 'continue' takes the given weights
+ * for every parameter whose name and shape still match (fresh ones for the rest).
+ */
+export type StartPolicy = 'fresh' | 'continue';
+
+/** One finished epoch as the plots and the project record keep it. */
+export interface EpochPoint {
+  epoch: number;
+  loss: number;
+  accuracy?: number;
+  mse?: number;
+  r2?: number;
+  val_loss?: number;
+  val_accuracy?: number;
+  lr: number;
+}
+
+/** What a run leaves for exports and the project: the model, its weights and its history. */
+export interface RunSnapshot {
+  id: string;
+  name: string;
+  graph: GraphDoc;
+  config: TrainConfig;
+  weights: WeightSet;
+  preprocessing: Preprocessing | null;
+  points: EpochPoint[];
+  startedAt: string;
+  stopReason: StopReason | null;
+  /** Metrics on the held-out test rows, when there are any. */
+  test?: Record<string, number>;
+}
+
+export interface SessionDeps {
+  /** A backend other than the TypeScript engine (ONNX Runtime), for a compiled model and starting weights. */
+  createBackend?(req: {
+    kind: 'ort';
+    model: CompiledModel;
+    config: TrainConfig;
+    weights: WeightSet;
+    ep: string;
+  }): Promise<TrainBackend & { providerNote?: string }>;
+  now?(): number;
+  /** Gives the host's event loop a turn (pause and stop messages arrive). */
+  yieldToHost?(): Promise<void>;
+}
+
+export interface SessionRequest {
+  graph: GraphDoc;
+  config: TrainConfig;
+  /** Project name (run records and export file names). */
+  name: string;
+  data: SessionData;
+  start: StartPolicy;
+  /** Weights to continue from (the project's, or a paused run's). */
+  weights?: WeightSet | null;
+  /** Execution provider for ONNX Runtime. */
+  ep?: string | null;
+  /** Emit a 'batch' event every k batches (0: never). */
+  batchEvery?: number;
+  yieldEvery?: number;
+  /** Run id (default: a timestamp). */
+  id?: string;
+}
+
+/** Starting weights under a policy: fresh from the seed, then the given ones wherever they still fit. */
+export function startingWeights(
+  model: CompiledModel,
+  config: TrainConfig,
+  policy: StartPolicy,
+  previous: WeightSet | null | undefined,
+): { weights: WeightSet; kept: number; total: number } {
+  const weights = model.initialWeights(new SeededRng(config.seed));
+  let kept = 0;
+  if (policy === 'continue' && previous) {
+    for (const [name, w] of weights) {
+      const old = previous.get(name);
+      if (old && old.shape.length === w.shape.length && old.shape.every((d, i) => d === w.shape[i])) {
+        weights.set(name, { shape: w.shape, data: Float32Array.from(old.data) });
+        kept++;
+      }
+    }
+  }
+  return { weights, kept, total: weights.size };
+}
+
+/** The run record a project keeps (one builder for the app and the CLI). */
+export function runRecord(s: RunSnapshot): RunRecord {
+  const last = s.points.at(-1);
+  const final: Record<string, number> = {};
+  if (last) for (const [k, v] of Object.entries(last)) if (typeof v === 'number' && k !== 'epoch') final[k] = v;
+  if (s.test) Object.assign(final, s.test);
+  return {
+    id: s.id,
+    startedAt: s.startedAt,
+    config: s.config as unknown as Record<string, unknown>,
+    epochs: s.points.map((p) => ({ ...p }) as unknown as Record<string, number>),
+    final,
+    ...(s.stopReason ? { stopReason: s.stopReason } : {}),
+  };
+}
+
+/** A run id from its start time: sortable, unique per millisecond, safe in file names. */
+export function runId(startedAt: string): string {
+  return `run-${startedAt.replace(/[-:.]/g, '').replace('T', '-').replace('Z', '')}`;
+}
+
+/** One run: start it, iterate its events, control it, and read its snapshot. */
+export class TrainingSession {
+  readonly model: CompiledModel;
+  readonly trainer: Trainer;
+  readonly snapshot: RunSnapshot;
+  /** Parameters carried over from the given weights (start 'continue'). */
+  readonly kept: number;
+  readonly total: number;
+  /** A sentence about the backend (ONNX Runtime's provider and threads), when there is one. */
+  readonly backendNote: string | null;
+  private ended = false;
+
+  private constructor(
+    readonly request: SessionRequest,
+    model: CompiledModel,
+    trainer: Trainer,
+    start: { kept: number; total: number },
+    backendNote: string | null,
+  ) {
+    this.model = model;
+    this.trainer = trainer;
+    this.kept = start.kept;
+    this.total = start.total;
+    this.backendNote = backendNote;
+    const startedAt = new Date().toISOString();
+    this.snapshot = {
+      id: request.id ?? runId(startedAt),
+      name: request.name,
+      graph: request.graph,
+      config: request.config,
+      weights: new Map(),
+      preprocessing: request.data.preprocessing ?? null,
+      points: [],
+      startedAt,
+      stopReason: null,
+    };
+  }
+
+  /** Compile the model, choose the starting weights and the backend, and set up the trainer. */
+  static async start(deps: SessionDeps, req: SessionRequest): Promise<TrainingSession> {
+    const model = new CompiledModel(req.graph);
+    const start = startingWeights(model, req.config, req.start, req.weights);
+    let backend: (TrainBackend & { providerNote?: string }) | undefined;
+    if (req.config.backend === 'ort') {
+      if (!deps.createBackend) throw new Error('The ONNX Runtime backend is not available here.');
+      backend = await deps.createBackend({
+        kind: 'ort',
+        model,
+        config: req.config,
+        weights: start.weights,
+        ep: req.ep ?? 'cpu',
+      });
+    }
+    let trainer: Trainer;
+    try {
+      trainer = new Trainer({
+        graph: req.graph,
+        model,
+        config: req.config,
+        train: req.data.train,
+        ...(req.data.validation ? { validation: req.data.validation } : {}),
+        initialWeights: start.weights,
+        ...(backend ? { backend } : {}),
+        ...(req.batchEvery !== undefined ? { batchEvery: req.batchEvery } : {}),
+        ...(deps.yieldToHost ? { yieldToHost: deps.yieldToHost } : {}),
+        ...(req.yieldEvery !== undefined ? { yieldEvery: req.yieldEvery } : {}),
+        ...(deps.now ? { now: deps.now } : {}),
+      });
+    } catch (e) {
+      await backend?.dispose?.();
+      throw e;
+    }
+    const session = new TrainingSession(req, model, trainer, start, backend?.providerNote ?? null);
+    session.snapshot.weights = await trainer.backend.getWeights();
+    return session;
+  }
+
+  get data(): SessionData {
+    return this.request.data;
+  }
+
+  /**
+   * Run to the end, yielding the trainer's events. Epoch points and the final weights go into the
+   * snapshot; test metrics are computed before the backend is released.
+   */
+  async *events(): AsyncGenerator<TrainEvent> {
+    try {
+      for await (const e of this.trainer.run()) {
+        if (e.type === 'epoch') this.snapshot.points.push(epochPoint(e.epoch, e.metrics, e.lr));
+        if (e.type === 'done') {
+          this.snapshot.stopReason = e.reason;
+          this.snapshot.weights = await this.trainer.backend.getWeights();
+          if (this.data.test) this.snapshot.test = await this.testMetrics(this.data.test);
+        }
+        yield e;
+      }
+    } finally {
+      await this.close();
+    }
+  }
+
+  /** Run to the end and return the final event. */
+  async runToEnd(onEvent?: (e: TrainEvent) => void): Promise<Extract<TrainEvent, { type: 'done' }>> {
+    let done: Extract<TrainEvent, { type: 'done' }> | null = null;
+    for await (const e of this.events()) {
+      onEvent?.(e);
+      if (e.type === 'done') done = e;
+    }
+    if (!done) throw new Error('Training ended without a done event');
+    return done;
+  }
+
+  pause(): void {
+    this.trainer.pause();
+  }
+  resume(): void {
+    this.trainer.resume();
+  }
+  stop(): void {
+    this.trainer.stop();
+  }
+  step(): void {
+    this.trainer.stepOnce();
+  }
+
+  /** The current weights (also while paused); kept in the snapshot. */
+  async weights(): Promise<WeightSet> {
+    if (!this.ended) this.snapshot.weights = await this.trainer.backend.getWeights();
+    return this.snapshot.weights;
+  }
+
+  /** Predictions of the current weights for n rows, by the engine's forward pass (any backend, also after the run). */
+  async predict(x: Float32Array, n: number): Promise<ArrayLike<number>> {
+    const evaluator = new ForwardEvaluator(this.model, await this.weights());
+    return evaluator.runForward(x, n, [this.model.forward.pred])[0]!;
+  }
+
+  /** Loss and accuracy (classifiers) or MSE and R² (regression) on held-out rows. */
+  async testMetrics(ds: Dataset): Promise<Record<string, number>> {
+    const { loss, pred } = await this.trainer.backend.evaluate(ds.x, ds.y, ds.rows);
+    if (ds.task === 'regression') {
+      let sse = 0;
+      for (let i = 0; i < ds.rows * ds.targets; i++) sse += (pred[i]! - ds.y[i]!) ** 2;
+      const mse = sse / (ds.rows * ds.targets);
+      const v = targetVariance(ds.y, ds.rows * ds.targets);
+      return { test_loss: loss, test_mse: mse, test_r2: v > 0 ? 1 - mse / v : 0 };
+    }
+    return {
+      test_loss: loss,
+      test_accuracy: countCorrect(pred, ds.y, ds.rows, ds.targets, this.model.forward.decision) / ds.rows,
+    };
+  }
+
+  /** The record the project keeps of this run. */
+  record(): RunRecord {
+    return runRecord(this.snapshot);
+  }
+
+  /** Release the backend (ONNX Runtime sessions); the snapshot stays readable. */
+  async close(): Promise<void> {
+    if (this.ended) return;
+    this.ended = true;
+    await this.trainer.backend.dispose?.();
+  }
+}
+
+function epochPoint(epoch: number, m: EpochMetrics, lr: number): EpochPoint {
+  const point: EpochPoint = { epoch: epoch + 1, loss: m.loss, lr };
+  for (const k of ['accuracy', 'mse', 'r2', 'val_loss', 'val_accuracy'] as const) {
+    const v = m[k];
+    if (v !== undefined) point[k] = v;
+  }
+  return point;
+}
+
+/** The project's fitted preprocessing when it looks like one (older projects may have none). */
+export function projectPreprocessing(project: Project): Preprocessing | null {
+  const p = project.preprocessing as Partial<Preprocessing> | undefined;
+  return p && Array.isArray(p.inputs) && Array.isArray(p.featureNames) && p.target ? (p as Preprocessing) : null;
+}
+
+/**
+ * A project's model as a run snapshot — the project is the truth: its weights, preprocessing and last
+ * run's history, so views and exports work after reopening without training again. Without trained
+ * weights it throws, unless `untrained` asks for the seed's starting weights (a training-step export).
+ */
+export function projectSnapshot(project: Project, opts: { untrained?: boolean; fileName?: string } = {}): RunSnapshot {
+  const file = opts.fileName ?? project.name;
+  let weights: WeightSet;
+  if (project.weights) {
+    weights = weightsFromJson(project.weights);
+    // The weights must be the network's: same parameters, same shapes.
+    const model = new CompiledModel(project.graph);
+    for (const d of model.forward.params) {
+      const w = weights.get(d.name);
+      if (!w) throw new Error(`${file}: the weights of '${d.name}' are missing; train the project again.`);
+      if (w.shape.length !== d.shape.length || w.shape.some((x, i) => x !== d.shape[i]))
+        throw new Error(
+          `${file}: the weights of '${d.name}' have shape ${w.shape.join(' × ')}, the layer needs ${d.shape.join(' × ')}; train the project again.`,
+        );
+    }
+  } else if (opts.untrained) {
+    weights = startingWeights(new CompiledModel(project.graph), project.training, 'fresh', null).weights;
+  } else {
+    throw new Error(`${file} has no trained weights yet: train it first.`);
+  }
+  const last = project.runs.at(-1);
+  return {
+    id: last?.id ?? 'untrained',
+    name: project.name,
+    graph: project.graph,
+    config: project.training,
+    weights,
+    preprocessing: projectPreprocessing(project),
+    points: (last?.epochs ?? []) as unknown as EpochPoint[],
+    startedAt: last?.startedAt ?? new Date(0).toISOString(),
+    stopReason: (last?.stopReason as StopReason | undefined) ?? null,
+  };
+}
