@@ -184,32 +184,7 @@ export interface ApiMethods {
   importOnnx(req: { fileName: string; base64: string }): Promise<{ project: Project; notes: string[] }>;
 }
 
-/** Every request method, once: the preload, the WebSocket client and the schemas are built from it. */
-export const API_METHODS = [
-  'hostInfo',
-  'listTemplates',
-  'newProject',
-  'openProject',
-  'importProject',
-  'saveProject',
-  'autosave',
-  'getRecovery',
-  'clearRecovery',
-  'listDatasets',
-  'listProviders',
-  'openData',
-  'summarizeData',
-  'dataShape',
-  'trainStart',
-  'trainControl',
-  'restoreRun',
-  'viewOptions',
-  'lastRun',
-  'exportModel',
-  'importOnnx',
-] as const satisfies readonly (keyof ApiMethods)[];
-
-/** The methods the engine answers itself (the hosts forward them unchanged). */
+/** The methods the engine answers itself (the hosts forward them, adding only their own file bookkeeping). */
 export const ENGINE_METHODS = [
   'listTemplates',
   'newProject',
@@ -225,6 +200,21 @@ export const ENGINE_METHODS = [
   'lastRun',
   'importOnnx',
 ] as const satisfies readonly (keyof ApiMethods)[];
+
+/** The methods each host answers with its own files, dialogs and recovery store. */
+export const HOST_METHODS = [
+  'hostInfo',
+  'openProject',
+  'importProject',
+  'saveProject',
+  'autosave',
+  'getRecovery',
+  'clearRecovery',
+  'exportModel',
+] as const satisfies readonly (keyof ApiMethods)[];
+
+/** Every request method, once: the preload, the WebSocket client and the schemas are built from it. */
+export const API_METHODS = [...HOST_METHODS, ...ENGINE_METHODS] as const;
 export type EngineMethod = (typeof ENGINE_METHODS)[number];
 
 // Every method of ApiMethods is listed in API_METHODS (a compile error names the one missing).

@@ -10,7 +10,7 @@ import type {
   DatasetSummary,
   PrepareChoice,
 } from '../../../src-engine/protocol/api.ts';
-import type { DatasetRef } from '../../../src-engine/project/project.ts';
+import type { DatasetRef } from '../../../src-engine/protocol/api.ts';
 
 export interface UploadedData extends PrepareChoice {
   dataId: string;
