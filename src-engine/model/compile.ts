@@ -140,10 +140,17 @@ export interface TrainingProgram extends ForwardModel {
   /** Loss actually minimised (with regularization), 1 × 1. */
   loss_: number;
   slots: ParamSlot[];
+  /** With `traceNodes`: d(loss)/d(value) for every layer's output and pre-activation value. */
+  valueGrads: Map<number, number>;
 }
 
 /** The whole training step as one program. */
-export function buildTrainingProgram(graph: GraphDoc, config: TrainConfig, analysis?: GraphAnalysis): TrainingProgram {
+export function buildTrainingProgram(
+  graph: GraphDoc,
+  config: TrainConfig,
+  analysis?: GraphAnalysis,
+  opts: { traceNodes?: boolean } = {},
+): TrainingProgram {
   const fwd = buildForward(graph, { training: true, ...(analysis ? { analysis } : {}) });
   const p = fwd.program;
   const y = p.input('y', [BATCH, fwd.targets]);
@@ -154,11 +161,11 @@ export function buildTrainingProgram(graph: GraphDoc, config: TrainConfig, analy
   const penalised = fwd.params.filter((d) => d.regularize);
   if (config.l2 > 0) for (const w of penalised) total = p.add(total, p.scale(p.sumAll(p.square(w.input)), config.l2));
   if (config.l1 > 0) for (const w of penalised) total = p.add(total, p.scale(p.sumAll(p.abs(w.input)), config.l1));
-  let grads = gradients(
-    p,
-    total,
-    fwd.params.map((d) => d.input),
-  );
+  // Tracing (the learning lab's step-through) also asks for the gradient of every layer's output.
+  const traced = opts.traceNodes ? [...new Set([...fwd.values.values(), ...fwd.preValues.values()])] : [];
+  const all = gradients(p, total, [...fwd.params.map((d) => d.input), ...traced]);
+  let grads = all.slice(0, fwd.params.length);
+  const valueGrads = new Map(traced.map((v, i) => [v, all[fwd.params.length + i]!]));
   if (config.clipNorm > 0) {
     // Global-norm clipping: g * c / max(|g|, c)
     let sq = p.const(0);
@@ -184,7 +191,7 @@ export function buildTrainingProgram(graph: GraphDoc, config: TrainConfig, analy
     });
     return { decl, grad: grads[i]!, next: next!, state: stateInputs.map((s, k) => ({ ...s, next: nextState[k]! })) };
   });
-  return { ...fwd, y, lr, t, dataLoss, loss_: total, slots };
+  return { ...fwd, y, lr, t, dataLoss, loss_: total, slots, valueGrads };
 }
 
 /** Fresh weights for the parameters of a model, drawn from `rng` in declaration order. */

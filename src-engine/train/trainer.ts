@@ -171,6 +171,24 @@ export class Trainer {
     if (opts.backend && opts.initialWeights) void opts.backend.setWeights(opts.initialWeights, true);
   }
 
+  /**
+   * The first mini-batch the run will train on (the epoch-0 order after the seeded shuffle), without
+   * drawing from the trainer's own generators: what the learning lab steps through.
+   */
+  firstBatch(): { x: Float32Array; y: Float32Array; rows: number } {
+    const { config } = this.opts;
+    const ds = this.train;
+    const order = new Uint32Array(ds.rows);
+    for (let i = 0; i < ds.rows; i++) order[i] = i;
+    if (config.shuffle) shuffleInPlace(order, new SeededRng((config.seed ^ 0x9e3779b9) >>> 0));
+    const rows = config.batchSize === 0 ? ds.rows : Math.min(config.batchSize, ds.rows);
+    const x = new Float32Array(rows * ds.features);
+    const y = new Float32Array(rows * ds.targets);
+    gatherRows(ds.x, order, 0, rows, ds.features, x);
+    gatherRows(ds.y, order, 0, rows, ds.targets, y);
+    return { x, y, rows };
+  }
+
   /** Whether the run is paused (or stepping one batch at a time). */
   get isPaused(): boolean {
     return this.paused;

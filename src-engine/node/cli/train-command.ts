@@ -34,6 +34,7 @@ Options:
   --hidden 32,16       hidden layer sizes when no template/project is given (default 32,16)
   --activation NAME    hidden activation when no template/project is given (default relu)
   --test-split F       hold out this fraction as a test set (default 0.2 with --data alone)
+  --scaling MODE       numeric features: standard (default), minmax or none
   --epochs N  --batch N (0 = full batch)  --lr X  --optimizer NAME  --seed N
   --backend ts|ort     training engine (default ts)   --ep cpu|webgpu|cuda   execution provider for ort
   --fresh              start from the seed's weights (default: a trained project continues from its weights)
@@ -53,7 +54,8 @@ function num(name: string, v: string | undefined, int: boolean): number | undefi
   return x;
 }
 
-async function loadSubject(
+/** The project (template, file, or a network sized to --data) and its data, as train and step read them. */
+export async function loadSubject(
   target: string | undefined,
   values: Record<string, string | boolean | undefined>,
 ): Promise<Loaded> {
@@ -92,6 +94,9 @@ async function loadSubject(
   }
 
   let data: ResolvedData;
+  const scaling = values.scaling as 'standard' | 'minmax' | 'none' | undefined;
+  if (scaling !== undefined && !['standard', 'minmax', 'none'].includes(scaling))
+    throw new CliError(`--scaling must be standard, minmax or none (got '${scaling}').`);
   if (dataPath) {
     const testSplit = num('test-split', values['test-split'] as string | undefined, false) ?? (target ? 0 : 0.2);
     if (testSplit < 0 || testSplit >= 1) throw new CliError(`--test-split must be in [0, 1) (got ${testSplit}).`);
@@ -101,6 +106,7 @@ async function loadSubject(
         ...(values.labels ? { labelsPath: values.labels as string } : {}),
         testSplit,
         seed,
+        ...(scaling ? { prepare: { scaling } } : {}),
       });
     } catch (e) {
       throw new CliError((e as Error).message);
@@ -140,7 +146,8 @@ async function loadSubject(
   return { project, data };
 }
 
-function applyOverrides(cfg: TrainConfig, values: Record<string, string | boolean | undefined>): TrainConfig {
+/** The project's training settings with the command line's overrides, validated. */
+export function applyOverrides(cfg: TrainConfig, values: Record<string, string | boolean | undefined>): TrainConfig {
   const epochs = num('epochs', values.epochs as string | undefined, true);
   const batch = num('batch', values.batch as string | undefined, true);
   const lr = num('lr', values.lr as string | undefined, false);
@@ -199,6 +206,7 @@ export const command: CliCommand = {
       hidden: { type: 'string' },
       activation: { type: 'string' },
       'test-split': { type: 'string' },
+      scaling: { type: 'string' },
       epochs: { type: 'string' },
       batch: { type: 'string' },
       lr: { type: 'string' },
