@@ -4,7 +4,14 @@ import { command as train } from './train-command.ts';
 import { CliError, type CliCommand, type CliIo } from './types.ts';
 
 /** Commands that live in optional modules (registered when their module is present). */
-const OPTIONAL = ['./export.ts', './predict.ts', './import-command.ts', './step-command.ts', './providers.ts'];
+const OPTIONAL = [
+  './export.ts',
+  './predict.ts',
+  './import-command.ts',
+  './step-command.ts',
+  './diff-command.ts',
+  './providers.ts',
+];
 
 async function commands(): Promise<CliCommand[]> {
   const list: CliCommand[] = [train, templates];
