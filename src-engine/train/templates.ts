@@ -278,6 +278,34 @@ const TEMPLATE_LIST: Template[] = [
     }),
     dataset: builtin('gaussian-blobs', { n: 400, k: 4, noise: 1 }),
   },
+  {
+    id: 'vanishing-sigmoid',
+    name: 'Vanishing gradients: 8 sigmoid layers',
+    description:
+      "The crash course's warning: each sigmoid layer multiplies the gradient by at most 1/4, so after eight the first layers barely learn. Watch the Gradient flow view, then train the ReLU twin and compare the runs.",
+    source: 'crash-course article',
+    graph: chainGraph(
+      2,
+      Array.from({ length: 8 }, () => ({ units: 16, activation: 'sigmoid' as const })),
+      { units: 1, activation: 'sigmoid', loss: 'bce' },
+    ),
+    training: makeTrainConfig({ epochs: 200, batchSize: 32, optimizer: { name: 'sgd', lr: 0.5 }, seed: 3 }),
+    dataset: builtin('circle', { n: 400 }),
+  },
+  {
+    id: 'vanishing-relu',
+    name: 'The same 8 layers with ReLU',
+    description:
+      'The sigmoid network of the vanishing-gradients template with ReLU units (He initialisation): the gradient reaches the first layers and the circle is learned.',
+    source: 'crash-course article',
+    graph: chainGraph(
+      2,
+      Array.from({ length: 8 }, () => ({ units: 16, activation: 'relu' as const, init: 'he_uniform' as const })),
+      { units: 1, activation: 'sigmoid', loss: 'bce' },
+    ),
+    training: makeTrainConfig({ epochs: 200, batchSize: 32, optimizer: { name: 'sgd', lr: 0.5 }, seed: 3 }),
+    dataset: builtin('circle', { n: 400 }),
+  },
 ];
 
 /** Every template, in gallery order. */

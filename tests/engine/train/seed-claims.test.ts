@@ -67,3 +67,12 @@ describe('visual article: linearly separable sets', () => {
     expect((await trainTemplate('softmax-3')).final.accuracy!).toBeGreaterThanOrEqual(0.98);
   });
 });
+
+describe('crash course: vanishing gradients', () => {
+  it('eight sigmoid layers stay near chance on the circle; the same layers with ReLU learn it', async () => {
+    const sig = await trainTemplate('vanishing-sigmoid');
+    const relu = await trainTemplate('vanishing-relu');
+    expect(sig.final.accuracy!).toBeLessThan(0.65);
+    expect(relu.final.accuracy!).toBeGreaterThan(0.95);
+  });
+});

@@ -1,0 +1,99 @@
+/**
+ * How gradients flow through a network: for each layer, the size of the gradient reaching its output
+ * (and of its weights' gradient), and statistics of its activations — mean, spread, the share of
+ * saturated units (sigmoid or tanh near their limits, where the derivative vanishes) and of dead units
+ * (ReLU-like units that are zero for every sample of the batch). Measured on a fixed probe batch with
+ * the current weights, so a curve over training shows gradients vanishing or exploding layer by layer.
+ */
+import type { ActivationName } from '../layers/activations.ts';
+import type { GraphDoc } from '../graph/document.ts';
+import type { WeightSet } from '../tensor/weights.ts';
+import type { TrainConfig } from '../train/config.ts';
+import { traceStep, type StepTrace } from './step.ts';
+
+export interface LayerFlow {
+  id: string;
+  type: string;
+  /** Root mean square of d(loss)/d(output) over the batch (null where the loss does not reach it). */
+  gradRms: number | null;
+  /** Root mean square of the layer's weight gradient (layers with weights). */
+  weightGradRms: number | null;
+  /** Mean and standard deviation of the layer's output values. */
+  mean: number;
+  std: number;
+  /** Share of output values where a sigmoid or tanh is saturated (derivative below 1% of its peak). */
+  saturated: number | null;
+  /** Share of units (columns) that are zero for every sample: dead ReLU units. */
+  dead: number | null;
+}
+
+const SATURATING: Partial<Record<ActivationName, (y: number) => boolean>> = {
+  // sigmoid' = y (1 - y) <= 0.01 * 0.25
+  sigmoid: (y) => y * (1 - y) <= 0.0025,
+  // tanh' = 1 - y² <= 0.01
+  tanh: (y) => 1 - y * y <= 0.01,
+};
+const DYING = new Set<string>(['relu']);
+
+const rms = (v: ArrayLike<number>): number => {
+  let s = 0;
+  for (let i = 0; i < v.length; i++) s += v[i]! * v[i]!;
+  return Math.sqrt(s / Math.max(1, v.length));
+};
+
+/** Per-layer gradient sizes and activation statistics from one traced step (or from a probe batch). */
+export function flowOfTrace(graph: GraphDoc, trace: StepTrace): LayerFlow[] {
+  const byId = new Map(graph.nodes.map((n) => [n.id, n]));
+  return trace.nodes
+    .filter((n) => n.type !== 'Input')
+    .map((n) => {
+      const node = byId.get(n.id)!;
+      const act = String(node.params.activation ?? (n.type === 'Softmax' ? 'softmax' : 'linear')) as ActivationName;
+      const v = n.output.values;
+      let mean = 0;
+      for (const x of v) mean += x;
+      mean /= Math.max(1, v.length);
+      let varSum = 0;
+      for (const x of v) varSum += (x - mean) ** 2;
+      const sat = SATURATING[act];
+      let saturated: number | null = null;
+      if (sat) {
+        let k = 0;
+        for (const x of v) if (sat(x)) k++;
+        saturated = k / Math.max(1, v.length);
+      }
+      let dead: number | null = null;
+      if (DYING.has(act)) {
+        const rows = n.output.shape[0]!;
+        const cols = v.length / Math.max(1, rows);
+        let d = 0;
+        for (let c = 0; c < cols; c++) {
+          let alive = false;
+          for (let r = 0; r < rows && !alive; r++) if (v[r * cols + c]! > 0) alive = true;
+          if (!alive) d++;
+        }
+        dead = d / Math.max(1, cols);
+      }
+      const w = trace.params[`${n.id}.W`];
+      return {
+        id: n.id,
+        type: n.type,
+        gradRms: n.grad ? rms(n.grad.values) : null,
+        weightGradRms: w ? rms(w.grad) : null,
+        mean,
+        std: Math.sqrt(varSum / Math.max(1, v.length)),
+        saturated,
+        dead,
+      };
+    });
+}
+
+/** The flow through a network with these weights on a probe batch (no update is kept). */
+export function gradientFlow(inp: {
+  graph: GraphDoc;
+  config: TrainConfig;
+  weights: WeightSet;
+  batch: { x: Float32Array; y: Float32Array; rows: number };
+}): LayerFlow[] {
+  return flowOfTrace(inp.graph, traceStep({ ...inp, config: { ...inp.config, l1: 0, l2: 0, clipNorm: 0 } }));
+}
