@@ -9,7 +9,8 @@ import type { ActivationName } from '../layers/activations.ts';
 import type { GraphDoc } from '../graph/document.ts';
 import type { WeightSet } from '../tensor/weights.ts';
 import type { TrainConfig } from '../train/config.ts';
-import { traceStep, type StepTrace } from './step.ts';
+import type { FlowView } from '../protocol/training.ts';
+import { StepTracer, type StepTrace } from './step.ts';
 
 export interface LayerFlow {
   id: string;
@@ -95,5 +96,60 @@ export function gradientFlow(inp: {
   weights: WeightSet;
   batch: { x: Float32Array; y: Float32Array; rows: number };
 }): LayerFlow[] {
-  return flowOfTrace(inp.graph, traceStep({ ...inp, config: { ...inp.config, l1: 0, l2: 0, clipNorm: 0 } }));
+  return new FlowProbe(inp.graph, inp.config, inp.batch).measure(inp.weights);
+}
+
+/** A probe batch compiled once, measured again as the weights change (the live gradient-flow view). */
+export class FlowProbe {
+  private readonly tracer: StepTracer;
+
+  constructor(
+    readonly graph: GraphDoc,
+    config: TrainConfig,
+    private readonly batch: { x: Float32Array; y: Float32Array; rows: number },
+  ) {
+    // The data loss's gradients alone: penalties and clipping would hide what the data asks for.
+    this.tracer = new StepTracer(graph, { ...config, l1: 0, l2: 0, clipNorm: 0 }, batch.rows);
+  }
+
+  measure(weights: WeightSet): LayerFlow[] {
+    return flowOfTrace(this.graph, this.tracer.run({ weights, batch: this.batch }));
+  }
+}
+
+/** Flow measurements over training, at most `max` samples (every other one dropped when full). */
+export class FlowHistory {
+  private samples: { epoch: number; layers: LayerFlow[] }[] = [];
+  private every = 1;
+  private seen = 0;
+
+  constructor(private readonly max = 200) {}
+
+  add(epoch: number, layers: LayerFlow[]): void {
+    if (this.seen++ % this.every !== 0) return;
+    this.samples.push({ epoch, layers });
+    if (this.samples.length > this.max) {
+      this.samples = this.samples.filter((_, i) => i % 2 === 0);
+      this.every *= 2;
+    }
+  }
+
+  /** As the page draws it: one series per layer and statistic. */
+  view(): FlowView | undefined {
+    const first = this.samples[0];
+    if (!first) return undefined;
+    return {
+      epochs: this.samples.map((s) => s.epoch),
+      layers: first.layers.map((l, k) => ({
+        id: l.id,
+        type: l.type,
+        gradRms: this.samples.map((s) => s.layers[k]!.gradRms),
+        weightGradRms: this.samples.map((s) => s.layers[k]!.weightGradRms),
+        mean: this.samples.map((s) => s.layers[k]!.mean),
+        std: this.samples.map((s) => s.layers[k]!.std),
+        saturated: this.samples.map((s) => s.layers[k]!.saturated),
+        dead: this.samples.map((s) => s.layers[k]!.dead),
+      })),
+    };
+  }
 }

@@ -78,113 +78,139 @@ export interface StepInput {
 
 /** Run one training step with every intermediate value and gradient kept. */
 export function traceStep(inp: StepInput): StepTrace {
-  const dtype = inp.dtype ?? 'float32';
-  const tp: TrainingProgram = buildTrainingProgram(inp.graph, inp.config, undefined, { traceNodes: true });
-  const { rows } = inp.batch;
-  const outputs = new Set<number>([tp.dataLoss, tp.loss_]);
-  for (const v of tp.values.values()) outputs.add(v);
-  for (const v of tp.preValues.values()) outputs.add(v);
-  for (const g of tp.valueGrads.values()) outputs.add(g);
-  for (const s of tp.slots) {
-    outputs.add(s.grad);
-    outputs.add(s.next);
-    for (const st of s.state) outputs.add(st.next);
-  }
-  const exe = new Executable(tp.program, [...outputs], { batch: rows, dtype });
-  const fill = (name: string, data: ArrayLike<number>) => {
-    const buf = exe.input(name);
-    if (data.length !== buf.length)
-      throw new RangeError(`'${name}' needs ${buf.length} values for ${rows} rows; got ${data.length}.`);
-    buf.set(data);
-  };
-  fill('x', inp.batch.x.subarray(0, rows * tp.features));
-  fill('y', inp.batch.y.subarray(0, rows * tp.targets));
-  const lr = inp.lr ?? inp.config.optimizer.lr;
-  const t = inp.t ?? 1;
-  if (exe.hasInput('lr')) exe.input('lr')[0] = lr;
-  if (exe.hasInput('t')) exe.input('t')[0] = t;
-  for (const s of tp.slots) {
-    const w = inp.weights.get(s.decl.name);
-    if (!w) throw new RangeError(`No weights for parameter '${s.decl.name}'.`);
-    fill(s.decl.name, w.data);
-    for (const st of s.state) {
-      const v = inp.state?.get(st.name);
-      if (v) fill(st.name, v.data);
-    }
-  }
-  // Dropout masks from the run's mask generator, as the TypeScript backend draws them for its first step.
-  const maskRng = new SeededRng((inp.config.seed ^ 0x85ebca6b) >>> 0);
-  for (const m of tp.masks) {
-    const buf = exe.input(m.name);
-    const keep = 1 / (1 - m.rate);
-    for (let i = 0; i < buf.length; i++) buf[i] = maskRng.uniform() >= m.rate ? keep : 0;
-  }
-  // Snapshot inputs before running (parameters and state buffers are read, never written, by run()).
-  const before = new Map<string, number[]>();
-  for (const s of tp.slots) {
-    before.set(s.decl.name, Array.from(exe.input(s.decl.name)));
-    for (const st of s.state) before.set(st.name, Array.from(exe.input(st.name)));
-  }
-  exe.run();
+  return new StepTracer(inp.graph, inp.config, inp.batch.rows, inp.dtype).run(inp);
+}
 
-  // Values the loss does not depend on (an output whose loss is computed from its logits) have no gradient.
-  const reaches = new Uint8Array(tp.program.nodes.length);
-  reaches[tp.loss_] = 1;
-  for (let id = tp.loss_; id >= 0; id--) if (reaches[id]) for (const i of tp.program.nodes[id]!.inputs) reaches[i] = 1;
-  const gradOf = (v: number): TracedTensor | null => {
-    const g = tp.valueGrads.get(v);
-    return g === undefined || !reaches[v] ? null : tensor(g);
-  };
-  const tensor = (id: number): TracedTensor => ({
-    shape: exe.dims(tp.program.shape(id)),
-    values: Array.from(exe.value(id)),
-  });
-  const nodes: TracedNode[] = [];
-  for (const node of inp.graph.nodes.filter((n) => tp.values.has(n.id)).sort(byProgramOrder(tp))) {
-    const out = tp.values.get(node.id)!;
-    const entry: TracedNode = { id: node.id, type: node.type, output: tensor(out), grad: gradOf(out) };
-    const pre = tp.preValues.get(node.id);
-    if (pre !== undefined && pre !== out) {
-      entry.pre = tensor(pre);
-      const pg = gradOf(pre);
-      if (pg) entry.preGrad = pg;
+/**
+ * A training step compiled once (for a batch size) with every intermediate kept, to run again with
+ * other weights or rows: the gradient-flow view re-measures a probe batch as training goes on.
+ */
+export class StepTracer {
+  private readonly tp: TrainingProgram;
+  private readonly exe: Executable;
+  private readonly reaches: Uint8Array;
+
+  constructor(
+    readonly graph: GraphDoc,
+    readonly config: TrainConfig,
+    readonly rows: number,
+    dtype: DType = 'float32',
+  ) {
+    const tp = buildTrainingProgram(graph, config, undefined, { traceNodes: true });
+    this.tp = tp;
+    const outputs = new Set<number>([tp.dataLoss, tp.loss_]);
+    for (const v of tp.values.values()) outputs.add(v);
+    for (const v of tp.preValues.values()) outputs.add(v);
+    for (const g of tp.valueGrads.values()) outputs.add(g);
+    for (const s of tp.slots) {
+      outputs.add(s.grad);
+      outputs.add(s.next);
+      for (const st of s.state) outputs.add(st.next);
     }
-    nodes.push(entry);
+    this.exe = new Executable(tp.program, [...outputs], { batch: rows, dtype });
+    // Values the loss does not depend on (an output whose loss is computed from its logits) have no gradient.
+    this.reaches = new Uint8Array(tp.program.nodes.length);
+    this.reaches[tp.loss_] = 1;
+    for (let id = tp.loss_; id >= 0; id--)
+      if (this.reaches[id]) for (const i of tp.program.nodes[id]!.inputs) this.reaches[i] = 1;
   }
-  const params: Record<string, TracedParam> = {};
-  for (const s of tp.slots) {
-    const state: TracedParam['state'] = {};
-    for (const st of s.state)
-      state[st.name.slice(s.decl.name.length + 1)] = {
-        value: before.get(st.name)!,
-        next: Array.from(exe.value(st.next)),
+
+  run(inp: Omit<StepInput, 'graph' | 'config' | 'dtype'>): StepTrace {
+    const { tp, exe } = this;
+    const { rows } = this;
+    if (inp.batch.rows !== rows) throw new RangeError(`This tracer runs ${rows} rows; got ${inp.batch.rows}.`);
+    const fill = (name: string, data: ArrayLike<number>) => {
+      const buf = exe.input(name);
+      if (data.length !== buf.length)
+        throw new RangeError(`'${name}' needs ${buf.length} values for ${rows} rows; got ${data.length}.`);
+      buf.set(data);
+    };
+    fill('x', inp.batch.x.subarray(0, rows * tp.features));
+    fill('y', inp.batch.y.subarray(0, rows * tp.targets));
+    const lr = inp.lr ?? this.config.optimizer.lr;
+    const t = inp.t ?? 1;
+    if (exe.hasInput('lr')) exe.input('lr')[0] = lr;
+    if (exe.hasInput('t')) exe.input('t')[0] = t;
+    for (const s of tp.slots) {
+      const w = inp.weights.get(s.decl.name);
+      if (!w) throw new RangeError(`No weights for parameter '${s.decl.name}'.`);
+      fill(s.decl.name, w.data);
+      for (const st of s.state) {
+        const v = inp.state?.get(st.name);
+        if (v) fill(st.name, v.data);
+        else exe.input(st.name).fill(0);
+      }
+    }
+    // Dropout masks from the run's mask generator, as the TypeScript backend draws them for its first step.
+    const maskRng = new SeededRng((this.config.seed ^ 0x85ebca6b) >>> 0);
+    for (const m of tp.masks) {
+      const buf = exe.input(m.name);
+      const keep = 1 / (1 - m.rate);
+      for (let i = 0; i < buf.length; i++) buf[i] = maskRng.uniform() >= m.rate ? keep : 0;
+    }
+    // Inputs as they were (parameters and state buffers are read, never written, by run()).
+    const before = new Map<string, number[]>();
+    for (const s of tp.slots) {
+      before.set(s.decl.name, Array.from(exe.input(s.decl.name)));
+      for (const st of s.state) before.set(st.name, Array.from(exe.input(st.name)));
+    }
+    exe.run();
+
+    const tensor = (id: number): TracedTensor => ({
+      shape: exe.dims(tp.program.shape(id)),
+      values: Array.from(exe.value(id)),
+    });
+    const gradOf = (v: number): TracedTensor | null => {
+      const g = tp.valueGrads.get(v);
+      return g === undefined || !this.reaches[v] ? null : tensor(g);
+    };
+    const nodes: TracedNode[] = [];
+    for (const node of this.graph.nodes.filter((n) => tp.values.has(n.id)).sort(byProgramOrder(tp))) {
+      const out = tp.values.get(node.id)!;
+      const entry: TracedNode = { id: node.id, type: node.type, output: tensor(out), grad: gradOf(out) };
+      const pre = tp.preValues.get(node.id);
+      if (pre !== undefined && pre !== out) {
+        entry.pre = tensor(pre);
+        const pg = gradOf(pre);
+        if (pg) entry.preGrad = pg;
+      }
+      nodes.push(entry);
+    }
+    const params: Record<string, TracedParam> = {};
+    for (const s of tp.slots) {
+      const state: TracedParam['state'] = {};
+      for (const st of s.state)
+        state[st.name.slice(s.decl.name.length + 1)] = {
+          value: before.get(st.name)!,
+          next: Array.from(exe.value(st.next)),
+        };
+      params[s.decl.name] = {
+        shape: [...s.decl.shape],
+        value: before.get(s.decl.name)!,
+        grad: Array.from(exe.value(s.grad)),
+        next: Array.from(exe.value(s.next)),
+        state,
       };
-    params[s.decl.name] = {
-      shape: [...s.decl.shape],
-      value: before.get(s.decl.name)!,
-      grad: Array.from(exe.value(s.grad)),
-      next: Array.from(exe.value(s.next)),
-      state,
+    }
+    const opt = this.config.optimizer;
+    return {
+      rows,
+      x: { shape: [rows, ...tp.inputShape], values: Array.from(inp.batch.x.subarray(0, rows * tp.features)) },
+      y: { shape: [rows, tp.targets], values: Array.from(inp.batch.y.subarray(0, rows * tp.targets)) },
+      loss: exe.value(tp.dataLoss)[0]!,
+      objective: exe.value(tp.loss_)[0]!,
+      nodes,
+      params,
+      optimizer: {
+        name: opt.name,
+        lr,
+        t,
+        ...(opt.name === 'adam' || opt.name === 'adamw'
+          ? { biasCorrection: { m: 1 - Math.exp(t * Math.log(opt.beta1)), v: 1 - Math.exp(t * Math.log(opt.beta2)) } }
+          : {}),
+      },
     };
   }
-  const opt = inp.config.optimizer;
-  return {
-    rows,
-    x: { shape: [rows, ...tp.inputShape], values: Array.from(inp.batch.x.subarray(0, rows * tp.features)) },
-    y: { shape: [rows, tp.targets], values: Array.from(inp.batch.y.subarray(0, rows * tp.targets)) },
-    loss: exe.value(tp.dataLoss)[0]!,
-    objective: exe.value(tp.loss_)[0]!,
-    nodes,
-    params,
-    optimizer: {
-      name: opt.name,
-      lr,
-      t,
-      ...(opt.name === 'adam' || opt.name === 'adamw'
-        ? { biasCorrection: { m: 1 - Math.exp(t * Math.log(opt.beta1)), v: 1 - Math.exp(t * Math.log(opt.beta2)) } }
-        : {}),
-    },
-  };
 }
 
 /** Graph nodes in the order the program computes them. */

@@ -10,6 +10,7 @@ import type { TrainConfig } from '../train/config.ts';
 import type { DatasetSummary } from '../data/summary.ts';
 import type { TrainEvent } from '../train/trainer.ts';
 import type {
+  StepTrace,
   TrainingViews,
   EpochPoint,
   DataChoice,
@@ -182,6 +183,13 @@ export interface ApiMethods {
    * torch.onnx.export) into a new project with its weights.
    */
   importOnnx(req: { fileName: string; base64: string }): Promise<{ project: Project; notes: string[] }>;
+  /**
+   * One training step of the project with every number kept (the learning lab's step-through and
+   * sample trace): `rows` of the training data (at most 256), or the first mini-batch its run would
+   * draw. Weights: the model on screen when it is this graph's, else the project's, else the seed's.
+   * Nothing is trained.
+   */
+  traceStep(req: { project: Project; data: DataChoice; rows: number[] | null }): Promise<StepTrace>;
 }
 
 /** The methods the engine answers itself (the hosts forward them, adding only their own file bookkeeping). */
@@ -199,6 +207,7 @@ export const ENGINE_METHODS = [
   'viewOptions',
   'lastRun',
   'importOnnx',
+  'traceStep',
 ] as const satisfies readonly (keyof ApiMethods)[];
 
 /** The methods each host answers with its own files, dialogs and recovery store. */

@@ -7,6 +7,9 @@ import { parseProject, type Project } from '../project/project.ts';
 import type { ApiMethod } from './api.ts';
 import { EXPORT_FORMATS } from './training.ts';
 
+/** Rows one traced step may show (every value of every layer comes back). */
+export const MAX_TRACE_ROWS = 256;
+
 /** Upper bound on a project's text, so a hostile payload cannot exhaust memory. */
 export const MAX_PROJECT_CHARS = 64 * 1024 * 1024;
 
@@ -76,6 +79,13 @@ export const requestSchemas = {
   lastRun: empty,
   exportModel: z.object({ format: z.enum(EXPORT_FORMATS) }).strict(),
   importOnnx: z.object({ fileName, base64: z.string().max(MAX_PROJECT_CHARS * 2) }).strict(),
+  traceStep: z
+    .object({
+      project,
+      data: dataChoice,
+      rows: z.array(z.number().int().min(0)).min(1).max(MAX_TRACE_ROWS).nullable(),
+    })
+    .strict(),
 } satisfies Record<ApiMethod, z.ZodType>;
 
 /** Whether a string names an Api request method. */

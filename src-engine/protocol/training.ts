@@ -122,6 +122,25 @@ export interface EvaluationView {
 }
 
 /** Everything the engine streams for the plots; absent parts do not apply to the model. */
+/**
+ * How gradients flow, measured on a probe batch as training goes: per layer, over the epochs sampled,
+ * the size of the gradient at its output and of its weights' gradient, and its activations' statistics.
+ */
+export interface FlowView {
+  /** Epochs at which the probe was measured. */
+  epochs: number[];
+  layers: {
+    id: string;
+    type: string;
+    gradRms: (number | null)[];
+    weightGradRms: (number | null)[];
+    mean: number[];
+    std: number[];
+    saturated: (number | null)[];
+    dead: (number | null)[];
+  }[];
+}
+
 export interface TrainingViews {
   epoch: number;
   grid?: GridView;
@@ -130,7 +149,10 @@ export interface TrainingViews {
   curve?: CurveView;
   network?: NetworkView;
   evaluation?: EvaluationView;
+  flow?: FlowView;
 }
+
+export type { StepTrace, TracedNode, TracedParam, TracedTensor } from '../lab/step.ts';
 
 export const EXPORT_FORMATS = ['onnx', 'onnx-train', 'weights-json', 'pytorch', 'metrics-csv'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];

@@ -119,7 +119,8 @@ export function startingWeights(
 export function runRecord(s: RunSnapshot): RunRecord {
   const last = s.points.at(-1);
   const final: Record<string, number> = {};
-  if (last) for (const [k, v] of Object.entries(last)) if (typeof v === 'number' && k !== 'epoch' && k !== 'lr') final[k] = v;
+  if (last)
+    for (const [k, v] of Object.entries(last)) if (typeof v === 'number' && k !== 'epoch' && k !== 'lr') final[k] = v;
   if (s.test) Object.assign(final, s.test);
   return {
     id: s.id,

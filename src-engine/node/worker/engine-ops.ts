@@ -51,6 +51,7 @@ export function createEngineOps(emit: (e: ApiEvent) => void) {
     viewOptions: (req) => training.viewOptions(req),
     lastRun: () => training.lastRunRecord(),
     importOnnx: ({ fileName, base64 }) => projectFromOnnx(Buffer.from(base64, 'base64'), fileName),
+    traceStep: (req) => training.trace(req),
   };
   return {
     ...api,

@@ -29,6 +29,7 @@ import type {
 } from '../../protocol/training.ts';
 import {
   projectSnapshot,
+  startingWeights,
   runRecord,
   TrainingSession,
   type RunSnapshot,
@@ -36,6 +37,10 @@ import {
   type StartPolicy,
 } from '../../train/session.ts';
 import { ForwardEvaluator, planViews, type ViewPlan } from '../../views/index.ts';
+import { FlowHistory, FlowProbe } from '../../lab/flow.ts';
+import { traceStep, type StepTrace } from '../../lab/step.ts';
+import { MAX_TRACE_ROWS } from '../../protocol/schemas.ts';
+import { Trainer } from '../../train/trainer.ts';
 import { loadTable } from '../data/load-table.ts';
 import { createOrtBackend, probeProviders } from '../ort/index.ts';
 import { builtinDatasetItems, loadBuiltin } from '../resolve-dataset.ts';
@@ -60,6 +65,21 @@ interface ViewContext {
 }
 
 const now = () => performance.now();
+
+/** Rows of the gradient-flow probe batch. */
+const FLOW_ROWS = 64;
+
+/** A probe measuring how gradients flow, on the first training rows (none for the perceptron rule: no gradient). */
+function flowProbe(session: TrainingSession): FlowProbe | null {
+  if (session.model.forward.loss === 'perceptron') return null;
+  const ds = session.trainer.train;
+  const rows = Math.min(FLOW_ROWS, ds.rows);
+  return new FlowProbe(session.snapshot.graph, session.snapshot.config, {
+    x: ds.x.subarray(0, rows * ds.features),
+    y: ds.y.subarray(0, rows * ds.targets),
+    rows,
+  });
+}
 const setImmediatePromise = () => new Promise<void>((r) => setImmediate(r));
 
 /** Training runs and uploaded data of one engine. */
@@ -288,6 +308,8 @@ export class TrainingService {
   private async drive(session: TrainingSession, plan: ViewPlan, data: ViewData): Promise<void> {
     const id = session.snapshot.id;
     const evaluator = new ForwardEvaluator(session.model, session.snapshot.weights);
+    const flow = flowProbe(session);
+    const flowHistory = new FlowHistory();
     let epoch = 0;
     this.viewContext = { evaluator, plan, graph: session.snapshot.graph, data, epoch: () => epoch };
     let pending: EpochPoint[] = [];
@@ -316,16 +338,18 @@ export class TrainingService {
       if (this.session !== session && this.shown !== session.snapshot) return;
       const t0 = now();
       if (evaluation) lastEvaluation = t0;
-      evaluator.setWeights(await session.weights());
-      this.emit({
-        type: 'train-views',
-        runId: id,
-        views: computeViews(evaluator, plan, session.snapshot.graph, data, epoch, {
-          evaluation,
-          resolution: 64,
-          ...this.viewChoices(),
-        }),
+      const weights = await session.weights();
+      evaluator.setWeights(weights);
+      const views = computeViews(evaluator, plan, session.snapshot.graph, data, epoch, {
+        evaluation,
+        resolution: 64,
+        ...this.viewChoices(),
       });
+      if (flow) {
+        flowHistory.add(epoch, flow.measure(weights));
+        views.flow = flowHistory.view();
+      }
+      this.emit({ type: 'train-views', runId: id, views });
       const cost = now() - t0;
       nextViews = now() + Math.max(VIEWS_MS, cost * VIEWS_SHARE);
     };
@@ -401,6 +425,49 @@ export class TrainingService {
     const s = this.shown;
     if (!s) return null;
     return { weights: weightsToJson(s.weights), run: runRecord(s), preprocessing: s.preprocessing };
+  }
+
+  /**
+   * One training step of the project with every number kept (nothing is trained): the given rows of
+   * the training data, or the first mini-batch its run would draw; the weights on screen when they
+   * are this graph's, else the project's, else the seed's.
+   */
+  async trace(req: { project: Project; data: DataChoice; rows: number[] | null }): Promise<StepTrace> {
+    const { project } = req;
+    const config = project.training;
+    const data = await this.resolveData(req.data, config.seed);
+    const model = new CompiledModel(project.graph);
+    const sameGraph = this.shown && JSON.stringify(this.shown.graph) === JSON.stringify(project.graph);
+    const current = sameGraph ? (this.session ? await this.session.weights() : this.shown!.weights) : null;
+    const previous = current ?? (project.weights ? projectSnapshot(project).weights : null);
+    const { weights } = startingWeights(model, config, 'continue', previous);
+    const trainer = new Trainer({
+      graph: project.graph,
+      model,
+      config,
+      train: data.train,
+      ...(data.validation ? { validation: data.validation } : {}),
+    });
+    let batch: { x: Float32Array; y: Float32Array; rows: number };
+    if (req.rows) {
+      const ds = trainer.train;
+      const bad = req.rows.find((r) => r >= ds.rows);
+      if (bad !== undefined) throw new RangeError(`Row ${bad} is out of range: the training data has ${ds.rows} rows.`);
+      const x = new Float32Array(req.rows.length * ds.features);
+      const y = new Float32Array(req.rows.length * ds.targets);
+      req.rows.forEach((r, i) => {
+        x.set(ds.x.subarray(r * ds.features, (r + 1) * ds.features), i * ds.features);
+        y.set(ds.y.subarray(r * ds.targets, (r + 1) * ds.targets), i * ds.targets);
+      });
+      batch = { x, y, rows: req.rows.length };
+    } else {
+      batch = trainer.firstBatch();
+      if (batch.rows > MAX_TRACE_ROWS)
+        throw new RangeError(
+          `A traced step shows at most ${MAX_TRACE_ROWS} rows; this project's batch has ${batch.rows}. Lower the batch size or pick rows.`,
+        );
+    }
+    return traceStep({ graph: project.graph, config, weights, batch });
   }
 
   /** Export the model on screen. */

@@ -163,4 +163,27 @@ describe('training in the engine worker', () => {
       }),
     ).rejects.toThrow(/Wingspan/);
   });
+
+  it('traces one step of a project (any rows) and streams the gradient flow while training', async () => {
+    const t = getTemplate('x4-relu-hidden');
+    const p = project(t.graph, { ...t.training, epochs: 20 }, 'flow');
+    const data = { kind: 'builtin' as const, id: 'x4-l-shape', params: {} };
+    const trace = await engine.traceStep({ project: p, data, rows: [0, 5, 9] });
+    expect(trace.rows).toBe(3);
+    expect(trace.nodes.map((n) => n.id)).toEqual(t.graph.nodes.map((n) => n.id));
+    const hidden = trace.nodes.find((n) => n.type === 'Dense')!;
+    expect(hidden.output.shape).toEqual([3, 3]);
+    expect(hidden.grad!.values).toHaveLength(9);
+    expect(Object.keys(trace.params)).toContain('hidden.W');
+    await expect(engine.traceStep({ project: p, data, rows: [99999] })).rejects.toThrow(/Row 99999 is out of range/);
+    const c = collect();
+    await engine.trainStart({ project: p, data, start: 'fresh', ep: null });
+    await c.done;
+    c.off();
+    const flow = c.views()!.flow!;
+    expect(flow.epochs.length).toBeGreaterThan(0);
+    expect(flow.layers.map((l) => l.id)).toEqual(['hidden', 'output']);
+    expect(flow.layers[0]!.gradRms.every((g) => g === null || g >= 0)).toBe(true);
+    expect(flow.layers[0]!.dead.length).toBe(flow.epochs.length);
+  }, 60_000);
 });
