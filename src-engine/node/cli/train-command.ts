@@ -282,7 +282,6 @@ export const command: CliCommand = {
     for (const k of Object.keys(final)) if (final[k] === undefined) delete final[k];
     if (data.test) Object.assign(final, await testMetrics(trainer.backend, data.test));
     const weights = await trainer.backend.getWeights();
-    await trainer.backend.dispose?.();
 
     const trained: Project = {
       ...project,
@@ -337,6 +336,8 @@ export const command: CliCommand = {
       );
       if (outFile) io.out(`project written to ${outFile}\n`);
     }
+    // Last: the --json predictions above still use the backend's sessions.
+    await trainer.backend.dispose?.();
     return done.reason === 'diverged' ? 3 : 0;
   },
 };
