@@ -4,7 +4,7 @@
  * eager engine runs, so the two cannot disagree about the math.
  *
  * Choices that keep the graphs portable to GPU execution providers: log-sum-exp as
- * ReduceLogSumExp (no LogSoftmax), step as Greater + Where, transposes folded into Gemm, and int64
+ * ReduceLogSumExp (no LogSoftmax), step and sign as Greater/Less + Where, transposes folded into Gemm, and int64
  * shape arithmetic only where a dimension depends on the batch size.
  */
 import { BATCH, type IRNode, type Program, type Shape } from '../backprop/ir.ts';
@@ -86,8 +86,11 @@ function emitNode(
           return b.op1('Sqrt', [x], {}, hint);
         case 'abs':
           return b.op1('Abs', [x], {}, hint);
-        case 'sign':
-          return b.op1('Sign', [x], {}, hint);
+        case 'sign': {
+          // Greater/Less + Where, as the engine computes it (NaN gives 0): the WebGPU provider has no Sign kernel.
+          const neg = b.op1('Where', [b.op1('Less', [x, b.constant([0])]), b.constant([-1]), b.constant([0])]);
+          return b.op1('Where', [b.op1('Greater', [x, b.constant([0])]), b.constant([1]), neg], {}, hint);
+        }
         case 'square':
           return b.op1('Mul', [x, x], {}, hint);
         case 'erf':
