@@ -56,15 +56,26 @@ export function webgpu(): Promise<Prerequisite> {
     name: 'WebGPU adapter',
     missing: r!.usable
       ? null
-      : `ONNX Runtime's WebGPU provider is not usable here: ${r!.reason} On Debian bookworm: libvulkan1 and mesa-vulkan-drivers from bookworm-backports.`,
+      : `ONNX Runtime's WebGPU provider is not usable here: ${r!.reason.replace(/\.?$/, '.')} On Debian bookworm: libvulkan1 and mesa-vulkan-drivers from bookworm-backports.`,
   }));
   return webgpuMemo;
 }
 
+/** What to do about missing prerequisites: run, skip with a note (off CI) or fail with it (CI). */
+export function verdict(
+  reqs: readonly Prerequisite[],
+  onCi = ON_CI,
+): { action: 'run' } | { action: 'skip' | 'fail'; message: string } {
+  const why = reqs.flatMap((r) => (r.missing ? [r.missing] : [])).join(' ');
+  if (!why) return { action: 'run' };
+  return onCi
+    ? { action: 'fail', message: `${why} CI must have it: run bash scripts/setup.sh as root.` }
+    : { action: 'skip', message: `${why} (bash scripts/setup.sh installs it)` };
+}
+
 /** Skip the running test (off CI) or fail it (CI=true) when a prerequisite is missing. */
 export function need(ctx: TestContext, ...reqs: Prerequisite[]): void {
-  const why = reqs.flatMap((r) => (r.missing ? [r.missing] : [])).join(' ');
-  if (!why) return;
-  if (ON_CI) throw new Error(`${why} CI must have it: run bash scripts/setup.sh as root.`);
-  ctx.skip(`${why} (bash scripts/setup.sh installs it)`);
+  const v = verdict(reqs);
+  if (v.action === 'fail') throw new Error(v.message);
+  if (v.action === 'skip') ctx.skip(v.message);
 }

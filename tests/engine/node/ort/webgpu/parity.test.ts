@@ -81,6 +81,9 @@ describe('WebGPU provider: 50 training steps match the CPU provider', () => {
         clipNorm: name === 'adam' ? 0.5 : 0,
       });
       const r = await parity(base, config);
+      await ctx.annotate(
+        `worst relative gap: loss ${r.lossGap.toExponential(1)}, weights ${r.weightGap.toExponential(1)}`,
+      );
       expect(r.losses.length).toBe(STEPS);
       expect(r.lossGap).toBeLessThan(1e-4);
       expect(r.weightGap).toBeLessThan(1e-4);
@@ -97,6 +100,9 @@ describe('WebGPU provider: 50 training steps match the CPU provider', () => {
       need(ctx, await webgpu());
       const config = makeTrainConfig({ optimizer: { name: 'adam', lr: 0.01 }, l1: net.name === 'mae' ? 1e-3 : 0 });
       const r = await parity(net, config);
+      await ctx.annotate(
+        `worst relative gap: loss ${r.lossGap.toExponential(1)}, weights ${r.weightGap.toExponential(1)}`,
+      );
       expect(r.lossGap).toBeLessThan(1e-4);
       expect(r.weightGap).toBeLessThan(1e-4);
     });
