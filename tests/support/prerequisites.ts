@@ -34,7 +34,8 @@ export function pythonModule(module: string, debianPackage: string): Prerequisit
     if (!existsSync(PYTHON)) missing = `${PYTHON} is not installed (apt-get install ${debianPackage}).`;
     else
       try {
-        execFileSync(PYTHON, ['-c', `import ${module}`], { stdio: 'ignore' });
+        // A namespace package (a directory left by a removed package) has no __file__.
+        execFileSync(PYTHON, ['-c', `import ${module}; assert ${module}.__file__`], { stdio: 'ignore' });
       } catch {
         missing = `${PYTHON} cannot import ${module} (apt-get install ${debianPackage}).`;
       }
