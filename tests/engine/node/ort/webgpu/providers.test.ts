@@ -1,7 +1,9 @@
 /** Probing and verifying ONNX Runtime's WebGPU provider where an adapter exists (software Vulkan in CI). */
+import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { command as providersCmd } from '../../../../../src-engine/node/cli/providers.ts';
 import type { CliIo } from '../../../../../src-engine/node/cli/types.ts';
@@ -47,6 +49,23 @@ describe('WebGPU provider probing', () => {
     } finally {
       await b.dispose();
     }
+  });
+
+  it('without an adapter the probe refuses webgpu and says what to install', async (ctx) => {
+    need(ctx, await webgpu());
+    // A fresh process whose Vulkan loader finds no driver: libvulkan is there, an adapter is not.
+    const r = await promisify(execFile)(process.execPath, [path.resolve('bin/netwright.mjs'), 'providers', '--json'], {
+      env: { ...process.env, VK_ICD_FILENAMES: '/nonexistent/icd.json', VK_DRIVER_FILES: '/nonexistent/icd.json' },
+      timeout: 60_000,
+    });
+    const reports = (JSON.parse(r.stdout) as { providers: ProviderReport[] }).providers;
+    expect(reports.find((p) => p.ep === 'webgpu')).toMatchObject({
+      usable: false,
+      reason: expect.stringMatching(
+        /^No WebGPU adapter was found \(No supported adapters\)\. On Linux WebGPU runs on Vulkan: .*mesa-vulkan-drivers/,
+      ),
+    });
+    expect(reports.find((p) => p.ep === 'cpu')!.usable).toBe(true);
   });
 
   it('netwright providers --json reports webgpu usable', async (ctx) => {
