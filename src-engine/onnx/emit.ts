@@ -4,8 +4,9 @@
  * both emitted from the programs the eager engine runs, so the two cannot disagree about the math.
  *
  * Choices that keep the graphs portable to GPU execution providers: log-sum-exp as
- * ReduceLogSumExp (no LogSoftmax), step as Greater + Where, transposes folded into Gemm, and int64
- * shape arithmetic only where a dimension depends on the batch size.
+ * ReduceLogSumExp (no LogSoftmax), step and sign as Greater/Less + Where (the WebGPU provider has no
+ * Sign kernel), transposes folded into Gemm, and int64 shape arithmetic only where a dimension depends
+ * on the batch size.
  */
 import { BATCH, type OpKind, type Program, type Shape } from '../backprop/ir.ts';
 import { OPS } from '../backprop/ops/structural.ts';

@@ -289,7 +289,7 @@ const TEMPLATE_LIST: Template[] = [
       Array.from({ length: 8 }, () => ({ units: 16, activation: 'sigmoid' as const })),
       { units: 1, activation: 'sigmoid', loss: 'bce' },
     ),
-    training: makeTrainConfig({ epochs: 200, batchSize: 32, optimizer: { name: 'sgd', lr: 0.5 }, seed: 3 }),
+    training: makeTrainConfig({ epochs: 150, batchSize: 32, optimizer: { name: 'sgd', lr: 0.1 }, seed: 3 }),
     dataset: builtin('circle', { n: 400 }),
   },
   {
@@ -303,7 +303,7 @@ const TEMPLATE_LIST: Template[] = [
       Array.from({ length: 8 }, () => ({ units: 16, activation: 'relu' as const, init: 'he_uniform' as const })),
       { units: 1, activation: 'sigmoid', loss: 'bce' },
     ),
-    training: makeTrainConfig({ epochs: 200, batchSize: 32, optimizer: { name: 'sgd', lr: 0.5 }, seed: 3 }),
+    training: makeTrainConfig({ epochs: 150, batchSize: 32, optimizer: { name: 'sgd', lr: 0.1 }, seed: 3 }),
     dataset: builtin('circle', { n: 400 }),
   },
 ];

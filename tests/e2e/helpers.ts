@@ -70,3 +70,24 @@ export async function viewportSettled(page: Page): Promise<void> {
     )
     .toBe(true);
 }
+
+/** Open the app in the light theme, discard any recovery offer, and open a template from the New menu. */
+export async function openTemplate(page: Page, id: string): Promise<void> {
+  await page.goto(process.env.NETWRIGHT_URL!);
+  await page.evaluate("localStorage.setItem('netwright.theme', 'light')");
+  await page.reload();
+  await expect(page.getByTestId('app')).toHaveAttribute('data-ready', 'true');
+  const banner = page.getByTestId('recovery');
+  if (await banner.isVisible()) await banner.getByRole('button', { name: 'Discard' }).click();
+  await page.getByTestId('btn-new').click();
+  await page.getByTestId(`template-${id}`).click();
+}
+
+/** Start training and wait for the run to finish without an error. */
+export async function trainToEnd(page: Page, start?: 'fresh' | 'continue'): Promise<void> {
+  await page.getByTestId('train-start').click();
+  // A network with learned weights asks first whether to continue from them.
+  if (start) await page.getByTestId(start === 'fresh' ? 'fresh-weights' : 'keep-weights').click();
+  await expect(page.getByTestId('train-status')).toHaveAttribute('data-status', 'done', { timeout: 45_000 });
+  await expect(page.getByTestId('train-error')).toBeHidden();
+}

@@ -9,19 +9,9 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { writePenguinsCsv } from '../engine/data/fixtures.ts';
+import { openTemplate, trainToEnd } from './helpers.ts';
 
 const SHOTS = 'test-results/screenshots';
-
-async function openTemplate(page: Page, id: string): Promise<void> {
-  await page.goto(process.env.NETWRIGHT_URL!);
-  await page.evaluate("localStorage.setItem('netwright.theme', 'light')");
-  await page.reload();
-  await expect(page.getByTestId('app')).toHaveAttribute('data-ready', 'true');
-  const banner = page.getByTestId('recovery');
-  if (await banner.isVisible()) await banner.getByRole('button', { name: 'Discard' }).click();
-  await page.getByTestId('btn-new').click();
-  await page.getByTestId(`template-${id}`).click();
-}
 
 interface Canvas2d {
   width: number;
@@ -57,14 +47,6 @@ async function pixelVariance(page: Page, testId: string): Promise<number> {
     const mean = sum / n;
     return sq / n - mean * mean;
   });
-}
-
-async function trainToEnd(page: Page, start?: 'fresh' | 'continue'): Promise<void> {
-  await page.getByTestId('train-start').click();
-  // A network with learned weights asks first whether to continue from them.
-  if (start) await page.getByTestId(start === 'fresh' ? 'fresh-weights' : 'keep-weights').click();
-  await expect(page.getByTestId('train-status')).toHaveAttribute('data-status', 'done', { timeout: 45_000 });
-  await expect(page.getByTestId('train-error')).toBeHidden();
 }
 
 test('X4 ReLU template: trains to >= 0.98, loss falls, boundary and 3-D views render, ONNX export runs', async ({

@@ -157,7 +157,11 @@ export const UNARY: Record<UnaryOp, UnaryDef> = {
     f: (x) => (x > 0 ? 1 : x < 0 ? -1 : 0),
     js: (x) => `(${x} > 0 ? 1 : ${x} < 0 ? -1 : 0)`,
     grad: () => null,
-    onnx: (b, x, _a, h) => b.op1('Sign', [x], {}, h),
+    // Greater/Less + Where, as the engine computes it (NaN gives 0): the WebGPU provider has no Sign kernel.
+    onnx: (b, x, _a, h) => {
+      const neg = b.op1('Where', [b.op1('Less', [x, b.constant([0])]), b.constant([-1]), b.constant([0])]);
+      return b.op1('Where', [b.op1('Greater', [x, b.constant([0])]), b.constant([1]), neg], {}, h);
+    },
     torch: (x) => `torch.sign(${x})`,
   },
   step: {

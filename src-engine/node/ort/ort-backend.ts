@@ -227,6 +227,11 @@ export class OrtBackend implements TrainBackend {
     return { loss: (out.loss!.data as Float32Array)[0]!, pred: out.pred!.data as Float32Array };
   }
 
+  /** Where each parameter and optimizer-state tensor lives now ('cpu', or 'gpu-buffer' on a GPU provider). */
+  tensorLocations(): Record<string, OrtTensor['location']> {
+    return Object.fromEntries([...this.state].map(([name, t]) => [name, t.location]));
+  }
+
   async getWeights(): Promise<WeightSet> {
     const w: WeightSet = new Map();
     let host: Record<string, OrtTensor> = Object.fromEntries(this.state);

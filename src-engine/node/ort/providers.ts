@@ -102,10 +102,14 @@ export async function probeProviders(opts: ProbeOptions = {}): Promise<ProviderR
                 maxDiff,
               };
       } catch (e) {
+        const message = (e as Error).message ?? String(e);
+        const noAdapter = /Failed to get a WebGPU adapter: ([^\n]*)/.exec(message);
         report = {
           ep,
           usable: false,
-          reason: `Session creation or the test step failed: ${((e as Error).message ?? String(e)).split('\n')[0]}`,
+          reason: noAdapter
+            ? `No WebGPU adapter was found (${noAdapter[1]!.replace(/\.$/, '')}). On Linux WebGPU runs on Vulkan: install the Vulkan driver of your GPU, or Mesa 25's mesa-vulkan-drivers for lavapipe, a software adapter.`
+            : `Session creation or the test step failed: ${message.split('\n')[0]}`,
         };
       }
     }

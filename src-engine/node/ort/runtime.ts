@@ -52,6 +52,8 @@ export interface SessionSettings {
   label?: string;
   /** Let idle pool threads spin-wait for work (faster hand-offs, but burns a core a neighbour may need). */
   spin?: boolean;
+  /** Write ORT's profile (every node run, with the provider that ran it) to `<prefix>_<date>.json` on endProfiling(). */
+  profilePrefix?: string;
 }
 
 /**
@@ -77,6 +79,10 @@ export async function createSession(model: Uint8Array | string, s: SessionSettin
     logSeverityLevel: 3,
     extra: { session: { intra_op: { allow_spinning: s.spin ? '1' : '0' }, inter_op: { allow_spinning: '0' } } },
   };
+  if (s.profilePrefix) {
+    options.enableProfiling = true;
+    options.profileFilePrefix = s.profilePrefix;
+  }
   if (s.outputsOnDevice?.length && ep !== 'cpu') {
     options.preferredOutputLocation = Object.fromEntries(s.outputsOnDevice.map((n) => [n, 'gpu-buffer' as const]));
   }

@@ -1,8 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { need, onnx, PYTHON } from '../../support/prerequisites.ts';
 import { buildForward } from '../../../src-engine/model/compile.ts';
 import { evalModel } from '../../../src-engine/onnx/eval-model.ts';
 import { exportDeploymentOnnx } from '../../../src-engine/onnx/export-model.ts';
@@ -13,47 +14,31 @@ import { SeededRng } from '../../../src-engine/tensor/rng.ts';
 import { initWeights } from '../../../src-engine/model/compile.ts';
 import { testNets } from './graphs.ts';
 
-const PYTHON = '/usr/bin/python3';
-// Debian's python3-onnx (the reference implementation of the ONNX spec and its checker).
-const hasOnnx =
-  existsSync(PYTHON) &&
-  (() => {
-    try {
-      execFileSync(PYTHON, ['-c', 'import onnx'], { stdio: 'ignore' });
-      return true;
-    } catch {
-      return false;
-    }
-  })();
-
 describe('ONNX checker (python3-onnx, full shape inference)', () => {
-  it.skipIf(!hasOnnx)(
-    'accepts the deployment, training-step and evaluation graphs of every test net',
-    () => {
-      const dir = mkdtempSync(path.join(tmpdir(), 'nw-check-'));
-      const files: string[] = [];
-      for (const [k, net] of testNets().entries()) {
-        const w = initWeights(buildForward(net.graph, { training: true }).params, new SeededRng(1));
-        const config = makeTrainConfig({
-          optimizer: { name: OPTIMIZERS[k % OPTIMIZERS.length]! },
-          l2: 0.01,
-          l1: k % 2 ? 0.001 : 0,
-          clipNorm: k % 3 ? 1 : 0,
-        });
-        const write = (name: string, bytes: Uint8Array) => {
-          const f = path.join(dir, name);
-          writeFileSync(f, bytes);
-          files.push(f);
-        };
-        write(`deploy${k}.onnx`, exportDeploymentOnnx({ graph: net.graph, weights: w }));
-        write(`step${k}.onnx`, exportTrainStepOnnx(net.graph, config, { steps: 1 + (k % 3), initialWeights: w }));
-        write(`eval${k}.onnx`, encodeModel(evalModel(net.graph, { withLoss: true }).model));
-      }
-      const script =
-        'import onnx, sys\nfor f in sys.argv[1:]:\n    onnx.checker.check_model(onnx.load(f), full_check=True)\nprint(len(sys.argv) - 1)';
-      const out = execFileSync(PYTHON, ['-c', script, ...files], { encoding: 'utf8' });
-      expect(Number(out.trim())).toBe(files.length);
-    },
-    30_000,
-  );
+  it('accepts the deployment, training-step and evaluation graphs of every test net', (ctx) => {
+    need(ctx, onnx());
+    const dir = mkdtempSync(path.join(tmpdir(), 'nw-check-'));
+    const files: string[] = [];
+    for (const [k, net] of testNets().entries()) {
+      const w = initWeights(buildForward(net.graph, { training: true }).params, new SeededRng(1));
+      const config = makeTrainConfig({
+        optimizer: { name: OPTIMIZERS[k % OPTIMIZERS.length]! },
+        l2: 0.01,
+        l1: k % 2 ? 0.001 : 0,
+        clipNorm: k % 3 ? 1 : 0,
+      });
+      const write = (name: string, bytes: Uint8Array) => {
+        const f = path.join(dir, name);
+        writeFileSync(f, bytes);
+        files.push(f);
+      };
+      write(`deploy${k}.onnx`, exportDeploymentOnnx({ graph: net.graph, weights: w }));
+      write(`step${k}.onnx`, exportTrainStepOnnx(net.graph, config, { steps: 1 + (k % 3), initialWeights: w }));
+      write(`eval${k}.onnx`, encodeModel(evalModel(net.graph, { withLoss: true }).model));
+    }
+    const script =
+      'import onnx, sys\nfor f in sys.argv[1:]:\n    onnx.checker.check_model(onnx.load(f), full_check=True)\nprint(len(sys.argv) - 1)';
+    const out = execFileSync(PYTHON, ['-c', script, ...files], { encoding: 'utf8' });
+    expect(Number(out.trim())).toBe(files.length);
+  }, 30_000);
 });
