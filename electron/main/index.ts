@@ -11,6 +11,7 @@ import { createHandlers } from '../../src-engine/node/host/service.ts';
 import { nativeFiles } from './files.ts';
 import { installMenu } from './menu.ts';
 import { sendEvent, serveApi } from './ipc.ts';
+import { permissionAllowed } from './policy.ts';
 import { handleAppScheme, isAppUrl, registerAppScheme } from './protocol.ts';
 import { createWindow } from './window.ts';
 
@@ -70,7 +71,8 @@ app.on('open-file', (event, file) => {
 
 app.whenReady().then(() => {
   // No permission (camera, notifications, ...) is ever granted to the page.
-  session.defaultSession.setPermissionRequestHandler((_wc, _perm, cb) => cb(false));
+  session.defaultSession.setPermissionRequestHandler((_wc, perm, cb) => cb(permissionAllowed(perm)));
+  session.defaultSession.setPermissionCheckHandler((_wc, perm) => permissionAllowed(perm));
   // No remote content: the page is app:// only (the dev server is allowed during `npm run dev`).
   session.defaultSession.webRequest.onBeforeRequest(
     { urls: ['http://*/*', 'https://*/*', 'ws://*/*', 'wss://*/*'] },
