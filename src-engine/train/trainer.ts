@@ -12,6 +12,7 @@ import { MetricAccumulator, targetVariance, type Metrics } from './metrics.ts';
 import { SeededRng, shuffleInPlace } from './rng.ts';
 import { initWeights, TsBackend } from './ts-backend.ts';
 import { PerceptronBackend } from './perceptron.ts';
+import { checkParamCount, DEFAULT_LIMITS } from '../limits.ts';
 
 export interface EpochMetrics extends Metrics {
   val_loss?: number;
@@ -64,6 +65,8 @@ export interface TrainerOptions {
   yieldEvery?: number;
   /** Timer in milliseconds (performance.now in hosts); defaults to Date.now. */
   now?: () => number;
+  /** Most trainable parameters the network may have (default: the engine's limit). */
+  maxParams?: number;
 }
 
 /** Learning rate for an epoch under the configured schedule. */
@@ -152,6 +155,7 @@ export class Trainer {
         `The Output layer '${fwd.outputNode.label ?? fwd.outputNode.id}' has ${fwd.targets} units but the data has ${this.train.targets} target column${this.train.targets === 1 ? '' : 's'}${this.train.classNames ? ` (classes ${this.train.classNames.join(', ')})` : ''}. Set the Output's units to ${this.train.targets}.`,
       );
     }
+    checkParamCount(fwd.params, opts.maxParams ?? DEFAULT_LIMITS.maxParams);
     const rng = new SeededRng(config.seed);
     this.shuffleRng = new SeededRng((config.seed ^ 0x9e3779b9) >>> 0);
     const weights = opts.initialWeights ?? initWeights(fwd.params, rng);

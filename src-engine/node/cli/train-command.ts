@@ -19,6 +19,9 @@ import { countCorrect, targetVariance } from '../../train/metrics.ts';
 import { getTemplate } from '../../train/templates.ts';
 import { Trainer } from '../../train/trainer.ts';
 import { writeFileAtomic } from '../atomic-write.ts';
+import { buildForward } from '../../backprop/model.ts';
+import { checkParamCount, type Limits } from '../../limits.ts';
+import { flagLimits, LIMIT_OPTIONS, limitUsage } from '../limits.ts';
 import { loadFileData, resolveDatasetRef, type ResolvedData } from '../resolve-dataset.ts';
 import { ProgressBar } from './progress.ts';
 import { parseCommandArgs } from './args.ts';
@@ -37,7 +40,10 @@ Options:
   --epochs N  --batch N (0 = full batch)  --lr X  --optimizer NAME  --seed N
   --backend ts|ort     training engine (default ts)   --ep cpu|webgpu|cuda   execution provider for ort
   --out DIR            write the trained project into DIR
-  --json               print one JSON object with the final metrics instead of progress`;
+  --json               print one JSON object with the final metrics instead of progress
+
+Limits:
+${limitUsage()}`;
 
 interface Loaded {
   project: Project;
@@ -55,6 +61,7 @@ function num(name: string, v: string | undefined, int: boolean): number | undefi
 async function loadSubject(
   target: string | undefined,
   values: Record<string, string | boolean | undefined>,
+  limits: Limits,
 ): Promise<Loaded> {
   const dataPath = values.data as string | undefined;
   const seed = num('seed', values.seed as string | undefined, true) ?? 1;
@@ -105,6 +112,7 @@ async function loadSubject(
     if (testSplit < 0 || testSplit >= 1) throw new CliError(`--test-split must be in [0, 1) (got ${testSplit}).`);
     try {
       data = await loadFileData(dataPath, {
+        load: { limits },
         ...(values.target ? { target: values.target as string } : {}),
         ...(values.labels ? { labelsPath: values.labels as string } : {}),
         testSplit,
@@ -140,7 +148,7 @@ async function loadSubject(
     }
   } else {
     try {
-      data = await resolveDatasetRef(project.dataset, seed);
+      data = await resolveDatasetRef(project.dataset, seed, { limits });
     } catch (e) {
       throw new CliError((e as Error).message);
     }
@@ -237,16 +245,28 @@ export const command: CliCommand = {
       json: { type: 'boolean' },
       backend: { type: 'string' },
       ep: { type: 'string' },
+      ...LIMIT_OPTIONS,
     });
     if (positionals.length > 1)
       throw new CliError(`train takes one template or project, got ${positionals.length}: ${positionals.join(' ')}.`);
     const json = Boolean(values.json);
-    const { project: loaded, data } = await loadSubject(positionals[0], values);
+    let limits: Limits;
+    try {
+      limits = flagLimits(values);
+    } catch (e) {
+      throw new CliError((e as Error).message);
+    }
+    const { project: loaded, data } = await loadSubject(positionals[0], values, limits);
     const config = applyOverrides(loaded.training, values);
     const project: Project = { ...loaded, training: config };
     if (!json) io.err(`data: ${data.summary}\n`);
 
     const initial = project.weights ? weightsFromJson(project.weights) : undefined;
+    try {
+      checkParamCount(buildForward(project.graph, { training: true }).params, limits.maxParams);
+    } catch (e) {
+      throw new CliError((e as Error).message);
+    }
     const backend = await makeBackend(values, project, io, json);
     let trainer: Trainer;
     try {
@@ -257,6 +277,7 @@ export const command: CliCommand = {
         ...(data.validation ? { validation: data.validation } : {}),
         ...(initial ? { initialWeights: initial } : {}),
         ...(backend ? { backend } : {}),
+        maxParams: limits.maxParams,
         now: () => performance.now(),
       });
     } catch (e) {

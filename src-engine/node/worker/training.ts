@@ -31,7 +31,9 @@ import { SeededRng } from '../../train/rng.ts';
 import { initWeights } from '../../train/ts-backend.ts';
 import { Trainer, type TrainEvent } from '../../train/trainer.ts';
 import { ForwardEvaluator, planViews, type ViewPlan } from '../../views/index.ts';
+import { checkParamCount } from '../../limits.ts';
 import { loadTable } from '../data/load-table.ts';
+import { envLimits } from '../limits.ts';
 import { createOrtBackend, probeProviders } from '../ort/index.ts';
 import { loadBuiltin } from '../resolve-dataset.ts';
 import { computeViews } from './train-views.ts';
@@ -225,6 +227,8 @@ export class TrainingService {
           .join('; ')}`,
       );
     const graph = parsed.graph;
+    const { maxParams } = envLimits();
+    checkParamCount(buildForward(graph, { training: true }).params, maxParams);
     const config = makeTrainConfig(req.training);
     const data = await this.resolveData(req.data, config.seed);
     let initialWeights: WeightSet | undefined;
@@ -257,6 +261,7 @@ export class TrainingService {
       ...(backend ? { backend } : {}),
       ...(initialWeights && !backend ? { initialWeights } : {}),
       batchEvery: 1,
+      maxParams,
       yieldToHost: setImmediatePromise,
       yieldEvery: 4,
       now,
