@@ -49,7 +49,7 @@ export function projectWeights(project: Project, file: string): WeightSet {
       `${path.basename(file)} has no trained weights yet: train it first (netwright train ${path.basename(file)} --out DIR).`,
     );
   try {
-    return weightsFromJson(project.weights);
+    return weightsFromJson(project.weights, project.graph);
   } catch (e) {
     throw new CliError(`${path.basename(file)}: ${(e as Error).message}`);
   }

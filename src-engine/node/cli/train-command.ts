@@ -261,7 +261,7 @@ export const command: CliCommand = {
     const project: Project = { ...loaded, training: config };
     if (!json) io.err(`data: ${data.summary}\n`);
 
-    const initial = project.weights ? weightsFromJson(project.weights) : undefined;
+    const initial = project.weights ? weightsFromJson(project.weights, project.graph) : undefined;
     try {
       checkParamCount(buildForward(project.graph, { training: true }).params, limits.maxParams);
     } catch (e) {
