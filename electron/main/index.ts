@@ -5,6 +5,7 @@
 import { app, BrowserWindow, session } from 'electron';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { removeStaleTemps } from '../../src-engine/node/atomic-write.ts';
 import { workerEngine } from '../../src-engine/node/worker/engine-client.ts';
 import { RecoveryStore } from '../../src-engine/node/host/recovery.ts';
 import { createHandlers } from '../../src-engine/node/host/service.ts';
@@ -70,6 +71,8 @@ app.on('open-file', (event, file) => {
 });
 
 app.whenReady().then(() => {
+  // Temp files of saves a crash cut short are removed now, not left to pile up.
+  void removeStaleTemps(app.getPath('userData'));
   // No permission (camera, notifications, ...) is ever granted to the page.
   session.defaultSession.setPermissionRequestHandler((_wc, perm, cb) => cb(permissionAllowed(perm)));
   session.defaultSession.setPermissionCheckHandler((_wc, perm) => permissionAllowed(perm));

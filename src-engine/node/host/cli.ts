@@ -7,6 +7,7 @@ import * as os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { readFileSync } from 'node:fs';
+import { removeStaleTemps } from '../atomic-write.ts';
 import { workerEngine } from '../worker/engine-client.ts';
 import { RecoveryStore } from './recovery.ts';
 import { createHandlers, downloadFiles } from './service.ts';
@@ -39,6 +40,8 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
   process.exit(2);
 }
 
+// Temp files of saves a crash cut short are removed now, not left to pile up.
+await removeStaleTemps(values['data-dir']!);
 const engine = workerEngine(path.join(here, 'engine-worker.js'));
 const handlers = createHandlers({
   kind: 'browser',
