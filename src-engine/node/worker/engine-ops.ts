@@ -16,6 +16,8 @@ import type { ApiEvent, TemplateInfo } from '../../protocol/api.ts';
 import type { DataChoice } from '../../protocol/training.ts';
 import { TrainingService } from './training.ts';
 import { exportRun } from './export-run.ts';
+import { Uploads } from '../data/uploads.ts';
+import { envLimits } from '../limits.ts';
 
 /** Every template of the engine, as the gallery shows them. */
 export function templates(): TemplateInfo[] {
@@ -69,6 +71,7 @@ export function projectText(value: unknown, fileName: string): string {
 /** Every engine operation; training ops push their progress through `emit`. */
 export function createEngineOps(emit: (e: ApiEvent) => void) {
   const training = new TrainingService(emit);
+  const uploads = new Uploads(() => envLimits().maxUploadBytes);
   return {
     templates,
     newProject,
@@ -76,7 +79,20 @@ export function createEngineOps(emit: (e: ApiEvent) => void) {
     projectText,
     datasets: () => training.datasets(),
     providers: () => training.providers(),
-    openData: (fileName: string, base64: string, target: string | null) => training.openData(fileName, base64, target),
+    uploadBegin: (fileName: string, size: number) => uploads.begin(fileName, size),
+    uploadChunk: (uploadId: string, offset: number, base64: string) =>
+      uploads.chunk(uploadId, offset, Buffer.from(base64, 'base64')),
+    uploadCancel: (uploadId: string) => uploads.discard(uploadId),
+    /** Load a complete upload; its temp file is removed whether or not it loads. */
+    openData: async (uploadId: string, target: string | null) => {
+      const { file, fileName } = await uploads.complete(uploadId);
+      try {
+        return await training.openData(file, fileName, target);
+      } finally {
+        await uploads.discard(uploadId);
+      }
+    },
+    closeData: (dataId: string) => training.closeData(dataId),
     summarizeData: (dataId: string, target: string | null) => training.summary(dataId, target),
     dataShape: (choice: DataChoice) => training.shape(choice),
     trainStart: (req: Parameters<TrainingService['start']>[0]) => training.start(req),

@@ -3,9 +3,6 @@
  * the page (epoch points batched ~20 times a second), views computed between epochs within a time
  * budget, and the last run kept for export. Also the data files the page uploads.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import * as path from 'node:path';
 import { buildForward } from '../../backprop/model.ts';
 import { builtinDatasets } from '../../data/builtin/index.ts';
 import type { Dataset } from '../../data/dataset.ts';
@@ -44,6 +41,8 @@ const PROGRESS_MS = 50;
 const VIEWS_MS = 100;
 const VIEWS_SHARE = 3;
 const EVALUATION_MS = 1000;
+/** Opened data tables kept at most; opening another releases the oldest. */
+const MAX_OPEN_TABLES = 4;
 
 /** What export needs from a finished (or paused) run. */
 export interface RunSnapshot {
@@ -126,25 +125,24 @@ export class TrainingService {
     }
   }
 
-  /** Load an uploaded file through the engine's loaders (by its name's format) and summarise it. */
+  /** Load an uploaded file (at `file`, named `fileName`) through the engine's loaders and summarise it. */
   async openData(
+    file: string,
     fileName: string,
-    base64: string,
     target: string | null,
   ): Promise<{ dataId: string; summary: DatasetSummary }> {
-    const base = path.basename(fileName).replace(/[^\w .()-]+/g, '_') || 'data';
-    const dir = await mkdtemp(path.join(tmpdir(), 'netwright-upload-'));
-    const file = path.join(dir, base);
-    try {
-      await writeFile(file, Buffer.from(base64, 'base64'));
-      const table = await loadTable(file);
-      table.name = base;
-      const dataId = `data${this.nextId++}`;
-      this.tables.set(dataId, { table, fileName: base });
-      return { dataId, summary: this.summary(dataId, target) };
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    const table = await loadTable(file);
+    table.name = fileName;
+    const dataId = `data${this.nextId++}`;
+    this.tables.set(dataId, { table, fileName });
+    // A page that never closes what it opened cannot hold more than a few tables.
+    for (const old of this.tables.keys()) if (this.tables.size > MAX_OPEN_TABLES) this.tables.delete(old);
+    return { dataId, summary: this.summary(dataId, target) };
+  }
+
+  /** Release an opened table; false when there was none under that id. */
+  closeData(dataId: string): boolean {
+    return this.tables.delete(dataId);
   }
 
   /** Summary of an opened table for a target column (null: none yet). */

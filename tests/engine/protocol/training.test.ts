@@ -131,7 +131,9 @@ describe('training in the engine worker', () => {
 
   it('opens an uploaded CSV, summarises it and refuses an unknown target by name', async () => {
     const csv = 'a,b,label\n1,2,x\n2,3,y\n3,1,x\n4,4,y\n';
-    const r = await engine.openData('tiny.csv', Buffer.from(csv).toString('base64'), 'label');
+    const { uploadId } = await engine.uploadBegin('tiny.csv', csv.length);
+    await engine.uploadChunk(uploadId, 0, Buffer.from(csv).toString('base64'));
+    const r = await engine.openData(uploadId, 'label');
     expect(r.summary.rows).toBe(4);
     expect(r.summary.classBalance).toEqual([
       { label: 'x', count: 2 },
