@@ -19,7 +19,13 @@ export function weightsToJson(w: WeightSet): WeightsJson {
 export function weightsFromJson(j: WeightsJson, graph: GraphDoc): WeightSet {
   const w: WeightSet = new Map();
   const refit = 'Train the network again to get weights that fit it';
-  for (const p of buildForward(graph, { training: true }).params) {
+  let params;
+  try {
+    params = buildForward(graph, { training: true }).params;
+  } catch (e) {
+    throw new ProjectError(`The network cannot be built, so its weights cannot be used: ${(e as Error).message}`);
+  }
+  for (const p of params) {
     const src = Object.hasOwn(j, p.name) ? j[p.name] : undefined;
     if (!src)
       throw new ProjectError(`The weights have no values for '${p.name}' (${p.shape[0]} × ${p.shape[1]}). ${refit}.`);
