@@ -4,6 +4,8 @@
  * opened tables are released; columns named like Object.prototype members survive the trip.
  */
 import { existsSync, readdirSync } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { tmpdir } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type WebSocket from 'ws';
@@ -185,6 +187,34 @@ describe('opened data over the Api', () => {
     });
     expect(shape.features).toBe(5);
   });
+
+  it('keeps memory flat when a 20 MB CSV is opened again and again, each replacing the last', async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const engine = inlineEngine();
+    const rows = Array.from({ length: 800_000 }, (_, i) => `${i},${(i * 7) % 13},${(i * 0.37).toFixed(2)},${i % 3}`);
+    const csv = Buffer.from(['a,b,c,label', ...rows].join('\n'));
+    expect(csv.length).toBeGreaterThan(10 * 2 ** 20);
+    const open = async (): Promise<string> => {
+      const { uploadId } = await engine.uploadBegin('same.csv', csv.length);
+      for (const [k, c] of [...split(csv)].entries())
+        await engine.uploadChunk(uploadId, k * UPLOAD_CHUNK_BYTES, c.toString('base64'));
+      return (await engine.openData(uploadId, 'label')).dataId;
+    };
+    let previous = await open();
+    gc();
+    const before = process.memoryUsage();
+    for (let i = 0; i < 8; i++) {
+      const next = await open();
+      expect(await engine.closeData(previous)).toBe(true);
+      previous = next;
+    }
+    gc();
+    const after = process.memoryUsage();
+    const grewMb = (after.heapUsed + after.arrayBuffers - before.heapUsed - before.arrayBuffers) / 2 ** 20;
+    // Each table is ~13 MB of columns: eight kept would be 100+ MB.
+    expect(grewMb).toBeLessThan(20);
+  }, 120_000);
 
   it('releases a table on closeData, and keeps at most four when a page never closes them', async () => {
     const csv = Buffer.from('x,label\n1,a\n2,b\n3,a\n');
