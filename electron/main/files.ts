@@ -3,9 +3,9 @@
  * never names a path. The window's current file is remembered here for Save.
  */
 import { dialog, type BrowserWindow } from 'electron';
-import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { writeFileAtomic } from '../../src-engine/node/atomic-write.ts';
+import { readProjectFile } from '../../src-engine/node/host/project-file.ts';
 import { projectFileName, type FileAccess } from '../../src-engine/node/host/service.ts';
 
 const FILTERS = [
@@ -26,7 +26,7 @@ export function nativeFiles(
     },
     /** Read a file the OS asked us to open (double-click, command line); it becomes the current file. */
     async read(file) {
-      const text = await fs.readFile(file, 'utf8');
+      const text = await readProjectFile(file);
       current = file;
       return { fileName: path.basename(file), text };
     },
@@ -34,7 +34,7 @@ export function nativeFiles(
       const r = await dialog.showOpenDialog(win, { title: 'Open project', properties: ['openFile'], filters: FILTERS });
       const file = r.filePaths[0];
       if (r.canceled || !file) return null;
-      const text = await fs.readFile(file, 'utf8');
+      const text = await readProjectFile(file);
       current = file;
       return { fileName: path.basename(file), text };
     },

@@ -5,12 +5,14 @@
 import { app, BrowserWindow, session } from 'electron';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { removeStaleTemps } from '../../src-engine/node/atomic-write.ts';
 import { workerEngine } from '../../src-engine/node/worker/engine-client.ts';
 import { RecoveryStore } from '../../src-engine/node/host/recovery.ts';
 import { createHandlers } from '../../src-engine/node/host/service.ts';
 import { nativeFiles } from './files.ts';
 import { installMenu } from './menu.ts';
 import { sendEvent, serveApi } from './ipc.ts';
+import { permissionAllowed } from './policy.ts';
 import { handleAppScheme, isAppUrl, registerAppScheme } from './protocol.ts';
 import { createWindow } from './window.ts';
 
@@ -69,8 +71,11 @@ app.on('open-file', (event, file) => {
 });
 
 app.whenReady().then(() => {
+  // Temp files of saves a crash cut short are removed now, not left to pile up.
+  void removeStaleTemps(app.getPath('userData'));
   // No permission (camera, notifications, ...) is ever granted to the page.
-  session.defaultSession.setPermissionRequestHandler((_wc, _perm, cb) => cb(false));
+  session.defaultSession.setPermissionRequestHandler((_wc, perm, cb) => cb(permissionAllowed(perm)));
+  session.defaultSession.setPermissionCheckHandler((_wc, perm) => permissionAllowed(perm));
   // No remote content: the page is app:// only (the dev server is allowed during `npm run dev`).
   session.defaultSession.webRequest.onBeforeRequest(
     { urls: ['http://*/*', 'https://*/*', 'ws://*/*', 'wss://*/*'] },

@@ -2,12 +2,13 @@
  * The renderer is served from app://netwright/ (a privileged standard scheme) rather than file://,
  * so it has a real origin, a strict Content-Security-Policy header, and cannot read other files.
  */
-import { net, protocol } from 'electron';
-import * as path from 'node:path';
+import { app, net, protocol } from 'electron';
 import { pathToFileURL } from 'node:url';
+import { staticTarget } from '../../src-engine/node/host/static-path.ts';
+import { APP_ORIGIN, devRendererUrl, isAppUrl as isOwnUrl } from './policy.ts';
 
-export const APP_ORIGIN = 'app://netwright';
-const devUrl = process.env.ELECTRON_RENDERER_URL;
+export { APP_ORIGIN };
+const devUrl = devRendererUrl(process.env.ELECTRON_RENDERER_URL, app.isPackaged);
 
 /** Must run before the app is ready. */
 export function registerAppScheme(): void {
@@ -30,16 +31,14 @@ export const CSP = [
 
 /** Serve files of the built renderer folder under app://netwright/. */
 export function handleAppScheme(rendererDir: string): void {
-  const root = path.resolve(rendererDir);
   protocol.handle('app', async (req) => {
-    const url = new URL(req.url);
-    const rel = decodeURIComponent(url.pathname === '/' ? '/index.html' : url.pathname);
-    const file = path.resolve(root, '.' + rel);
-    if (url.host !== 'netwright' || !file.startsWith(root + path.sep))
-      return new Response('Forbidden', { status: 403 });
+    const url = URL.canParse(req.url) ? new URL(req.url) : null;
+    if (!url || url.host !== 'netwright') return new Response('Forbidden', { status: 403 });
+    const target = staticTarget(rendererDir, url.pathname);
+    if (!target.ok) return new Response(target.status === 400 ? 'Bad request' : 'Forbidden', { status: target.status });
     let res: Response;
     try {
-      res = await net.fetch(pathToFileURL(file).toString());
+      res = await net.fetch(pathToFileURL(target.file).toString());
     } catch {
       return new Response('Not found', { status: 404 });
     }
@@ -57,13 +56,5 @@ export function appUrl(): string {
 
 /** Whether a URL is our own page. */
 export function isAppUrl(url: string): boolean {
-  if (url.startsWith(`${APP_ORIGIN}/`)) return true;
-  if (!devUrl) return false;
-  // During `npm run dev`, the Vite dev server and its hot-reload socket on the same host.
-  const dev = new URL(devUrl);
-  try {
-    return new URL(url).host === dev.host;
-  } catch {
-    return false;
-  }
+  return isOwnUrl(url, devUrl);
 }

@@ -1,6 +1,7 @@
 /** The editor window: sandboxed, context-isolated, no Node in the page, no navigation, no popups. */
 import { BrowserWindow, shell } from 'electron';
 import * as path from 'node:path';
+import { externalUrlAllowed } from './policy.ts';
 import { appUrl, isAppUrl } from './protocol.ts';
 
 /** Create the main window and load the renderer. */
@@ -28,7 +29,8 @@ export function createWindow(preloadDir: string): BrowserWindow {
     if (!isAppUrl(url)) e.preventDefault();
   });
   wc.setWindowOpenHandler(({ url }) => {
-    if (url.startsWith('https://')) void shell.openExternal(url);
+    // Only links to a short list of documentation sites leave the app, in the user's browser.
+    if (externalUrlAllowed(url)) void shell.openExternal(url);
     return { action: 'deny' };
   });
   wc.on('will-attach-webview', (e) => e.preventDefault());

@@ -77,6 +77,28 @@ type Factory = (b: unknown, k: unknown, h: unknown, mm: unknown) => () => void;
  */
 const FACTORIES = new Map<string, Factory>();
 
+/** Lines of generated code per function: one function per 20,000-layer network would overflow the stack. */
+const LINES_PER_PART = 2000;
+
+/**
+ * `return function run() {...}` over the generated lines; long programs are split where a statement
+ * ends at brace depth 0 into parts that run calls in order, so no frame grows huge.
+ */
+function runFunction(lines: string[]): string {
+  if (lines.length <= LINES_PER_PART) return `return function run() {\n${lines.join('\n')}\n};`;
+  const parts: string[][] = [[]];
+  let depth = 0;
+  for (const line of lines) {
+    if (depth === 0 && parts.at(-1)!.length >= LINES_PER_PART) parts.push([]);
+    parts.at(-1)!.push(line);
+    // Groups open with '{' or a loop header ending in '{' and close with a lone '}'.
+    if (line.endsWith('{')) depth++;
+    else if (line === '}') depth--;
+  }
+  const fns = parts.map((p, k) => `function part${k}() {\n${p.join('\n')}\n}`);
+  return `${fns.join('\n')}\nreturn function run() {\n${parts.map((_, k) => `part${k}();`).join('\n')}\n};`;
+}
+
 /** Build the run function. */
 export function generateRun(g: CodegenInput): () => void {
   const { nodes, live, dims } = g;
@@ -124,7 +146,7 @@ export function generateRun(g: CodegenInput): () => void {
     lines.push(...fusedLoop(group, D, dims, buf, isOutput, consumers));
   }
   const decls = [...used].sort((a, b) => a - b).map((id) => `const b${id} = B[${id}];`);
-  const src = `"use strict";\n${decls.join('\n')}\nreturn function run() {\n${lines.join('\n')}\n};`;
+  const src = `"use strict";\n${decls.join('\n')}\n${runFunction(lines)}`;
   let factory = FACTORIES.get(src);
   if (!factory) {
     factory = new Function('B', 'K', 'H', 'mm', src) as Factory;

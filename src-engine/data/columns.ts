@@ -54,15 +54,21 @@ export function usedDictionary(col: Extract<RawColumn, { kind: 'string' }>): str
   return col.dictionary.filter((_, k) => used[k] === 1);
 }
 
-/** Types of every column, with the caller's overrides applied. */
+/**
+ * Types of every column, with the caller's overrides applied. The result has no prototype and
+ * overrides are read as own properties only, so columns named `toString` or `__proto__` are typed
+ * like any other.
+ */
 export function inferColumnTypes(
   table: RawTable,
   overrides: Record<string, ColumnType> = {},
 ): Record<string, ColumnType> {
-  const out: Record<string, ColumnType> = {};
+  const out = Object.create(null) as Record<string, ColumnType>;
   const pixels = new Set(table.image?.columns ?? []);
-  for (const col of table.columns)
-    out[col.name] = overrides[col.name] ?? (pixels.has(col.name) ? 'numeric' : inferColumnType(col, table.rows));
+  for (const col of table.columns) {
+    const forced = Object.hasOwn(overrides, col.name) ? overrides[col.name] : undefined;
+    out[col.name] = forced ?? (pixels.has(col.name) ? 'numeric' : inferColumnType(col, table.rows));
+  }
   return out;
 }
 

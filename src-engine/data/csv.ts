@@ -15,6 +15,7 @@ import {
   sniffNewline,
 } from './csv-sniff.ts';
 import { DataError } from './errors.ts';
+import { checkCells, DEFAULT_DATA_LIMITS } from './limits.ts';
 import { NumericBuilder, type RawColumn, type RawTable, StringBuilder } from './table.ts';
 
 export interface CsvOptions {
@@ -28,16 +29,25 @@ export interface CsvOptions {
   columnTypes?: Record<string, 'numeric' | 'string'>;
   /** Size of the whole text, when known, so columns are allocated once. */
   totalBytes?: number;
+  /** Most cells (rows × columns) the table may hold (default: the engine's limit). */
+  maxCells?: number;
 }
 
-/** Characters gathered before sniffing (delimiter, header, column kinds are decided on them). */
+/** Characters gathered before sniffing (delimiter, header, column kinds are decided on them)... */
 const SAMPLE_CHARS = 1 << 16;
+/** ...and at least this many line breaks, so a wide file's long header and first rows are whole. */
+const SAMPLE_LINES = 8;
+/** A sample stops growing here even without enough line breaks (one line longer than this is cut). */
+const MAX_SAMPLE_CHARS = 1 << 24;
 
 /** Feeds chunks of CSV text with `push` and gets a RawTable from `end`. Throws DataError on bad input. */
 export class CsvTableParser {
   private readonly opts: CsvOptions;
   private pending = '';
+  private pendingBreaks = 0;
   private started = false;
+  /** Every line ends with the delimiter (`a,b,`): the empty field after it is not a column. */
+  private trailingDelimiter = false;
   private parser: InstanceType<typeof Papa.Parser> | null = null;
   private newline: Newline = '\n';
   private names: string[] = [];
@@ -69,7 +79,9 @@ export class CsvTableParser {
       );
     if (!this.started) {
       this.pending += chunk;
-      if (this.pending.length >= SAMPLE_CHARS) this.start(false);
+      this.pendingBreaks += lineBreaks(chunk);
+      const enough = this.pending.length >= SAMPLE_CHARS && this.pendingBreaks >= SAMPLE_LINES;
+      if (enough || this.pending.length >= MAX_SAMPLE_CHARS) this.start(false);
       return;
     }
     this.consume(this.pending + chunk, false);
@@ -84,6 +96,16 @@ export class CsvTableParser {
       this.fail('header-only', 'it has a header but no data rows', 'Add data rows below the header');
     }
     return this.table();
+  }
+
+  private get maxCells(): number {
+    return this.opts.maxCells ?? DEFAULT_DATA_LIMITS.maxCells;
+  }
+
+  /** The caller's type for a column; a column named `toString` must not find Object.prototype's. */
+  private forcedType(name: string): 'numeric' | 'string' | undefined {
+    const types = this.opts.columnTypes;
+    return types && Object.hasOwn(types, name) ? types[name] : undefined;
   }
 
   private fail(code: DataError['code'], problem: string, hint: string, row?: number, column?: string): never {
@@ -110,9 +132,22 @@ export class CsvTableParser {
     const sample = previewRows(text, delimiter, this.newline, 2000);
     // Without the final chunk the sample's last row may be cut off: keep it out of the decisions.
     const decide = final || sample.length < 3 ? sample : sample.slice(0, -1);
+    let width = decide[0]?.length ?? 1;
+    // `a,b,` on the first line and (nearly) every other (some spreadsheets write it): the empty last
+    // field is not a column, and a stray value there is reported at its row.
+    const lastEmpty = (r: string[]) => r.length === width && r[width - 1]!.trim() === '';
+    this.trailingDelimiter =
+      width >= 2 &&
+      decide.length > 0 &&
+      lastEmpty(decide[0]!) &&
+      decide.filter(lastEmpty).length >= Math.min(decide.length - 1, 0.9 * decide.length);
+    if (this.trailingDelimiter) {
+      width--;
+      for (const r of decide) r.length = width;
+    }
     const header = this.opts.header ?? detectHeader(decide);
-    const width = decide[0]?.length ?? 1;
     this.names = header ? headerNames(decide[0]!) : Array.from({ length: width }, (_, j) => `column${j + 1}`);
+    checkCells(this.opts.file, 1, width, this.maxCells);
     const body = header ? decide.slice(1) : decide;
     if (delimiter === ';') {
       let commas = 0;
@@ -126,7 +161,7 @@ export class CsvTableParser {
       this.decimalComma = commas > 0 && dots === 0;
     }
     this.numeric = this.names.map((name, j) => {
-      const forced = this.opts.columnTypes?.[name];
+      const forced = this.forcedType(name);
       if (forced) return forced === 'numeric';
       // Mostly numbers with a stray word is a numeric column with a typo (reported at its row);
       // more than a few words make it a text column.
@@ -162,6 +197,16 @@ export class CsvTableParser {
       const startLine = this.line;
       this.line += quoted ? 1 + countBreaks(fields, this.newline) : 1;
       if (fields.length === 1 && fields[0]!.trim() === '') continue;
+      if (this.trailingDelimiter && fields.length === width + 1) {
+        if (fields[width]!.trim() !== '')
+          this.fail(
+            'ragged',
+            `this row has a value (${quoteCell(fields[width]!)}) after the last column`,
+            `Every other line ends with a delimiter: remove the extra value or give it a column in the header`,
+            startLine,
+          );
+        fields.length = width;
+      }
       if (this.skipHeader) {
         this.skipHeader = false;
         continue;
@@ -185,6 +230,7 @@ export class CsvTableParser {
 
   private addRow(fields: string[], line: number): void {
     const r = this.rows;
+    if ((r + 1) * fields.length > this.maxCells) checkCells(this.opts.file, r + 1, fields.length, this.maxCells);
     for (let j = 0; j < fields.length; j++) {
       const s = fields[j]!;
       const nb = this.numBuilders[j];
@@ -229,12 +275,21 @@ export class CsvTableParser {
       const nb = this.numBuilders[j];
       if (nb) return { kind: 'numeric', name, values: nb.finish() };
       const sb = this.strBuilders[j]!;
-      return promoteNumeric(name, sb.finish(), sb.dictionary, this.opts.columnTypes?.[name] === 'string');
+      return promoteNumeric(name, sb.finish(), sb.dictionary, this.forcedType(name) === 'string');
     });
     const table: RawTable = { name: this.opts.file, rows: this.rows, columns };
     if (!this.linesRegular) table.sourceLines = this.lines.slice(0, this.rows);
     return table;
   }
+}
+
+/** Line breaks in a chunk (LF, or CR for old Mac files). */
+function lineBreaks(text: string): number {
+  let lf = 0;
+  let cr = 0;
+  for (let p = text.indexOf('\n'); p >= 0; p = text.indexOf('\n', p + 1)) lf++;
+  if (lf === 0) for (let p = text.indexOf('\r'); p >= 0; p = text.indexOf('\r', p + 1)) cr++;
+  return lf || cr;
 }
 
 /** Line breaks inside quoted fields of one record, so row numbers keep matching editor lines. */

@@ -18,6 +18,7 @@ export type DataErrorCode =
   | 'no-features' // nothing left to train on
   | 'vanished' // the file disappeared while loading
   | 'cancelled' // the caller aborted the load
+  | 'too-large' // beyond a limit (cells, decompressed size); the hint names the setting that raises it
   | 'io'; // any other read failure
 
 export interface DataErrorInit {

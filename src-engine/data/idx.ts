@@ -1,6 +1,7 @@
 /** IDX files (the MNIST format): big-endian header of dims, then raw values; images paired with labels. */
 import { DataError } from './errors.ts';
-import { type NdArray, arrayColumns, sizeOf } from './ndarray.ts';
+import { DEFAULT_DATA_LIMITS, type DataLimits } from './limits.ts';
+import { type NdArray, arrayColumns, checkArrayShape, sizeOf } from './ndarray.ts';
 import type { RawTable } from './table.ts';
 
 const TYPES: Record<number, { size: number; name: string }> = {
@@ -12,9 +13,22 @@ const TYPES: Record<number, { size: number; name: string }> = {
   0x0e: { size: 8, name: 'double' },
 };
 
-/** Decodes an (already gunzipped) IDX file. */
-export function parseIdx(bytes: Uint8Array, file: string): NdArray {
-  const hint = 'Download the file again (gunzip it or keep the .gz name), and check it is an IDX file';
+const HINT = 'Download the file again (gunzip it or keep the .gz name), and check it is an IDX file';
+
+/** What an IDX header says: the value type, the shape, where the data starts and the file's full size. */
+export interface IdxLayout {
+  type: number;
+  size: number;
+  typeName: string;
+  shape: number[];
+  start: number;
+  /** Bytes of the whole file: header and data. */
+  total: number;
+}
+
+/** Reads and checks the header (shape within the cell limit) from the first bytes of an IDX file. */
+export function idxLayout(bytes: Uint8Array, file: string, limits: DataLimits = DEFAULT_DATA_LIMITS): IdxLayout {
+  const hint = HINT;
   if (bytes.length === 0) throw new DataError({ code: 'empty', file, problem: 'the file is empty', hint });
   if (bytes.length < 4 || bytes[0] !== 0 || bytes[1] !== 0 || !TYPES[bytes[2]!] || bytes[3]! < 1 || bytes[3]! > 4) {
     const shown = Array.from(bytes.subarray(0, 4), (b) => b.toString(16).padStart(2, '0')).join(' ');
@@ -32,18 +46,26 @@ export function parseIdx(bytes: Uint8Array, file: string): NdArray {
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const shape: number[] = [];
   for (let i = 0; i < ndim; i++) shape.push(dv.getUint32(4 + 4 * i, false));
-  const n = sizeOf(shape);
+  checkArrayShape(file, shape, limits.maxCells);
   const start = 4 + 4 * ndim;
-  const need = n * t.size;
+  return { type: bytes[2]!, size: t.size, typeName: t.name, shape, start, total: start + sizeOf(shape) * t.size };
+}
+
+/** Decodes an (already gunzipped) IDX file. */
+export function parseIdx(bytes: Uint8Array, file: string, limits: DataLimits = DEFAULT_DATA_LIMITS): NdArray {
+  const { size, typeName, shape, start } = idxLayout(bytes, file, limits);
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const n = sizeOf(shape);
+  const need = n * size;
   if (bytes.length - start < need) {
     throw new DataError({
       code: 'truncated',
       file,
-      problem: `the data is cut short: ${shape.join('x')} ${t.name} values need ${need} bytes, the file has ${bytes.length - start}`,
-      hint,
+      problem: `the data is cut short: ${shape.join('x')} ${typeName} values need ${need} bytes, the file has ${bytes.length - start}`,
+      hint: HINT,
     });
   }
-  const f64 = t.size >= 4 && bytes[2] !== 0x0d;
+  const f64 = size >= 4 && bytes[2] !== 0x0d;
   const out = f64 ? new Float64Array(n) : new Float32Array(n);
   switch (bytes[2]) {
     case 0x08:

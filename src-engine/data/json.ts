@@ -1,6 +1,7 @@
 /** JSON tables: an array of records (`[{"a":1,"b":"x"}, ...]`) or an object of columns (`{"a":[1,2],"b":["x","y"]}`). */
 import { FLOAT32_MAX } from './cells.ts';
 import { DataError } from './errors.ts';
+import { checkCells, DEFAULT_DATA_LIMITS, type DataLimits } from './limits.ts';
 import { jsonErrorOffset, lineColumn } from './json-syntax.ts';
 import { NumericBuilder, type RawColumn, type RawTable, StringBuilder } from './table.ts';
 
@@ -21,7 +22,7 @@ function fail(
 }
 
 /** Parses JSON text into a RawTable; rows in messages are record numbers (1-based). */
-export function parseJsonTable(text: string, file: string): RawTable {
+export function parseJsonTable(text: string, file: string, limits: DataLimits = DEFAULT_DATA_LIMITS): RawTable {
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   if (text.trim() === '')
     fail(file, 'empty', 'the file is empty', 'Choose a JSON file holding an array of records or an object of columns');
@@ -40,14 +41,20 @@ export function parseJsonTable(text: string, file: string): RawTable {
       line,
     );
   }
-  if (Array.isArray(doc)) return fromRecords(doc, file);
-  if (doc !== null && typeof doc === 'object') return fromColumns(doc as Record<string, unknown>, file);
+  if (Array.isArray(doc)) return fromRecords(doc, file, limits.maxCells);
+  if (doc !== null && typeof doc === 'object')
+    return fromColumns(doc as Record<string, unknown>, file, limits.maxCells);
   return fail(
     file,
     'bad-format',
     'the JSON is a single value, not a table',
     'Use an array of records or an object of equal-length column arrays',
   );
+}
+
+/** A record's own value for a column (a record without `toString` must not read Object.prototype's). */
+function ownValue(rec: Record<string, unknown>, name: string): unknown {
+  return Object.hasOwn(rec, name) ? rec[name] : undefined;
 }
 
 function checkCell(v: unknown, file: string, row: number, column: string): Cell {
@@ -63,7 +70,7 @@ function checkCell(v: unknown, file: string, row: number, column: string): Cell 
   );
 }
 
-function fromRecords(doc: unknown[], file: string): RawTable {
+function fromRecords(doc: unknown[], file: string, maxCells: number): RawTable {
   if (doc.length === 0) fail(file, 'empty', 'the array has no records', 'Add records such as {"x": 1, "label": "a"}');
   const names: string[] = [];
   const seen = new Set<string>();
@@ -84,13 +91,19 @@ function fromRecords(doc: unknown[], file: string): RawTable {
       }
     }
   });
+  checkCells(file, doc.length, names.length, maxCells);
   const columns = names.map((name) =>
-    buildColumn(name, doc.length, (r) => checkCell((doc[r] as Record<string, unknown>)[name], file, r + 1, name), file),
+    buildColumn(
+      name,
+      doc.length,
+      (r) => checkCell(ownValue(doc[r] as Record<string, unknown>, name), file, r + 1, name),
+      file,
+    ),
   );
   return { name: file, rows: doc.length, columns };
 }
 
-function fromColumns(doc: Record<string, unknown>, file: string): RawTable {
+function fromColumns(doc: Record<string, unknown>, file: string, maxCells: number): RawTable {
   const names = Object.keys(doc);
   if (names.length === 0)
     fail(
@@ -116,6 +129,7 @@ function fromColumns(doc: Record<string, unknown>, file: string): RawTable {
     rows = col.length;
   }
   if (rows === 0) fail(file, 'header-only', 'the columns are empty', 'Add values to the column arrays');
+  checkCells(file, rows, names.length, maxCells);
   const columns = names.map((name) =>
     buildColumn(name, rows, (r) => checkCell((doc[name] as unknown[])[r], file, r + 1, name), file),
   );

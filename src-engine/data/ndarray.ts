@@ -1,5 +1,6 @@
 /** N-d arrays from binary formats (NPY, NPZ, IDX) and how they become table columns. */
 import { DataError } from './errors.ts';
+import { checkCells } from './limits.ts';
 import type { RawColumn, RawTable } from './table.ts';
 
 export interface NdArray {
@@ -14,7 +15,35 @@ export function sizeOf(shape: number[]): number {
 }
 
 /**
- * Columns of an array whose first axis is rows: 1-d -> one column `name`; 2-d -> one per column
+ * Checks an array's shape before anything is allocated for it: rows first, then the columns (the
+ * product of the other axes). Zero rows or zero-width rows are refused, and rows × columns must stay
+ * within the cell limit, so a tiny header cannot claim billions of values.
+ */
+export function checkArrayShape(file: string, shape: readonly number[], maxCells: number, name?: string): void {
+  const [rows, ...rest] = shape;
+  const where = name === undefined ? {} : { column: name };
+  const dims = shape.join('x');
+  if (rows === 0)
+    throw new DataError({
+      code: 'empty',
+      file,
+      ...where,
+      problem: `the array has no rows (shape ${dims})`,
+      hint: 'Save an array with at least one row',
+    });
+  if (rest.some((d) => d === 0))
+    throw new DataError({
+      code: 'empty',
+      file,
+      ...where,
+      problem: `the array's rows hold no values (shape ${dims})`,
+      hint: 'Save an array with at least one value per row',
+    });
+  checkCells(file, rows ?? 1, sizeOf(rest), maxCells, dims);
+}
+
+/**
+ * Columns of an array (already through checkArrayShape) whose first axis is rows: 1-d -> one column `name`; 2-d -> one per column
  * (`prefix1..prefixD`); 3-d/4-d -> flattened pixels (`prefix1..`) with an image shape.
  */
 export function arrayColumns(
@@ -31,15 +60,6 @@ export function arrayColumns(
       column: name,
       problem: 'the array is a single number (0-d)',
       hint: 'Save an array with one row per sample',
-    });
-  }
-  if (rows === 0) {
-    throw new DataError({
-      code: 'empty',
-      file,
-      column: name,
-      problem: `the array has no rows (shape ${arr.shape.join('x')})`,
-      hint: 'Save an array with at least one row',
     });
   }
   if (rest.length === 0) return { columns: [{ kind: 'numeric', name, values: arr.data }] };

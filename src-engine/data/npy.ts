@@ -1,8 +1,11 @@
 /** NumPy .npy reader over bytes: bool, ints and floats of any byte order, C or Fortran order. */
 import { DataError } from './errors.ts';
-import { type NdArray, sizeOf } from './ndarray.ts';
+import { DEFAULT_DATA_LIMITS, type DataLimits } from './limits.ts';
+import { type NdArray, checkArrayShape, sizeOf } from './ndarray.ts';
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59];
+/** Longest header we read: NumPy pads its header to 64 bytes and writes a few hundred at most. */
+export const MAX_HEADER = 1 << 16;
 
 interface Header {
   descr: string;
@@ -36,6 +39,7 @@ export function parseNpyHeader(bytes: Uint8Array, file: string): Header {
       throw new DataError({ code: 'truncated', file, problem: 'the header is cut short', hint: 'Copy the file again' });
     [len, start] = [dv.getUint32(8, true), 12];
   } else return bad(file, `NPY format version ${major} is not known`);
+  if (len > MAX_HEADER) bad(file, `the header claims ${len} bytes (NumPy writes a few hundred)`);
   if (start + len > bytes.length)
     throw new DataError({ code: 'truncated', file, problem: 'the header is cut short', hint: 'Copy the file again' });
   let text = '';
@@ -59,7 +63,7 @@ export function parseNpyHeader(bytes: Uint8Array, file: string): Header {
     .map((s) => s.trim())
     .filter((s) => s !== '')
     .map((s) => Number(s.replace(/L$/, '')));
-  if (shape.some((d) => !Number.isInteger(d) || d < 0)) bad(file, `the shape (${shapeText}) is not valid`);
+  if (shape.some((d) => !Number.isSafeInteger(d) || d < 0)) bad(file, `the shape (${shapeText}) is not valid`);
   return { descr, fortran: fortran === 'True', shape, dataOffset: start + len };
 }
 
@@ -87,8 +91,22 @@ function half(bits: number): number {
   return s * (1 + m / 1024) * 2 ** (e - 15);
 }
 
-/** Decodes an .npy file into a C-order array. NaN/Inf values are refused (NaN would read as missing). */
-export function parseNpy(bytes: Uint8Array, file: string): NdArray {
+/** What the header says about the data: dtype, byte order, element count and the bytes it needs. */
+export interface NpyLayout {
+  header: Header;
+  /** dtype key without byte order, e.g. 'f4'. */
+  key: string;
+  size: number;
+  f32: boolean;
+  little: boolean;
+  /** Elements in the array. */
+  n: number;
+  /** Bytes of the whole file: header and data. */
+  total: number;
+}
+
+/** Reads and checks the header (dtype, shape within the cell limit) without touching the data. */
+export function npyLayout(bytes: Uint8Array, file: string, limits: DataLimits = DEFAULT_DATA_LIMITS): NpyLayout {
   const h = parseNpyHeader(bytes, file);
   const m = /^([<>|=])?([a-zA-Z])(\d+)$/.exec(h.descr);
   const key = m ? `${m[2]}${m[3]}` : '';
@@ -101,9 +119,15 @@ export function parseNpy(bytes: Uint8Array, file: string): NdArray {
       hint: 'Convert the array to float32, float64, an integer type or bool (e.g. arr.astype("float32"))',
     });
   }
-  const little = m[1] !== '>';
+  checkArrayShape(file, h.shape, limits.maxCells);
   const n = sizeOf(h.shape);
-  const need = n * dt.size;
+  return { header: h, key, size: dt.size, f32: dt.f32, little: m[1] !== '>', n, total: h.dataOffset + n * dt.size };
+}
+
+/** Decodes an .npy file into a C-order array. NaN/Inf values are refused (NaN would read as missing). */
+export function parseNpy(bytes: Uint8Array, file: string, limits: DataLimits = DEFAULT_DATA_LIMITS): NdArray {
+  const { header: h, key, size, f32, little, n } = npyLayout(bytes, file, limits);
+  const need = n * size;
   if (bytes.length - h.dataOffset < need) {
     throw new DataError({
       code: 'truncated',
@@ -113,9 +137,9 @@ export function parseNpy(bytes: Uint8Array, file: string): NdArray {
     });
   }
   const dv = new DataView(bytes.buffer, bytes.byteOffset + h.dataOffset, need);
-  const out = dt.f32 ? new Float32Array(n) : new Float64Array(n);
+  const out = f32 ? new Float32Array(n) : new Float64Array(n);
   const read = reader(key, dv, little);
-  for (let i = 0; i < n; i++) out[i] = read(i * dt.size);
+  for (let i = 0; i < n; i++) out[i] = read(i * size);
   for (let i = 0; i < n; i++) {
     if (!Number.isFinite(out[i]!)) {
       throw new DataError({

@@ -1,11 +1,20 @@
-/** NumPy .npz archives: a zip of .npy files (stored or deflated); inflation is passed in by the caller. */
+/**
+ * NumPy .npz archives: a zip of .npy files (stored or deflated); inflation is passed in by the caller.
+ * A deflated entry is never inflated blindly: its .npy header is read from a small inflated prefix
+ * first, the shape checked against the limits, and the entry then inflated to exactly that size.
+ */
 import { DataError } from './errors.ts';
+import { checkDecompressed, DEFAULT_DATA_LIMITS, type DataLimits } from './limits.ts';
 import { type NdArray, arrayColumns } from './ndarray.ts';
-import { parseNpy } from './npy.ts';
+import { MAX_HEADER, npyLayout, parseNpy } from './npy.ts';
 import type { RawColumn, RawTable } from './table.ts';
 
-/** Raw-deflate decompressor (node:zlib inflateRawSync on the node side). */
-export type InflateRaw = (bytes: Uint8Array) => Uint8Array;
+/**
+ * Raw-deflate decompressor (node:zlib on the node side). With `prefix`, it returns at most the first
+ * `maxOutput` bytes of the stream (inflating only as much input as that needs); otherwise the whole
+ * stream, throwing when the output would exceed `maxOutput` bytes.
+ */
+export type InflateRaw = (bytes: Uint8Array, opts: { maxOutput: number; prefix?: boolean }) => Uint8Array;
 
 export interface ZipEntry {
   name: string;
@@ -77,19 +86,46 @@ export function readZip(bytes: Uint8Array, file: string): ZipEntry[] {
   return entries;
 }
 
+/** Inflates one deflated .npy entry after checking the shape its header declares. Returns the .npy bytes. */
+function inflateEntry(
+  e: ZipEntry,
+  file: string,
+  inflateRaw: InflateRaw,
+  limits: DataLimits,
+  budget: number,
+): Uint8Array {
+  const name = `${file}:${e.name}`;
+  let head: Uint8Array;
+  try {
+    head = inflateRaw(e.data, { maxOutput: MAX_HEADER + 16, prefix: true });
+  } catch {
+    zipError(file, `the compressed entry ${e.name} is damaged`, 'truncated');
+  }
+  const { total } = npyLayout(head, name, limits);
+  checkDecompressed(file, total, budget, `the entry ${e.name}`);
+  try {
+    return inflateRaw(e.data, { maxOutput: total });
+  } catch {
+    return zipError(file, `the compressed entry ${e.name} is damaged or longer than its header says`, 'truncated');
+  }
+}
+
 /** Decodes every .npy in an .npz archive, keyed by name without the .npy suffix. */
-export function parseNpz(bytes: Uint8Array, file: string, inflateRaw: InflateRaw): Map<string, NdArray> {
+export function parseNpz(
+  bytes: Uint8Array,
+  file: string,
+  inflateRaw: InflateRaw,
+  limits: DataLimits = DEFAULT_DATA_LIMITS,
+): Map<string, NdArray> {
   const out = new Map<string, NdArray>();
+  let inflated = 0;
   for (const e of readZip(bytes, file)) {
     if (!e.name.endsWith('.npy')) continue;
     let raw: Uint8Array;
     if (e.method === 0) raw = e.data;
     else if (e.method === 8) {
-      try {
-        raw = inflateRaw(e.data);
-      } catch {
-        zipError(file, `the compressed entry ${e.name} is damaged`, 'truncated');
-      }
+      raw = inflateEntry(e, file, inflateRaw, limits, limits.maxDecompressedBytes - inflated);
+      inflated += raw.length;
     } else
       throw new DataError({
         code: 'unsupported',
@@ -97,7 +133,7 @@ export function parseNpz(bytes: Uint8Array, file: string, inflateRaw: InflateRaw
         problem: `zip compression method ${e.method} is not supported`,
         hint: 'Use numpy.savez or numpy.savez_compressed',
       });
-    out.set(e.name.slice(0, -4), parseNpy(raw, `${file}:${e.name}`));
+    out.set(e.name.slice(0, -4), parseNpy(raw, `${file}:${e.name}`, limits));
   }
   if (out.size === 0)
     throw new DataError({

@@ -53,7 +53,9 @@ type Getter = (row: number) => number | string | null;
 function getter(data: RawTable | Record<string, unknown>[], column: string, file: string): Getter {
   if (Array.isArray(data)) {
     return (r) => {
-      const v = data[r]![column];
+      const rec = data[r]!;
+      // Own values only: a record without a `toString` field must not read Object.prototype's.
+      const v = Object.hasOwn(rec, column) ? rec[column] : undefined;
       if (v === null || v === undefined || v === '' || (typeof v === 'number' && Number.isNaN(v))) return null;
       if (typeof v === 'boolean') return v ? 1 : 0;
       return typeof v === 'number' ? v : String(v);

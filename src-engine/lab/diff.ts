@@ -7,7 +7,6 @@
 import type { GraphDoc, GraphNode } from '../graph/document.ts';
 import { describeNode } from '../graph/document.ts';
 import type { Project } from '../project/project.ts';
-import { weightsFromJson } from '../project/weights.ts';
 
 export interface SettingChange {
   /** The config key, dotted for nested ones (`optimizer.name`); `lr` for the learning rate. */
@@ -126,8 +125,9 @@ export function diffProjects(a: Project, b: Project): ProjectDiff {
     .map((key) => ({ key, a: fa[key] ?? null, b: fb[key] ?? null }));
   const weights: WeightChange[] = [];
   if (a.weights && b.weights) {
-    const wa = weightsFromJson(a.weights);
-    const wb = weightsFromJson(b.weights);
+    // The stored values as they are (a project's weights need not fit the other's graph).
+    const wa = Object.entries(a.weights);
+    const wb = new Map(Object.entries(b.weights));
     for (const [name, x] of wa) {
       const y = wb.get(name);
       if (!y) continue;

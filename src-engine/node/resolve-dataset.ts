@@ -118,8 +118,8 @@ export async function loadFileData(
   };
 }
 
-/** Resolve a project's dataset reference. */
-export async function resolveDatasetRef(ref: DatasetRef, seed = 1): Promise<ResolvedData> {
+/** Resolve a project's dataset reference (files loaded with `load`'s limits and options). */
+export async function resolveDatasetRef(ref: DatasetRef, seed = 1, load?: LoadTableOptions): Promise<ResolvedData> {
   switch (ref.kind) {
     case 'builtin':
       return loadBuiltin(ref.id, ref.params);
@@ -127,6 +127,7 @@ export async function resolveDatasetRef(ref: DatasetRef, seed = 1): Promise<Reso
       return loadFileData(ref.path, {
         ...(ref.target ? { target: ref.target } : {}),
         ...(ref.labelsPath ? { labelsPath: ref.labelsPath } : {}),
+        ...(load ? { load } : {}),
         seed,
       });
     case 'none':

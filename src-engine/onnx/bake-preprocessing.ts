@@ -85,6 +85,8 @@ export function bakePreprocessing(b: GraphBuilder, pre: Preprocessing): BakedInp
       { cats_strings: { strings: [...t.categories, ''] }, zeros: 1 },
       `${name}_onehot`,
     );
+    // ONNX has no shape inference for ai.onnx.ml ops: without this, the strict checker cannot type the MatMul below.
+    b.declare(hot, ['N', C + 1], 'float32');
     // [C + 1] columns -> [C]: the '' (missing) column folds into the imputed category, or vanishes.
     const fold = new Array<number>((C + 1) * C).fill(0);
     for (let i = 0; i < C; i++) fold[i * C + i] = 1;

@@ -73,6 +73,8 @@ export class GraphBuilder {
   readonly initializers: TensorProto[] = [];
   readonly inputs: ValueInfoProto[] = [];
   readonly outputs: ValueInfoProto[] = [];
+  /** Types and shapes of intermediate values that shape inference cannot derive (ai.onnx.ml outputs). */
+  readonly valueInfo: ValueInfoProto[] = [];
   private readonly names = new Set<string>();
   private readonly consts = new Map<string, string>();
   private usesMl = false;
@@ -173,6 +175,12 @@ export class GraphBuilder {
     return name;
   }
 
+  /** Declare the type and shape of an intermediate value (graph value_info), for strict shape inference. */
+  declare(name: string, dims: readonly Dim[], type: ElemType | 'int64' | 'string' = this.elem): string {
+    this.valueInfo.push(valueInfo(name, dims, type));
+    return name;
+  }
+
   /**
    * Declare a graph output. A value computed by a node here is renamed to `name` in place; graph
    * inputs, initializers and values already output get an Identity (a copy, which ORT does not elide).
@@ -221,6 +229,7 @@ export class GraphBuilder {
         initializer: this.initializers,
         input: this.inputs,
         output: this.outputs,
+        ...(this.valueInfo.length ? { valueInfo: this.valueInfo } : {}),
       },
       metadataProps: Object.entries(opts.metadata ?? {}).map(([key, value]) => ({ key, value })),
     };

@@ -74,22 +74,38 @@ export function readOnnx(bytes: Uint8Array, file = 'model.onnx'): OnnxFile {
   };
 }
 
-/** The values of a float or double initializer, row-major, with its dims. */
-export function tensorValues(t: TensorProto): { dims: number[]; data: Float32Array } {
+const ELEMENT_BYTES: Record<number, number> = { [DataType.FLOAT]: 4, [DataType.DOUBLE]: 8, [DataType.INT64]: 8 };
+
+/**
+ * The values of a float, double or int64 initializer, row-major, with its dims. The dims must be
+ * whole numbers whose product the stored data actually holds (a header claiming 2^40 values is
+ * refused before anything is allocated); throws OnnxFormatError naming the file and tensor.
+ */
+export function tensorValues(t: TensorProto, file = 'model.onnx'): { dims: number[]; data: Float32Array } {
+  const bad = (problem: string): never => {
+    throw new OnnxFormatError(file, `the tensor '${t.name}' ${problem}`);
+  };
   const dims = (t.dims ?? []).map(int64);
+  if (dims.some((d) => !Number.isSafeInteger(d) || d < 0)) bad(`has invalid dimensions (${dims.join(' × ')})`);
   const n = dims.reduce((a, b) => a * b, 1);
-  const out = new Float32Array(n);
   const raw = t.rawData;
+  const held = raw?.length
+    ? raw.length / (ELEMENT_BYTES[t.dataType ?? 0] ?? bad(`has data type ${t.dataType}, not float`))
+    : (t.floatData?.length ?? 0) ||
+      (t.doubleData?.length ?? 0) ||
+      (t.int64Data?.length ?? 0) ||
+      (t.int32Data?.length ?? 0);
+  if (n > 0 && held === 0) bad('has no data (external data files are not supported)');
+  if (held !== n) bad(`claims ${n} values (${dims.join(' × ')}) but holds ${held}`);
+  const out = new Float32Array(n);
   if (raw && raw.length) {
     const dv = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
     if (t.dataType === DataType.FLOAT) for (let i = 0; i < n; i++) out[i] = dv.getFloat32(i * 4, true);
     else if (t.dataType === DataType.DOUBLE) for (let i = 0; i < n; i++) out[i] = dv.getFloat64(i * 8, true);
-    else if (t.dataType === DataType.INT64) for (let i = 0; i < n; i++) out[i] = Number(dv.getBigInt64(i * 8, true));
-    else throw new Error(`tensor '${t.name}' has data type ${t.dataType}, not float`);
+    else for (let i = 0; i < n; i++) out[i] = Number(dv.getBigInt64(i * 8, true));
   } else if (t.floatData?.length) out.set(t.floatData);
   else if (t.doubleData?.length) out.set(t.doubleData);
   else if (t.int64Data?.length) t.int64Data.forEach((v, i) => (out[i] = int64(v)));
   else if (t.int32Data?.length) out.set(t.int32Data);
-  else if (n > 0) throw new Error(`tensor '${t.name}' has no data (external data files are not supported)`);
   return { dims, data: out };
 }

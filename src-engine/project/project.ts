@@ -3,6 +3,7 @@
  * config, and once trained the weights and the run history. Versioned; older versions migrate.
  */
 import { z } from 'zod';
+import { FLOAT32_MAX } from '../data/cells.ts';
 import { graphSchema, parseGraph, type GraphDoc } from '../graph/document.ts';
 import { trainConfigSchema, type TrainConfig } from '../train/config.ts';
 import { migrateProject } from './migrate.ts';
@@ -27,10 +28,21 @@ export const datasetRefSchema = z.discriminatedUnion('kind', [
 ]);
 export type DatasetRef = z.infer<typeof datasetRefSchema>;
 
-/** Weights by parameter name (`<nodeId>.W`, `<nodeId>.b`), stored as plain arrays in JSON. */
+const dim = z.number().int().positive();
+/**
+ * Weights by parameter name (`<nodeId>.W`, `<nodeId>.b`), stored as plain arrays in JSON: values
+ * finite in float32 (1e39 would load as Infinity), as many as the shape says.
+ */
 export const weightsSchema = z.record(
   z.string(),
-  z.object({ shape: z.array(z.number().int().min(1)).min(1).max(8), data: z.array(z.number()) }),
+  z
+    .object({
+      shape: z.array(dim).min(1).max(8),
+      data: z.array(z.number().min(-FLOAT32_MAX).max(FLOAT32_MAX)),
+    })
+    .refine((w) => w.data.length === w.shape.reduce((a, b) => a * b, 1), {
+      message: 'the number of values does not match the shape',
+    }),
 );
 export type WeightsJson = z.infer<typeof weightsSchema>;
 
@@ -46,7 +58,7 @@ export type RunRecord = z.infer<typeof runRecordSchema>;
 
 export const projectSchema = z.object({
   format: z.literal(PROJECT_FORMAT),
-  version: z.number().int(),
+  version: z.number().int().min(0),
   name: z.string().default('Untitled'),
   template: z.string().optional(),
   graph: graphSchema,
@@ -91,6 +103,11 @@ export function parseProject(input: unknown, fileName = 'project'): Project {
   if (!value || typeof value !== 'object' || (value as { format?: unknown }).format !== PROJECT_FORMAT) {
     throw new ProjectError(`${fileName} is not a Netwright project (no "format": "${PROJECT_FORMAT}").`);
   }
+  const saved = (value as { version?: unknown }).version;
+  if (typeof saved !== 'number' || !Number.isInteger(saved) || saved < 0)
+    throw new ProjectError(
+      `${fileName} is damaged: its "version" must be a whole number from 0 to ${PROJECT_VERSION} (it is ${JSON.stringify(saved) ?? 'missing'}).`,
+    );
   value = migrateProject(value, PROJECT_VERSION);
   const version = (value as { version?: unknown }).version;
   if (typeof version !== 'number' || version > PROJECT_VERSION) {

@@ -137,12 +137,16 @@ export interface ApiMethods {
   listDatasets(req: Empty): Promise<BuiltinDatasetItem[]>;
   /** ONNX Runtime execution providers and whether each is usable here (the TypeScript engine always is). */
   listProviders(req: Empty): Promise<ProviderInfo[]>;
-  /** Load an uploaded data file (base64) in the engine; returns its id and summary (with `target` when given). */
-  openData(req: {
-    fileName: string;
-    base64: string;
-    target: string | null;
-  }): Promise<{ dataId: string; summary: DatasetSummary }>;
+  /** Start uploading a data file of `size` bytes: its chunks follow (uploadChunk), then openData. */
+  uploadBegin(req: { fileName: string; size: number }): Promise<{ uploadId: string; chunkBytes: number }>;
+  /** One chunk of an upload, base64, at most `chunkBytes` bytes, starting at `offset` (where the last one ended). */
+  uploadChunk(req: { uploadId: string; offset: number; base64: string }): Promise<{ received: number }>;
+  /** Drop an upload in progress (and its temp file). */
+  uploadCancel(req: { uploadId: string }): Promise<{ canceled: boolean }>;
+  /** Load a complete upload in the engine; returns its id and summary (with `target` when given). */
+  openData(req: { uploadId: string; target: string | null }): Promise<{ dataId: string; summary: DatasetSummary }>;
+  /** Release an opened data file's table in the engine (when the page opens another or is done with it). */
+  closeData(req: { dataId: string }): Promise<{ closed: boolean }>;
   /** Summarise an opened data file again for another target column. */
   summarizeData(req: { dataId: string; target: string | null }): Promise<DatasetSummary>;
   /** The shape the data takes after preprocessing, so the page can fit the Input and Output layers to it. */
@@ -198,7 +202,11 @@ export const ENGINE_METHODS = [
   'newProject',
   'listDatasets',
   'listProviders',
+  'uploadBegin',
+  'uploadChunk',
+  'uploadCancel',
   'openData',
+  'closeData',
   'summarizeData',
   'dataShape',
   'trainStart',
@@ -245,7 +253,18 @@ export interface Api extends ApiMethods {
 }
 
 export type ApiErrorCode =
-  'bad-request' | 'unknown-method' | 'invalid-project' | 'unsupported' | 'forbidden' | 'internal';
+  | 'bad-request'
+  | 'unknown-method'
+  | 'invalid-project'
+  /** A data file that cannot be used as it is (the message names file, row and column). */
+  | 'bad-data'
+  /** Beyond a limit (cells, decompressed size, parameters, upload size); the message names the setting that raises it. */
+  | 'too-large'
+  /** The engine stopped (out of memory, say) while working on the request, and was restarted. */
+  | 'engine-restarted'
+  | 'unsupported'
+  | 'forbidden'
+  | 'internal';
 
 /** An error reply from the host, with a code and a sentence for the user. */
 export class ApiError extends Error {

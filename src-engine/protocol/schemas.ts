@@ -12,6 +12,14 @@ export const MAX_TRACE_ROWS = 256;
 
 /** Upper bound on a project's text, so a hostile payload cannot exhaust memory. */
 export const MAX_PROJECT_CHARS = 64 * 1024 * 1024;
+/** Bytes of a data file per uploadChunk call (base64 makes a 5.6 MB message of it). */
+export const UPLOAD_CHUNK_BYTES = 4 * 1024 * 1024;
+const base64Chunk = z
+  .string()
+  .max(Math.ceil(UPLOAD_CHUNK_BYTES / 3) * 4)
+  .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64');
+const uploadId = z.string().min(1).max(100);
+const dataId = z.string().min(1).max(100);
 
 const empty = z.object({}).strict();
 /**
@@ -36,7 +44,7 @@ const dataChoice = z.discriminatedUnion('kind', [
   z
     .object({
       kind: z.literal('upload'),
-      dataId: z.string().min(1).max(100),
+      dataId,
       target: column,
       features: z.array(column).max(100_000).nullable(),
       scaling: z.enum(['standard', 'minmax', 'none']),
@@ -59,8 +67,14 @@ export const requestSchemas = {
   clearRecovery: empty,
   listDatasets: empty,
   listProviders: empty,
-  openData: z.object({ fileName, base64: z.string().max(MAX_PROJECT_CHARS * 2), target: column.nullable() }).strict(),
-  summarizeData: z.object({ dataId: z.string().min(1).max(100), target: column.nullable() }).strict(),
+  uploadBegin: z.object({ fileName, size: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER) }).strict(),
+  uploadChunk: z
+    .object({ uploadId, offset: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER), base64: base64Chunk })
+    .strict(),
+  uploadCancel: z.object({ uploadId }).strict(),
+  openData: z.object({ uploadId, target: column.nullable() }).strict(),
+  closeData: z.object({ dataId }).strict(),
+  summarizeData: z.object({ dataId, target: column.nullable() }).strict(),
   dataShape: z.object({ data: dataChoice }).strict(),
   trainStart: z
     .object({ project, data: dataChoice, start: z.enum(['fresh', 'continue']), ep: z.string().max(40).nullable() })

@@ -92,6 +92,8 @@ export interface SessionRequest {
   yieldEvery?: number;
   /** Run id (default: a timestamp). */
   id?: string;
+  /** The cap on trainable parameters (see src-engine/limits.ts). */
+  maxParams?: number;
 }
 
 /** Starting weights under a policy: fresh from the seed, then the given ones wherever they still fit. */
@@ -204,6 +206,7 @@ export class TrainingSession {
         ...(deps.yieldToHost ? { yieldToHost: deps.yieldToHost } : {}),
         ...(req.yieldEvery !== undefined ? { yieldEvery: req.yieldEvery } : {}),
         ...(deps.now ? { now: deps.now } : {}),
+        ...(req.maxParams !== undefined ? { maxParams: req.maxParams } : {}),
       });
     } catch (e) {
       await backend?.dispose?.();
@@ -327,16 +330,11 @@ export function projectSnapshot(project: Project, opts: { untrained?: boolean; f
   const file = opts.fileName ?? project.name;
   let weights: WeightSet;
   if (project.weights) {
-    weights = weightsFromJson(project.weights);
-    // The weights must be the network's: same parameters, same shapes.
-    const model = new CompiledModel(project.graph);
-    for (const d of model.forward.params) {
-      const w = weights.get(d.name);
-      if (!w) throw new Error(`${file}: the weights of '${d.name}' are missing; train the project again.`);
-      if (w.shape.length !== d.shape.length || w.shape.some((x, i) => x !== d.shape[i]))
-        throw new Error(
-          `${file}: the weights of '${d.name}' have shape ${w.shape.join(' × ')}, the layer needs ${d.shape.join(' × ')}; train the project again.`,
-        );
+    // Every parameter the network declares, in its exact shape, finite (ProjectError names the one that is not).
+    try {
+      weights = weightsFromJson(project.weights, project.graph);
+    } catch (e) {
+      throw new Error(`${file}: ${(e as Error).message}`, { cause: e });
     }
   } else if (opts.untrained) {
     weights = startingWeights(new CompiledModel(project.graph), project.training, 'fresh', null).weights;

@@ -1,7 +1,7 @@
 /**
  * The trainer: epochs of shuffled mini-batches through a backend, emitting typed events. It never
- * draws. Pause, resume, stop and single-step are methods; divergence (a NaN or Inf loss or weight)
- * stops the run and restores the last good weights.
+ * draws. Pause, resume, stop and single-step are methods; divergence (a NaN or Inf loss or weight,
+ * or a loss that explodes: see divergence.ts) stops the run and restores the best weights it kept.
  */
 import type { Dataset } from '../data/dataset.ts';
 import type { DecisionRule } from '../losses/index.ts';
@@ -14,6 +14,8 @@ import { MetricAccumulator, targetVariance, type Metrics } from './metrics.ts';
 import { SeededRng, shuffleInPlace } from '../tensor/rng.ts';
 import { TsBackend } from './ts-backend.ts';
 import { PerceptronBackend } from './perceptron.ts';
+import { DivergenceWatch } from './divergence.ts';
+import { checkParamCount, DEFAULT_LIMITS } from '../limits.ts';
 
 export interface EpochMetrics extends Metrics {
   val_loss?: number;
@@ -68,6 +70,8 @@ export interface TrainerOptions {
   yieldEvery?: number;
   /** Timer in milliseconds (performance.now in hosts); defaults to Date.now. */
   now?: () => number;
+  /** Most trainable parameters the network may have (default: the engine's limit). */
+  maxParams?: number;
 }
 
 /** Learning rate for an epoch under the configured schedule. */
@@ -128,6 +132,12 @@ function gatherRows(
   }
 }
 
+/** Whether every weight is a finite number. */
+function allFinite(w: WeightSet): boolean {
+  for (const { data } of w.values()) for (let i = 0; i < data.length; i++) if (!Number.isFinite(data[i]!)) return false;
+  return true;
+}
+
 export class Trainer {
   readonly backend: TrainBackend;
   readonly train: Dataset;
@@ -160,8 +170,11 @@ export class Trainer {
         `The Output layer '${fwd.outputNode.label ?? fwd.outputNode.id}' has ${fwd.targets} units but the data has ${this.train.targets} target column${this.train.targets === 1 ? '' : 's'}${this.train.classNames ? ` (classes ${this.train.classNames.join(', ')})` : ''}. Set the Output's units to ${this.train.targets}.`,
       );
     }
+    checkParamCount(fwd.params, opts.maxParams ?? DEFAULT_LIMITS.maxParams);
     const rng = new SeededRng(config.seed);
     this.shuffleRng = new SeededRng((config.seed ^ 0x9e3779b9) >>> 0);
+    if (opts.initialWeights && !allFinite(opts.initialWeights))
+      throw new Error('The starting weights hold NaN or infinite values: train from fresh weights instead.');
     const weights = opts.initialWeights ?? initWeights(fwd.params, rng);
     this.backend =
       opts.backend ??
@@ -244,6 +257,8 @@ export class Trainer {
     const batchEvery = this.opts.batchEvery ?? 0;
     const yieldEvery = this.opts.yieldEvery ?? 64;
     let good = await this.backend.getWeights();
+    // Created from the first batch's loss, computed with the untrained weights.
+    let watch: DivergenceWatch | null = null;
     let best: { value: number; weights: WeightSet } | null = null;
     let sinceBest = 0;
     let t = 0;
@@ -253,6 +268,21 @@ export class Trainer {
     let reason: StopReason = 'completed';
     let epochsDone = 0;
     const paramCount = [...good.values()].reduce((a, w) => a + w.data.length, 0);
+    /** Restore the kept weights (the best epoch's, never non-finite) and say so: the one divergence message. */
+    const diverge = async (epoch: number, batch: number | null, what: string): Promise<TrainEvent> => {
+      await this.backend.setWeights(good, true);
+      const kept = watch?.bestEpoch.epoch ?? 0;
+      const restored =
+        kept === 0
+          ? 'The initial weights (before epoch 1) were restored'
+          : `The weights from the end of epoch ${kept} were restored`;
+      return {
+        type: 'diverged',
+        epoch,
+        batch: batch ?? batches - 1,
+        message: `Training diverged in epoch ${epoch + 1}${batch === null ? '' : `, batch ${batch + 1}`}: ${what}. ${restored}. Try a smaller learning rate${config.clipNorm ? '' : ' or gradient clipping'}.`,
+      };
+    };
     yield {
       type: 'start',
       epochs: config.epochs,
@@ -291,16 +321,11 @@ export class Trainer {
             t++;
             const loss = res.losses[j]!;
             if (!Number.isFinite(loss)) {
-              await this.backend.setWeights(good, true);
-              yield {
-                type: 'diverged',
-                epoch,
-                batch: b,
-                message: `Training diverged at epoch ${epoch + 1}, batch ${b + 1}: the loss became ${loss}. The last good weights (end of epoch ${epoch}) were kept. Try a smaller learning rate${config.clipNorm ? '' : ' or gradient clipping'}.`,
-              };
+              yield await diverge(epoch, b, `the loss became ${loss}`);
               reason = 'diverged';
               break outer;
             }
+            watch ??= new DivergenceWatch(loss);
             samples += bs;
             acc.add(
               loss,
@@ -322,12 +347,11 @@ export class Trainer {
         // The eager backend answers synchronously: skip the await's microtask on the hot path.
         const res = pending instanceof Promise ? await pending : pending;
         if (!Number.isFinite(res.loss)) {
-          await this.backend.setWeights(good, true);
-          const message = `Training diverged at epoch ${epoch + 1}, batch ${b + 1}: the loss became ${res.loss}. The last good weights (end of epoch ${epoch}) were kept. Try a smaller learning rate${config.clipNorm ? '' : ' or gradient clipping'}.`;
-          yield { type: 'diverged', epoch, batch: b, message };
+          yield await diverge(epoch, b, `the loss became ${res.loss}`);
           reason = 'diverged';
           break outer;
         }
+        watch ??= new DivergenceWatch(res.loss);
         samples += rows;
         acc.add(res.loss, res.pred, yb, rows);
         if (batchEvery && (b + 1) % batchEvery === 0) yield { type: 'batch', epoch, batch: b, loss: res.loss };
@@ -335,18 +359,13 @@ export class Trainer {
       }
       const metrics: EpochMetrics = acc.result();
       const weights = await this.backend.getWeights();
-      if (![...weights.values()].every((w) => w.data.every(Number.isFinite))) {
-        await this.backend.setWeights(good, true);
-        yield {
-          type: 'diverged',
-          epoch,
-          batch: batches - 1,
-          message: `Training diverged in epoch ${epoch + 1}: a weight became NaN or infinite. The last good weights were kept. Try a smaller learning rate.`,
-        };
+      const problem = !allFinite(weights) ? 'a weight became NaN or infinite' : watch?.check(epoch + 1, metrics.loss);
+      if (problem) {
+        yield await diverge(epoch, null, problem);
         reason = 'diverged';
         break;
       }
-      good = weights;
+      if (watch?.isBest(epoch + 1)) good = weights;
       if (this.validation) Object.assign(metrics, await this.validate(this.validation));
       last = metrics;
       epochsDone = epoch + 1;

@@ -18,20 +18,45 @@ export interface UploadedData extends PrepareChoice {
   summary: DatasetSummary;
 }
 
-/** Read a file as base64 (without the data: prefix), reporting progress; aborts with the signal. */
-export function readBase64(file: File, onProgress: (fraction: number) => void, signal: AbortSignal): Promise<string> {
+/** Read a part of a file as base64 (without the data: prefix); aborts with the signal. */
+export function readBase64(part: Blob, name: string, signal: AbortSignal): Promise<string> {
   return new Promise((resolve, reject) => {
     const r = new FileReader();
-    r.onprogress = (e) => e.lengthComputable && onProgress(e.loaded / e.total);
     r.onload = () => {
       const s = String(r.result);
       resolve(s.slice(s.indexOf(',') + 1));
     };
-    r.onerror = () => reject(new Error(`${file.name}: ${r.error?.message ?? 'could not be read'}`));
+    r.onerror = () => reject(new Error(`${name}: ${r.error?.message ?? 'could not be read'}`));
     r.onabort = () => reject(new DOMException('Canceled', 'AbortError'));
-    signal.addEventListener('abort', () => r.abort());
-    r.readAsDataURL(file);
+    if (signal.aborted) return reject(new DOMException('Canceled', 'AbortError'));
+    signal.addEventListener('abort', () => r.abort(), { once: true });
+    r.readAsDataURL(part);
   });
+}
+
+/**
+ * Send a file to the engine in chunks (a 1 GB file is never one message), reporting the fraction
+ * sent; returns the upload's id for openData. The upload is canceled if reading or sending fails.
+ */
+export async function uploadFile(
+  api: Api,
+  file: File,
+  onProgress: (fraction: number) => void,
+  signal: AbortSignal,
+): Promise<string> {
+  const { uploadId, chunkBytes } = await api.uploadBegin({ fileName: file.name, size: file.size });
+  try {
+    for (let offset = 0; offset < file.size; offset += chunkBytes) {
+      const base64 = await readBase64(file.slice(offset, offset + chunkBytes), file.name, signal);
+      if (signal.aborted) throw new DOMException('Canceled', 'AbortError');
+      await api.uploadChunk({ uploadId, offset, base64 });
+      onProgress(Math.min(1, (offset + chunkBytes) / file.size));
+    }
+    return uploadId;
+  } catch (e) {
+    void api.uploadCancel({ uploadId }).catch(() => {});
+    throw e;
+  }
 }
 
 export class DataState {
@@ -111,10 +136,14 @@ export class DataState {
     this.error = null;
     this.loading = 0;
     try {
-      const base64 = await readBase64(file, (f) => (this.loading = f * 0.8), abort.signal);
+      const uploadId = await uploadFile(this.api, file, (f) => (this.loading = f * 0.8), abort.signal);
       this.loading = 0.9;
-      const r = await this.api.openData({ fileName: file.name, base64, target: null });
-      if (abort.signal.aborted) return;
+      const r = await this.api.openData({ uploadId, target: null });
+      if (abort.signal.aborted) {
+        void this.api.closeData({ dataId: r.dataId }).catch(() => {});
+        return;
+      }
+      const previous = this.upload?.dataId;
       const cols = r.summary.columns.map((c) => c.name);
       // A column named like a label is the usual target; otherwise the last one.
       const guess = cols.find((c) => /^(label|target|class|species|y)$/i.test(c)) ?? cols.at(-1) ?? '';
@@ -132,6 +161,8 @@ export class DataState {
       };
       this.source = 'upload';
       this.shape = null;
+      // The engine keeps the table of the file in use only.
+      if (previous) void this.api.closeData({ dataId: previous }).catch(() => {});
     } catch (e) {
       if ((e as Error).name !== 'AbortError') this.error = (e as Error).message;
     } finally {

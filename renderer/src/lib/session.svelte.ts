@@ -263,7 +263,7 @@ export class Session {
   /** Import an ONNX model (Netwright's export or another tool's network) as a new, unsaved project. */
   async importOnnx(file: File): Promise<void> {
     try {
-      const base64 = await readBase64(file, () => {}, new AbortController().signal);
+      const base64 = await readBase64(file, file.name, new AbortController().signal);
       const r = await this.api.importOnnx({ fileName: file.name, base64 });
       this.show(r.project, null, true);
       this.notice = {

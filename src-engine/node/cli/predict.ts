@@ -9,6 +9,7 @@ import { readOnnx, OnnxFormatError } from '../../onnx/read-model.ts';
 import { classify } from '../../losses/index.ts';
 import { writeFileAtomic } from '../atomic-write.ts';
 import { loadTable } from '../data/load-table.ts';
+import { flagLimits, LIMIT_OPTIONS, limitUsage } from '../limits.ts';
 import { createSession, loadOrt, type Ort, type OrtTensor } from '../ort/runtime.ts';
 import { readProject } from './export.ts';
 import { projectSnapshot } from '../../train/session.ts';
@@ -26,7 +27,10 @@ project's preprocessing); without names, every numeric column is used in order.
 
 Options:
   --data FILE    rows to predict (required)
-  --out FILE     write the CSV here instead of standard output`;
+  --out FILE     write the CSV here instead of standard output
+
+Limits:
+${limitUsage()}`;
 
 /** The network's input matrix for a table: by the model's feature names, else every numeric column. */
 function inputMatrix(table: RawTable, pre: Preprocessing | null, names: string[] | null, width: number): Float32Array {
@@ -71,6 +75,12 @@ function predictionsCsv(
   targetNames: string[] | null,
   labels: ArrayLike<number> | null,
 ): string {
+  for (let i = 0; i < rows * T; i++)
+    if (!Number.isFinite(pred[i]!))
+      throw new CliError(
+        `the model's output for row ${Math.floor(i / T) + 1} is ${pred[i]}: its weights are not finite or the row's values overflow float32; no predictions were written.`,
+        1,
+      );
   const lines: string[] = [];
   if (task === 'regression' || !labels) {
     lines.push(
@@ -242,6 +252,7 @@ export const command: CliCommand = {
     const { values, positionals } = parseCommandArgs('predict', argv, {
       data: { type: 'string' },
       out: { type: 'string' },
+      ...LIMIT_OPTIONS,
     });
     if (positionals.length !== 1)
       throw new CliError(
@@ -252,7 +263,7 @@ export const command: CliCommand = {
     if (!existsSync(model)) throw new CliError(`${model}: no such file.`);
     let table: RawTable;
     try {
-      table = await loadTable(values.data);
+      table = await loadTable(values.data, { limits: flagLimits(values) }); // bad --max-* values land here too
     } catch (e) {
       throw new CliError((e as Error).message);
     }

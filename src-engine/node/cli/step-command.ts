@@ -6,6 +6,7 @@ import { startingWeights } from '../../train/session.ts';
 import { Trainer } from '../../train/trainer.ts';
 import { parseCommandArgs } from './args.ts';
 import { applyOverrides, loadSubject } from './train-command.ts';
+import { flagLimits, LIMIT_OPTIONS } from '../limits.ts';
 import { CliError, type CliCommand } from './types.ts';
 
 const USAGE = `netwright step <template|project.netwright> [--data FILE --target COLUMN] [--batch N] [--dtype float32|float64] --json
@@ -43,6 +44,7 @@ export const command: CliCommand = {
       seed: { type: 'string' },
       dtype: { type: 'string' },
       json: { type: 'boolean' },
+      ...LIMIT_OPTIONS,
     });
     if (positionals.length !== 1)
       throw new CliError(
@@ -52,7 +54,13 @@ export const command: CliCommand = {
     const dtype = (values.dtype as string | undefined) ?? 'float32';
     if (dtype !== 'float32' && dtype !== 'float64')
       throw new CliError(`--dtype must be float32 or float64 (got '${dtype}').`);
-    const { project, data } = await loadSubject(positionals[0], values);
+    let limits;
+    try {
+      limits = flagLimits(values);
+    } catch (e) {
+      throw new CliError((e as Error).message);
+    }
+    const { project, data } = await loadSubject(positionals[0], values, limits);
     const config = applyOverrides(project.training, values);
     let model: CompiledModel;
     let trainer: Trainer;
@@ -72,7 +80,7 @@ export const command: CliCommand = {
       model,
       config,
       'continue',
-      project.weights ? weightsFromJson(project.weights) : null,
+      project.weights ? weightsFromJson(project.weights, project.graph) : null,
     ).weights;
     const trace = traceStep({ graph: project.graph, config, weights, batch: trainer.firstBatch(), dtype });
     const out = {

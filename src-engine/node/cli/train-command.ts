@@ -19,6 +19,9 @@ import { makeTrainConfig, OPTIMIZERS, type TrainConfig } from '../../train/confi
 import { TrainingSession, type SessionDeps } from '../../train/session.ts';
 import { getTemplate, newProject } from '../../train/templates.ts';
 import { writeFileAtomic } from '../atomic-write.ts';
+import { CompiledModel } from '../../model/compile.ts';
+import { checkParamCount, type Limits } from '../../limits.ts';
+import { flagLimits, LIMIT_OPTIONS, limitUsage } from '../limits.ts';
 import { loadFileData, resolveDatasetRef, type ResolvedData } from '../resolve-dataset.ts';
 import { ProgressBar } from './progress.ts';
 import { parseCommandArgs } from './args.ts';
@@ -39,7 +42,10 @@ Options:
   --backend ts|ort     training engine (default ts)   --ep cpu|webgpu|cuda   execution provider for ort
   --fresh              start from the seed's weights (default: a trained project continues from its weights)
   --out DIR            write the trained project into DIR
-  --json               print one JSON object with the final metrics instead of progress`;
+  --json               print one JSON object with the final metrics instead of progress
+
+Limits:
+${limitUsage()}`;
 
 interface Loaded {
   project: Project;
@@ -58,6 +64,7 @@ function num(name: string, v: string | undefined, int: boolean): number | undefi
 export async function loadSubject(
   target: string | undefined,
   values: Record<string, string | boolean | undefined>,
+  limits: Limits,
 ): Promise<Loaded> {
   const dataPath = values.data as string | undefined;
   const seed = num('seed', values.seed as string | undefined, true) ?? 1;
@@ -102,6 +109,7 @@ export async function loadSubject(
     if (testSplit < 0 || testSplit >= 1) throw new CliError(`--test-split must be in [0, 1) (got ${testSplit}).`);
     try {
       data = await loadFileData(dataPath, {
+        load: { limits },
         ...(values.target ? { target: values.target as string } : {}),
         ...(values.labels ? { labelsPath: values.labels as string } : {}),
         testSplit,
@@ -138,7 +146,7 @@ export async function loadSubject(
     }
   } else {
     try {
-      data = await resolveDatasetRef(project.dataset, seed);
+      data = await resolveDatasetRef(project.dataset, seed, { limits });
     } catch (e) {
       throw new CliError((e as Error).message);
     }
@@ -217,11 +225,18 @@ export const command: CliCommand = {
       json: { type: 'boolean' },
       backend: { type: 'string' },
       ep: { type: 'string' },
+      ...LIMIT_OPTIONS,
     });
     if (positionals.length > 1)
       throw new CliError(`train takes one template or project, got ${positionals.length}: ${positionals.join(' ')}.`);
     const json = Boolean(values.json);
-    const { project: loaded, data } = await loadSubject(positionals[0], values);
+    let limits: Limits;
+    try {
+      limits = flagLimits(values);
+    } catch (e) {
+      throw new CliError((e as Error).message);
+    }
+    const { project: loaded, data } = await loadSubject(positionals[0], values, limits);
     const backendName = (values.backend as string | undefined) ?? loaded.training.backend;
     if (backendName !== 'ts' && backendName !== 'ort')
       throw new CliError(`--backend must be ts or ort (got '${backendName}').`);
@@ -231,6 +246,7 @@ export const command: CliCommand = {
 
     let session: TrainingSession;
     try {
+      checkParamCount(new CompiledModel(project.graph).forward.params, limits.maxParams);
       session = await TrainingSession.start(
         { ...(config.backend === 'ort' ? { createBackend: await ortFactory() } : {}), now: () => performance.now() },
         {
@@ -240,8 +256,9 @@ export const command: CliCommand = {
           data,
           // A trained project continues from its weights unless --fresh.
           start: values.fresh ? 'fresh' : 'continue',
-          weights: project.weights ? weightsFromJson(project.weights) : null,
+          weights: project.weights ? weightsFromJson(project.weights, project.graph) : null,
           ep: (values.ep as string | undefined) ?? 'cpu',
+          maxParams: limits.maxParams,
         },
       );
     } catch (e) {

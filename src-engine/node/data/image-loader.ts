@@ -6,6 +6,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import sharp from 'sharp';
 import { DataError } from '../../data/errors.ts';
+import { checkCells, DEFAULT_DATA_LIMITS } from '../../data/limits.ts';
 import type { RawColumn, RawTable } from '../../data/table.ts';
 import { checkAborted, displayName, ioError, type ReadOptions } from './read.ts';
 
@@ -85,7 +86,9 @@ async function decode(
     throw new DataError({ code: err.code, file, problem: err.problem, hint: err.hint });
   }
   try {
-    let img = sharp(bytes, { failOn: 'error' });
+    // sharp refuses images with more pixels than this before decoding them (decompression bombs).
+    const maxPixels = Math.min(opts.limits?.maxCells ?? DEFAULT_DATA_LIMITS.maxCells, 0x3fff * 0x3fff);
+    let img = sharp(bytes, { failOn: 'error', limitInputPixels: maxPixels });
     if (opts.imageSize !== undefined) {
       const [w, h] = typeof opts.imageSize === 'number' ? [opts.imageSize, opts.imageSize] : opts.imageSize;
       img = img.resize(w, h, { fit: 'fill' });
@@ -121,6 +124,13 @@ export async function loadImageFolder(dir: string, opts: ImageFolderOptions = {}
       const img = decoded[b]!;
       const i = start + b;
       if (!shape) {
+        checkCells(
+          displayName(dir),
+          n,
+          img.width * img.height * img.channels,
+          (opts.limits ?? DEFAULT_DATA_LIMITS).maxCells,
+          `${n} images of ${img.width}x${img.height}x${img.channels}`,
+        );
         shape = [img.height, img.width, img.channels];
         firstFile = batch[b]!.path;
         cols = Array.from({ length: img.width * img.height * img.channels }, () => new Float32Array(n));

@@ -8,6 +8,7 @@ import { loadIdx } from './idx-loader.ts';
 import { loadImageFolder } from './image-loader.ts';
 import { loadJson } from './json-loader.ts';
 import { loadNpy, loadNpz } from './npy-loader.ts';
+import { envLimits } from '../limits.ts';
 import { displayName, ioError, readHead, type ReadOptions } from './read.ts';
 
 export interface LoadTableOptions extends ReadOptions {
@@ -43,16 +44,30 @@ export function registerLoader(id: FormatId, loader: Loader): void {
 
 function readOpts(opts: LoadTableOptions): ReadOptions {
   const r: ReadOptions = {};
+  if (opts.limits) r.limits = opts.limits;
   if (opts.signal) r.signal = opts.signal;
   if (opts.onProgress) r.onProgress = opts.onProgress;
   return r;
 }
 
-/** Loads a data file (CSV/TSV, JSON, NPY/NPZ, IDX pair) or an image folder into a RawTable. */
-export async function loadTable(path: string, opts: LoadTableOptions = {}): Promise<RawTable> {
+/**
+ * Loads a data file (CSV/TSV, JSON, NPY/NPZ, IDX pair) or an image folder into a RawTable, within
+ * the limits given (default: the NETWRIGHT_MAX_* settings).
+ */
+export async function loadTable(path: string, given: LoadTableOptions = {}): Promise<RawTable> {
+  const opts: LoadTableOptions = given.limits ? given : { ...given, limits: envLimits() };
   let isDir: boolean;
   try {
-    isDir = (await stat(path)).isDirectory();
+    const st = await stat(path);
+    isDir = st.isDirectory();
+    // A FIFO, socket or device would block the read forever or never end.
+    if (!isDir && !st.isFile())
+      throw new DataError({
+        code: 'unsupported',
+        file: displayName(path),
+        problem: 'it is not a regular file (a pipe, socket or device)',
+        hint: 'Save the data to a file first, then load that file',
+      });
   } catch (e) {
     throw ioError(path, e);
   }

@@ -1,20 +1,25 @@
-/** NumPy files: .npy (one array) and .npz (several arrays, deflated with node:zlib). */
-import { inflateRawSync } from 'node:zlib';
+/** NumPy files: .npy (one array) and .npz (several arrays, deflated with node:zlib within the limits). */
+import { checkDecompressed, DEFAULT_DATA_LIMITS } from '../../data/limits.ts';
 import { arrayTable } from '../../data/ndarray.ts';
-import { parseNpy } from '../../data/npy.ts';
+import { MAX_HEADER, npyLayout, parseNpy } from '../../data/npy.ts';
 import { npzTable, parseNpz } from '../../data/npz.ts';
 import type { RawTable } from '../../data/table.ts';
-import { displayName, readWhole, type ReadOptions } from './read.ts';
+import { displayName, fileSize, inflateRawBounded, readHead, readWhole, type ReadOptions } from './read.ts';
 
 /** Loads an .npy array: 1-d -> column "value", 2-d -> column1..columnD, 3-d/4-d -> pixel1.. with an image shape. */
 export async function loadNpy(path: string, opts: ReadOptions = {}): Promise<RawTable> {
   const file = displayName(path);
-  return arrayTable(parseNpy(await readWhole(path, opts), file), file);
+  const limits = opts.limits ?? DEFAULT_DATA_LIMITS;
+  // The header's shape is checked against the limits before the data is read.
+  npyLayout(await readHead(path, MAX_HEADER + 12), file, limits);
+  return arrayTable(parseNpy(await readWhole(path, opts), file, limits), file);
 }
 
 /** Loads an .npz archive: arrays side by side, each array's first axis is rows. */
 export async function loadNpz(path: string, opts: ReadOptions = {}): Promise<RawTable> {
   const file = displayName(path);
-  const arrays = parseNpz(await readWhole(path, opts), file, (b) => new Uint8Array(inflateRawSync(b)));
-  return npzTable(arrays, file);
+  const limits = opts.limits ?? DEFAULT_DATA_LIMITS;
+  // The archive is read whole: its stored or deflated arrays count against the same bound.
+  checkDecompressed(file, await fileSize(path), limits.maxDecompressedBytes, 'the archive');
+  return npzTable(parseNpz(await readWhole(path, opts), file, inflateRawBounded, limits), file);
 }

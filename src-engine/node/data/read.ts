@@ -2,11 +2,15 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { gunzipSync } from 'node:zlib';
+import { constants, gunzipSync, inflateRawSync } from 'node:zlib';
 import { DataError, isDataError } from '../../data/errors.ts';
+import type { DataLimits } from '../../data/limits.ts';
+import type { InflateRaw } from '../../data/npz.ts';
 
 /** What every loader accepts besides the path. */
 export interface ReadOptions {
+  /** Cell and decompression limits (loadTable fills them from the settings when absent). */
+  limits?: DataLimits;
   /** Aborting it stops the load with a DataError of code 'cancelled'. */
   signal?: AbortSignal;
   /** Called after each chunk with bytes read so far and the file size. */
@@ -91,14 +95,19 @@ export async function streamFile(
   checkAborted(path, opts.signal);
   let read = 0;
   const stream = createReadStream(path, { highWaterMark: chunkSize });
+  // The consumer's own errors (a parse error, a limit) pass through as they are; read errors get a sentence.
+  let consuming = false;
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
       checkAborted(path, opts.signal);
       read += chunk.length;
+      consuming = true;
       onChunk(chunk);
+      consuming = false;
       opts.onProgress?.(read, total);
     }
   } catch (e) {
+    if (consuming) throw e;
     throw ioError(path, e, true);
   } finally {
     stream.destroy();
@@ -139,15 +148,39 @@ export function isGzip(bytes: Uint8Array): boolean {
   return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
 }
 
-/** Gunzips, turning a corrupt or cut stream into a DataError. */
-export function gunzip(path: string, bytes: Uint8Array): Uint8Array {
+/**
+ * A zlib decompressor with an output bound (see InflateRaw): with `prefix`, the first `maxOutput`
+ * bytes of the stream, inflating ever larger starts of the input (cut input is fine with a sync
+ * flush), so a header is read without expanding a bomb; otherwise the whole stream, refusing
+ * (RangeError) to produce more than `maxOutput` bytes.
+ */
+function bounded(decompress: typeof inflateRawSync): InflateRaw {
+  return (bytes, { maxOutput, prefix }) => {
+    if (!prefix) return new Uint8Array(decompress(bytes, { maxOutputLength: Math.max(1, maxOutput) }));
+    for (let k = 1024; ; k *= 4) {
+      const part = decompress(bytes.subarray(0, k), { finishFlush: constants.Z_SYNC_FLUSH });
+      if (part.length >= maxOutput || k >= bytes.length) return new Uint8Array(part.subarray(0, maxOutput));
+    }
+  };
+}
+
+/** Raw deflate (zip entries) with an output bound. */
+export const inflateRawBounded: InflateRaw = bounded(inflateRawSync);
+/** Gzip with an output bound. */
+export const gunzipBounded: InflateRaw = bounded(gunzipSync);
+
+/** Gunzips at most `maxOutput` bytes (or a prefix of them), turning a corrupt or cut stream into a DataError. */
+export function gunzip(path: string, bytes: Uint8Array, opts: { maxOutput: number; prefix?: boolean }): Uint8Array {
   try {
-    return new Uint8Array(gunzipSync(bytes));
+    return gunzipBounded(bytes, opts);
   } catch (e) {
+    const tooLong = (e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' || e instanceof RangeError;
     throw new DataError({
-      code: 'truncated',
+      code: tooLong ? 'bad-format' : 'truncated',
       file: displayName(path),
-      problem: `the gzip data is damaged or cut short (${(e as Error).message})`,
+      problem: tooLong
+        ? 'the gzip data holds more than its header declares'
+        : `the gzip data is damaged or cut short (${(e as Error).message})`,
       hint: 'Download or copy the file again, or gunzip it yourself to check it',
     });
   }

@@ -6,14 +6,42 @@ import { ApiError, type ApiErrorCode, type ApiMethods } from '../../protocol/api
 import { checkRequest, isApiMethod } from '../../protocol/schemas.ts';
 import { errorReply, wireRequestSchema, type WireReply } from '../../protocol/wire.ts';
 
+/** Error codes by the name of the error a handler or the engine throws (names survive the worker boundary). */
+const CODES: Record<string, ApiErrorCode> = {
+  ProjectError: 'invalid-project',
+  DataError: 'bad-data',
+  LimitError: 'too-large',
+  EngineRestarted: 'engine-restarted',
+  BadRequest: 'bad-request',
+  RangeError: 'bad-request',
+  ZodError: 'bad-request',
+};
+
 /** Map an exception from a handler to an error code and message for the client. */
 export function toErrorReply(id: number | null, e: unknown): WireReply {
   const err = e instanceof Error ? e : new Error(String(e));
   let code: ApiErrorCode = 'internal';
   if (err instanceof ApiError) code = err.code;
-  else if (err.name === 'ProjectError') code = 'invalid-project';
-  else if (err.name === 'RangeError' || err.name === 'ZodError') code = 'bad-request';
+  else if (Object.hasOwn(CODES, err.name)) code = CODES[err.name]!;
+  // A data error beyond a limit names the setting to raise, as other limit errors do.
+  if (code === 'bad-data' && (err as { code?: unknown }).code === 'too-large') code = 'too-large';
   return errorReply(id, code, err.message || 'Unknown error');
+}
+
+/** Deepest nesting a request may have: a project nests about 6 levels; 100,000 would overflow later stacks. */
+export const MAX_DEPTH = 200;
+
+/** Whether a value nests objects or arrays deeper than `max` levels (walked without recursion). */
+function nestsDeeper(value: unknown, max: number): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length) {
+    const [v, depth] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (depth >= max) return true;
+    for (const child of Array.isArray(v) ? v : Object.values(v))
+      if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
+  }
+  return false;
 }
 
 /** Validate and run one call; always resolves to a reply. */
@@ -25,6 +53,12 @@ export async function dispatchCall(
 ): Promise<WireReply> {
   if (!isApiMethod(method))
     return errorReply(id, 'unknown-method', `There is no Api method '${String(method).slice(0, 100)}'.`);
+  if (nestsDeeper(payload, MAX_DEPTH))
+    return errorReply(
+      id,
+      'bad-request',
+      `Bad request to ${method}: the payload nests deeper than ${MAX_DEPTH} levels.`,
+    );
   const checked = checkRequest(method, payload);
   if (!checked.ok) return errorReply(id, checked.code, checked.message);
   try {

@@ -12,6 +12,10 @@ import type { ApiEvent, ApiMethods } from '../../protocol/api.ts';
 import { MAX_PROJECT_CHARS } from '../../protocol/schemas.ts';
 import type { WireEvent } from '../../protocol/wire.ts';
 import { dispatchMessage } from './dispatch.ts';
+import { staticTarget } from './static-path.ts';
+
+/** Open Api sockets at most: a page reloads or opens a second tab, nothing needs more. */
+export const MAX_CONNECTIONS = 8;
 
 export interface BrowserHostOptions {
   handlers: ApiMethods;
@@ -20,6 +24,8 @@ export interface BrowserHostOptions {
   /** 0 picks a free port. */
   port?: number;
   token?: string;
+  /** Open WebSocket connections at most (default MAX_CONNECTIONS); more get 503. */
+  maxConnections?: number;
 }
 
 export interface BrowserHost {
@@ -56,6 +62,20 @@ export function contentSecurityPolicy(port: number): string {
   ].join('; ');
 }
 
+/** The request URL, or null when it cannot be parsed. */
+function parseUrl(raw: string | undefined): URL | null {
+  try {
+    return new URL(raw ?? '/', 'http://127.0.0.1');
+  } catch {
+    return null;
+  }
+}
+
+/** The URL's path; an unparsable URL maps to an undecodable path, which staticTarget answers with 400. */
+function requestPath(raw: string | undefined): string {
+  return parseUrl(raw)?.pathname ?? '/%';
+}
+
 function sameToken(given: string | null, token: string): boolean {
   if (!given) return false;
   const a = Buffer.from(given);
@@ -69,7 +89,14 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
   const root = path.resolve(opts.rendererDir);
   let port = 0;
 
-  const server = http.createServer(async (req, res) => {
+  const server = http.createServer((req, res) => {
+    serveFile(req, res).catch(() => {
+      // Nothing a request carries may take the host down; whatever slipped through is a 500.
+      if (!res.headersSent) res.writeHead(500).end();
+      else res.destroy();
+    });
+  });
+  const serveFile = async (req: http.IncomingMessage, res: http.ServerResponse) => {
     const headers = {
       'Content-Security-Policy': contentSecurityPolicy(port),
       'X-Content-Type-Options': 'nosniff',
@@ -85,32 +112,38 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
       res.writeHead(405, headers).end();
       return;
     }
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const rel = decodeURIComponent(url.pathname) === '/' ? 'index.html' : decodeURIComponent(url.pathname).slice(1);
-    const file = path.resolve(root, rel);
-    if (!file.startsWith(root + path.sep)) {
-      res.writeHead(403, headers).end();
+    const target = staticTarget(root, requestPath(req.url));
+    if (!target.ok) {
+      res.writeHead(target.status, headers).end();
       return;
     }
     try {
-      const body = await fs.readFile(file);
-      res.writeHead(200, { ...headers, 'Content-Type': TYPES[path.extname(file)] ?? 'application/octet-stream' });
+      const body = await fs.readFile(target.file);
+      res.writeHead(200, {
+        ...headers,
+        'Content-Type': TYPES[path.extname(target.file)] ?? 'application/octet-stream',
+      });
       res.end(req.method === 'HEAD' ? undefined : body);
     } catch {
       res.writeHead(404, { ...headers, 'Content-Type': 'text/plain' }).end('Not found');
     }
-  });
+  };
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_PROJECT_CHARS * 2 });
   const clients = new Set<WebSocket>();
+  const maxConnections = opts.maxConnections ?? MAX_CONNECTIONS;
   server.on('upgrade', (req, socket, head) => {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    socket.on('error', () => socket.destroy());
+    const url = parseUrl(req.url);
     const origin = req.headers.origin;
     const originOk =
       origin === undefined || origin === `http://127.0.0.1:${port}` || origin === `http://localhost:${port}`;
-    if (url.pathname !== '/api' || !sameToken(url.searchParams.get('token'), token) || !originOk) {
-      socket.write('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
-      socket.destroy();
+    if (!url || url.pathname !== '/api' || !sameToken(url.searchParams.get('token'), token) || !originOk) {
+      socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    if (clients.size >= maxConnections) {
+      socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\n\r\n');
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => {

@@ -250,13 +250,17 @@ export class OrtBackend implements TrainBackend {
       const len = sizeOf(c.shape);
       if (c.kind === 'param') {
         const src = w.get(c.name);
-        if (src) {
-          if (src.data.length !== len)
-            throw new Error(
-              `Weights for '${c.name}' have ${src.data.length} values; the layer needs ${c.shape.join(' × ')}`,
-            );
-          next.set(c.name, this.tensor(Float32Array.from(src.data), c.shape));
-        } else if (!next.has(c.name)) throw new Error(`No weights for parameter '${c.name}'`);
+        // Every parameter must be given, in its exact shape: a missing one must not keep random values.
+        if (!src) throw new Error(`The weights have no values for parameter '${c.name}' (${c.shape.join(' × ')})`);
+        if (
+          src.shape.length !== c.shape.length ||
+          src.shape.some((d, i) => d !== c.shape[i]) ||
+          src.data.length !== len
+        )
+          throw new Error(
+            `Weights for '${c.name}' are ${src.shape.join(' × ')} with ${src.data.length} values; the layer needs ${c.shape.join(' × ')}`,
+          );
+        next.set(c.name, this.tensor(Float32Array.from(src.data), c.shape));
       } else if (resetState || !next.has(c.name)) {
         next.set(c.name, this.tensor(new Float32Array(len), c.shape));
       }

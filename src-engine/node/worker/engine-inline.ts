@@ -13,11 +13,12 @@ export function inlineEngine(): Engine {
     ENGINE_OP_NAMES.map((op) => [op, async (...a: unknown[]) => await (ops[op] as (...x: unknown[]) => unknown)(...a)]),
   );
   return {
-    ...(wrapped as Omit<Engine, 'onEvent' | 'close'>),
+    ...(wrapped as Omit<Engine, 'onEvent' | 'close' | 'status'>),
     onEvent(cb) {
       listeners.add(cb);
       return () => listeners.delete(cb);
     },
+    status: () => ({ pending: 0, restarts: 0 }),
     close: async () => {},
   };
 }

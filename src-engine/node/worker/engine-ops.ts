@@ -8,6 +8,8 @@ import type { ApiEvent, EngineMethod, RequestOf, ResultOf, TemplateInfo } from '
 import type { ExportFormat } from '../../protocol/training.ts';
 import { listTemplates, newProject } from '../../train/templates.ts';
 import { TrainingService } from './training.ts';
+import { Uploads } from '../data/uploads.ts';
+import { envLimits } from '../limits.ts';
 
 /** Every template of the engine, as the gallery shows them. */
 export function templates(): TemplateInfo[] {
@@ -37,12 +39,25 @@ export function projectText(value: unknown, fileName: string): string {
  */
 export function createEngineOps(emit: (e: ApiEvent) => void) {
   const training = new TrainingService(emit);
+  const uploads = new Uploads(() => envLimits().maxUploadBytes);
   const api: EngineApi = {
     listTemplates: () => templates(),
     newProject: ({ templateId }) => newProject(templateId),
     listDatasets: () => training.datasets(),
     listProviders: () => training.providers(),
-    openData: ({ fileName, base64, target }) => training.openData(fileName, base64, target),
+    uploadBegin: ({ fileName, size }) => uploads.begin(fileName, size),
+    uploadChunk: ({ uploadId, offset, base64 }) => uploads.chunk(uploadId, offset, Buffer.from(base64, 'base64')),
+    uploadCancel: async ({ uploadId }) => ({ canceled: await uploads.discard(uploadId) }),
+    // Load a complete upload; its temp file is removed whether or not it loads.
+    openData: async ({ uploadId, target }) => {
+      const { file, fileName } = await uploads.complete(uploadId);
+      try {
+        return await training.openData(file, fileName, target);
+      } finally {
+        await uploads.discard(uploadId);
+      }
+    },
+    closeData: ({ dataId }) => ({ closed: training.closeData(dataId) }),
     summarizeData: ({ dataId, target }) => training.summary(dataId, target),
     dataShape: ({ data }) => training.shape(data),
     trainStart: (req) => training.start(req),

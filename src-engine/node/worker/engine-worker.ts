@@ -4,10 +4,13 @@
  * { id, ok, result | error } out, and { event } for what the engine pushes on its own (ApiEvent).
  */
 import { parentPort } from 'node:worker_threads';
+import { removeStaleUploads } from '../data/uploads.ts';
 import { createEngineOps, type EngineOps } from './engine-ops.ts';
 
 if (!parentPort) throw new Error('engine-worker.ts must run in a worker thread');
 const port = parentPort;
+// Upload folders of an engine that was killed (or ran out of memory) are removed as the next starts.
+removeStaleUploads();
 const engineOps = createEngineOps((event) => port.postMessage({ event }));
 
 port.on('message', async (msg: { id: number; op: keyof EngineOps; args: unknown[] }) => {
@@ -16,7 +19,13 @@ port.on('message', async (msg: { id: number; op: keyof EngineOps; args: unknown[
     if (typeof fn !== 'function') throw new Error(`Unknown engine op '${String(msg.op)}'`);
     port.postMessage({ id: msg.id, ok: true, result: await fn(...msg.args) });
   } catch (e) {
-    const err = e as Error;
-    port.postMessage({ id: msg.id, ok: false, error: { name: err.name, message: err.message } });
+    const err = e instanceof Error ? e : new Error(String(e));
+    // The name (and a DataError's code, e.g. 'too-large') tell the host which Api error code to send.
+    const code = (err as { code?: unknown }).code;
+    port.postMessage({
+      id: msg.id,
+      ok: false,
+      error: { name: err.name, message: err.message, ...(typeof code === 'string' ? { code } : {}) },
+    });
   }
 });

@@ -5,9 +5,6 @@
  * run, or the project's own weights after opening it — kept for views and export. Also the data
  * files the page uploads.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import * as path from 'node:path';
 import type { Dataset } from '../../data/dataset.ts';
 import { prepare } from '../../data/prepare.ts';
 import { summarize, summaryLine, type DatasetSummary } from '../../data/summary.ts';
@@ -17,7 +14,6 @@ import { exportRun, type ExportFile } from '../../onnx/exports.ts';
 import type { Project, RunRecord, WeightsJson } from '../../project/project.ts';
 import { weightsToJson } from '../../project/weights.ts';
 import type { ApiEvent } from '../../protocol/api.ts';
-import { safeFileName } from '../../protocol/file-name.ts';
 import type {
   BuiltinDatasetItem,
   DataChoice,
@@ -41,7 +37,9 @@ import { FlowHistory, FlowProbe } from '../../lab/flow.ts';
 import { traceStep, type StepTrace } from '../../lab/step.ts';
 import { MAX_TRACE_ROWS } from '../../protocol/schemas.ts';
 import { Trainer } from '../../train/trainer.ts';
+import { checkParamCount } from '../../limits.ts';
 import { loadTable } from '../data/load-table.ts';
+import { envLimits } from '../limits.ts';
 import { createOrtBackend, probeProviders } from '../ort/index.ts';
 import { builtinDatasetItems, loadBuiltin } from '../resolve-dataset.ts';
 import { computeViews } from './train-views.ts';
@@ -52,6 +50,8 @@ const PROGRESS_MS = 50;
 const VIEWS_MS = 100;
 const VIEWS_SHARE = 3;
 const EVALUATION_MS = 1000;
+/** Opened data tables kept at most; opening another releases the oldest. */
+const MAX_OPEN_TABLES = 4;
 
 type ViewData = { train: Dataset; test?: Dataset | undefined };
 
@@ -112,25 +112,24 @@ export class TrainingService {
     }
   }
 
-  /** Load an uploaded file through the engine's loaders (by its name's format) and summarise it. */
+  /** Load an uploaded file (at `file`, named `fileName`) through the engine's loaders and summarise it. */
   async openData(
+    file: string,
     fileName: string,
-    base64: string,
     target: string | null,
   ): Promise<{ dataId: string; summary: DatasetSummary }> {
-    const base = safeFileName(path.basename(fileName), 'data');
-    const dir = await mkdtemp(path.join(tmpdir(), 'netwright-upload-'));
-    const file = path.join(dir, base);
-    try {
-      await writeFile(file, Buffer.from(base64, 'base64'));
-      const table = await loadTable(file);
-      table.name = base;
-      const dataId = `data${this.nextId++}`;
-      this.tables.set(dataId, { table, fileName: base });
-      return { dataId, summary: this.summary(dataId, target) };
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    const table = await loadTable(file);
+    table.name = fileName;
+    const dataId = `data${this.nextId++}`;
+    this.tables.set(dataId, { table, fileName });
+    // A page that never closes what it opened cannot hold more than a few tables.
+    for (const old of this.tables.keys()) if (this.tables.size > MAX_OPEN_TABLES) this.tables.delete(old);
+    return { dataId, summary: this.summary(dataId, target) };
+  }
+
+  /** Release an opened table; false when there was none under that id. */
+  closeData(dataId: string): boolean {
+    return this.tables.delete(dataId);
   }
 
   /** Summary of an opened table for a target column (null: none yet). */
@@ -195,6 +194,8 @@ export class TrainingService {
   }): Promise<{ runId: string; summary: string; kept: number; total: number }> {
     const { project } = req;
     const config = project.training;
+    const { maxParams } = envLimits();
+    checkParamCount(new CompiledModel(project.graph).forward.params, maxParams);
     const data = await this.resolveData(req.data, config.seed);
     // 'continue': from the model on screen when it is this project's (a paused run's newest weights),
     // else from the project's saved weights.
@@ -223,6 +224,7 @@ export class TrainingService {
         batchEvery: 1,
         yieldEvery: 4,
         id,
+        maxParams,
       },
     );
     this.session?.stop();

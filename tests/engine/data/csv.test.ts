@@ -107,3 +107,56 @@ describe('parseCsv', () => {
     expect([e.code, e.row, e.column]).toEqual(['non-numeric', 15001, 'b']);
   });
 });
+
+describe('CSV shapes that real files have', () => {
+  it('reads a header longer than the 64 KiB sample (5,000 gene columns), fed in small chunks', () => {
+    const genes = Array.from({ length: 5000 }, (_, j) => `ENSG${String(j).padStart(11, '0')}`);
+    const lines = [['sample', ...genes, 'tissue'].join(',')];
+    for (let r = 0; r < 12; r++)
+      lines.push([`s${r}`, ...genes.map((_, j) => ((r * 31 + j) % 97) / 10), r % 2 ? 'liver' : 'lung'].join(','));
+    const text = lines.join('\n') + '\n';
+    expect(lines[0]!.length).toBeGreaterThan(1 << 16);
+    const p = new CsvTableParser({ file });
+    for (let at = 0; at < text.length; at += 4096) p.push(text.slice(at, at + 4096));
+    const t = p.end();
+    expect(t.rows).toBe(12);
+    expect(t.columns).toHaveLength(5002);
+    expect(t.columns[4999]!.name).toBe('ENSG00000004998');
+    expect(num(t, 'ENSG00000004999')[3]).toBeCloseTo(((3 * 31 + 4999) % 97) / 10, 5);
+    expect(str(t, 'tissue')).toEqual(Array.from({ length: 12 }, (_, r) => (r % 2 ? 'liver' : 'lung')));
+  });
+
+  it('ignores a delimiter at the end of every line instead of making an empty-named column', () => {
+    const t = parseCsv('x,y,label,\n1,2,a,\n3,4,b,\n5,6,a,\n', { file });
+    expect(t.columns.map((c) => c.name)).toEqual(['x', 'y', 'label']);
+    expect(num(t, 'y')).toEqual([2, 4, 6]);
+    const noHeader = parseCsv('1;2;\n3;4;\n5;6;\n', { file });
+    expect(noHeader.columns.map((c) => c.name)).toEqual(['column1', 'column2']);
+    // A named last column that happens to be empty is kept; a value after the last column is an error.
+    expect(parseCsv('x,y,note\n1,2,\n3,4,\n', { file }).columns.map((c) => c.name)).toEqual(['x', 'y', 'note']);
+    const extra = error('x,y,\n1,2,\n3,4,\n5,6,\n7,8,oops\n');
+    expect(extra.code).toBe('ragged');
+    expect(extra.message).toBe(
+      'data.csv (row 5): this row has a value ("oops") after the last column. Every other line ends with a delimiter: remove the extra value or give it a column in the header',
+    );
+  });
+
+  it('types columns named like Object.prototype members as any other column', () => {
+    const names = ['constructor', 'toString', 'hasOwnProperty', 'valueOf', '__proto__', 'label'];
+    const rows = Array.from({ length: 30 }, (_, i) => [i * 0.5, (i % 7) + 0.25, i, -i, i * 2, i % 2 ? 'a' : 'b']);
+    const t = parseCsv([names.join(','), ...rows.map((r) => r.join(','))].join('\n'), { file });
+    expect(t.columns.map((c) => `${c.name}:${c.kind}`)).toEqual([
+      'constructor:numeric',
+      'toString:numeric',
+      'hasOwnProperty:numeric',
+      'valueOf:numeric',
+      '__proto__:numeric',
+      'label:string',
+    ]);
+    const typed = parseCsv('toString,constructor\n1,2\n3,4\n', {
+      file,
+      columnTypes: { constructor: 'string' as const },
+    });
+    expect(typed.columns.map((c) => c.kind)).toEqual(['numeric', 'string']);
+  });
+});

@@ -99,3 +99,30 @@ describe('loadTable on CSV files', () => {
     ]);
   });
 });
+
+describe('text encodings', () => {
+  it('reads a Latin-1 (Windows-1252) CSV as text instead of calling it binary', async () => {
+    const text =
+      'ville;température;pays\nZürich;12,5;Suisse\nSão Paulo;24,1;Brésil\nKöln;9,8;Allemagne\nNîmes;16,0;France\n';
+    const path = join(dir, 'latin1.csv');
+    writeFileSync(path, Buffer.from(text, 'latin1'));
+    const t = await loadTable(path);
+    expect(t.columns.map((c) => c.name)).toEqual(['ville', 'température', 'pays']);
+    const ville = t.columns[0]!;
+    expect(ville.kind === 'string' && ville.dictionary).toEqual(['Zürich', 'São Paulo', 'Köln', 'Nîmes']);
+    const temp = t.columns[1]!;
+    expect(temp.kind === 'numeric' && Array.from(temp.values)).toEqual([
+      12.5, 24.100000381469727, 9.800000190734863, 16,
+    ]);
+    // The same file in UTF-8 reads the same.
+    writeFileSync(path, text);
+    expect((await loadTable(path)).columns[0]).toEqual(ville);
+  });
+
+  it('still calls binary bytes binary', async () => {
+    const path = join(dir, 'binary.csv');
+    writeFileSync(path, Buffer.from(Array.from({ length: 4000 }, (_, i) => (i * 7919) % 256)));
+    const e = await loadError(loadTable(path));
+    expect(e.code).toBe('binary');
+  });
+});

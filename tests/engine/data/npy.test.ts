@@ -1,16 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { inflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { DataError } from '../../../src-engine/data/errors.ts';
 import { parseNpy } from '../../../src-engine/data/npy.ts';
 import { npzTable, parseNpz } from '../../../src-engine/data/npz.ts';
 import { loadTable } from '../../../src-engine/node/data/load-table.ts';
+import { inflateRawBounded } from '../../../src-engine/node/data/read.ts';
 
 const dir = join(import.meta.dirname, '../../fixtures/data/npy');
 const bytes = (f: string): Uint8Array => new Uint8Array(readFileSync(join(dir, f)));
 const ref = JSON.parse(readFileSync(join(dir, 'reference.json'), 'utf8')) as Record<string, unknown>;
-const inflate = (b: Uint8Array): Uint8Array => new Uint8Array(inflateRawSync(b));
+const inflate = inflateRawBounded;
 function error(f: () => unknown): DataError {
   try {
     f();

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { need, onnx, PYTHON } from '../../support/prerequisites.ts';
 import { buildForward } from '../../../src-engine/model/compile.ts';
 import { evalModel } from '../../../src-engine/onnx/eval-model.ts';
+import type { Preprocessing } from '../../../src-engine/data/preprocess.ts';
 import { exportDeploymentOnnx } from '../../../src-engine/onnx/export-model.ts';
 import { encodeModel } from '../../../src-engine/onnx/schema.ts';
 import { exportTrainStepOnnx } from '../../../src-engine/onnx/train-step.ts';
@@ -14,11 +15,30 @@ import { SeededRng } from '../../../src-engine/tensor/rng.ts';
 import { initWeights } from '../../../src-engine/model/compile.ts';
 import { testNets } from './graphs.ts';
 
+/** Two categorical columns around a numeric one: 4 features, as the first test net takes. */
+const categoricalPre: Preprocessing = {
+  version: 1,
+  scaling: 'standard',
+  missing: 'impute',
+  inputs: [
+    { kind: 'categorical', column: 'colour', categories: ['blue', 'red'], impute: 'red' },
+    { kind: 'numeric', column: 'size', impute: 1, offset: 2, scale: 3 },
+    { kind: 'categorical', column: 'shape', categories: ['round'], impute: null },
+  ],
+  featureNames: ['colour=blue', 'colour=red', 'size', 'shape=round'],
+  target: { column: 'kind', task: 'multiclass', classNames: ['a', 'b', 'c'] },
+};
+
 describe('ONNX checker (python3-onnx, full shape inference)', () => {
-  it('accepts the deployment, training-step and evaluation graphs of every test net', (ctx) => {
+  it('accepts the deployment, training-step and evaluation graphs of every test net, and exports with categorical inputs', (ctx) => {
     need(ctx, onnx());
     const dir = mkdtempSync(path.join(tmpdir(), 'nw-check-'));
     const files: string[] = [];
+    const write = (name: string, bytes: Uint8Array) => {
+      const f = path.join(dir, name);
+      writeFileSync(f, bytes);
+      files.push(f);
+    };
     for (const [k, net] of testNets().entries()) {
       const w = initWeights(buildForward(net.graph, { training: true }).params, new SeededRng(1));
       const config = makeTrainConfig({
@@ -27,15 +47,18 @@ describe('ONNX checker (python3-onnx, full shape inference)', () => {
         l1: k % 2 ? 0.001 : 0,
         clipNorm: k % 3 ? 1 : 0,
       });
-      const write = (name: string, bytes: Uint8Array) => {
-        const f = path.join(dir, name);
-        writeFileSync(f, bytes);
-        files.push(f);
-      };
       write(`deploy${k}.onnx`, exportDeploymentOnnx({ graph: net.graph, weights: w }));
       write(`step${k}.onnx`, exportTrainStepOnnx(net.graph, config, { steps: 1 + (k % 3), initialWeights: w }));
       write(`eval${k}.onnx`, encodeModel(evalModel(net.graph, { withLoss: true }).model));
     }
+    // Categorical columns: one-hot by ai.onnx.ml's OneHotEncoder, in float32 and float64 models.
+    const net = testNets()[0]!;
+    const w = initWeights(buildForward(net.graph, { training: true }).params, new SeededRng(2));
+    for (const elem of ['float32', 'float64'] as const)
+      write(
+        `categorical-${elem}.onnx`,
+        exportDeploymentOnnx({ graph: net.graph, weights: w, preprocessing: categoricalPre, elem }),
+      );
     const script =
       'import onnx, sys\nfor f in sys.argv[1:]:\n    onnx.checker.check_model(onnx.load(f), full_check=True)\nprint(len(sys.argv) - 1)';
     const out = execFileSync(PYTHON, ['-c', script, ...files], { encoding: 'utf8' });

@@ -8,6 +8,8 @@ import type WebSocket from 'ws';
 import type { BrowserHost } from '../../../src-engine/node/host/server.ts';
 import { requestSchemas } from '../../../src-engine/protocol/schemas.ts';
 import { API_METHODS } from '../../../src-engine/protocol/api.ts';
+import * as path from 'node:path';
+import { workerEngine } from '../../../src-engine/node/worker/engine-client.ts';
 import { openSocket, request, startTestHost } from './host-fixture.ts';
 
 let host: BrowserHost;
@@ -145,4 +147,61 @@ describe('Api payload fuzzing through the browser host', () => {
     expect(info).toMatchObject({ ok: true, result: { kind: 'browser' } });
     ws.close();
   });
+});
+
+describe("Api fuzzing against the engine worker (the app's own setup)", () => {
+  it('answers thousands of hostile payloads once each, keeps nothing pending and memory bounded', async () => {
+    const engine = workerEngine(path.join(import.meta.dirname, 'engine-worker.boot.mjs'));
+    const { host: workerHost } = await startTestHost(engine);
+    try {
+      const ws = await openSocket(workerHost);
+      // Warm up (the worker compiles the engine on its first call), then measure.
+      expect(await request(ws, 0, 'listTemplates', {})).toMatchObject({ ok: true });
+      const before = process.memoryUsage().rss;
+      /** JSON text nested `depth` deep (JSON.stringify itself would overflow the stack building it). */
+      const nested = (depth: number): string => '[{"a":'.repeat(depth) + '1' + '}]'.repeat(depth);
+      const projectish = fc.record({
+        format: fc.constant('netwright-project'),
+        version: fc.oneof(fc.constant(1), fc.integer(), fc.string({ maxLength: 3 })),
+        graph: fc.anything({ maxDepth: 3, withBigInt: false }),
+        weights: fc.anything({ maxDepth: 2, withBigInt: false }),
+      });
+      let id = 1;
+      let checked = 0;
+      const rounds = 6;
+      for (let round = 0; round < rounds; round++) {
+        const frames: string[] = [];
+        const payloads = fc.sample(
+          fc.oneof(
+            fc.record({ project: projectish, fileName: fc.constant(null) }),
+            fc.record({ fileName: fc.constant('f.netwright'), text: fc.json({ maxDepth: 3 }) }),
+            fc.nat(4).map((k) => ({ deep: 10 ** (k + 1) })),
+            fc.record({ dataId: fc.string({ maxLength: 8 }), target: fc.constant(null) }),
+            fc.record({ uploadId: fc.string({ maxLength: 8 }), offset: fc.nat(), base64: fc.base64String() }),
+          ),
+          { numRuns: 250, seed: seed + 100 + round },
+        );
+        const methods = ['autosave', 'importProject', 'saveProject', 'summarizeData', 'uploadChunk', 'closeData'];
+        for (const [k, p] of payloads.entries()) {
+          const method = methods[k % methods.length];
+          if ('deep' in p)
+            frames.push(`{"id":${id++},"method":"${method}","payload":{"project":${nested(p.deep)},"fileName":null}}`);
+          else frames.push(JSON.stringify({ id: id++, method, payload: p }));
+        }
+        const replies = await sendAll(ws, frames);
+        expect(new Set(replies.map((r) => r.id)).size).toBe(frames.length);
+        for (const r of replies) expect(r.ok === true || typeof r.error?.message === 'string').toBe(true);
+        checked += replies.length;
+      }
+      expect(checked).toBeGreaterThanOrEqual(rounds * 250);
+      expect(engine.status()).toEqual({ pending: 0, restarts: 0 });
+      const grownMb = (process.memoryUsage().rss - before) / 2 ** 20;
+      expect(grownMb).toBeLessThan(300);
+      expect(await request(ws, id++, 'hostInfo', {})).toMatchObject({ ok: true, result: { kind: 'browser' } });
+      ws.close();
+    } finally {
+      await workerHost.close();
+      await engine.close();
+    }
+  }, 180_000);
 });

@@ -3,16 +3,18 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import WebSocket from 'ws';
+import type { Engine } from '../../../src-engine/node/worker/engine-client.ts';
 import { inlineEngine } from '../../../src-engine/node/worker/engine-inline.ts';
 import { RecoveryStore } from '../../../src-engine/node/host/recovery.ts';
 import { createHandlers, downloadFiles } from '../../../src-engine/node/host/service.ts';
 import { startBrowserHost, type BrowserHost } from '../../../src-engine/node/host/server.ts';
 
-export async function startTestHost(): Promise<{ host: BrowserHost; dataDir: string }> {
+/** A host with the inline engine, or with `engine` (a worker engine, say). */
+export async function startTestHost(given?: Engine): Promise<{ host: BrowserHost; dataDir: string }> {
   const rendererDir = mkdtempSync(path.join(tmpdir(), 'netwright-renderer-'));
   writeFileSync(path.join(rendererDir, 'index.html'), '<!doctype html><title>Netwright</title>');
   const dataDir = mkdtempSync(path.join(tmpdir(), 'netwright-data-'));
-  const engine = inlineEngine();
+  const engine = given ?? inlineEngine();
   const handlers = createHandlers({
     kind: 'browser',
     version: 'test',

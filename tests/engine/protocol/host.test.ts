@@ -1,10 +1,22 @@
 /** The browser host: token and origin checks, static files, and the Api round trip (save, reopen, recovery). */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as http from 'node:http';
-import type { BrowserHost } from '../../../src-engine/node/host/server.ts';
+import { MAX_CONNECTIONS, type BrowserHost } from '../../../src-engine/node/host/server.ts';
 import { analyzeGraph } from '../../../src-engine/graph/validate.ts';
 import type { Project } from '../../../src-engine/project/project.ts';
 import { openSocket, request, startTestHost } from './host-fixture.ts';
+
+/** GET a raw request path (fetch and URL would normalise `%` escapes away). */
+function statusOfPath(port: number, rawPath: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    http
+      .get({ host: '127.0.0.1', port, path: rawPath }, (res) => {
+        res.resume();
+        resolve(res.statusCode!);
+      })
+      .on('error', reject);
+  });
+}
 
 /** GET / with a chosen Host header (fetch does not let one set it). */
 function statusWithHost(port: number, hostHeader: string): Promise<number> {
@@ -39,6 +51,42 @@ describe('browser host', () => {
     expect((await fetch(`http://127.0.0.1:${host.port}/`, { method: 'POST' })).status).toBe(405);
     expect(await statusWithHost(host.port, `evil.example:${host.port}`)).toBe(421);
     expect(await statusWithHost(host.port, `localhost:${host.port}`)).toBe(200);
+  });
+
+  it('answers undecodable and hostile paths with 400 or 403 and keeps serving', async () => {
+    // Unauthenticated: any page on the machine can make the browser send these (an <img src>).
+    for (const bad of ['/%', '/%ff', '/index.html%', '/%c0%ae', '/%E0%A4%A', '/a%', '/%%'])
+      expect(await statusOfPath(host.port, bad)).toBe(400);
+    expect(await statusOfPath(host.port, '/..%2f..%2fetc%2fpasswd')).toBe(403);
+    expect(await statusOfPath(host.port, '/index.html%00.js')).toBe(403);
+    // URL parsing folds %2e%2e segments into the root first: the path stays inside the folder.
+    expect(await statusOfPath(host.port, '/assets/%2e%2e/%2e%2e/%2e%2e/etc/passwd')).toBe(404);
+    expect(await statusOfPath(host.port, '/')).toBe(200);
+    expect(await statusOfPath(host.port, '/index%2Ehtml')).toBe(200);
+    const ws = await openSocket(host);
+    expect(await request(ws, 1, 'hostInfo', {})).toMatchObject({ ok: true });
+    ws.close();
+  });
+
+  it('caps the number of open Api sockets and frees a place when one closes', async () => {
+    const open: Awaited<ReturnType<typeof openSocket>>[] = [];
+    for (let i = 0; i < MAX_CONNECTIONS; i++) open.push(await openSocket(host));
+    await expect(openSocket(host)).rejects.toThrow(/503/);
+    const first = open.shift()!;
+    await new Promise<void>((resolve) => {
+      first.once('close', () => resolve());
+      first.close();
+    });
+    // The server notices the close a moment after the client.
+    await expect
+      .poll(async () =>
+        openSocket(host).then(
+          (ws) => (open.push(ws), true),
+          () => false,
+        ),
+      )
+      .toBe(true);
+    for (const ws of open) ws.close();
   });
 
   it('refuses sockets without the token or from another origin', async () => {

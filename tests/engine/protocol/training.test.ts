@@ -135,11 +135,9 @@ describe('training in the engine worker', () => {
 
   it('opens an uploaded CSV, summarises it and refuses an unknown target by name', async () => {
     const csv = 'a,b,label\n1,2,x\n2,3,y\n3,1,x\n4,4,y\n';
-    const r = await engine.openData({
-      fileName: 'tiny.csv',
-      base64: Buffer.from(csv).toString('base64'),
-      target: 'label',
-    });
+    const { uploadId } = await engine.uploadBegin({ fileName: 'tiny.csv', size: csv.length });
+    await engine.uploadChunk({ uploadId, offset: 0, base64: Buffer.from(csv).toString('base64') });
+    const r = await engine.openData({ uploadId, target: 'label' });
     expect(r.summary.rows).toBe(4);
     expect(r.summary.classBalance).toEqual([
       { label: 'x', count: 2 },

@@ -258,27 +258,82 @@ describe('divergence', () => {
     expect(sameBits(w, initial)).toBe(true);
   });
 
-  it("a slow blow-up diverges after some good epochs: the weights are the last good epoch's", async () => {
+  it('a blow-up is caught when the loss explodes, long before it is NaN, and the best epoch is restored', async () => {
     // lr 1 on a quadratic with curvature up to ~4: each full-batch step multiplies the error by ~3.
     const config = makeTrainConfig({ epochs: 500, batchSize: 0, seed: 6, optimizer: { name: 'sgd', lr: 1 } });
     const t = new Trainer({ graph: linearNet(), config, train: regression(16) });
-    let snapshot: WeightSet | null = null;
-    let epochs = 0;
-    let diverged: TrainEvent | undefined;
+    const weightsAt: WeightSet[] = [await t.backend.getWeights()];
+    const losses: number[] = [];
+    let diverged: Extract<TrainEvent, { type: 'diverged' }> | undefined;
     for await (const e of t.run()) {
       if (e.type === 'epoch') {
-        epochs++;
-        snapshot = await t.backend.getWeights();
+        losses.push(e.metrics.loss);
+        weightsAt.push(await t.backend.getWeights());
       }
       if (e.type === 'diverged') diverged = e;
       if (e.type === 'done') expect(e.reason).toBe('diverged');
     }
     expect(diverged).toBeDefined();
-    expect(epochs).toBeGreaterThan(10);
-    expect(epochs).toBeLessThan(500);
+    expect(losses.every(Number.isFinite)).toBe(true);
+    expect(losses.length).toBeLessThan(20);
+    const kept = Number(/The (?:weights from the end of epoch (\d+)|initial weights)/.exec(diverged!.message)![1] ?? 0);
+    expect(diverged!.message).toMatch(/^Training diverged in epoch \d+: the loss (exploded to|rose for)/);
     const w = await t.backend.getWeights();
     expect(finite(w)).toBe(true);
-    expect(sameBits(w, snapshot!)).toBe(true);
+    expect(sameBits(w, weightsAt[kept]!)).toBe(true);
+  });
+
+  it('SGD at learning rate 100 on a classifier stops as diverged instead of "completing" with a huge loss', async () => {
+    const config = makeTrainConfig({ epochs: 60, batchSize: 8, seed: 3, optimizer: { name: 'sgd', lr: 100 } });
+    const t = new Trainer({ graph: classifierNet(), config, train: blobs(64) });
+    const events = await collect(t);
+    const done = events.at(-1) as Extract<TrainEvent, { type: 'done' }>;
+    expect(done.reason).toBe('diverged');
+    const d = events.find((e) => e.type === 'diverged') as Extract<TrainEvent, { type: 'diverged' }>;
+    expect(d.message).toMatch(/were restored\. Try a smaller learning rate or gradient clipping\.$/);
+    // The restored weights are no worse than the untrained network's.
+    const { loss } = await t.backend.evaluate(t.train.x, t.train.y, t.train.rows);
+    expect(loss).toBeLessThan(1);
+  });
+
+  it('Adam at learning rate 100 on a regression stops as diverged and keeps a model better than R² −64', async () => {
+    const config = makeTrainConfig({ epochs: 100, batchSize: 8, seed: 4, optimizer: { name: 'adam', lr: 100 } });
+    const graph = chain(2, [['h', 'Dense', { units: 16, activation: 'relu' }]], {
+      units: 1,
+      activation: 'linear',
+      loss: 'mse',
+    });
+    const t = new Trainer({ graph, config, train: regression(128) });
+    const events = await collect(t);
+    expect(events.at(-1)).toMatchObject({ type: 'done', reason: 'diverged' });
+    const { loss } = await t.backend.evaluate(t.train.x, t.train.y, t.train.rows);
+    let variance = 0;
+    const mean = t.train.y.reduce((a, b) => a + b, 0) / t.train.rows;
+    for (const v of t.train.y) variance += (v - mean) ** 2 / t.train.rows;
+    expect(1 - loss / variance).toBeGreaterThan(-5);
+  });
+
+  it('does not call ordinary noisy training diverged', async () => {
+    for (const [name, lr, batchSize] of [
+      ['sgd', 0.5, 4],
+      ['momentum', 0.1, 1],
+      ['adam', 0.05, 2],
+    ] as const) {
+      const config = makeTrainConfig({ epochs: 150, batchSize, seed: 9, optimizer: { name, lr } });
+      const t = new Trainer({ graph: classifierNet(), config, train: blobs(48) });
+      const done = await t.runToEnd();
+      expect(done.reason, `${name} lr ${lr}`).toBe('completed');
+    }
+  });
+
+  it('refuses starting weights that are not finite', async () => {
+    const config = makeTrainConfig({ epochs: 1 });
+    const w = await new Trainer({ graph: linearNet(), config, train: regression(8) }).backend.getWeights();
+    const bad: WeightSet = new Map([...w].map(([k, v]) => [k, { shape: v.shape, data: Float32Array.from(v.data) }]));
+    bad.get([...bad.keys()][0]!)!.data[0] = Infinity;
+    expect(() => new Trainer({ graph: linearNet(), config, train: regression(8), initialWeights: bad })).toThrow(
+      /starting weights hold NaN or infinite values/,
+    );
   });
 });
 

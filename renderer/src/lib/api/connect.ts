@@ -11,9 +11,28 @@ declare global {
   }
 }
 
+const TOKEN_KEY = 'netwright.token';
+
+/**
+ * The browser host's token: read once from the page URL, then kept in this tab's sessionStorage and
+ * removed from the address bar and history, so it is not shown, bookmarked or shared with the URL.
+ */
+export function takeToken(): string {
+  const params = new URLSearchParams(location.search);
+  const fromUrl = params.get('token');
+  if (fromUrl !== null) {
+    sessionStorage.setItem(TOKEN_KEY, fromUrl);
+    params.delete('token');
+    const rest = params.toString();
+    history.replaceState(history.state, '', `${location.pathname}${rest ? `?${rest}` : ''}${location.hash}`);
+    return fromUrl;
+  }
+  return sessionStorage.getItem(TOKEN_KEY) ?? '';
+}
+
 /** The Api of whichever host serves this page. */
 export async function connectApi(onClose: (reason: string) => void): Promise<Api> {
   if (window.netwright) return window.netwright;
-  const token = new URLSearchParams(location.search).get('token') ?? '';
+  const token = takeToken();
   return connectWebSocketApi(`ws://${location.host}/api?token=${encodeURIComponent(token)}`, onClose);
 }
