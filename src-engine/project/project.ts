@@ -56,6 +56,35 @@ export const runRecordSchema = z.object({
 });
 export type RunRecord = z.infer<typeof runRecordSchema>;
 
+const rngState = z.object({
+  s: z.tuple([z.number(), z.number(), z.number(), z.number()]),
+  spare: z.number().nullable(),
+});
+
+/**
+ * A checkpoint of a run (see Checkpoint in src-engine/train/trainer.ts): everything needed to replay
+ * or fork the run from the end of an epoch, bit for bit.
+ */
+export const checkpointSchema = z.object({
+  runId: z.string(),
+  epoch: z.number().int().min(0),
+  t: z.number().int().min(0),
+  weights: weightsSchema,
+  state: weightsSchema,
+  maskRng: rngState.nullable(),
+  watch: z
+    .object({
+      best: z.object({ epoch: z.number(), loss: z.number() }),
+      initial: z.number(),
+      previous: z.number(),
+      rising: z.number(),
+    })
+    .nullable(),
+  keep: weightsSchema.nullable(),
+  early: z.object({ value: z.number(), sinceBest: z.number(), weights: weightsSchema }).nullable(),
+});
+export type CheckpointJson = z.infer<typeof checkpointSchema>;
+
 export const projectSchema = z.object({
   format: z.literal(PROJECT_FORMAT),
   version: z.number().int().min(0),
@@ -68,6 +97,8 @@ export const projectSchema = z.object({
   training: trainConfigSchema,
   weights: weightsSchema.optional(),
   runs: z.array(runRecordSchema).default([]),
+  /** Checkpoints of the last run, within a size budget. */
+  checkpoints: z.array(checkpointSchema).optional(),
 });
 
 export interface Project {
@@ -81,6 +112,7 @@ export interface Project {
   training: TrainConfig;
   weights?: WeightsJson;
   runs: RunRecord[];
+  checkpoints?: CheckpointJson[];
 }
 
 export class ProjectError extends Error {

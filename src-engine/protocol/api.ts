@@ -4,7 +4,7 @@
  * The renderer never learns which host it talks to (see STYLE.md, "a host seam").
  */
 import type { GraphDoc } from '../graph/document.ts';
-import type { DatasetRef, Project, RunRecord, WeightsJson } from '../project/project.ts';
+import type { CheckpointJson, DatasetRef, Project, RunRecord, WeightsJson } from '../project/project.ts';
 import type { StartPolicy } from '../train/session.ts';
 import type { TrainConfig } from '../train/config.ts';
 import type { DatasetSummary } from '../data/summary.ts';
@@ -22,7 +22,17 @@ import type {
 } from './training.ts';
 
 export type * from './training.ts';
-export type { DatasetSummary, TrainEvent, TrainConfig, Project, RunRecord, WeightsJson, DatasetRef, StartPolicy };
+export type {
+  CheckpointJson,
+  DatasetSummary,
+  TrainEvent,
+  TrainConfig,
+  Project,
+  RunRecord,
+  WeightsJson,
+  DatasetRef,
+  StartPolicy,
+};
 export type { GraphDoc } from '../graph/document.ts';
 
 /** What the renderer may ask to know about its host. */
@@ -179,7 +189,12 @@ export interface ApiMethods {
     space?: { nodeId: string; method: 'exact' | 'first3' | 'pca' };
   }): Promise<TrainingViews | null>;
   /** The model on screen's weights, run record (config, metrics per epoch) and fitted preprocessing, for the project; null when there is none. */
-  lastRun(req: Empty): Promise<{ weights: WeightsJson; run: RunRecord; preprocessing: unknown } | null>;
+  lastRun(req: Empty): Promise<{
+    weights: WeightsJson;
+    run: RunRecord;
+    preprocessing: unknown;
+    checkpoints: CheckpointJson[];
+  } | null>;
   /** Export the model on screen: a file the host saves (dialog) or the page downloads. */
   exportModel(req: { format: ExportFormat }): Promise<ExportResult>;
   /**

@@ -11,6 +11,12 @@ export interface Rng {
   int(n: number): number;
 }
 
+/** The state of a SeededRng: four 32-bit words and the spare normal deviate. */
+export interface RngState {
+  s: [number, number, number, number];
+  spare: number | null;
+}
+
 /** xoshiro128** seeded through splitmix32: small, fast and fully reproducible across platforms. */
 export class SeededRng implements Rng {
   private s0: number;
@@ -33,6 +39,17 @@ export class SeededRng implements Rng {
     this.s2 = next();
     this.s3 = next();
     if ((this.s0 | this.s1 | this.s2 | this.s3) === 0) this.s0 = 1;
+  }
+
+  /** The generator's whole state (a checkpoint keeps it, so a replay draws the same numbers). */
+  getState(): RngState {
+    return { s: [this.s0, this.s1, this.s2, this.s3], spare: this.spare };
+  }
+
+  /** Continue from a state taken with getState(). */
+  setState(state: RngState): void {
+    [this.s0, this.s1, this.s2, this.s3] = state.s.map((v) => v >>> 0) as [number, number, number, number];
+    this.spare = state.spare;
   }
 
   /** Next raw 32-bit unsigned integer. */

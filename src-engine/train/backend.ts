@@ -1,6 +1,7 @@
 /** The interface both training backends (eager TypeScript, ONNX Runtime) implement. */
 import type { FloatArray } from '../tensor/tensor.ts';
 import type { WeightSet } from '../tensor/weights.ts';
+import type { RngState } from '../tensor/rng.ts';
 
 export interface StepResult {
   /** Data loss of the batch (without regularization). */
@@ -26,6 +27,14 @@ export interface TrainBackend {
   /** Replace the weights (and reset optimizer state when asked). */
   setWeights(w: WeightSet, resetState?: boolean): void | Promise<void>;
   dispose?(): void | Promise<void>;
+  /**
+   * What a checkpoint needs beyond the weights to continue exactly: the optimizer's state tensors
+   * (`<param>.<m|v|s>`) and the dropout-mask generator's state. Backends without them (the perceptron
+   * rule) leave these out.
+   */
+  getTrainingState?():
+    { state: WeightSet; maskRng: RngState | null } | Promise<{ state: WeightSet; maskRng: RngState | null }>;
+  setTrainingState?(s: { state: WeightSet; maskRng: RngState | null }): void | Promise<void>;
   /** Mini-batches one stepMany() call runs; the trainer groups batches when this is above 1. */
   readonly stepsPerRun?: number;
   /**

@@ -53,6 +53,8 @@ export const trainConfigSchema = z.object({
     })
     .nullable()
     .default(null),
+  /** Keep a checkpoint (weights, optimizer and generator state) at the end of every n-th epoch; 0: none. */
+  checkpointEvery: z.number().int().min(0).max(1_000_000).default(0),
   /** 'eager' trains with Netwright's TypeScript engine; 'ort' through onnxruntime. */
   backend: z.enum(['ts', 'ort']).default('ts'),
 });

@@ -19,6 +19,13 @@ export interface BestEpoch {
   loss: number;
 }
 
+export interface DivergenceWatchState {
+  best: BestEpoch;
+  initial: number;
+  previous: number;
+  rising: number;
+}
+
 /** Watches epoch losses; `check` says why the run diverged, or null while it has not. */
 export class DivergenceWatch {
   private best: BestEpoch;
@@ -31,6 +38,20 @@ export class DivergenceWatch {
     this.initial = initialLoss;
     this.best = { epoch: 0, loss: initialLoss };
     this.previous = initialLoss;
+  }
+
+  /** What the watch remembers (a checkpoint keeps it, so a replay judges as the original run did). */
+  getState(): DivergenceWatchState {
+    return { best: { ...this.best }, initial: this.initial, previous: this.previous, rising: this.rising };
+  }
+
+  /** A watch continuing from a saved state. */
+  static fromState(s: DivergenceWatchState): DivergenceWatch {
+    const w = new DivergenceWatch(s.initial);
+    w.best = { ...s.best };
+    w.previous = s.previous;
+    w.rising = s.rising;
+    return w;
   }
 
   /** The epoch whose weights are the ones to keep (0: the initial weights). */

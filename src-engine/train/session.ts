@@ -9,14 +9,14 @@ import type { Dataset } from '../data/dataset.ts';
 import type { Preprocessing } from '../data/preprocess.ts';
 import type { GraphDoc } from '../graph/document.ts';
 import { CompiledModel } from '../model/compile.ts';
-import type { Project, RunRecord } from '../project/project.ts';
-import { weightsFromJson } from '../project/weights.ts';
+import type { CheckpointJson, Project, RunRecord, WeightsJson } from '../project/project.ts';
+import { weightsFromJson, weightsToJson } from '../project/weights.ts';
 import { SeededRng } from '../tensor/rng.ts';
 import type { WeightSet } from '../tensor/weights.ts';
 import type { TrainBackend } from './backend.ts';
 import type { TrainConfig } from './config.ts';
 import { countCorrect, targetVariance } from './metrics.ts';
-import { Trainer, type EpochMetrics, type StopReason, type TrainEvent } from './trainer.ts';
+import { Trainer, type Checkpoint, type EpochMetrics, type StopReason, type TrainEvent } from './trainer.ts';
 import { ForwardEvaluator } from '../views/source.ts';
 
 /** Data for a run: training rows and, when there are any, validation and test rows. */
@@ -60,6 +60,8 @@ export interface RunSnapshot {
   stopReason: StopReason | null;
   /** Metrics on the held-out test rows, when there are any. */
   test?: Record<string, number>;
+  /** Checkpoints kept (every n-th epoch, thinned to the budget). */
+  checkpoints: Checkpoint[];
 }
 
 export interface SessionDeps {
@@ -94,7 +96,14 @@ export interface SessionRequest {
   id?: string;
   /** The cap on trainable parameters (see src-engine/limits.ts). */
   maxParams?: number;
+  /** Keep a checkpoint at the end of every n-th epoch (within CHECKPOINT_BUDGET). */
+  checkpointEvery?: number;
+  /** Continue from this checkpoint (to config.epochs); its weights replace `weights`. */
+  resume?: Checkpoint;
 }
+
+/** Numbers all kept checkpoints of a run may hold together (about 40 MB as project JSON). */
+export const CHECKPOINT_BUDGET = 4_000_000;
 
 /** Starting weights under a policy: fresh from the seed, then the given ones wherever they still fit. */
 export function startingWeights(
@@ -174,6 +183,7 @@ export class TrainingSession {
       points: [],
       startedAt,
       stopReason: null,
+      checkpoints: [],
     };
   }
 
@@ -207,6 +217,10 @@ export class TrainingSession {
         ...(req.yieldEvery !== undefined ? { yieldEvery: req.yieldEvery } : {}),
         ...(deps.now ? { now: deps.now } : {}),
         ...(req.maxParams !== undefined ? { maxParams: req.maxParams } : {}),
+        ...((req.checkpointEvery ?? req.config.checkpointEvery)
+          ? { checkpointEvery: req.checkpointEvery ?? req.config.checkpointEvery }
+          : {}),
+        ...(req.resume ? { resume: req.resume } : {}),
       });
     } catch (e) {
       await backend?.dispose?.();
@@ -229,6 +243,7 @@ export class TrainingSession {
     try {
       for await (const e of this.trainer.run()) {
         if (e.type === 'epoch') this.snapshot.points.push(epochPoint(e.epoch, e.metrics, e.lr));
+        if (e.type === 'checkpoint') keepCheckpoint(this.snapshot.checkpoints, e.checkpoint);
         if (e.type === 'done') {
           this.snapshot.stopReason = e.reason;
           this.snapshot.weights = await this.trainer.backend.getWeights();
@@ -352,5 +367,55 @@ export function projectSnapshot(project: Project, opts: { untrained?: boolean; f
     points: (last?.epochs ?? []) as unknown as EpochPoint[],
     startedAt: last?.startedAt ?? new Date(0).toISOString(),
     stopReason: (last?.stopReason as StopReason | undefined) ?? null,
+    checkpoints: (project.checkpoints ?? []).map((c) => checkpointFromJson(c, project.graph)),
+  };
+}
+
+/** Numbers a checkpoint holds. */
+function checkpointSize(c: Checkpoint): number {
+  let n = 0;
+  for (const set of [c.weights, c.state, c.keep, c.early?.weights])
+    if (set) for (const w of set.values()) n += w.data.length;
+  return n;
+}
+
+/** Add a checkpoint; over the budget, every other older one goes (the newest and the first stay). */
+export function keepCheckpoint(list: Checkpoint[], c: Checkpoint, budget = CHECKPOINT_BUDGET): void {
+  list.push(c);
+  while (list.length > 2 && list.reduce((a, x) => a + checkpointSize(x), 0) > budget) {
+    const older = list.slice(1, -1).filter((_, i) => i % 2 === 1);
+    list.splice(0, list.length, list[0]!, ...older, list.at(-1)!);
+  }
+  if (list.length === 2 && list.reduce((a, x) => a + checkpointSize(x), 0) > budget) list.shift();
+}
+
+/** A checkpoint as the project stores it. */
+export function checkpointToJson(c: Checkpoint, runId: string): CheckpointJson {
+  return {
+    runId,
+    epoch: c.epoch,
+    t: c.t,
+    weights: weightsToJson(c.weights),
+    state: weightsToJson(c.state),
+    maskRng: c.maskRng,
+    watch: c.watch,
+    keep: c.keep ? weightsToJson(c.keep) : null,
+    early: c.early ? { ...c.early, weights: weightsToJson(c.early.weights) } : null,
+  };
+}
+
+/** A stored checkpoint for a graph (its weights checked against the graph). */
+export function checkpointFromJson(c: CheckpointJson, graph: GraphDoc): Checkpoint {
+  const raw = (j: WeightsJson): WeightSet =>
+    new Map(Object.entries(j).map(([k, w]) => [k, { shape: [...w.shape], data: Float32Array.from(w.data) }]));
+  return {
+    epoch: c.epoch,
+    t: c.t,
+    weights: weightsFromJson(c.weights, graph),
+    state: raw(c.state),
+    maskRng: c.maskRng,
+    watch: c.watch,
+    keep: c.keep ? weightsFromJson(c.keep, graph) : null,
+    early: c.early ? { ...c.early, weights: weightsFromJson(c.early.weights, graph) } : null,
   };
 }

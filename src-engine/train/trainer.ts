@@ -11,10 +11,10 @@ import type { TrainBackend } from './backend.ts';
 import type { WeightSet } from '../tensor/weights.ts';
 import type { TrainConfig } from './config.ts';
 import { MetricAccumulator, targetVariance, type Metrics } from './metrics.ts';
-import { SeededRng, shuffleInPlace } from '../tensor/rng.ts';
+import { SeededRng, shuffleInPlace, type RngState } from '../tensor/rng.ts';
 import { TsBackend } from './ts-backend.ts';
 import { PerceptronBackend } from './perceptron.ts';
-import { DivergenceWatch } from './divergence.ts';
+import { DivergenceWatch, type DivergenceWatchState } from './divergence.ts';
 import { checkParamCount, DEFAULT_LIMITS } from '../limits.ts';
 
 export interface EpochMetrics extends Metrics {
@@ -25,6 +25,28 @@ export interface EpochMetrics extends Metrics {
 }
 
 export type StopReason = 'completed' | 'stopped' | 'diverged' | 'early_stop';
+
+/**
+ * Everything a run needs to continue from the end of an epoch exactly as it would have: weights,
+ * optimizer state, the step count, the dropout-mask generator, and what the divergence watch and early
+ * stopping remember. (The shuffling generator is replayed from the seed.) Replaying from a checkpoint
+ * with unchanged settings is bit-identical to the original run.
+ */
+export interface Checkpoint {
+  /** Epochs completed. */
+  epoch: number;
+  /** Optimizer steps taken. */
+  t: number;
+  weights: WeightSet;
+  /** Optimizer state (`<param>.<m|v|s>`); empty for optimizers without state. */
+  state: WeightSet;
+  maskRng: RngState | null;
+  watch: DivergenceWatchState | null;
+  /** The weights a divergence would roll back to, when they are not `weights`. */
+  keep: WeightSet | null;
+  /** Early stopping's best value, epochs since it, and its weights. */
+  early: { value: number; sinceBest: number; weights: WeightSet } | null;
+}
 
 export type TrainEvent =
   | {
@@ -38,6 +60,7 @@ export type TrainEvent =
     }
   | { type: 'batch'; epoch: number; batch: number; loss: number }
   | { type: 'epoch'; epoch: number; metrics: EpochMetrics; lr: number; samplesPerSec: number; elapsedMs: number }
+  | { type: 'checkpoint'; checkpoint: Checkpoint }
   | { type: 'paused'; epoch: number; batch: number }
   | { type: 'resumed' }
   | { type: 'diverged'; epoch: number; batch: number; message: string }
@@ -72,6 +95,10 @@ export interface TrainerOptions {
   now?: () => number;
   /** Most trainable parameters the network may have (default: the engine's limit). */
   maxParams?: number;
+  /** Emit a checkpoint event at the end of every n-th epoch (0 or absent: never). */
+  checkpointEvery?: number;
+  /** Continue from a checkpoint (its epoch onwards, to config.epochs). */
+  resume?: Checkpoint;
 }
 
 /** Learning rate for an epoch under the configured schedule. */
@@ -256,12 +283,29 @@ export class Trainer {
     const variance = targetVariance(ds.y, n * T);
     const batchEvery = this.opts.batchEvery ?? 0;
     const yieldEvery = this.opts.yieldEvery ?? 64;
-    let good = await this.backend.getWeights();
     // Created from the first batch's loss, computed with the untrained weights.
     let watch: DivergenceWatch | null = null;
     let best: { value: number; weights: WeightSet } | null = null;
     let sinceBest = 0;
     let t = 0;
+    let firstEpoch = 0;
+    const resume = this.opts.resume;
+    if (resume) {
+      if (resume.epoch > config.epochs)
+        throw new RangeError(`The checkpoint is at epoch ${resume.epoch}, past the run's ${config.epochs} epochs.`);
+      await this.backend.setWeights(resume.weights, true);
+      await this.backend.setTrainingState?.({ state: resume.state, maskRng: resume.maskRng });
+      t = resume.t;
+      firstEpoch = resume.epoch;
+      watch = resume.watch ? DivergenceWatch.fromState(resume.watch) : null;
+      if (resume.early) {
+        best = { value: resume.early.value, weights: resume.early.weights };
+        sinceBest = resume.early.sinceBest;
+      }
+      // The shuffling generator replays the epochs before the checkpoint (same draws, same order).
+      if (config.shuffle) for (let e = 0; e < firstEpoch; e++) shuffleInPlace(order, this.shuffleRng);
+    }
+    let good = resume?.keep ?? (await this.backend.getWeights());
     let samples = 0;
     const t0 = now();
     let last: EpochMetrics | null = null;
@@ -293,7 +337,7 @@ export class Trainer {
       params: paramCount,
     };
 
-    outer: for (let epoch = 0; epoch < config.epochs; epoch++) {
+    outer: for (let epoch = firstEpoch; epoch < config.epochs; epoch++) {
       if (config.shuffle) shuffleInPlace(order, this.shuffleRng);
       const lr = scheduledLr(config, epoch);
       const acc = new MetricAccumulator(ds.task, T, variance, this.decision);
@@ -394,6 +438,23 @@ export class Trainer {
           reason = 'early_stop';
           break;
         }
+      }
+      const every = this.opts.checkpointEvery ?? config.checkpointEvery;
+      if (every > 0 && (epoch + 1) % every === 0) {
+        const ts = (await this.backend.getTrainingState?.()) ?? { state: new Map(), maskRng: null };
+        yield {
+          type: 'checkpoint',
+          checkpoint: {
+            epoch: epoch + 1,
+            t,
+            weights,
+            state: ts.state,
+            maskRng: ts.maskRng,
+            watch: watch?.getState() ?? null,
+            keep: good === weights ? null : good,
+            early: best ? { value: best.value, sinceBest, weights: best.weights } : null,
+          },
+        };
       }
       if (this.opts.yieldToHost) await this.opts.yieldToHost();
     }

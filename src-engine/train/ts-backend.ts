@@ -4,7 +4,7 @@ import { compiled, type CompiledModel, type ForwardModel, type TrainingProgram }
 import type { GraphDoc } from '../graph/document.ts';
 import { allocate, sizeOf, type DType, type FloatArray } from '../tensor/tensor.ts';
 import type { TrainConfig } from './config.ts';
-import type { Rng } from '../tensor/rng.ts';
+import { SeededRng, type Rng, type RngState } from '../tensor/rng.ts';
 import type { StepResult, TrainBackend } from './backend.ts';
 import type { WeightSet } from '../tensor/weights.ts';
 
@@ -177,6 +177,24 @@ export class TsBackend implements TrainBackend {
       if (src) this.bound.get(s.decl.name)!.set(src.data);
       if (resetState) for (const st of s.state) this.bound.get(st.name)!.fill(0);
     }
+  }
+
+  getTrainingState(): { state: WeightSet; maskRng: RngState | null } {
+    const state: WeightSet = new Map();
+    for (const s of this.train.slots)
+      for (const st of s.state) state.set(st.name, { shape: st.shape, data: this.bound.get(st.name)!.slice() });
+    return { state, maskRng: this.maskRng instanceof SeededRng ? this.maskRng.getState() : null };
+  }
+
+  setTrainingState(s: { state: WeightSet; maskRng: RngState | null }): void {
+    for (const slot of this.train.slots)
+      for (const st of slot.state) {
+        const src = s.state.get(st.name);
+        const buf = this.bound.get(st.name)!;
+        if (src && src.data.length === buf.length) buf.set(src.data);
+        else buf.fill(0);
+      }
+    if (s.maskRng && this.maskRng instanceof SeededRng) this.maskRng.setState(s.maskRng);
   }
 
   /** Whether every parameter is finite. */

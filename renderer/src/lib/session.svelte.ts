@@ -78,6 +78,7 @@ export class Session {
         dataset,
         training: r.run.config as unknown as ProjectMeta['training'],
         weights: r.weights,
+        checkpoints: r.checkpoints,
         runs: [...m.runs, r.run].slice(-20),
       };
       this.touched();

@@ -16,7 +16,8 @@ import { safeFileName } from '../../protocol/file-name.ts';
 import { graphForData } from '../../train/auto-graph.ts';
 import type { TrainBackend } from '../../train/backend.ts';
 import { makeTrainConfig, OPTIMIZERS, type TrainConfig } from '../../train/config.ts';
-import { TrainingSession, type SessionDeps } from '../../train/session.ts';
+import { checkpointFromJson, checkpointToJson, TrainingSession, type SessionDeps } from '../../train/session.ts';
+import type { Checkpoint } from '../../train/trainer.ts';
 import { getTemplate, newProject } from '../../train/templates.ts';
 import { writeFileAtomic } from '../atomic-write.ts';
 import { CompiledModel } from '../../model/compile.ts';
@@ -41,6 +42,8 @@ Options:
   --epochs N  --batch N (0 = full batch)  --lr X  --optimizer NAME  --seed N
   --backend ts|ort     training engine (default ts)   --ep cpu|webgpu|cuda   execution provider for ort
   --fresh              start from the seed's weights (default: a trained project continues from its weights)
+  --checkpoint-every N keep a checkpoint every N epochs in the project (weights, optimizer and generator state)
+  --resume-from EPOCH  continue the project's run from its checkpoint at EPOCH to --epochs (bit-identical replay)
   --out DIR            write the trained project into DIR
   --json               print one JSON object with the final metrics instead of progress
 
@@ -160,6 +163,7 @@ export function applyOverrides(cfg: TrainConfig, values: Record<string, string |
   const batch = num('batch', values.batch as string | undefined, true);
   const lr = num('lr', values.lr as string | undefined, false);
   const seed = num('seed', values.seed as string | undefined, true);
+  const checkpointEvery = num('checkpoint-every', values['checkpoint-every'] as string | undefined, true);
   const optimizer = values.optimizer as string | undefined;
   if (optimizer !== undefined && !(OPTIMIZERS as readonly string[]).includes(optimizer))
     throw new CliError(`--optimizer must be one of ${OPTIMIZERS.join(', ')} (got '${optimizer}').`);
@@ -168,6 +172,7 @@ export function applyOverrides(cfg: TrainConfig, values: Record<string, string |
     ...(epochs !== undefined ? { epochs } : {}),
     ...(batch !== undefined ? { batchSize: batch } : {}),
     ...(seed !== undefined ? { seed } : {}),
+    ...(checkpointEvery !== undefined ? { checkpointEvery } : {}),
     optimizer: { ...cfg.optimizer, ...(lr !== undefined ? { lr } : {}), ...(optimizer ? { name: optimizer } : {}) },
   };
   try {
@@ -221,6 +226,8 @@ export const command: CliCommand = {
       optimizer: { type: 'string' },
       seed: { type: 'string' },
       fresh: { type: 'boolean' },
+      'checkpoint-every': { type: 'string' },
+      'resume-from': { type: 'string' },
       out: { type: 'string' },
       json: { type: 'boolean' },
       backend: { type: 'string' },
@@ -244,6 +251,23 @@ export const command: CliCommand = {
     const project: Project = { ...loaded, training: config };
     if (!json) io.err(`data: ${data.summary}\n`);
 
+    let resume: Checkpoint | undefined;
+    const resumeFrom = num('resume-from', values['resume-from'] as string | undefined, true);
+    if (resumeFrom !== undefined) {
+      const kept = project.checkpoints ?? [];
+      const found = kept.find((c) => c.epoch === resumeFrom);
+      if (!found)
+        throw new CliError(
+          kept.length
+            ? `The project has no checkpoint at epoch ${resumeFrom}; it has ${kept.map((c) => c.epoch).join(', ')}.`
+            : 'The project has no checkpoints: train it with --checkpoint-every N --out DIR first.',
+        );
+      try {
+        resume = checkpointFromJson(found, project.graph);
+      } catch (e) {
+        throw new CliError((e as Error).message);
+      }
+    }
     let session: TrainingSession;
     try {
       checkParamCount(new CompiledModel(project.graph).forward.params, limits.maxParams);
@@ -259,6 +283,7 @@ export const command: CliCommand = {
           weights: project.weights ? weightsFromJson(project.weights, project.graph) : null,
           ep: (values.ep as string | undefined) ?? 'cpu',
           maxParams: limits.maxParams,
+          ...(resume ? { resume } : {}),
         },
       );
     } catch (e) {
@@ -266,7 +291,8 @@ export const command: CliCommand = {
       throw new CliError((e as Error).message);
     }
     if (!json && session.backendNote) io.err(`${session.backendNote}\n`);
-    if (!json && project.weights && !values.fresh)
+    if (!json && resume) io.err(`resuming the run from its checkpoint at epoch ${resume.epoch}\n`);
+    else if (!json && project.weights && !values.fresh)
       io.err(
         `continuing from the project's weights (${session.kept} of ${session.total} parameters; --fresh starts over)\n`,
       );
@@ -291,6 +317,7 @@ export const command: CliCommand = {
       weights: weightsToJson(session.snapshot.weights),
       ...(data.preprocessing ? { preprocessing: data.preprocessing } : {}),
       runs: [...project.runs, record],
+      checkpoints: session.snapshot.checkpoints.map((c) => checkpointToJson(c, record.id)),
     };
     let outFile: string | undefined;
     if (values.out) {

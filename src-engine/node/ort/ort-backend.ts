@@ -16,7 +16,7 @@ import { trainStepModel, type TrainStepIo } from '../../onnx/train-step.ts';
 import type { StepResult, TrainBackend } from '../../train/backend.ts';
 import type { WeightSet } from '../../tensor/weights.ts';
 import type { TrainConfig } from '../../train/config.ts';
-import type { Rng } from '../../tensor/rng.ts';
+import { SeededRng, type Rng, type RngState } from '../../tensor/rng.ts';
 import {
   createSession,
   loadOrt,
@@ -233,15 +233,42 @@ export class OrtBackend implements TrainBackend {
   }
 
   async getWeights(): Promise<WeightSet> {
+    return this.readCarried('param');
+  }
+
+  /** Parameters or optimizer state, read back to the host (through the copy session when on a device). */
+  private async readCarried(kind: 'param' | 'state'): Promise<WeightSet> {
     const w: WeightSet = new Map();
     let host: Record<string, OrtTensor> = Object.fromEntries(this.state);
-    if (this.snapshot) host = await this.snapshot.run(this.paramFeeds());
+    if (this.snapshot) host = await this.snapshot.run(Object.fromEntries(this.state));
     for (const c of this.io.carried) {
-      if (c.kind !== 'param') continue;
+      if (c.kind !== kind) continue;
       const t = this.snapshot ? host[`copy.${c.name}`]! : host[c.name]!;
       w.set(c.name, { shape: c.shape, data: (t.data as Float32Array).slice() });
     }
     return w;
+  }
+
+  async getTrainingState(): Promise<{ state: WeightSet; maskRng: RngState | null }> {
+    return {
+      state: await this.readCarried('state'),
+      maskRng: this.maskRng instanceof SeededRng ? this.maskRng.getState() : null,
+    };
+  }
+
+  setTrainingState(s: { state: WeightSet; maskRng: RngState | null }): void {
+    const next = new Map(this.state);
+    for (const c of this.io.carried) {
+      if (c.kind !== 'state') continue;
+      const src = s.state.get(c.name);
+      const len = sizeOf(c.shape);
+      next.set(
+        c.name,
+        this.tensor(src && src.data.length === len ? Float32Array.from(src.data) : new Float32Array(len), c.shape),
+      );
+    }
+    this.state = next;
+    if (s.maskRng && this.maskRng instanceof SeededRng) this.maskRng.setState(s.maskRng);
   }
 
   setWeights(w: WeightSet, resetState = false): void {
@@ -278,12 +305,9 @@ export class OrtBackend implements TrainBackend {
   }
 }
 
-/** Identity copies of every parameter, so device-resident weights can be read on the CPU. */
+/** Identity copies of every parameter and optimizer state, so device-resident tensors can be read on the CPU. */
 function copyModel(io: TrainStepIo) {
   const b = new GraphBuilder('float32');
-  for (const c of io.carried) {
-    if (c.kind !== 'param') continue;
-    b.output(`copy.${c.name}`, b.input(c.name, c.shape), c.shape);
-  }
+  for (const c of io.carried) b.output(`copy.${c.name}`, b.input(c.name, c.shape), c.shape);
   return b.model('netwright_weight_copy', {});
 }

@@ -11,7 +11,7 @@ import { summarize, summaryLine, type DatasetSummary } from '../../data/summary.
 import type { RawTable } from '../../data/table.ts';
 import { CompiledModel } from '../../model/compile.ts';
 import { exportRun, type ExportFile } from '../../onnx/exports.ts';
-import type { Project, RunRecord, WeightsJson } from '../../project/project.ts';
+import type { CheckpointJson, Project, RunRecord, WeightsJson } from '../../project/project.ts';
 import { weightsToJson } from '../../project/weights.ts';
 import type { ApiEvent } from '../../protocol/api.ts';
 import type {
@@ -24,6 +24,7 @@ import type {
   TrainingViews,
 } from '../../protocol/training.ts';
 import {
+  checkpointToJson,
   projectSnapshot,
   startingWeights,
   runRecord,
@@ -423,10 +424,20 @@ export class TrainingService {
   }
 
   /** The model on screen as the project stores it (weights, run record, preprocessing); null when none. */
-  lastRunRecord(): { weights: WeightsJson; run: RunRecord; preprocessing: unknown } | null {
+  lastRunRecord(): {
+    weights: WeightsJson;
+    run: RunRecord;
+    preprocessing: unknown;
+    checkpoints: CheckpointJson[];
+  } | null {
     const s = this.shown;
     if (!s) return null;
-    return { weights: weightsToJson(s.weights), run: runRecord(s), preprocessing: s.preprocessing };
+    return {
+      weights: weightsToJson(s.weights),
+      run: runRecord(s),
+      preprocessing: s.preprocessing,
+      checkpoints: s.checkpoints.map((c) => checkpointToJson(c, s.id)),
+    };
   }
 
   /**
