@@ -153,3 +153,27 @@ export class FlowHistory {
     };
   }
 }
+
+/**
+ * Which layer's gradients blew up first, from the flow measured during a run that diverged, and what
+ * to try: a sentence for the learner (null when too little was measured to say).
+ */
+export function divergenceAdvice(history: FlowView | undefined, lr: number, clipNorm: number): string | null {
+  if (!history || history.epochs.length < 2) return null;
+  let worst: { id: string; growth: number; at: number } | null = null;
+  for (const l of history.layers) {
+    const series = l.weightGradRms.map((v, i) => v ?? l.gradRms[i] ?? null);
+    const first = series.find((v) => v !== null && v > 0);
+    if (first === undefined || first === null) continue;
+    // The first sample at which this layer's gradient grew tenfold, and how far it grew by the end.
+    const at = series.findIndex((v) => v !== null && v > 10 * first);
+    const last = [...series].reverse().find((v) => v !== null) ?? first;
+    const growth = last / first;
+    const when = at < 0 ? Infinity : at;
+    if (!worst || when < worst.at || (when === worst.at && growth > worst.growth))
+      worst = { id: l.id, growth, at: when };
+  }
+  if (!worst || worst.growth < 10) return null;
+  const lower = Number((lr / 10).toPrecision(2));
+  return `The gradients of layer '${worst.id}' grew first (${Math.round(worst.growth).toLocaleString('en-US')}× their size at the start). Try a learning rate of ${lower}${clipNorm ? '' : ', or gradient clipping (a clip norm of 1)'}.`;
+}

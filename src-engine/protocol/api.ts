@@ -6,6 +6,7 @@
 import type { GraphDoc } from '../graph/document.ts';
 import type { CheckpointJson, DatasetRef, Project, RunRecord, WeightsJson } from '../project/project.ts';
 import type { StartPolicy } from '../train/session.ts';
+import type { ProjectDiff } from '../lab/diff.ts';
 import type { TrainConfig } from '../train/config.ts';
 import type { DatasetSummary } from '../data/summary.ts';
 import type { TrainEvent } from '../train/trainer.ts';
@@ -32,6 +33,7 @@ export type {
   WeightsJson,
   DatasetRef,
   StartPolicy,
+  ProjectDiff,
 };
 export type { GraphDoc } from '../graph/document.ts';
 
@@ -117,6 +119,8 @@ export type ApiEvent =
       elapsedMs: number;
       batch: { epoch: number; batch: number; batches: number; loss: number } | null;
     }
+  /** A checkpoint was kept at the end of this epoch (the timeline can show it). */
+  | { type: 'train-checkpoint'; runId: string; epoch: number }
   /** Views computed in the engine between epochs (throttled). */
   | { type: 'train-views'; runId: string; views: TrainingViews }
   | { type: 'project-opened'; project: Project; fileName: string }
@@ -172,6 +176,12 @@ export interface ApiMethods {
     data: DataChoice;
     start: StartPolicy;
     ep: string | null;
+    /**
+     * Fork from the project's checkpoint at this epoch: with unchanged settings the run replays
+     * exactly; with others (learning rate, optimizer, epochs) it continues from the checkpoint's
+     * weights and state; after graph edits, from its weights wherever shapes still match.
+     */
+    from?: number | null;
   }): Promise<{ runId: string; summary: string; kept: number; total: number }>;
   /**
    * Show a project's own trained model (after opening or recovering it): its weights and last run
@@ -180,6 +190,8 @@ export interface ApiMethods {
   restoreRun(req: {
     project: Project;
     data: DataChoice | null;
+    /** Show the model at this checkpoint's epoch instead of the project's final weights (the timeline). */
+    epoch?: number | null;
   }): Promise<{ views: TrainingViews | null; note: string | null }>;
   /** Pause, resume, stop, or run one mini-batch of the current run. */
   trainControl(req: { action: 'pause' | 'resume' | 'stop' | 'step' }): Promise<{ ok: boolean }>;
@@ -209,6 +221,8 @@ export interface ApiMethods {
    * Nothing is trained.
    */
   traceStep(req: { project: Project; data: DataChoice; rows: number[] | null }): Promise<StepTrace>;
+  /** What differs between two projects or runs: settings by config key, architecture, metrics, weights. */
+  diffProjects(req: { a: Project; b: Project }): Promise<ProjectDiff>;
 }
 
 /** The methods the engine answers itself (the hosts forward them, adding only their own file bookkeeping). */
@@ -231,6 +245,7 @@ export const ENGINE_METHODS = [
   'lastRun',
   'importOnnx',
   'traceStep',
+  'diffProjects',
 ] as const satisfies readonly (keyof ApiMethods)[];
 
 /** The methods each host answers with its own files, dialogs and recovery store. */

@@ -77,7 +77,13 @@ export const requestSchemas = {
   summarizeData: z.object({ dataId, target: column.nullable() }).strict(),
   dataShape: z.object({ data: dataChoice }).strict(),
   trainStart: z
-    .object({ project, data: dataChoice, start: z.enum(['fresh', 'continue']), ep: z.string().max(40).nullable() })
+    .object({
+      project,
+      data: dataChoice,
+      start: z.enum(['fresh', 'continue']),
+      ep: z.string().max(40).nullable(),
+      from: z.number().int().min(0).nullable().optional(),
+    })
     .strict(),
   trainControl: z.object({ action: z.enum(['pause', 'resume', 'stop', 'step']) }).strict(),
   viewOptions: z
@@ -89,7 +95,9 @@ export const requestSchemas = {
         .optional(),
     })
     .strict(),
-  restoreRun: z.object({ project, data: dataChoice.nullable() }).strict(),
+  restoreRun: z
+    .object({ project, data: dataChoice.nullable(), epoch: z.number().int().min(0).nullable().optional() })
+    .strict(),
   lastRun: empty,
   exportModel: z.object({ format: z.enum(EXPORT_FORMATS) }).strict(),
   importOnnx: z.object({ fileName, base64: z.string().max(MAX_PROJECT_CHARS * 2) }).strict(),
@@ -100,6 +108,7 @@ export const requestSchemas = {
       rows: z.array(z.number().int().min(0)).min(1).max(MAX_TRACE_ROWS).nullable(),
     })
     .strict(),
+  diffProjects: z.object({ a: project, b: project }).strict(),
 } satisfies Record<ApiMethod, z.ZodType>;
 
 /** Whether a string names an Api request method. */
@@ -116,7 +125,7 @@ export function checkRequest(
   if (r.success) return { ok: true, value: r.data };
   // A project the reader refuses carries the reader's own sentence.
   const projectIssue = r.error.issues.find(
-    (i) => i.path.length === 1 && i.path[0] === 'project' && i.code === 'custom',
+    (i) => i.path.length === 1 && ['project', 'a', 'b'].includes(String(i.path[0])) && i.code === 'custom',
   );
   if (projectIssue) return { ok: false, message: projectIssue.message, code: 'invalid-project' };
   const first = r.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(payload)'}: ${i.message}`);

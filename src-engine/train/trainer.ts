@@ -63,7 +63,8 @@ export type TrainEvent =
   | { type: 'checkpoint'; checkpoint: Checkpoint }
   | { type: 'paused'; epoch: number; batch: number }
   | { type: 'resumed' }
-  | { type: 'diverged'; epoch: number; batch: number; message: string }
+  /** `advice`: which layer's gradients blew up first and what to try (added by hosts that measured the flow). */
+  | { type: 'diverged'; epoch: number; batch: number; message: string; advice?: string }
   | { type: 'early_stop'; epoch: number; message: string }
   | {
       type: 'done';

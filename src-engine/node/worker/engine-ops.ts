@@ -8,6 +8,7 @@ import type { ApiEvent, EngineMethod, RequestOf, ResultOf, TemplateInfo } from '
 import type { ExportFormat } from '../../protocol/training.ts';
 import { listTemplates, newProject } from '../../train/templates.ts';
 import { TrainingService } from './training.ts';
+import { diffProjects } from '../../lab/diff.ts';
 import { Uploads } from '../data/uploads.ts';
 import { envLimits } from '../limits.ts';
 
@@ -67,6 +68,7 @@ export function createEngineOps(emit: (e: ApiEvent) => void) {
     lastRun: () => training.lastRunRecord(),
     importOnnx: ({ fileName, base64 }) => projectFromOnnx(Buffer.from(base64, 'base64'), fileName),
     traceStep: (req) => training.trace(req),
+    diffProjects: ({ a, b }) => diffProjects(a, b),
   };
   return {
     ...api,

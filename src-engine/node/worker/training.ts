@@ -24,6 +24,7 @@ import type {
   TrainingViews,
 } from '../../protocol/training.ts';
 import {
+  checkpointFromJson,
   checkpointToJson,
   projectSnapshot,
   startingWeights,
@@ -34,10 +35,11 @@ import {
   type StartPolicy,
 } from '../../train/session.ts';
 import { ForwardEvaluator, planViews, type ViewPlan } from '../../views/index.ts';
-import { FlowHistory, FlowProbe } from '../../lab/flow.ts';
+import { divergenceAdvice, FlowHistory, FlowProbe } from '../../lab/flow.ts';
 import { traceStep, type StepTrace } from '../../lab/step.ts';
 import { MAX_TRACE_ROWS } from '../../protocol/schemas.ts';
-import { Trainer } from '../../train/trainer.ts';
+import { Trainer, type Checkpoint } from '../../train/trainer.ts';
+import type { WeightSet } from '../../tensor/weights.ts';
 import { checkParamCount } from '../../limits.ts';
 import { loadTable } from '../data/load-table.ts';
 import { envLimits } from '../limits.ts';
@@ -66,6 +68,31 @@ interface ViewContext {
 }
 
 const now = () => performance.now();
+
+/** The project's checkpoint at `epoch`: its state for an exact resume when the graph still takes it, and its weights. */
+function forkPoint(project: Project, epoch: number): { weights: WeightSet; resume: Checkpoint | null } {
+  const c = (project.checkpoints ?? []).find((k) => k.epoch === epoch);
+  if (!c) {
+    const have = (project.checkpoints ?? []).map((k) => k.epoch);
+    throw new RangeError(
+      have.length
+        ? `The project has no checkpoint at epoch ${epoch}; it has ${have.join(', ')}.`
+        : 'The project has no checkpoints: set "Checkpoint every" in the training settings and train it.',
+    );
+  }
+  if (epoch >= project.training.epochs)
+    throw new RangeError(`The checkpoint is at epoch ${epoch}: set more than ${epoch} epochs to train on from it.`);
+  try {
+    const resume = checkpointFromJson(c, project.graph);
+    return { weights: resume.weights, resume };
+  } catch {
+    // The graph was edited since: its weights, wherever name and shape still fit.
+    const weights: WeightSet = new Map(
+      Object.entries(c.weights).map(([k, w]) => [k, { shape: [...w.shape], data: Float32Array.from(w.data) }]),
+    );
+    return { weights, resume: null };
+  }
+}
 
 /** Rows of the gradient-flow probe batch. */
 const FLOW_ROWS = 64;
@@ -192,16 +219,20 @@ export class TrainingService {
     data: DataChoice;
     start: StartPolicy;
     ep: string | null;
+    from?: number | null;
   }): Promise<{ runId: string; summary: string; kept: number; total: number }> {
     const { project } = req;
     const config = project.training;
     const { maxParams } = envLimits();
     checkParamCount(new CompiledModel(project.graph).forward.params, maxParams);
     const data = await this.resolveData(req.data, config.seed);
+    // A fork from a checkpoint: its whole state where the graph still takes its weights, else its weights where they fit.
+    const fork = req.from === undefined || req.from === null ? null : forkPoint(project, req.from);
     // 'continue': from the model on screen when it is this project's (a paused run's newest weights),
     // else from the project's saved weights.
-    const previous =
-      req.start === 'continue'
+    const previous = fork
+      ? fork.weights
+      : req.start === 'continue'
         ? this.session
           ? await this.session.weights()
           : (this.shown?.weights ?? (project.weights ? projectSnapshot(project).weights : null))
@@ -219,8 +250,9 @@ export class TrainingService {
         config,
         name: project.name,
         data,
-        start: req.start,
+        start: fork ? 'continue' : req.start,
         weights: previous,
+        ...(fork?.resume ? { resume: fork.resume } : {}),
         ep: req.ep,
         batchEvery: 1,
         yieldEvery: 4,
@@ -262,6 +294,7 @@ export class TrainingService {
   async restore(req: {
     project: Project;
     data: DataChoice | null;
+    epoch?: number | null;
   }): Promise<{ views: TrainingViews | null; note: string | null }> {
     this.session?.stop();
     this.session = null;
@@ -273,6 +306,12 @@ export class TrainingService {
       return { views: null, note: null };
     }
     const snapshot = projectSnapshot(req.project);
+    if (req.epoch !== undefined && req.epoch !== null) {
+      // The timeline: the model as it was at that checkpoint, with the curve up to it.
+      const point = forkPoint(req.project, req.epoch);
+      snapshot.weights = point.weights;
+      snapshot.points = snapshot.points.filter((p) => p.epoch <= req.epoch!);
+    }
     this.shown = snapshot;
     if (!req.data)
       return { views: null, note: 'Choose the data in the Data panel to see the views of the trained model.' };
@@ -383,10 +422,18 @@ export class TrainingService {
           this.emit({ type: 'train', runId: id, event: e });
           if (this.session === session) this.session = null;
           return;
-        default:
+        case 'checkpoint':
+          // The checkpoint stays in the engine (the page records it with the run); only its epoch goes out.
+          this.emit({ type: 'train-checkpoint', runId: id, epoch: e.checkpoint.epoch });
+          break;
+        default: {
           flush();
           if (e.type === 'paused') await views(true);
-          this.emit({ type: 'train', runId: id, event: e });
+          const config = session.snapshot.config;
+          const advice =
+            e.type === 'diverged' ? divergenceAdvice(flowHistory.view(), config.optimizer.lr, config.clipNorm) : null;
+          this.emit({ type: 'train', runId: id, event: advice && e.type === 'diverged' ? { ...e, advice } : e });
+        }
       }
       if (now() - lastProgress >= PROGRESS_MS && (pending.length || batch)) flush();
       // The evaluation (confusion matrix, predictions) refreshes about once a second while training.

@@ -1,7 +1,7 @@
 /** Gradient flow: a deep sigmoid network's gradients vanish towards the input; the same network with ReLU keeps them. */
 import { describe, expect, it } from 'vitest';
 import { getBuiltinDataset } from '../../../src-engine/data/builtin/index.ts';
-import { gradientFlow } from '../../../src-engine/lab/flow.ts';
+import { divergenceAdvice, gradientFlow } from '../../../src-engine/lab/flow.ts';
 import { CompiledModel, initWeights } from '../../../src-engine/model/compile.ts';
 import { SeededRng } from '../../../src-engine/tensor/rng.ts';
 import { makeTrainConfig } from '../../../src-engine/train/config.ts';
@@ -46,5 +46,40 @@ describe('gradient flow', () => {
       expect(l.mean).toBeGreaterThan(0);
       expect(l.std).toBeGreaterThan(0);
     }
+  });
+});
+
+describe('divergence explained', () => {
+  it('names the layer whose gradients grew tenfold first and suggests a learning rate', () => {
+    const flat = (v: number[]) => v;
+    const view = {
+      epochs: [1, 2, 3, 4],
+      layers: [
+        {
+          id: 'h1',
+          type: 'Dense',
+          gradRms: flat([1, 2, 50, 900]),
+          weightGradRms: flat([1, 2, 50, 900]),
+          mean: [],
+          std: [],
+          saturated: [],
+          dead: [],
+        },
+        {
+          id: 'h2',
+          type: 'Dense',
+          gradRms: flat([1, 30, 40, 60]),
+          weightGradRms: flat([1, 30, 40, 60]),
+          mean: [],
+          std: [],
+          saturated: [],
+          dead: [],
+        },
+      ],
+    };
+    expect(divergenceAdvice(view, 0.5, 0)).toBe(
+      "The gradients of layer 'h2' grew first (60× their size at the start). Try a learning rate of 0.05, or gradient clipping (a clip norm of 1).",
+    );
+    expect(divergenceAdvice({ ...view, epochs: [1] }, 0.5, 0)).toBeNull();
   });
 });

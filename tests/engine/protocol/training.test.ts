@@ -184,4 +184,47 @@ describe('training in the engine worker', () => {
     expect(flow.layers[0]!.gradRms.every((g) => g === null || g >= 0)).toBe(true);
     expect(flow.layers[0]!.dead.length).toBe(flow.epochs.length);
   }, 60_000);
+
+  it('forks a run from a checkpoint (exact replay with unchanged settings), shows a checkpoint, and diffs two projects', async () => {
+    const t = getTemplate('x4-relu-hidden');
+    const data = { kind: 'builtin' as const, id: 'x4-l-shape', params: {} };
+    const p = project(t.graph, { ...t.training, epochs: 30, checkpointEvery: 10 }, 'fork');
+    const run = async (req: Parameters<typeof engine.trainStart>[0]) => {
+      const c = collect();
+      await engine.trainStart(req);
+      await c.done;
+      c.off();
+      return { points: c.points, events: c.events, last: (await engine.lastRun({}))! };
+    };
+    const original = await run({ project: p, data, start: 'fresh', ep: null });
+    expect(
+      original.events.filter((e) => e.type === 'train-checkpoint').map((e) => (e as { epoch: number }).epoch),
+    ).toEqual([10, 20, 30]);
+    const trained = {
+      ...p,
+      weights: original.last.weights,
+      runs: [original.last.run],
+      checkpoints: original.last.checkpoints,
+    };
+    // Unchanged settings from epoch 10: the same last 20 epochs and the same weights.
+    const replay = await run({ project: trained, data, start: 'continue', ep: null, from: 10 });
+    expect(replay.points.map((q) => q.loss)).toEqual(original.points.slice(10).map((q) => q.loss));
+    expect(replay.last.weights).toEqual(original.last.weights);
+    // A fork with another learning rate parts from the original after the checkpoint.
+    const forked = {
+      ...trained,
+      training: { ...trained.training, optimizer: { ...trained.training.optimizer, lr: 0.001 } },
+    };
+    const fork = await run({ project: forked, data, start: 'continue', ep: null, from: 10 });
+    expect(fork.points).toHaveLength(20);
+    expect(fork.points.at(-1)!.loss).not.toBe(original.points.at(-1)!.loss);
+    await expect(engine.trainStart({ project: trained, data, start: 'continue', ep: null, from: 15 })).rejects.toThrow(
+      /no checkpoint at epoch 15; it has 10, 20, 30/,
+    );
+    // The timeline: the model at epoch 10, with its views and the curve up to it.
+    const at10 = await engine.restoreRun({ project: trained, data, epoch: 10 });
+    expect(at10.views!.grid!.predicted.length).toBe(64 * 64);
+    const d = await engine.diffProjects({ a: trained, b: forked });
+    expect(d.settings).toEqual([{ key: 'lr', a: trained.training.optimizer.lr, b: 0.001 }]);
+  }, 90_000);
 });
