@@ -7,6 +7,7 @@ import type { GraphDoc } from '../graph/document.ts';
 import type { CheckpointJson, DatasetRef, Project, RunRecord, WeightsJson } from '../project/project.ts';
 import type { StartPolicy } from '../train/session.ts';
 import type { ProjectDiff } from '../lab/diff.ts';
+import type { SweepResult, SweepSpace } from '../lab/sweep.ts';
 import type { TrainConfig } from '../train/config.ts';
 import type { DatasetSummary } from '../data/summary.ts';
 import type { TrainEvent } from '../train/trainer.ts';
@@ -34,6 +35,8 @@ export type {
   DatasetRef,
   StartPolicy,
   ProjectDiff,
+  SweepResult,
+  SweepSpace,
 };
 export type { GraphDoc } from '../graph/document.ts';
 
@@ -119,6 +122,8 @@ export type ApiEvent =
       elapsedMs: number;
       batch: { epoch: number; batch: number; batches: number; loss: number } | null;
     }
+  /** A sweep's run started, moved on or ended. */
+  | { type: 'sweep-progress'; sweepId: string; result: SweepResult }
   /** A checkpoint was kept at the end of this epoch (the timeline can show it). */
   | { type: 'train-checkpoint'; runId: string; epoch: number }
   /** Views computed in the engine between epochs (throttled). */
@@ -223,6 +228,21 @@ export interface ApiMethods {
   traceStep(req: { project: Project; data: DataChoice; rows: number[] | null }): Promise<StepTrace>;
   /** What differs between two projects or runs: settings by config key, architecture, metrics, weights. */
   diffProjects(req: { a: Project; b: Project }): Promise<ProjectDiff>;
+  /**
+   * A small sweep in the background: every combination (grid) or a seeded random sample of learning
+   * rates, batch sizes, hidden widths and seeds, each trained as its own run; results arrive as
+   * sweep-progress events.
+   */
+  sweepStart(req: {
+    project: Project;
+    data: DataChoice;
+    space: SweepSpace;
+    mode: 'grid' | 'random';
+    count: number;
+  }): Promise<{ sweepId: string; runs: number }>;
+  sweepStop(req: { sweepId: string }): Promise<{ ok: boolean }>;
+  /** A finished run of a sweep as a project (to open, fork or compare). */
+  sweepResult(req: { sweepId: string; index: number }): Promise<Project>;
 }
 
 /** The methods the engine answers itself (the hosts forward them, adding only their own file bookkeeping). */
@@ -246,6 +266,9 @@ export const ENGINE_METHODS = [
   'importOnnx',
   'traceStep',
   'diffProjects',
+  'sweepStart',
+  'sweepStop',
+  'sweepResult',
 ] as const satisfies readonly (keyof ApiMethods)[];
 
 /** The methods each host answers with its own files, dialogs and recovery store. */

@@ -109,6 +109,33 @@ export const requestSchemas = {
     })
     .strict(),
   diffProjects: z.object({ a: project, b: project }).strict(),
+  sweepStart: z
+    .object({
+      project,
+      data: dataChoice,
+      space: z
+        .object({
+          lr: z.array(z.number().positive().max(100)).max(16).optional(),
+          batchSize: z.array(z.number().int().min(0).max(1_000_000)).max(16).optional(),
+          width: z.array(z.number().int().min(1).max(100_000)).max(16).optional(),
+          seed: z
+            .array(
+              z
+                .number()
+                .int()
+                .min(0)
+                .max(2 ** 32 - 1),
+            )
+            .max(16)
+            .optional(),
+        })
+        .strict(),
+      mode: z.enum(['grid', 'random']),
+      count: z.number().int().min(1).max(64),
+    })
+    .strict(),
+  sweepStop: z.object({ sweepId: z.string().min(1).max(100) }).strict(),
+  sweepResult: z.object({ sweepId: z.string().min(1).max(100), index: z.number().int().min(0).max(1000) }).strict(),
 } satisfies Record<ApiMethod, z.ZodType>;
 
 /** Whether a string names an Api request method. */

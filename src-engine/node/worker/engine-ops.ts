@@ -69,6 +69,9 @@ export function createEngineOps(emit: (e: ApiEvent) => void) {
     importOnnx: ({ fileName, base64 }) => projectFromOnnx(Buffer.from(base64, 'base64'), fileName),
     traceStep: (req) => training.trace(req),
     diffProjects: ({ a, b }) => diffProjects(a, b),
+    sweepStart: (req) => training.sweepStart(req),
+    sweepStop: ({ sweepId }) => training.sweepStop(sweepId),
+    sweepResult: ({ sweepId, index }) => training.sweepResult(sweepId, index),
   };
   return {
     ...api,

@@ -36,6 +36,7 @@ import {
 } from '../../train/session.ts';
 import { ForwardEvaluator, planViews, type ViewPlan } from '../../views/index.ts';
 import { divergenceAdvice, FlowHistory, FlowProbe } from '../../lab/flow.ts';
+import { Sweep, sweepSettings, type SweepSpace } from '../../lab/sweep.ts';
 import { traceStep, type StepTrace } from '../../lab/step.ts';
 import { MAX_TRACE_ROWS } from '../../protocol/schemas.ts';
 import { Trainer, type Checkpoint } from '../../train/trainer.ts';
@@ -118,6 +119,7 @@ export class TrainingService {
   private shown: RunSnapshot | null = null;
   private readonly tables = new Map<string, { table: RawTable; fileName: string }>();
   private nextId = 1;
+  private readonly sweeps = new Map<string, Sweep>();
   /** The boundary's axes chosen by the user (null: the default pair). */
   private planeFeatures: [number, number] | null = null;
   private spaceChoice: { nodeId: string; method: 'exact' | 'first3' | 'pca' } | null = null;
@@ -528,6 +530,45 @@ export class TrainingService {
         );
     }
     return traceStep({ graph: project.graph, config, weights, batch });
+  }
+
+  /** Start a sweep in the background (one run after another); progress arrives as sweep-progress events. */
+  async sweepStart(req: {
+    project: Project;
+    data: DataChoice;
+    space: SweepSpace;
+    mode: 'grid' | 'random';
+    count: number;
+  }): Promise<{ sweepId: string; runs: number }> {
+    const settings = sweepSettings(req.space, req.mode, req.count, req.project.training.seed);
+    const data = await this.resolveData(req.data, req.project.training.seed);
+    const sweepId = `sweep${this.nextId++}`;
+    const sweep = new Sweep(req.project, data, settings);
+    this.sweeps.set(sweepId, sweep);
+    void sweep
+      .run(
+        {
+          createBackend: ({ model, config: c, weights, ep }) =>
+            createOrtBackend({ graph: model, config: c, ep, weights }),
+          now,
+          yieldToHost: setImmediatePromise,
+        },
+        (result) => this.emit({ type: 'sweep-progress', sweepId, result: { ...result, points: [...result.points] } }),
+      )
+      .catch((e: Error) => this.emit({ type: 'error', message: `The sweep stopped: ${e.message}` }));
+    return { sweepId, runs: settings.length };
+  }
+
+  sweepStop(sweepId: string): { ok: boolean } {
+    const s = this.sweeps.get(sweepId);
+    s?.stop();
+    return { ok: !!s };
+  }
+
+  sweepResult(sweepId: string, index: number): Project {
+    const s = this.sweeps.get(sweepId);
+    if (!s) throw new RangeError(`There is no sweep '${sweepId}'.`);
+    return s.resultProject(index);
   }
 
   /** Export the model on screen. */

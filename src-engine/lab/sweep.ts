@@ -1,0 +1,169 @@
+/**
+ * Small sweeps: a grid or a seeded random sample over learning rate, batch size, hidden width and
+ * seed, each setting trained as its own run (one after another, in the background). Every result is a
+ * run that can be opened as a project, forked or compared.
+ */
+import type { GraphDoc } from '../graph/document.ts';
+import type { Project } from '../project/project.ts';
+import { weightsToJson } from '../project/weights.ts';
+import { SeededRng } from '../tensor/rng.ts';
+import type { TrainConfig } from '../train/config.ts';
+import { runRecord, TrainingSession, type EpochPoint, type SessionData, type SessionDeps } from '../train/session.ts';
+
+/** The values to try for each setting (absent: the project's own). */
+export interface SweepSpace {
+  lr?: number[];
+  batchSize?: number[];
+  /** Units of every hidden Dense layer. */
+  width?: number[];
+  seed?: number[];
+}
+
+export type SweepSetting = { lr?: number; batchSize?: number; width?: number; seed?: number };
+
+/** At most this many runs in one sweep (each trains to the project's epochs). */
+export const MAX_SWEEP_RUNS = 64;
+
+/** Every combination (grid), or `count` of them drawn without repeats from a seeded generator (random). */
+export function sweepSettings(space: SweepSpace, mode: 'grid' | 'random', count = 8, seed = 1): SweepSetting[] {
+  const keys = (['lr', 'batchSize', 'width', 'seed'] as const).filter((k) => space[k]?.length);
+  let grid: SweepSetting[] = [{}];
+  for (const k of keys) grid = grid.flatMap((s) => space[k]!.map((v) => ({ ...s, [k]: v })));
+  if (mode === 'grid') {
+    if (grid.length > MAX_SWEEP_RUNS)
+      throw new RangeError(
+        `The grid has ${grid.length} settings, more than the ${MAX_SWEEP_RUNS} one sweep may run: take fewer values or a random sample.`,
+      );
+    return grid;
+  }
+  const n = Math.min(count, grid.length, MAX_SWEEP_RUNS);
+  const rng = new SeededRng(seed);
+  const picked = [...grid];
+  for (let i = 0; i < n; i++) {
+    const j = i + rng.int(picked.length - i);
+    [picked[i], picked[j]] = [picked[j]!, picked[i]!];
+  }
+  return picked.slice(0, n);
+}
+
+/** The project's graph and settings with one sweep setting applied. */
+export function applySetting(
+  graph: GraphDoc,
+  config: TrainConfig,
+  s: SweepSetting,
+): { graph: GraphDoc; config: TrainConfig } {
+  const g: GraphDoc =
+    s.width === undefined
+      ? graph
+      : {
+          ...graph,
+          nodes: graph.nodes.map((n) => (n.type === 'Dense' ? { ...n, params: { ...n.params, units: s.width! } } : n)),
+        };
+  return {
+    graph: g,
+    config: {
+      ...config,
+      ...(s.batchSize !== undefined ? { batchSize: s.batchSize } : {}),
+      ...(s.seed !== undefined ? { seed: s.seed } : {}),
+      optimizer: { ...config.optimizer, ...(s.lr !== undefined ? { lr: s.lr } : {}) },
+    },
+  };
+}
+
+export interface SweepResult {
+  index: number;
+  setting: SweepSetting;
+  status: 'waiting' | 'running' | 'done' | 'failed' | 'stopped';
+  /** Final metrics (training, validation and test). */
+  final: Record<string, number>;
+  points: EpochPoint[];
+  error?: string;
+}
+
+/** A sweep run one setting after another; `results` grows as they finish. */
+export class Sweep {
+  readonly results: SweepResult[];
+  private stopped = false;
+  private current: TrainingSession | null = null;
+  private readonly projects = new Map<number, Project>();
+
+  constructor(
+    readonly project: Project,
+    readonly data: SessionData,
+    readonly settings: SweepSetting[],
+  ) {
+    this.results = settings.map((setting, index) => ({ index, setting, status: 'waiting', final: {}, points: [] }));
+  }
+
+  /** Train every setting in turn; `onProgress` after each epoch batch of news (a run started, an epoch, a run ended). */
+  async run(deps: SessionDeps, onProgress: (r: SweepResult) => void): Promise<void> {
+    for (const r of this.results) {
+      if (this.stopped) {
+        r.status = 'stopped';
+        onProgress(r);
+        continue;
+      }
+      const { graph, config } = applySetting(this.project.graph, this.project.training, r.setting);
+      r.status = 'running';
+      onProgress(r);
+      try {
+        const session = await TrainingSession.start(deps, {
+          graph,
+          config: { ...config, checkpointEvery: 0 },
+          name: `${this.project.name} (${describeSetting(r.setting)})`,
+          data: this.data,
+          start: 'fresh',
+        });
+        this.current = session;
+        for await (const e of session.events()) {
+          if (this.stopped) session.stop();
+          if (e.type === 'epoch') {
+            r.points = session.snapshot.points;
+            if (e.epoch % 10 === 9) onProgress(r);
+          }
+        }
+        const record = runRecord(session.snapshot);
+        r.final = record.final ?? {};
+        r.points = session.snapshot.points;
+        r.status = session.snapshot.stopReason === 'stopped' ? 'stopped' : 'done';
+        this.projects.set(r.index, {
+          ...this.project,
+          name: session.snapshot.name,
+          graph,
+          training: config,
+          weights: weightsToJson(session.snapshot.weights),
+          ...(this.data.preprocessing ? { preprocessing: this.data.preprocessing } : {}),
+          runs: [...this.project.runs, record],
+        });
+      } catch (e) {
+        r.status = 'failed';
+        r.error = (e as Error).message;
+      } finally {
+        this.current = null;
+      }
+      onProgress(r);
+    }
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.current?.stop();
+  }
+
+  /** A finished run as a project (to open, fork or compare). */
+  resultProject(index: number): Project {
+    const p = this.projects.get(index);
+    if (!p) throw new RangeError(`Sweep run ${index + 1} has not finished.`);
+    return p;
+  }
+}
+
+/** "lr 0.01, batch 32": how a setting reads. */
+export function describeSetting(s: SweepSetting): string {
+  const parts: string[] = [];
+  if (s.lr !== undefined) parts.push(`lr ${s.lr}`);
+  if (s.batchSize !== undefined) parts.push(`batch ${s.batchSize}`);
+  if (s.width !== undefined) parts.push(`width ${s.width}`);
+  if (s.seed !== undefined) parts.push(`seed ${s.seed}`);
+  return parts.join(', ') || 'as set';
+}
