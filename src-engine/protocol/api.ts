@@ -6,6 +6,7 @@
 import type { GraphDoc } from '../graph/document.ts';
 import type { DatasetRef, Project, RunRecord, WeightsJson } from '../project/project.ts';
 import type { TrainConfig } from '../train/config.ts';
+import type { Command } from './commands.ts';
 import type { DatasetSummary } from '../data/summary.ts';
 import type { TrainEvent } from '../train/trainer.ts';
 import type {
@@ -58,35 +59,9 @@ export interface Recovery {
   fileName: string | null;
 }
 
-/** Commands the host can send (application menu, keyboard accelerators). */
-export const COMMANDS = [
-  'new',
-  'open',
-  'save',
-  'saveAs',
-  'templates',
-  'undo',
-  'redo',
-  'cut',
-  'copy',
-  'paste',
-  'delete',
-  'selectAll',
-  'layout',
-  'zoomIn',
-  'zoomOut',
-  'fit',
-  'toggleTheme',
-  'train',
-  'pauseResume',
-  'stopTraining',
-  'exportOnnx',
-  'exportTrainOnnx',
-  'exportWeights',
-  'exportPytorch',
-  'exportMetrics',
-] as const;
-export type Command = (typeof COMMANDS)[number];
+/** Commands the host can send (application menu): see commands.ts, the one table of commands and accelerators. */
+export { COMMANDS } from './commands.ts';
+export type { Command } from './commands.ts';
 
 /** Everything a host pushes to the renderer. */
 export type ApiEvent =
