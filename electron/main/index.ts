@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { workerEngine } from '../../src-engine/node/worker/engine-client.ts';
 import { RecoveryStore } from '../../src-engine/node/host/recovery.ts';
+import { RecentStore } from '../../src-engine/node/host/recent.ts';
 import { createHandlers } from '../../src-engine/node/host/service.ts';
 import { nativeFiles } from './files.ts';
 import { installMenu } from './menu.ts';
@@ -36,6 +37,7 @@ function open(): void {
       version: app.getVersion(),
       engine,
       recovery: new RecoveryStore(app.getPath('userData')),
+      recent: new RecentStore(app.getPath('userData')),
       files,
     }),
   );

@@ -53,6 +53,18 @@ export type SaveResult =
   /** Browser host: the validated project text for the page to offer as a download. */
   | { status: 'download'; fileName: string; text: string };
 
+/** A project opened or saved lately (File → Open Recent). */
+export interface RecentFile {
+  id: string;
+  /** The project's name, as it was then. */
+  name: string;
+  fileName: string;
+  /** When it was last opened or saved (ISO time). */
+  at: string;
+  /** Where the file is, for hosts with file paths (Electron); null: the host keeps a copy. */
+  location: string | null;
+}
+
 export interface Recovery {
   project: Project;
   savedAt: string;
@@ -104,6 +116,10 @@ export interface ApiMethods {
   /** The recovery copy left by a session that did not save, if any. */
   getRecovery(req: Empty): Promise<Recovery | null>;
   clearRecovery(req: Empty): Promise<{ cleared: boolean }>;
+  /** Projects opened or saved lately, newest first. */
+  listRecent(req: Empty): Promise<RecentFile[]>;
+  /** Open a recent project (its file, or the copy the browser host keeps); a file that is gone is named in the error. */
+  openRecent(req: { id: string }): Promise<OpenResult>;
   /** The built-in datasets with their parameters. */
   listDatasets(req: Empty): Promise<BuiltinDatasetItem[]>;
   /** ONNX Runtime execution providers and whether each is usable here (the TypeScript engine always is). */

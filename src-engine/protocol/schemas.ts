@@ -43,6 +43,8 @@ export const requestSchemas = {
   autosave: z.object({ project: z.record(z.string(), z.unknown()), fileName: fileName.nullable() }).strict(),
   getRecovery: empty,
   clearRecovery: empty,
+  listRecent: empty,
+  openRecent: z.object({ id: z.string().min(1).max(100) }).strict(),
   listDatasets: empty,
   listProviders: empty,
   openData: z.object({ fileName, base64: z.string().max(MAX_PROJECT_CHARS * 2), target: column.nullable() }).strict(),

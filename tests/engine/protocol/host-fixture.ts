@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import WebSocket from 'ws';
 import { inlineEngine } from '../../../src-engine/node/worker/engine-inline.ts';
 import { RecoveryStore } from '../../../src-engine/node/host/recovery.ts';
+import { RecentStore } from '../../../src-engine/node/host/recent.ts';
 import { createHandlers, downloadFiles } from '../../../src-engine/node/host/service.ts';
 import { startBrowserHost, type BrowserHost } from '../../../src-engine/node/host/server.ts';
 
@@ -18,6 +19,7 @@ export async function startTestHost(): Promise<{ host: BrowserHost; dataDir: str
     version: 'test',
     engine,
     recovery: new RecoveryStore(dataDir),
+    recent: new RecentStore(dataDir),
     files: downloadFiles(),
   });
   const host = await startBrowserHost({ handlers, rendererDir });
