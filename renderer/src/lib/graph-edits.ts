@@ -199,4 +199,3 @@ export function insertOnEdge(graph: GraphDoc, edgeId: string, type: LayerType): 
   next = { ...next, edges: [...rest.slice(0, i), inEdge, outEdge, ...rest.slice(i)] };
   return { graph: next, id: added.id };
 }
-
