@@ -199,7 +199,7 @@ test('penguins CSV through the file picker: summary, fit the network, train to >
   await expect(page.getByTestId('plane-x')).toBeVisible();
   const before = await page.getByTestId('boundary-canvas').screenshot();
   await page.getByTestId('plane-y').selectOption({ label: 'Flipper Length (mm)' });
-  await expect(page.getByTestId('boundary-canvas').locator('xpath=..')).toContainText('Flipper Length (mm) ↑');
+  await expect(page.getByTestId('boundary-caption')).toContainText('Flipper Length (mm) ↑');
   expect((await page.getByTestId('boundary-canvas').screenshot()).equals(before)).toBe(false);
   await page.getByTestId('dock').screenshot({ path: `${SHOTS}/training-penguins.png` });
   // The network view draws every link, coloured and sized by weight, for any network small enough.
@@ -230,7 +230,10 @@ test('regression and softmax views: the curve with unit contributions, boundarie
   await page.getByTestId('space-method').selectOption('first3');
   await expect(page.getByText("Hidden space of 'hidden' (first3)")).toBeVisible();
 
+  // The trained project has unsaved changes (its run): New asks first.
   await page.getByTestId('btn-new').click();
+  await expect(page.getByTestId('question')).toContainText('has changes that are not saved');
+  await page.getByTestId('answer-discard').click();
   await page.getByTestId('template-softmax-3').click();
   await trainToEnd(page);
   expect(Number(await page.getByTestId('metric-accuracy').textContent())).toBeGreaterThanOrEqual(0.9);
@@ -263,7 +266,9 @@ test('pause, step, edit the graph while paused, keep the weights where shapes ma
   );
   await expect(page.getByTestId('train-status')).toHaveAttribute('data-status', 'running');
   await page.getByTestId('train-stop').click();
-  await expect(page.getByTestId('train-status')).toHaveAttribute('data-status', 'done');
+  await expect(page.getByTestId('train-status')).toHaveAttribute('data-status', 'stopped');
+  await expect(page.getByTestId('train-status')).toContainText('stopped');
+  await expect(page.getByTestId('train-left')).toHaveCount(0);
 
   // The same network through ONNX Runtime on the CPU provider the host found.
   await page.getByTestId('train-backend').selectOption('ort');

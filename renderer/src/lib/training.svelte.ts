@@ -1,11 +1,15 @@
 /**
- * The training panel's state: settings for the next run, the run's status and progress, the epoch
- * points (kept outside Svelte's proxies, with a version counter the plots watch, so ten updates a
- * second cost nothing to track), the latest views from the engine, and earlier runs for overlay.
+ * The training panel's state: settings for the next run (each typed field checked against the
+ * engine's schema), the run's status and progress, the epoch points (kept outside Svelte's proxies,
+ * with a version counter the plots watch, so ten updates a second cost nothing to track), the latest
+ * views from the engine, and earlier runs for overlay. A start that fails keeps the last model's
+ * views and exports; its message shows while the inputs it was about are unchanged.
  */
 import type {
   Api,
   ApiEvent,
+  DataChoice,
+  DataShape,
   EpochPoint,
   ExportFormat,
   ProviderInfo,
@@ -14,138 +18,322 @@ import type {
 } from '../../../src-engine/protocol/api.ts';
 import type { GraphDoc } from '../../../src-engine/graph/document.ts';
 import type { RunRecord } from '../../../src-engine/project/project.ts';
-import type { DataState } from './data.svelte.ts';
 import { downloadBase64 } from './download.ts';
+import { checkTrainField, readableError, TRAIN_FIELDS, type TrainField } from './field-checks.ts';
 import { applySettings, settingsOf, timeLeft, type PastRun, type TrainSettings } from './train-settings.ts';
 
 export type { PastRun, TrainSettings } from './train-settings.ts';
 
-export type RunStatus = 'idle' | 'starting' | 'running' | 'paused' | 'done';
+export type RunStatus = 'idle' | 'starting' | 'running' | 'paused' | 'stopped' | 'done';
+
+/** What a run was started with, to notice changes made while it is paused. */
+interface Trained {
+  graph: string;
+  data: string;
+  shape: DataShape | null;
+}
+
+const DEFAULTS: TrainConfig = {
+  epochs: 100,
+  batchSize: 32,
+  optimizer: {
+    name: 'adam',
+    lr: 0.01,
+    momentum: 0.9,
+    beta1: 0.9,
+    beta2: 0.999,
+    rho: 0.99,
+    eps: 1e-8,
+    weightDecay: 0.01,
+  },
+  schedule: { kind: 'constant' },
+  seed: 1,
+  l1: 0,
+  l2: 0,
+  clipNorm: 0,
+  shuffle: true,
+  validationSplit: 0,
+  earlyStopping: null,
+  backend: 'ts',
+};
+
+export const BACKEND_LABELS: Record<TrainSettings['backend'], string> = {
+  ts: 'TypeScript engine',
+  ort: 'ONNX Runtime',
+};
 
 export class TrainingState {
-  settings = $state<TrainSettings>(
-    settingsOf({
-      epochs: 100,
-      batchSize: 32,
-      optimizer: { name: 'adam', lr: 0.01, momentum: 0.9, beta1: 0.9, beta2: 0.999 },
-      schedule: { kind: 'constant' },
-      seed: 1,
-      l1: 0,
-      l2: 0,
-      clipNorm: 0,
-      validationSplit: 0,
-      backend: 'ts',
-    } as TrainConfig),
-  );
-  providers = $state.raw<ProviderInfo[]>([]);
-  status = $state<RunStatus>('idle');
-  runId = $state<string | null>(null);
-  summary = $state('');
-  error = $state<string | null>(null);
-  message = $state<string | null>(null);
+  #settings = $state<TrainSettings>(settingsOf(DEFAULTS));
+  /** Typed values that failed their check, with the sentence saying why (the setting keeps its last good value). */
+  #drafts = $state.raw<Partial<Record<TrainField, { text: string; error: string }>>>({});
+  #providers = $state.raw<ProviderInfo[]>([]);
+  #status = $state<RunStatus>('idle');
+  #runId = $state<string | null>(null);
+  #summary = $state('');
+  #message = $state<string | null>(null);
+  #error = $state.raw<{ text: string; key: string } | null>(null);
   /** Epoch points of the current run; not reactive itself: `version` changes when it grows. */
-  points: EpochPoint[] = [];
-  version = $state(0);
+  #points: EpochPoint[] = [];
+  #version = $state(0);
   /** Plot updates received (for the benchmark's update rate). */
   updates = 0;
-  last = $state.raw<EpochPoint | null>(null);
-  epochs = $state(0);
-  batch = $state.raw<{ epoch: number; batch: number; batches: number; loss: number } | null>(null);
-  samplesPerSec = $state(0);
-  elapsedMs = $state(0);
-  backendName = $state('');
-  views = $state.raw<TrainingViews | null>(null);
-  past = $state.raw<PastRun[]>([]);
-  logScale = $state(false);
-  exporting = $state(false);
+  #last = $state.raw<EpochPoint | null>(null);
+  #epochs = $state(0);
+  #batch = $state.raw<{ epoch: number; batch: number; batches: number; loss: number } | null>(null);
+  #samplesPerSec = $state(0);
+  #elapsedMs = $state(0);
+  #backendName = $state('');
+  #views = $state.raw<TrainingViews | null>(null);
+  #past = $state.raw<PastRun[]>([]);
+  #logScale = $state(false);
+  #exporting = $state(false);
+  /** A run of this project has started, so its model can be exported (also after a failed start). */
+  #hasModel = $state(false);
+  #trained = $state.raw<Trained | null>(null);
   /** Called when the current run ends (the session records it in the project). */
   ondone: (() => void) | null = null;
-  /** The graph (as JSON) the current run trains, to notice edits made while it is paused. */
-  trainedGraph = $state<string | null>(null);
 
+  /**
+   * @param inputsKey the inputs of a run as a string (graph, data, settings): a failed start's
+   *   message shows while it is unchanged.
+   */
   constructor(
     private readonly api: Api,
-    private readonly data: DataState,
+    private readonly inputsKey: () => string,
   ) {}
+
+  get settings(): Readonly<TrainSettings> {
+    return this.#settings;
+  }
+  get providers(): readonly ProviderInfo[] {
+    return this.#providers;
+  }
+  get status(): RunStatus {
+    return this.#status;
+  }
+  get runId(): string | null {
+    return this.#runId;
+  }
+  get summary(): string {
+    return this.#summary;
+  }
+  get message(): string | null {
+    return this.#message;
+  }
+  /** Why the last start failed, while the inputs it was about are unchanged. */
+  get error(): string | null {
+    const e = this.#error;
+    return e && e.key === this.inputsKey() ? e.text : null;
+  }
+  get points(): readonly EpochPoint[] {
+    return this.#points;
+  }
+  get version(): number {
+    return this.#version;
+  }
+  get last(): EpochPoint | null {
+    return this.#last;
+  }
+  get epochs(): number {
+    return this.#epochs;
+  }
+  get batch() {
+    return this.#batch;
+  }
+  get samplesPerSec(): number {
+    return this.#samplesPerSec;
+  }
+  get views(): TrainingViews | null {
+    return this.#views;
+  }
+  get past(): readonly PastRun[] {
+    return this.#past;
+  }
+  get logScale(): boolean {
+    return this.#logScale;
+  }
+  get exporting(): boolean {
+    return this.#exporting;
+  }
+  get hasModel(): boolean {
+    return this.#hasModel;
+  }
+  get trained(): Trained | null {
+    return this.#trained;
+  }
+  /** Running, starting or paused: the run holds the graph and the data. */
+  get active(): boolean {
+    return this.#status === 'running' || this.#status === 'starting' || this.#status === 'paused';
+  }
+  get running(): boolean {
+    return this.#status === 'running' || this.#status === 'starting';
+  }
+  /** The backend the current (or last) run of this project trains on, as the engine names it ('ts', 'ort-cpu'). */
+  get runBackend(): string {
+    return this.#backendName;
+  }
+  /** The backend as the status line names it: the run's while one is going, else the chosen one. */
+  get backendLabel(): string {
+    if (this.active && this.#backendName) return this.#backendName === 'ts' ? BACKEND_LABELS.ts : this.#backendName;
+    const s = this.#settings;
+    return s.backend === 'ort' ? `${BACKEND_LABELS.ort} (${s.ep})` : BACKEND_LABELS.ts;
+  }
+
+  setLogScale(on: boolean): void {
+    this.#logScale = on;
+  }
+
+  /** Choose a setting that is not typed (optimizer, schedule, backend, provider). */
+  choose<K extends 'optimizer' | 'schedule' | 'backend' | 'ep'>(key: K, value: TrainSettings[K]): void {
+    this.#settings[key] = value;
+  }
+
+  /** The text shown in a typed field: the draft while it is wrong, else the setting. */
+  fieldText(field: TrainField): string {
+    return this.#drafts[field]?.text ?? String(this.#settings[field]);
+  }
+
+  /** Why a typed field's text cannot be used, or null. */
+  fieldError(field: TrainField): string | null {
+    return this.#drafts[field]?.error ?? null;
+  }
+
+  /** Every typed field's error, in the panel's order (these stop training). */
+  get fieldErrors(): string[] {
+    return (Object.keys(TRAIN_FIELDS) as TrainField[]).flatMap((f) => {
+      const e = this.#drafts[f]?.error;
+      return e ? [e] : [];
+    });
+  }
+
+  /** Take what the user typed: a valid number becomes the setting, anything else stays a draft with its sentence. */
+  type(field: TrainField, text: string): void {
+    const value = text.trim() === '' ? Number.NaN : Number(text);
+    const error = checkTrainField(field, value);
+    const { [field]: _old, ...rest } = this.#drafts;
+    if (error) {
+      this.#drafts = { ...rest, [field]: { text, error } };
+      return;
+    }
+    this.#drafts = rest;
+    this.#settings[field] = value;
+  }
 
   async start(): Promise<void> {
     try {
-      this.providers = await this.api.listProviders({});
+      this.#providers = await this.api.listProviders({});
     } catch {
-      this.providers = [];
+      this.#providers = [];
     }
   }
 
-  /** Take a project's training config into the panel. */
+  /** Take a project's training config into the panel; another project's run and figures go. */
   load(c: TrainConfig, runs: readonly RunRecord[] = []): void {
-    this.settings = settingsOf(c);
-    // Another project: its runs are not this one's to compare with.
-    if (this.status === 'running' || this.status === 'paused') this.control('stop');
-    this.status = 'idle';
-    this.runId = null;
-    this.points = [];
-    this.past = runs
+    this.#settings = settingsOf(c);
+    this.#drafts = {};
+    if (this.active) this.control('stop');
+    this.#status = 'idle';
+    this.#runId = null;
+    this.#points = [];
+    this.#past = runs
       .slice(-4)
       .map((r, i) => ({ id: r.id, label: `saved run ${i + 1}`, points: r.epochs as unknown as EpochPoint[] }));
-    this.last = null;
-    this.batch = null;
-    this.views = null;
-    this.summary = '';
-    this.error = null;
-    this.message = null;
-    this.version++;
+    this.#last = null;
+    this.#batch = null;
+    this.#views = null;
+    this.#summary = '';
+    this.#error = null;
+    this.#message = null;
+    this.#epochs = 0;
+    this.#samplesPerSec = 0;
+    this.#elapsedMs = 0;
+    this.#backendName = '';
+    this.#hasModel = false;
+    this.#trained = null;
+    this.#version++;
   }
 
   get progress(): number {
-    if (!this.epochs) return 0;
-    const b = this.batch;
-    const within = b && b.epoch === this.points.length ? (b.batch + 1) / b.batches : 0;
-    return Math.min(1, (this.points.length + within) / this.epochs);
+    if (!this.#epochs) return 0;
+    const b = this.#batch;
+    const within = b && b.epoch === this.#points.length ? (b.batch + 1) / b.batches : 0;
+    return Math.min(1, (this.#points.length + within) / this.#epochs);
   }
 
+  /** Seconds left at the current pace while running; null otherwise. */
   get secondsLeft(): number | null {
-    return timeLeft(this.progress * this.epochs, this.epochs, this.elapsedMs);
+    if (this.#status !== 'running') return null;
+    return timeLeft(this.progress * this.#epochs, this.#epochs, this.#elapsedMs);
   }
 
-  /** Start a run of `graph` with the project's config and the panel's settings. */
-  async run(graph: GraphDoc, base: TrainConfig, name: string, keepWeights = false): Promise<void> {
-    const data = this.data.choice();
-    if (typeof data === 'string') {
-      this.error = data;
-      return;
-    }
-    if (this.points.length && this.runId)
-      this.past = [...this.past, { id: this.runId, label: `run ${this.past.length + 1}`, points: this.points }].slice(
-        -4,
-      );
-    this.error = null;
-    this.message = null;
-    this.status = 'starting';
-    this.points = [];
-    this.version++;
-    this.last = null;
-    this.batch = null;
-    this.views = null;
+  /** The mini-batch reached inside an epoch not finished yet (after Step, or while paused). */
+  get batchInProgress(): { epoch: number; batch: number; batches: number; loss: number } | null {
+    const b = this.#batch;
+    return b && b.batches > 1 && b.epoch >= this.#points.length ? b : null;
+  }
+
+  /** Report a start that cannot happen, as a failed start would be. */
+  refuse(text: string): void {
+    this.#error = { text, key: this.inputsKey() };
+  }
+
+  /**
+   * Start a run of `graph` on `data` with the project's config and the panel's settings. The last
+   * run's figures stay until the new run has started, so a failed start loses nothing.
+   */
+  async run(
+    graph: GraphDoc,
+    data: DataChoice,
+    shape: DataShape | null,
+    base: TrainConfig,
+    validationSplit: number,
+    name: string,
+    keepWeights = false,
+  ): Promise<void> {
+    const before = this.#status;
+    this.#error = null;
+    this.#message = null;
+    this.#status = 'starting';
     try {
-      const training = applySettings(base, this.settings);
+      const training = applySettings(base, this.#settings, validationSplit);
       const r = await this.api.trainStart({
         graph: graph as unknown as Record<string, unknown>,
         training: training as unknown as Record<string, unknown>,
         data,
         name,
-        ep: this.settings.backend === 'ort' ? this.settings.ep : null,
+        ep: this.#settings.backend === 'ort' ? this.#settings.ep : null,
         keepWeights,
       });
-      this.runId = r.runId;
-      this.trainedGraph = JSON.stringify(graph);
-      this.summary = r.summary;
+      this.#begin(r.runId);
+      this.#trained = { graph: JSON.stringify(graph), data: JSON.stringify(data), shape };
+      this.#summary = r.summary;
       if (keepWeights)
-        this.message = `Kept the learned weights of ${r.kept} parameter${r.kept === 1 ? '' : 's'} whose shapes still match.`;
-      if (this.status === 'starting') this.status = 'running';
+        this.#message = `Kept the learned weights of ${r.kept} parameter${r.kept === 1 ? '' : 's'} whose shapes still match.`;
+      if (this.#status === 'starting') this.#status = 'running';
     } catch (e) {
-      this.status = 'idle';
-      this.error = (e as Error).message;
+      // The engine stops a run in progress before it starts another.
+      this.#status = before === 'running' || before === 'paused' ? 'stopped' : before;
+      this.#error = { text: readableError((e as Error).message), key: this.inputsKey() };
     }
+  }
+
+  /** A new run has started: the last one's points go to the overlays, its figures make room. */
+  #begin(runId: string): void {
+    if (this.#runId === runId) return;
+    if (this.#points.length && this.#runId)
+      this.#past = [
+        ...this.#past,
+        { id: this.#runId, label: `run ${this.#past.length + 1}`, points: this.#points },
+      ].slice(-4);
+    this.#runId = runId;
+    this.#hasModel = true;
+    this.#points = [];
+    this.#last = null;
+    this.#batch = null;
+    this.#views = null;
+    this.#samplesPerSec = 0;
+    this.#elapsedMs = 0;
+    this.#version++;
   }
 
   /** Show the decision boundary over two other features (the engine recomputes the views). */
@@ -161,57 +349,64 @@ export class TrainingState {
   private async viewOptions(req: Parameters<Api['viewOptions']>[0]): Promise<void> {
     try {
       const v = await this.api.viewOptions(req);
-      if (v) this.views = v;
+      if (v) this.#views = v;
     } catch (e) {
-      this.error = (e as Error).message;
+      this.#error = { text: readableError((e as Error).message), key: this.inputsKey() };
     }
   }
 
   control(action: 'pause' | 'resume' | 'stop' | 'step'): void {
-    void this.api.trainControl({ action }).catch((e: Error) => (this.error = e.message));
+    void this.api
+      .trainControl({ action })
+      .catch((e: Error) => (this.#error = { text: readableError(e.message), key: this.inputsKey() }));
   }
 
   /** Handle an engine event; true when it was a training event. */
   handle(e: ApiEvent): boolean {
     if (e.type === 'train-progress') {
-      if (e.runId !== this.runId && this.status !== 'starting') return true;
-      for (const p of e.points) this.points.push(p);
-      if (e.points.length) this.last = e.points.at(-1)!;
-      this.epochs = e.epochs;
-      this.batch = e.batch;
-      this.samplesPerSec = e.samplesPerSec;
-      this.elapsedMs = e.elapsedMs;
+      if (e.runId !== this.#runId) return true;
+      for (const p of e.points) this.#points.push(p);
+      if (e.points.length) this.#last = e.points.at(-1)!;
+      this.#epochs = e.epochs;
+      this.#batch = e.batch;
+      this.#samplesPerSec = e.samplesPerSec;
+      this.#elapsedMs = e.elapsedMs;
       this.updates++;
-      this.version++;
+      this.#version++;
       return true;
     }
     if (e.type === 'train-views') {
-      if (e.runId !== this.runId && this.status !== 'starting') return true;
+      if (e.runId !== this.#runId) return true;
       // The engine refreshes the evaluation less often than the plots: keep the last one meanwhile.
-      const keep = !e.views.evaluation && this.views?.evaluation;
-      this.views = keep ? { ...e.views, evaluation: this.views!.evaluation! } : e.views;
+      const keep = !e.views.evaluation && this.#views?.evaluation;
+      this.#views = keep ? { ...e.views, evaluation: this.#views!.evaluation! } : e.views;
       return true;
     }
     if (e.type !== 'train') return false;
     const t = e.event;
     if (t.type === 'start') {
-      this.runId = e.runId;
-      this.epochs = t.epochs;
-      this.backendName = t.backend;
-      this.status = 'running';
-    } else if (t.type === 'paused') this.status = 'paused';
-    else if (t.type === 'resumed') this.status = 'running';
-    else if (t.type === 'diverged' || t.type === 'early_stop') this.message = t.message;
-    else if (t.type === 'done' && e.runId === this.runId) {
-      this.status = 'done';
+      // The new run's first event can come before the answer to trainStart.
+      if (this.#status === 'starting') this.#begin(e.runId);
+      if (e.runId !== this.#runId) return true;
+      this.#epochs = t.epochs;
+      this.#backendName = t.backend;
+      this.#status = 'running';
+      return true;
+    }
+    if (e.runId !== this.#runId) return true;
+    if (t.type === 'paused') this.#status = 'paused';
+    else if (t.type === 'resumed') this.#status = 'running';
+    else if (t.type === 'diverged' || t.type === 'early_stop') this.#message = t.message;
+    else if (t.type === 'done') {
+      this.#status = t.reason === 'stopped' ? 'stopped' : 'done';
       this.ondone?.();
     }
     return true;
   }
 
-  /** Export the last run; the browser host hands back the bytes to download. */
+  /** Export the last run; the browser host hands back the bytes to download. Throws what failed. */
   async export(format: ExportFormat): Promise<string | null> {
-    this.exporting = true;
+    this.#exporting = true;
     try {
       const r = await this.api.exportModel({ format });
       if (r.status === 'download') {
@@ -220,10 +415,9 @@ export class TrainingState {
       }
       return r.status === 'saved' ? `Saved ${r.fileName}.` : null;
     } catch (e) {
-      this.error = (e as Error).message;
-      return null;
+      throw new Error(readableError((e as Error).message), { cause: e });
     } finally {
-      this.exporting = false;
+      this.#exporting = false;
     }
   }
 }
