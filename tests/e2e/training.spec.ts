@@ -14,7 +14,9 @@ const SHOTS = 'test-results/screenshots';
 
 async function openTemplate(page: Page, id: string): Promise<void> {
   await page.goto(process.env.NETWRIGHT_URL!);
-  await page.evaluate("localStorage.setItem('netwright.theme', 'light')");
+  await page.evaluate(
+    "localStorage.setItem('netwright.theme', 'light'); localStorage.setItem('netwright.hint-seen', 'true')",
+  );
   await page.reload();
   await expect(page.getByTestId('app')).toHaveAttribute('data-ready', 'true');
   const banner = page.getByTestId('recovery');
