@@ -103,6 +103,14 @@ describe('inserting a layer on an edge', () => {
     expect(a.info.dropout1!.outputSize).toBe(8);
   });
 
+  it('puts it half-way when there is room', () => {
+    let g = chain();
+    g = { ...g, nodes: g.nodes.map((n) => (n.id === 'output1' ? { ...n, position: { x: 900, y: 0 } } : n)) };
+    const r = insertOnEdge(g, 'dense1->output1', 'Dense')!;
+    expect(r.graph.nodes.find((n) => n.id === r.id)!.position).toEqual({ x: 600, y: 0 });
+    expect(r.graph.nodes.find((n) => n.id === 'output1')!.position).toEqual({ x: 900, y: 0 });
+  });
+
   it('refuses types that cannot sit on an edge, and edges that are gone', () => {
     expect(insertOnEdge(chain(), 'dense1->output1', 'Input')).toBeNull();
     expect(insertOnEdge(chain(), 'dense1->output1', 'Output')).toBeNull();

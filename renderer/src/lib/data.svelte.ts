@@ -173,11 +173,17 @@ export class DataState {
         cells: missingCols.reduce((a, c) => a + c.missing, 0),
         columns: missingCols.map((c) => c.name),
       };
+      // A target with one value has no class balance: its column's summary tells the one value.
+      const targetCol = u.summary.columns.find((c) => c.name === u.target);
+      const single =
+        targetCol && targetCol.type !== 'numeric' && targetCol.distinct === 1
+          ? [{ label: targetCol.categories?.[0]?.value ?? '?', count: u.summary.rows - targetCol.missing }]
+          : null;
       return {
         name: u.fileName,
         shape: this.shape,
         target: u.target,
-        classes: u.summary.classBalance ?? null,
+        classes: u.summary.classBalance ?? single,
         missing,
         error: this.error,
       };

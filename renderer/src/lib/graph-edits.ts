@@ -180,8 +180,9 @@ export function pasteFragment(
 }
 
 /**
- * Put a new layer of `type` on an edge: source → new → target, the new layer half-way between them
- * (or the nearest free place). Returns null when the edge is gone or the type cannot sit on an edge.
+ * Put a new layer of `type` on an edge: source → new → target. It goes half-way between the two
+ * layers when there is room; otherwise the target and everything after it move right to make room.
+ * Returns null when the edge is gone or the type cannot sit on an edge.
  */
 export function insertOnEdge(graph: GraphDoc, edgeId: string, type: LayerType): { graph: GraphDoc; id: string } | null {
   const edge = graph.edges.find((e) => e.id === edgeId);
@@ -189,8 +190,32 @@ export function insertOnEdge(graph: GraphDoc, edgeId: string, type: LayerType): 
   const s = graph.nodes.find((n) => n.id === edge.source)!;
   const t = graph.nodes.find((n) => n.id === edge.target)!;
   const mid = { x: (s.position.x + t.position.x) / 2, y: (s.position.y + t.position.y) / 2 };
-  const without = { ...graph, edges: graph.edges.filter((e) => e.id !== edgeId) };
-  const added = addNode(without, type, freePosition(without, mid));
+  let base: GraphDoc = { ...graph, edges: graph.edges.filter((e) => e.id !== edgeId) };
+  let at = mid;
+  if (freeOffset(base, [mid]).x !== 0 || freeOffset(base, [mid]).y !== 0) {
+    // No room between them: shift the target and its descendants right by one layer's width.
+    const after = new Set([t.id]);
+    for (let grew = true; grew;) {
+      grew = false;
+      for (const e of base.edges)
+        if (after.has(e.source) && !after.has(e.target) && e.target !== s.id) {
+          after.add(e.target);
+          grew = true;
+        }
+    }
+    const dx = NODE_BOX.w + 2 * GAP;
+    base = moveNodes(
+      base,
+      new Map(
+        [...after].map((id) => {
+          const p = graph.nodes.find((n) => n.id === id)!.position;
+          return [id, { x: p.x + dx, y: p.y }];
+        }),
+      ),
+    );
+    at = freePosition(base, { x: t.position.x, y: t.position.y });
+  }
+  const added = addNode(base, type, at);
   // The new edges take the old one's place in the list, so a merge layer keeps its input order.
   const i = graph.edges.indexOf(edge);
   let next = addEdge(addEdge(added.graph, edge.source, added.id), added.id, edge.target);

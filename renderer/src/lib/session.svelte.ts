@@ -205,11 +205,6 @@ export class Session {
   async train(keepWeights = false): Promise<void> {
     const m = this.#meta;
     if (!m) return;
-    const data = this.data.choice();
-    if (typeof data === 'string') {
-      this.training.refuse(data);
-      return;
-    }
     const shape = this.data.shape ?? (await this.data.fetchShape());
     const blocking = this.blocking;
     if (blocking.length) {
@@ -218,6 +213,11 @@ export class Session {
           ? `Training cannot start: ${blocking[0]!.message}`
           : `Training cannot start: ${blocking.length} problems, listed under the canvas, need fixing first.`,
       );
+      return;
+    }
+    const data = this.data.choice();
+    if (typeof data === 'string') {
+      this.training.refuse(`Training cannot start: ${data}`);
       return;
     }
     await this.training.run(
