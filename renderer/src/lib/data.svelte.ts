@@ -102,6 +102,7 @@ export class DataState {
     if (!error && v + other > 0.9)
       error = `Validation and test together must leave at least 10% to train on (they are ${Math.round((v + other) * 100)}%).`;
     if (!this.#typed(`split-${part}`, text, error)) return;
+    if (this.split[part] === v) return;
     const u = this.upload;
     if (this.source === 'upload' && u) this.upload = { ...u, [part]: v };
     else if (part === 'validation') this.#builtinValidation = v;
@@ -256,6 +257,9 @@ export class DataState {
   /** Choose a built-in dataset (or change its parameters) and summarise it. */
   chooseBuiltin(id: string, params: Record<string, number> = {}): void {
     if (this.#refused()) return;
+    // The same choice again (a field losing focus) changes nothing and asks nothing.
+    if (this.source === 'builtin' && id === this.builtinId && JSON.stringify(params) === JSON.stringify(this.params))
+      return;
     if (id !== this.builtinId) this.#drafts = {};
     this.source = 'builtin';
     this.builtinId = id;

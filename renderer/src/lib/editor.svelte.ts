@@ -104,11 +104,13 @@ export class EditorState {
   }
 
   undo(): void {
+    if (this.#refusedWhileLocked()) return;
     const prev = this.history.undo({ graph: this.graph, name: this.name });
     if (prev) this.restore(prev);
   }
 
   redo(): void {
+    if (this.#refusedWhileLocked()) return;
     const next = this.history.redo({ graph: this.graph, name: this.name });
     if (next) this.restore(next);
   }
@@ -247,11 +249,15 @@ export class EditorState {
   }
 
   cut(): void {
-    if (this.lockedBy()) {
-      this.refuse(this.lockedBy()!);
-      return;
-    }
+    if (this.#refusedWhileLocked()) return;
     if (this.copy()) this.deleteSelection();
+  }
+
+  /** While locked, say why and refuse. */
+  #refusedWhileLocked(): boolean {
+    const why = this.lockedBy();
+    if (why) this.refuse(why);
+    return why !== null;
   }
 
   paste(): void {
