@@ -131,6 +131,17 @@ for (const [i, v] of VIEWPORTS.entries()) {
     }
     await page.screenshot({ path: `${SHOTS}/minimap-${v.width}x${v.height}-${theme}.png` });
 
+    // When the canvas shrinks (problems fill the bar under it), the minimap moves to a free corner.
+    await page.getByTestId('data-source').selectOption('from-scratch-xor');
+    await expect(page.getByTestId('problems').getByTestId('fix')).toBeVisible();
+    await expect(async () => {
+      const box = (await minimap.boundingBox())!;
+      const faded = (await minimap.getAttribute('class'))!.includes('crowded');
+      for (const node of await page.locator('.svelte-flow__node').all())
+        expect(faded || !overlap(box, (await node.boundingBox())!)).toBe(true);
+    }).toPass();
+    await page.getByTestId('data-source').selectOption('x4-l-shape');
+
     // Hidden, it stays hidden after a reload; shown again, it is back.
     await page.getByTestId('toggle-minimap').click();
     await expect(minimap).toHaveCount(0);
