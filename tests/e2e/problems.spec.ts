@@ -216,3 +216,40 @@ test(`data and export failures show beside their control and as notifications, a
   await expect(page.getByTestId('train-status')).toHaveAttribute('data-status', 'done', { timeout: 30_000 });
   await expect(page.getByTestId('export-error')).toHaveCount(0);
 });
+
+test(`a failed save shows beside Save and as a notification, and a good save clears it (${comboName(COMBOS[1]!)})`, async ({
+  page,
+}) => {
+  // The host's disk fills up: its answer to saveProject is an error (the Api round trip is otherwise untouched).
+  let diskFull = true;
+  await page.routeWebSocket(/\/api\?token=/, (ws) => {
+    const server = ws.connectToServer();
+    ws.onMessage((message) => {
+      const m = JSON.parse(String(message)) as { id: number; method: string };
+      if (m.method === 'saveProject' && diskFull)
+        ws.send(
+          JSON.stringify({
+            id: m.id,
+            ok: false,
+            error: { code: 'internal', message: 'Could not write Untitled.netwright: the disk is full.' },
+          }),
+        );
+      else server.send(message);
+    });
+  });
+  await openApp(page, COMBOS[1]);
+  await newProject(page, 'blank');
+  await page.getByTestId('palette-Dense').dblclick();
+  await page.getByTestId('btn-save').click();
+  await expect(page.getByTestId('save-error')).toHaveText('Could not write Untitled.netwright: the disk is full.');
+  await inView(page, 'save');
+  await expect(page.getByTestId('project-title')).toHaveText('Untitled •');
+  await page.screenshot({ path: `${SHOTS}/save-failed-${comboName(COMBOS[1]!)}.png` });
+  diskFull = false;
+  const download = page.waitForEvent('download');
+  await page.keyboard.press('Control+s');
+  await download;
+  await expect(page.getByTestId('save-error')).toHaveCount(0);
+  await expect(page.locator('[data-testid="notice"][data-kind="error"]')).toHaveCount(0);
+  await expect(page.getByTestId('project-title')).toHaveText('Untitled');
+});
