@@ -48,6 +48,7 @@ test(`Input size versus the data: listed before Train with "Set Input to 3 featu
   await expect(page.getByTestId('train-error')).toContainText("Training cannot start: Input 'input' takes 2 features");
   await page.evaluate("document.querySelector('[data-testid=training-panel]').scrollTo(0, 10000)");
   await inView(page, 'train');
+  await page.waitForTimeout(300);
   await page.screenshot({ path: `${SHOTS}/problems-input-size-${comboName(COMBOS[0]!)}.png` });
 
   await p.getByTestId('fix').filter({ hasText: 'Set Input to 3 features' }).click();
@@ -72,6 +73,8 @@ test(`loss versus the target type: a binary Output on three classes, fixed in on
     hasText: "Output 'output' uses binary cross-entropy, but the target 'label' has 3 classes (a, b, c)",
   });
   await expect(p).toBeVisible();
+  // The bar grew, so the canvas shrank: let the minimap find its corner before the picture.
+  await page.waitForTimeout(300);
   await page.screenshot({ path: `${SHOTS}/problems-loss-${comboName(COMBOS[3]!)}.png` });
   await p
     .getByTestId('fix')

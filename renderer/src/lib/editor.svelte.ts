@@ -191,6 +191,12 @@ export class EditorState {
     return true;
   }
 
+  /** The user closed the refusal message. */
+  dismissRefusal(): void {
+    clearTimeout(this.refusalTimer);
+    this.refusal = null;
+  }
+
   refuse(reason: string): void {
     this.refusal = reason;
     clearTimeout(this.refusalTimer);
