@@ -134,6 +134,12 @@ test(`the status line names the current project, data and backend; the panel sho
   await page.getByTestId('train-backend').selectOption('ort');
   await expect(page.getByTestId('status-backend')).toHaveText('Backend: ONNX Runtime (cpu)');
   await page.screenshot({ path: `${SHOTS}/status-line-${comboName(COMBOS[4]!)}.png` });
+
+  // A blank project has no data: it does not borrow the last project's, and says so.
+  await newProject(page, 'blank');
+  await expect(page.getByTestId('status-data')).toHaveText('Data: no data');
+  await page.getByTestId('palette-Input').dblclick();
+  await expect(page.getByTestId('problems')).toContainText('No data to train on: Choose a dataset.');
 });
 
 test(`Step moves the epoch, batch and loss readouts; Stop says stopped (${comboName(COMBOS[5]!)})`, async ({

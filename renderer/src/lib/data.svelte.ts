@@ -222,7 +222,12 @@ export class DataState {
       this.params = Object.fromEntries(
         Object.entries(ref.params).filter((e): e is [string, number] => typeof e[1] === 'number'),
       );
-    }
+    } else if (!(ref.kind === 'file' && this.upload && ref.path.split(/[\\/]/).pop() === this.upload.fileName)) {
+      // A project without data (or with a file not open here) must not look as if it had the last one's.
+      this.source = 'builtin';
+      this.builtinId = '';
+      this.params = {};
+    } else this.source = 'upload';
     this.shape = null;
     if (ref.kind === 'builtin') void this.fetchShape();
   }

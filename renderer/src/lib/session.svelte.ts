@@ -106,9 +106,16 @@ export class Session {
       message,
       nodeIds: [],
     }));
+    // Nothing chosen to train on (a blank project, a file that is not open here).
+    const choice = this.data.choice();
+    const noData: Problem[] =
+      typeof choice === 'string' && !this.data.fieldErrors.length && this.editor.graph.nodes.length
+        ? [{ severity: 'error', area: 'data', message: `No data to train on: ${choice}`, nodeIds: [] }]
+        : [];
     return [
       ...networkProblems(this.editor.analysis),
       ...(facts ? dataProblems(this.editor.graph, facts) : []),
+      ...noData,
       ...training,
     ];
   }
