@@ -62,10 +62,13 @@ for (const c of COMBOS) {
     // The canvas keeps a usable height; plots grow with the window.
     const canvas = await box(page, 'canvas');
     expect(canvas.height).toBeGreaterThanOrEqual(c.height >= 1000 ? 400 : 280);
-    const plane = await box(page, 'boundary-canvas');
-    const short = Math.min(plane.width, plane.height);
-    if (c.width >= 1920) expect(short).toBeGreaterThanOrEqual(400);
-    else expect(short).toBeGreaterThanOrEqual(c.width >= 1440 ? 280 : 180);
+    // The plane takes its size from its pane once measured (a frame after it appears).
+    const planeSide = async () => {
+      const plane = await box(page, 'boundary-canvas');
+      return Math.min(plane.width, plane.height);
+    };
+    await expect.poll(planeSide).toBeGreaterThanOrEqual(c.width >= 1920 ? 400 : c.width >= 1440 ? 280 : 180);
+    const short = await planeSide();
     await page.screenshot({ path: `${SHOTS}/workspace-${comboName(c)}.png` });
 
     // A splitter drag is remembered across a reload.
@@ -92,8 +95,12 @@ for (const c of COMBOS) {
       expect(r.y).toBe(42);
       expect(r.height).toBe(c.height - 42 - 24);
       if (region === 'views') {
-        const big = await box(page, 'boundary-canvas');
-        expect(Math.min(big.width, big.height)).toBeGreaterThan(short);
+        await expect
+          .poll(async () => {
+            const big = await box(page, 'boundary-canvas');
+            return Math.min(big.width, big.height);
+          })
+          .toBeGreaterThan(short);
         await page.screenshot({ path: `${SHOTS}/maximised-views-${comboName(c)}.png` });
       }
       if (region === 'canvas') await page.getByTestId(`maximize-${region}`).click();
@@ -108,8 +115,12 @@ test('layout at 4K: no sideways overflow, and the plots use the room', async ({ 
   await newProject(page, 'from-scratch');
   await trainToEnd(page);
   expect(await overflow(page)).toEqual({ page: 0, panels: [] });
-  const plane = await box(page, 'boundary-canvas');
-  expect(Math.min(plane.width, plane.height)).toBeGreaterThanOrEqual(800);
+  await expect
+    .poll(async () => {
+      const plane = await box(page, 'boundary-canvas');
+      return Math.min(plane.width, plane.height);
+    })
+    .toBeGreaterThanOrEqual(800);
   await page.screenshot({ path: `${SHOTS}/workspace-3840x2160-dark.png` });
 });
 
