@@ -21,6 +21,10 @@ export function nativeFiles(
   return {
     kind: 'native',
     current: () => current,
+    currentPath: () => current,
+    useFile: (file) => {
+      current = file;
+    },
     forget: () => {
       current = null;
     },
@@ -52,9 +56,13 @@ export function nativeFiles(
     async save(text, { saveAs, projectName }) {
       let file = saveAs ? null : current;
       if (!file) {
+        // Save As proposes the project's (perhaps new) name, beside the current file.
+        const proposed = current
+          ? path.join(path.dirname(current), projectFileName(projectName))
+          : projectFileName(projectName);
         const r = await dialog.showSaveDialog(win, {
           title: 'Save project',
-          defaultPath: current ?? projectFileName(projectName),
+          defaultPath: proposed,
           filters: FILTERS,
         });
         if (r.canceled || !r.filePath) return { status: 'canceled' };

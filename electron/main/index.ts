@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { removeStaleTemps } from '../../src-engine/node/atomic-write.ts';
 import { workerEngine } from '../../src-engine/node/worker/engine-client.ts';
 import { RecoveryStore } from '../../src-engine/node/host/recovery.ts';
+import { RecentStore } from '../../src-engine/node/host/recent.ts';
 import { createHandlers } from '../../src-engine/node/host/service.ts';
 import { nativeFiles } from './files.ts';
 import { installMenu } from './menu.ts';
@@ -38,6 +39,7 @@ function open(): void {
       version: app.getVersion(),
       engine,
       recovery: new RecoveryStore(app.getPath('userData')),
+      recent: new RecentStore(app.getPath('userData')),
       files,
     }),
   );

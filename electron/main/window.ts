@@ -1,5 +1,5 @@
 /** The editor window: sandboxed, context-isolated, no Node in the page, no navigation, no popups. */
-import { BrowserWindow, shell } from 'electron';
+import { BrowserWindow, dialog, shell } from 'electron';
 import * as path from 'node:path';
 import { externalUrlAllowed } from './policy.ts';
 import { appUrl, isAppUrl } from './protocol.ts';
@@ -34,6 +34,18 @@ export function createWindow(preloadDir: string): BrowserWindow {
     return { action: 'deny' };
   });
   wc.on('will-attach-webview', (e) => e.preventDefault());
+  // The page refuses to unload while its project has unsaved changes: ask before closing the window.
+  wc.on('will-prevent-unload', (e) => {
+    const choice = dialog.showMessageBoxSync(win, {
+      type: 'question',
+      buttons: ['Close Without Saving', 'Cancel'],
+      defaultId: 1,
+      cancelId: 1,
+      message: 'The project has changes that are not saved.',
+      detail: 'Close the window and lose them? (Netwright keeps a recovery copy, offered on the next start.)',
+    });
+    if (choice === 0) e.preventDefault();
+  });
   void win.loadURL(appUrl());
   return win;
 }

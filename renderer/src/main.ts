@@ -15,8 +15,7 @@ function fatal(message: string) {
 }
 
 connectApi(fatal)
-  .then(async (api) => {
-    const info = await api.hostInfo({});
-    mount(App, { target, props: { api, nativeMenu: info.kind === 'electron' } });
+  .then((api) => {
+    mount(App, { target, props: { api } });
   })
   .catch((e: unknown) => fatal(e instanceof Error ? e.message : String(e)));

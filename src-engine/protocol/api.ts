@@ -9,6 +9,7 @@ import type { StartPolicy } from '../train/session.ts';
 import type { ProjectDiff } from '../lab/diff.ts';
 import type { SweepResult, SweepSpace } from '../lab/sweep.ts';
 import type { TrainConfig } from '../train/config.ts';
+import type { Command } from './commands.ts';
 import type { DatasetSummary } from '../data/summary.ts';
 import type { TrainEvent } from '../train/trainer.ts';
 import type {
@@ -70,42 +71,27 @@ export type SaveResult =
   /** Browser host: the validated project text for the page to offer as a download. */
   | { status: 'download'; fileName: string; text: string };
 
+/** A project opened or saved lately (File → Open Recent). */
+export interface RecentFile {
+  id: string;
+  /** The project's name, as it was then. */
+  name: string;
+  fileName: string;
+  /** When it was last opened or saved (ISO time). */
+  at: string;
+  /** Where the file is, for hosts with file paths (Electron); null: the host keeps a copy. */
+  location: string | null;
+}
+
 export interface Recovery {
   project: Project;
   savedAt: string;
   fileName: string | null;
 }
 
-/** Commands the host can send (application menu, keyboard accelerators). */
-export const COMMANDS = [
-  'new',
-  'open',
-  'importOnnx',
-  'save',
-  'saveAs',
-  'templates',
-  'undo',
-  'redo',
-  'cut',
-  'copy',
-  'paste',
-  'delete',
-  'selectAll',
-  'layout',
-  'zoomIn',
-  'zoomOut',
-  'fit',
-  'toggleTheme',
-  'train',
-  'pauseResume',
-  'stopTraining',
-  'exportOnnx',
-  'exportTrainOnnx',
-  'exportWeights',
-  'exportPytorch',
-  'exportMetrics',
-] as const;
-export type Command = (typeof COMMANDS)[number];
+/** Commands the host can send (application menu): see commands.ts, the one table of commands and accelerators. */
+export { COMMANDS } from './commands.ts';
+export type { Command } from './commands.ts';
 
 /** Everything a host pushes to the renderer. */
 export type ApiEvent =
@@ -152,6 +138,10 @@ export interface ApiMethods {
   /** The recovery copy left by a session that did not save, if any. */
   getRecovery(req: Empty): Promise<Recovery | null>;
   clearRecovery(req: Empty): Promise<{ cleared: boolean }>;
+  /** Projects opened or saved lately, newest first. */
+  listRecent(req: Empty): Promise<RecentFile[]>;
+  /** Open a recent project (its file, or the copy the browser host keeps); a file that is gone is named in the error. */
+  openRecent(req: { id: string }): Promise<OpenResult>;
   /** The built-in datasets with their parameters. */
   listDatasets(req: Empty): Promise<BuiltinDatasetItem[]>;
   /** ONNX Runtime execution providers and whether each is usable here (the TypeScript engine always is). */
@@ -280,6 +270,8 @@ export const HOST_METHODS = [
   'autosave',
   'getRecovery',
   'clearRecovery',
+  'listRecent',
+  'openRecent',
   'exportModel',
 ] as const satisfies readonly (keyof ApiMethods)[];
 

@@ -4,3 +4,4 @@ export * from './wire.ts';
 export { EXPORT_FORMATS } from './training.ts';
 // The training settings' schema, so the page can check each field inline with the engine's own ranges.
 export { trainConfigSchema, optimizerConfigSchema, makeTrainConfig, OPTIMIZERS } from '../train/config.ts';
+export * from './commands.ts';

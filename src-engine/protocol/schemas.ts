@@ -65,6 +65,8 @@ export const requestSchemas = {
   autosave: z.object({ project, fileName: fileName.nullable() }).strict(),
   getRecovery: empty,
   clearRecovery: empty,
+  listRecent: empty,
+  openRecent: z.object({ id: z.string().min(1).max(100) }).strict(),
   listDatasets: empty,
   listProviders: empty,
   uploadBegin: z.object({ fileName, size: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER) }).strict(),

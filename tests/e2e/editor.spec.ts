@@ -54,9 +54,14 @@ test('784-15-10 from the palette has 11,935 parameters; undo, redo, save and reo
   expect(saved.format).toBe('netwright-project');
   expect(saved.graph.nodes.map((n: { id: string }) => n.id)).toEqual(['input1', 'dense1', 'output1']);
 
+  // The last project reopens on start (the browser host keeps a copy of what it saved).
   await page.reload();
   await expect(page.getByTestId('app')).toHaveAttribute('data-ready', 'true');
-  await expect(page.getByTestId('total-params')).not.toHaveText('11,935');
+  await expect(page.getByTestId('total-params')).toHaveText('11,935');
+  await expect(page.getByTestId('status-project')).toContainText('Untitled.netwright');
+  await page.getByTestId('btn-new').click();
+  await page.getByTestId('template-blank').click();
+  await expect(page.getByTestId('total-params')).toHaveText('0');
   const chooserP = page.waitForEvent('filechooser');
   await page.getByTestId('btn-open').click();
   await (await chooserP).setFiles(file);
@@ -66,7 +71,9 @@ test('784-15-10 from the palette has 11,935 parameters; undo, redo, save and reo
   await expect(page.getByTestId('shape-dense1')).toHaveText('→ [15]');
 
   // Screenshots in both themes.
-  await page.getByTestId('notice').getByRole('button', { name: 'Dismiss' }).click();
+  const opened = page.getByTestId('notice').filter({ hasText: 'Opened' });
+  await opened.getByRole('button', { name: 'Dismiss' }).click();
+  await expect(opened).toHaveCount(0);
   await page.getByTestId('btn-layout').click();
   await viewportSettled(page);
   await selectNode(page, 'dense1');

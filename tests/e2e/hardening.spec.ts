@@ -99,8 +99,9 @@ test.describe('an engine that runs out of memory', () => {
     const chooser = page.waitForEvent('filechooser');
     await page.getByTestId('btn-open').click();
     await (await chooser).setFiles({ name: 'huge.netwright', mimeType: 'application/json', buffer: Buffer.from(huge) });
-    await expect(page.getByTestId('notice')).toContainText('The engine ran out of memory', { timeout: 30_000 });
-    await expect(page.getByTestId('notice')).toContainText(/your project is unchanged\./i);
+    const notice = page.locator('[data-testid="notice"][data-source="project"]');
+    await expect(notice).toContainText('The engine ran out of memory', { timeout: 30_000 });
+    await expect(notice).toContainText(/your project is unchanged\./i);
     await page.screenshot({ path: test.info().outputPath('engine-restarted.png') });
     // The project is still on the canvas, and the restarted engine answers.
     await expect(page.getByTestId('total-params')).toHaveText(params!);

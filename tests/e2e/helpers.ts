@@ -33,10 +33,59 @@ export async function setParam(page: Page, id: string, name: string, value: stri
   await page.getByTestId(`param-${name}`).fill(value);
 }
 
+/** The window sizes and themes the workspace is checked at. */
+export const VIEWPORTS = [
+  { width: 1024, height: 700 },
+  { width: 1440, height: 900 },
+  { width: 1920, height: 1080 },
+] as const;
+export const THEMES = ['light', 'dark'] as const;
+export type Theme = (typeof THEMES)[number];
+/** Every window size in both themes. */
+export const COMBOS = VIEWPORTS.flatMap((v) => THEMES.map((theme) => ({ ...v, theme })));
+export const comboName = (c: { width: number; height: number; theme: string }) => `${c.width}x${c.height}-${c.theme}`;
+
+/**
+ * Open the app at a window size and theme (the first-start hint already seen unless asked), with any
+ * recovery offer from earlier tests discarded; the project is whatever opened last.
+ */
+export async function openApp(
+  page: Page,
+  opts: { width?: number; height?: number; theme?: Theme; hint?: boolean } = {},
+): Promise<void> {
+  await page.setViewportSize({ width: opts.width ?? 1440, height: opts.height ?? 900 });
+  await page.goto(process.env.NETWRIGHT_URL!);
+  // Runs in the page (this file is typed for Node, without the DOM library).
+  await page.evaluate(
+    `localStorage.setItem('netwright.theme', '${opts.theme ?? 'light'}');` +
+      (opts.hint
+        ? "localStorage.removeItem('netwright.hint-seen');"
+        : "localStorage.setItem('netwright.hint-seen', 'true');"),
+  );
+  await page.reload();
+  await expect(page.getByTestId('app')).toHaveAttribute('data-ready', 'true');
+  const banner = page.getByTestId('recovery');
+  if (await banner.isVisible()) await banner.getByRole('button', { name: 'Discard' }).click();
+  await expect(banner).toBeHidden();
+}
+
+/** New project from a template (or 'blank'), saying "Don't save" if the app asks about unsaved changes. */
+export async function newProject(page: Page, template: string): Promise<void> {
+  await page.getByTestId('btn-new').click();
+  const question = page.getByTestId('question');
+  const gallery = page.getByTestId('template-gallery');
+  await expect(question.or(gallery)).toBeVisible();
+  if (await question.isVisible()) await page.getByTestId('answer-discard').click();
+  await page.getByTestId(`template-${template}`).click();
+  await expect(gallery).toBeHidden();
+}
+
 /** Open the editor on a fresh page, in the light theme, with any recovery offer from earlier tests discarded, on a blank project. */
 export async function openEditor(page: Page): Promise<void> {
   await page.goto(process.env.NETWRIGHT_URL!);
-  await page.evaluate("localStorage.setItem('netwright.theme', 'light')");
+  await page.evaluate(
+    "localStorage.setItem('netwright.theme', 'light'); localStorage.setItem('netwright.hint-seen', 'true')",
+  );
   await page.reload();
   await expect(page.getByTestId('app')).toHaveAttribute('data-ready', 'true');
   const banner = page.getByTestId('recovery');
@@ -45,9 +94,8 @@ export async function openEditor(page: Page): Promise<void> {
   // Editing tests want the whole window for the canvas: fold the training dock away.
   await page.getByTestId('dock-toggle').click();
   await expect(page.getByTestId('dock')).toBeHidden();
-  // The app starts with the first template open; these tests start from a blank canvas.
-  await page.getByTestId('btn-new').click();
-  await page.getByTestId('template-blank').click();
+  // The app starts with the last project (or the first template) open; these tests start from a blank canvas.
+  await newProject(page, 'blank');
   await expect(page.getByTestId('total-params')).toHaveText('0');
   await viewportSettled(page);
 }
@@ -74,7 +122,9 @@ export async function viewportSettled(page: Page): Promise<void> {
 /** Open the app in the light theme, discard any recovery offer, and open a template from the New menu. */
 export async function openTemplate(page: Page, id: string): Promise<void> {
   await page.goto(process.env.NETWRIGHT_URL!);
-  await page.evaluate("localStorage.setItem('netwright.theme', 'light')");
+  await page.evaluate(
+    "localStorage.setItem('netwright.theme', 'light'); localStorage.setItem('netwright.hint-seen', 'true')",
+  );
   await page.reload();
   await expect(page.getByTestId('app')).toHaveAttribute('data-ready', 'true');
   const banner = page.getByTestId('recovery');

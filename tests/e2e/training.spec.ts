@@ -141,8 +141,11 @@ test('X4 ReLU template: trains to >= 0.98, loss falls, boundary and 3-D views re
   expect(project.runs[0].final.accuracy).toBeGreaterThanOrEqual(0.98);
 
   // The project is the truth: reopened in a fresh page, its curve, views and exports are back without training.
+  // (A reload reopens the last project: start from a blank one so that what follows comes from the file.)
   await page.reload();
   await expect(page.getByTestId('app')).toHaveAttribute('data-ready', 'true');
+  await page.getByTestId('btn-new').click();
+  await page.getByTestId('template-blank').click();
   await expect(page.getByTestId('export-onnx')).toBeDisabled();
   const chooser = page.waitForEvent('filechooser');
   await page.getByTestId('btn-open').click();
@@ -201,7 +204,6 @@ test('penguins CSV through the file picker: summary, fit the network, train to >
   await page.getByTestId('fit-network').click();
   await expect(page.getByTestId('data-shape')).toContainText('3 outputs (multiclass)');
   await page.getByTestId('train-epochs').fill('300');
-  await page.getByTestId('train-epochs').dispatchEvent('change');
   await trainToEnd(page);
   expect(Number(await page.getByTestId('metric-accuracy').textContent())).toBeGreaterThanOrEqual(0.95);
   expect(Number(await page.getByTestId('metric-val-accuracy').textContent())).toBeGreaterThanOrEqual(0.95);
@@ -209,7 +211,7 @@ test('penguins CSV through the file picker: summary, fit the network, train to >
   await expect(page.getByTestId('plane-x')).toBeVisible();
   const before = await page.getByTestId('boundary-canvas').screenshot();
   await page.getByTestId('plane-y').selectOption({ label: 'Flipper Length (mm)' });
-  await expect(page.getByTestId('boundary-canvas').locator('xpath=..')).toContainText('Flipper Length (mm) ↑');
+  await expect(page.getByTestId('boundary-caption')).toContainText('Flipper Length (mm) ↑');
   expect((await page.getByTestId('boundary-canvas').screenshot()).equals(before)).toBe(false);
   await page.getByTestId('dock').screenshot({ path: `${SHOTS}/training-penguins.png` });
   // The network view draws every link, coloured and sized by weight, for any network small enough.
@@ -240,7 +242,10 @@ test('regression and softmax views: the curve with unit contributions, boundarie
   await page.getByTestId('space-method').selectOption('first3');
   await expect(page.getByText("Hidden space of 'hidden' (first3)")).toBeVisible();
 
+  // The trained project has unsaved changes (its run): New asks first.
   await page.getByTestId('btn-new').click();
+  await expect(page.getByTestId('question')).toContainText('has changes that are not saved');
+  await page.getByTestId('answer-discard').click();
   await page.getByTestId('template-softmax-3').click();
   await trainToEnd(page);
   expect(Number(await page.getByTestId('metric-accuracy').textContent())).toBeGreaterThanOrEqual(0.9);
@@ -253,7 +258,6 @@ test('regression and softmax views: the curve with unit contributions, boundarie
 test('pause, step, edit the graph while paused, keep the weights where shapes match, stop', async ({ page }) => {
   await openTemplate(page, 'x4-relu-hidden');
   await page.getByTestId('train-epochs').fill('100000');
-  await page.getByTestId('train-epochs').dispatchEvent('change');
   await page.getByTestId('train-start').click();
   await expect(page.getByTestId('train-status')).toHaveAttribute('data-status', 'running');
   await page.getByTestId('train-pause').click();
@@ -271,13 +275,14 @@ test('pause, step, edit the graph while paused, keep the weights where shapes ma
   await expect(page.getByTestId('train-message')).toHaveText('Continued from the learned weights (all 4 parameters).');
   await expect(page.getByTestId('train-status')).toHaveAttribute('data-status', 'running');
   await page.getByTestId('train-stop').click();
-  await expect(page.getByTestId('train-status')).toHaveAttribute('data-status', 'done');
+  await expect(page.getByTestId('train-status')).toHaveAttribute('data-status', 'stopped');
+  await expect(page.getByTestId('train-status')).toContainText('stopped');
+  await expect(page.getByTestId('train-left')).toHaveCount(0);
 
   // The same network through ONNX Runtime on the CPU provider the host found.
   await page.getByTestId('train-backend').selectOption('ort');
   await expect(page.getByTestId('train-ep').locator('option[value="cpu"]')).toBeEnabled();
   await page.getByTestId('train-epochs').fill('300');
-  await page.getByTestId('train-epochs').dispatchEvent('change');
   await trainToEnd(page, 'fresh');
   await expect(page.getByTestId('train-status')).toContainText('ort-cpu');
   await expect(page.getByTestId('train-epoch')).toHaveText('epoch 300 / 300');

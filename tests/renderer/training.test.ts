@@ -21,9 +21,10 @@ describe('training panel settings', () => {
       optimizer: 'rmsprop',
       lr: 0.003,
       seed: 7,
-      validationSplit: 0.1,
       backend: 'ts',
     });
+    expect(applySettings(c, s).validationSplit).toBe(0.1);
+    expect(applySettings(c, s, 0.3).validationSplit).toBe(0.3);
     const next = applySettings(c, { ...s, epochs: 80, lr: 0.01, optimizer: 'adam' });
     expect(next.epochs).toBe(80);
     expect(next.optimizer).toMatchObject({ name: 'adam', lr: 0.01, rho: 0.8 });

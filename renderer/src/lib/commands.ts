@@ -1,8 +1,11 @@
-/** The app's commands, from the host's menu or from the keyboard (see shortcuts.ts), run against the session. */
-import type { Command } from '../../../src-engine/protocol/api.ts';
+/**
+ * The app's commands (the one table in src-engine/protocol/commands.ts), from the host's menu or the
+ * keyboard, run against the session, the theme and the workspace.
+ */
+import type { Command, ExportFormat } from '../../../src-engine/protocol/api.ts';
 import type { Session } from './session.svelte.ts';
 import type { ThemeState } from './theme.svelte.ts';
-import type { ExportFormat } from '../../../src-engine/protocol/api.ts';
+import type { WorkspaceState } from './workspace.svelte.ts';
 
 const EXPORTS: Record<
   'exportOnnx' | 'exportTrainOnnx' | 'exportWeights' | 'exportPytorch' | 'exportMetrics',
@@ -15,19 +18,31 @@ const EXPORTS: Record<
   exportMetrics: 'metrics-csv',
 };
 
+export interface CommandContext {
+  session: Session;
+  theme: ThemeState;
+  workspace: WorkspaceState;
+  /** Move the keyboard to the palette's search field. */
+  findLayer: () => void;
+}
+
 /** Run one command. */
-export function runCommand(cmd: Command, session: Session, theme: ThemeState): void {
+export function runCommand(cmd: Command, { session, theme, workspace, findLayer }: CommandContext): void {
   const ed = session.editor;
+  const t = session.training;
   switch (cmd) {
     case 'new':
     case 'templates':
-      session.galleryOpen = true;
+      void session.chooseNew();
       break;
     case 'open':
       void session.open();
       break;
     case 'importOnnx':
       session.pickUpload?.();
+      break;
+    case 'openRecent':
+      workspace.setRecentMenu(true);
       break;
     case 'save':
       void session.save(false);
@@ -50,11 +65,17 @@ export function runCommand(cmd: Command, session: Session, theme: ThemeState): v
     case 'paste':
       ed.paste();
       break;
+    case 'duplicate':
+      ed.duplicate();
+      break;
     case 'delete':
       ed.deleteSelection();
       break;
     case 'selectAll':
       ed.selectAll();
+      break;
+    case 'findLayer':
+      findLayer();
       break;
     case 'layout':
       ed.layout();
@@ -68,6 +89,18 @@ export function runCommand(cmd: Command, session: Session, theme: ThemeState): v
     case 'fit':
       ed.view?.fit();
       break;
+    case 'toggleMinimap':
+      workspace.toggleMinimap();
+      break;
+    case 'toggleDock':
+      workspace.toggleDock();
+      break;
+    case 'restoreView':
+      workspace.restore();
+      break;
+    case 'resetLayout':
+      workspace.resetLayout();
+      break;
     case 'toggleTheme':
       theme.toggle();
       break;
@@ -75,11 +108,17 @@ export function runCommand(cmd: Command, session: Session, theme: ThemeState): v
       void session.train();
       break;
     case 'pauseResume':
-      if (session.training.status === 'running') session.training.control('pause');
-      else if (session.training.status === 'paused') session.training.control('resume');
+      if (t.status === 'running') t.control('pause');
+      else if (t.status === 'paused' && !session.pausedChanges) t.control('resume');
+      break;
+    case 'step':
+      if (t.status === 'paused' && !session.pausedChanges) t.control('step');
       break;
     case 'stopTraining':
-      session.training.control('stop');
+      if (t.active) t.control('stop');
+      break;
+    case 'help':
+      workspace.setHelp(true);
       break;
     case 'exportOnnx':
     case 'exportTrainOnnx':
@@ -88,5 +127,9 @@ export function runCommand(cmd: Command, session: Session, theme: ThemeState): v
     case 'exportMetrics':
       void session.exportRun(EXPORTS[cmd]);
       break;
+    default: {
+      const never: never = cmd;
+      throw new Error(`Unknown command ${String(never)}`);
+    }
   }
 }

@@ -11,6 +11,8 @@ import type {
   PrepareChoice,
 } from '../../../src-engine/protocol/api.ts';
 import type { DatasetRef } from '../../../src-engine/protocol/api.ts';
+import { SPLIT_FIELD, checkRange, checkWith } from './field-checks.ts';
+import { usedColumns, type DataFacts } from './problems.ts';
 
 export interface UploadedData extends PrepareChoice {
   dataId: string;
@@ -70,8 +72,161 @@ export class DataState {
   error = $state<string | null>(null);
   shape = $state.raw<DataShape | null>(null);
   private abort: AbortController | null = null;
+  /** The validation share of built-in data (a file keeps its own split in `upload`). */
+  #builtinValidation = $state(0);
+  /** Typed values that failed their check (dataset parameters, the split), with the sentence. */
+  #drafts = $state.raw<Record<string, { text: string; error: string }>>({});
 
-  constructor(private readonly api: Api) {}
+  /** @param lockedBy why the data cannot change now (a run is going), or null. */
+  constructor(
+    private readonly api: Api,
+    private readonly lockedBy: () => string | null = () => null,
+  ) {}
+
+  /** Why the data cannot change now, or null. */
+  get locked(): string | null {
+    return this.lockedBy();
+  }
+
+  /** The train/validation/test split: the one place for it (the trainer and the file's preparation read it from here). */
+  get split(): { validation: number; test: number } {
+    const u = this.upload;
+    return this.source === 'upload' && u
+      ? { validation: u.validation, test: u.test }
+      : { validation: this.#builtinValidation, test: 0 };
+  }
+
+  /** The share of rows the trainer holds out itself (built-in data; a file is split when prepared). */
+  get trainerValidation(): number {
+    return this.source === 'upload' ? 0 : this.#builtinValidation;
+  }
+
+  /** The text of a typed field while it is wrong, and why. */
+  draft(field: string): { text: string; error: string } | null {
+    return this.#drafts[field] ?? null;
+  }
+
+  /** Every typed field's error (these stop training). */
+  get fieldErrors(): string[] {
+    return Object.values(this.#drafts).map((d) => d.error);
+  }
+
+  #typed(field: string, text: string, error: string | null): boolean {
+    const { [field]: _old, ...rest } = this.#drafts;
+    this.#drafts = error ? { ...rest, [field]: { text, error } } : rest;
+    return !error;
+  }
+
+  /** Type a share of the split ('validation' or 'test'); a good value applies, a bad one stays a draft. */
+  typeSplit(part: 'validation' | 'test', text: string): void {
+    if (this.#refused()) return;
+    const v = text.trim() === '' ? Number.NaN : Number(text);
+    const label = part === 'validation' ? 'Validation' : 'Test';
+    let error = checkWith(SPLIT_FIELD.schema, label, v);
+    const other = part === 'validation' ? this.split.test : this.split.validation;
+    if (!error && v + other > 0.9)
+      error = `Validation and test together must leave at least 10% to train on (they are ${Math.round((v + other) * 100)}%).`;
+    if (!this.#typed(`split-${part}`, text, error)) return;
+    if (this.split[part] === v) return;
+    const u = this.upload;
+    if (this.source === 'upload' && u) this.upload = { ...u, [part]: v };
+    else if (part === 'validation') this.#builtinValidation = v;
+    void this.fetchShape();
+  }
+
+  /** Type a built-in dataset's parameter, checked against the dataset's own range. */
+  typeParam(name: string, text: string): void {
+    if (this.#refused()) return;
+    const p = this.builtin?.params.find((x) => x.name === name);
+    if (!p) return;
+    const v = text.trim() === '' ? Number.NaN : Number(text);
+    const error = checkRange(name, v, {
+      ...(p.min !== undefined ? { min: p.min } : {}),
+      ...(p.max !== undefined ? { max: p.max } : {}),
+      int: p.type === 'int',
+    });
+    if (this.#typed(`param-${name}`, text, error)) this.chooseBuiltin(this.builtinId, { ...this.params, [name]: v });
+  }
+
+  /** While a run is going the data stays as it is (the panel's controls are disabled and say why). */
+  #refused(): boolean {
+    return this.lockedBy() !== null;
+  }
+
+  /** Use the opened file (again) rather than a built-in set. */
+  useUpload(): void {
+    if (this.#refused() || !this.upload) return;
+    this.source = 'upload';
+    this.shape = null;
+    void this.fetchShape();
+  }
+
+  /** How the file's features are scaled. */
+  setScaling(scaling: PrepareChoice['scaling']): void {
+    const u = this.upload;
+    if (this.#refused() || !u) return;
+    this.upload = { ...u, scaling };
+    void this.fetchShape();
+  }
+
+  /** What happens to rows with missing values. */
+  setMissing(missing: PrepareChoice['missing']): void {
+    const u = this.upload;
+    if (this.#refused() || !u) return;
+    this.upload = { ...u, missing };
+    void this.fetchShape();
+  }
+
+  /** Use a column as a feature or not. */
+  useColumn(column: string, use: boolean): void {
+    const u = this.upload;
+    if (this.#refused() || !u) return;
+    const all = u.summary.columns.map((x) => x.name).filter((n) => n !== u.target);
+    const cur = u.features ?? all;
+    this.upload = { ...u, features: use ? [...cur, column] : cur.filter((n) => n !== column) };
+    this.shape = null;
+    void this.fetchShape();
+  }
+
+  /** What the problems bar needs to know about the chosen data. */
+  get facts(): DataFacts | null {
+    const u = this.upload;
+    if (this.source === 'upload' && u) {
+      const used = u.target ? usedColumns(u.summary.columns, u.target, u.features) : [];
+      const missingCols = u.summary.columns.filter((c) => c.missing > 0 && used.includes(c.name));
+      const missing = {
+        policy: u.missing,
+        cells: missingCols.reduce((a, c) => a + c.missing, 0),
+        columns: missingCols.map((c) => c.name),
+      };
+      // A target with one value has no class balance: its column's summary tells the one value.
+      const targetCol = u.summary.columns.find((c) => c.name === u.target);
+      const single =
+        targetCol && targetCol.type !== 'numeric' && targetCol.distinct === 1
+          ? [{ label: targetCol.categories?.[0]?.value ?? '?', count: u.summary.rows - targetCol.missing }]
+          : null;
+      return {
+        name: u.fileName,
+        shape: this.shape,
+        target: u.target,
+        classes: u.summary.classBalance ?? single,
+        missing,
+        error: this.error,
+      };
+    }
+    const b = this.builtin;
+    return b ? { name: b.name, shape: this.shape, error: this.error } : null;
+  }
+
+  /** The data as the status line names it. */
+  get label(): string {
+    const u = this.upload;
+    if (this.source === 'upload' && u) return `${u.fileName} (${u.summary.rows.toLocaleString('en-US')} rows)`;
+    const b = this.builtin;
+    if (!b) return 'no data';
+    const s = this.shape;
+    return s ? `${b.name} (${s.rows.toLocaleString('en-US')} rows, ${s.features} features)` : b.name;
+  }
 
   async start(): Promise<void> {
     try {
@@ -82,14 +237,22 @@ export class DataState {
   }
 
   /** Show a project's dataset reference (built-in ones; file references need the file opened again). */
-  load(ref: DatasetRef): void {
+  load(ref: DatasetRef, validationSplit = 0): void {
+    this.#builtinValidation = validationSplit;
+    this.#drafts = {};
+    this.error = null;
     if (ref.kind === 'builtin') {
       this.source = 'builtin';
       this.builtinId = ref.id;
       this.params = Object.fromEntries(
         Object.entries(ref.params).filter((e): e is [string, number] => typeof e[1] === 'number'),
       );
-    }
+    } else if (!(ref.kind === 'file' && this.upload && ref.path.split(/[\\/]/).pop() === this.upload.fileName)) {
+      // A project without data (or with a file not open here) must not look as if it had the last one's.
+      this.source = 'builtin';
+      this.builtinId = '';
+      this.params = {};
+    } else this.source = 'upload';
     this.shape = null;
     if (ref.kind === 'builtin') void this.fetchShape();
   }
@@ -100,6 +263,8 @@ export class DataState {
 
   /** What a run trains on, or an error sentence when nothing usable is chosen. */
   choice(): DataChoice | string {
+    const why = this.fieldErrors[0];
+    if (why) return why;
     if (this.source === 'upload') {
       const u = this.upload;
       if (!u) return 'Open a data file first.';
@@ -121,6 +286,11 @@ export class DataState {
 
   /** Choose a built-in dataset (or change its parameters) and summarise it. */
   chooseBuiltin(id: string, params: Record<string, number> = {}): void {
+    if (this.#refused()) return;
+    // The same choice again (a field losing focus) changes nothing and asks nothing.
+    if (this.source === 'builtin' && id === this.builtinId && JSON.stringify(params) === JSON.stringify(this.params))
+      return;
+    if (id !== this.builtinId) this.#drafts = {};
     this.source = 'builtin';
     this.builtinId = id;
     this.params = params;
@@ -128,8 +298,8 @@ export class DataState {
     void this.fetchShape();
   }
 
-  /** Read a local file and have the engine load and summarise it. */
-  async open(file: File): Promise<void> {
+  /** Read a local file and have the engine load and summarise it; false when it could not (the reason is in `error`). */
+  async open(file: File): Promise<boolean> {
     this.cancel();
     const abort = new AbortController();
     this.abort = abort;
@@ -141,7 +311,7 @@ export class DataState {
       const r = await this.api.openData({ uploadId, target: null });
       if (abort.signal.aborted) {
         void this.api.closeData({ dataId: r.dataId }).catch(() => {});
-        return;
+        return false;
       }
       const previous = this.upload?.dataId;
       const cols = r.summary.columns.map((c) => c.name);
@@ -163,8 +333,10 @@ export class DataState {
       this.shape = null;
       // The engine keeps the table of the file in use only.
       if (previous) void this.api.closeData({ dataId: previous }).catch(() => {});
+      return true;
     } catch (e) {
       if ((e as Error).name !== 'AbortError') this.error = (e as Error).message;
+      return false;
     } finally {
       if (this.abort === abort) {
         this.loading = null;
@@ -183,11 +355,12 @@ export class DataState {
   /** Choose the target column of the uploaded table (re-summarised for class balance). */
   async setTarget(target: string): Promise<void> {
     const u = this.upload;
-    if (!u) return;
+    if (this.#refused() || !u) return;
     try {
       const summary = await this.api.summarizeData({ dataId: u.dataId, target });
       this.upload = { ...u, target, summary };
       this.shape = null;
+      void this.fetchShape();
     } catch (e) {
       this.error = (e as Error).message;
     }
@@ -197,7 +370,8 @@ export class DataState {
   async fetchShape(): Promise<DataShape | null> {
     const c = this.choice();
     if (typeof c === 'string') {
-      this.error = c;
+      // A field's own error shows beside the field.
+      if (!this.fieldErrors.length) this.error = c;
       return null;
     }
     const asked = JSON.stringify(c);

@@ -32,7 +32,7 @@ export class EditorState {
   edges = $state.raw<LayerFlowEdge[]>([]);
   canUndo = $state(false);
   canRedo = $state(false);
-  /** Why the last connection was refused, shown briefly near the canvas. */
+  /** Why the last edit (a connection, or any edit while training runs) was refused, shown briefly on the canvas. */
   refusal = $state<string | null>(null);
   view: ViewControls | null = null;
 
@@ -40,11 +40,25 @@ export class EditorState {
   name = $state('Untitled');
   private history = new UndoHistory<{ graph: GraphDoc; name: string }>();
   private clipboard: edits.Fragment | null = null;
+  /** Changes when the clipboard does, so menus can offer Paste. */
+  #clipVersion = $state(0);
   private pasteCount = 0;
   private refusalTimer: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(private readonly onEdit: () => void = () => {}) {
+  /**
+   * @param onEdit called after every edit (the session marks the project unsaved)
+   * @param lockedBy why the network cannot change now (a run is going), or null; moving layers is always allowed
+   */
+  constructor(
+    private readonly onEdit: () => void = () => {},
+    private readonly lockedBy: () => string | null = () => null,
+  ) {
     this.sync();
+  }
+
+  /** Why the network cannot change now, or null. */
+  get locked(): string | null {
+    return this.lockedBy();
   }
 
   /** The one selected node, when exactly one is selected. */
@@ -64,9 +78,18 @@ export class EditorState {
     this.updateFlags();
   }
 
-  /** Apply an edit as one undo step (edits with the same coalesce key in a burst merge). */
-  commit(next: GraphDoc, coalesce: string | null = null, name = this.name): void {
+  /**
+   * Apply an edit as one undo step (edits with the same coalesce key in a burst merge). While the
+   * network is locked only moves (`layoutOnly`) and renaming the project go through.
+   */
+  commit(next: GraphDoc, coalesce: string | null = null, name = this.name, layoutOnly = false): void {
     if (next === this.graph && name === this.name) return;
+    const why = next !== this.graph && !layoutOnly ? this.lockedBy() : null;
+    if (why) {
+      this.refuse(why);
+      this.sync();
+      return;
+    }
     this.history.record({ graph: this.graph, name: this.name }, coalesce);
     this.graph = next;
     this.name = name;
@@ -81,11 +104,13 @@ export class EditorState {
   }
 
   undo(): void {
+    if (this.#refusedWhileLocked()) return;
     const prev = this.history.undo({ graph: this.graph, name: this.name });
     if (prev) this.restore(prev);
   }
 
   redo(): void {
+    if (this.#refusedWhileLocked()) return;
     const next = this.history.redo({ graph: this.graph, name: this.name });
     if (next) this.restore(next);
   }
@@ -124,11 +149,30 @@ export class EditorState {
     this.selected = next;
   }
 
-  addNode(type: LayerType, position: { x: number; y: number }): string {
-    const r = edits.addNode(this.graph, type, position);
+  /** Add a layer at (or, when that spot is taken, nearest to) a position; returns its id, or null when refused. */
+  addNode(type: LayerType, position: { x: number; y: number }): string | null {
+    const r = edits.addNode(this.graph, type, edits.freePosition(this.graph, position));
     this.commit(r.graph);
+    if (this.graph !== r.graph) return null;
     this.select([r.id]);
     return r.id;
+  }
+
+  /** Put a new layer on an edge, between its two layers. */
+  insertOnEdge(edgeId: string, type: LayerType): void {
+    const r = edits.insertOnEdge(this.graph, edgeId, type);
+    if (!r) return;
+    this.commit(r.graph);
+    if (this.graph === r.graph) this.select([r.id]);
+  }
+
+  /** Copies of the selected layers (and the edges among them) beside them; the clipboard is untouched. */
+  duplicate(ids: Iterable<string> = this.selected): void {
+    const frag = edits.copyFragment(this.graph, ids);
+    if (!frag.nodes.length) return;
+    const r = edits.pasteFragment(this.graph, frag, { x: 40, y: 40 });
+    this.commit(r.graph);
+    if (this.graph === r.graph) this.select(r.ids);
   }
 
   /** Why source → target is not allowed, or null. */
@@ -139,12 +183,18 @@ export class EditorState {
   connect(source: string, target: string): boolean {
     const reason = this.connectionProblem(source, target);
     if (reason) {
-      this.refuse(reason);
+      this.refuse(`Connection refused: ${reason}`);
       this.sync();
       return false;
     }
     this.commit(edits.addEdge(this.graph, source, target));
     return true;
+  }
+
+  /** The user closed the refusal message. */
+  dismissRefusal(): void {
+    clearTimeout(this.refusalTimer);
+    this.refusal = null;
   }
 
   refuse(reason: string): void {
@@ -159,16 +209,27 @@ export class EditorState {
 
   deleteSelection(): void {
     const ids = [...this.selected];
+    if (!ids.length) return;
+    const before = this.graph;
     this.remove(ids, ids);
-    this.select([]);
+    if (this.graph !== before) this.select([]);
   }
 
   moved(nodes: readonly { id: string; position: { x: number; y: number } }[]): void {
-    this.commit(edits.moveNodes(this.graph, flowPositions(nodes)));
+    this.commit(edits.moveNodes(this.graph, flowPositions(nodes)), null, this.name, true);
   }
 
   setParam(nodeId: string, name: string, value: ParamValue): void {
     this.commit(edits.setParam(this.graph, nodeId, name, value), `param:${nodeId}:${name}`);
+  }
+
+  /** Set several parameters as one undo step (a one-click fix, fitting the network to the data). */
+  setParams(changes: readonly { nodeId: string; name: string; value: ParamValue }[]): void {
+    let g = this.graph;
+    for (const c of changes)
+      if (g.nodes.find((n) => n.id === c.nodeId)?.params[c.name] !== c.value)
+        g = edits.setParam(g, c.nodeId, c.name, c.value);
+    this.commit(g);
   }
 
   setLabel(nodeId: string, label: string): void {
@@ -176,7 +237,7 @@ export class EditorState {
   }
 
   layout(): void {
-    this.commit(edits.moveNodes(this.graph, autoLayout(this.graph)));
+    this.commit(edits.moveNodes(this.graph, autoLayout(this.graph)), null, this.name, true);
     queueMicrotask(() => this.view?.fit());
   }
 
@@ -188,12 +249,21 @@ export class EditorState {
     const frag = edits.copyFragment(this.graph, this.selected);
     if (!frag.nodes.length) return false;
     this.clipboard = frag;
+    this.#clipVersion++;
     this.pasteCount = 0;
     return true;
   }
 
   cut(): void {
+    if (this.#refusedWhileLocked()) return;
     if (this.copy()) this.deleteSelection();
+  }
+
+  /** While locked, say why and refuse. */
+  #refusedWhileLocked(): boolean {
+    const why = this.lockedBy();
+    if (why) this.refuse(why);
+    return why !== null;
   }
 
   paste(): void {
@@ -201,6 +271,11 @@ export class EditorState {
     this.pasteCount++;
     const r = edits.pasteFragment(this.graph, this.clipboard, { x: 40 * this.pasteCount, y: 40 * this.pasteCount });
     this.commit(r.graph);
-    this.select(r.ids);
+    if (this.graph === r.graph) this.select(r.ids);
+  }
+
+  /** Whether the clipboard holds layers to paste. */
+  get canPaste(): boolean {
+    return this.clipboard !== null && this.#clipVersion >= 0;
   }
 }

@@ -1,9 +1,10 @@
 /** Automatic layout with dagre: layers flow left to right from Input to Output. */
 import dagre from '@dagrejs/dagre';
 import type { GraphDoc } from '../../../src-engine/graph/document.ts';
+import { NODE_BOX } from './graph-edits.ts';
 
-const NODE_W = 200;
-const NODE_H = 96;
+const NODE_W = NODE_BOX.w;
+const NODE_H = NODE_BOX.h;
 
 /** New positions for every node of the graph. */
 export function autoLayout(graph: GraphDoc): Map<string, { x: number; y: number }> {

@@ -1,57 +1,177 @@
 /**
  * The open project: everything but the graph (which the editor owns), its file name, whether it has
- * unsaved changes, autosave after a few idle seconds, and open/save through the Api.
+ * unsaved changes, autosave after a few idle seconds, open/save/recent through the Api, what stops
+ * training (the problems bar), the questions the app asks (unsaved changes), and the notifications.
  */
 import type {
   Api,
   ExportFormat,
   OpenResult,
   Project,
+  RecentFile,
   Recovery,
   StartPolicy,
   TemplateInfo,
 } from '../../../src-engine/protocol/api.ts';
-import { readBase64 } from './data.svelte.ts';
 import { downloadData } from './download.ts';
 import { EditorState } from './editor.svelte.ts';
-import { DataState } from './data.svelte.ts';
+import { DataState, readBase64 } from './data.svelte.ts';
+import { Notices } from './notices.svelte.ts';
 import { TrainingState } from './training.svelte.ts';
+import { readableError } from './field-checks.ts';
+import { dataProblems, networkProblems, type FixAction, type Problem } from './problems.ts';
 
 export const AUTOSAVE_IDLE_MS = 3000;
 
 type ProjectMeta = Omit<Project, 'graph'>;
 
+/** A question the app asks in a dialog; resolves with the chosen value ('cancel' on Escape). */
+export interface Question {
+  title: string;
+  text: string;
+  choices: { value: string; label: string; primary?: boolean }[];
+}
+
 export class Session {
   readonly editor: EditorState;
   readonly data: DataState;
   readonly training: TrainingState;
-  meta = $state.raw<ProjectMeta | null>(null);
-  fileName = $state<string | null>(null);
-  dirty = $state(false);
-  /** A message for the user (errors from opening or saving); null hides it. */
-  notice = $state<{ kind: 'error' | 'info'; text: string } | null>(null);
-  recovery = $state.raw<Recovery | null>(null);
-  templates = $state.raw<TemplateInfo[]>([]);
-  galleryOpen = $state(false);
-  lastAutosave = $state<string | null>(null);
-  /** True once start() has loaded templates, the blank project and any recovery copy. */
-  ready = $state(false);
+  readonly notices = new Notices();
+  #meta = $state.raw<ProjectMeta | null>(null);
+  #fileName = $state<string | null>(null);
+  #dirty = $state(false);
+  #recovery = $state.raw<Recovery | null>(null);
+  #templates = $state.raw<TemplateInfo[]>([]);
+  #recent = $state.raw<RecentFile[]>([]);
+  #question = $state.raw<(Question & { resolve: (value: string) => void }) | null>(null);
+  #galleryOpen = $state(false);
+  /** True once start() has loaded templates, the first project and any recovery copy. */
+  #ready = $state(false);
   private autosaveTimer: ReturnType<typeof setTimeout> | undefined;
   /** Asks the page for a file to upload (browser host); set by the App. */
   pickUpload: (() => void) | null = null;
 
   constructor(readonly api: Api) {
-    this.editor = new EditorState(() => this.touched());
-    this.data = new DataState(api);
-    this.training = new TrainingState(api, this.data);
+    const lock = (what: string) => () =>
+      this.training.running ? `Training is running: pause or stop it to change the ${what}.` : null;
+    this.editor = new EditorState(() => this.touched(), lock('network'));
+    this.data = new DataState(api, lock('data'));
+    this.training = new TrainingState(api, () => this.inputsKey());
     this.training.ondone = () => void this.recordRun();
+    this.notices.watch('train', () => this.training.error);
+    this.notices.watch('data', () => this.data.error);
+  }
+
+  get meta(): ProjectMeta | null {
+    return this.#meta;
+  }
+  get fileName(): string | null {
+    return this.#fileName;
+  }
+  get dirty(): boolean {
+    return this.#dirty;
+  }
+  get recovery(): Recovery | null {
+    return this.#recovery;
+  }
+  get templates(): readonly TemplateInfo[] {
+    return this.#templates;
+  }
+  get recent(): readonly RecentFile[] {
+    return this.#recent;
+  }
+  get question(): Question | null {
+    return this.#question;
+  }
+  get galleryOpen(): boolean {
+    return this.#galleryOpen;
+  }
+  get ready(): boolean {
+    return this.#ready;
+  }
+  get title(): string {
+    return this.editor.name;
+  }
+
+  /** Everything a run depends on, as one string: messages about a failed start show while it is unchanged. */
+  private inputsKey(): string {
+    return JSON.stringify([this.editor.graph, this.data.choice(), this.training.settings, this.training.fieldErrors]);
+  }
+
+  /** What stops training (errors) or may train badly (warnings): the network's, the data's, the settings'. */
+  get problems(): Problem[] {
+    const facts = this.data.facts;
+    const training = [...this.training.fieldErrors, ...this.data.fieldErrors].map((message): Problem => ({
+      severity: 'error',
+      area: 'training',
+      message,
+      nodeIds: [],
+    }));
+    // Nothing chosen to train on (a blank project, a file that is not open here).
+    const choice = this.data.choice();
+    const noData: Problem[] =
+      typeof choice === 'string' && !this.data.fieldErrors.length && this.editor.graph.nodes.length
+        ? [{ severity: 'error', area: 'data', message: `No data to train on: ${choice}`, nodeIds: [] }]
+        : [];
+    return [
+      ...networkProblems(this.editor.analysis),
+      ...(facts ? dataProblems(this.editor.graph, facts) : []),
+      ...noData,
+      ...training,
+    ];
+  }
+
+  /** The problems that stop training. */
+  get blocking(): Problem[] {
+    return this.problems.filter((p) => p.severity === 'error');
+  }
+
+  /** Apply a problem's one-click fix (moving the keyboard to a control is the page's job). */
+  applyFix(action: FixAction): void {
+    if (action.kind === 'params') this.editor.setParams(action.changes);
+    else if (action.kind === 'missing') this.data.setMissing(action.policy);
+  }
+
+  /** Ask a question in a dialog; resolves with the chosen value. */
+  ask(q: Question): Promise<string> {
+    this.#question?.resolve('cancel');
+    return new Promise((resolve) => {
+      this.#question = {
+        ...q,
+        resolve: (v) => {
+          this.#question = null;
+          resolve(v);
+        },
+      };
+    });
+  }
+
+  /** Answer the open question (the dialog's buttons; Escape answers 'cancel'). */
+  answer(value: string): void {
+    this.#question?.resolve(value);
+  }
+
+  /** Before the project is replaced: save, discard or cancel unsaved changes. True to go on. */
+  async guardUnsaved(doing: string): Promise<boolean> {
+    if (!this.#dirty) return true;
+    const v = await this.ask({
+      title: 'Unsaved changes',
+      text: `“${this.title}” has changes that are not saved. Save them before ${doing}?`,
+      choices: [
+        { value: 'save', label: 'Save', primary: true },
+        { value: 'discard', label: 'Don’t save' },
+        { value: 'cancel', label: 'Cancel' },
+      ],
+    });
+    if (v === 'save') return this.save(false);
+    return v === 'discard';
   }
 
   /** Keep a finished run in the project: its weights, its record (for overlays), the fitted preprocessing and the data it used. */
   private async recordRun(): Promise<void> {
     try {
       const r = await this.api.lastRun({});
-      const m = this.meta;
+      const m = this.#meta;
       if (!r || !m) return;
       const { preprocessing: _old, ...rest } = m;
       const u = this.data.upload;
@@ -72,7 +192,7 @@ export class Session {
           : this.data.source === 'builtin' && this.data.builtinId
             ? { kind: 'builtin', id: this.data.builtinId, params: { ...this.data.params } }
             : m.dataset;
-      this.meta = {
+      this.#meta = {
         ...rest,
         ...(r.preprocessing ? { preprocessing: r.preprocessing } : {}),
         dataset,
@@ -83,45 +203,84 @@ export class Session {
       };
       this.touched();
     } catch (e) {
-      this.fail(e);
+      this.fail('project', e);
     }
   }
 
   /** Train asks first whether to continue from the learned weights (true while the question is shown). */
-  startChoice = $state(false);
+  #startChoice = $state(false);
+  get startChoice(): boolean {
+    return this.#startChoice;
+  }
+  /** Close the continue-or-fresh question without training. */
+  cancelStartChoice(): void {
+    this.#startChoice = false;
+  }
 
   /**
-   * Train the graph on the chosen data with the panel's settings. A project with learned weights (a
-   * finished, paused or reopened run) asks first: continue from them, or start fresh.
+   * Train the graph on the chosen data with the panel's settings. What stops training is in the
+   * problems bar already; pressing Train then says so beside the button instead of trying. A network
+   * with learned weights (a finished or reopened run) asks first: continue from them, or start fresh.
    */
   async train(start?: StartPolicy): Promise<void> {
     const p = this.project();
     if (!p) return;
-    if (!start && this.training.hasModel) {
-      this.startChoice = true;
+    if (!start && this.training.hasModel && this.training.status !== 'paused') {
+      this.#startChoice = true;
       return;
     }
-    this.startChoice = false;
-    await this.training.run(p, start ?? 'fresh');
+    this.#startChoice = false;
+    const shape = this.data.shape ?? (await this.data.fetchShape());
+    const blocking = this.blocking;
+    if (blocking.length) {
+      this.training.refuse(
+        blocking.length === 1
+          ? `Training cannot start: ${blocking[0]!.message}`
+          : `Training cannot start: ${blocking.length} problems, listed under the canvas, need fixing first.`,
+      );
+      return;
+    }
+    const data = this.data.choice();
+    if (typeof data === 'string') {
+      this.training.refuse(`Training cannot start: ${data}`);
+      return;
+    }
+    await this.training.run(p, data, shape, this.data.trainerValidation, start ?? 'fresh');
   }
 
   /** Export the last run (menu or export bar) and say where it went. */
   async exportRun(format: ExportFormat): Promise<void> {
-    const msg = await this.training.export(format);
-    if (msg) this.notice = { kind: 'info', text: msg };
-    else if (this.training.error) this.notice = { kind: 'error', text: this.training.error };
+    if (!this.training.hasModel) {
+      this.notices.error('export', 'Nothing to export yet: train the network first.', () =>
+        String(this.training.hasModel),
+      );
+      return;
+    }
+    try {
+      const msg = await this.training.export(format);
+      this.notices.clear('export');
+      if (msg) this.notices.info('export', msg);
+    } catch (e) {
+      // A new run makes another model: the message is about this one.
+      this.notices.error('export', (e as Error).message, () => String(this.training.runId));
+    }
   }
 
-  /** The graph was edited while its run is paused: resuming must restart on the new graph (and asks how). */
-  get graphChangedWhilePaused(): boolean {
-    return (
-      this.training.status === 'paused' &&
-      this.training.trainedGraph !== null &&
-      this.training.trainedGraph !== JSON.stringify(this.editor.graph)
-    );
+  /** What changed since the paused run started (the Training panel asks how to go on), or null. */
+  get pausedChanges(): { graph: boolean; data: boolean; shapesMatch: boolean | null } | null {
+    const t = this.training.trained;
+    if (this.training.status !== 'paused' || !t) return null;
+    const graph = t.graph !== JSON.stringify(this.editor.graph);
+    const choice = this.data.choice();
+    const data = typeof choice !== 'string' && t.data !== JSON.stringify(choice);
+    if (!graph && !data) return null;
+    const now = this.data.shape;
+    const shapesMatch =
+      !data || !t.shape ? true : now ? now.features === t.shape.features && now.targets === t.shape.targets : null;
+    return { graph, data, shapesMatch };
   }
 
-  /** Set the Input's features and the Output's units, activation and loss to fit the chosen data. */
+  /** Set the Input's features and the Output's units, activation and loss to fit the chosen data (one undo step). */
   async fitNetworkToData(): Promise<void> {
     const shape = await this.data.fetchShape();
     if (!shape) return;
@@ -132,36 +291,45 @@ export class Session {
       this.data.error = 'The network needs an Input and an Output layer to fit to the data.';
       return;
     }
-    this.editor.setParam(input.id, 'features', shape.features);
-    this.editor.setParam(output.id, 'units', shape.targets);
     const [activation, loss] =
       shape.task === 'multiclass'
         ? ['softmax', 'cce']
         : shape.task === 'binary'
           ? ['sigmoid', 'bce']
           : ['linear', 'mse'];
-    this.editor.setParam(output.id, 'activation', activation!);
-    this.editor.setParam(output.id, 'loss', loss!);
+    this.editor.setParams([
+      { nodeId: input.id, name: 'features', value: shape.features },
+      { nodeId: output.id, name: 'units', value: shape.targets },
+      { nodeId: output.id, name: 'activation', value: activation! },
+      { nodeId: output.id, name: 'loss', value: loss! },
+    ]);
   }
 
-  get title(): string {
-    return this.editor.name;
+  /** Open a data file (picked or dropped); while a run is going the data stays as it is. */
+  async openData(file: File): Promise<void> {
+    const why = this.data.locked;
+    if (why) {
+      this.notices.error('data', why, () => String(this.data.locked));
+      return;
+    }
+    // A file that could not be read keeps its sentence (the shape of the data still in use would clear it).
+    if (await this.data.open(file)) void this.data.fetchShape();
   }
 
   /** The whole project as it stands. */
   project(): Project | null {
-    return this.meta ? { ...this.meta, name: this.editor.name, graph: this.editor.graph } : null;
+    return this.#meta ? { ...this.#meta, name: this.editor.name, graph: this.editor.graph } : null;
   }
 
   private show(project: Project, fileName: string | null, dirty = false): void {
     const { graph, ...meta } = project;
-    this.meta = meta;
-    this.fileName = fileName;
-    this.data.load(meta.dataset);
+    this.#meta = meta;
+    this.#fileName = fileName;
+    this.data.load(meta.dataset, meta.training.validationSplit);
     this.training.load(meta.training, meta.runs);
     this.editor.load(graph, meta.name);
-    this.dirty = dirty;
-    this.startChoice = false;
+    this.#dirty = dirty;
+    this.#startChoice = false;
     // The project is the truth: its own model, views and exports come back without training.
     const data = this.data.choice();
     void this.training.restore(project, typeof data === 'string' ? null : data);
@@ -169,95 +337,143 @@ export class Session {
     if (graph.nodes.length) queueMicrotask(() => this.editor.view?.fit());
   }
 
-  private fail(e: unknown): void {
-    this.notice = { kind: 'error', text: e instanceof Error ? e.message : String(e) };
+  private fail(source: 'project' | 'save', e: unknown): void {
+    const text = readableError(e instanceof Error ? e.message : String(e));
+    // A failure to open is about the project shown then: another one makes it moot.
+    this.notices.error(source, text, source === 'project' ? () => `${this.#fileName}|${this.#meta?.name}` : null);
   }
 
   private touched(): void {
-    this.dirty = true;
+    this.#dirty = true;
     clearTimeout(this.autosaveTimer);
     this.autosaveTimer = setTimeout(() => void this.autosave(), AUTOSAVE_IDLE_MS);
   }
 
-  /** Start: load templates, open the first one (a network ready to train), and look for a recovery copy. */
+  /** Start: load templates, reopen the last project (or open the first template), look for a recovery copy. */
   async start(): Promise<void> {
     try {
-      const [templates, recovery] = await Promise.all([
+      const [templates, recovery, recent] = await Promise.all([
         this.api.listTemplates({}),
         this.api.getRecovery({}),
+        this.api.listRecent({}),
         this.data.start(),
         this.training.start(),
       ]);
-      this.templates = templates;
-      this.show(await this.api.newProject({ templateId: templates[0]?.id ?? null }), null);
-      this.recovery = recovery;
+      this.#templates = templates;
+      this.#recent = recent;
+      let shown = false;
+      const last = recent[0];
+      if (last) {
+        try {
+          shown = this.opened(await this.api.openRecent({ id: last.id }), false);
+        } catch (e) {
+          this.notices.error('project', `Could not reopen the last project: ${readableError((e as Error).message)}`);
+          void this.refreshRecent();
+        }
+      }
+      if (!shown) this.show(await this.api.newProject({ templateId: templates[0]?.id ?? null }), null);
+      this.#recovery = recovery;
     } catch (e) {
-      this.fail(e);
+      this.fail('project', e);
     }
-    this.ready = true;
+    this.#ready = true;
+  }
+
+  private async refreshRecent(): Promise<void> {
+    try {
+      this.#recent = await this.api.listRecent({});
+    } catch {
+      // The list is a convenience; opening and saving work without it.
+    }
   }
 
   async autosave(): Promise<void> {
     const p = this.project();
-    if (!p || !this.dirty) return;
+    if (!p || !this.#dirty) return;
     try {
-      this.lastAutosave = (await this.api.autosave({ project: p, fileName: this.fileName })).savedAt;
+      await this.api.autosave({ project: p, fileName: this.#fileName });
     } catch (e) {
-      this.fail(e);
+      this.fail('save', e);
     }
   }
 
-  async recover(): Promise<void> {
-    if (!this.recovery) return;
-    this.show(this.recovery.project, this.recovery.fileName, true);
-    this.recovery = null;
+  recover(): void {
+    if (!this.#recovery) return;
+    this.show(this.#recovery.project, this.#recovery.fileName, true);
+    this.#recovery = null;
   }
 
   async discardRecovery(): Promise<void> {
-    this.recovery = null;
-    await this.api.clearRecovery({}).catch((e) => this.fail(e));
+    this.#recovery = null;
+    await this.api.clearRecovery({}).catch((e) => this.fail('save', e));
   }
 
+  /** Show the template gallery, after asking about unsaved changes. */
+  async chooseNew(): Promise<void> {
+    if (await this.guardUnsaved('starting a new project')) this.#galleryOpen = true;
+  }
+
+  closeGallery(): void {
+    this.#galleryOpen = false;
+  }
+
+  /** A new project from a template (or blank); the gallery asked about unsaved changes already. */
   async newProject(templateId: string | null): Promise<void> {
     try {
       this.show(await this.api.newProject({ templateId }), null);
-      this.galleryOpen = false;
-      this.notice = null;
+      this.#galleryOpen = false;
+      this.notices.clear('project');
     } catch (e) {
-      this.fail(e);
+      this.fail('project', e);
     }
   }
 
-  /** Show a project the host opened itself (a file dropped on the app icon, a menu's recent file). */
-  adopt(project: Project, fileName: string): void {
-    this.opened({ status: 'opened', project, fileName });
+  /** Show a project the host opened itself (a file dropped on the app icon), after asking about unsaved changes. */
+  async adopt(project: Project, fileName: string): Promise<void> {
+    if (await this.guardUnsaved(`opening ${fileName}`)) this.opened({ status: 'opened', project, fileName });
   }
 
-  private opened(r: OpenResult): boolean {
+  private opened(r: OpenResult, announce = true): boolean {
     if (r.status !== 'opened') return false;
     this.show(r.project, r.fileName);
-    this.notice = { kind: 'info', text: `Opened ${r.fileName}.` };
+    this.notices.clear('project');
+    if (announce) this.notices.info('project', `Opened ${r.fileName}.`);
+    void this.refreshRecent();
     return true;
   }
 
   /** Open through the host's dialog, or ask the page for an upload where the host has none. */
   async open(): Promise<void> {
+    if (!(await this.guardUnsaved('opening another project'))) return;
     try {
       const r = await this.api.openProject({});
       if (r.status === 'unsupported') this.pickUpload?.();
       else this.opened(r);
     } catch (e) {
-      this.fail(e);
+      this.fail('project', e);
     }
   }
 
-  /** Open a file the user uploaded or dropped onto the window (an .onnx file is imported). */
-  async openFile(file: File): Promise<void> {
+  /** Open a recent project. */
+  async openRecent(id: string): Promise<void> {
+    const entry = this.#recent.find((r) => r.id === id);
+    if (!(await this.guardUnsaved(`opening ${entry?.fileName ?? 'another project'}`))) return;
+    try {
+      this.opened(await this.api.openRecent({ id }));
+    } catch (e) {
+      this.fail('project', e);
+      void this.refreshRecent();
+    }
+  }
+
+  /** Open a file the user uploaded (after Open, which asked already) or dropped onto the window. */
+  async openFile(file: File, dropped = false): Promise<void> {
+    if (dropped && !(await this.guardUnsaved(`opening ${file.name}`))) return;
     if (/\.onnx$/i.test(file.name)) return this.importOnnx(file);
     try {
       this.opened(await this.api.importProject({ fileName: file.name, text: await file.text() }));
     } catch (e) {
-      this.fail(e);
+      this.fail('project', e);
     }
   }
 
@@ -267,35 +483,37 @@ export class Session {
       const base64 = await readBase64(file, file.name, new AbortController().signal);
       const r = await this.api.importOnnx({ fileName: file.name, base64 });
       this.show(r.project, null, true);
-      this.notice = {
-        kind: 'info',
-        text: `Imported ${file.name}: ${r.project.graph.nodes.length} layers with their weights.${r.notes.length ? ` ${r.notes.join(' ')}` : ''}`,
-      };
+      this.notices.info(
+        'project',
+        `Imported ${file.name}: ${r.project.graph.nodes.length} layers with their weights.${r.notes.length ? ` ${r.notes.join(' ')}` : ''}`,
+      );
     } catch (e) {
-      this.fail(e);
+      this.fail('project', e);
     }
   }
 
-  async save(saveAs = false): Promise<void> {
+  /** Save (or Save As); true when the project was saved (or handed over as a download). */
+  async save(saveAs = false): Promise<boolean> {
     const p = this.project();
-    if (!p) return;
+    if (!p) return false;
     try {
       const r = await this.api.saveProject({
         project: p,
         saveAs,
-        fileName: this.fileName,
+        fileName: this.#fileName,
       });
-      if (r.status === 'canceled') return;
+      if (r.status === 'canceled') return false;
       if (r.status === 'download') downloadData(r.fileName, r.text, 'application/json');
-      this.fileName = r.fileName;
-      this.dirty = false;
+      this.#fileName = r.fileName;
+      this.#dirty = false;
       clearTimeout(this.autosaveTimer);
-      this.notice = {
-        kind: 'info',
-        text: r.status === 'download' ? `Downloaded ${r.fileName}.` : `Saved ${r.fileName}.`,
-      };
+      this.notices.clear('save');
+      this.notices.info('save', r.status === 'download' ? `Downloaded ${r.fileName}.` : `Saved ${r.fileName}.`);
+      void this.refreshRecent();
+      return true;
     } catch (e) {
-      this.fail(e);
+      this.fail('save', e);
+      return false;
     }
   }
 

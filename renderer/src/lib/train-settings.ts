@@ -17,7 +17,6 @@ export interface TrainSettings {
   beta1: number;
   beta2: number;
   schedule: TrainConfig['schedule']['kind'];
-  validationSplit: number;
   backend: 'ts' | 'ort';
   ep: string;
 }
@@ -50,14 +49,17 @@ export function settingsOf(c: TrainConfig): TrainSettings {
     beta1: o.beta1,
     beta2: o.beta2,
     schedule: c.schedule.kind,
-    validationSplit: c.validationSplit,
     backend: c.backend,
     ep: 'cpu',
   };
 }
 
-/** The project's config with the panel's settings applied. */
-export function applySettings(c: TrainConfig, s: TrainSettings): TrainConfig {
+/**
+ * The project's config with the panel's settings applied. The validation share is the data panel's
+ * split (the one place for it): the trainer carves it from built-in data; a file is split when it is
+ * prepared, so then the trainer gets 0.
+ */
+export function applySettings(c: TrainConfig, s: TrainSettings, validationSplit = c.validationSplit): TrainConfig {
   // A step schedule keeps its own settings when it was one already; a new one halves the rate four times.
   const schedule: TrainConfig['schedule'] =
     s.schedule === c.schedule.kind
@@ -77,7 +79,7 @@ export function applySettings(c: TrainConfig, s: TrainSettings): TrainConfig {
     l2: s.l2,
     clipNorm: s.clipNorm,
     schedule,
-    validationSplit: s.validationSplit,
+    validationSplit,
     backend: s.backend,
   };
 }

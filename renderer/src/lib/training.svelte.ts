@@ -1,161 +1,300 @@
 /**
- * The training panel's state: settings for the next run, the run's status and progress, the epoch
- * points (kept outside Svelte's proxies, with a version counter the plots watch, so ten updates a
- * second cost nothing to track), the latest views from the engine, and earlier runs for overlay.
+ * The training panel's state: settings for the next run (each typed field checked against the
+ * engine's schema), the run's status and progress, the epoch points (kept outside Svelte's proxies,
+ * with a version counter the plots watch, so ten updates a second cost nothing to track), the latest
+ * views from the engine, and earlier runs for overlay. A start that fails keeps the last model's
+ * views and exports; its message shows while the inputs it was about are unchanged.
  */
 import type {
   Api,
   ApiEvent,
   DataChoice,
+  DataShape,
   EpochPoint,
+  ExportFormat,
   Project,
+  ProviderInfo,
   RunRecord,
   StartPolicy,
-  ExportFormat,
-  ProviderInfo,
   TrainConfig,
   TrainingViews,
 } from '../../../src-engine/protocol/api.ts';
-import type { DataState } from './data.svelte.ts';
+import { makeTrainConfig } from '../../../src-engine/protocol/index.ts';
 import { downloadBase64 } from './download.ts';
+import { checkTrainField, readableError, TRAIN_FIELDS, type TrainField } from './field-checks.ts';
 import { applySettings, settingsOf, timeLeft, type PastRun, type TrainSettings } from './train-settings.ts';
 
 export type { PastRun, TrainSettings } from './train-settings.ts';
 
-export type RunStatus = 'idle' | 'starting' | 'running' | 'paused' | 'done';
+export type RunStatus = 'idle' | 'starting' | 'running' | 'paused' | 'stopped' | 'done';
+
+/** What a run was started with, to notice changes made while it is paused. */
+interface Trained {
+  graph: string;
+  data: string;
+  shape: DataShape | null;
+}
+
+/** The panel's settings before a project gives its own: the engine's defaults, with Adam at 0.01. */
+const DEFAULTS: TrainConfig = makeTrainConfig({ epochs: 100, batchSize: 32, optimizer: { name: 'adam', lr: 0.01 } });
+
+export const BACKEND_LABELS: Record<TrainSettings['backend'], string> = {
+  ts: 'TypeScript engine',
+  ort: 'ONNX Runtime',
+};
 
 export class TrainingState {
-  settings = $state<TrainSettings>(
-    settingsOf({
-      epochs: 100,
-      batchSize: 32,
-      optimizer: { name: 'adam', lr: 0.01, momentum: 0.9, beta1: 0.9, beta2: 0.999 },
-      schedule: { kind: 'constant' },
-      seed: 1,
-      l1: 0,
-      l2: 0,
-      clipNorm: 0,
-      validationSplit: 0,
-      backend: 'ts',
-    } as TrainConfig),
-  );
-  providers = $state.raw<ProviderInfo[]>([]);
-  status = $state<RunStatus>('idle');
-  runId = $state<string | null>(null);
-  summary = $state('');
-  error = $state<string | null>(null);
-  message = $state<string | null>(null);
+  #settings = $state<TrainSettings>(settingsOf(DEFAULTS));
+  /** Typed values that failed their check, with the sentence saying why (the setting keeps its last good value). */
+  #drafts = $state.raw<Partial<Record<TrainField, { text: string; error: string }>>>({});
+  #providers = $state.raw<ProviderInfo[]>([]);
+  #status = $state<RunStatus>('idle');
+  #runId = $state<string | null>(null);
+  #summary = $state('');
+  #message = $state<string | null>(null);
+  #error = $state.raw<{ text: string; key: string } | null>(null);
   /** Epoch points of the current run; not reactive itself: `version` changes when it grows. */
-  points: EpochPoint[] = [];
-  version = $state(0);
+  #points: EpochPoint[] = [];
+  #version = $state(0);
   /** Plot updates received (for the benchmark's update rate). */
   updates = 0;
-  last = $state.raw<EpochPoint | null>(null);
-  epochs = $state(0);
-  batch = $state.raw<{ epoch: number; batch: number; batches: number; loss: number } | null>(null);
-  samplesPerSec = $state(0);
-  elapsedMs = $state(0);
-  backendName = $state('');
-  views = $state.raw<TrainingViews | null>(null);
-  past = $state.raw<PastRun[]>([]);
-  logScale = $state(false);
-  exporting = $state(false);
-  /** Whether a trained model is on screen (a finished, paused or reopened run): exports need one. */
-  hasModel = $state(false);
+  #last = $state.raw<EpochPoint | null>(null);
+  #epochs = $state(0);
+  #batch = $state.raw<{ epoch: number; batch: number; batches: number; loss: number } | null>(null);
+  #samplesPerSec = $state(0);
+  #elapsedMs = $state(0);
+  #backendName = $state('');
+  #views = $state.raw<TrainingViews | null>(null);
+  #past = $state.raw<PastRun[]>([]);
+  #logScale = $state(false);
+  #exporting = $state(false);
+  /** A run of this project has started, so its model can be exported (also after a failed start). */
+  #hasModel = $state(false);
+  #trained = $state.raw<Trained | null>(null);
   /** Called when the current run ends (the session records it in the project). */
   ondone: (() => void) | null = null;
-  /** The graph (as JSON) the current run trains, to notice edits made while it is paused. */
-  trainedGraph = $state<string | null>(null);
 
+  /**
+   * @param inputsKey the inputs of a run as a string (graph, data, settings): a failed start's
+   *   message shows while it is unchanged.
+   */
   constructor(
     private readonly api: Api,
-    private readonly data: DataState,
+    private readonly inputsKey: () => string,
   ) {}
+
+  get settings(): Readonly<TrainSettings> {
+    return this.#settings;
+  }
+  get providers(): readonly ProviderInfo[] {
+    return this.#providers;
+  }
+  get status(): RunStatus {
+    return this.#status;
+  }
+  get runId(): string | null {
+    return this.#runId;
+  }
+  get summary(): string {
+    return this.#summary;
+  }
+  get message(): string | null {
+    return this.#message;
+  }
+  /** Why the last start failed, while the inputs it was about are unchanged. */
+  get error(): string | null {
+    const e = this.#error;
+    return e && e.key === this.inputsKey() ? e.text : null;
+  }
+  get points(): readonly EpochPoint[] {
+    return this.#points;
+  }
+  get version(): number {
+    return this.#version;
+  }
+  get last(): EpochPoint | null {
+    return this.#last;
+  }
+  get epochs(): number {
+    return this.#epochs;
+  }
+  get batch() {
+    return this.#batch;
+  }
+  get samplesPerSec(): number {
+    return this.#samplesPerSec;
+  }
+  get views(): TrainingViews | null {
+    return this.#views;
+  }
+  get past(): readonly PastRun[] {
+    return this.#past;
+  }
+  get logScale(): boolean {
+    return this.#logScale;
+  }
+  get exporting(): boolean {
+    return this.#exporting;
+  }
+  get hasModel(): boolean {
+    return this.#hasModel;
+  }
+  get trained(): Trained | null {
+    return this.#trained;
+  }
+  /** Running, starting or paused: the run holds the graph and the data. */
+  get active(): boolean {
+    return this.#status === 'running' || this.#status === 'starting' || this.#status === 'paused';
+  }
+  get running(): boolean {
+    return this.#status === 'running' || this.#status === 'starting';
+  }
+  /** The backend the current (or last) run of this project trains on, as the engine names it ('ts', 'ort-cpu'). */
+  get runBackend(): string {
+    return this.#backendName;
+  }
+  /** The backend as the status line names it: the run's while one is going, else the chosen one. */
+  get backendLabel(): string {
+    if (this.active && this.#backendName) return this.#backendName === 'ts' ? BACKEND_LABELS.ts : this.#backendName;
+    const s = this.#settings;
+    return s.backend === 'ort' ? `${BACKEND_LABELS.ort} (${s.ep})` : BACKEND_LABELS.ts;
+  }
+
+  setLogScale(on: boolean): void {
+    this.#logScale = on;
+  }
+
+  /** Choose a setting that is not typed (optimizer, schedule, backend, provider). */
+  choose<K extends 'optimizer' | 'schedule' | 'backend' | 'ep'>(key: K, value: TrainSettings[K]): void {
+    this.#settings[key] = value;
+  }
+
+  /** The text shown in a typed field: the draft while it is wrong, else the setting. */
+  fieldText(field: TrainField): string {
+    return this.#drafts[field]?.text ?? String(this.#settings[field]);
+  }
+
+  /** Why a typed field's text cannot be used, or null. */
+  fieldError(field: TrainField): string | null {
+    return this.#drafts[field]?.error ?? null;
+  }
+
+  /** Every typed field's error, in the panel's order (these stop training). */
+  get fieldErrors(): string[] {
+    return (Object.keys(TRAIN_FIELDS) as TrainField[]).flatMap((f) => {
+      const e = this.#drafts[f]?.error;
+      return e ? [e] : [];
+    });
+  }
+
+  /** Take what the user typed: a valid number becomes the setting, anything else stays a draft with its sentence. */
+  type(field: TrainField, text: string): void {
+    const value = text.trim() === '' ? Number.NaN : Number(text);
+    const error = checkTrainField(field, value);
+    const { [field]: _old, ...rest } = this.#drafts;
+    if (error) {
+      this.#drafts = { ...rest, [field]: { text, error } };
+      return;
+    }
+    this.#drafts = rest;
+    this.#settings[field] = value;
+  }
 
   async start(): Promise<void> {
     try {
-      this.providers = await this.api.listProviders({});
+      this.#providers = await this.api.listProviders({});
     } catch {
-      this.providers = [];
+      this.#providers = [];
     }
   }
 
-  /** Take a project's training config into the panel. */
+  /** Take a project's training config into the panel; another project's run and figures go. */
   load(c: TrainConfig, runs: readonly RunRecord[] = []): void {
-    this.settings = settingsOf(c);
-    // Another project: its runs are not this one's to compare with.
-    if (this.status === 'running' || this.status === 'paused') this.control('stop');
-    this.status = 'idle';
-    this.runId = null;
-    this.points = [];
-    this.past = runs
+    this.#settings = settingsOf(c);
+    this.#drafts = {};
+    if (this.active) this.control('stop');
+    this.#status = 'idle';
+    this.#runId = null;
+    this.#points = [];
+    this.#past = runs
       .slice(-4)
       .map((r, i) => ({ id: r.id, label: `saved run ${i + 1}`, points: r.epochs as unknown as EpochPoint[] }));
-    this.last = null;
-    this.batch = null;
-    this.views = null;
-    this.summary = '';
-    this.error = null;
-    this.message = null;
-    this.hasModel = false;
-    this.version++;
+    this.#last = null;
+    this.#batch = null;
+    this.#views = null;
+    this.#summary = '';
+    this.#error = null;
+    this.#message = null;
+    this.#epochs = 0;
+    this.#samplesPerSec = 0;
+    this.#elapsedMs = 0;
+    this.#backendName = '';
+    this.#hasModel = false;
+    this.#trained = null;
+    this.#version++;
   }
 
   get progress(): number {
-    if (!this.epochs) return 0;
-    const b = this.batch;
-    const within = b && b.epoch === this.points.length ? (b.batch + 1) / b.batches : 0;
-    return Math.min(1, (this.points.length + within) / this.epochs);
+    if (!this.#epochs) return 0;
+    const b = this.#batch;
+    const within = b && b.epoch === this.#points.length ? (b.batch + 1) / b.batches : 0;
+    return Math.min(1, (this.#points.length + within) / this.#epochs);
   }
 
+  /** Seconds left at the current pace while running; null otherwise. */
   get secondsLeft(): number | null {
-    return timeLeft(this.progress * this.epochs, this.epochs, this.elapsedMs);
+    if (this.#status !== 'running') return null;
+    return timeLeft(this.progress * this.#epochs, this.#epochs, this.#elapsedMs);
+  }
+
+  /** The mini-batch reached inside an epoch not finished yet (after Step, or while paused). */
+  get batchInProgress(): { epoch: number; batch: number; batches: number; loss: number } | null {
+    const b = this.#batch;
+    return b && b.batches > 1 && b.epoch >= this.#points.length ? b : null;
+  }
+
+  /** Report a start that cannot happen, as a failed start would be. */
+  refuse(text: string): void {
+    this.#error = { text, key: this.inputsKey() };
   }
 
   /**
-   * Start a run of the project with the panel's settings: from its learned weights ('continue', where
-   * shapes still match) or from the seed ('fresh'). A failed start changes nothing on screen.
+   * Start a run of the project on `data` with the panel's settings: from its learned weights
+   * ('continue', where shapes still match) or from the seed ('fresh'). The last run's figures stay
+   * until the new run has started, so a failed start loses nothing.
    */
-  async run(project: Project, start: StartPolicy): Promise<void> {
-    const data = this.data.choice();
-    if (typeof data === 'string') {
-      this.error = data;
-      return;
-    }
-    this.error = null;
-    this.message = null;
-    const before = this.status;
-    this.status = 'starting';
+  async run(
+    project: Project,
+    data: DataChoice,
+    shape: DataShape | null,
+    validationSplit: number,
+    start: StartPolicy,
+  ): Promise<void> {
+    const before = this.#status;
+    this.#error = null;
+    this.#message = null;
+    this.#status = 'starting';
     try {
-      const training = applySettings(project.training, this.settings);
+      const training = applySettings(project.training, this.#settings, validationSplit);
       const r = await this.api.trainStart({
         project: { ...project, training },
         data,
         start,
-        ep: this.settings.backend === 'ort' ? this.settings.ep : null,
+        ep: this.#settings.backend === 'ort' ? this.#settings.ep : null,
       });
-      // Started: the previous run becomes an overlay, this one's points start empty.
-      if (this.points.length && this.runId)
-        this.past = [...this.past, { id: this.runId, label: `run ${this.past.length + 1}`, points: this.points }].slice(
-          -4,
-        );
-      this.points = [];
-      this.version++;
-      this.last = null;
-      this.batch = null;
-      this.runId = r.runId;
-      this.trainedGraph = JSON.stringify(project.graph);
-      this.summary = r.summary;
-      this.hasModel = true;
+      this.#begin(r.runId);
+      this.#trained = { graph: JSON.stringify(project.graph), data: JSON.stringify(data), shape };
+      this.#summary = r.summary;
       if (start === 'continue')
-        this.message =
+        this.#message =
           r.kept === r.total
             ? `Continued from the learned weights (all ${r.total} parameters).`
             : `Continued from the learned weights of ${r.kept} of ${r.total} parameters whose shapes still match; the others start fresh.`;
-      if (this.status === 'starting') this.status = 'running';
+      if (this.#status === 'starting') this.#status = 'running';
     } catch (e) {
-      this.status = before === 'starting' ? 'idle' : before;
-      this.error = (e as Error).message;
+      // The engine stops a run in progress before it starts another.
+      this.#status = before === 'running' || before === 'paused' ? 'stopped' : before;
+      this.#error = { text: readableError((e as Error).message), key: this.inputsKey() };
     }
   }
 
@@ -166,19 +305,40 @@ export class TrainingState {
   async restore(project: Project, data: DataChoice | null): Promise<void> {
     try {
       const r = await this.api.restoreRun({ project, data });
-      this.hasModel = !!project.weights;
-      this.views = r.views;
       const last = project.runs.at(-1);
-      this.points = last && project.weights ? (last.epochs as unknown as EpochPoint[]) : [];
-      this.last = this.points.at(-1) ?? null;
-      this.epochs = this.points.length;
-      this.runId = last && project.weights ? last.id : null;
-      this.status = project.weights ? 'done' : 'idle';
-      if (r.note) this.message = r.note;
-      this.version++;
+      this.#hasModel = !!project.weights;
+      this.#views = r.views;
+      this.#points = last && project.weights ? (last.epochs as unknown as EpochPoint[]) : [];
+      this.#last = this.#points.at(-1) ?? null;
+      this.#epochs = this.#points.length;
+      this.#runId = last && project.weights ? last.id : null;
+      this.#status = project.weights ? 'done' : 'idle';
+      if (project.weights)
+        this.#trained = { graph: JSON.stringify(project.graph), data: JSON.stringify(data), shape: null };
+      if (r.note) this.#message = r.note;
+      this.#version++;
     } catch (e) {
-      this.error = (e as Error).message;
+      this.#error = { text: readableError((e as Error).message), key: this.inputsKey() };
     }
+  }
+
+  /** A new run has started: the last one's points go to the overlays, its figures make room. */
+  #begin(runId: string): void {
+    if (this.#runId === runId) return;
+    if (this.#points.length && this.#runId)
+      this.#past = [
+        ...this.#past,
+        { id: this.#runId, label: `run ${this.#past.length + 1}`, points: this.#points },
+      ].slice(-4);
+    this.#runId = runId;
+    this.#hasModel = true;
+    this.#points = [];
+    this.#last = null;
+    this.#batch = null;
+    this.#views = null;
+    this.#samplesPerSec = 0;
+    this.#elapsedMs = 0;
+    this.#version++;
   }
 
   /** Show the decision boundary over two other features (the engine recomputes the views). */
@@ -194,58 +354,65 @@ export class TrainingState {
   private async viewOptions(req: Parameters<Api['viewOptions']>[0]): Promise<void> {
     try {
       const v = await this.api.viewOptions(req);
-      if (v) this.views = v;
+      if (v) this.#views = v;
     } catch (e) {
-      this.error = (e as Error).message;
+      this.#error = { text: readableError((e as Error).message), key: this.inputsKey() };
     }
   }
 
   control(action: 'pause' | 'resume' | 'stop' | 'step'): void {
-    void this.api.trainControl({ action }).catch((e: Error) => (this.error = e.message));
+    void this.api
+      .trainControl({ action })
+      .catch((e: Error) => (this.#error = { text: readableError(e.message), key: this.inputsKey() }));
   }
 
   /** Handle an engine event; true when it was a training event. */
   handle(e: ApiEvent): boolean {
     if (e.type === 'train-progress') {
-      if (e.runId !== this.runId && this.status !== 'starting') return true;
-      for (const p of e.points) this.points.push(p);
-      if (e.points.length) this.last = e.points.at(-1)!;
-      this.epochs = e.epochs;
-      this.batch = e.batch;
-      this.samplesPerSec = e.samplesPerSec;
-      this.elapsedMs = e.elapsedMs;
+      if (e.runId !== this.#runId) return true;
+      for (const p of e.points) this.#points.push(p);
+      if (e.points.length) this.#last = e.points.at(-1)!;
+      this.#epochs = e.epochs;
+      this.#batch = e.batch;
+      this.#samplesPerSec = e.samplesPerSec;
+      this.#elapsedMs = e.elapsedMs;
       this.updates++;
-      this.version++;
+      this.#version++;
       return true;
     }
     if (e.type === 'train-views') {
-      if (e.runId !== this.runId && this.status !== 'starting') return true;
+      if (e.runId !== this.#runId) return true;
       // The engine refreshes the evaluation less often than the plots: keep the last one meanwhile.
-      const keep = !e.views.evaluation && this.views?.evaluation;
-      this.views = keep ? { ...e.views, evaluation: this.views!.evaluation! } : e.views;
+      const keep = !e.views.evaluation && this.#views?.evaluation;
+      this.#views = keep ? { ...e.views, evaluation: this.#views!.evaluation! } : e.views;
       return true;
     }
     if (e.type !== 'train') return false;
     const t = e.event;
     if (t.type === 'start') {
-      this.runId = e.runId;
-      this.hasModel = true;
-      this.epochs = t.epochs;
-      this.backendName = t.backend;
-      this.status = 'running';
-    } else if (t.type === 'paused') this.status = 'paused';
-    else if (t.type === 'resumed') this.status = 'running';
-    else if (t.type === 'diverged' || t.type === 'early_stop') this.message = t.message;
-    else if (t.type === 'done' && e.runId === this.runId) {
-      this.status = 'done';
+      // The new run's first event can come before the answer to trainStart.
+      if (this.#status === 'starting') this.#begin(e.runId);
+      if (e.runId !== this.#runId) return true;
+      this.#epochs = t.epochs;
+      this.#backendName = t.backend;
+      this.#status = 'running';
+      return true;
+    }
+    if (e.runId !== this.#runId) return true;
+    if (t.type === 'paused') this.#status = 'paused';
+    else if (t.type === 'resumed') this.#status = 'running';
+    else if (t.type === 'diverged') this.#message = t.advice ? `${t.message} ${t.advice}` : t.message;
+    else if (t.type === 'early_stop') this.#message = t.message;
+    else if (t.type === 'done') {
+      this.#status = t.reason === 'stopped' ? 'stopped' : 'done';
       this.ondone?.();
     }
     return true;
   }
 
-  /** Export the last run; the browser host hands back the bytes to download. */
+  /** Export the last run; the browser host hands back the bytes to download. Throws what failed. */
   async export(format: ExportFormat): Promise<string | null> {
-    this.exporting = true;
+    this.#exporting = true;
     try {
       const r = await this.api.exportModel({ format });
       if (r.status === 'download') {
@@ -254,10 +421,9 @@ export class TrainingState {
       }
       return r.status === 'saved' ? `Saved ${r.fileName}.` : null;
     } catch (e) {
-      this.error = (e as Error).message;
-      return null;
+      throw new Error(readableError((e as Error).message), { cause: e });
     } finally {
-      this.exporting = false;
+      this.#exporting = false;
     }
   }
 }

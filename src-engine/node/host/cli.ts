@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import { removeStaleTemps } from '../atomic-write.ts';
 import { workerEngine } from '../worker/engine-client.ts';
 import { RecoveryStore } from './recovery.ts';
+import { RecentStore } from './recent.ts';
 import { createHandlers, downloadFiles } from './service.ts';
 import { startBrowserHost } from './server.ts';
 import { LIMIT_SETTINGS } from '../../limits.ts';
@@ -48,6 +49,7 @@ const handlers = createHandlers({
   version: (JSON.parse(readFileSync(path.join(here, '../../package.json'), 'utf8')) as { version: string }).version,
   engine,
   recovery: new RecoveryStore(values['data-dir']!),
+  recent: new RecentStore(values['data-dir']!),
   files: downloadFiles(),
 });
 const host = await startBrowserHost({ handlers, rendererDir: path.join(here, '../renderer'), port });

@@ -6,6 +6,7 @@ import WebSocket from 'ws';
 import type { Engine } from '../../../src-engine/node/worker/engine-client.ts';
 import { inlineEngine } from '../../../src-engine/node/worker/engine-inline.ts';
 import { RecoveryStore } from '../../../src-engine/node/host/recovery.ts';
+import { RecentStore } from '../../../src-engine/node/host/recent.ts';
 import { createHandlers, downloadFiles } from '../../../src-engine/node/host/service.ts';
 import { startBrowserHost, type BrowserHost } from '../../../src-engine/node/host/server.ts';
 
@@ -20,6 +21,7 @@ export async function startTestHost(given?: Engine): Promise<{ host: BrowserHost
     version: 'test',
     engine,
     recovery: new RecoveryStore(dataDir),
+    recent: new RecentStore(dataDir),
     files: downloadFiles(),
   });
   const host = await startBrowserHost({ handlers, rendererDir });

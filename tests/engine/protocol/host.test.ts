@@ -133,6 +133,41 @@ describe('browser host', () => {
     ws.close();
   });
 
+  it('keeps recent projects (a copy of each, in the browser host), and Save As proposes the project name', async () => {
+    const ws = await openSocket(host);
+    const p = (await request(ws, 1, 'newProject', { templateId: null })).result as Project;
+    const saved = (await request(ws, 2, 'saveProject', { project: p, saveAs: false, fileName: null })).result as {
+      fileName: string;
+      text: string;
+    };
+    expect(saved.fileName).toBe('Untitled.netwright');
+    // Renamed, then Save As: the proposed name follows the project; plain Save keeps the file's.
+    const renamed = { ...p, name: 'Spirals (deeper)' };
+    const as = (await request(ws, 3, 'saveProject', { project: renamed, saveAs: true, fileName: saved.fileName }))
+      .result as { fileName: string };
+    expect(as.fileName).toBe('Spirals (deeper).netwright');
+    const plain = (await request(ws, 4, 'saveProject', { project: renamed, saveAs: false, fileName: 'mine.netwright' }))
+      .result as { fileName: string };
+    expect(plain.fileName).toBe('mine.netwright');
+    const recent = (await request(ws, 5, 'listRecent', {})).result as { id: string; name: string; fileName: string }[];
+    expect(recent.slice(0, 3).map((r) => r.fileName)).toEqual([
+      'mine.netwright',
+      'Spirals (deeper).netwright',
+      'Untitled.netwright',
+    ]);
+    const again = (await request(ws, 6, 'openRecent', { id: recent[1]!.id })).result as {
+      status: string;
+      project: Project;
+      fileName: string;
+    };
+    expect(again).toMatchObject({ status: 'opened', fileName: 'Spirals (deeper).netwright' });
+    expect(again.project.name).toBe('Spirals (deeper)');
+    const missing = await request(ws, 7, 'openRecent', { id: '0123456789abcdef' });
+    expect(missing).toMatchObject({ ok: false });
+    expect(missing.error!.message).toMatch(/no longer in the recent list/);
+    ws.close();
+  });
+
   it('answers bad projects with a clear invalid-project error', async () => {
     const ws = await openSocket(host);
     const newer = await request(ws, 1, 'importProject', {

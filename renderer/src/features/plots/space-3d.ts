@@ -10,6 +10,8 @@ import { CLASS_COLORS } from './colors.ts';
 
 export interface Space3d {
   update(view: SpaceView): void;
+  /** Follow the canvas's new size (CSS pixels). */
+  resize(width: number, height: number): void;
   destroy(): void;
 }
 
@@ -96,6 +98,13 @@ export function createSpace3d(canvas: HTMLCanvasElement, dark: boolean): Space3d
         ),
       );
       box.dispose();
+      draw();
+    },
+    resize(width, height) {
+      if (width < 2 || height < 2) return;
+      renderer.setSize(width, height, false);
+      camera.aspect = width / height;
+      camera.updateProjectionMatrix();
       draw();
     },
     destroy() {
