@@ -11,6 +11,7 @@ import { prepare, type PrepareOptions, type Prepared } from '../data/prepare.ts'
 import type { Preprocessing } from '../data/preprocess.ts';
 import { summarize, summaryLine } from '../data/summary.ts';
 import type { DatasetRef } from '../project/project.ts';
+import { COLUMN_TYPES, DELIMITERS, type ColumnType, type Delimiter } from '../protocol/training.ts';
 import { loadDigits } from './datasets/digits.ts';
 import { loadTable, type LoadTableOptions } from './data/load-table.ts';
 
@@ -75,8 +76,59 @@ export async function loadBuiltin(
   };
 }
 
+/** How a data file is read, beyond its format: kept in a project's file reference (`options`). */
+export interface FileReadOptions {
+  /** CSV field delimiter (sniffed when absent). */
+  delimiter?: Delimiter;
+  /** Column types chosen over the inferred ones. */
+  columnTypes?: Record<string, ColumnType>;
+}
+
+const DELIMITER_NAMES: Record<string, Delimiter> = { comma: ',', semicolon: ';', tab: '\t' };
+
+/** A delimiter by name (comma, semicolon, tab) or character; a sentence naming `where` when unknown. */
+export function parseDelimiter(text: string, where: string): Delimiter {
+  const d = DELIMITER_NAMES[text.toLowerCase()] ?? (text === '\\t' ? '\t' : text);
+  if ((DELIMITERS as readonly string[]).includes(d)) return d as Delimiter;
+  throw new Error(`${where} must be comma, semicolon or tab (got '${text}').`);
+}
+
+/** Column types written `name=type,name=type` (types: numeric, categorical, boolean, text). */
+export function parseColumnTypes(text: string, where: string): Record<string, ColumnType> {
+  const out = Object.create(null) as Record<string, ColumnType>;
+  for (const part of text.split(',')) {
+    const at = part.lastIndexOf('=');
+    const name = part.slice(0, at).trim();
+    const type = part.slice(at + 1).trim();
+    if (at <= 0 || !name) throw new Error(`${where}: write each column as name=type (got '${part}').`);
+    if (!(COLUMN_TYPES as readonly string[]).includes(type))
+      throw new Error(`${where}: column '${name}' has type '${type}'; types are ${COLUMN_TYPES.join(', ')}.`);
+    out[name] = type as ColumnType;
+  }
+  return out;
+}
+
+/** The read options a project's file reference keeps (unknown or malformed entries named in the error). */
+export function fileReadOptions(options: Record<string, unknown>, where: string): FileReadOptions {
+  const out: FileReadOptions = {};
+  if (options.delimiter !== undefined) out.delimiter = parseDelimiter(String(options.delimiter), `${where}: delimiter`);
+  const types = options.columnTypes;
+  if (types !== undefined) {
+    if (typeof types !== 'object' || types === null || Array.isArray(types))
+      throw new Error(`${where}: columnTypes must map column names to types.`);
+    out.columnTypes = parseColumnTypes(
+      Object.entries(types)
+        .map(([k, v]) => `${k}=${String(v)}`)
+        .join(','),
+      `${where}: columnTypes`,
+    );
+  }
+  return out;
+}
+
 export interface FileDataOptions {
   target?: string;
+  read?: FileReadOptions;
   labelsPath?: string;
   testSplit?: number;
   validationSplit?: number;
@@ -90,7 +142,12 @@ export async function loadFileData(
   path: string,
   opts: FileDataOptions,
 ): Promise<ResolvedData & { prepared: Prepared }> {
-  const table = await loadTable(path, { ...opts.load, ...(opts.labelsPath ? { labelsPath: opts.labelsPath } : {}) });
+  const delimiter = opts.read?.delimiter;
+  const table = await loadTable(path, {
+    ...opts.load,
+    ...(opts.labelsPath ? { labelsPath: opts.labelsPath } : {}),
+    ...(delimiter ? { csv: { ...opts.load?.csv, delimiter } } : {}),
+  });
   const target = opts.target ?? (table.columns.some((c) => c.name === 'label') ? 'label' : undefined);
   if (!target) {
     throw new Error(
@@ -100,12 +157,13 @@ export async function loadFileData(
         .join(', ')}${table.columns.length > 12 ? ', …' : ''}).`,
     );
   }
-  const summary = summaryLine(summarize(table, target));
+  const summary = summaryLine(summarize(table, target, opts.read?.columnTypes));
   const prepared = prepare(table, {
     target,
     scaling: 'standard',
     missing: 'drop',
     split: { validation: opts.validationSplit ?? 0, test: opts.testSplit ?? 0, seed: opts.seed ?? 1, stratify: true },
+    ...(opts.read?.columnTypes ? { columnTypes: opts.read.columnTypes } : {}),
     ...opts.prepare,
   });
   return {
@@ -125,6 +183,7 @@ export async function resolveDatasetRef(ref: DatasetRef, seed = 1, load?: LoadTa
       return loadBuiltin(ref.id, ref.params);
     case 'file':
       return loadFileData(ref.path, {
+        read: fileReadOptions(ref.options, ref.path),
         ...(ref.target ? { target: ref.target } : {}),
         ...(ref.labelsPath ? { labelsPath: ref.labelsPath } : {}),
         ...(load ? { load } : {}),

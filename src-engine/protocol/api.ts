@@ -22,6 +22,8 @@ import type {
   ProviderInfo,
   BuiltinDatasetItem,
   DataShape,
+  OpenOptions,
+  ColumnType,
 } from './training.ts';
 
 export type * from './training.ts';
@@ -153,11 +155,17 @@ export interface ApiMethods {
   /** Drop an upload in progress (and its temp file). */
   uploadCancel(req: { uploadId: string }): Promise<{ canceled: boolean }>;
   /** Load a complete upload in the engine; returns its id and summary (with `target` when given). */
-  openData(req: { uploadId: string; target: string | null }): Promise<{ dataId: string; summary: DatasetSummary }>;
+  openData(
+    req: { uploadId: string; target: string | null } & OpenOptions,
+  ): Promise<{ dataId: string; summary: DatasetSummary }>;
   /** Release an opened data file's table in the engine (when the page opens another or is done with it). */
   closeData(req: { dataId: string }): Promise<{ closed: boolean }>;
   /** Summarise an opened data file again for another target column. */
-  summarizeData(req: { dataId: string; target: string | null }): Promise<DatasetSummary>;
+  summarizeData(req: {
+    dataId: string;
+    target: string | null;
+    columnTypes?: Record<string, ColumnType>;
+  }): Promise<DatasetSummary>;
   /** The shape the data takes after preprocessing, so the page can fit the Input and Output layers to it. */
   dataShape(req: { data: DataChoice }): Promise<DataShape>;
   /**

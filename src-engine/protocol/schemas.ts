@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { parseProject, type Project } from '../project/project.ts';
 import type { ApiMethod } from './api.ts';
-import { EXPORT_FORMATS } from './training.ts';
+import { COLUMN_TYPES, DELIMITERS, EXPORT_FORMATS } from './training.ts';
 
 /** Rows one traced step may show (every value of every layer comes back). */
 export const MAX_TRACE_ROWS = 256;
@@ -37,6 +37,8 @@ const project = z.unknown().transform((value, ctx): Project => {
 const fileName = z.string().min(1).max(255);
 const column = z.string().min(1).max(500);
 const fraction = z.number().min(0).max(0.9);
+/** Column types chosen over the inferred ones, by column name. */
+const columnTypes = z.record(column, z.enum(COLUMN_TYPES));
 const dataChoice = z.discriminatedUnion('kind', [
   z
     .object({ kind: z.literal('builtin'), id: z.string().min(1).max(200), params: z.record(z.string(), z.number()) })
@@ -51,6 +53,7 @@ const dataChoice = z.discriminatedUnion('kind', [
       missing: z.enum(['drop', 'impute', 'refuse']),
       validation: fraction,
       test: fraction,
+      columnTypes: columnTypes.optional(),
     })
     .strict(),
 ]);
@@ -74,9 +77,17 @@ export const requestSchemas = {
     .object({ uploadId, offset: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER), base64: base64Chunk })
     .strict(),
   uploadCancel: z.object({ uploadId }).strict(),
-  openData: z.object({ uploadId, target: column.nullable() }).strict(),
+  openData: z
+    .object({
+      uploadId,
+      target: column.nullable(),
+      labelsUploadId: uploadId.nullable().optional(),
+      delimiter: z.enum(DELIMITERS).nullable().optional(),
+      textColumns: z.array(column).max(100_000).optional(),
+    })
+    .strict(),
   closeData: z.object({ dataId }).strict(),
-  summarizeData: z.object({ dataId, target: column.nullable() }).strict(),
+  summarizeData: z.object({ dataId, target: column.nullable(), columnTypes: columnTypes.optional() }).strict(),
   dataShape: z.object({ data: dataChoice }).strict(),
   trainStart: z
     .object({

@@ -4,6 +4,25 @@
  * Typed arrays do not survive JSON, so every view here is made of plain number arrays.
  */
 
+import type { ColumnType } from '../data/columns.ts';
+import type { Delimiter } from '../data/csv-sniff.ts';
+
+export type { ColumnType, Delimiter };
+/** Column types a user can choose for a column (see data/columns.ts). */
+export const COLUMN_TYPES = ['numeric', 'categorical', 'boolean', 'text'] as const satisfies readonly ColumnType[];
+/** Field delimiters a CSV can be read with; null: sniffed from the first lines. */
+export const DELIMITERS = [',', ';', '\t'] as const satisfies readonly Delimiter[];
+
+/** How the engine reads an uploaded file (besides its format, which it detects). */
+export interface OpenOptions {
+  /** IDX images: the upload holding their labels file (picked with them). */
+  labelsUploadId?: string | null;
+  /** CSV: the field delimiter; null or absent: sniffed. */
+  delimiter?: Delimiter | null;
+  /** CSV: columns read as text although their cells look numeric (a bad cell then stays a category). */
+  textColumns?: string[];
+}
+
 /** A built-in dataset as the data panel lists it. */
 export interface BuiltinDatasetItem {
   id: string;
@@ -23,6 +42,8 @@ export interface ProviderInfo {
 /** How an uploaded table becomes training data. */
 export interface PrepareChoice {
   target: string;
+  /** Column types chosen by the user over the inferred ones (a numeric code read as categories, say). */
+  columnTypes?: Record<string, ColumnType>;
   /** Feature columns; null: every other usable column. */
   features: string[] | null;
   scaling: 'standard' | 'minmax' | 'none';

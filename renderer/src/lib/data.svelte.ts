@@ -5,6 +5,9 @@
 import type {
   Api,
   BuiltinDatasetItem,
+  ColumnType,
+  Delimiter,
+  OpenOptions,
   DataChoice,
   DataShape,
   DatasetSummary,
@@ -18,6 +21,33 @@ export interface UploadedData extends PrepareChoice {
   dataId: string;
   fileName: string;
   summary: DatasetSummary;
+  /** How the file was read (delimiter, columns read as text, the IDX labels file's name). */
+  read: { delimiter: Delimiter | null; textColumns: string[]; labelsFile: string | null };
+}
+
+const IDX_NAME = /idx\d?-ubyte|\.idx\d?(\.gz)?$|ubyte(\.gz)?$/i;
+
+/**
+ * The files picked together, as data and its labels: IDX images with their labels file (the one with
+ * "label" or idx1 in its name). A sentence when the files picked are not such a pair.
+ */
+export function pairFiles(files: readonly File[]): { data: File; labels: File | null } | string {
+  if (files.length === 1) return { data: files[0]!, labels: null };
+  const names = files.map((f) => f.name).join(', ');
+  if (files.length !== 2 || !files.every((f) => IDX_NAME.test(f.name)))
+    return `Pick one data file, or an IDX images file with its labels file (got ${names}).`;
+  const isLabels = (f: File) => /label|idx1/i.test(f.name);
+  const labels = files.find(isLabels);
+  const data = files.find((f) => !isLabels(f));
+  if (!labels || !data)
+    return `Of ${names}, one must be the images and one the labels (its name has "labels" or idx1 in it).`;
+  return { data, labels };
+}
+
+/** The column a CSV error suggests reading as text ("… read the column as text"), if any. */
+export function textColumnSuggested(error: string | null): string | null {
+  if (!error || !/read the column as text/.test(error)) return null;
+  return /column "([^"]+)"/.exec(error)?.[1] ?? null;
 }
 
 /** Read a part of a file as base64 (without the data: prefix); aborts with the signal. */
@@ -72,6 +102,10 @@ export class DataState {
   error = $state<string | null>(null);
   shape = $state.raw<DataShape | null>(null);
   private abort: AbortController | null = null;
+  /** The files last opened, to read them again another way (delimiter, a column as text). */
+  #files: { data: File; labels: File | null } | null = null;
+  /** How those files are read. */
+  #read: { delimiter: Delimiter | null; textColumns: string[] } = { delimiter: null, textColumns: [] };
   /** The validation share of built-in data (a file keeps its own split in `upload`). */
   #builtinValidation = $state(0);
   /** Typed values that failed their check (dataset parameters, the split), with the sentence. */
@@ -278,6 +312,7 @@ export class DataState {
         missing: u.missing,
         validation: u.validation,
         test: u.test,
+        ...(u.columnTypes && Object.keys(u.columnTypes).length ? { columnTypes: u.columnTypes } : {}),
       };
     }
     if (!this.builtinId) return 'Choose a dataset.';
@@ -298,17 +333,84 @@ export class DataState {
     void this.fetchShape();
   }
 
-  /** Read a local file and have the engine load and summarise it; false when it could not (the reason is in `error`). */
-  async open(file: File): Promise<boolean> {
+  /**
+   * Read local files (one data file, or IDX images with their labels file) and have the engine load
+   * and summarise them; false when it could not (the reason is in `error`).
+   */
+  async open(files: readonly File[]): Promise<boolean> {
+    const pair = pairFiles(files);
+    if (typeof pair === 'string') {
+      this.error = pair;
+      return false;
+    }
+    this.#files = pair;
+    this.#read = { delimiter: null, textColumns: [] };
+    return this.#load();
+  }
+
+  /** Read the open file again with another delimiter (null: detect it). */
+  async setDelimiter(delimiter: Delimiter | null): Promise<boolean> {
+    if (this.#refused() || !this.#files) return false;
+    this.#read = { ...this.#read, delimiter };
+    return this.#load();
+  }
+
+  /** Read the open file again with a column read as text (what a bad numeric cell's error suggests). */
+  async readAsText(column: string): Promise<boolean> {
+    if (this.#refused() || !this.#files) return false;
+    this.#read = { ...this.#read, textColumns: [...this.#read.textColumns.filter((c) => c !== column), column] };
+    return this.#load();
+  }
+
+  /** Choose a column's type over the inferred one (a numeric code read as categories, say); null: inferred. */
+  async setColumnType(column: string, type: ColumnType | null): Promise<void> {
+    const u = this.upload;
+    if (this.#refused() || !u) return;
+    const columnTypes = { ...u.columnTypes };
+    if (type) columnTypes[column] = type;
+    else delete columnTypes[column];
+    try {
+      const summary = await this.api.summarizeData({ dataId: u.dataId, target: u.target || null, columnTypes });
+      this.upload = { ...u, summary, columnTypes };
+      this.shape = null;
+      void this.fetchShape();
+    } catch (e) {
+      this.error = (e as Error).message;
+    }
+  }
+
+  async #load(): Promise<boolean> {
+    const files = this.#files!;
+    const read = this.#read;
     this.cancel();
     const abort = new AbortController();
     this.abort = abort;
     this.error = null;
     this.loading = 0;
     try {
-      const uploadId = await uploadFile(this.api, file, (f) => (this.loading = f * 0.8), abort.signal);
+      const total = files.data.size + (files.labels?.size ?? 0);
+      const uploadId = await uploadFile(
+        this.api,
+        files.data,
+        (f) => (this.loading = ((f * files.data.size) / total) * 0.8),
+        abort.signal,
+      );
+      const labelsUploadId = files.labels
+        ? await uploadFile(
+            this.api,
+            files.labels,
+            (f) => (this.loading = ((files.data.size + f * files.labels!.size) / total) * 0.8),
+            abort.signal,
+          )
+        : null;
       this.loading = 0.9;
-      const r = await this.api.openData({ uploadId, target: null });
+      const options: OpenOptions = {
+        ...(labelsUploadId ? { labelsUploadId } : {}),
+        ...(read.delimiter ? { delimiter: read.delimiter } : {}),
+        ...(read.textColumns.length ? { textColumns: read.textColumns } : {}),
+      };
+      const r = await this.api.openData({ uploadId, target: null, ...options });
+      const file = files.data;
       if (abort.signal.aborted) {
         void this.api.closeData({ dataId: r.dataId }).catch(() => {});
         return false;
@@ -328,6 +430,7 @@ export class DataState {
         missing: 'drop',
         validation: 0.2,
         test: 0,
+        read: { ...read, labelsFile: files.labels?.name ?? null },
       };
       this.source = 'upload';
       this.shape = null;
@@ -357,7 +460,11 @@ export class DataState {
     const u = this.upload;
     if (this.#refused() || !u) return;
     try {
-      const summary = await this.api.summarizeData({ dataId: u.dataId, target });
+      const summary = await this.api.summarizeData({
+        dataId: u.dataId,
+        target,
+        ...(u.columnTypes ? { columnTypes: u.columnTypes } : {}),
+      });
       this.upload = { ...u, target, summary };
       this.shape = null;
       void this.fetchShape();

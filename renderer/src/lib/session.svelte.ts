@@ -306,14 +306,14 @@ export class Session {
   }
 
   /** Open a data file (picked or dropped); while a run is going the data stays as it is. */
-  async openData(file: File): Promise<void> {
+  async openData(files: readonly File[]): Promise<void> {
     const why = this.data.locked;
     if (why) {
       this.notices.error('data', why, () => String(this.data.locked));
       return;
     }
     // A file that could not be read keeps its sentence (the shape of the data still in use would clear it).
-    if (await this.data.open(file)) void this.data.fetchShape();
+    if (await this.data.open(files)) void this.data.fetchShape();
   }
 
   /** The whole project as it stands. */

@@ -23,7 +23,14 @@ import { writeFileAtomic } from '../atomic-write.ts';
 import { CompiledModel } from '../../model/compile.ts';
 import { checkParamCount, type Limits } from '../../limits.ts';
 import { flagLimits, LIMIT_OPTIONS, limitUsage } from '../limits.ts';
-import { loadFileData, resolveDatasetRef, type ResolvedData } from '../resolve-dataset.ts';
+import {
+  type FileReadOptions,
+  loadFileData,
+  parseColumnTypes,
+  parseDelimiter,
+  resolveDatasetRef,
+  type ResolvedData,
+} from '../resolve-dataset.ts';
 import { ProgressBar } from './progress.ts';
 import { parseCommandArgs } from './args.ts';
 import { CliError, type CliCommand } from './types.ts';
@@ -39,6 +46,9 @@ Options:
   --activation NAME    hidden activation when no template/project is given (default relu)
   --test-split F       hold out this fraction as a test set (default 0.2 with --data alone)
   --scaling MODE       numeric features: standard (default), minmax or none
+  --delimiter D        CSV field delimiter: comma, semicolon or tab (default: detected)
+  --column-types T     column types over the inferred ones: name=categorical,other=text (numeric, categorical,
+                       boolean, text)
   --epochs N  --batch N (0 = full batch)  --lr X  --optimizer NAME  --seed N
   --backend ts|ort     training engine (default ts)   --ep cpu|webgpu|cuda   execution provider for ort
   --fresh              start from the seed's weights (default: a trained project continues from its weights)
@@ -108,10 +118,24 @@ export async function loadSubject(
   if (scaling !== undefined && !['standard', 'minmax', 'none'].includes(scaling))
     throw new CliError(`--scaling must be standard, minmax or none (got '${scaling}').`);
   if (dataPath) {
+    let read: FileReadOptions;
+    try {
+      read = {
+        ...(values.delimiter !== undefined
+          ? { delimiter: parseDelimiter(String(values.delimiter), '--delimiter') }
+          : {}),
+        ...(values['column-types'] !== undefined
+          ? { columnTypes: parseColumnTypes(String(values['column-types']), '--column-types') }
+          : {}),
+      };
+    } catch (e) {
+      throw new CliError((e as Error).message);
+    }
     const testSplit = num('test-split', values['test-split'] as string | undefined, false) ?? (target ? 0 : 0.2);
     if (testSplit < 0 || testSplit >= 1) throw new CliError(`--test-split must be in [0, 1) (got ${testSplit}).`);
     try {
       data = await loadFileData(dataPath, {
+        read,
         load: { limits },
         ...(values.target ? { target: values.target as string } : {}),
         ...(values.labels ? { labelsPath: values.labels as string } : {}),
@@ -127,7 +151,8 @@ export async function loadSubject(
       path: path.resolve(dataPath),
       ...(values.target ? { target: values.target as string } : {}),
       ...(values.labels ? { labelsPath: path.resolve(values.labels as string) } : {}),
-      options: {},
+      // Kept in the project so that later runs read the file the same way.
+      options: { ...read },
     };
     project = { ...project, dataset: ref, preprocessing: data.preprocessing };
     if (!target) {
@@ -220,6 +245,8 @@ export const command: CliCommand = {
       activation: { type: 'string' },
       'test-split': { type: 'string' },
       scaling: { type: 'string' },
+      delimiter: { type: 'string' },
+      'column-types': { type: 'string' },
       epochs: { type: 'string' },
       batch: { type: 'string' },
       lr: { type: 'string' },

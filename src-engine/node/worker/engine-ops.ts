@@ -50,16 +50,32 @@ export function createEngineOps(emit: (e: ApiEvent) => void) {
     uploadChunk: ({ uploadId, offset, base64 }) => uploads.chunk(uploadId, offset, Buffer.from(base64, 'base64')),
     uploadCancel: async ({ uploadId }) => ({ canceled: await uploads.discard(uploadId) }),
     // Load a complete upload; its temp file is removed whether or not it loads.
-    openData: async ({ uploadId, target }) => {
+    // IDX images come with their labels as a second upload; once both are complete, both temp files go.
+    openData: async ({ uploadId, target, labelsUploadId, delimiter, textColumns }) => {
+      // An upload not complete yet stays, for its missing chunks.
       const { file, fileName } = await uploads.complete(uploadId);
+      const labels = labelsUploadId ? await uploads.complete(labelsUploadId) : null;
       try {
-        return await training.openData(file, fileName, target);
+        return await training.openData(file, fileName, target, {
+          ...(labels ? { labelsPath: labels.file } : {}),
+          ...(delimiter || textColumns?.length
+            ? {
+                csv: {
+                  ...(delimiter ? { delimiter } : {}),
+                  ...(textColumns?.length
+                    ? { columnTypes: Object.fromEntries(textColumns.map((c) => [c, 'string' as const])) }
+                    : {}),
+                },
+              }
+            : {}),
+        });
       } finally {
         await uploads.discard(uploadId);
+        if (labelsUploadId) await uploads.discard(labelsUploadId);
       }
     },
     closeData: ({ dataId }) => ({ closed: training.closeData(dataId) }),
-    summarizeData: ({ dataId, target }) => training.summary(dataId, target),
+    summarizeData: ({ dataId, target, columnTypes }) => training.summary(dataId, target, columnTypes),
     dataShape: ({ data }) => training.shape(data),
     trainStart: (req) => training.start(req),
     trainControl: ({ action }) => training.control(action),

@@ -42,7 +42,8 @@ import { MAX_TRACE_ROWS } from '../../protocol/schemas.ts';
 import { Trainer, type Checkpoint } from '../../train/trainer.ts';
 import type { WeightSet } from '../../tensor/weights.ts';
 import { checkParamCount } from '../../limits.ts';
-import { loadTable } from '../data/load-table.ts';
+import { loadTable, type LoadTableOptions } from '../data/load-table.ts';
+import type { ColumnType } from '../../data/columns.ts';
 import { envLimits } from '../limits.ts';
 import { createOrtBackend, probeProviders } from '../ort/index.ts';
 import { builtinDatasetItems, loadBuiltin } from '../resolve-dataset.ts';
@@ -147,8 +148,9 @@ export class TrainingService {
     file: string,
     fileName: string,
     target: string | null,
+    options: Pick<LoadTableOptions, 'labelsPath' | 'csv'> = {},
   ): Promise<{ dataId: string; summary: DatasetSummary }> {
-    const table = await loadTable(file);
+    const table = await loadTable(file, options);
     table.name = fileName;
     const dataId = `data${this.nextId++}`;
     this.tables.set(dataId, { table, fileName });
@@ -163,10 +165,10 @@ export class TrainingService {
   }
 
   /** Summary of an opened table for a target column (null: none yet). */
-  summary(dataId: string, target: string | null): DatasetSummary {
+  summary(dataId: string, target: string | null, columnTypes?: Record<string, ColumnType>): DatasetSummary {
     const t = this.tables.get(dataId);
     if (!t) throw new RangeError(`No data file is open under '${dataId}': open it again.`);
-    return summarize(t.table, target ?? undefined);
+    return summarize(t.table, target ?? undefined, columnTypes);
   }
 
   private async resolveData(choice: DataChoice, seed: number): Promise<SessionData> {
@@ -186,9 +188,10 @@ export class TrainingService {
       ...(choice.features ? { features: choice.features } : {}),
       scaling: choice.scaling,
       missing: choice.missing,
+      ...(choice.columnTypes ? { columnTypes: choice.columnTypes } : {}),
       split: { validation: choice.validation, test: choice.test, seed, stratify: true },
     });
-    const line = summaryLine(summarize(t.table, choice.target));
+    const line = summaryLine(summarize(t.table, choice.target, choice.columnTypes));
     return {
       train: p.train,
       ...(p.validation ? { validation: p.validation } : {}),
