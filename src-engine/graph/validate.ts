@@ -192,6 +192,16 @@ export function analyzeGraph(graph: GraphDoc): GraphAnalysis {
   }
 
   for (const o of outputs) problems.push(...checkLoss(o));
+  // The perceptron rule (train/perceptron.ts) updates one layer of one unit, and nothing before it.
+  for (const o of outputs.filter((x) => x.params.loss === 'perceptron')) {
+    const before = graph.nodes.filter((n) => n.id !== o.id && (info[n.id]?.params ?? 0) > 0);
+    if (before.length)
+      problems.push({
+        severity: 'error',
+        nodeIds: [o.id, ...before.map((n) => n.id)],
+        message: `The perceptron rule trains a single layer, but ${before.map(describeNode).join(', ')} also ${before.length === 1 ? 'has' : 'have'} weights: connect the Input straight to the Output, or use another loss (binary cross-entropy with sigmoid) to train hidden layers.`,
+      });
+  }
 
   const ok = !problems.some((p) => p.severity === 'error');
   return { problems, order: cyclic.length ? [] : order, info, totalParams, ok };

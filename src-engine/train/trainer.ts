@@ -166,6 +166,9 @@ function allFinite(w: WeightSet): boolean {
   return true;
 }
 
+/** Training rows whose loss under the starting weights is the divergence watch's reference. */
+export const INITIAL_LOSS_ROWS = 2048;
+
 export class Trainer {
   readonly backend: TrainBackend;
   readonly train: Dataset;
@@ -284,7 +287,7 @@ export class Trainer {
     const variance = targetVariance(ds.y, n * T);
     const batchEvery = this.opts.batchEvery ?? 0;
     const yieldEvery = this.opts.yieldEvery ?? 64;
-    // Created from the first batch's loss, computed with the untrained weights.
+    // Created from the starting weights' loss (below), else from the first batch's.
     let watch: DivergenceWatch | null = null;
     let best: { value: number; weights: WeightSet } | null = null;
     let sinceBest = 0;
@@ -305,6 +308,14 @@ export class Trainer {
       }
       // The shuffling generator replays the epochs before the checkpoint (same draws, same order).
       if (config.shuffle) for (let e = 0; e < firstEpoch; e++) shuffleInPlace(order, this.shuffleRng);
+    }
+    // The divergence watch starts from the loss of the starting weights on (up to) the first
+    // INITIAL_LOSS_ROWS training rows, not from one batch: a network continuing on new data can
+    // meet one easy batch first (0.0007, then 9.8 on the rest), and that is no explosion.
+    if (!resume) {
+      const m = Math.min(n, INITIAL_LOSS_ROWS);
+      const { loss } = await this.backend.evaluate(ds.x.subarray(0, m * F), ds.y.subarray(0, m * T), m);
+      if (Number.isFinite(loss)) watch = new DivergenceWatch(loss);
     }
     let good = resume?.keep ?? (await this.backend.getWeights());
     let samples = 0;

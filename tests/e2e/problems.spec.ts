@@ -165,7 +165,7 @@ test(`a failed start keeps the last model's views and exports; its message goes 
   await expect(page.getByTestId('train-status')).toHaveAttribute('data-status', 'done', { timeout: 30_000 });
   await expect(page.getByTestId('boundary-canvas')).toBeVisible();
 
-  // A hidden layer passes the network's checks, but the perceptron rule trains one layer only: the start fails.
+  // The perceptron rule trains one layer only: a hidden layer is a problem.
   // An edge's box is flat (SVG boxes leave out the stroke): right-click half-way between its handles.
   const a = (await page.locator('.svelte-flow__node[data-id="input"] .svelte-flow__handle.source').boundingBox())!;
   const b = (await page.locator('.svelte-flow__node[data-id="output"] .svelte-flow__handle.target').boundingBox())!;
@@ -174,9 +174,10 @@ test(`a failed start keeps the last model's views and exports; its message goes 
   });
   await page.getByTestId('ctx-insert-Dense').click();
   await expect(page.locator('.svelte-flow__node')).toHaveCount(3);
+  // The problems bar says so before Train is pressed; pressing it says why nothing starts.
+  await expect(problems(page)).toContainText(['The perceptron rule trains a single layer']);
   await page.getByTestId('train-start').click();
-  // The project has learned weights: continue from those that still fit.
-  await page.getByTestId('keep-weights').click();
+  await expect(page.getByTestId('keep-weights-prompt')).toHaveCount(0);
   await expect(page.getByTestId('train-error')).toContainText('The perceptron rule trains a single layer');
   await inView(page, 'train');
   await page.screenshot({ path: `${SHOTS}/failed-start-${comboName(COMBOS[2]!)}.png` });

@@ -225,14 +225,11 @@ export class Session {
   async train(start?: StartPolicy): Promise<void> {
     const p = this.project();
     if (!p) return;
-    if (!start && this.training.hasModel && this.training.status !== 'paused') {
-      this.#startChoice = true;
-      return;
-    }
-    this.#startChoice = false;
     const shape = this.data.shape ?? (await this.data.fetchShape());
+    // What stops training is said first: there is no point asking how to start a run that cannot.
     const blocking = this.blocking;
     if (blocking.length) {
+      this.#startChoice = false;
       this.training.refuse(
         blocking.length === 1
           ? `Training cannot start: ${blocking[0]!.message}`
@@ -240,6 +237,11 @@ export class Session {
       );
       return;
     }
+    if (!start && this.training.hasModel && this.training.status !== 'paused') {
+      this.#startChoice = true;
+      return;
+    }
+    this.#startChoice = false;
     const data = this.data.choice();
     if (typeof data === 'string') {
       this.training.refuse(`Training cannot start: ${data}`);

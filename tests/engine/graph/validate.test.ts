@@ -34,6 +34,18 @@ describe('graph analysis', () => {
     expect(a.info.output!.outputSize).toBe(10);
   });
 
+  it('refuses a perceptron-rule output behind a layer with weights, and only then', () => {
+    const deep = analyzeGraph(
+      chainGraph(2, [{ units: 3, activation: 'relu' }], { units: 1, activation: 'step', loss: 'perceptron' }),
+    );
+    expect(deep.ok).toBe(false);
+    expect(deep.problems.map((p) => p.message)).toContain(
+      "The perceptron rule trains a single layer, but Dense 'hidden' also has weights: connect the Input straight to the Output, or use another loss (binary cross-entropy with sigmoid) to train hidden layers.",
+    );
+    const single = analyzeGraph(chainGraph(2, [], { units: 1, activation: 'step', loss: 'perceptron' }));
+    expect(single.ok).toBe(true);
+  });
+
   it('reports cycles, unconnected nodes and missing input/output with node ids', () => {
     const g = graph(
       [node('a', 'Dense'), node('b', 'Dense'), node('lonely', 'Activation')],

@@ -258,6 +258,39 @@ describe('divergence', () => {
     expect(sameBits(w, initial)).toBe(true);
   });
 
+  it('continuing on new data whose first batch is easy is no explosion: the reference is the starting loss', async () => {
+    // Learn the blobs, then continue on the same points with every label but the first batch's flipped.
+    const learned = new Trainer({
+      graph: classifierNet(),
+      config: makeTrainConfig({ epochs: 60, batchSize: 8, seed: 3, optimizer: { name: 'adam', lr: 0.05 } }),
+      train: blobs(96),
+    });
+    expect((await learned.runToEnd()).reason).toBe('completed');
+    const flipped = blobs(96);
+    for (let r = 8; r < flipped.rows; r++) flipped.y[r] = 1 - flipped.y[r]!;
+    const config = makeTrainConfig({
+      epochs: 3,
+      batchSize: 8,
+      seed: 3,
+      shuffle: false,
+      optimizer: { name: 'sgd', lr: 0.01 },
+    });
+    const t = new Trainer({
+      graph: classifierNet(),
+      config,
+      train: flipped,
+      initialWeights: await learned.backend.getWeights(),
+      batchEvery: 1,
+    });
+    const events = await collect(t);
+    const losses = events.flatMap((e) => (e.type === 'epoch' ? [e.metrics.loss] : []));
+    // The first batch fits (a tiny loss), the epoch does not: more than ten times that batch's loss.
+    const first = events.find((e) => e.type === 'batch') as { loss: number };
+    expect(losses[0]!).toBeGreaterThan(10 * first.loss);
+    expect(events.at(-1)).toMatchObject({ type: 'done', reason: 'completed' });
+    expect(losses).toHaveLength(3);
+  });
+
   it('a blow-up is caught when the loss explodes, long before it is NaN, and the best epoch is restored', async () => {
     // lr 1 on a quadratic with curvature up to ~4: each full-batch step multiplies the error by ~3.
     const config = makeTrainConfig({ epochs: 500, batchSize: 0, seed: 6, optimizer: { name: 'sgd', lr: 1 } });

@@ -128,15 +128,15 @@ describe('Trainer on the WebGPU provider', () => {
 
   it('a diverging run keeps the last good weights, read back from the device, and trains on from them', async (ctx) => {
     need(ctx, await webgpu());
-    const net = testNets()[3]!; // regression with dropout; momentum at lr 0.5 explodes in the sixth epoch
+    const net = testNets()[3]!; // regression with dropout; momentum at lr 0.5 explodes in the fifth epoch
     const ds = dataset(net, 203, 3);
     const config = makeTrainConfig({ epochs: 6, batchSize: 16, optimizer: { name: 'momentum', lr: 0.5 }, seed: 5 });
     const cpu = await train('cpu', net, config, ds);
     const gpu = await train('webgpu', net, config, ds);
     const diverged = (r: Run) => r.events.find((e) => e.type === 'diverged');
-    expect(diverged(gpu)).toMatchObject({ epoch: 5 });
+    expect(diverged(gpu)).toMatchObject({ epoch: 4 });
     expect(diverged(gpu)).toEqual(diverged(cpu));
-    expect(gpu.snapshots.length).toBe(5);
+    expect(gpu.snapshots.length).toBe(4);
     // The run rolls back to the weights the message names (an epoch's end, read back from the device, or the initial ones).
     const message = (diverged(gpu) as { message: string }).message;
     const kept = /end of epoch (\d+)/.exec(message);
