@@ -2,13 +2,15 @@
  * One record per primitive op: its gradient rule (the whole calculus of Netwright: layers, losses
  * and optimizers are compositions of these, so they get their gradients from here alone, and the
  * ONNX training step, emitted from the same program, cannot disagree with the eager engine), its
- * eager kernel, and its ONNX lowering. Element-wise ops delegate to their records in ./elementwise.ts.
+ * eager kernel, and its ONNX lowering. Element-wise ops delegate to their records in ./elementwise.ts;
+ * convolution, pooling and normalisation records live in ./image.ts.
  */
 import { matmul } from '../../tensor/matmul.ts';
 import type { FloatArray } from '../../tensor/tensor.ts';
 import { BATCH, type Shape } from '../ir.ts';
 import { forEachOffset, loopPlan } from './broadcast.ts';
 import { BINARY, UNARY } from './elementwise.ts';
+import { IMAGE_OPS } from './image.ts';
 import type { OpTable } from './types.ts';
 
 const size = (d: readonly number[]): number => d.reduce((a, b) => a * b, 1);
@@ -245,6 +247,8 @@ export const OPS: OpTable = {
     // 0 copies dim 0 (the batch) from the input.
     onnx: (e) => e.b.op1('Reshape', [e.inp[0]!, e.b.int64([0, ...e.node.shape.slice(1)])], {}, e.hint),
   },
+
+  ...IMAGE_OPS,
 };
 
 /** y = f(a, b) with broadcasting, for fixed dims. */
