@@ -111,6 +111,15 @@ export const OPS: OpTable = {
           for (let i = 0, o = 0; i < n; i++, o += s) y[i] = src[o]!;
         };
       }
+      if (plan.dims.length === 3) {
+        const [d0, d1, d2] = plan.dims as [number, number, number];
+        const [s0, s1, s2] = plan.strides[1] as [number, number, number];
+        return () => {
+          let i = 0;
+          for (let j = 0; j < d0; j++)
+            for (let k = 0; k < d1; k++) for (let l = 0, o = j * s0 + k * s1; l < d2; l++, o += s2) y[i++] = src[o]!;
+        };
+      }
       return () => forEachOffset(plan, (o, i) => (y[i] = src[o[1]!]!));
     },
     onnx: (e) => e.b.op1('Expand', [e.inp[0]!, e.shapeTensor(e.node.shape)], {}, e.hint),
@@ -282,6 +291,19 @@ function binaryKernel(
       }
     };
   }
+  if (plan.dims.length === 3) {
+    // e.g. [N, C, H·W] with a per-channel [1, C, 1, 1]
+    const [d0, d1, d2] = plan.dims as [number, number, number];
+    const [a0, a1, a2] = sa as [number, number, number];
+    const [b0, b1, b2] = sb as [number, number, number];
+    return () => {
+      let i = 0;
+      for (let j = 0; j < d0; j++)
+        for (let k = 0; k < d1; k++)
+          for (let l = 0, oa = j * a0 + k * a1, ob = j * b0 + k * b1; l < d2; l++, oa += a2, ob += b2)
+            y[i++] = f(a[oa]!, b[ob]!);
+    };
+  }
   return () => forEachOffset(plan, (o, i) => (y[i] = f(a[o[0]!]!, b[o[1]!]!)));
 }
 
@@ -315,6 +337,24 @@ function sumToKernel(x: FloatArray, xd: number[], y: FloatArray, yd: number[]): 
         for (let c = 0; c < cols; c++) s += x[o + c]!;
         y[r] = s;
       }
+    };
+  }
+  if (plan.dims.length === 3) {
+    // e.g. [N, C, H·W] -> [1, C, 1] (bias gradients and statistics of images)
+    const [d0, d1, d2] = plan.dims as [number, number, number];
+    const [s0, s1, s2] = ys as [number, number, number];
+    return () => {
+      y.fill(0, 0, m);
+      let i = 0;
+      for (let j = 0; j < d0; j++)
+        for (let k = 0; k < d1; k++) {
+          let o = j * s0 + k * s1;
+          if (s2 === 0) {
+            let acc = 0;
+            for (let l = 0; l < d2; l++) acc += x[i++]!;
+            y[o] += acc;
+          } else for (let l = 0; l < d2; l++, o += s2) y[o] += x[i++]!;
+        }
     };
   }
   return () => {

@@ -141,7 +141,7 @@ export class OrtBackend implements TrainBackend {
   ): Promise<{ losses: Float32Array; pred: Float32Array }> {
     const { features: F, targets: T } = this.io;
     const feeds: Feeds = {
-      x: this.tensor(x.subarray(0, k * rows * F), [k * rows, F]),
+      x: this.tensor(x.subarray(0, k * rows * F), [k * rows, ...this.io.inputShape]),
       y: this.tensor(y.subarray(0, k * rows * T), [k * rows, T]),
       lr: this.tensor(
         Float32Array.from({ length: k }, (_, i) => lr[i] ?? lr[0]!),
@@ -207,9 +207,10 @@ export class OrtBackend implements TrainBackend {
     return { losses, pred };
   }
 
+  /** The model's weights (parameters and running statistics), without the optimizer's state. */
   private paramFeeds(): Feeds {
     const feeds: Feeds = {};
-    for (const c of this.io.carried) if (c.kind === 'param') feeds[c.name] = this.state.get(c.name)!;
+    for (const c of this.io.carried) if (c.kind !== 'state') feeds[c.name] = this.state.get(c.name)!;
     return feeds;
   }
 
@@ -221,7 +222,7 @@ export class OrtBackend implements TrainBackend {
   async evaluate(x: Float32Array, y: Float32Array, n: number): Promise<{ loss: number; pred: Float32Array }> {
     const { features: F, targets: T } = this.io;
     const feeds = this.paramFeeds();
-    feeds.x = this.tensor(x.subarray(0, n * F), [n, F]);
+    feeds.x = this.tensor(x.subarray(0, n * F), [n, ...this.io.inputShape]);
     feeds.y = this.tensor(y.subarray(0, n * T), [n, T]);
     const out = await this.evalSession.run(feeds);
     return { loss: (out.loss!.data as Float32Array)[0]!, pred: out.pred!.data as Float32Array };
@@ -232,7 +233,7 @@ export class OrtBackend implements TrainBackend {
     let host: Record<string, OrtTensor> = Object.fromEntries(this.state);
     if (this.snapshot) host = await this.snapshot.run(this.paramFeeds());
     for (const c of this.io.carried) {
-      if (c.kind !== 'param') continue;
+      if (c.kind === 'state') continue;
       const t = this.snapshot ? host[`copy.${c.name}`]! : host[c.name]!;
       w.set(c.name, { shape: c.shape, data: (t.data as Float32Array).slice() });
     }
@@ -243,7 +244,7 @@ export class OrtBackend implements TrainBackend {
     const next = new Map(this.state);
     for (const c of this.io.carried) {
       const len = sizeOf(c.shape);
-      if (c.kind === 'param') {
+      if (c.kind !== 'state') {
         const src = w.get(c.name);
         if (src) {
           if (src.data.length !== len)
@@ -273,7 +274,7 @@ export class OrtBackend implements TrainBackend {
 function copyModel(io: TrainStepIo) {
   const b = new GraphBuilder('float32');
   for (const c of io.carried) {
-    if (c.kind !== 'param') continue;
+    if (c.kind === 'state') continue;
     b.output(`copy.${c.name}`, b.input(c.name, c.shape), c.shape);
   }
   return b.model('netwright_weight_copy', {});
