@@ -22,6 +22,7 @@ export const activation: LayerDef = {
     inputs: { min: 1, max: 1 },
     hasOutput: true,
   },
+  summary: (p) => String(p.activation),
   outputShape(node, [s]) {
     if (node.params.activation === 'softmax' && s!.length !== 1)
       return { problem: `${describe(node)}: softmax normalises a vector of scores; flatten the input first.` };

@@ -40,6 +40,7 @@ export const alphaParam: ParamSpec = {
   min: 0,
   max: 10,
   description: 'Slope of leaky ReLU for x < 0, or scale of ELU.',
+  visibleWhen: { param: 'activation', is: ['leaky_relu', 'elu'] },
 };
 
 export const activationParam = (def: string, description: string, label = 'Activation'): ParamSpec => ({

@@ -18,6 +18,7 @@ import { makeTrainConfig } from '../../../src-engine/train/config.ts';
 import { SeededRng } from '../../../src-engine/tensor/rng.ts';
 import type { FloatArray } from '../../../src-engine/tensor/tensor.ts';
 import { chain, makeGraph } from './util.ts';
+import { testNets } from '../onnx/graphs.ts';
 
 const TOL = 1e-6;
 /** Errors are relative to max(|analytic|, |numeric|, FLOOR): gradients near 0 are compared absolutely. */
@@ -748,4 +749,24 @@ describe('Dropout, DAGs, regularization, clipping', () => {
     for (const [name, g] of idle.grads) expect(maxRelErr(g, unclipped.grads.get(name)!)).toBeLessThan(1e-14);
     expectGood(checkGraph(small(), { clipNorm: norm / 3, l2: 0.05 }));
   });
+});
+
+describe('image layers in whole training programs', () => {
+  // The CNN test nets with smooth activations (finite differences across a ReLU kink would be
+  // meaningless): Conv2D in every padding mode, strided and dilated, both poolings, batch norm with
+  // batch statistics on images and on features, layer norm, dropout, Add and Concatenate of images,
+  // Flatten, GlobalAveragePool and Reshape, with L2 on the filters.
+  const smooth = (g: GraphDoc): GraphDoc => ({
+    ...g,
+    nodes: g.nodes.map((n) =>
+      ['relu', 'elu'].includes(String(n.params.activation)) ? { ...n, params: { ...n.params, activation: 'tanh' } } : n,
+    ),
+  });
+  for (const net of testNets().filter((n) => n.image || n.name.startsWith('reshape'))) {
+    it(net.name, () => {
+      const r = checkGraph(smooth(net.graph), { l2: 0.01 }, { batch: 3, mask: (b) => b.fill(1.25) });
+      expectGood(r);
+      expect(r.grads.size).toBeGreaterThanOrEqual(4);
+    });
+  }
 });
