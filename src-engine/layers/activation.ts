@@ -51,9 +51,9 @@ export const activation: LayerDef = {
             ? (ctx.attr('alpha')?.f ?? 1)
             : 0.01;
       const last = ctx.last;
-      if (!last) ctx.refuse('comes before any dense layer');
-      // An activation right after a linear dense layer is that layer's activation.
-      if (last!.type === 'Dense' && last!.params.activation === 'linear') {
+      if (!last) ctx.refuse('comes before any dense or convolution layer');
+      // An activation right after a linear dense or convolution layer is that layer's activation.
+      if ((last!.type === 'Dense' || last!.type === 'Conv2D') && last!.params.activation === 'linear') {
         last!.params.activation = act;
         last!.params.alpha = alpha;
         return null;

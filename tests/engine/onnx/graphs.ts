@@ -54,7 +54,7 @@ export function testNets(): TestNet[] {
       ['c1', 'Conv2D', { filters: 4, kernel_size: 3, padding: 'same', activation: 'relu' }],
       ['bn', 'BatchNorm', { momentum: 0.2 }],
       ['mp', 'MaxPool2D', { pool_size: 2, stride: 2 }],
-      ['c2', 'Conv2D', { filters: 4, kernel_size: 3, padding: 'explicit', pad: 1, activation: 'tanh' }],
+      ['c2', 'Conv2D', { filters: 4, kernel_size: 4, padding: 'same', activation: 'tanh' }], // even kernel: pads 1 then 2
       ['ap', 'AvgPool2D', { pool_size: 3, stride: 1, padding: 1 }],
       ['sum', 'Add'],
       ['cat', 'Concatenate'],
