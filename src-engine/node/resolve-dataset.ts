@@ -8,7 +8,7 @@ import {
 import type { BuiltinDatasetItem } from '../protocol/training.ts';
 import type { Dataset } from '../data/dataset.ts';
 import { prepare, type PrepareOptions, type Prepared } from '../data/prepare.ts';
-import type { Preprocessing } from '../data/preprocess.ts';
+import { applyPreprocessing, encodeTarget, type PixelScaling, type Preprocessing } from '../data/preprocess.ts';
 import { summarize, summaryLine } from '../data/summary.ts';
 import type { DatasetRef } from '../project/project.ts';
 import { loadDigits } from './datasets/digits.ts';
@@ -83,6 +83,8 @@ export interface FileDataOptions {
   seed?: number;
   load?: LoadTableOptions;
   prepare?: Partial<PrepareOptions>;
+  /** How image pixels are scaled (default 'unit': ÷255); other data is standardised per column. */
+  pixels?: PixelScaling;
 }
 
 /** Load a local file (CSV, JSON, NPY/NPZ, IDX, image folder), prepare and split it. */
@@ -104,6 +106,7 @@ export async function loadFileData(
   const prepared = prepare(table, {
     target,
     scaling: 'standard',
+    ...(table.image ? { pixels: opts.pixels ?? 'unit' } : {}),
     missing: 'drop',
     split: { validation: opts.validationSplit ?? 0, test: opts.testSplit ?? 0, seed: opts.seed ?? 1, stratify: true },
     ...opts.prepare,
@@ -116,6 +119,56 @@ export async function loadFileData(
     summary,
     prepared,
   };
+}
+
+/**
+ * A separate test set (e.g. MNIST's own t10k files) for a model trained on `train`: the training
+ * data's fitted preprocessing applied to it, or, for built-in data, the file prepared the same way
+ * (pixels ÷255, nothing else scaled). Its columns, size and classes must match the training data's.
+ */
+export async function loadTestData(
+  path: string,
+  train: { train: Dataset; preprocessing?: Preprocessing | null | undefined },
+  opts: { labelsPath?: string; load?: LoadTableOptions } = {},
+): Promise<Dataset> {
+  const table = await loadTable(path, { ...opts.load, ...(opts.labelsPath ? { labelsPath: opts.labelsPath } : {}) });
+  const ref = train.train;
+  const pre = train.preprocessing;
+  let test: Dataset;
+  if (pre) {
+    const rows = Uint32Array.from({ length: table.rows }, (_, i) => i);
+    test = {
+      ...ref,
+      name: table.name,
+      x: applyPreprocessing(pre, table),
+      y: encodeTarget(pre, table, rows).y,
+      rows: table.rows,
+    };
+  } else {
+    const target = table.columns.some((c) => c.name === 'label') ? 'label' : table.columns.at(-1)!.name;
+    const misfit = (n: number) =>
+      new Error(
+        `${table.name} has ${n} features per row; the training data has ${ref.features}, so it cannot test this model.`,
+      );
+    // Columns besides the target (pixels for images): a different count cannot be this model's data.
+    const width = table.image ? table.image.columns.length : table.columns.length - 1;
+    if (width !== ref.features) throw misfit(width);
+    test = prepare(table, {
+      target,
+      scaling: 'none',
+      ...(table.image ? { pixels: 'unit' as const } : {}),
+      missing: 'refuse',
+      split: { validation: 0, test: 0, seed: 1, stratify: false },
+    }).train;
+    if (test.features !== ref.features) throw misfit(test.features);
+    const same = (a?: string[], b?: string[]) => (a ?? []).join('\u0000') === (b ?? []).join('\u0000');
+    if (ref.task !== test.task || (ref.task !== 'regression' && !same(ref.classNames, test.classNames)))
+      throw new Error(
+        `${table.name} has the classes ${test.classNames?.join(', ') ?? '(none: numbers)'}; the training data has ${ref.classNames?.join(', ') ?? 'numbers'}.`,
+      );
+    test = { ...test, name: table.name, featureNames: ref.featureNames };
+  }
+  return test;
 }
 
 /** Resolve a project's dataset reference. */

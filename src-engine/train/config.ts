@@ -53,6 +53,10 @@ export const trainConfigSchema = z.object({
     })
     .nullable()
     .default(null),
+  /** Random shifts (pixels) and left-right flips of image rows, for training batches only (seeded). */
+  augment: z
+    .object({ shift: z.number().int().min(0).max(8).default(0), flip: z.boolean().default(false) })
+    .default({ shift: 0, flip: false }),
   /** 'eager' trains with Netwright's TypeScript engine; 'ort' through onnxruntime. */
   backend: z.enum(['ts', 'ort']).default('ts'),
 });

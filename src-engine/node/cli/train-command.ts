@@ -19,7 +19,8 @@ import { makeTrainConfig, OPTIMIZERS, type TrainConfig } from '../../train/confi
 import { TrainingSession, type SessionDeps } from '../../train/session.ts';
 import { getTemplate, newProject } from '../../train/templates.ts';
 import { writeFileAtomic } from '../atomic-write.ts';
-import { loadFileData, resolveDatasetRef, type ResolvedData } from '../resolve-dataset.ts';
+import { PIXEL_SCALINGS, type PixelScaling } from '../../data/preprocess.ts';
+import { loadFileData, loadTestData, resolveDatasetRef, type ResolvedData } from '../resolve-dataset.ts';
 import { ProgressBar } from './progress.ts';
 import { parseCommandArgs } from './args.ts';
 import { CliError, type CliCommand } from './types.ts';
@@ -31,6 +32,9 @@ Options:
   --data FILE          train on a local file (CSV, TSV, JSON, NPY/NPZ, IDX, image folder)
   --target COLUMN      the column to predict (with --data)
   --labels FILE        IDX labels file paired with an IDX images --data file
+  --test-data FILE     a separate test set (e.g. MNIST's t10k files); reports test_accuracy on it
+  --test-labels FILE   IDX labels file paired with --test-data
+  --pixels unit|channel  image pixels ÷255 (default) or standardised per channel (with --data)
   --hidden 32,16       hidden layer sizes when no template/project is given (default 32,16)
   --activation NAME    hidden activation when no template/project is given (default relu)
   --test-split F       hold out this fraction as a test set (default 0.2 with --data alone)
@@ -93,12 +97,17 @@ async function loadSubject(
 
   let data: ResolvedData;
   if (dataPath) {
-    const testSplit = num('test-split', values['test-split'] as string | undefined, false) ?? (target ? 0 : 0.2);
+    const testSplit =
+      num('test-split', values['test-split'] as string | undefined, false) ?? (target || values['test-data'] ? 0 : 0.2);
     if (testSplit < 0 || testSplit >= 1) throw new CliError(`--test-split must be in [0, 1) (got ${testSplit}).`);
+    const pixels = values.pixels as string | undefined;
+    if (pixels !== undefined && !(PIXEL_SCALINGS as readonly string[]).includes(pixels))
+      throw new CliError(`--pixels must be one of ${PIXEL_SCALINGS.join(', ')} (got '${pixels}').`);
     try {
       data = await loadFileData(dataPath, {
         ...(values.target ? { target: values.target as string } : {}),
         ...(values.labels ? { labelsPath: values.labels as string } : {}),
+        ...(pixels ? { pixels: pixels as PixelScaling } : {}),
         testSplit,
         seed,
       });
@@ -133,6 +142,18 @@ async function loadSubject(
   } else {
     try {
       data = await resolveDatasetRef(project.dataset, seed);
+    } catch (e) {
+      throw new CliError((e as Error).message);
+    }
+  }
+  const testPath = values['test-data'] as string | undefined;
+  if (values['test-labels'] && !testPath) throw new CliError('--test-labels goes with --test-data FILE.');
+  if (testPath) {
+    try {
+      const test = await loadTestData(testPath, data, {
+        ...(values['test-labels'] ? { labelsPath: values['test-labels'] as string } : {}),
+      });
+      data = { ...data, test, summary: `${data.summary}; test set ${path.basename(testPath)}: ${test.rows} rows` };
     } catch (e) {
       throw new CliError((e as Error).message);
     }
@@ -196,6 +217,9 @@ export const command: CliCommand = {
       data: { type: 'string' },
       target: { type: 'string' },
       labels: { type: 'string' },
+      'test-data': { type: 'string' },
+      'test-labels': { type: 'string' },
+      pixels: { type: 'string' },
       hidden: { type: 'string' },
       activation: { type: 'string' },
       'test-split': { type: 'string' },

@@ -282,7 +282,7 @@ export function computeViews(
   const views: TrainingViews = { epoch };
   const { train, test } = data;
   // A plane over two pixels of an image says nothing: images get the other views only.
-  if (plan.decisionGrid && !train.inputShape) {
+  if (plan.decisionGrid && !train.sampleShape) {
     const features =
       req.features && req.features[0] !== req.features[1] && Math.max(...req.features) < train.features
         ? req.features
@@ -315,7 +315,7 @@ export function computeViews(
   }
   if (plan.predictionCurve && train.features >= 1) views.curve = curveView(src, plan, train);
   // Links for any network small enough to draw; unit heatmaps where the input is a plane.
-  if (!train.inputShape) {
+  if (!train.sampleShape) {
     const net = networkView(src, graph, train, weights, plan.unitHeatmaps);
     if (net.links.length) views.network = net;
   }
