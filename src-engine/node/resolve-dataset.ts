@@ -6,7 +6,7 @@ import {
   getBuiltinTestDataset,
 } from '../data/builtin/index.ts';
 import type { BuiltinDatasetItem } from '../protocol/training.ts';
-import type { Dataset } from '../data/dataset.ts';
+import { takeRows, type Dataset } from '../data/dataset.ts';
 import { prepare, type PrepareOptions, type Prepared } from '../data/prepare.ts';
 import { applyPreprocessing, encodeTarget, type PixelScaling, type Preprocessing } from '../data/preprocess.ts';
 import { summarize, summaryLine } from '../data/summary.ts';
@@ -27,9 +27,19 @@ export interface ResolvedData {
 const DIGITS: BuiltinDatasetItem = {
   id: 'digits',
   name: 'MNIST digits',
-  description: 'Real 28×28 handwritten digits from the MNIST set: 784 pixel features, 10 classes.',
+  description: 'Real 28×28 handwritten digits from the MNIST set: 784 pixels (1×28×28 images), 10 classes.',
   task: 'multiclass',
-  params: [{ name: 'count', type: 'int', default: 5000, min: 10, max: 10000, description: 'How many digits to load.' }],
+  params: [
+    { name: 'count', type: 'int', default: 5000, min: 10, max: 10000, description: 'How many digits to load.' },
+    {
+      name: 'test',
+      type: 'int',
+      default: 0,
+      min: 0,
+      max: 5000,
+      description: 'How many of them (the last in the seeded order) to hold out as the test set.',
+    },
+  ],
 };
 
 /** Every built-in dataset with its parameters, as the data panel lists them (digits included). */
@@ -60,8 +70,18 @@ export async function loadBuiltin(
 ): Promise<ResolvedData> {
   if (id === DIGITS.id) {
     const count = typeof params.count === 'number' ? params.count : DIGITS.params[0]!.default;
+    const held = typeof params.test === 'number' ? params.test : 0;
+    if (!Number.isInteger(held) || held < 0 || held >= count)
+      throw new Error(`digits: the test set must be a whole number of digits below the count ${count} (got ${held}).`);
     const ds = await loadDigits({ count, seed: typeof params.seed === 'number' ? params.seed : 1 });
-    return { train: ds, summary: `digits: ${ds.rows} MNIST digits, 784 pixel features, 10 classes` };
+    const summary = `digits: ${count} MNIST digits (1×28×28 images), 10 classes`;
+    if (!held) return { train: ds, summary };
+    const range = (a: number, b: number) => Uint32Array.from({ length: b - a }, (_, i) => a + i);
+    return {
+      train: takeRows(ds, range(0, count - held)),
+      test: takeRows(ds, range(count - held, count), 'digits (test)'),
+      summary: `${summary}: ${count - held} for training, ${held} held out for testing`,
+    };
   }
   const info = getBuiltinDatasetInfo(id);
   const numeric: Record<string, number> = {};

@@ -17,7 +17,8 @@ import { graphForData } from '../../train/auto-graph.ts';
 import type { TrainBackend } from '../../train/backend.ts';
 import { makeTrainConfig, OPTIMIZERS, type TrainConfig } from '../../train/config.ts';
 import { TrainingSession, type SessionDeps } from '../../train/session.ts';
-import { getTemplate, newProject } from '../../train/templates.ts';
+import { getTemplate, newProject, TEMPLATE_COMPARISONS, type TemplateComparison } from '../../train/templates.ts';
+import { analyzeGraph } from '../../graph/validate.ts';
 import { writeFileAtomic } from '../atomic-write.ts';
 import { PIXEL_SCALINGS, type PixelScaling } from '../../data/preprocess.ts';
 import { loadFileData, loadTestData, resolveDatasetRef, type ResolvedData } from '../resolve-dataset.ts';
@@ -25,7 +26,7 @@ import { ProgressBar } from './progress.ts';
 import { parseCommandArgs } from './args.ts';
 import { CliError, type CliCommand } from './types.ts';
 
-const USAGE = `netwright train <template|project.netwright> [options]
+const USAGE = `netwright train <template|comparison|project.netwright> [options]
 netwright train --data FILE --target COLUMN [--hidden 32,16] [--activation relu] [--test-split 0.2]
 
 Options:
@@ -208,6 +209,49 @@ async function ortFactory(): Promise<NonNullable<SessionDeps['createBackend']>> 
     });
 }
 
+/**
+ * Train every template of a comparison with the same options, one after the other, and print their
+ * parameters and final metrics side by side (one JSON object with --json).
+ */
+async function runComparison(
+  c: TemplateComparison,
+  argv: string[],
+  io: Parameters<CliCommand['run']>[1],
+): Promise<number> {
+  const json = argv.includes('--json');
+  const rows: Record<string, unknown>[] = [];
+  for (const id of c.members) {
+    let text = '';
+    if (!json) io.err(`training ${id}\n`);
+    const code = await command.run([id, ...argv.filter((a) => a !== '--json'), '--json'], {
+      ...io,
+      out: (t) => (text += t),
+      err: (t) => (json ? undefined : io.err(t)),
+    });
+    if (code !== 0) return code;
+    const m = JSON.parse(text) as Record<string, number>;
+    rows.push({
+      template: id,
+      parameters: analyzeGraph(getTemplate(id).graph).totalParams,
+      test_accuracy: m.test_accuracy,
+      test_loss: m.test_loss,
+      epochs: m.epochs,
+      samples_per_s: m.samples_per_s,
+    });
+  }
+  if (json) {
+    io.out(JSON.stringify({ comparison: c.id, models: rows }) + '\n');
+    return 0;
+  }
+  const cols = ['template', 'parameters', 'test_accuracy', 'test_loss', 'epochs', 'samples_per_s'];
+  const cell = (v: unknown) =>
+    typeof v === 'number' ? (Number.isInteger(v) ? v.toLocaleString('en-US') : v.toFixed(4)) : String(v ?? '-');
+  const widths = cols.map((k) => Math.max(k.length, ...rows.map((r) => cell(r[k]).length)));
+  const line = (vals: string[]) => vals.map((v, i) => (i ? v.padStart(widths[i]!) : v.padEnd(widths[i]!))).join('  ');
+  io.out(`${c.name}\n${line(cols)}\n${rows.map((r) => line(cols.map((k) => cell(r[k])))).join('\n')}\n`);
+  return 0;
+}
+
 export const command: CliCommand = {
   name: 'train',
   summary: 'Train a template, a project or a network sized to your data',
@@ -236,6 +280,16 @@ export const command: CliCommand = {
     });
     if (positionals.length > 1)
       throw new CliError(`train takes one template or project, got ${positionals.length}: ${positionals.join(' ')}.`);
+    const comparison = TEMPLATE_COMPARISONS.find((c) => c.id === positionals[0]);
+    if (comparison) {
+      if (values.out)
+        throw new CliError('--out writes one project; train the templates of a comparison one by one to keep them.');
+      return runComparison(
+        comparison,
+        argv.filter((a) => a !== comparison.id),
+        io,
+      );
+    }
     const json = Boolean(values.json);
     const { project: loaded, data } = await loadSubject(positionals[0], values);
     const backendName = (values.backend as string | undefined) ?? loaded.training.backend;

@@ -12,6 +12,7 @@ import { makeTrainConfig, OPTIMIZERS } from '../../../src-engine/train/config.ts
 import { SeededRng } from '../../../src-engine/tensor/rng.ts';
 import { initWeights } from '../../../src-engine/model/compile.ts';
 import { testNets } from './graphs.ts';
+import { listTemplates } from '../../../src-engine/train/templates.ts';
 
 const PYTHON = '/usr/bin/python3';
 // Debian's python3-onnx (the reference implementation of the ONNX spec and its checker).
@@ -48,6 +49,17 @@ describe('ONNX checker (python3-onnx, full shape inference)', () => {
         write(`deploy${k}.onnx`, exportDeploymentOnnx({ graph: net.graph, weights: w }));
         write(`step${k}.onnx`, exportTrainStepOnnx(net.graph, config, { steps: 1 + (k % 3), initialWeights: w }));
         write(`eval${k}.onnx`, encodeModel(evalModel(net.graph, { withLoss: true }).model));
+      }
+      // The CNN templates too (LeNet-5's deployment model and training step).
+      for (const t of listTemplates().filter((x) => x.graph.nodes.some((n) => n.type === 'Conv2D'))) {
+        const w = initWeights(buildForward(t.graph, { training: true }).params, new SeededRng(2));
+        const write = (name: string, bytes: Uint8Array) => {
+          const f = path.join(dir, name);
+          writeFileSync(f, bytes);
+          files.push(f);
+        };
+        write(`deploy-${t.id}.onnx`, exportDeploymentOnnx({ graph: t.graph, weights: w }));
+        write(`step-${t.id}.onnx`, exportTrainStepOnnx(t.graph, t.training, { steps: 2, initialWeights: w }));
       }
       const script =
         'import onnx, sys\nfor f in sys.argv[1:]:\n    onnx.checker.check_model(onnx.load(f), full_check=True)\nprint(len(sys.argv) - 1)';

@@ -80,7 +80,10 @@ describe('deployment export', () => {
       const session = await createSession(exportDeploymentOnnx({ graph: t.graph, weights, name: t.name }), {
         label: t.id,
       });
-      const out = await session.run({ features: new ort.Tensor('float32', x, [ROWS, fwd.features]) });
+      const image = fwd.inputShape.length > 1;
+      const out = await session.run({
+        [image ? 'image' : 'features']: new ort.Tensor('float32', x, [ROWS, ...fwd.inputShape]),
+      });
       const got = (out.values ?? out.probabilities!).data as Float32Array;
       let maxErr = 0;
       for (let i = 0; i < got.length; i++) maxErr = Math.max(maxErr, Math.abs(got[i]! - expected[i]!));
