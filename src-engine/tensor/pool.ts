@@ -45,7 +45,37 @@ function forEachWindow(
   }
 }
 
+/** No padding and no dilation (the usual 2×2 pools): every window lies inside the plane. */
+function plain(d: PoolDims): boolean {
+  return d.win.pads.every((p) => p === 0) && d.win.dilation.every((v) => v === 1);
+}
+
+/** The input offset of every window's first pixel, by output index, for a plain pooling. */
+function plainWindows(d: PoolDims): { starts: Int32Array } {
+  const { planes, h: H, w: W, oh: OH, ow: OW, win } = d;
+  const starts = new Int32Array(planes * OH * OW);
+  let out = 0;
+  for (let q = 0; q < planes; q++)
+    for (let a = 0; a < OH; a++)
+      for (let b = 0; b < OW; b++) starts[out++] = q * H * W + a * win.stride[0] * W + b * win.stride[1];
+  return { starts };
+}
+
 export function maxPoolKernel(x: FloatArray, y: FloatArray, d: PoolDims): () => void {
+  if (plain(d)) {
+    const { starts } = plainWindows(d);
+    const [kh, kw] = d.win.kernel;
+    const W = d.w;
+    const n = starts.length;
+    return () => {
+      for (let o = 0; o < n; o++) {
+        const s = starts[o]!;
+        let m = -Infinity;
+        for (let i = 0, r = s; i < kh; i++, r += W) for (let j = 0; j < kw; j++) if (x[r + j]! > m) m = x[r + j]!;
+        y[o] = m;
+      }
+    };
+  }
   const [dh, dw] = d.win.dilation;
   const W = d.w;
   return () =>
@@ -59,6 +89,27 @@ export function maxPoolKernel(x: FloatArray, y: FloatArray, d: PoolDims): () => 
 
 /** dx = g routed to the first maximum of each window (summed where windows overlap). */
 export function maxPoolGradKernel(x: FloatArray, g: FloatArray, dx: FloatArray, d: PoolDims): () => void {
+  if (plain(d)) {
+    const { starts } = plainWindows(d);
+    const [kh, kw] = d.win.kernel;
+    const W = d.w;
+    const n = starts.length;
+    return () => {
+      dx.fill(0);
+      for (let o = 0; o < n; o++) {
+        const s = starts[o]!;
+        let m = -Infinity;
+        let at = s;
+        for (let i = 0, r = s; i < kh; i++, r += W)
+          for (let j = 0; j < kw; j++)
+            if (x[r + j]! > m) {
+              m = x[r + j]!;
+              at = r + j;
+            }
+        dx[at] += g[o]!;
+      }
+    };
+  }
   const [dh, dw] = d.win.dilation;
   const W = d.w;
   return () => {

@@ -764,7 +764,9 @@ describe('image layers in whole training programs', () => {
   });
   for (const net of testNets().filter((n) => n.image || n.name.startsWith('reshape'))) {
     it(net.name, () => {
-      const r = checkGraph(smooth(net.graph), { l2: 0.01 }, { batch: 3, mask: (b) => b.fill(1.25) });
+      // Batch 6: batch norm over features normalises each column over the rows, and over 3 rows its
+      // third derivatives are large enough to put central differences (h = 1e-5) off by ~4e-6.
+      const r = checkGraph(smooth(net.graph), { l2: 0.01 }, { batch: 6, mask: (b) => b.fill(1.25) });
       expectGood(r);
       expect(r.grads.size).toBeGreaterThanOrEqual(4);
     });
