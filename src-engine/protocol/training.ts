@@ -121,6 +121,52 @@ export interface EvaluationView {
   inputNames: string[];
 }
 
+/** One small image for the page: c channels of h × w values (row-major, channel after channel) and their range. */
+export interface ImageTileView {
+  c: number;
+  h: number;
+  w: number;
+  values: number[];
+  min: number;
+  max: number;
+}
+
+/** Views of a model with an image input. */
+export interface ImageViews {
+  /** Which rows the sample and the mistakes come from ('test rows' or 'training rows'). */
+  on: string;
+  classes: string[] | null;
+  /** Each convolution's filters: `rows` filters of `cols` tiles (one per input channel, or one RGB tile). */
+  filters: {
+    nodeId: string;
+    label: string;
+    filters: number;
+    channels: number;
+    kernel: [number, number];
+    rows: number;
+    cols: number;
+    tiles: ImageTileView[];
+  }[];
+  /** The chosen sample, the model's answer for it, and its saliency (|d predicted logit / d pixel|). */
+  sample: {
+    row: number;
+    rows: number;
+    actual: string;
+    predicted: string;
+    output: number[];
+    image: ImageTileView;
+    saliency: ImageTileView;
+  };
+  /** What each layer with an image output makes of the sample (the input first), up to 16 channels. */
+  featureMaps: { nodeId: string; label: string; shape: [number, number, number]; tiles: ImageTileView[] }[];
+  /** Misclassified rows (the first 24) and how many of how many are wrong; with the evaluation. */
+  misclassified?: {
+    wrong: number;
+    of: number;
+    rows: { row: number; actual: string; predicted: string; image: ImageTileView }[];
+  };
+}
+
 /** Everything the engine streams for the plots; absent parts do not apply to the model. */
 export interface TrainingViews {
   epoch: number;
@@ -130,6 +176,7 @@ export interface TrainingViews {
   curve?: CurveView;
   network?: NetworkView;
   evaluation?: EvaluationView;
+  images?: ImageViews;
 }
 
 export const EXPORT_FORMATS = ['onnx', 'onnx-train', 'weights-json', 'pytorch', 'metrics-csv'] as const;

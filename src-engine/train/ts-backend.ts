@@ -7,6 +7,7 @@ import type { TrainConfig } from './config.ts';
 import type { Rng } from '../tensor/rng.ts';
 import type { StepResult, TrainBackend } from './backend.ts';
 import type { WeightSet } from '../tensor/weights.ts';
+import { feedRows } from '../views/source.ts';
 
 interface StepPlan {
   exec: Executable;
@@ -138,7 +139,7 @@ export class TsBackend implements TrainBackend {
   }
 
   /** Run the forward pass on n rows and return copies of the requested values (chunked for big n). */
-  runForward(x: Float32Array, n: number, values: number[]): FloatArray[] {
+  runForward(x: Float32Array, n: number, values: number[], inputs: Record<string, Float32Array> = {}): FloatArray[] {
     const F = this.forward.features;
     const chunk = Math.min(n, 1024);
     const outs: FloatArray[] = [];
@@ -146,6 +147,7 @@ export class TsBackend implements TrainBackend {
       const rows = Math.min(chunk, n - start);
       const e = this.forwardExec(rows, values);
       e.input('x').set(x.subarray(start * F, (start + rows) * F));
+      feedRows(e, this.forward.program, inputs, start, rows);
       e.run();
       values.forEach((v, k) => {
         const val = e.value(v);
