@@ -44,6 +44,8 @@ export interface DataShape {
   classNames: string[] | null;
   rows: number;
   summary: string;
+  /** [channels, height, width] when every row is an image (what an image Input takes); null otherwise. */
+  sampleShape: [number, number, number] | null;
 }
 
 /** One finished epoch's metrics (defined with the training session). */

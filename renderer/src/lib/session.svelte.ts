@@ -131,7 +131,16 @@ export class Session {
       this.data.error = 'The network needs an Input and an Output layer to fit to the data.';
       return;
     }
-    this.editor.setParam(input.id, 'features', shape.features);
+    // An image Input (for convolutions) takes the images' size; a vector Input takes the feature count.
+    const image = shape.sampleShape;
+    if (image && input.params.shape === 'image') {
+      this.editor.setParam(input.id, 'channels', image[0]);
+      this.editor.setParam(input.id, 'height', image[1]);
+      this.editor.setParam(input.id, 'width', image[2]);
+    } else {
+      if (input.params.shape === 'image') this.editor.setParam(input.id, 'shape', 'features');
+      this.editor.setParam(input.id, 'features', shape.features);
+    }
     this.editor.setParam(output.id, 'units', shape.targets);
     const [activation, loss] =
       shape.task === 'multiclass'

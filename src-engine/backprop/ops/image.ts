@@ -8,7 +8,8 @@
  *   ConvTranspose's [C_in, C_out, KH, KW]), with output_padding restoring the input size;
  * - d/dw is a Conv of the input (channels as the batch) by the upstream gradient (the batch as its
  *   channels), with stride and dilation swapped, then cropped to the kernel;
- * - max pooling routes g by the Indices output of MaxPool and ScatterElements (reduction add);
+ * - max pooling routes g to each window's first maximum by the Indices output of MaxPool: with
+ *   MaxUnpool where windows do not overlap (each index once), else ScatterElements (reduction add);
  * - average pooling spreads g with a ConvTranspose of constant 1 / (KH·KW) filters per channel.
  */
 import { conv2dFilterGradKernel, conv2dInputGradKernel, conv2dKernel, type ConvDims } from '../../tensor/conv.ts';
@@ -75,6 +76,11 @@ function outputPadding(win: Window2d, h: number, w: number, oh: number, ow: numb
     h - size(oh, win.kernel[0], win.stride[0], win.pads[0], win.pads[2], win.dilation[0]),
     w - size(ow, win.kernel[1], win.stride[1], win.pads[1], win.pads[3], win.dilation[1]),
   ];
+}
+
+/** Windows that never share an input (stride at least the dilated kernel, e.g. the usual 2×2, stride 2). */
+function disjoint(win: Window2d): boolean {
+  return [0, 1].every((a) => win.stride[a]! >= win.dilation[a]! * (win.kernel[a]! - 1) + 1);
 }
 
 function transposeNC(b: GraphBuilder, v: string, hint: string): string {
@@ -162,9 +168,12 @@ export const IMAGE_OPS: Pick<OpTable, ImageOps> = {
     onnx: (e) => {
       const b = e.b;
       const [x, g] = e.inp as [string, string];
-      const [, indices] = b.op('MaxPool', [x], windowAttrs(e.node.op.win), 2, `${e.hint}_argmax`);
-      // Indices count over the whole input tensor (N, C, H, W flattened): scatter into a flat zero tensor.
+      const win = e.node.op.win;
+      const indices = b.op('MaxPool', [x], windowAttrs(win), 2, `${e.hint}_argmax`)[1]!;
       const shape = b.op1('Shape', [x], {}, `${e.hint}_shape`);
+      // Windows that do not overlap: each index at most once, which is what MaxUnpool places.
+      if (disjoint(win)) return b.op1('MaxUnpool', [g, indices, shape], windowAttrs(win), e.hint);
+      // Indices count over the whole input tensor (N, C, H, W flattened): scatter into a flat zero tensor.
       const total = b.op1('ReduceProd', [shape], { keepdims: 1 }, `${e.hint}_size`);
       const zeros = b.op1(
         'ConstantOfShape',
@@ -175,7 +184,7 @@ export const IMAGE_OPS: Pick<OpTable, ImageOps> = {
       const flat = (v: string, h: string) => b.op1('Reshape', [v, b.int64([-1])], {}, h);
       const summed = b.op1(
         'ScatterElements',
-        [zeros, flat(indices!, `${e.hint}_idx`), flat(g, `${e.hint}_g`)],
+        [zeros, flat(indices, `${e.hint}_idx`), flat(g, `${e.hint}_g`)],
         { axis: 0, reduction: 'add' },
         `${e.hint}_flat`,
       );

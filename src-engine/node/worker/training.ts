@@ -161,6 +161,7 @@ export class TrainingService {
       classNames: d.train.classNames ?? null,
       rows: d.train.rows + (d.validation?.rows ?? 0) + (d.test?.rows ?? 0),
       summary: d.summary,
+      sampleShape: d.train.sampleShape ?? null,
     };
   }
 

@@ -88,6 +88,19 @@ for (const k of poolWindows) {
       valueOnly: true,
     },
     {
+      // ReLU zeros make whole windows equal: every engine must route g to the first of them.
+      name: `maxPool2dGrad ${k.name} with ties (value)`,
+      inputs: [
+        { name: 'x', shape: xs },
+        { name: 'g', shape: [N, 2, oh, ow] },
+      ],
+      build: (p, [x, g]) => {
+        const r = p.unary('relu', x!);
+        return p.maxPool2dGrad(r, g!, k.win);
+      },
+      valueOnly: true,
+    },
+    {
       name: `avgPool2d ${k.name}`,
       inputs: [{ name: 'x', shape: xs }],
       build: (p, [x]) => p.avgPool2d(x!, k.win),
