@@ -20,6 +20,7 @@ import type { TrainConfig } from '../train/config.ts';
 import type { WeightSet } from '../tensor/weights.ts';
 import { GraphBuilder, tensorProto, type Dim, type ElemType } from './builder.ts';
 import { emitProgram } from './emit.ts';
+import type { EmitTarget } from '../backprop/ops/types.ts';
 import { META, NETWRIGHT_VERSION } from './export-model.ts';
 import { encodeModel, type ModelProto } from './schema.ts';
 
@@ -31,6 +32,8 @@ export interface TrainStepOptions {
   withPred?: boolean;
   /** Give parameter inputs these values as defaults (initializers), and optimizer state zeros. */
   initialWeights?: WeightSet;
+  /** 'cpu' for ONNX Runtime's CPU provider (faster max-pooling gradients); default 'portable'. */
+  target?: EmitTarget;
   name?: string;
 }
 
@@ -133,6 +136,7 @@ export function trainStepModel(
       inputs,
       batchRef: xs[k]!,
       prefix: K === 1 ? '' : `s${k}/`,
+      ...(opts.target ? { target: opts.target } : {}),
     });
     losses.push(names.get(tp.dataLoss)!);
     if (withPred) preds.push(names.get(tp.pred)!);

@@ -8,8 +8,12 @@
  *   ConvTranspose's [C_in, C_out, KH, KW]), with output_padding restoring the input size;
  * - d/dw is a Conv of the input (channels as the batch) by the upstream gradient (the batch as its
  *   channels), with stride and dilation swapped, then cropped to the kernel;
- * - max pooling routes g to each window's first maximum by the Indices output of MaxPool: with
- *   MaxUnpool where windows do not overlap (each index once), else ScatterElements (reduction add);
+ * - max pooling routes g to each window's first maximum. Portably (target 'portable', what GPU
+ *   providers get: ONNX Runtime's WebGPU MaxPool has no Indices output) by a mask: the windows on
+ *   an axis of their own (a reshape where they tile the image, else a Conv with one-hot filters),
+ *   ArgMax picks the first maximum, its one-hot times g, spread back (the inverse reshape, or the
+ *   ConvTranspose of those filters). On ONNX Runtime's CPU provider (target 'cpu') by MaxPool's
+ *   Indices: MaxUnpool where windows do not overlap, else ScatterElements (reduction add);
  * - average pooling spreads g with a ConvTranspose of constant 1 / (KH·KW) filters per channel.
  */
 import { conv2dFilterGradKernel, conv2dInputGradKernel, conv2dKernel, type ConvDims } from '../../tensor/conv.ts';
@@ -76,6 +80,124 @@ function outputPadding(win: Window2d, h: number, w: number, oh: number, ow: numb
     h - size(oh, win.kernel[0], win.stride[0], win.pads[0], win.pads[2], win.dilation[0]),
     w - size(ow, win.kernel[1], win.stride[1], win.pads[1], win.pads[3], win.dilation[1]),
   ];
+}
+
+/** Windows that tile the image: kernel = stride, no padding or dilation (the usual 2×2, stride 2). */
+function tiling(win: Window2d): boolean {
+  return (
+    win.kernel[0] === win.stride[0] &&
+    win.kernel[1] === win.stride[1] &&
+    win.pads.every((p) => p === 0) &&
+    ones(win.dilation)
+  );
+}
+
+/**
+ * dx of a tiling max pool in portable operators: each window's values on an axis of their own, the
+ * one-hot of their ArgMax (the first maximum, as the other engines pick it) times g; rows and
+ * columns past the last whole window get zero.
+ */
+function firstMaxMask(
+  b: GraphBuilder,
+  x: string,
+  g: string,
+  xShape: readonly number[],
+  gShape: readonly number[],
+  win: Window2d,
+  hint: string,
+): string {
+  const [, c, h, w] = xShape as [number, number, number, number];
+  const [, , oh, ow] = gShape as [number, number, number, number];
+  const [kh, kw] = win.kernel;
+  const cropped = oh * kh !== h || ow * kw !== w;
+  const xc = cropped
+    ? b.op1('Slice', [x, b.int64([0, 0]), b.int64([oh * kh, ow * kw]), b.int64([2, 3])], {}, `${hint}_crop`)
+    : x;
+  // [N, C, OH, kh, OW, kw] -> [N, C, OH, OW, kh·kw]
+  const x6 = b.op1('Reshape', [xc, b.int64([0, c, oh, kh, ow, kw])], {}, `${hint}_x6`);
+  const xt = b.op1('Transpose', [x6], { perm: [0, 1, 2, 4, 3, 5] }, `${hint}_xt`);
+  const x5 = b.op1('Reshape', [xt, b.int64([0, c, oh, ow, kh * kw])], {}, `${hint}_x5`);
+  const first = b.op1('ArgMax', [x5], { axis: 4, keepdims: 1 }, `${hint}_first`);
+  const taps = b.int64(
+    Array.from({ length: kh * kw }, (_, i) => i),
+    [kh * kw],
+  );
+  const mask = b.op1('Cast', [b.op1('Equal', [first, taps], {}, `${hint}_hit`)], { to: b.elem === 'float64' ? 11 : 1 });
+  const d5 = b.op1('Mul', [mask, b.op1('Unsqueeze', [g, b.int64([4])], {}, `${hint}_g5`)], {}, `${hint}_d5`);
+  const d6 = b.op1('Reshape', [d5, b.int64([0, c, oh, ow, kh, kw])], {}, `${hint}_d6`);
+  const dt = b.op1('Transpose', [d6], { perm: [0, 1, 2, 4, 3, 5] }, `${hint}_dt`);
+  const dx = b.op1('Reshape', [dt, b.int64([0, c, oh * kh, ow * kw])], {}, cropped ? `${hint}_inner` : hint);
+  return cropped ? b.op1('Pad', [dx, b.int64([0, 0, 0, 0, 0, 0, h - oh * kh, w - ow * kw])], {}, hint) : dx;
+}
+
+/**
+ * dx of any max pool in portable operators: every plane's windows gathered by a Conv with one-hot
+ * filters (one output channel per kernel tap, on the input padded with the lowest finite value so
+ * pads never win), the one-hot of their ArgMax (the first maximum in window order) times g, spread
+ * back by the ConvTranspose of the same filters (which sums where windows overlap and crops pads).
+ */
+function windowsMask(
+  b: GraphBuilder,
+  x: string,
+  g: string,
+  xShape: readonly number[],
+  gShape: readonly number[],
+  win: Window2d,
+  hint: string,
+): string {
+  const [, c, h, w] = xShape as [number, number, number, number];
+  const [, , oh, ow] = gShape as [number, number, number, number];
+  const [kh, kw] = win.kernel;
+  const taps = kh * kw;
+  const filter = b.constant(
+    Array.from({ length: taps * taps }, (_, i) => (Math.floor(i / taps) === i % taps ? 1 : 0)),
+    [taps, 1, kh, kw],
+  );
+  let planes = b.op1('Reshape', [x, b.int64([-1, 1, h, w])], {}, `${hint}_planes`);
+  const [top, left, bottom, right] = win.pads;
+  if (win.pads.some((v) => v !== 0)) {
+    const lowest = b.elem === 'float64' ? -Number.MAX_VALUE : -3.4028234663852886e38;
+    planes = b.op1(
+      'Pad',
+      [planes, b.int64([0, 0, top, left, 0, 0, bottom, right]), b.constant([lowest], [])],
+      {},
+      `${hint}_padded`,
+    );
+  }
+  const windows = b.op1(
+    'Conv',
+    [planes, filter],
+    {
+      kernel_shape: [kh, kw],
+      strides: [...win.stride],
+      ...(ones(win.dilation) ? {} : { dilations: [...win.dilation] }),
+    },
+    `${hint}_windows`,
+  );
+  const first = b.op1('ArgMax', [windows], { axis: 1, keepdims: 1 }, `${hint}_first`);
+  const hit = b.op1(
+    'Equal',
+    [
+      first,
+      b.int64(
+        Array.from({ length: taps }, (_, i) => i),
+        [taps, 1, 1],
+      ),
+    ],
+    {},
+    `${hint}_hit`,
+  );
+  const mask = b.op1('Cast', [hit], { to: b.elem === 'float64' ? 11 : 1 }, `${hint}_mask`);
+  const gp = b.op1('Reshape', [g, b.int64([-1, 1, oh, ow])], {}, `${hint}_gplanes`);
+  const routed = b.op1('Mul', [mask, gp], {}, `${hint}_routed`);
+  const pad = outputPadding(win, h, w, oh, ow);
+  const spread = b.op1(
+    'ConvTranspose',
+    [routed, filter],
+    { ...windowAttrs(win), ...(pad.some((v) => v !== 0) ? { output_padding: pad } : {}) },
+    `${hint}_spread`,
+  );
+  return b.op1('Reshape', [spread, b.int64([-1, c, h, w])], {}, hint);
 }
 
 /** Windows that never share an input (stride at least the dilated kernel, e.g. the usual 2×2, stride 2). */
@@ -169,6 +291,12 @@ export const IMAGE_OPS: Pick<OpTable, ImageOps> = {
       const b = e.b;
       const [x, g] = e.inp as [string, string];
       const win = e.node.op.win;
+      if (e.target === 'portable') {
+        const gShape = e.program.shape(e.node.inputs[1]!);
+        return tiling(win)
+          ? firstMaxMask(b, x, g, e.node.shape, gShape, win, e.hint)
+          : windowsMask(b, x, g, e.node.shape, gShape, win, e.hint);
+      }
       const indices = b.op('MaxPool', [x], windowAttrs(win), 2, `${e.hint}_argmax`)[1]!;
       const shape = b.op1('Shape', [x], {}, `${e.hint}_shape`);
       // Windows that do not overlap: each index at most once, which is what MaxUnpool places.

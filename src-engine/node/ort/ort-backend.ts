@@ -76,7 +76,8 @@ export class OrtBackend implements TrainBackend {
     const spin = opts.spin ?? false;
     const K = Math.max(1, Math.floor(opts.stepsPerRun ?? 8));
     const model = compiled(graph);
-    const one = trainStepModel(model, config, { steps: 1 });
+    const target = ep === 'cpu' ? 'cpu' : 'portable';
+    const one = trainStepModel(model, config, { steps: 1, target });
     const onDevice = ep === 'cpu' ? [] : one.io.carried.map((c) => c.next);
     const single = await createSession(encodeModel(one.model), {
       ep,
@@ -94,7 +95,7 @@ export class OrtBackend implements TrainBackend {
       ? null
       : await createSession(encodeModel(copyModel(one.io)), { ep, threads, label: 'The weight snapshot graph' });
     const build = async () => {
-      const m = trainStepModel(model, config, { steps: K });
+      const m = trainStepModel(model, config, { steps: K, target });
       return {
         session: await createSession(encodeModel(m.model), {
           ep,

@@ -1,0 +1,82 @@
+/**
+ * What some tests need from the machine beyond node_modules: Debian's Python modules (the PyTorch,
+ * ONNX-checker and scikit-learn references) and a WebGPU adapter (Vulkan on Linux). `bash
+ * scripts/setup.sh`, which `npm test` runs first, installs them where it can. Off CI a test whose
+ * prerequisite is missing skips and says why; under CI=true it fails with the same sentence, so a
+ * CI run can never pass with these tests quietly skipped.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import type { TestContext } from 'vitest';
+import { probeProviders } from '../../src-engine/node/ort/providers.ts';
+
+/** CI sets CI=true (GitHub Actions, GitLab, .ci/run). */
+export const ON_CI = /^(true|1)$/i.test(process.env.CI ?? '');
+
+/** The interpreter Debian's python3-* packages install into. */
+export const PYTHON = '/usr/bin/python3';
+
+export interface Prerequisite {
+  /** What it is, e.g. 'python3-torch'. */
+  name: string;
+  /** Why it is not available here, in one sentence; null when it is. */
+  missing: string | null;
+}
+
+const memo = new Map<string, Prerequisite>();
+
+/** A module importable by /usr/bin/python3 (Debian package `debianPackage`); checked once per test process. */
+export function pythonModule(module: string, debianPackage: string): Prerequisite {
+  const key = `py:${module}`;
+  let p = memo.get(key);
+  if (!p) {
+    let missing: string | null = null;
+    if (!existsSync(PYTHON)) missing = `${PYTHON} is not installed (apt-get install ${debianPackage}).`;
+    else
+      try {
+        // A namespace package (a directory left by a removed package) has no __file__.
+        execFileSync(PYTHON, ['-c', `import ${module}; assert ${module}.__file__`], { stdio: 'ignore' });
+      } catch {
+        missing = `${PYTHON} cannot import ${module} (apt-get install ${debianPackage}).`;
+      }
+    p = { name: debianPackage, missing };
+    memo.set(key, p);
+  }
+  return p;
+}
+
+export const torch = (): Prerequisite => pythonModule('torch', 'python3-torch');
+export const onnx = (): Prerequisite => pythonModule('onnx', 'python3-onnx');
+export const sklearn = (): Prerequisite => pythonModule('sklearn', 'python3-sklearn');
+
+let webgpuMemo: Promise<Prerequisite> | null = null;
+
+/** ONNX Runtime's WebGPU provider, probed and verified against the CPU provider as the app does. */
+export function webgpu(): Promise<Prerequisite> {
+  webgpuMemo ??= probeProviders({ providers: ['webgpu'] }).then(([r]) => ({
+    name: 'WebGPU adapter',
+    missing: r!.usable
+      ? null
+      : `ONNX Runtime's WebGPU provider is not usable here: ${r!.reason.replace(/\.?$/, '.')} On Debian bookworm: libvulkan1 and mesa-vulkan-drivers from bookworm-backports.`,
+  }));
+  return webgpuMemo;
+}
+
+/** What to do about missing prerequisites: run, skip with a note (off CI) or fail with it (CI). */
+export function verdict(
+  reqs: readonly Prerequisite[],
+  onCi = ON_CI,
+): { action: 'run' } | { action: 'skip' | 'fail'; message: string } {
+  const why = reqs.flatMap((r) => (r.missing ? [r.missing] : [])).join(' ');
+  if (!why) return { action: 'run' };
+  return onCi
+    ? { action: 'fail', message: `${why} CI must have it: run bash scripts/setup.sh as root.` }
+    : { action: 'skip', message: `${why} (bash scripts/setup.sh installs it)` };
+}
+
+/** Skip the running test (off CI) or fail it (CI=true) when a prerequisite is missing. */
+export function need(ctx: TestContext, ...reqs: Prerequisite[]): void {
+  const v = verdict(reqs);
+  if (v.action === 'fail') throw new Error(v.message);
+  if (v.action === 'skip') ctx.skip(v.message);
+}
