@@ -48,6 +48,12 @@ describe('ONNX checker (python3-onnx, full shape inference)', () => {
         };
         write(`deploy${k}.onnx`, exportDeploymentOnnx({ graph: net.graph, weights: w }));
         write(`step${k}.onnx`, exportTrainStepOnnx(net.graph, config, { steps: 1 + (k % 3), initialWeights: w }));
+        // Image nets: also the step in the form for ONNX Runtime's CPU provider (MaxPool indices).
+        if (net.image)
+          write(
+            `step${k}-cpu.onnx`,
+            exportTrainStepOnnx(net.graph, config, { steps: 1, initialWeights: w, target: 'cpu' }),
+          );
         write(`eval${k}.onnx`, encodeModel(evalModel(net.graph, { withLoss: true }).model));
       }
       // The CNN templates too (LeNet-5's deployment model and training step).

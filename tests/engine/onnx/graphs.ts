@@ -225,6 +225,24 @@ export function testNets(): TestNet[] {
       y: 'onehot',
     },
     {
+      // Overlapping max-pool windows (3×3, stride 2, pad 1, as in ResNet's stem).
+      name: 'CNN with overlapping max pooling',
+      graph: chain(
+        0,
+        [
+          ['c1', 'Conv2D', { filters: 3, kernel_size: 3, padding: 'same', activation: 'relu' }],
+          ['p1', 'MaxPool2D', { pool_size: 3, stride: 2, padding: 1 }],
+          ['f', 'Flatten'],
+        ],
+        { units: 3, activation: 'softmax', loss: 'cce' },
+        { shape: 'image', channels: 2, height: 7, width: 7 },
+      ),
+      features: 2 * 7 * 7,
+      image: [2, 7, 7],
+      targets: 3,
+      y: 'onehot',
+    },
+    {
       name: 'reshape to an image, dilated conv, average pool',
       graph: reshaped,
       features: 16,

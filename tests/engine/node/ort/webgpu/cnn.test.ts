@@ -12,7 +12,6 @@ import { trainStepModel } from '../../../../../src-engine/onnx/train-step.ts';
 import { makeTrainConfig, type TrainConfig } from '../../../../../src-engine/train/config.ts';
 import { SeededRng } from '../../../../../src-engine/tensor/rng.ts';
 import { testData, testNets, type TestNet } from '../../../onnx/graphs.ts';
-import { chain } from '../../../backprop/util.ts';
 import { need, webgpu } from '../../../../support/prerequisites.ts';
 
 const STEPS = 50;
@@ -66,27 +65,8 @@ async function parity(net: TestNet, config: TrainConfig) {
   return { losses, lossGap, weightGap };
 }
 
-/** Overlapping max-pool windows (3×3, stride 2, pad 1), as in ResNet's stem. */
-const overlapping: TestNet = {
-  name: 'CNN with overlapping max pooling',
-  graph: chain(
-    0,
-    [
-      ['c1', 'Conv2D', { filters: 3, kernel_size: 3, padding: 'same', activation: 'relu' }],
-      ['p1', 'MaxPool2D', { pool_size: 3, stride: 2, padding: 1 }],
-      ['f', 'Flatten'],
-    ],
-    { units: 3, activation: 'softmax', loss: 'cce' },
-    { shape: 'image', channels: 2, height: 7, width: 7 },
-  ),
-  features: 2 * 7 * 7,
-  image: [2, 7, 7],
-  targets: 3,
-  y: 'onehot',
-};
-
 describe('WebGPU provider: CNNs train like on the CPU provider', () => {
-  const nets = [...testNets().filter((n) => n.image), overlapping];
+  const nets = testNets().filter((n) => n.image);
   it('covers the image test nets', () => {
     expect(nets.map((n) => n.name)).toEqual([
       'CNN with every image layer',
