@@ -11,7 +11,7 @@
  * - max pooling routes g to each window's first maximum. Portably (target 'portable', what GPU
  *   providers get: ONNX Runtime's WebGPU MaxPool has no Indices output) by a mask: the windows on
  *   an axis of their own (a reshape where they tile the image, else a Conv with one-hot filters),
- *   ArgMax picks the first maximum, its one-hot times g, spread back (the inverse reshape, or the
+ *   the one-hot of the first maximum (float ops only) times g, spread back (the inverse reshape, or the
  *   ConvTranspose of those filters). On ONNX Runtime's CPU provider (target 'cpu') by MaxPool's
  *   Indices: MaxUnpool where windows do not overlap, else ScatterElements (reduction add);
  * - average pooling spreads g with a ConvTranspose of constant 1 / (KH·KW) filters per channel.
@@ -93,8 +93,38 @@ function tiling(win: Window2d): boolean {
 }
 
 /**
+ * 1 at the first maximum along `axis` (of length `taps`: the last axis, or axis 1 of a 4-D value),
+ * 0 elsewhere, in float operators only: the maxima by Equal to ReduceMax, then those with an earlier
+ * maximum dropped (the count of earlier ones by a MatMul, or a 1×1 Conv, with a strictly triangular
+ * 0/1 matrix). ArgMax would give an int64 index that ONNX Runtime's WebGPU provider cannot compare
+ * or cast on the device: it would be copied to the CPU mid-graph.
+ */
+function firstMaxOneHot(b: GraphBuilder, v: string, axis: number, taps: number, last: boolean, hint: string): string {
+  const to = b.elem === 'float64' ? 11 : 1;
+  const max = b.op1('ReduceMax', [v], { axes: [axis], keepdims: 1 }, `${hint}_max`);
+  const isMax = b.op1('Cast', [b.op1('Equal', [v, max], {}, `${hint}_eq`)], { to }, `${hint}_ismax`);
+  // earlier[s, t] = 1 where s < t.
+  const earlier = Array.from({ length: taps * taps }, (_, i) => (Math.floor(i / taps) < i % taps ? 1 : 0));
+  const before = last
+    ? b.op1('MatMul', [isMax, b.constant(earlier, [taps, taps])], {}, `${hint}_before`)
+    : b.op1(
+        'Conv',
+        [isMax, b.constant(transposed(earlier, taps), [taps, taps, 1, 1])],
+        { kernel_shape: [1, 1] },
+        `${hint}_before`,
+      );
+  const none = b.op1('Relu', [b.op1('Sub', [b.constant([1]), before], {}, `${hint}_1m`)], {}, `${hint}_none`);
+  return b.op1('Mul', [isMax, none], {}, `${hint}_mask`);
+}
+
+/** A square matrix of side n, transposed (row-major in, row-major out). */
+function transposed(m: readonly number[], n: number): number[] {
+  return Array.from({ length: n * n }, (_, i) => m[(i % n) * n + Math.floor(i / n)]!);
+}
+
+/**
  * dx of a tiling max pool in portable operators: each window's values on an axis of their own, the
- * one-hot of their ArgMax (the first maximum, as the other engines pick it) times g; rows and
+ * one-hot of their first maximum (as the other engines pick it) times g; rows and
  * columns past the last whole window get zero.
  */
 function firstMaxMask(
@@ -117,12 +147,7 @@ function firstMaxMask(
   const x6 = b.op1('Reshape', [xc, b.int64([0, c, oh, kh, ow, kw])], {}, `${hint}_x6`);
   const xt = b.op1('Transpose', [x6], { perm: [0, 1, 2, 4, 3, 5] }, `${hint}_xt`);
   const x5 = b.op1('Reshape', [xt, b.int64([0, c, oh, ow, kh * kw])], {}, `${hint}_x5`);
-  const first = b.op1('ArgMax', [x5], { axis: 4, keepdims: 1 }, `${hint}_first`);
-  const taps = b.int64(
-    Array.from({ length: kh * kw }, (_, i) => i),
-    [kh * kw],
-  );
-  const mask = b.op1('Cast', [b.op1('Equal', [first, taps], {}, `${hint}_hit`)], { to: b.elem === 'float64' ? 11 : 1 });
+  const mask = firstMaxOneHot(b, x5, 4, kh * kw, true, hint);
   const d5 = b.op1('Mul', [mask, b.op1('Unsqueeze', [g, b.int64([4])], {}, `${hint}_g5`)], {}, `${hint}_d5`);
   const d6 = b.op1('Reshape', [d5, b.int64([0, c, oh, ow, kh, kw])], {}, `${hint}_d6`);
   const dt = b.op1('Transpose', [d6], { perm: [0, 1, 2, 4, 3, 5] }, `${hint}_dt`);
@@ -133,7 +158,7 @@ function firstMaxMask(
 /**
  * dx of any max pool in portable operators: every plane's windows gathered by a Conv with one-hot
  * filters (one output channel per kernel tap, on the input padded with the lowest finite value so
- * pads never win), the one-hot of their ArgMax (the first maximum in window order) times g, spread
+ * pads never win), the one-hot of their first maximum (in window order) times g, spread
  * back by the ConvTranspose of the same filters (which sums where windows overlap and crops pads).
  */
 function windowsMask(
@@ -174,20 +199,7 @@ function windowsMask(
     },
     `${hint}_windows`,
   );
-  const first = b.op1('ArgMax', [windows], { axis: 1, keepdims: 1 }, `${hint}_first`);
-  const hit = b.op1(
-    'Equal',
-    [
-      first,
-      b.int64(
-        Array.from({ length: taps }, (_, i) => i),
-        [taps, 1, 1],
-      ),
-    ],
-    {},
-    `${hint}_hit`,
-  );
-  const mask = b.op1('Cast', [hit], { to: b.elem === 'float64' ? 11 : 1 }, `${hint}_mask`);
+  const mask = firstMaxOneHot(b, windows, 1, taps, false, hint);
   const gp = b.op1('Reshape', [g, b.int64([-1, 1, oh, ow])], {}, `${hint}_gplanes`);
   const routed = b.op1('Mul', [mask, gp], {}, `${hint}_routed`);
   const pad = outputPadding(win, h, w, oh, ow);
