@@ -8,6 +8,7 @@ type Suite = { name: string; module: string; fn: string };
 
 const SUITES: Suite[] = [
   { name: 'ONNX Runtime backend', module: './ort.ts', fn: 'benchOrt' },
+  { name: 'LeNet-5 (ORT, TS engine, PyTorch)', module: './lenet.ts', fn: 'benchLenet' },
   { name: 'data loading', module: './data-load.ts', fn: 'benchDataLoad' },
 ];
 

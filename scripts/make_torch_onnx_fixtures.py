@@ -30,16 +30,40 @@ class MatMulMlp(nn.Module):
         return torch.sigmoid(h @ self.w2 + self.b2)
 
 
-class ConvNet(nn.Module):
-    """Not a perceptron: the importer must refuse it, naming the Conv node."""
+def lenet():
+    """LeNet-5 as the issue describes it (61,706 parameters)."""
+    return nn.Sequential(
+        nn.Conv2d(1, 6, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Conv2d(6, 16, 5), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Flatten(), nn.Linear(400, 120), nn.ReLU(), nn.Linear(120, 84), nn.ReLU(), nn.Linear(84, 10), nn.Softmax(dim=1),
+    )
+
+
+def bn_cnn():
+    """Batch norm after a pooling layer (torch folds a BatchNorm2d that follows a Conv2d into it), average
+    pooling, a strided convolution, global average pooling. Its running statistics are made non-trivial."""
+    m = nn.Sequential(
+        nn.Conv2d(3, 4, 3, padding=1), nn.ReLU(), nn.AvgPool2d(2), nn.BatchNorm2d(4),
+        nn.Conv2d(4, 6, 3, stride=2), nn.Tanh(), nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(6, 3), nn.Softmax(dim=1),
+    )
+    with torch.no_grad():
+        m[3].running_mean.copy_(torch.randn(4) * 0.3)
+        m[3].running_var.copy_(torch.rand(4) + 0.5)
+        m[3].weight.copy_(torch.rand(4) + 0.5)
+        m[3].bias.copy_(torch.randn(4) * 0.2)
+    return m
+
+
+class GroupedConv(nn.Module):
+    """A depthwise (grouped) convolution: the importer must refuse it, naming the Conv node."""
 
     def __init__(self):
         super().__init__()
-        self.conv = nn.Conv1d(1, 2, 3)
-        self.fc = nn.Linear(2 * 4, 2)
+        self.conv = nn.Conv2d(2, 2, 3, groups=2)
+        self.fc = nn.Linear(2 * 4 * 4, 2)
 
     def forward(self, x):
-        return self.fc(torch.flatten(torch.relu(self.conv(x.unsqueeze(1))), 1))
+        return self.fc(torch.flatten(torch.relu(self.conv(x)), 1))
 
 
 MODELS = {
@@ -47,16 +71,20 @@ MODELS = {
     "torch_leaky_nobias_linear": (nn.Sequential(nn.Linear(2, 6, bias=False), nn.LeakyReLU(0.2), nn.Dropout(0.3), nn.Linear(6, 2)), 2),
     "torch_elu_sigmoid": (nn.Sequential(nn.Linear(5, 7), nn.ELU(alpha=0.7), nn.Linear(7, 4), nn.Softplus(), nn.Linear(4, 1), nn.Sigmoid()), 5),
     "torch_matmul_tanh": (MatMulMlp(), 3),
-    "torch_conv_refused": (ConvNet(), 6),
+    "torch_lenet": (lenet(), (1, 28, 28)),
+    "torch_bn_cnn": (bn_cnn(), (3, 10, 10)),
+    "torch_grouped_conv_refused": (GroupedConv(), (2, 6, 6)),
 }
 
 for name, (model, features) in MODELS.items():
     model.eval()
-    x = torch.randn(16, features)
+    shape = features if isinstance(features, tuple) else (features,)
+    x = torch.randn(16 if len(shape) == 1 else 8, *shape)
     path = os.path.join(OUT, f"{name}.onnx")
     torch.onnx.export(model, x, path, input_names=["input"], output_names=["output"], dynamic_axes={"input": {0: "batch"}, "output": {0: "batch"}}, opset_version=13)
     with torch.no_grad():
         y = model(x)
     with open(os.path.join(OUT, f"{name}.json"), "w") as f:
-        json.dump({"features": features, "x": x.tolist(), "y": y.tolist()}, f)
+        flat = x.reshape(x.shape[0], -1)
+        json.dump({"features": flat.shape[1], "shape": list(shape), "x": flat.tolist(), "y": y.tolist()}, f)
     print("wrote", path)

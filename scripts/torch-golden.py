@@ -374,6 +374,145 @@ def loss_cases():
     return cases
 
 
+# A small CNN with every image layer, as a Netwright graph evaluated with torch.nn.functional.
+# Engine layouts (the JSON's): Conv2D `id.W` [F, C, K, K] (torch's), `id.b` [1, F, 1, 1]; BatchNorm
+# `id.gamma|beta|running_mean|running_var` [1, C, 1, 1] on images and [1, F] on features (momentum
+# in PyTorch's convention, running variance unbiased); LayerNorm `id.gamma|beta` [1, C, H, W].
+CNN_NODES = [
+    ["in", "Input", {"shape": "image", "channels": 2, "height": 6, "width": 6}],
+    ["c1", "Conv2D", {"filters": 3, "kernel_size": 3, "padding": "same", "activation": "tanh"}],
+    ["bn", "BatchNorm", {"momentum": 0.3, "epsilon": 1e-5}],
+    ["mp", "MaxPool2D", {"pool_size": 2, "stride": 2, "padding": 0}],
+    ["c2", "Conv2D", {"filters": 4, "kernel_size": 2, "padding": "same", "activation": "elu", "alpha": 1.0}],
+    ["c3", "Conv2D", {"filters": 3, "kernel_size": 1, "activation": "linear"}],
+    ["ap", "AvgPool2D", {"pool_size": 3, "stride": 1, "padding": 1}],
+    ["sum", "Add", {}],
+    ["cat", "Concatenate", {}],
+    ["ln", "LayerNorm", {"epsilon": 1e-5}],
+    ["drop", "Dropout", {"rate": 0.5}],
+    ["c4", "Conv2D", {"filters": 2, "kernel_size": 2, "dilation": 2, "padding": "explicit", "pad": 1, "activation": "sigmoid"}],
+    ["gap", "GlobalAveragePool", {}],
+    ["flat", "Flatten", {}],
+    ["d", "Dense", {"units": 4, "activation": "tanh"}],
+    ["cat2", "Concatenate", {}],
+    ["bn1", "BatchNorm", {"momentum": 0.1, "epsilon": 1e-3}],
+    ["rs", "Reshape", {"channels": 1, "height": 2, "width": 3}],
+    ["flat2", "Flatten", {}],
+    ["out", "Output", {"units": 3, "activation": "softmax", "loss": "cce"}],
+]
+CNN_EDGES = [["in", "c1"], ["c1", "bn"], ["bn", "mp"], ["mp", "c2"], ["c2", "c3"], ["mp", "ap"], ["c3", "sum"], ["ap", "sum"],
+             ["sum", "cat"], ["mp", "cat"], ["cat", "ln"], ["ln", "drop"], ["drop", "c4"], ["c4", "gap"], ["drop", "flat"],
+             ["flat", "d"], ["gap", "cat2"], ["d", "cat2"], ["cat2", "bn1"], ["bn1", "rs"], ["rs", "flat2"], ["flat2", "out"]]
+
+
+def cnn_params():
+    """Engine-layout parameters (torch tensors with gradients) and the running statistics."""
+    p = {}
+    def conv(nid, f, c, k):
+        p[f"{nid}.W"] = randn(f, c, k, k, scale=0.5)
+        p[f"{nid}.b"] = randn(1, f, 1, 1, scale=0.2)
+    conv("c1", 3, 2, 3)
+    conv("c2", 4, 3, 2)
+    conv("c3", 3, 4, 1)
+    conv("c4", 2, 6, 2)
+    p["bn.gamma"] = 1 + randn(1, 3, 1, 1, scale=0.2)
+    p["bn.beta"] = randn(1, 3, 1, 1, scale=0.2)
+    p["ln.gamma"] = 1 + randn(1, 6, 3, 3, scale=0.2)
+    p["ln.beta"] = randn(1, 6, 3, 3, scale=0.2)
+    p["d.W"] = randn(54, 4, scale=0.3)
+    p["d.b"] = randn(1, 4, scale=0.2)
+    p["bn1.gamma"] = 1 + randn(1, 6, scale=0.2)
+    p["bn1.beta"] = randn(1, 6, scale=0.2)
+    p["out.W"] = randn(6, 3, scale=0.5)
+    p["out.b"] = randn(1, 3, scale=0.2)
+    stats = {
+        "bn.running_mean": randn(1, 3, 1, 1, scale=0.3), "bn.running_var": 0.5 + torch.rand(1, 3, 1, 1, generator=GEN),
+        "bn1.running_mean": randn(1, 6, scale=0.3), "bn1.running_var": 0.5 + torch.rand(1, 6, generator=GEN),
+    }
+    return {k: v.clone().requires_grad_(True) for k, v in p.items()}, stats
+
+
+def cnn_forward(p, stats, x, mask, training):
+    """The graph above; in training mode batch norm uses batch statistics and updates `stats` in place."""
+    def conv(v, nid, pads, dilation=1, act="linear"):
+        top, left, bottom, right = pads
+        z = F.conv2d(F.pad(v, (left, right, top, bottom)), p[f"{nid}.W"], p[f"{nid}.b"].reshape(-1), dilation=dilation)
+        return ACT[act](z, 1.0)
+    def bn(v, nid, momentum, eps):
+        rm, rv = stats[f"{nid}.running_mean"], stats[f"{nid}.running_var"]
+        flat_rm, flat_rv = rm.reshape(-1).clone(), rv.reshape(-1).clone()
+        out = F.batch_norm(v, flat_rm, flat_rv, p[f"{nid}.gamma"].reshape(-1), p[f"{nid}.beta"].reshape(-1),
+                           training=training, momentum=momentum, eps=eps)
+        if training:
+            stats[f"{nid}.running_mean"] = flat_rm.reshape(rm.shape)
+            stats[f"{nid}.running_var"] = flat_rv.reshape(rv.shape)
+        return out
+    c1 = conv(x.reshape(-1, 2, 6, 6), "c1", (1, 1, 1, 1), act="tanh")
+    b = bn(c1, "bn", 0.3, 1e-5)
+    mp = F.max_pool2d(b, 2, 2)
+    c2 = conv(mp, "c2", (0, 0, 1, 1), act="elu")  # 'same' with an even kernel: the extra row and column at the end
+    c3 = conv(c2, "c3", (0, 0, 0, 0))
+    ap = F.avg_pool2d(mp, 3, 1, 1, count_include_pad=True)
+    cat = torch.cat([c3 + ap, mp], dim=1)
+    ln = F.layer_norm(cat, [6, 3, 3], p["ln.gamma"][0], p["ln.beta"][0], eps=1e-5)
+    drop = ln * mask
+    c4 = conv(drop, "c4", (1, 1, 1, 1), dilation=2, act="sigmoid")
+    gap = c4.mean(dim=(2, 3))
+    d = torch.tanh(torch.flatten(drop, 1) @ p["d.W"] + p["d.b"])
+    b1 = bn(torch.cat([gap, d], dim=1), "bn1", 0.1, 1e-3)
+    flat2 = torch.flatten(b1.reshape(-1, 1, 2, 3), 1)
+    logits = flat2 @ p["out.W"] + p["out.b"]
+    return logits, F.softmax(logits, dim=1)
+
+
+def flatshape(t):
+    t = t.detach()
+    return {"shape": list(t.shape), "data": [float(v) for v in t.reshape(-1).tolist()]}
+
+
+def cnn_case():
+    rows = 5
+    x = dyadic(randn(rows, 2 * 6 * 6))
+    y = torch.zeros(rows, 3)
+    y[torch.arange(rows), torch.randint(0, 3, (rows,), generator=GEN)] = 1
+    mask = torch.tensor([[[[0.0 if (r + c + i + j) % 3 == 0 else 2.0 for j in range(3)] for i in range(3)] for c in range(6)]
+                         for r in range(rows)])
+    p0, stats0 = cnn_params()
+    params = {k: flatshape(v) for k, v in p0.items()} | {k: flatshape(v) for k, v in stats0.items()}
+
+    def run(opt_name=None):
+        p = {k: v.detach().clone().requires_grad_(True) for k, v in p0.items()}
+        stats = {k: v.clone() for k, v in stats0.items()}
+        logits, pred = cnn_forward(p, stats, x, mask, training=True)
+        loss = F.cross_entropy(logits, y)
+        opt = None
+        if opt_name == "sgd":
+            opt = torch.optim.SGD(list(p.values()), lr=0.1)
+        elif opt_name == "adam":
+            opt = torch.optim.Adam(list(p.values()), lr=0.01, betas=(0.9, 0.999), eps=1e-8)
+        loss.backward()
+        if opt:
+            opt.step()
+        return p, stats, logits, pred, loss
+
+    p, stats, logits, pred, loss = run()
+    grads = {k: flatshape(v.grad) for k, v in p.items()}
+    with torch.no_grad():
+        _, eval_pred = cnn_forward(p, stats, x, torch.ones_like(mask), training=False)
+    steps = {}
+    for name, cfg in [("sgd", {"name": "sgd", "lr": 0.1}), ("adam", {"name": "adam", "lr": 0.01})]:
+        pa, sa, _, _, _ = run(name)
+        steps[name] = {"optimizer": cfg, "after": {k: flatshape(v) for k, v in pa.items()} | {k: flatshape(v) for k, v in sa.items()}}
+    return {
+        "nodes": CNN_NODES, "edges": CNN_EDGES, "x": tolist(x), "y": tolist(y),
+        "masks": {"drop.mask": [[float(v) for v in row] for row in mask.reshape(rows, -1).tolist()]},
+        "params": params, "logits": tolist(logits), "pred": tolist(pred), "loss": float(loss), "grads": grads,
+        "running": {k: flatshape(v) for k, v in stats.items()},
+        "evalPred": tolist(eval_pred),
+        "steps": steps,
+    }
+
+
 def main():
     doc = {
         "generator": "scripts/torch-golden.py",
@@ -383,6 +522,7 @@ def main():
         "nets": nets(),
         "optimizers": optimizer_cases(),
         "losses": loss_cases(),
+        "cnn": cnn_case(),
     }
     os.makedirs(os.path.dirname(OUT), exist_ok=True)
     with open(OUT, "w") as f:

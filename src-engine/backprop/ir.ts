@@ -8,10 +8,11 @@
  * written BATCH (-1); a feature vector per sample is [N, F], an image batch [N, C, H, W]. A scalar
  * is [1, 1]. Element-wise ops broadcast as NumPy does (shapes aligned at the right).
  */
+import { windowOut, type Window2d } from '../tensor/window.ts';
 import { Algebra, type BinaryOp, type UnaryOp } from './ops/elementwise.ts';
 
 export { Algebra };
-export type { BinaryOp, UnaryOp };
+export type { BinaryOp, UnaryOp, Window2d };
 
 export const BATCH = -1;
 export type Shape = readonly number[];
@@ -38,7 +39,28 @@ export type Op =
   /** Number of rows (dim 0) of the input, as a 1 × 1 value (the batch size, for means). */
   | { kind: 'rows' }
   /** Same values, another shape with the same dim 0 and element count. */
-  | { kind: 'reshape' };
+  | { kind: 'reshape' }
+  /** 2-D convolution of x [N, C, H, W] with filters [F, C, KH, KW]: [N, F, OH, OW]. */
+  | { kind: 'conv2d'; win: Window2d }
+  /** The gradient of conv2d with respect to its input, from (g, filters): a transposed convolution. */
+  | { kind: 'conv2dInputGrad'; win: Window2d }
+  /** The gradient of conv2d with respect to its filters, from (x, g). */
+  | { kind: 'conv2dFilterGrad'; win: Window2d }
+  /** Max over each window of each channel. */
+  | { kind: 'maxPool2d'; win: Window2d }
+  /** The gradient of maxPool2d, from (x, g): g routed to each window's first maximum. */
+  | { kind: 'maxPool2dGrad'; win: Window2d }
+  /** Mean over each window of each channel (padding counted in the divisor). */
+  | { kind: 'avgPool2d'; win: Window2d }
+  /** The gradient of avgPool2d, from g. */
+  | { kind: 'avgPool2dGrad'; win: Window2d }
+  /** Mean over every axis after the channels: [N, C, H, W] to [N, C, 1, 1]. */
+  | { kind: 'globalAvgPool' }
+  /**
+   * Batch normalisation with given statistics (inference mode), from (x, scale, bias, mean, var),
+   * the four per channel ([1, C] or [1, C, 1, 1]): (x - mean) / sqrt(var + eps) * scale + bias.
+   */
+  | { kind: 'batchNorm'; eps: number };
 
 export type OpKind = Op['kind'];
 
@@ -174,6 +196,70 @@ export class Program extends Algebra<number> {
       throw new Error(`reshape: [${fmt(s)}] cannot become [${fmt(shape)}]`);
     return this.push({ kind: 'reshape' }, [a], [...shape]);
   }
+
+  /** 2-D convolution (the window's kernel must match the filters' last two dims). */
+  conv2d(x: number, w: number, win: Window2d): number {
+    const [n, c, h, wd] = image(this.shape(x), 'conv2d input');
+    const [f, cw, kh, kw] = image(this.shape(w), 'conv2d filters');
+    if (cw !== c) throw new Error(`conv2d: the filters take ${cw} channels, the input has ${c}`);
+    if (kh !== win.kernel[0] || kw !== win.kernel[1])
+      throw new Error(`conv2d: filters of ${kh}×${kw} with a window of ${win.kernel.join('×')}`);
+    return this.push({ kind: 'conv2d', win }, [x, w], [n, f, ...outPlane(win, h, wd, 'conv2d')]);
+  }
+
+  /** d(loss)/dx of y = conv2d(x, w) from g = d(loss)/dy; `inShape` is x's shape. */
+  conv2dInputGrad(g: number, w: number, win: Window2d, inShape: Shape): number {
+    return this.push({ kind: 'conv2dInputGrad', win }, [g, w], [...inShape]);
+  }
+
+  /** d(loss)/dw of y = conv2d(x, w) from g; `filterShape` is w's shape. */
+  conv2dFilterGrad(x: number, g: number, win: Window2d, filterShape: Shape): number {
+    return this.push({ kind: 'conv2dFilterGrad', win }, [x, g], [...filterShape]);
+  }
+
+  maxPool2d(x: number, win: Window2d): number {
+    const [n, c, h, w] = image(this.shape(x), 'maxPool2d input');
+    return this.push({ kind: 'maxPool2d', win }, [x], [n, c, ...outPlane(win, h, w, 'maxPool2d')]);
+  }
+
+  maxPool2dGrad(x: number, g: number, win: Window2d): number {
+    return this.push({ kind: 'maxPool2dGrad', win }, [x, g], this.shape(x));
+  }
+
+  avgPool2d(x: number, win: Window2d): number {
+    const [n, c, h, w] = image(this.shape(x), 'avgPool2d input');
+    return this.push({ kind: 'avgPool2d', win }, [x], [n, c, ...outPlane(win, h, w, 'avgPool2d')]);
+  }
+
+  avgPool2dGrad(g: number, win: Window2d, inShape: Shape): number {
+    return this.push({ kind: 'avgPool2dGrad', win }, [g], [...inShape]);
+  }
+
+  globalAvgPool(x: number): number {
+    const [n, c] = image(this.shape(x), 'globalAvgPool input');
+    return this.push({ kind: 'globalAvgPool' }, [x], [n, c, 1, 1]);
+  }
+
+  /** Inference-mode batch normalisation; scale, bias, mean and var are per channel (axis 1). */
+  batchNorm(x: number, scale: number, bias: number, mean: number, variance: number, eps: number): number {
+    const s = this.shape(x);
+    const per = s.map((d, i) => (i === 1 ? d : 1));
+    for (const v of [scale, bias, mean, variance])
+      if (!sameShape(this.shape(v), per))
+        throw new Error(`batchNorm: statistics of shape [${fmt(this.shape(v))}] for an input [${fmt(s)}]`);
+    return this.push({ kind: 'batchNorm', eps }, [x, scale, bias, mean, variance], s);
+  }
+}
+
+function image(s: Shape, what: string): [number, number, number, number] {
+  if (s.length !== 4) throw new Error(`${what} must be [N, C, H, W] (got [${fmt(s)}])`);
+  return s as unknown as [number, number, number, number];
+}
+
+function outPlane(win: Window2d, h: number, w: number, what: string): [number, number] {
+  const [oh, ow] = windowOut(win, h, w);
+  if (oh < 1 || ow < 1) throw new Error(`${what}: a ${win.kernel.join('×')} window does not fit a ${h}×${w} plane`);
+  return [oh, ow];
 }
 
 /** The shape two operands broadcast to (NumPy rules, aligned at the right); throws on a mismatch. */

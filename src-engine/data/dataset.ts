@@ -21,8 +21,11 @@ export interface Dataset {
   classNames?: string[];
   /** Target column names for regression. */
   targetNames?: string[];
-  /** Per-row shape [height, width, channels] when the features are an image's pixels (HWC order). */
-  inputShape?: [number, number, number];
+  /**
+   * Per-row shape [channels, height, width] when each row is an image: the features are its pixels
+   * channel by channel, row by row (what an image Input and its convolutions read).
+   */
+  sampleShape?: [number, number, number];
 }
 
 /** Class index of each row (argmax of one-hot, or 0/1 threshold for binary). */

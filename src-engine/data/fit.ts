@@ -4,6 +4,7 @@ import { DataError } from './errors.ts';
 import {
   type FeatureTransform,
   type MissingPolicy,
+  type PixelScaling,
   type Preprocessing,
   type Scaling,
   type TargetEncoding,
@@ -76,6 +77,7 @@ export function fitPreprocessing(
   scaling: Scaling,
   missing: MissingPolicy,
   target: TargetEncoding,
+  pixels?: PixelScaling,
 ): Preprocessing {
   const inputs: FeatureTransform[] = [];
   const featureNames: string[] = [];
@@ -134,13 +136,60 @@ export function fitPreprocessing(
   }
   const pre: Preprocessing = { version: 1, scaling, missing, inputs, featureNames, target };
   const img = table.image;
-  if (
-    img &&
-    img.columns.length === features.length &&
-    img.columns.every((c, i) => c === features[i]) &&
-    inputs.every((t) => transformWidth(t) === 1)
-  ) {
-    pre.imageShape = img.shape;
+  if (img && img.columns.length === features.length && inputs.every((t) => transformWidth(t) === 1)) {
+    const [h, w, c] = img.shape;
+    const chw = chwColumns(img);
+    if (img.columns.every((col, i) => col === features[i])) pre.imageShape = img.shape;
+    if (chw.every((col, i) => col === features[i]) && inputs.every((t) => t.kind === 'numeric')) {
+      pre.imageShape = img.shape;
+      pre.sampleShape = [c, h, w];
+      if (pixels) scalePixels(table, trainRows, inputs as NumericTransform[], c, pixels);
+      if (pixels) pre.pixels = pixels;
+    }
   }
   return pre;
+}
+
+type NumericTransform = Extract<FeatureTransform, { kind: 'numeric' }>;
+
+/** An image's pixel columns channel by channel, row by row (CHW), from their stored HWC order. */
+export function chwColumns(img: { shape: [number, number, number]; columns: string[] }): string[] {
+  const [h, w, c] = img.shape;
+  const out: string[] = [];
+  for (let ch = 0; ch < c; ch++) for (let p = 0; p < h * w; p++) out.push(img.columns[p * c + ch]!);
+  return out;
+}
+
+/** Offsets and scales of the pixel columns (in CHW order) for a pixel scaling, from the training rows. */
+function scalePixels(
+  table: RawTable,
+  rows: ArrayLike<number>,
+  inputs: NumericTransform[],
+  channels: number,
+  pixels: PixelScaling,
+): void {
+  const per = inputs.length / channels;
+  const stats = inputs.map((t) => numericStats(findColumn(table, t.column)!, rows));
+  if (pixels === 'unit') {
+    const max = stats.reduce((m, s) => Math.max(m, s.max), -Infinity);
+    const scale = max > 1 ? 1 / (max <= 255 ? 255 : max) : 1;
+    for (const t of inputs) Object.assign(t, { offset: 0, scale });
+    return;
+  }
+  for (let ch = 0; ch < channels; ch++) {
+    // Pooled over the channel's pixels: mean of means, and the variance from each column's moments.
+    let count = 0;
+    let sum = 0;
+    let sq = 0;
+    for (let k = ch * per; k < (ch + 1) * per; k++) {
+      const s = stats[k]!;
+      count += s.count;
+      sum += s.mean * s.count;
+      sq += (s.std * s.std + s.mean * s.mean) * s.count;
+    }
+    const mean = count ? sum / count : 0;
+    const std = Math.sqrt(Math.max(0, count ? sq / count - mean * mean : 0));
+    for (let k = ch * per; k < (ch + 1) * per; k++)
+      Object.assign(inputs[k]!, { offset: mean, scale: std > 1e-12 ? 1 / std : 1 });
+  }
 }

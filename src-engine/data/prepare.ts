@@ -5,9 +5,10 @@
 import { type ColumnType, inferColumnTypes } from './columns.ts';
 import type { Dataset, Task } from './dataset.ts';
 import { DataError } from './errors.ts';
-import { fitPreprocessing } from './fit.ts';
+import { chwColumns, fitPreprocessing } from './fit.ts';
 import {
   type MissingPolicy,
+  type PixelScaling,
   type Preprocessing,
   type Scaling,
   applyPreprocessing,
@@ -19,13 +20,18 @@ import { targetClasses } from './target.ts';
 
 export interface PrepareOptions {
   target: string;
-  /** Feature columns; default: every other column that is not free text. */
+  /**
+   * Feature columns; default: every other column that is not free text, or for images (IDX, image
+   * folders, N-d NPY) their pixels channel by channel, row by row.
+   */
   features?: string[];
   /** Override the inferred task. */
   task?: Task;
   /** Override inferred column types. */
   columnTypes?: Record<string, ColumnType>;
   scaling: Scaling;
+  /** For images: scale the pixels per image ('unit': ÷255, 'channel': standardised per channel) instead of per column. */
+  pixels?: PixelScaling;
   missing: MissingPolicy;
   split: SplitSpec;
 }
@@ -60,7 +66,9 @@ export function prepare(table: RawTable, options: PrepareOptions): Prepared {
   const targetCol = findColumn(table, options.target);
   if (!targetCol) throw unknown(options.target, 'target');
   const types = inferColumnTypes(table, options.columnTypes);
-  const features = options.features ?? names.filter((n) => n !== options.target && types[n] !== 'text');
+  const features =
+    options.features ??
+    (table.image ? chwColumns(table.image) : names.filter((n) => n !== options.target && types[n] !== 'text'));
   for (const f of features) if (!findColumn(table, f)) throw unknown(f, 'feature');
   if (features.includes(options.target)) {
     throw new DataError({
@@ -136,7 +144,16 @@ export function prepare(table: RawTable, options: PrepareOptions): Prepared {
       hint: 'Use smaller validation/test fractions or more rows',
     });
 
-  const preprocessing = fitPreprocessing(table, rows.train, features, types, options.scaling, options.missing, target);
+  const preprocessing = fitPreprocessing(
+    table,
+    rows.train,
+    features,
+    types,
+    options.scaling,
+    options.missing,
+    target,
+    options.pixels,
+  );
   const build = (idx: Uint32Array, part: string): Dataset => {
     const { y } = encodeTarget(preprocessing, table, idx);
     const ds: Dataset = {
@@ -149,7 +166,7 @@ export function prepare(table: RawTable, options: PrepareOptions): Prepared {
       task: target.task,
       featureNames: preprocessing.featureNames,
     };
-    if (preprocessing.imageShape) ds.inputShape = preprocessing.imageShape;
+    if (preprocessing.sampleShape) ds.sampleShape = preprocessing.sampleShape;
     if (target.task === 'regression') ds.targetNames = [target.column];
     else ds.classNames = target.classNames;
     return ds;

@@ -14,6 +14,13 @@ import { type RawColumn, type RawTable, findColumn, sourceLine } from './table.t
 import type { Task } from './dataset.ts';
 
 export type Scaling = 'standard' | 'minmax' | 'none';
+/**
+ * How image pixels are scaled (instead of column by column): 'unit' divides by 255 (8-bit values;
+ * values already within [0, 1] are kept), 'channel' standardises each channel with the mean and
+ * standard deviation of all its pixels in the training rows.
+ */
+export const PIXEL_SCALINGS = ['unit', 'channel'] as const;
+export type PixelScaling = (typeof PIXEL_SCALINGS)[number];
 export type MissingPolicy = 'drop' | 'impute' | 'refuse';
 
 export type FeatureTransform =
@@ -35,6 +42,10 @@ export interface Preprocessing {
   target: TargetEncoding;
   /** Per-row image shape [h, w, c] when the features are exactly an image's pixels. */
   imageShape?: [number, number, number];
+  /** [channels, height, width] when the features are an image's pixels in that order (image inputs). */
+  sampleShape?: [number, number, number];
+  /** How the pixels were scaled, when per image rather than per column. */
+  pixels?: PixelScaling;
 }
 
 /** Number of output features a transform produces. */

@@ -4,6 +4,7 @@
  * problem names its nodes and says what is wrong in a plain sentence.
  */
 import { layerDef, type SampleShape } from '../layers/index.ts';
+import { isTrainable } from '../layers/params.ts';
 import { sizeOf } from '../tensor/tensor.ts';
 import { layerSpec, LOSS_LABELS, type ActivationName, type LossName } from './catalog.ts';
 import { checkNodeParams, describeNode, type GraphDoc, type GraphNode, type GraphProblem } from './document.ts';
@@ -61,7 +62,10 @@ export function topologicalOrder(graph: GraphDoc): { order: string[]; cyclic: st
 export function nodeParamCount(node: GraphNode, inShapes: (SampleShape | null)[]): number {
   const def = layerDef(node.type);
   if (!def.params || inShapes.some((s) => s === null)) return 0;
-  return def.params(node, inShapes as SampleShape[]).reduce((a, p) => a + sizeOf(p.shape), 0);
+  return def
+    .params(node, inShapes as SampleShape[])
+    .filter(isTrainable)
+    .reduce((a, p) => a + sizeOf(p.shape), 0);
 }
 
 /** Validate a parsed graph and infer every node's output size and parameter count. */

@@ -22,6 +22,7 @@ export const activation: LayerDef = {
     inputs: { min: 1, max: 1 },
     hasOutput: true,
   },
+  summary: (p) => String(p.activation),
   outputShape(node, [s]) {
     if (node.params.activation === 'softmax' && s!.length !== 1)
       return { problem: `${describe(node)}: softmax normalises a vector of scores; flatten the input first.` };
@@ -50,9 +51,9 @@ export const activation: LayerDef = {
             ? (ctx.attr('alpha')?.f ?? 1)
             : 0.01;
       const last = ctx.last;
-      if (!last) ctx.refuse('comes before any dense layer');
-      // An activation right after a linear dense layer is that layer's activation.
-      if (last!.type === 'Dense' && last!.params.activation === 'linear') {
+      if (!last) ctx.refuse('comes before any dense or convolution layer');
+      // An activation right after a linear dense or convolution layer is that layer's activation.
+      if ((last!.type === 'Dense' || last!.type === 'Conv2D') && last!.params.activation === 'linear') {
         last!.params.activation = act;
         last!.params.alpha = alpha;
         return null;

@@ -17,6 +17,7 @@ import {
 export function denseLayer(spec: LayerSpec): LayerDef {
   return {
     spec,
+    summary: (p) => `${p.units} units · ${p.activation}${p.loss === undefined ? '' : ` · ${p.loss}`}`,
     outputShape(node, [s]) {
       if (s!.length !== 1)
         return {

@@ -22,6 +22,7 @@ export const dropout: LayerDef = {
     inputs: { min: 1, max: 1 },
     hasOutput: true,
   },
+  summary: (p) => `rate ${p.rate}`,
   outputShape: (_node, [s]) => ({ shape: s! }),
   build(ctx, node, [x], [shape]) {
     const rate = Number(node.params.rate);

@@ -4,10 +4,18 @@
  */
 import { activation } from './activation.ts';
 import { add } from './add.ts';
+import { avgPool2d } from './avgpool2d.ts';
+import { batchNorm } from './batchnorm.ts';
 import { concatenate } from './concatenate.ts';
+import { conv2d } from './conv2d.ts';
 import { dense } from './dense.ts';
 import { dropout } from './dropout.ts';
+import { flatten } from './flatten.ts';
+import { globalAvgPool } from './globalavgpool.ts';
 import { input } from './input.ts';
+import { layerNorm } from './layernorm.ts';
+import { maxPool2d } from './maxpool2d.ts';
+import { reshape } from './reshape.ts';
 import type { LayerDef } from './layer.ts';
 import { output } from './output.ts';
 import { softmax } from './softmax.ts';
@@ -15,6 +23,14 @@ import { softmax } from './softmax.ts';
 export const LAYER_DEFS = {
   Input: input,
   Dense: dense,
+  Conv2D: conv2d,
+  MaxPool2D: maxPool2d,
+  AvgPool2D: avgPool2d,
+  GlobalAveragePool: globalAvgPool,
+  Flatten: flatten,
+  Reshape: reshape,
+  BatchNorm: batchNorm,
+  LayerNorm: layerNorm,
   Activation: activation,
   Softmax: softmax,
   Dropout: dropout,
@@ -33,6 +49,7 @@ export function layerDef(type: LayerType): LayerDef {
   return d;
 }
 
+export { LAYER_CATEGORIES } from './layer.ts';
 export type {
   ImportContext,
   ImportedLayer,

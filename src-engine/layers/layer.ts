@@ -9,20 +9,39 @@ import type { Program, Shape } from '../backprop/ir.ts';
 import type { GraphNode, ParamValue } from '../graph/document.ts';
 import type { AttributeProto, NodeProto } from '../onnx/schema.ts';
 
-export type ParamSpec =
-  | { name: string; label: string; type: 'int'; default: number; min: number; max: number; description: string }
-  | { name: string; label: string; type: 'float'; default: number; min: number; max: number; description: string }
-  | { name: string; label: string; type: 'bool'; default: boolean; description: string }
-  | {
-      name: string;
-      label: string;
-      type: 'enum';
-      default: string;
-      options: readonly string[];
-      description: string;
-    };
+/** A field that matters only for some values of another field (the inspector hides it otherwise). */
+export interface VisibleWhen {
+  param: string;
+  is: readonly string[];
+}
 
-export type LayerCategory = 'inputs' | 'core' | 'activations' | 'merge' | 'outputs';
+interface ParamBase {
+  name: string;
+  label: string;
+  description: string;
+  visibleWhen?: VisibleWhen;
+}
+
+export type ParamSpec = ParamBase &
+  (
+    | { type: 'int'; default: number; min: number; max: number }
+    | { type: 'float'; default: number; min: number; max: number }
+    | { type: 'bool'; default: boolean }
+    | { type: 'enum'; default: string; options: readonly string[] }
+  );
+
+export type LayerCategory = 'inputs' | 'core' | 'image' | 'normalization' | 'activations' | 'merge' | 'outputs';
+
+/** The palette's groups, in order. */
+export const LAYER_CATEGORIES: readonly { category: LayerCategory; title: string }[] = [
+  { category: 'inputs', title: 'Inputs' },
+  { category: 'core', title: 'Core layers' },
+  { category: 'image', title: 'Convolution and pooling' },
+  { category: 'normalization', title: 'Normalisation' },
+  { category: 'activations', title: 'Activations' },
+  { category: 'merge', title: 'Merge' },
+  { category: 'outputs', title: 'Outputs' },
+];
 
 /** The catalog entry of a layer type, as the palette and inspector show it. */
 export interface LayerSpec {
@@ -49,6 +68,11 @@ export interface ParamShape {
   fanOut: number;
   /** Whether L1/L2 penalties apply (weights yes, biases no). */
   regularize: boolean;
+  /**
+   * false for state that training updates without gradients (batch norm's running statistics): it
+   * is saved with the weights and fed like them, but has no optimizer state and is not counted.
+   */
+  trainable?: boolean;
 }
 
 /** A trainable parameter declared in a program. */
@@ -76,6 +100,8 @@ export interface LayerContext {
   p: Program;
   training: boolean;
   masks: MaskDecl[];
+  /** New values of non-trainable parameters after a training step, by parameter name. */
+  updates: { name: string; next: number }[];
 }
 
 export interface LayerResult {
@@ -100,8 +126,8 @@ export interface TorchLayer {
   module?(node: GraphNode, inputs: SampleShape[]): string;
   /** Statements copying trained values into the module (`self` is the model). */
   load?(node: GraphNode, t: TorchContext): string[];
-  /** The forward expression over the inputs' Python names. */
-  forward(node: GraphNode, srcs: string[], t: TorchContext): string;
+  /** The forward expression over the inputs' Python names (and their per-sample shapes). */
+  forward(node: GraphNode, srcs: string[], t: TorchContext, inputs: SampleShape[]): string;
 }
 
 /** An ONNX node read as (part of) a Netwright layer. */
@@ -141,6 +167,8 @@ export type ShapeResult = { shape: SampleShape } | { problem: string };
 
 export interface LayerDef {
   spec: LayerSpec;
+  /** A short line of the layer's key settings for its node on the canvas (default: its name). */
+  summary?(params: Record<string, ParamValue>): string;
   /** Per-sample output shape from the inputs' shapes (each known); `sources` describe the input layers. */
   outputShape(node: GraphNode, inputs: SampleShape[], sources: string[]): ShapeResult;
   /** Trainable parameters for the given input shapes. */

@@ -21,14 +21,16 @@ export const useBiasParam: ParamSpec = {
   description: 'Add a learned bias to each neuron.',
 };
 
-export const initializerParam: ParamSpec = {
+export const initializerParamWith = (def: string): ParamSpec => ({
   name: 'initializer',
   label: 'Initializer',
   type: 'enum',
-  default: 'glorot_uniform',
+  default: def,
   options: INITIALIZERS,
   description: 'How the weights are drawn before training (from the run seed).',
-};
+});
+
+export const initializerParam = initializerParamWith('glorot_uniform');
 
 export const alphaParam: ParamSpec = {
   name: 'alpha',
@@ -38,6 +40,7 @@ export const alphaParam: ParamSpec = {
   min: 0,
   max: 10,
   description: 'Slope of leaky ReLU for x < 0, or scale of ELU.',
+  visibleWhen: { param: 'activation', is: ['leaky_relu', 'elu'] },
 };
 
 export const activationParam = (def: string, description: string, label = 'Activation'): ParamSpec => ({
@@ -63,3 +66,25 @@ export function shapeText(s: readonly number[]): string {
 export function elements(s: readonly number[]): number {
   return s.reduce((a, b) => a * b, 1);
 }
+
+/** A trainable parameter (batch norm's running statistics are not). */
+export function isTrainable(p: { trainable?: boolean }): boolean {
+  return p.trainable !== false;
+}
+
+/** Why an input that must be an image is not one, or null when it is ([channels, height, width]). */
+export function notAnImage(node: { id: string; type: string; label?: string | undefined }, s: readonly number[]) {
+  return s.length === 3
+    ? null
+    : `${describe(node)} works on images (channels × height × width) but receives ${shapeText(s)} values per sample: set the Input's shape to an image, or add a Reshape layer before it.`;
+}
+
+export const sizeParam = (name: string, label: string, def: number, max: number, description: string): ParamSpec => ({
+  name,
+  label,
+  type: 'int',
+  default: def,
+  min: name === 'pad' || name === 'padding' ? 0 : 1,
+  max,
+  description,
+});

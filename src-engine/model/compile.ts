@@ -9,6 +9,7 @@ import { gradients } from '../backprop/rules.ts';
 import type { ActivationName } from '../layers/activations.ts';
 import { layerDef, type LayerContext, type MaskDecl, type ParamDecl, type SampleShape } from '../layers/index.ts';
 import { initialize } from '../layers/init.ts';
+import { isTrainable } from '../layers/params.ts';
 import { buildLoss, decisionRule, type DecisionRule, type LossName } from '../losses/index.ts';
 import { makeOptimizer } from '../optim/index.ts';
 import type { GraphDoc, GraphNode } from '../graph/document.ts';
@@ -33,8 +34,11 @@ export interface ForwardModel {
   logits: number;
   /** Output after its activation [N, T]. */
   pred: number;
+  /** Every parameter the program reads: trainable ones and running statistics (`trainable: false`). */
   params: ParamDecl[];
   masks: MaskDecl[];
+  /** In a training program: the new value of each non-trainable parameter after the step. */
+  updates: { name: string; next: number }[];
   /** Output value of every graph node, by node id. */
   values: Map<string, number>;
   /** Pre-activation values of nodes that have one. */
@@ -63,7 +67,7 @@ export function buildForward(
   const p = opts.program ?? new Program();
   const byId = new Map(graph.nodes.map((n) => [n.id, n]));
   const ins = incoming(graph);
-  const ctx: LayerContext = { p, training: opts.training, masks: [] };
+  const ctx: LayerContext = { p, training: opts.training, masks: [], updates: [] };
   const params: ParamDecl[] = [];
   const values = new Map<string, number>();
   const preValues = new Map<string, number>();
@@ -108,6 +112,7 @@ export function buildForward(
     pred: values.get(outputNode.id)!,
     params,
     masks: ctx.masks,
+    updates: ctx.updates,
     values,
     preValues,
     inputNode,
@@ -139,9 +144,12 @@ export interface TrainingProgram extends ForwardModel {
   dataLoss: number;
   /** Loss actually minimised (with regularization), 1 × 1. */
   loss_: number;
+  /** The trainable parameters, their gradients and optimizer updates. */
   slots: ParamSlot[];
   /** With `traceNodes`: d(loss)/d(value) for every layer's output and pre-activation value. */
   valueGrads: Map<number, number>;
+  /** The non-trainable parameters (running statistics) and their values after the step. */
+  carried: { decl: ParamDecl; next: number }[];
 }
 
 /** The whole training step as one program. */
@@ -158,14 +166,15 @@ export function buildTrainingProgram(
   const t = p.input('t', [1, 1]);
   const dataLoss = buildLoss(p, fwd.loss, { pred: fwd.pred, logits: fwd.logits, y, activation: fwd.activation });
   let total = dataLoss;
-  const penalised = fwd.params.filter((d) => d.regularize);
+  const trainable = fwd.params.filter(isTrainable);
+  const penalised = trainable.filter((d) => d.regularize);
   if (config.l2 > 0) for (const w of penalised) total = p.add(total, p.scale(p.sumAll(p.square(w.input)), config.l2));
   if (config.l1 > 0) for (const w of penalised) total = p.add(total, p.scale(p.sumAll(p.abs(w.input)), config.l1));
   // Tracing (the learning lab's step-through) also asks for the gradient of every layer's output.
   const traced = opts.traceNodes ? [...new Set([...fwd.values.values(), ...fwd.preValues.values()])] : [];
-  const all = gradients(p, total, [...fwd.params.map((d) => d.input), ...traced]);
-  let grads = all.slice(0, fwd.params.length);
-  const valueGrads = new Map(traced.map((v, i) => [v, all[fwd.params.length + i]!]));
+  const all = gradients(p, total, [...trainable.map((d) => d.input), ...traced]);
+  let grads = all.slice(0, trainable.length);
+  const valueGrads = new Map(traced.map((v, i) => [v, all[trainable.length + i]!]));
   if (config.clipNorm > 0) {
     // Global-norm clipping: g * c / max(|g|, c)
     let sq = p.const(0);
@@ -175,7 +184,7 @@ export function buildTrainingProgram(
     grads = grads.map((g) => p.mul(g, factor));
   }
   const opt = makeOptimizer(config.optimizer);
-  const slots: ParamSlot[] = fwd.params.map((decl, i) => {
+  const slots: ParamSlot[] = trainable.map((decl, i) => {
     const stateInputs = opt.stateNames.map((s) => ({
       name: `${decl.name}.${s}`,
       input: p.input(`${decl.name}.${s}`, decl.shape),
@@ -191,7 +200,11 @@ export function buildTrainingProgram(
     });
     return { decl, grad: grads[i]!, next: next!, state: stateInputs.map((s, k) => ({ ...s, next: nextState[k]! })) };
   });
-  return { ...fwd, y, lr, t, dataLoss, loss_: total, slots, valueGrads };
+  const nextOf = new Map(fwd.updates.map((u) => [u.name, u.next]));
+  const carried = fwd.params
+    .filter((d) => !isTrainable(d))
+    .map((decl) => ({ decl, next: nextOf.get(decl.name) ?? decl.input }));
+  return { ...fwd, y, lr, t, dataLoss, loss_: total, slots, carried, valueGrads };
 }
 
 /** Fresh weights for the parameters of a model, drawn from `rng` in declaration order. */

@@ -6,9 +6,9 @@ import {
   getBuiltinTestDataset,
 } from '../data/builtin/index.ts';
 import type { BuiltinDatasetItem } from '../protocol/training.ts';
-import type { Dataset } from '../data/dataset.ts';
+import { takeRows, type Dataset } from '../data/dataset.ts';
 import { prepare, type PrepareOptions, type Prepared } from '../data/prepare.ts';
-import type { Preprocessing } from '../data/preprocess.ts';
+import { applyPreprocessing, encodeTarget, type PixelScaling, type Preprocessing } from '../data/preprocess.ts';
 import { summarize, summaryLine } from '../data/summary.ts';
 import type { DatasetRef } from '../project/project.ts';
 import { COLUMN_TYPES, DELIMITERS, type ColumnType, type Delimiter } from '../protocol/training.ts';
@@ -28,9 +28,19 @@ export interface ResolvedData {
 const DIGITS: BuiltinDatasetItem = {
   id: 'digits',
   name: 'MNIST digits',
-  description: 'Real 28×28 handwritten digits from the MNIST set: 784 pixel features, 10 classes.',
+  description: 'Real 28×28 handwritten digits from the MNIST set: 784 pixels (1×28×28 images), 10 classes.',
   task: 'multiclass',
-  params: [{ name: 'count', type: 'int', default: 5000, min: 10, max: 10000, description: 'How many digits to load.' }],
+  params: [
+    { name: 'count', type: 'int', default: 5000, min: 10, max: 10000, description: 'How many digits to load.' },
+    {
+      name: 'test',
+      type: 'int',
+      default: 0,
+      min: 0,
+      max: 5000,
+      description: 'How many of them (the last in the seeded order) to hold out as the test set.',
+    },
+  ],
 };
 
 /** Every built-in dataset with its parameters, as the data panel lists them (digits included). */
@@ -61,8 +71,18 @@ export async function loadBuiltin(
 ): Promise<ResolvedData> {
   if (id === DIGITS.id) {
     const count = typeof params.count === 'number' ? params.count : DIGITS.params[0]!.default;
+    const held = typeof params.test === 'number' ? params.test : 0;
+    if (!Number.isInteger(held) || held < 0 || held >= count)
+      throw new Error(`digits: the test set must be a whole number of digits below the count ${count} (got ${held}).`);
     const ds = await loadDigits({ count, seed: typeof params.seed === 'number' ? params.seed : 1 });
-    return { train: ds, summary: `digits: ${ds.rows} MNIST digits, 784 pixel features, 10 classes` };
+    const summary = `digits: ${count} MNIST digits (1×28×28 images), 10 classes`;
+    if (!held) return { train: ds, summary };
+    const range = (a: number, b: number) => Uint32Array.from({ length: b - a }, (_, i) => a + i);
+    return {
+      train: takeRows(ds, range(0, count - held)),
+      test: takeRows(ds, range(count - held, count), 'digits (test)'),
+      summary: `${summary}: ${count - held} for training, ${held} held out for testing`,
+    };
   }
   const info = getBuiltinDatasetInfo(id);
   const numeric: Record<string, number> = {};
@@ -135,6 +155,8 @@ export interface FileDataOptions {
   seed?: number;
   load?: LoadTableOptions;
   prepare?: Partial<PrepareOptions>;
+  /** How image pixels are scaled (default 'unit': ÷255); other data is standardised per column. */
+  pixels?: PixelScaling;
 }
 
 /** Load a local file (CSV, JSON, NPY/NPZ, IDX, image folder), prepare and split it. */
@@ -161,6 +183,7 @@ export async function loadFileData(
   const prepared = prepare(table, {
     target,
     scaling: 'standard',
+    ...(table.image ? { pixels: opts.pixels ?? 'unit' } : {}),
     missing: 'drop',
     split: { validation: opts.validationSplit ?? 0, test: opts.testSplit ?? 0, seed: opts.seed ?? 1, stratify: true },
     ...(opts.read?.columnTypes ? { columnTypes: opts.read.columnTypes } : {}),
@@ -174,6 +197,56 @@ export async function loadFileData(
     summary,
     prepared,
   };
+}
+
+/**
+ * A separate test set (e.g. MNIST's own t10k files) for a model trained on `train`: the training
+ * data's fitted preprocessing applied to it, or, for built-in data, the file prepared the same way
+ * (pixels ÷255, nothing else scaled). Its columns, size and classes must match the training data's.
+ */
+export async function loadTestData(
+  path: string,
+  train: { train: Dataset; preprocessing?: Preprocessing | null | undefined },
+  opts: { labelsPath?: string; load?: LoadTableOptions } = {},
+): Promise<Dataset> {
+  const table = await loadTable(path, { ...opts.load, ...(opts.labelsPath ? { labelsPath: opts.labelsPath } : {}) });
+  const ref = train.train;
+  const pre = train.preprocessing;
+  let test: Dataset;
+  if (pre) {
+    const rows = Uint32Array.from({ length: table.rows }, (_, i) => i);
+    test = {
+      ...ref,
+      name: table.name,
+      x: applyPreprocessing(pre, table),
+      y: encodeTarget(pre, table, rows).y,
+      rows: table.rows,
+    };
+  } else {
+    const target = table.columns.some((c) => c.name === 'label') ? 'label' : table.columns.at(-1)!.name;
+    const misfit = (n: number) =>
+      new Error(
+        `${table.name} has ${n} features per row; the training data has ${ref.features}, so it cannot test this model.`,
+      );
+    // Columns besides the target (pixels for images): a different count cannot be this model's data.
+    const width = table.image ? table.image.columns.length : table.columns.length - 1;
+    if (width !== ref.features) throw misfit(width);
+    test = prepare(table, {
+      target,
+      scaling: 'none',
+      ...(table.image ? { pixels: 'unit' as const } : {}),
+      missing: 'refuse',
+      split: { validation: 0, test: 0, seed: 1, stratify: false },
+    }).train;
+    if (test.features !== ref.features) throw misfit(test.features);
+    const same = (a?: string[], b?: string[]) => (a ?? []).join('\u0000') === (b ?? []).join('\u0000');
+    if (ref.task !== test.task || (ref.task !== 'regression' && !same(ref.classNames, test.classNames)))
+      throw new Error(
+        `${table.name} has the classes ${test.classNames?.join(', ') ?? '(none: numbers)'}; the training data has ${ref.classNames?.join(', ') ?? 'numbers'}.`,
+      );
+    test = { ...test, name: table.name, featureNames: ref.featureNames };
+  }
+  return test;
 }
 
 /** Resolve a project's dataset reference (files loaded with `load`'s limits and options). */

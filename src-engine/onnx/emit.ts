@@ -10,7 +10,7 @@
  */
 import { BATCH, type OpKind, type Program, type Shape } from '../backprop/ir.ts';
 import { OPS } from '../backprop/ops/structural.ts';
-import type { NodeOf, OpDef } from '../backprop/ops/types.ts';
+import type { EmitTarget, NodeOf, OpDef } from '../backprop/ops/types.ts';
 import type { GraphBuilder } from './builder.ts';
 
 export interface EmitOptions {
@@ -20,6 +20,8 @@ export interface EmitOptions {
   batchRef?: string;
   /** Prefix for the names of intermediate values (e.g. 's3/' for unrolled step 3). */
   prefix?: string;
+  /** 'cpu' allows forms only ONNX Runtime's CPU provider runs (default 'portable'). */
+  target?: EmitTarget;
 }
 
 /** Emit the ops computing `outputs` (and only what they depend on); returns ONNX names by value id. */
@@ -67,6 +69,7 @@ export function emitProgram(
         hint: `${prefix}v${n.id}`,
         shapeTensor,
         inputName,
+        target: opts.target ?? 'portable',
       }),
     );
   }

@@ -16,13 +16,13 @@ export interface EvalModel {
   targets: number;
 }
 
-/** Inputs x [N, F] (and y [N, T] with `withLoss`), parameters; outputs pred [N, T] (and loss [1, 1]). */
+/** Inputs x [N, …input shape] (and y [N, T] with `withLoss`), parameters; outputs pred [N, T] (and loss [1, 1]). */
 export function evalModel(graph: GraphDoc | CompiledModel, opts: { withLoss: boolean; elem?: ElemType }): EvalModel {
   const model = compiled(graph);
   const fwd = model.forward;
   const p = fwd.program;
   const b = new GraphBuilder(opts.elem ?? 'float32');
-  const inputs = new Map<string, string>([['x', b.input('x', ['N', fwd.features])]]);
+  const inputs = new Map<string, string>([['x', b.input('x', ['N', ...fwd.inputShape])]]);
   const outs = [fwd.pred];
   let loss = -1;
   if (opts.withLoss) {

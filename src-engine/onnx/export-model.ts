@@ -8,7 +8,7 @@ import type { Preprocessing } from '../data/preprocess.ts';
 import type { GraphDoc } from '../graph/document.ts';
 import type { WeightSet } from '../tensor/weights.ts';
 import { GraphBuilder, type ElemType } from './builder.ts';
-import { bakePreprocessing, type BakedInputs } from './bake-preprocessing.ts';
+import { bakePreprocessing, plainInput, type BakedInputs } from './bake-preprocessing.ts';
 import { emitProgram } from './emit.ts';
 import { encodeModel, type ModelProto } from './schema.ts';
 import { sizeOf } from '../tensor/tensor.ts';
@@ -68,13 +68,7 @@ export function deploymentModel(src: DeploymentSource): ModelProto {
       `The preprocessing produces ${pre.featureNames.length} features but the Input layer takes ${F}; train the model on this data again before exporting.`,
     );
   }
-  const baked: BakedInputs = pre
-    ? bakePreprocessing(b, pre)
-    : {
-        x: b.input('features', ['N', F], b.elem, 'Feature values, in the order of feature_names'),
-        batchRef: 'features',
-        inputs: [{ name: 'features', kind: 'numeric', columns: Array.from({ length: F }, (_, i) => `x${i}`) }],
-      };
+  const baked: BakedInputs = pre ? bakePreprocessing(b, pre, fwd.inputShape) : plainInput(b, fwd.inputShape);
   const x = baked.x;
 
   const inputs = new Map<string, string>([['x', x]]);
@@ -125,7 +119,7 @@ export function deploymentModel(src: DeploymentSource): ModelProto {
   if (pre) metadata[META.preprocessing] = JSON.stringify(pre);
   if (src.summary) metadata[META.summary] = JSON.stringify(src.summary);
   return b.model(src.name ?? 'netwright', {
-    doc: `Netwright model${src.name ? ` '${src.name}'` : ''}: ${task}, ${F} features -> ${T} output${T === 1 ? '' : 's'}.`,
+    doc: `Netwright model${src.name ? ` '${src.name}'` : ''}: ${task}, ${fwd.inputShape.length > 1 ? `${fwd.inputShape.join('×')} images` : `${F} features`} -> ${T} output${T === 1 ? '' : 's'}.`,
     metadata,
     producerVersion: src.version ?? NETWRIGHT_VERSION,
   });

@@ -3,9 +3,11 @@
  * - Netwright's own exports carry their layer graph and preprocessing in metadata and their
  *   weights as initializers named after the parameters: a round trip changes nothing.
  * - Chains of layers from other tools (e.g. torch.onnx.export): each ONNX op is read by the layer
- *   that claims it (its `onnxImport` in src-engine/layers), e.g. Gemm or MatMul + Add as Dense and
- *   Relu / Sigmoid / Tanh / LeakyRelu / Elu / Softplus / Softmax as its activation. Anything else is
- *   refused, naming the op and the node.
+ *   that claims it (its `onnxImport` in src-engine/layers), e.g. Gemm or MatMul + Add as Dense, Conv
+ *   as Conv2D, MaxPool / AveragePool / GlobalAveragePool / BatchNormalization / Flatten as theirs,
+ *   and Relu / Sigmoid / Tanh / LeakyRelu / Elu / Softplus / Softmax as the activation of the dense
+ *   or convolution layer before them. Anything else is refused, naming the op and the node. An
+ *   input [N, C, H, W] becomes an image Input.
  */
 import { LAYER_TYPES, type LayerType } from '../graph/catalog.ts';
 import { parseGraph, withDefaults, type GraphDoc, type GraphNode } from '../graph/document.ts';
@@ -20,14 +22,14 @@ import { parseProject, PROJECT_FORMAT, PROJECT_VERSION, type Project } from '../
 import { weightsToJson } from '../project/weights.ts';
 import { makeTrainConfig } from '../train/config.ts';
 import { readOnnx, tensorValues, OnnxFormatError, type OnnxFile } from './read-model.ts';
-import type { AttributeProto, NodeProto, TensorProto } from './schema.ts';
+import { AttrType, type AttributeProto, type NodeProto, type TensorProto } from './schema.ts';
 
 export interface ImportedModel {
   graph: GraphDoc;
   weights: WeightSet;
   preprocessing: Preprocessing | null;
-  /** 'netwright' for our own exports, 'mlp' for other tools' layer chains. */
-  origin: 'netwright' | 'mlp';
+  /** 'netwright' for our own exports, 'chain' for other tools' layer chains. */
+  origin: 'netwright' | 'chain';
   name: string;
   /** Things the user should know (e.g. "the final LogSoftmax was…"). */
   notes: string[];
@@ -114,19 +116,35 @@ function importChain(f: OnnxFile, file: string): ImportedModel {
   let current = f.inputs[0]!.name;
   const layers: ImportedLayer[] = [];
   const used = new Set<NodeProto>();
+  // Zero padding of an image read from a Pad node, waiting for the Conv or AveragePool it belongs to.
+  let pendingPads: number[] | null = null;
   // Walk the chain from the input: each step finds the one node consuming the current value.
   for (;;) {
     const consumers = producers.filter((n) => n.input.includes(current));
     if (consumers.length === 0) break;
     if (consumers.length > 1) refuse(consumers[1]!, `reads '${current}' too (branching graphs are not imported yet)`);
-    const n = consumers[0]!;
+    let n = consumers[0]!;
     used.add(n);
-    if (
-      PASS_THROUGH.has(n.opType) ||
-      (n.opType === 'Flatten' && !IMPORTERS.has('Flatten') && (shape?.length ?? 1) === 1)
-    ) {
+    if (PASS_THROUGH.has(n.opType)) {
       current = n.output[0]!;
       continue;
+    }
+    if (n.opType === 'Pad') {
+      pendingPads = zeroPadding(n, consts, (why) => refuse(n, why));
+      current = n.output[0]!;
+      continue;
+    }
+    if (pendingPads) {
+      // torch.onnx.export writes AvgPool2d's padding as a Pad before the AveragePool: the same as
+      // padding that counts in the average. Zero padding before a Conv is the Conv's own padding.
+      if (n.opType !== 'AveragePool' && n.opType !== 'Conv') refuse(n, 'follows zero padding it cannot take in');
+      const own = (attr(n, 'pads')?.ints ?? [0, 0, 0, 0]).map(Number);
+      const pads = own.map((v, i) => v + pendingPads![i]!);
+      const extra = { name: 'pads', type: AttrType.INTS, ints: pads };
+      const rest = (n.attribute ?? []).filter((a) => a.name !== 'pads' && a.name !== 'count_include_pad');
+      const include = n.opType === 'AveragePool' ? [{ name: 'count_include_pad', type: AttrType.INT, i: 1 }] : [];
+      n = { ...n, attribute: [...rest, extra, ...include] };
+      pendingPads = null;
     }
     const importer = IMPORTERS.get(n.opType);
     if (!importer) refuse(n, 'is not supported');
@@ -159,6 +177,7 @@ function importChain(f: OnnxFile, file: string): ImportedModel {
     }
     current = n.output[0]!;
   }
+  if (pendingPads) throw new OnnxImportError(`${file}: the model ends with padding that no layer takes in.`);
   const unused = producers.find((n) => !used.has(n));
   if (unused) refuse(unused, 'is not on the path from the input to the output');
   if (current !== g.output[0]!.name)
@@ -175,12 +194,33 @@ function importChain(f: OnnxFile, file: string): ImportedModel {
   return buildImported(layers, inputShape, g.name || file, file);
 }
 
+/** The spatial padding [top, left, bottom, right] of a Pad node that adds zeros around images only. */
+function zeroPadding(n: NodeProto, consts: Map<string, TensorProto>, refuse: (why: string) => never): number[] {
+  const mode = new TextDecoder().decode(attr(n, 'mode')?.s ?? new TextEncoder().encode('constant'));
+  if (mode !== 'constant') refuse(`pads in '${mode}' mode; only zero padding is imported`);
+  const read = (name: string | undefined) => {
+    const t = name ? consts.get(name) : undefined;
+    if (!t) return refuse('takes its padding from a computed value');
+    return Array.from(tensorValues(t).data);
+  };
+  const pads = n.input[1] ? read(n.input[1]) : (attr(n, 'pads')?.ints ?? []).map(Number);
+  const value = n.input[2] ? read(n.input[2])[0]! : Number(attr(n, 'value')?.f ?? 0);
+  if (value !== 0) refuse(`pads with ${value}, not zeros`);
+  if (pads.length !== 8 || pads[0] || pads[1] || pads[4] || pads[5])
+    refuse(`pads [${pads.join(', ')}]; only the rows and columns of images can be padded`);
+  return [pads[2]!, pads[3]!, pads[6]!, pads[7]!];
+}
+
 function buildImported(layers: ImportedLayer[], inputShape: number[], name: string, file: string): ImportedModel {
+  const [c, h, w] = inputShape;
   const nodes: GraphNode[] = [
     {
       id: 'input',
       type: 'Input',
-      params: { features: inputShape.reduce((a, b) => a * b, 1) },
+      params:
+        inputShape.length === 3
+          ? { shape: 'image', channels: c!, height: h!, width: w! }
+          : { features: inputShape.reduce((a, b) => a * b, 1) },
       position: { x: 0, y: 0 },
     },
   ];
@@ -212,7 +252,7 @@ function buildImported(layers: ImportedLayer[], inputShape: number[], name: stri
   } catch (e) {
     throw new OnnxImportError(`${file}: ${(e as Error).message}`);
   }
-  return { graph: parsed.graph, weights, preprocessing: null, origin: 'mlp', name, notes: [] };
+  return { graph: parsed.graph, weights, preprocessing: null, origin: 'chain', name, notes: [] };
 }
 
 /** A new project from an .onnx file's bytes: the imported graph and weights, default training settings. */

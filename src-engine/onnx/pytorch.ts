@@ -48,7 +48,7 @@ export function exportPytorch(
         throw new Error(`No weights for parameter '${id}.${ps.suffix}': train the model before exporting it.`);
     if (def.torch.module) init.push(`self.${v} = ${def.torch.module(node, shapes)}`);
     if (def.torch.load) load.push(...def.torch.load(node, { ...ctx, self: `model.${v}` }));
-    forward.push(`${v} = ${def.torch.forward(node, srcIds.map(py), ctx)}`);
+    forward.push(`${v} = ${def.torch.forward(node, srcIds.map(py), ctx, shapes)}`);
     if (node.type === 'Output') {
       output = v;
       loss = String(node.params.loss);

@@ -5,11 +5,12 @@
  * and its fixed cost is paid once; Loop is avoided because GPU providers lack it.
  *
  * Interface (K = steps per run, N = rows per mini-batch, all float):
- * - inputs  x [K·N, F], y [K·N, T], `<node>.mask` [K·N, C] per dropout layer (host-drawn, so runs
+ * - inputs  x [K·N, …input shape] ([K·N, F] for features, [K·N, C, H, W] for images), y [K·N, T], `<node>.mask` [K·N, C] per dropout layer (host-drawn, so runs
  *   are reproducible and match the TypeScript engine), lr [K, 1], t [K, 1] (step numbers, from 1),
- *   every parameter `<node>.W|b` and optimizer state `<param>.<m|v|s>`.
- * - outputs loss [K, 1] (data loss of each step), pred [K·N, T] (optional), and for every parameter
- *   and state input `next.<name>` with its value after the K steps.
+ *   every parameter `<node>.W|b`, running statistic `<node>.running_mean|running_var` (batch norm)
+ *   and optimizer state `<param>.<m|v|s>`.
+ * - outputs loss [K, 1] (data loss of each step), pred [K·N, T] (optional), and for every parameter,
+ *   statistic and state input `next.<name>` with its value after the K steps.
  */
 import { BATCH } from '../backprop/ir.ts';
 import { sizeOf } from '../tensor/tensor.ts';
@@ -19,6 +20,7 @@ import type { TrainConfig } from '../train/config.ts';
 import type { WeightSet } from '../tensor/weights.ts';
 import { GraphBuilder, tensorProto, type Dim, type ElemType } from './builder.ts';
 import { emitProgram } from './emit.ts';
+import type { EmitTarget } from '../backprop/ops/types.ts';
 import { META, NETWRIGHT_VERSION } from './export-model.ts';
 import { encodeModel, type ModelProto } from './schema.ts';
 
@@ -30,6 +32,8 @@ export interface TrainStepOptions {
   withPred?: boolean;
   /** Give parameter inputs these values as defaults (initializers), and optimizer state zeros. */
   initialWeights?: WeightSet;
+  /** 'cpu' for ONNX Runtime's CPU provider (faster max-pooling gradients); default 'portable'. */
+  target?: EmitTarget;
   name?: string;
 }
 
@@ -37,9 +41,14 @@ export interface TrainStepOptions {
 export interface TrainStepIo {
   steps: number;
   features: number;
+  /** Per-sample shape of x: [features] or [channels, height, width]. */
+  inputShape: number[];
   targets: number;
-  /** Parameter and optimizer-state tensors: input name, output name, shape. */
-  carried: { name: string; next: string; shape: readonly number[]; kind: 'param' | 'state' }[];
+  /**
+   * Tensors carried from run to run: input name, output name, shape. 'param' and 'statistic' (batch
+   * norm's running statistics) are the model's weights; 'state' is the optimizer's.
+   */
+  carried: { name: string; next: string; shape: readonly number[]; kind: 'param' | 'statistic' | 'state' }[];
   /** Dropout masks: per-sample shape and rate. */
   masks: { name: string; shape: number[]; rate: number }[];
   withPred: boolean;
@@ -70,11 +79,21 @@ export function trainStepModel(
     carried.push({ name: s.decl.name, next: nextName(s.decl.name), shape: s.decl.shape, kind: 'param' });
     for (const st of s.state) carried.push({ name: st.name, next: nextName(st.name), shape: st.shape, kind: 'state' });
   }
+  for (const c of tp.carried)
+    carried.push({ name: c.decl.name, next: nextName(c.decl.name), shape: c.decl.shape, kind: 'statistic' });
+  const inputShape = [...tp.inputShape];
   const masks = tp.masks.map((m) => ({ name: m.name, shape: m.shape.slice(1), rate: m.rate }));
 
   // Per-step slices of the batched inputs.
   const split = (name: string): string[] => (K === 1 ? [name] : b.op('Split', [name], { axis: 0 }, K, `${name}_k`));
-  const xs = split(b.input('x', [rowsDim, F], b.elem, 'Features of K mini-batches of N rows, stacked'));
+  const xs = split(
+    b.input(
+      'x',
+      [rowsDim, ...inputShape],
+      b.elem,
+      `Inputs (${inputShape.join(' × ')} per row) of K mini-batches of N rows, stacked`,
+    ),
+  );
   const ys = split(b.input('y', [rowsDim, T], b.elem, 'Targets, stacked like x'));
   const maskSplits = new Map(
     masks.map((m) => [
@@ -91,8 +110,8 @@ export function trainStepModel(
     current.set(c.name, b.input(c.name, c.shape));
     if (opts.initialWeights) {
       const w = opts.initialWeights.get(c.name);
-      if (c.kind === 'param' && !w) throw new Error(`No weights for parameter '${c.name}'`);
-      defaultValue(b, c.name, c.shape, c.kind === 'param' ? w!.data : null);
+      if (c.kind !== 'state' && !w) throw new Error(`No weights for parameter '${c.name}'`);
+      defaultValue(b, c.name, c.shape, c.kind !== 'state' ? w!.data : null);
     }
   }
 
@@ -102,6 +121,7 @@ export function trainStepModel(
     tp.dataLoss,
     ...(withPred ? [tp.pred] : []),
     ...tp.slots.flatMap((s) => [s.next, ...s.state.map((st) => st.next)]),
+    ...tp.carried.map((c) => c.next),
   ];
   for (let k = 0; k < K; k++) {
     const inputs = new Map<string, string>([
@@ -116,6 +136,7 @@ export function trainStepModel(
       inputs,
       batchRef: xs[k]!,
       prefix: K === 1 ? '' : `s${k}/`,
+      ...(opts.target ? { target: opts.target } : {}),
     });
     losses.push(names.get(tp.dataLoss)!);
     if (withPred) preds.push(names.get(tp.pred)!);
@@ -124,6 +145,7 @@ export function trainStepModel(
       next.set(s.decl.name, names.get(s.next)!);
       for (const st of s.state) next.set(st.name, names.get(st.next)!);
     }
+    for (const c of tp.carried) next.set(c.decl.name, names.get(c.next)!);
     current = next;
   }
   b.output(
@@ -147,7 +169,7 @@ export function trainStepModel(
     if (v === c.name) v = b.op1('Identity', [v]);
     b.output(c.next, v, c.shape);
   }
-  const io: TrainStepIo = { steps: K, features: F, targets: T, carried, masks, withPred };
+  const io: TrainStepIo = { steps: K, features: F, inputShape, targets: T, carried, masks, withPred };
   const model = b.model(opts.name ?? 'netwright_train_step', {
     doc: `Netwright training step: ${K} mini-batch${K === 1 ? '' : 'es'} of ${config.optimizer.name} on ${tp.loss} per run. Feed each next.<name> output back as <name> for the following run.`,
     metadata: {

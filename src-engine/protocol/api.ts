@@ -198,10 +198,14 @@ export interface ApiMethods {
   }): Promise<{ views: TrainingViews | null; note: string | null }>;
   /** Pause, resume, stop, or run one mini-batch of the current run. */
   trainControl(req: { action: 'pause' | 'resume' | 'stop' | 'step' }): Promise<{ ok: boolean }>;
-  /** Choose the decision boundary's two input features (a slice when there are more) and the 3-D view's layer and method; recomputes the views now. */
+  /**
+   * Choose the decision boundary's two input features (a slice when there are more), the 3-D view's
+   * layer and method, and the row whose feature maps and saliency the image views show; recomputes the views now.
+   */
   viewOptions(req: {
     features?: [number, number];
     space?: { nodeId: string; method: 'exact' | 'first3' | 'pca' };
+    sample?: number;
   }): Promise<TrainingViews | null>;
   /** The model on screen's weights, run record (config, metrics per epoch) and fitted preprocessing, for the project; null when there is none. */
   lastRun(req: Empty): Promise<{

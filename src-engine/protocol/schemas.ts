@@ -106,6 +106,7 @@ export const requestSchemas = {
         .object({ nodeId: z.string().min(1).max(200), method: z.enum(['exact', 'first3', 'pca']) })
         .strict()
         .optional(),
+      sample: z.number().int().min(0).max(100_000_000).optional(),
     })
     .strict(),
   restoreRun: z

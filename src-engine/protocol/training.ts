@@ -65,6 +65,8 @@ export interface DataShape {
   classNames: string[] | null;
   rows: number;
   summary: string;
+  /** [channels, height, width] when every row is an image (what an image Input takes); null otherwise. */
+  sampleShape: [number, number, number] | null;
 }
 
 /** One finished epoch's metrics (defined with the training session). */
@@ -142,6 +144,52 @@ export interface EvaluationView {
   inputNames: string[];
 }
 
+/** One small image for the page: c channels of h × w values (row-major, channel after channel) and their range. */
+export interface ImageTileView {
+  c: number;
+  h: number;
+  w: number;
+  values: number[];
+  min: number;
+  max: number;
+}
+
+/** Views of a model with an image input. */
+export interface ImageViews {
+  /** Which rows the sample and the mistakes come from ('test rows' or 'training rows'). */
+  on: string;
+  classes: string[] | null;
+  /** Each convolution's filters: `rows` filters of `cols` tiles (one per input channel, or one RGB tile). */
+  filters: {
+    nodeId: string;
+    label: string;
+    filters: number;
+    channels: number;
+    kernel: [number, number];
+    rows: number;
+    cols: number;
+    tiles: ImageTileView[];
+  }[];
+  /** The chosen sample, the model's answer for it, and its saliency (|d predicted logit / d pixel|). */
+  sample: {
+    row: number;
+    rows: number;
+    actual: string;
+    predicted: string;
+    output: number[];
+    image: ImageTileView;
+    saliency: ImageTileView;
+  };
+  /** What each layer with an image output makes of the sample (the input first), up to 16 channels. */
+  featureMaps: { nodeId: string; label: string; shape: [number, number, number]; tiles: ImageTileView[] }[];
+  /** Misclassified rows (the first 24) and how many of how many are wrong; with the evaluation. */
+  misclassified?: {
+    wrong: number;
+    of: number;
+    rows: { row: number; actual: string; predicted: string; image: ImageTileView }[];
+  };
+}
+
 /** Everything the engine streams for the plots; absent parts do not apply to the model. */
 /**
  * How gradients flow, measured on a probe batch as training goes: per layer, over the epochs sampled,
@@ -171,6 +219,7 @@ export interface TrainingViews {
   network?: NetworkView;
   evaluation?: EvaluationView;
   flow?: FlowView;
+  images?: ImageViews;
 }
 
 export type { StepTrace, TracedNode, TracedParam, TracedTensor } from '../lab/step.ts';

@@ -96,6 +96,55 @@ export function matmul(
   }
 }
 
+/**
+ * Writes op(B) rows [pc, pc + kc), columns [jc, jc + nc) into `w` from `base` as packed panels of NR
+ * columns (p-major, zero past the edge), exactly as packBN does: for a B that exists only
+ * implicitly, such as the unfolded receptive fields of an image (src-engine/tensor/conv.ts).
+ */
+export type PanelPacker = (w: Float64Array, base: number, pc: number, kc: number, jc: number, nc: number) => void;
+
+/** Columns per packed panel of op(B) (what a PanelPacker writes). */
+export const PANEL_COLUMNS = NR;
+
+/**
+ * C = op(A)·op(B) (or C += with accumulate) where op(B) [k×n] is packed block by block by `packB`,
+ * and C's rows start at c[c0] with row stride ldc. A is stored m×k (k×m when transA).
+ */
+export function matmulPackedB(
+  a: FloatArray,
+  transA: boolean,
+  packB: PanelPacker,
+  c: FloatArray,
+  c0: number,
+  ldc: number,
+  m: number,
+  k: number,
+  n: number,
+  accumulate: boolean,
+): void {
+  if (m <= 0 || n <= 0) return;
+  if (k <= 0) {
+    if (!accumulate) for (let i = 0; i < m; i++) c.fill(0, c0 + i * ldc, c0 + i * ldc + n);
+    return;
+  }
+  const kBlocks = Math.ceil(k / KC);
+  const kcStep = Math.ceil(k / kBlocks);
+  for (let jc = 0; jc < n; jc += NC) {
+    const nc = Math.min(NC, n - jc);
+    for (let pc = 0; pc < k; pc += kcStep) {
+      const kc = Math.min(kcStep, k - pc);
+      const acc = accumulate || pc > 0;
+      packB(W, B_BASE, pc, kc, jc, nc);
+      for (let ic = 0; ic < m; ic += MC) {
+        const mc = Math.min(MC, m - ic);
+        if (transA) packAT(a, m, pc, kc, ic, mc);
+        else packAN(a, k, pc, kc, ic, mc);
+        macroKernel(kc, mc, nc, c, c0 + ic * ldc + jc, ldc, acc);
+      }
+    }
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Packing. Destination panels are p-major: panel t of A holds, for p = 0..kc-1, the MR values
 // op(A)[ic+t*MR+r][pc+p]; panel t of B holds the NR values op(B)[pc+p][jc+t*NR+q]. Rows/columns

@@ -55,6 +55,10 @@ export const trainConfigSchema = z.object({
     .default(null),
   /** Keep a checkpoint (weights, optimizer and generator state) at the end of every n-th epoch; 0: none. */
   checkpointEvery: z.number().int().min(0).max(1_000_000).default(0),
+  /** Random shifts (pixels) and left-right flips of image rows, for training batches only (seeded). */
+  augment: z
+    .object({ shift: z.number().int().min(0).max(8).default(0), flip: z.boolean().default(false) })
+    .default({ shift: 0, flip: false }),
   /** 'eager' trains with Netwright's TypeScript engine; 'ort' through onnxruntime. */
   backend: z.enum(['ts', 'ort']).default('ts'),
 });

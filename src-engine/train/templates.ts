@@ -11,6 +11,7 @@ import type { ActivationName, InitializerName, LossName } from '../graph/catalog
 import { withDefaults, type GraphDoc, type GraphNode } from '../graph/document.ts';
 import type { DatasetRef } from '../project/project.ts';
 import { makeTrainConfig, type TrainConfig } from './config.ts';
+import { preferredBackend } from './backend-choice.ts';
 
 export interface Template {
   id: string;
@@ -65,6 +66,59 @@ export function chainGraph(features: number, hidden: DenseSpec[], out: DenseSpec
 }
 
 const builtin = (id: string, params: Record<string, number> = {}): DatasetRef => ({ kind: 'builtin', id, params });
+
+/** A chain of any layers, left to right: [id, type, params] after an Input of the given params. */
+function layerChain(input: GraphNode['params'], layers: [string, GraphNode['type'], GraphNode['params']][]): GraphDoc {
+  const all: [string, GraphNode['type'], GraphNode['params']][] = [['input', 'Input', input], ...layers];
+  const nodes: GraphNode[] = all.map(([id, type, params], i) => ({
+    id,
+    type,
+    params: withDefaults(type, params),
+    // Two rows, so a nine-layer network fits a laptop screen.
+    position: { x: 60 + (i % 5) * 230, y: 80 + Math.floor(i / 5) * 170 },
+  }));
+  const edges = nodes.slice(1).map((n, i) => ({ id: `e${i + 1}`, source: nodes[i]!.id, target: n.id }));
+  return { format: GRAPH_FORMAT, version: GRAPH_VERSION, nodes, edges };
+}
+
+const MNIST_IMAGE = { shape: 'image', channels: 1, height: 28, width: 28 };
+/** The `mnist` package's 10,000 digits: the first 8,000 of its seeded order train, the last 2,000 test. */
+const DIGITS_8K_2K = builtin('digits', { count: 10000, test: 2000 });
+/** PyTorch's usual LeNet-5 recipe: Adam 1e-3, mini-batches of 64. */
+const lenetTraining = (epochs: number, graph: GraphDoc) =>
+  makeTrainConfig({
+    epochs,
+    batchSize: 64,
+    optimizer: { name: 'adam', lr: 0.001 },
+    seed: 1,
+    backend: preferredBackend(graph),
+  });
+
+const LENET = layerChain(MNIST_IMAGE, [
+  ['conv1', 'Conv2D', { filters: 6, kernel_size: 5, padding: 'explicit', pad: 2, activation: 'relu' }],
+  ['pool1', 'MaxPool2D', { pool_size: 2, stride: 2 }],
+  ['conv2', 'Conv2D', { filters: 16, kernel_size: 5, activation: 'relu' }],
+  ['pool2', 'MaxPool2D', { pool_size: 2, stride: 2 }],
+  ['flatten', 'Flatten', {}],
+  ['fc1', 'Dense', { units: 120, activation: 'relu' }],
+  ['fc2', 'Dense', { units: 84, activation: 'relu' }],
+  ['output', 'Output', { units: 10, activation: 'softmax', loss: 'cce' }],
+]);
+
+const SMALL_CNN = layerChain(MNIST_IMAGE, [
+  ['conv1', 'Conv2D', { filters: 8, kernel_size: 3, padding: 'same', activation: 'relu' }],
+  ['pool1', 'MaxPool2D', { pool_size: 2, stride: 2 }],
+  ['conv2', 'Conv2D', { filters: 16, kernel_size: 3, padding: 'same', activation: 'relu' }],
+  ['pool2', 'MaxPool2D', { pool_size: 2, stride: 2 }],
+  ['flatten', 'Flatten', {}],
+  ['output', 'Output', { units: 10, activation: 'softmax', loss: 'cce' }],
+]);
+
+const DENSE_784_15_10 = chainGraph(784, [{ units: 15, activation: 'sigmoid' }], {
+  units: 10,
+  activation: 'softmax',
+  loss: 'cce',
+});
 const kerasAdam = (epochs: number, seed: number, extra: Record<string, unknown> = {}) =>
   makeTrainConfig({ epochs, batchSize: 0, optimizer: { name: 'adam', lr: 0.001 }, seed, shuffle: false, ...extra });
 
@@ -209,6 +263,36 @@ const TEMPLATE_LIST: Template[] = [
     dataset: builtin('digits', { count: 5000 }),
   },
   {
+    id: 'lenet-digits',
+    name: 'LeNet-5 on MNIST digits',
+    description:
+      'LeCun’s convolutional network: two 5×5 convolutions with max pooling, then 120, 84 and 10 units (61,706 parameters), on 8,000 real MNIST digits; 2,000 more are held out as the test set.',
+    source: 'classic (LeCun et al. 1998, PyTorch’s ReLU and max-pool form)',
+    graph: LENET,
+    training: lenetTraining(5, LENET),
+    dataset: DIGITS_8K_2K,
+  },
+  {
+    id: 'why-conv-dense',
+    name: 'Why convolution (1 of 2): dense 784-15-10',
+    description:
+      'The crash-course network on the same 8,000 + 2,000 digits as its convolutional partner: every pixel is its own input, 11,935 parameters. Train both and compare test accuracy.',
+    source: 'crash-course article, compared',
+    graph: DENSE_784_15_10,
+    training: lenetTraining(5, DENSE_784_15_10),
+    dataset: DIGITS_8K_2K,
+  },
+  {
+    id: 'why-conv-cnn',
+    name: 'Why convolution (2 of 2): a small CNN',
+    description:
+      'Two 3×3 convolutions with max pooling before the output: 9,098 parameters, fewer than the dense 784-15-10, shared across the image, so a stroke is recognised wherever it is. Same digits and settings as its partner.',
+    source: 'crash-course article, compared',
+    graph: SMALL_CNN,
+    training: lenetTraining(5, SMALL_CNN),
+    dataset: DIGITS_8K_2K,
+  },
+  {
     id: 'circle',
     name: 'Circle (2-8-8-1 tanh)',
     description:
@@ -305,6 +389,24 @@ const TEMPLATE_LIST: Template[] = [
     ),
     training: makeTrainConfig({ epochs: 150, batchSize: 32, optimizer: { name: 'sgd', lr: 0.1 }, seed: 3 }),
     dataset: builtin('circle', { n: 400 }),
+  },
+];
+
+/** Templates meant to be trained side by side (`netwright train <id>` trains each and compares them). */
+export interface TemplateComparison {
+  id: string;
+  name: string;
+  description: string;
+  /** Template ids, in the order shown. */
+  members: string[];
+}
+
+export const TEMPLATE_COMPARISONS: readonly TemplateComparison[] = [
+  {
+    id: 'why-convolution',
+    name: 'Why convolution: dense 784-15-10 vs a small CNN on the same digits',
+    description: 'Parameters and test accuracy of the dense network and a smaller convolutional one.',
+    members: ['why-conv-dense', 'why-conv-cnn'],
   },
 ];
 

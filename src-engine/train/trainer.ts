@@ -16,6 +16,7 @@ import { TsBackend } from './ts-backend.ts';
 import { PerceptronBackend } from './perceptron.ts';
 import { DivergenceWatch, type DivergenceWatchState } from './divergence.ts';
 import { checkParamCount, DEFAULT_LIMITS } from '../limits.ts';
+import { Augmenter, augments } from '../data/augment.ts';
 
 export interface EpochMetrics extends Metrics {
   val_loss?: number;
@@ -180,6 +181,8 @@ export class Trainer {
   private readonly shuffleRng: SeededRng;
   /** How outputs become classes (accuracy). */
   readonly decision: DecisionRule;
+  /** Shifts and flips training batches of images, when the config asks for it. */
+  private readonly augmenter: Augmenter | null;
 
   constructor(private readonly opts: TrainerOptions) {
     const { config, graph } = opts;
@@ -196,6 +199,21 @@ export class Trainer {
         `The Input layer '${fwd.inputNode.label ?? fwd.inputNode.id}' takes ${fwd.features} features but the data has ${this.train.features} (${this.train.featureNames.slice(0, 5).join(', ')}${this.train.features > 5 ? ', …' : ''}). Set the Input's features to ${this.train.features}.`,
       );
     }
+    const image = fwd.inputShape.length === 3 ? (fwd.inputShape as [number, number, number]) : null;
+    const dataShape = this.train.sampleShape;
+    if (image && dataShape && image.some((d, i) => d !== dataShape[i])) {
+      throw new Error(
+        `The Input layer '${fwd.inputNode.label ?? fwd.inputNode.id}' takes ${image.join('×')} images (channels × height × width) but the data's images are ${dataShape.join('×')}. Set the Input's shape to ${dataShape.join('×')}.`,
+      );
+    }
+    if (augments(config.augment) && !image)
+      throw new Error(
+        'Augmentation (shifts and flips) works on images: set the Input to an image shape, or turn augmentation off.',
+      );
+    this.augmenter =
+      image && augments(config.augment)
+        ? new Augmenter(image, config.augment, new SeededRng((config.seed ^ 0x3c6ef372) >>> 0))
+        : null;
     if (fwd.targets !== this.train.targets) {
       throw new Error(
         `The Output layer '${fwd.outputNode.label ?? fwd.outputNode.id}' has ${fwd.targets} units but the data has ${this.train.targets} target column${this.train.targets === 1 ? '' : 's'}${this.train.classNames ? ` (classes ${this.train.classNames.join(', ')})` : ''}. Set the Output's units to ${this.train.targets}.`,
@@ -371,6 +389,7 @@ export class Trainer {
             gatherRows(ds.x, order, start + j * bs, bs, F, xk.subarray(j * bs * F));
             gatherRows(ds.y, order, start + j * bs, bs, T, yk.subarray(j * bs * T));
           }
+          this.augmenter?.apply(xk, K * bs);
           lrs.fill(lr);
           const res = await this.backend.stepMany!(xk, yk, bs, K, lrs, t + 1);
           for (let j = 0; j < K; j++, b++) {
@@ -398,6 +417,7 @@ export class Trainer {
         const rows = Math.min(bs, n - start);
         gatherRows(ds.x, order, start, rows, F, xb);
         gatherRows(ds.y, order, start, rows, T, yb);
+        this.augmenter?.apply(xb, rows);
         t++;
         const pending = this.backend.step(xb, yb, rows, lr, t);
         // The eager backend answers synchronously: skip the await's microtask on the hot path.

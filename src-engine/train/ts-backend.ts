@@ -7,6 +7,7 @@ import type { TrainConfig } from './config.ts';
 import { SeededRng, type Rng, type RngState } from '../tensor/rng.ts';
 import type { StepResult, TrainBackend } from './backend.ts';
 import type { WeightSet } from '../tensor/weights.ts';
+import { feedRows } from '../views/source.ts';
 
 interface StepPlan {
   exec: Executable;
@@ -54,10 +55,20 @@ export class TsBackend implements TrainBackend {
       this.bound.set(s.decl.name, buf);
       for (const st of s.state) this.bound.set(st.name, allocate(dtype, sizeOf(st.shape)));
     }
+    // Running statistics: fed and saved like weights, updated by the step without gradients.
+    for (const c of this.train.carried) {
+      const w = weights.get(c.decl.name);
+      if (!w || w.data.length !== sizeOf(c.decl.shape))
+        throw new Error(`No values for '${c.decl.name}' (${c.decl.shape.join(' × ')})`);
+      const buf = allocate(dtype, w.data.length);
+      buf.set(w.data);
+      this.bound.set(c.decl.name, buf);
+    }
     this.stepOutputs = [
       this.train.dataLoss,
       this.train.pred,
       ...this.train.slots.flatMap((s) => [s.next, ...s.state.map((st) => st.next)]),
+      ...this.train.carried.map((c) => c.next),
     ];
   }
 
@@ -77,10 +88,13 @@ export class TsBackend implements TrainBackend {
         lr: e.hasInput('lr') ? e.input('lr') : null,
         t: e.hasInput('t') ? e.input('t') : null,
         masks: this.train.masks.map((m) => ({ buf: e.input(m.name), rate: m.rate })),
-        copies: this.train.slots.flatMap((s) => [
-          { dst: this.bound.get(s.decl.name)!, src: e.value(s.next) },
-          ...s.state.map((st) => ({ dst: this.bound.get(st.name)!, src: e.value(st.next) })),
-        ]),
+        copies: [
+          ...this.train.slots.flatMap((s) => [
+            { dst: this.bound.get(s.decl.name)!, src: e.value(s.next) },
+            ...s.state.map((st) => ({ dst: this.bound.get(st.name)!, src: e.value(st.next) })),
+          ]),
+          ...this.train.carried.map((c) => ({ dst: this.bound.get(c.decl.name)!, src: e.value(c.next) })),
+        ],
         loss: e.value(this.train.dataLoss),
         pred: e.value(this.train.pred),
       };
@@ -125,7 +139,7 @@ export class TsBackend implements TrainBackend {
   }
 
   /** Run the forward pass on n rows and return copies of the requested values (chunked for big n). */
-  runForward(x: Float32Array, n: number, values: number[]): FloatArray[] {
+  runForward(x: Float32Array, n: number, values: number[], inputs: Record<string, Float32Array> = {}): FloatArray[] {
     const F = this.forward.features;
     const chunk = Math.min(n, 1024);
     const outs: FloatArray[] = [];
@@ -133,6 +147,7 @@ export class TsBackend implements TrainBackend {
       const rows = Math.min(chunk, n - start);
       const e = this.forwardExec(rows, values);
       e.input('x').set(x.subarray(start * F, (start + rows) * F));
+      feedRows(e, this.forward.program, inputs, start, rows);
       e.run();
       values.forEach((v, k) => {
         const val = e.value(v);
@@ -164,19 +179,23 @@ export class TsBackend implements TrainBackend {
     return { loss: this.forward.loss === 'sum_squares' ? lossSum : lossSum / Math.max(1, n), pred };
   }
 
+  /** Every parameter of the model (running statistics included). */
+  private get decls() {
+    return [...this.train.slots.map((s) => s.decl), ...this.train.carried.map((c) => c.decl)];
+  }
+
   getWeights(): WeightSet {
     const w: WeightSet = new Map();
-    for (const s of this.train.slots)
-      w.set(s.decl.name, { shape: s.decl.shape, data: this.bound.get(s.decl.name)!.slice() });
+    for (const d of this.decls) w.set(d.name, { shape: d.shape, data: this.bound.get(d.name)!.slice() });
     return w;
   }
 
   setWeights(w: WeightSet, resetState = false): void {
-    for (const s of this.train.slots) {
-      const src = w.get(s.decl.name);
-      if (src) this.bound.get(s.decl.name)!.set(src.data);
-      if (resetState) for (const st of s.state) this.bound.get(st.name)!.fill(0);
+    for (const d of this.decls) {
+      const src = w.get(d.name);
+      if (src) this.bound.get(d.name)!.set(src.data);
     }
+    if (resetState) for (const s of this.train.slots) for (const st of s.state) this.bound.get(st.name)!.fill(0);
   }
 
   getTrainingState(): { state: WeightSet; maskRng: RngState | null } {

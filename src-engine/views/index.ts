@@ -9,3 +9,4 @@ export * from './network.ts';
 export * from './evaluation.ts';
 export * from './history.ts';
 export * from './plan.ts';
+export * from './images.ts';

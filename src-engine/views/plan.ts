@@ -29,6 +29,8 @@ export interface ViewPlan {
   unitHeatmaps: boolean;
   /** Confusion matrix and per-class scores. */
   confusion: boolean;
+  /** Image views: filters, feature maps and saliency of a sample, misclassified images (an image input). */
+  images: boolean;
 }
 
 /** The views that apply to a model (and its data's task, when known). */
@@ -43,7 +45,9 @@ export function planViews(fwd: ForwardModel, dataTask?: Task): ViewPlan {
   for (const [nodeId, v] of fwd.values) {
     if (seen.has(v) || nodeId === fwd.outputNode.id) continue;
     seen.add(v);
-    const units = fwd.program.shape(v)[1];
+    // Vectors only: an image layer's channels are not units to place in a space.
+    if (fwd.program.shape(v).length !== 2) continue;
+    const units = fwd.program.shape(v)[1]!;
     if (units < 2) continue;
     const next = denseConsumer(fwd, nodeId);
     const plane = !!next && (next.units === 1 || next.activation === 'softmax') && classifier;
@@ -61,5 +65,6 @@ export function planViews(fwd: ForwardModel, dataTask?: Task): ViewPlan {
     unitContributions: task === 'regression' && !!out && [...fwd.values].some(([, v]) => v === out.input),
     unitHeatmaps: F === 2 && layers.length > 1,
     confusion: classifier,
+    images: fwd.inputShape.length === 3,
   };
 }

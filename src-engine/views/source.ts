@@ -23,8 +23,11 @@ export class ViewError extends Error {
 /** The model interface the views use (TsBackend and ForwardEvaluator implement it). */
 export interface ViewSource {
   readonly forward: ForwardModel;
-  /** Forward pass on n rows of x; one row-major copy per requested value id. */
-  runForward(x: Float32Array, n: number, values: number[]): FloatArray[];
+  /**
+   * Forward pass on n rows of x; one row-major copy per requested value id. `inputs` feeds other
+   * program inputs with a batch dimension (n rows of each), e.g. a class selector for saliency.
+   */
+  runForward(x: Float32Array, n: number, values: number[], inputs?: Record<string, Float32Array>): FloatArray[];
   /** A copy of the current weights. */
   getWeights(): WeightSet;
 }
@@ -74,7 +77,7 @@ export class ForwardEvaluator implements ViewSource {
     return e;
   }
 
-  runForward(x: Float32Array, n: number, values: number[]): FloatArray[] {
+  runForward(x: Float32Array, n: number, values: number[], inputs: Record<string, Float32Array> = {}): FloatArray[] {
     const F = this.forward.features;
     if (x.length < n * F)
       throw new ViewError(`runForward: ${n} rows of ${F} features need ${n * F} values; got ${x.length}.`);
@@ -83,6 +86,7 @@ export class ForwardEvaluator implements ViewSource {
       const rows = Math.min(CHUNK, n - start);
       const e = this.exec(rows, values);
       e.input('x').set(x.subarray(start * F, (start + rows) * F));
+      feedRows(e, this.forward.program, inputs, start, rows);
       e.run();
       for (let k = 0; k < values.length; k++) {
         const val = e.value(values[k]!);
@@ -90,6 +94,22 @@ export class ForwardEvaluator implements ViewSource {
       }
     }
     return outs;
+  }
+}
+
+/** Rows [start, start + rows) of extra batch inputs into an executable. */
+export function feedRows(
+  e: Executable,
+  p: ForwardModel['program'],
+  inputs: Record<string, Float32Array>,
+  start: number,
+  rows: number,
+): void {
+  for (const [name, data] of Object.entries(inputs)) {
+    const id = p.inputsByName.get(name);
+    if (id === undefined) throw new ViewError(`The program has no input '${name}'.`);
+    const width = p.width(id);
+    e.input(name).set(data.subarray(start * width, (start + rows) * width));
   }
 }
 

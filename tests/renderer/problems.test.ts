@@ -18,15 +18,17 @@ function net(features: number, units: number, activation: string, loss: string):
   return setParam(g, 'output1', 'loss', loss);
 }
 
-const shape = (s: Partial<DataShape>): DataShape => ({
-  features: 3,
-  targets: 1,
-  task: 'binary',
-  classNames: ['0', '1'],
-  rows: 100,
-  summary: '',
-  ...s,
-});
+const shape = (s: Partial<DataShape>): DataShape =>
+  ({
+    features: 3,
+    targets: 1,
+    task: 'binary',
+    classNames: ['0', '1'],
+    rows: 100,
+    summary: '',
+    sampleShape: null,
+    ...s,
+  }) as DataShape;
 const facts = (s: Partial<DataShape>, more: Partial<DataFacts> = {}): DataFacts => ({
   name: 'data.csv',
   shape: shape(s),

@@ -3,7 +3,7 @@
  * made from it, keeping what the canvas itself owns (measured size, selection) from its last state.
  */
 import type { Edge, Node } from '@xyflow/svelte';
-import { layerSpec, type LayerType } from '../../../src-engine/graph/catalog.ts';
+import { layerSpec, layerSummary, type LayerType } from '../../../src-engine/graph/catalog.ts';
 import type { GraphDoc, GraphNode, ParamValue } from '../../../src-engine/graph/document.ts';
 import type { GraphAnalysis } from '../../../src-engine/graph/validate.ts';
 
@@ -13,6 +13,8 @@ export interface LayerNodeData extends Record<string, unknown> {
   params: Record<string, ParamValue>;
   summary: string;
   outputSize: number | null;
+  /** Per-sample output shape ([features] or [channels, height, width]), null when unknown. */
+  outputShape: readonly number[] | null;
   paramCount: number;
   hasError: boolean;
   acceptsInput: boolean;
@@ -22,23 +24,9 @@ export interface LayerNodeData extends Record<string, unknown> {
 export type LayerFlowNode = Node<LayerNodeData, 'layer'>;
 export type LayerFlowEdge = Edge;
 
-/** A short line describing a layer's key parameters. */
+/** A short line describing a layer's key parameters (each layer type writes its own). */
 export function summarize(n: GraphNode): string {
-  const p = n.params;
-  switch (n.type) {
-    case 'Input':
-      return `${p.features} features`;
-    case 'Dense':
-      return `${p.units} units · ${p.activation}`;
-    case 'Output':
-      return `${p.units} units · ${p.activation} · ${p.loss}`;
-    case 'Activation':
-      return String(p.activation);
-    case 'Dropout':
-      return `rate ${p.rate}`;
-    default:
-      return layerSpec(n.type).name;
-  }
+  return layerSummary(n);
 }
 
 /** Flow nodes and edges for a graph, its analysis and the current selection. */
@@ -66,6 +54,7 @@ export function graphToFlow(
         params: n.params,
         summary: summarize(n),
         outputSize: info?.outputSize ?? null,
+        outputShape: info?.shape ?? null,
         paramCount: info?.params ?? 0,
         hasError: errorIds.has(n.id),
         acceptsInput: spec.inputs.max > 0,

@@ -299,8 +299,21 @@ export class Session {
         : shape.task === 'binary'
           ? ['sigmoid', 'bce']
           : ['linear', 'mse'];
+    // An image Input (for convolutions) takes the images' size; a vector Input takes the feature count.
+    const image = shape.sampleShape;
+    const inputChanges =
+      image && input.params.shape === 'image'
+        ? [
+            { nodeId: input.id, name: 'channels', value: image[0] },
+            { nodeId: input.id, name: 'height', value: image[1] },
+            { nodeId: input.id, name: 'width', value: image[2] },
+          ]
+        : [
+            ...(input.params.shape === 'image' ? [{ nodeId: input.id, name: 'shape', value: 'features' }] : []),
+            { nodeId: input.id, name: 'features', value: shape.features },
+          ];
     this.editor.setParams([
-      { nodeId: input.id, name: 'features', value: shape.features },
+      ...inputChanges,
       { nodeId: output.id, name: 'units', value: shape.targets },
       { nodeId: output.id, name: 'activation', value: activation! },
       { nodeId: output.id, name: 'loss', value: loss! },

@@ -351,6 +351,11 @@ export class TrainingState {
     await this.viewOptions({ space: { nodeId, method } });
   }
 
+  /** Show another row's feature maps and saliency in the image views. */
+  async setSample(row: number): Promise<void> {
+    await this.viewOptions({ sample: row });
+  }
+
   private async viewOptions(req: Parameters<Api['viewOptions']>[0]): Promise<void> {
     try {
       const v = await this.api.viewOptions(req);

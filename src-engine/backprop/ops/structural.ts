@@ -2,13 +2,15 @@
  * One record per primitive op: its gradient rule (the whole calculus of Netwright: layers, losses
  * and optimizers are compositions of these, so they get their gradients from here alone, and the
  * ONNX training step, emitted from the same program, cannot disagree with the eager engine), its
- * eager kernel, and its ONNX lowering. Element-wise ops delegate to their records in ./elementwise.ts.
+ * eager kernel, and its ONNX lowering. Element-wise ops delegate to their records in ./elementwise.ts;
+ * convolution, pooling and normalisation records live in ./image.ts.
  */
 import { matmul } from '../../tensor/matmul.ts';
 import type { FloatArray } from '../../tensor/tensor.ts';
 import { BATCH, type Shape } from '../ir.ts';
 import { forEachOffset, loopPlan } from './broadcast.ts';
 import { BINARY, UNARY } from './elementwise.ts';
+import { IMAGE_OPS } from './image.ts';
 import type { OpTable } from './types.ts';
 
 const size = (d: readonly number[]): number => d.reduce((a, b) => a * b, 1);
@@ -107,6 +109,15 @@ export const OPS: OpTable = {
         const s = plan.strides[1]![0]!;
         return () => {
           for (let i = 0, o = 0; i < n; i++, o += s) y[i] = src[o]!;
+        };
+      }
+      if (plan.dims.length === 3) {
+        const [d0, d1, d2] = plan.dims as [number, number, number];
+        const [s0, s1, s2] = plan.strides[1] as [number, number, number];
+        return () => {
+          let i = 0;
+          for (let j = 0; j < d0; j++)
+            for (let k = 0; k < d1; k++) for (let l = 0, o = j * s0 + k * s1; l < d2; l++, o += s2) y[i++] = src[o]!;
         };
       }
       return () => forEachOffset(plan, (o, i) => (y[i] = src[o[1]!]!));
@@ -245,6 +256,8 @@ export const OPS: OpTable = {
     // 0 copies dim 0 (the batch) from the input.
     onnx: (e) => e.b.op1('Reshape', [e.inp[0]!, e.b.int64([0, ...e.node.shape.slice(1)])], {}, e.hint),
   },
+
+  ...IMAGE_OPS,
 };
 
 /** y = f(a, b) with broadcasting, for fixed dims. */
@@ -276,6 +289,19 @@ function binaryKernel(
       for (let j = 0; j < r; j++) {
         for (let k = 0, oa = j * ar, ob = j * br; k < c; k++, oa += ac, ob += bc) y[i++] = f(a[oa]!, b[ob]!);
       }
+    };
+  }
+  if (plan.dims.length === 3) {
+    // e.g. [N, C, H·W] with a per-channel [1, C, 1, 1]
+    const [d0, d1, d2] = plan.dims as [number, number, number];
+    const [a0, a1, a2] = sa as [number, number, number];
+    const [b0, b1, b2] = sb as [number, number, number];
+    return () => {
+      let i = 0;
+      for (let j = 0; j < d0; j++)
+        for (let k = 0; k < d1; k++)
+          for (let l = 0, oa = j * a0 + k * a1, ob = j * b0 + k * b1; l < d2; l++, oa += a2, ob += b2)
+            y[i++] = f(a[oa]!, b[ob]!);
     };
   }
   return () => forEachOffset(plan, (o, i) => (y[i] = f(a[o[0]!]!, b[o[1]!]!)));
@@ -311,6 +337,24 @@ function sumToKernel(x: FloatArray, xd: number[], y: FloatArray, yd: number[]): 
         for (let c = 0; c < cols; c++) s += x[o + c]!;
         y[r] = s;
       }
+    };
+  }
+  if (plan.dims.length === 3) {
+    // e.g. [N, C, H·W] -> [1, C, 1] (bias gradients and statistics of images)
+    const [d0, d1, d2] = plan.dims as [number, number, number];
+    const [s0, s1, s2] = ys as [number, number, number];
+    return () => {
+      y.fill(0, 0, m);
+      let i = 0;
+      for (let j = 0; j < d0; j++)
+        for (let k = 0; k < d1; k++) {
+          let o = j * s0 + k * s1;
+          if (s2 === 0) {
+            let acc = 0;
+            for (let l = 0; l < d2; l++) acc += x[i++]!;
+            y[o] += acc;
+          } else for (let l = 0; l < d2; l++, o += s2) y[o] += x[i++]!;
+        }
     };
   }
   return () => {

@@ -28,7 +28,14 @@ export interface EmitArgs<K extends OpKind> {
   shapeTensor(s: Shape): string;
   /** The ONNX value given for a program input (op 'input'). */
   inputName(name: string): string;
+  /**
+   * Where the graph will run: 'portable' (the default: operators GPU providers have too) or 'cpu'
+   * (ONNX Runtime's CPU provider, which has faster forms for a few ops).
+   */
+  target: EmitTarget;
 }
+
+export type EmitTarget = 'portable' | 'cpu';
 
 export interface OpDef<K extends OpKind> {
   /** The gradient of each input given the upstream gradient g, built in the program (null: none). */

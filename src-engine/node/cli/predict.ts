@@ -153,7 +153,11 @@ function ownFeeds(ort: Ort, table: RawTable, pre: Preprocessing, specs: ModelInp
         inputs,
         featureNames: inputs.map((t) => t.column),
       };
-      feeds[spec.name] = new ort.Tensor('float32', applyPreprocessing(raw, table), [table.rows, inputs.length]);
+      feeds[spec.name] = new ort.Tensor(
+        'float32',
+        applyPreprocessing(raw, table),
+        spec.shape ? [table.rows, ...spec.shape] : [table.rows, inputs.length],
+      );
     } else {
       const col = findColumn(table, spec.column);
       if (!col) throw new CliError(`${table.name}: the model needs a column named '${spec.column}'.`);
@@ -188,12 +192,16 @@ async function predictOnnx(file: string, table: RawTable): Promise<string> {
         `${path.basename(file)} takes ${info.inputs.length} inputs (${info.inputs.map((i) => i.name).join(', ')}); predict handles other tools' models with one feature input.`,
       );
     const input = info.inputs[0]!;
-    const width = input.dims.at(-1);
-    if (typeof width !== 'number')
-      throw new CliError(`${path.basename(file)}: the width of input '${input.name}' is not fixed.`);
+    // [N, F], or an image input [N, C, H, W] fed from as many columns in the same order.
+    const sample = input.dims.slice(1);
+    if (!sample.length || !sample.every((d): d is number => typeof d === 'number'))
+      throw new CliError(`${path.basename(file)}: the size of input '${input.name}' is not fixed.`);
+    const width = sample.reduce((a, d) => a * d, 1);
     const names = meta[META.featureNames] ? (JSON.parse(meta[META.featureNames]) as string[]) : null;
     const ownNames = names && !names.every((n, i) => n === `x${i}`) ? names : null;
-    feeds = { [input.name]: new ort.Tensor('float32', inputMatrix(table, null, ownNames, width), [table.rows, width]) };
+    feeds = {
+      [input.name]: new ort.Tensor('float32', inputMatrix(table, null, ownNames, width), [table.rows, ...sample]),
+    };
   }
   const session = await createSession(bytes, { label: path.basename(file) });
   const out = await session.run(feeds);

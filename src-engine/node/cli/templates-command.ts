@@ -1,5 +1,5 @@
 /** `netwright templates`: list template ids with one-line descriptions. */
-import { listTemplates } from '../../train/templates.ts';
+import { listTemplates, TEMPLATE_COMPARISONS } from '../../train/templates.ts';
 import type { CliCommand } from './types.ts';
 
 export const command: CliCommand = {
@@ -18,8 +18,9 @@ export const command: CliCommand = {
       );
       return 0;
     }
-    const w = Math.max(...ts.map((t) => t.id.length));
+    const w = Math.max(...ts.map((t) => t.id.length), ...TEMPLATE_COMPARISONS.map((c) => c.id.length));
     for (const t of ts) io.out(`${t.id.padEnd(w)}  ${t.name}\n`);
+    for (const c of TEMPLATE_COMPARISONS) io.out(`${c.id.padEnd(w)}  ${c.name} (trains ${c.members.join(' and ')})\n`);
     return 0;
   },
 };

@@ -18,14 +18,17 @@ import type { TrainBackend } from '../../train/backend.ts';
 import { makeTrainConfig, OPTIMIZERS, type TrainConfig } from '../../train/config.ts';
 import { checkpointFromJson, checkpointToJson, TrainingSession, type SessionDeps } from '../../train/session.ts';
 import type { Checkpoint } from '../../train/trainer.ts';
-import { getTemplate, newProject } from '../../train/templates.ts';
+import { getTemplate, newProject, TEMPLATE_COMPARISONS, type TemplateComparison } from '../../train/templates.ts';
+import { analyzeGraph } from '../../graph/validate.ts';
 import { writeFileAtomic } from '../atomic-write.ts';
 import { CompiledModel } from '../../model/compile.ts';
 import { checkParamCount, type Limits } from '../../limits.ts';
 import { flagLimits, LIMIT_OPTIONS, limitUsage } from '../limits.ts';
+import { PIXEL_SCALINGS, type PixelScaling } from '../../data/preprocess.ts';
 import {
   type FileReadOptions,
   loadFileData,
+  loadTestData,
   parseColumnTypes,
   parseDelimiter,
   resolveDatasetRef,
@@ -35,13 +38,16 @@ import { ProgressBar } from './progress.ts';
 import { parseCommandArgs } from './args.ts';
 import { CliError, type CliCommand } from './types.ts';
 
-const USAGE = `netwright train <template|project.netwright> [options]
+const USAGE = `netwright train <template|comparison|project.netwright> [options]
 netwright train --data FILE --target COLUMN [--hidden 32,16] [--activation relu] [--test-split 0.2]
 
 Options:
   --data FILE          train on a local file (CSV, TSV, JSON, NPY/NPZ, IDX, image folder)
   --target COLUMN      the column to predict (with --data)
   --labels FILE        IDX labels file paired with an IDX images --data file
+  --test-data FILE     a separate test set (e.g. MNIST's t10k files); reports test_accuracy on it
+  --test-labels FILE   IDX labels file paired with --test-data
+  --pixels unit|channel  image pixels ÷255 (default) or standardised per channel (with --data)
   --hidden 32,16       hidden layer sizes when no template/project is given (default 32,16)
   --activation NAME    hidden activation when no template/project is given (default relu)
   --test-split F       hold out this fraction as a test set (default 0.2 with --data alone)
@@ -131,14 +137,19 @@ export async function loadSubject(
     } catch (e) {
       throw new CliError((e as Error).message);
     }
-    const testSplit = num('test-split', values['test-split'] as string | undefined, false) ?? (target ? 0 : 0.2);
+    const testSplit =
+      num('test-split', values['test-split'] as string | undefined, false) ?? (target || values['test-data'] ? 0 : 0.2);
     if (testSplit < 0 || testSplit >= 1) throw new CliError(`--test-split must be in [0, 1) (got ${testSplit}).`);
+    const pixels = values.pixels as string | undefined;
+    if (pixels !== undefined && !(PIXEL_SCALINGS as readonly string[]).includes(pixels))
+      throw new CliError(`--pixels must be one of ${PIXEL_SCALINGS.join(', ')} (got '${pixels}').`);
     try {
       data = await loadFileData(dataPath, {
         read,
         load: { limits },
         ...(values.target ? { target: values.target as string } : {}),
         ...(values.labels ? { labelsPath: values.labels as string } : {}),
+        ...(pixels ? { pixels: pixels as PixelScaling } : {}),
         testSplit,
         seed,
         ...(scaling ? { prepare: { scaling } } : {}),
@@ -175,6 +186,18 @@ export async function loadSubject(
   } else {
     try {
       data = await resolveDatasetRef(project.dataset, seed, { limits });
+    } catch (e) {
+      throw new CliError((e as Error).message);
+    }
+  }
+  const testPath = values['test-data'] as string | undefined;
+  if (values['test-labels'] && !testPath) throw new CliError('--test-labels goes with --test-data FILE.');
+  if (testPath) {
+    try {
+      const test = await loadTestData(testPath, data, {
+        ...(values['test-labels'] ? { labelsPath: values['test-labels'] as string } : {}),
+      });
+      data = { ...data, test, summary: `${data.summary}; test set ${path.basename(testPath)}: ${test.rows} rows` };
     } catch (e) {
       throw new CliError((e as Error).message);
     }
@@ -232,6 +255,49 @@ async function ortFactory(): Promise<NonNullable<SessionDeps['createBackend']>> 
     });
 }
 
+/**
+ * Train every template of a comparison with the same options, one after the other, and print their
+ * parameters and final metrics side by side (one JSON object with --json).
+ */
+async function runComparison(
+  c: TemplateComparison,
+  argv: string[],
+  io: Parameters<CliCommand['run']>[1],
+): Promise<number> {
+  const json = argv.includes('--json');
+  const rows: Record<string, unknown>[] = [];
+  for (const id of c.members) {
+    let text = '';
+    if (!json) io.err(`training ${id}\n`);
+    const code = await command.run([id, ...argv.filter((a) => a !== '--json'), '--json'], {
+      ...io,
+      out: (t) => (text += t),
+      err: (t) => (json ? undefined : io.err(t)),
+    });
+    if (code !== 0) return code;
+    const m = JSON.parse(text) as Record<string, number>;
+    rows.push({
+      template: id,
+      parameters: analyzeGraph(getTemplate(id).graph).totalParams,
+      test_accuracy: m.test_accuracy,
+      test_loss: m.test_loss,
+      epochs: m.epochs,
+      samples_per_s: m.samples_per_s,
+    });
+  }
+  if (json) {
+    io.out(JSON.stringify({ comparison: c.id, models: rows }) + '\n');
+    return 0;
+  }
+  const cols = ['template', 'parameters', 'test_accuracy', 'test_loss', 'epochs', 'samples_per_s'];
+  const cell = (v: unknown) =>
+    typeof v === 'number' ? (Number.isInteger(v) ? v.toLocaleString('en-US') : v.toFixed(4)) : String(v ?? '-');
+  const widths = cols.map((k) => Math.max(k.length, ...rows.map((r) => cell(r[k]).length)));
+  const line = (vals: string[]) => vals.map((v, i) => (i ? v.padStart(widths[i]!) : v.padEnd(widths[i]!))).join('  ');
+  io.out(`${c.name}\n${line(cols)}\n${rows.map((r) => line(cols.map((k) => cell(r[k])))).join('\n')}\n`);
+  return 0;
+}
+
 export const command: CliCommand = {
   name: 'train',
   summary: 'Train a template, a project or a network sized to your data',
@@ -241,6 +307,9 @@ export const command: CliCommand = {
       data: { type: 'string' },
       target: { type: 'string' },
       labels: { type: 'string' },
+      'test-data': { type: 'string' },
+      'test-labels': { type: 'string' },
+      pixels: { type: 'string' },
       hidden: { type: 'string' },
       activation: { type: 'string' },
       'test-split': { type: 'string' },
@@ -263,6 +332,16 @@ export const command: CliCommand = {
     });
     if (positionals.length > 1)
       throw new CliError(`train takes one template or project, got ${positionals.length}: ${positionals.join(' ')}.`);
+    const comparison = TEMPLATE_COMPARISONS.find((c) => c.id === positionals[0]);
+    if (comparison) {
+      if (values.out)
+        throw new CliError('--out writes one project; train the templates of a comparison one by one to keep them.');
+      return runComparison(
+        comparison,
+        argv.filter((a) => a !== comparison.id),
+        io,
+      );
+    }
     const json = Boolean(values.json);
     let limits: Limits;
     try {

@@ -154,5 +154,6 @@ export async function loadDigits(options: LoadDigitsOptions = {}): Promise<Datas
     task: 'multiclass',
     featureNames,
     classNames: [...DIGIT_CLASSES],
+    sampleShape: [1, DIGIT_SIZE, DIGIT_SIZE],
   };
 }

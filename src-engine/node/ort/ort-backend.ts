@@ -76,7 +76,8 @@ export class OrtBackend implements TrainBackend {
     const spin = opts.spin ?? false;
     const K = Math.max(1, Math.floor(opts.stepsPerRun ?? 8));
     const model = compiled(graph);
-    const one = trainStepModel(model, config, { steps: 1 });
+    const target = ep === 'cpu' ? 'cpu' : 'portable';
+    const one = trainStepModel(model, config, { steps: 1, target });
     const onDevice = ep === 'cpu' ? [] : one.io.carried.map((c) => c.next);
     const single = await createSession(encodeModel(one.model), {
       ep,
@@ -94,7 +95,7 @@ export class OrtBackend implements TrainBackend {
       ? null
       : await createSession(encodeModel(copyModel(one.io)), { ep, threads, label: 'The weight snapshot graph' });
     const build = async () => {
-      const m = trainStepModel(model, config, { steps: K });
+      const m = trainStepModel(model, config, { steps: K, target });
       return {
         session: await createSession(encodeModel(m.model), {
           ep,
@@ -141,7 +142,7 @@ export class OrtBackend implements TrainBackend {
   ): Promise<{ losses: Float32Array; pred: Float32Array }> {
     const { features: F, targets: T } = this.io;
     const feeds: Feeds = {
-      x: this.tensor(x.subarray(0, k * rows * F), [k * rows, F]),
+      x: this.tensor(x.subarray(0, k * rows * F), [k * rows, ...this.io.inputShape]),
       y: this.tensor(y.subarray(0, k * rows * T), [k * rows, T]),
       lr: this.tensor(
         Float32Array.from({ length: k }, (_, i) => lr[i] ?? lr[0]!),
@@ -207,9 +208,10 @@ export class OrtBackend implements TrainBackend {
     return { losses, pred };
   }
 
+  /** The model's weights (parameters and running statistics), without the optimizer's state. */
   private paramFeeds(): Feeds {
     const feeds: Feeds = {};
-    for (const c of this.io.carried) if (c.kind === 'param') feeds[c.name] = this.state.get(c.name)!;
+    for (const c of this.io.carried) if (c.kind !== 'state') feeds[c.name] = this.state.get(c.name)!;
     return feeds;
   }
 
@@ -221,7 +223,7 @@ export class OrtBackend implements TrainBackend {
   async evaluate(x: Float32Array, y: Float32Array, n: number): Promise<{ loss: number; pred: Float32Array }> {
     const { features: F, targets: T } = this.io;
     const feeds = this.paramFeeds();
-    feeds.x = this.tensor(x.subarray(0, n * F), [n, F]);
+    feeds.x = this.tensor(x.subarray(0, n * F), [n, ...this.io.inputShape]);
     feeds.y = this.tensor(y.subarray(0, n * T), [n, T]);
     const out = await this.evalSession.run(feeds);
     return { loss: (out.loss!.data as Float32Array)[0]!, pred: out.pred!.data as Float32Array };
@@ -242,7 +244,8 @@ export class OrtBackend implements TrainBackend {
     let host: Record<string, OrtTensor> = Object.fromEntries(this.state);
     if (this.snapshot) host = await this.snapshot.run(Object.fromEntries(this.state));
     for (const c of this.io.carried) {
-      if (c.kind !== kind) continue;
+      // Weights are the parameters and the running statistics; the rest is optimizer state.
+      if ((c.kind === 'state') !== (kind === 'state')) continue;
       const t = this.snapshot ? host[`copy.${c.name}`]! : host[c.name]!;
       w.set(c.name, { shape: c.shape, data: (t.data as Float32Array).slice() });
     }
@@ -275,7 +278,7 @@ export class OrtBackend implements TrainBackend {
     const next = new Map(this.state);
     for (const c of this.io.carried) {
       const len = sizeOf(c.shape);
-      if (c.kind === 'param') {
+      if (c.kind !== 'state') {
         const src = w.get(c.name);
         // Every parameter must be given, in its exact shape: a missing one must not keep random values.
         if (!src) throw new Error(`The weights have no values for parameter '${c.name}' (${c.shape.join(' × ')})`);

@@ -12,7 +12,16 @@ import {
   dataBounds,
   decisionGrid,
   evaluateModel,
+  featureMaps,
   featureSpace3d,
+  learnedFilters,
+  misclassified,
+  rowOf,
+  saliencyMap,
+  plainValues,
+  tile,
+  type Evaluation,
+  type ImageTile,
   hiddenSpace,
   linkStyles,
   planeInBox,
@@ -26,10 +35,13 @@ import {
   type ViewPlan,
   type ViewSource,
 } from '../../views/index.ts';
+import { classOf, targetClass } from '../../losses/index.ts';
 import type {
   CurveView,
   EvaluationView,
   GridView,
+  ImageTileView,
+  ImageViews,
   NetworkView,
   PointsView,
   SpaceView,
@@ -44,6 +56,8 @@ export interface ViewRequest {
   features?: [number, number];
   /** The 3-D view's layer and method (default: the plan's first hidden layer and its method). */
   space?: { nodeId: string; method: HiddenSpaceMethod };
+  /** The row of the shown data whose feature maps and saliency the image views show (default 0). */
+  sample?: number;
 }
 
 /** Two features worth plotting against each other: the first two with more than two distinct values (not one-hot columns), else 0 and 1. */
@@ -240,8 +254,7 @@ function networkView(
   return { nx: h.nx, ny: h.ny, units, links };
 }
 
-function evaluationView(src: ViewSource, ds: Dataset, on: string): EvaluationView {
-  const ev = evaluateModel(src, ds);
+function evaluationView(ds: Dataset, ev: Evaluation, on: string): EvaluationView {
   const table = predictionsTable(ds, ev.pred, { rows: 12, maxInputs: 6 });
   const cm = ev.confusion;
   const k = cm ? cm.classes.length : 0;
@@ -282,7 +295,7 @@ export function computeViews(
   const views: TrainingViews = { epoch };
   const { train, test } = data;
   // A plane over two pixels of an image says nothing: images get the other views only.
-  if (plan.decisionGrid && !train.inputShape) {
+  if (plan.decisionGrid && !train.sampleShape) {
     const features =
       req.features && req.features[0] !== req.features[1] && Math.max(...req.features) < train.features
         ? req.features
@@ -315,10 +328,79 @@ export function computeViews(
   }
   if (plan.predictionCurve && train.features >= 1) views.curve = curveView(src, plan, train);
   // Links for any network small enough to draw; unit heatmaps where the input is a plane.
-  if (!train.inputShape) {
+  if (!train.sampleShape) {
     const net = networkView(src, graph, train, weights, plan.unitHeatmaps);
     if (net.links.length) views.network = net;
   }
-  if (req.evaluation) views.evaluation = evaluationView(src, test ?? train, test ? 'test rows' : 'training rows');
+  const shown = test ?? train;
+  const on = test ? 'test rows' : 'training rows';
+  const ev = req.evaluation ? evaluateModel(src, shown) : null;
+  if (ev) views.evaluation = evaluationView(shown, ev, on);
+  if (plan.images && shown.sampleShape) views.images = imageViews(src, graph, shown, on, weights, req.sample ?? 0, ev);
   return views;
+}
+
+const tileView = (t: ImageTile): ImageTileView => ({
+  c: t.c,
+  h: t.h,
+  w: t.w,
+  values: plainValues(t.values),
+  min: t.min,
+  max: t.max,
+});
+
+/** Filters, the chosen sample's feature maps and saliency, and (with an evaluation) the misclassified rows. */
+function imageViews(
+  src: ViewSource,
+  graph: GraphDoc,
+  ds: Dataset,
+  on: string,
+  weights: WeightSet,
+  sample: number,
+  ev: Evaluation | null,
+): ImageViews {
+  const fwd = src.forward;
+  const shape = ds.sampleShape!;
+  const label = (id: string) => {
+    const n = graph.nodes.find((m) => m.id === id);
+    return n ? `${n.type} ${n.label ?? n.id}` : id;
+  };
+  const className = (k: number) => ds.classNames?.[k] ?? String(k);
+  const row = Math.min(Math.max(0, Math.floor(sample)), ds.rows - 1);
+  const x = rowOf(ds, row);
+  const sal = saliencyMap(src, x, shape);
+  const out: ImageViews = {
+    on,
+    classes: ds.classNames ?? null,
+    filters: learnedFilters(fwd, weights).map((b) => ({ ...b, label: label(b.nodeId), tiles: b.tiles.map(tileView) })),
+    sample: {
+      row,
+      rows: ds.rows,
+      actual: ds.task === 'regression' ? '' : className(targetClass(ds.y, row, ds.targets)),
+      predicted: ds.task === 'regression' ? '' : className(classOf(sal.output, 0, fwd.targets, fwd.decision)),
+      output: sal.output.map((v) => Math.round(v * 1e4) / 1e4),
+      image: tileView(tile(x, ...shape)),
+      saliency: tileView(sal.map),
+    },
+    featureMaps: featureMaps(src, x).map((m) => ({
+      nodeId: m.nodeId,
+      label: m.nodeId === fwd.inputNode.id ? 'Input' : label(m.nodeId),
+      shape: m.shape,
+      tiles: m.tiles.map(tileView),
+    })),
+  };
+  if (ev && ds.task !== 'regression') {
+    const m = misclassified(ds, ev.pred, fwd);
+    out.misclassified = {
+      wrong: m.wrong,
+      of: ds.rows,
+      rows: m.rows.map((r) => ({
+        row: r.row,
+        actual: className(r.actual),
+        predicted: className(r.predicted),
+        image: tileView(r.image),
+      })),
+    };
+  }
+  return out;
 }

@@ -124,6 +124,8 @@ export class TrainingService {
   /** The boundary's axes chosen by the user (null: the default pair). */
   private planeFeatures: [number, number] | null = null;
   private spaceChoice: { nodeId: string; method: 'exact' | 'first3' | 'pca' } | null = null;
+  /** The row whose feature maps and saliency the image views show. */
+  private sampleChoice: number | undefined = undefined;
   /** How to recompute the views of the model on screen (after a run ended, while paused, or after opening). */
   private viewContext: ViewContext | null = null;
 
@@ -211,6 +213,7 @@ export class TrainingService {
       classNames: d.train.classNames ?? null,
       rows: d.train.rows + (d.validation?.rows ?? 0) + (d.test?.rows ?? 0),
       summary: d.summary,
+      sampleShape: d.train.sampleShape ?? null,
     };
   }
 
@@ -268,6 +271,7 @@ export class TrainingService {
     this.session?.stop();
     this.planeFeatures = null;
     this.spaceChoice = null;
+    this.sampleChoice = undefined;
     this.session = session;
     this.shown = session.snapshot;
     const plan = planViews(session.model.forward, data.train.task);
@@ -306,6 +310,7 @@ export class TrainingService {
     this.viewContext = null;
     this.planeFeatures = null;
     this.spaceChoice = null;
+    this.sampleChoice = undefined;
     if (!req.project.weights) {
       this.shown = null;
       return { views: null, note: null };
@@ -451,6 +456,7 @@ export class TrainingService {
     return {
       ...(this.planeFeatures ? { features: this.planeFeatures } : {}),
       ...(this.spaceChoice ? { space: this.spaceChoice } : {}),
+      ...(this.sampleChoice !== undefined ? { sample: this.sampleChoice } : {}),
     };
   }
 
@@ -458,9 +464,11 @@ export class TrainingService {
   viewOptions(opts: {
     features?: [number, number];
     space?: { nodeId: string; method: 'exact' | 'first3' | 'pca' };
+    sample?: number;
   }): TrainingViews | null {
     if (opts.features) this.planeFeatures = opts.features;
     if (opts.space) this.spaceChoice = opts.space;
+    if (opts.sample !== undefined) this.sampleChoice = opts.sample;
     return this.computeShown(true);
   }
 

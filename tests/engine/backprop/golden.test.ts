@@ -44,8 +44,25 @@ interface OptimizerRun {
   losses: number[];
   after: Record<'1' | '3', Record<string, Matrix>>;
 }
+type Tensor = { shape: number[]; data: number[] };
+interface CnnCase {
+  nodes: NodeSpec[];
+  edges: [string, string][];
+  x: Matrix;
+  y: Matrix;
+  masks: Record<string, Matrix>;
+  params: Record<string, Tensor>;
+  logits: Matrix;
+  pred: Matrix;
+  loss: number;
+  grads: Record<string, Tensor>;
+  running: Record<string, Tensor>;
+  evalPred: Matrix;
+  steps: Record<'sgd' | 'adam', { optimizer: { name: string; lr: number }; after: Record<string, Tensor> }>;
+}
 interface Golden {
   torch: string;
+  cnn: CnnCase;
   nets: NetCase[];
   optimizers: {
     nodes: NodeSpec[];
@@ -205,6 +222,88 @@ describe('golden loss values and gradients against PyTorch', () => {
         exe.run();
         expectClose('loss', exe.value(l), [c.value], tol);
         if (c.grad) expectClose('d loss / d logits', exe.value(g!), flat(c.grad), tol);
+      });
+    }
+  }
+});
+
+describe(`golden CNN with every image layer against PyTorch ${golden.torch}`, () => {
+  const c = golden.cnn;
+  const graph = makeGraph(c.nodes, c.edges);
+  const rows = c.x.length;
+
+  it('covers every image layer', () => {
+    const types = new Set(c.nodes.map((n) => n[1]));
+    for (const t of [
+      'Conv2D',
+      'MaxPool2D',
+      'AvgPool2D',
+      'GlobalAveragePool',
+      'Flatten',
+      'Reshape',
+      'BatchNorm',
+      'LayerNorm',
+      'Dropout',
+      'Add',
+      'Concatenate',
+    ])
+      expect(types).toContain(t);
+  });
+
+  /** The training step on the golden inputs: forward, loss, gradients, running statistics, updates. */
+  function trainingStep(dtype: DType, optimizer: { name: string; lr: number }) {
+    const cfg = makeTrainConfig({ optimizer });
+    const tp = buildTrainingProgram(graph, cfg);
+    const outs = [
+      tp.logits,
+      tp.pred,
+      tp.dataLoss,
+      ...tp.slots.flatMap((s) => [s.grad, s.next]),
+      ...tp.carried.map((k) => k.next),
+    ];
+    const exe = new Executable(tp.program, outs, { batch: rows, dtype });
+    exe.input('x').set(flat(c.x));
+    exe.input('y').set(flat(c.y));
+    exe.input('lr')[0] = optimizer.lr;
+    if (exe.hasInput('t')) exe.input('t')[0] = 1;
+    for (const d of tp.params) exe.input(d.name).set(c.params[d.name]!.data);
+    for (const m of tp.masks) exe.input(m.name).set(flat(c.masks[m.name]!));
+    exe.run();
+    return { tp, exe };
+  }
+
+  for (const dtype of DTYPES) {
+    it(`forward, loss, gradients and running statistics (${dtype})`, () => {
+      const tol = TOL[dtype];
+      const { tp, exe } = trainingStep(dtype, { name: 'sgd', lr: 0.1 });
+      expect(tp.slots.map((s) => s.decl.name).sort()).toEqual(Object.keys(c.grads).sort());
+      expect(tp.carried.map((k) => k.decl.name).sort()).toEqual(Object.keys(c.running).sort());
+      for (const d of tp.params) expect(d.shape, d.name).toEqual(c.params[d.name]!.shape);
+      expectClose('logits', exe.value(tp.logits), flat(c.logits), tol);
+      expectClose('pred', exe.value(tp.pred), flat(c.pred), tol);
+      expectClose('loss', exe.value(tp.dataLoss), [c.loss], tol);
+      for (const s of tp.slots)
+        expectClose(`d loss / d ${s.decl.name}`, exe.value(s.grad), c.grads[s.decl.name]!.data, tol);
+      for (const k of tp.carried)
+        expectClose(`${k.decl.name} after the step`, exe.value(k.next), c.running[k.decl.name]!.data, tol);
+    });
+
+    it(`inference with the updated running statistics (${dtype})`, () => {
+      const w: WeightSet = new Map();
+      for (const [name, t] of Object.entries(c.params))
+        w.set(name, { shape: t.shape, data: Float64Array.from((c.running[name] ?? t).data) });
+      const be = new TsBackend(graph, makeTrainConfig({}), w, new SeededRng(1), dtype);
+      expectClose('predict', be.predict(Float32Array.from(flat(c.x)), rows), flat(c.evalPred), TOL[dtype]);
+    });
+
+    for (const name of ['sgd', 'adam'] as const) {
+      it(`one ${name} step (${dtype})`, () => {
+        const run = c.steps[name];
+        const { tp, exe } = trainingStep(dtype, run.optimizer);
+        for (const s of tp.slots)
+          expectClose(`${s.decl.name} after one step`, exe.value(s.next), run.after[s.decl.name]!.data, TOL[dtype]);
+        for (const k of tp.carried)
+          expectClose(`${k.decl.name} after one step`, exe.value(k.next), run.after[k.decl.name]!.data, TOL[dtype]);
       });
     }
   }

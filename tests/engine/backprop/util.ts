@@ -17,9 +17,14 @@ export function makeGraph(nodes: NodeSpec[], edges: [string, string][]): GraphDo
   return res.graph;
 }
 
-/** A chain Input → layers… → Output. */
-export function chain(features: number, layers: NodeSpec[], output: Record<string, ParamValue>): GraphDoc {
-  const nodes: NodeSpec[] = [['in', 'Input', { features }], ...layers, ['out', 'Output', output]];
+/** A chain Input → layers… → Output (`input` overrides the Input's params, e.g. an image shape). */
+export function chain(
+  features: number,
+  layers: NodeSpec[],
+  output: Record<string, ParamValue>,
+  input: Record<string, ParamValue> = { features },
+): GraphDoc {
+  const nodes: NodeSpec[] = [['in', 'Input', input], ...layers, ['out', 'Output', output]];
   const edges: [string, string][] = [];
   for (let i = 1; i < nodes.length; i++) edges.push([nodes[i - 1]![0], nodes[i]![0]]);
   return makeGraph(nodes, edges);

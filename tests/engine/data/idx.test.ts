@@ -117,3 +117,38 @@ describe('IDX (mnist package digits)', () => {
     expect(() => parseIdx(new Uint8Array(), 'e')).toThrow(DataError);
   });
 });
+
+describe('IDX images as (C, H, W) tensors', () => {
+  const base = {
+    target: 'label',
+    scaling: 'standard' as const,
+    missing: 'refuse' as const,
+    split: { validation: 0, test: 0.2, seed: 3, stratify: true },
+  };
+
+  it('give each row the per-sample shape [1, 28, 28] and scale pixels ÷255 with pixels: unit', async () => {
+    const t = await loadTable(files.images, { labelsPath: files.labels });
+    const p = prepare(t, { ...base, pixels: 'unit' });
+    expect(p.train.sampleShape).toEqual([1, 28, 28]);
+    expect(p.test!.sampleShape).toEqual([1, 28, 28]);
+    expect(p.preprocessing.pixels).toBe('unit');
+    const raw = matrix(t, t.image!.columns);
+    const r0 = p.rows.train[0]!;
+    for (let i = 0; i < 784; i++) expect(p.train.x[i]).toBeCloseTo(raw[r0 * 784 + i]! / 255, 6);
+    expect(p.train.x.reduce((m, v) => Math.max(m, v), 0)).toBeLessThanOrEqual(1);
+  });
+
+  it('standardise each channel over all its pixels with pixels: channel (training rows only)', async () => {
+    const t = await loadTable(files.images, { labelsPath: files.labels });
+    const p = prepare(t, { ...base, pixels: 'channel' });
+    const x = p.train.x;
+    const mean = x.reduce((a, v) => a + v, 0) / x.length;
+    const sd = Math.sqrt(x.reduce((a, v) => a + (v - mean) ** 2, 0) / x.length);
+    expect(Math.abs(mean)).toBeLessThan(1e-4);
+    expect(sd).toBeCloseTo(1, 4);
+    // One offset and scale for the whole channel (not per pixel as 'standard' columns would be).
+    const ts = p.preprocessing.inputs as { offset: number; scale: number }[];
+    expect(new Set(ts.map((q) => q.offset)).size).toBe(1);
+    expect(new Set(ts.map((q) => q.scale)).size).toBe(1);
+  });
+});

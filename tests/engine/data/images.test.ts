@@ -98,12 +98,17 @@ describe('image folders (sharp)', () => {
       missing: 'refuse',
       split: { validation: 0, test: 0, seed: 1, stratify: false },
     });
-    expect([p.train.task, p.train.features, p.preprocessing.imageShape, p.train.inputShape]).toEqual([
+    expect([p.train.task, p.train.features, p.preprocessing.imageShape, p.train.sampleShape]).toEqual([
       'binary',
       144,
       [6, 8, 3],
-      [6, 8, 3],
+      [3, 6, 8],
     ]);
+    // Features go channel by channel (CHW), as image inputs read them: all red values first.
+    expect(p.train.featureNames.slice(0, 3)).toEqual(['pixel1', 'pixel4', 'pixel7']);
+    expect(p.train.featureNames[48]).toBe('pixel2');
+    expect(p.train.x[3 * 144]).toBeCloseTo(250 / 255, 1);
+    expect(p.train.x[3 * 144 + 96]).toBeCloseTo(10 / 255, 1);
   });
 
   it('resizes to a chosen size, in grayscale', async () => {

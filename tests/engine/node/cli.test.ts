@@ -102,9 +102,32 @@ describe('netwright CLI', () => {
       probs.forEach((p, j) => expect(Math.abs(p - y[r]![j]!)).toBeLessThan(1e-5));
     });
     // Unsupported ops are refused, naming the op and the node.
-    const conv = await cli(['import', path.resolve('tests/fixtures/onnx/torch_conv_refused.onnx')]);
+    const conv = await cli(['import', path.resolve('tests/fixtures/onnx/torch_grouped_conv_refused.onnx')]);
     expect(conv.code).toBe(2);
-    expect(conv.stderr).toMatch(/node '[^']+' \(\w+\) is not supported/);
+    expect(conv.stderr).toMatch(/node '[^']+' \(Conv\) is a grouped convolution/);
+  });
+
+  it("imports PyTorch's LeNet-5, and both it and the .onnx file predict like PyTorch (1e-5) from pixel rows", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'nw-import-lenet-'));
+    const fixture = path.resolve('tests/fixtures/onnx/torch_lenet');
+    const out = path.join(dir, 'lenet.netwright');
+    const imp = await cli(['import', `${fixture}.onnx`, '--out', out]);
+    expect(imp.code, imp.stderr).toBe(0);
+    const { x, y } = JSON.parse(readFileSync(`${fixture}.json`, 'utf8')) as { x: number[][]; y: number[][] };
+    const csv = path.join(dir, 'pixels.csv');
+    writeFileSync(csv, [x[0]!.map((_, j) => `pixel${j + 1}`).join(','), ...x.map((row) => row.join(','))].join('\n'));
+    for (const model of [out, `${fixture}.onnx`]) {
+      const pred = await cli(['predict', model, '--data', csv]);
+      expect(pred.code, pred.stderr).toBe(0);
+      const rows = pred.stdout.trim().split('\n').slice(1);
+      expect(rows).toHaveLength(x.length);
+      rows.forEach((line, r) => {
+        const cells = line.split(',').map(Number);
+        // The project's CSV starts with the label; the raw model's has only its output.
+        const probs = cells.slice(cells.length - 10);
+        probs.forEach((p, j) => expect(Math.abs(p - y[r]![j]!), `${model} row ${r}`).toBeLessThan(1e-5));
+      });
+    }
   });
 
   it('applies overrides and is deterministic for a seed', async () => {
@@ -195,6 +218,57 @@ describe('netwright CLI', () => {
     const m = JSON.parse(r.stdout);
     expect(m.epochs).toBe(5);
     expect(m.test_accuracy).toBeGreaterThan(0.6);
+  });
+
+  it('reports test_accuracy on a separate test set (--test-data, --test-labels): file data and a template', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'nw-cli-test-'));
+    const all = mnistDigits(80);
+    const part = (from: number, to: number) => ({
+      pixels: all.pixels.subarray(from * 784, to * 784),
+      labels: all.labels.subarray(from, to),
+      rows: to - from,
+    });
+    const train = writeDigits(path.join(dir, 'train'), part(0, 600));
+    const test = writeDigits(path.join(dir, 'test'), part(600, 800));
+    const r = await cli([
+      'train',
+      '--data',
+      train.images,
+      '--labels',
+      train.labels,
+      '--test-data',
+      test.images,
+      '--test-labels',
+      test.labels,
+      '--hidden',
+      '32',
+      '--epochs',
+      '8',
+      '--json',
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    const m = JSON.parse(r.stdout);
+    expect(m.test_accuracy).toBeGreaterThan(0.6);
+    expect(m.test_loss).toBeGreaterThan(0);
+    // A template trained on the built-in digits, tested on the IDX file (pixels ÷255 like the built-in ones).
+    const t = await cli([
+      'train',
+      'digits',
+      '--epochs',
+      '2',
+      '--test-data',
+      test.imagesGz,
+      '--test-labels',
+      test.labelsGz,
+    ]);
+    expect(t.code, t.stderr).toBe(0);
+    expect(t.stderr.split('\n')[0]).toMatch(/; test set digits-images-idx3-ubyte\.gz: 200 rows$/);
+    const acc = Number(/test_accuracy (\S+)/.exec(t.stdout)![1]);
+    expect(acc).toBeGreaterThan(0.7);
+    // A test file that does not fit the model is refused in one line.
+    const bad = await cli(['train', 'digits', '--epochs', '1', '--test-data', writePenguinsCsv(dir)]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr.trim()).toMatch(/^.*penguins\.csv has \d+ features per row; the training data has 784/);
   });
 
   it('names the file and column when the data is wrong', async () => {

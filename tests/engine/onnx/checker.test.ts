@@ -14,6 +14,7 @@ import { makeTrainConfig, OPTIMIZERS } from '../../../src-engine/train/config.ts
 import { SeededRng } from '../../../src-engine/tensor/rng.ts';
 import { initWeights } from '../../../src-engine/model/compile.ts';
 import { testNets } from './graphs.ts';
+import { listTemplates } from '../../../src-engine/train/templates.ts';
 
 /** Two categorical columns around a numeric one: 4 features, as the first test net takes. */
 const categoricalPre: Preprocessing = {
@@ -49,7 +50,19 @@ describe('ONNX checker (python3-onnx, full shape inference)', () => {
       });
       write(`deploy${k}.onnx`, exportDeploymentOnnx({ graph: net.graph, weights: w }));
       write(`step${k}.onnx`, exportTrainStepOnnx(net.graph, config, { steps: 1 + (k % 3), initialWeights: w }));
+      // Image nets: also the step in the form for ONNX Runtime's CPU provider (MaxPool indices).
+      if (net.image)
+        write(
+          `step${k}-cpu.onnx`,
+          exportTrainStepOnnx(net.graph, config, { steps: 1, initialWeights: w, target: 'cpu' }),
+        );
       write(`eval${k}.onnx`, encodeModel(evalModel(net.graph, { withLoss: true }).model));
+    }
+    // The CNN templates too (LeNet-5's deployment model and training step).
+    for (const t of listTemplates().filter((x) => x.graph.nodes.some((n) => n.type === 'Conv2D'))) {
+      const tw = initWeights(buildForward(t.graph, { training: true }).params, new SeededRng(2));
+      write(`deploy-${t.id}.onnx`, exportDeploymentOnnx({ graph: t.graph, weights: tw }));
+      write(`step-${t.id}.onnx`, exportTrainStepOnnx(t.graph, t.training, { steps: 2, initialWeights: tw }));
     }
     // Categorical columns: one-hot by ai.onnx.ml's OneHotEncoder, in float32 and float64 models.
     const net = testNets()[0]!;

@@ -26,7 +26,15 @@ describe('deployment export', () => {
       const expected = ts.predict(x, ROWS);
       const bytes = exportDeploymentOnnx({ graph: net.graph, weights, name: net.name });
       const session = await createSession(bytes);
-      const out = await session.run({ features: new ort.Tensor('float32', x, [ROWS, net.features]) });
+      // Image models take their pixels as one 4-D input.
+      const feed = (rows: number, data: Float32Array) => ({
+        [net.image ? 'image' : 'features']: new ort.Tensor(
+          'float32',
+          data,
+          net.image ? [rows, ...net.image] : [rows, net.features],
+        ),
+      });
+      const out = await session.run(feed(ROWS, x));
       const main = out.values ?? out.probabilities!;
       expect(main.dims).toEqual([ROWS, net.targets]);
       const got = main.data as Float32Array;
@@ -53,9 +61,7 @@ describe('deployment export', () => {
         }
       }
       // A batch of a different size runs too (dynamic batch dimension).
-      const one = await session.run({
-        features: new ort.Tensor('float32', x.slice(0, net.features), [1, net.features]),
-      });
+      const one = await session.run(feed(1, x.slice(0, net.features)));
       expect((one.values ?? one.probabilities!).dims).toEqual([1, net.targets]);
     });
   }
@@ -74,7 +80,10 @@ describe('deployment export', () => {
       const session = await createSession(exportDeploymentOnnx({ graph: t.graph, weights, name: t.name }), {
         label: t.id,
       });
-      const out = await session.run({ features: new ort.Tensor('float32', x, [ROWS, fwd.features]) });
+      const image = fwd.inputShape.length > 1;
+      const out = await session.run({
+        [image ? 'image' : 'features']: new ort.Tensor('float32', x, [ROWS, ...fwd.inputShape]),
+      });
       const got = (out.values ?? out.probabilities!).data as Float32Array;
       let maxErr = 0;
       for (let i = 0; i < got.length; i++) maxErr = Math.max(maxErr, Math.abs(got[i]! - expected[i]!));

@@ -8,6 +8,8 @@ export interface TestNet {
   name: string;
   graph: GraphDoc;
   features: number;
+  /** Per-sample input shape when the Input is an image ([C, H, W]). */
+  image?: [number, number, number];
   targets: number;
   /** Kind of target values. */
   y: 'onehot' | 'binary' | 'real';
@@ -41,6 +43,68 @@ export function testNets(): TestNet[] {
       ['cat', 'drop'],
       ['drop', 'act'],
       ['act', 'out'],
+    ],
+  );
+  // Every image layer: convolutions (same, explicit, strided, dilated), both poolings, batch norm on
+  // images and on features, layer norm, dropout on images, Add and Concatenate of images, flatten,
+  // global average pooling and reshape.
+  const cnn = makeGraph(
+    [
+      ['in', 'Input', { shape: 'image', channels: 2, height: 8, width: 8 }],
+      ['c1', 'Conv2D', { filters: 4, kernel_size: 3, padding: 'same', activation: 'relu' }],
+      ['bn', 'BatchNorm', { momentum: 0.2 }],
+      ['mp', 'MaxPool2D', { pool_size: 2, stride: 2 }],
+      ['c2', 'Conv2D', { filters: 4, kernel_size: 4, padding: 'same', activation: 'tanh' }], // even kernel: pads 1 then 2
+      ['ap', 'AvgPool2D', { pool_size: 3, stride: 1, padding: 1 }],
+      ['sum', 'Add'],
+      ['cat', 'Concatenate'],
+      ['ln', 'LayerNorm'],
+      ['drop', 'Dropout', { rate: 0.2 }],
+      ['c3', 'Conv2D', { filters: 3, kernel_size: 2, stride: 2, activation: 'elu', alpha: 1 }],
+      ['gap', 'GlobalAveragePool'],
+      ['flat', 'Flatten'],
+      ['d', 'Dense', { units: 5, activation: 'gelu' }],
+      ['cat2', 'Concatenate'],
+      ['bn1', 'BatchNorm'],
+      ['out', 'Output', { units: 3, activation: 'softmax', loss: 'cce' }],
+    ],
+    [
+      ['in', 'c1'],
+      ['c1', 'bn'],
+      ['bn', 'mp'],
+      ['mp', 'c2'],
+      ['mp', 'ap'],
+      ['c2', 'sum'],
+      ['ap', 'sum'],
+      ['sum', 'cat'],
+      ['mp', 'cat'],
+      ['cat', 'ln'],
+      ['ln', 'drop'],
+      ['drop', 'c3'],
+      ['c3', 'gap'],
+      ['drop', 'flat'],
+      ['flat', 'd'],
+      ['gap', 'cat2'],
+      ['d', 'cat2'],
+      ['cat2', 'bn1'],
+      ['bn1', 'out'],
+    ],
+  );
+  const reshaped = makeGraph(
+    [
+      ['in', 'Input', { features: 16 }],
+      ['img', 'Reshape', { channels: 1, height: 4, width: 4 }],
+      ['c', 'Conv2D', { filters: 2, kernel_size: 3, dilation: 2, padding: 'explicit', pad: 2, activation: 'sigmoid' }],
+      ['p', 'AvgPool2D', { pool_size: 2, stride: 2 }],
+      ['f', 'Flatten'],
+      ['out', 'Output', { units: 1, activation: 'sigmoid', loss: 'bce' }],
+    ],
+    [
+      ['in', 'img'],
+      ['img', 'c'],
+      ['c', 'p'],
+      ['p', 'f'],
+      ['f', 'out'],
     ],
   );
   return [
@@ -128,6 +192,60 @@ export function testNets(): TestNet[] {
         { units: 1, activation: 'sigmoid', loss: 'bce' },
       ),
       features: 3,
+      targets: 1,
+      y: 'binary',
+    },
+    {
+      name: 'CNN with every image layer',
+      graph: cnn,
+      features: 2 * 8 * 8,
+      image: [2, 8, 8],
+      targets: 3,
+      y: 'onehot',
+    },
+    {
+      name: 'LeNet-like CNN with batch norm',
+      graph: chain(
+        0,
+        [
+          ['c1', 'Conv2D', { filters: 4, kernel_size: 5, padding: 'explicit', pad: 2, activation: 'relu' }],
+          ['p1', 'MaxPool2D', {}],
+          ['bn', 'BatchNorm'],
+          ['c2', 'Conv2D', { filters: 6, kernel_size: 3, activation: 'relu' }],
+          ['p2', 'AvgPool2D', {}],
+          ['f', 'Flatten'],
+          dense('h', 16, 'relu'),
+        ],
+        { units: 4, activation: 'softmax', loss: 'cce' },
+        { shape: 'image', channels: 1, height: 12, width: 12 },
+      ),
+      features: 144,
+      image: [1, 12, 12],
+      targets: 4,
+      y: 'onehot',
+    },
+    {
+      // Overlapping max-pool windows (3×3, stride 2, pad 1, as in ResNet's stem).
+      name: 'CNN with overlapping max pooling',
+      graph: chain(
+        0,
+        [
+          ['c1', 'Conv2D', { filters: 3, kernel_size: 3, padding: 'same', activation: 'relu' }],
+          ['p1', 'MaxPool2D', { pool_size: 3, stride: 2, padding: 1 }],
+          ['f', 'Flatten'],
+        ],
+        { units: 3, activation: 'softmax', loss: 'cce' },
+        { shape: 'image', channels: 2, height: 7, width: 7 },
+      ),
+      features: 2 * 7 * 7,
+      image: [2, 7, 7],
+      targets: 3,
+      y: 'onehot',
+    },
+    {
+      name: 'reshape to an image, dilated conv, average pool',
+      graph: reshaped,
+      features: 16,
       targets: 1,
       y: 'binary',
     },

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildForward } from '../../../src-engine/model/compile.ts';
+import { analyzeGraph } from '../../../src-engine/graph/validate.ts';
 import { createSession } from '../../../src-engine/node/ort/runtime.ts';
 import { exportDeploymentOnnx } from '../../../src-engine/onnx/export-model.ts';
 import { importOnnx, OnnxImportError } from '../../../src-engine/onnx/import.ts';
@@ -15,21 +16,35 @@ import { testNets } from './graphs.ts';
 
 const FIXTURES = path.join(import.meta.dirname, '../../fixtures/onnx');
 
-function fixture(name: string): { bytes: Uint8Array; x: number[][]; y: number[][]; features: number } {
+function fixture(name: string): {
+  bytes: Uint8Array;
+  x: number[][];
+  y: number[][];
+  features: number;
+  shape: number[];
+} {
   const meta = JSON.parse(readFileSync(path.join(FIXTURES, `${name}.json`), 'utf8')) as {
     x: number[][];
     y: number[][];
     features: number;
+    shape: number[];
   };
   return { bytes: readFileSync(path.join(FIXTURES, `${name}.onnx`)), ...meta };
 }
 
 describe('ONNX import', () => {
-  for (const name of ['torch_relu_softmax', 'torch_leaky_nobias_linear', 'torch_elu_sigmoid', 'torch_matmul_tanh']) {
-    it(`opens PyTorch's ${name} as a graph that predicts like PyTorch and trains`, () => {
+  for (const name of [
+    'torch_relu_softmax',
+    'torch_leaky_nobias_linear',
+    'torch_elu_sigmoid',
+    'torch_matmul_tanh',
+    'torch_lenet',
+    'torch_bn_cnn',
+  ]) {
+    it(`opens PyTorch's ${name} as a graph that predicts like PyTorch (1e-5) and trains`, () => {
       const f = fixture(name);
       const m = importOnnx(f.bytes, `${name}.onnx`);
-      expect(m.origin).toBe('mlp');
+      expect(m.origin).toBe('chain');
       const config = makeTrainConfig({ optimizer: { name: 'adam', lr: 0.01 } });
       const ts = new TsBackend(m.graph, config, m.weights, new SeededRng(1));
       const rows = f.x.length;
@@ -46,8 +61,29 @@ describe('ONNX import', () => {
     });
   }
 
+  it("PyTorch's LeNet-5 becomes the editable LeNet graph: image input, Conv2D with ReLU, pools, Flatten, Dense", () => {
+    const m = importOnnx(fixture('torch_lenet').bytes, 'lenet.onnx');
+    expect(m.graph.nodes.map((n) => n.type)).toEqual([
+      'Input',
+      'Conv2D',
+      'MaxPool2D',
+      'Conv2D',
+      'MaxPool2D',
+      'Flatten',
+      'Dense',
+      'Dense',
+      'Output',
+    ]);
+    const [input, c1, , c2] = m.graph.nodes;
+    expect(input!.params).toMatchObject({ shape: 'image', channels: 1, height: 28, width: 28 });
+    expect(c1!.params).toMatchObject({ filters: 6, kernel_size: 5, padding: 'explicit', pad: 2, activation: 'relu' });
+    expect(c2!.params).toMatchObject({ filters: 16, kernel_size: 5, padding: 'valid', activation: 'relu' });
+    expect(m.graph.nodes.at(-1)!.params).toMatchObject({ units: 10, activation: 'softmax', loss: 'cce' });
+    expect(analyzeGraph(m.graph).totalParams).toBe(61_706);
+  });
+
   it('refuses unsupported ops naming the op and the node', () => {
-    const f = fixture('torch_conv_refused');
+    const f = fixture('torch_grouped_conv_refused');
     let err: unknown;
     try {
       importOnnx(f.bytes, 'conv.onnx');
@@ -55,7 +91,9 @@ describe('ONNX import', () => {
       err = e;
     }
     expect(err).toBeInstanceOf(OnnxImportError);
-    expect((err as Error).message).toMatch(/conv\.onnx: node '[^']+' \((Unsqueeze|Conv)\)/);
+    expect((err as Error).message).toMatch(
+      /conv\.onnx: node '[^']+' \(Conv\) is a grouped convolution \(only group 1 is supported\)/,
+    );
   });
 
   it("round-trips Netwright's own exports without change", () => {

@@ -22,6 +22,10 @@ describe('PyTorch and JSON exports', () => {
     for (const [k, net] of nets.entries()) {
       const weights = initWeights(buildForward(net.graph, { training: false }).params, new SeededRng(k + 1));
       for (const [name, w] of weights) if (name.endsWith('.b')) w.data.fill(0.05);
+      // Batch norm statistics away from their initial 0 and 1, so loading them is exercised.
+      for (const [name, w] of weights)
+        if (name.endsWith('.running_mean') || name.endsWith('.running_var'))
+          for (let i = 0; i < w.data.length; i++) w.data[i] = name.endsWith('mean') ? 0.1 * i - 0.2 : 0.5 + 0.3 * i;
       const file = path.join(dir, `m${k}.py`);
       writeFileSync(file, exportPytorch(net.graph, weights, { name: net.name }));
       const { x } = testData(net, 20, 5);

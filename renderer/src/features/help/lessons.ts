@@ -95,4 +95,22 @@ export const LESSONS: Record<string, Lesson> = {
     lookAt:
       'The Gradient flow view (bars of similar size in every layer) and the loss chart next to the sigmoid run: this one falls and the circle is learned.',
   },
+  'lenet-digits': {
+    teaches:
+      'A convolutional network: small filters slide over the image and share their weights, so LeNet-5 needs 61,706 parameters and recognises a stroke wherever it is.',
+    lookAt:
+      'The Filters tab (the learned 5×5 filters), Feature maps (what each layer sees of one digit, and its saliency) and Mistakes (the test digits it gets wrong).',
+  },
+  'why-conv-dense': {
+    teaches:
+      'The dense 784-15-10 on the same digits as its convolutional partner: every pixel is its own input, so the network cannot reuse what it learns in one place elsewhere.',
+    lookAt:
+      'The test accuracy and parameter count in the Evaluation tab; then train "Why convolution (2 of 2)" and compare the two runs.',
+  },
+  'why-conv-cnn': {
+    teaches:
+      'Fewer parameters, better accuracy: two 3×3 convolutions share their weights across the image, the point of convolution.',
+    lookAt:
+      "Its test accuracy beside the dense network's, with fewer parameters; the Feature maps tab shows the strokes each filter picks out.",
+  },
 };

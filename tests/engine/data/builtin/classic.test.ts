@@ -81,10 +81,10 @@ describe('classic generators: shape and behaviour', () => {
     expect(counts).toEqual([20, 20, 20, 20, 20]);
   });
 
-  it('is fast: 1e6 points in well under a second', () => {
-    const t0 = performance.now();
+  // Its speed is measured by npm run bench (no timed assertions in tests).
+  it('makes 1e6 points', () => {
     const d = getBuiltinDataset('two-spirals', { n: 1_000_000 });
     expect(d.rows).toBe(1_000_000);
-    expect(performance.now() - t0).toBeLessThan(2000);
+    expect(d.x.length).toBe(2_000_000);
   });
 });

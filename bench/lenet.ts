@@ -1,0 +1,213 @@
+/**
+ * LeNet-5 training throughput on real MNIST digits (the mnist package's first 8,000, batch 64, Adam
+ * 1e-3): the ONNX Runtime CPU backend through the Trainer, the TypeScript engine, and PyTorch on the
+ * same data in the same run where Debian's python3-torch is installed. The contenders take turns,
+ * round after round, and each reports its best round (the machine is shared with other work). For
+ * `npm run bench` and standalone (`npx tsx bench/lenet.ts`).
+ */
+import { execFileSync, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { takeRows, type Dataset } from '../src-engine/data/dataset.ts';
+import { CompiledModel } from '../src-engine/model/compile.ts';
+import { loadDigits } from '../src-engine/node/datasets/digits.ts';
+import { createOrtBackend } from '../src-engine/node/ort/index.ts';
+import { defaultThreads } from '../src-engine/node/ort/runtime.ts';
+import { SeededRng } from '../src-engine/tensor/rng.ts';
+import { makeTrainConfig } from '../src-engine/train/config.ts';
+import { getTemplate } from '../src-engine/train/templates.ts';
+import { Trainer } from '../src-engine/train/trainer.ts';
+import { TsBackend } from '../src-engine/train/ts-backend.ts';
+import type { BenchRow } from './engine.ts';
+
+const ROWS = 8000;
+const BATCH = 64;
+const PYTHON = '/usr/bin/python3';
+
+const lenet = () => getTemplate('lenet-digits').graph;
+const config = () =>
+  makeTrainConfig({ epochs: 1, batchSize: BATCH, optimizer: { name: 'adam', lr: 0.001 }, seed: 1, shuffle: false });
+
+/** Samples/s of a round: by the wall clock, and per CPU-second of the process that ran it. */
+interface Rate {
+  wall: number;
+  cpu: number;
+}
+
+const cpuSeconds = (since: NodeJS.CpuUsage) => {
+  const u = process.cpuUsage(since);
+  return (u.user + u.system) / 1e6;
+};
+
+/** ONNX Runtime through the Trainer (what a user's run gets): one epoch. */
+async function ortRound(data: Dataset, threads: number): Promise<Rate> {
+  const backend = await createOrtBackend({ graph: lenet(), config: config(), threads });
+  const c0 = process.cpuUsage();
+  const done = await new Trainer({
+    graph: lenet(),
+    config: config(),
+    train: data,
+    backend,
+    now: () => performance.now(),
+  }).runToEnd();
+  const cpu = cpuSeconds(c0);
+  await backend.dispose();
+  return { wall: done.samplesPerSec, cpu: (Math.floor(data.rows / BATCH) * BATCH) / cpu };
+}
+
+/** The TypeScript engine: 40 mini-batches (it is the slower one). */
+function tsRound(ts: TsBackend, data: Dataset): Rate {
+  const batches = 40;
+  const t0 = performance.now();
+  const c0 = process.cpuUsage();
+  for (let b = 0; b < batches; b++)
+    ts.step(data.x.subarray(b * BATCH * 784), data.y.subarray(b * BATCH * 10), BATCH, 0.001, b + 2);
+  return { wall: (batches * BATCH) / ((performance.now() - t0) / 1000), cpu: (batches * BATCH) / cpuSeconds(c0) };
+}
+
+/** PyTorch rounds in one Python process (torch imported once), or null where python3-torch is missing. */
+class TorchWorker {
+  private lines: string[] = [];
+  private waiting: ((l: string) => void) | null = null;
+  private constructor(
+    private readonly proc: ChildProcessWithoutNullStreams,
+    private readonly dir: string,
+  ) {
+    let buf = '';
+    proc.stdout.on('data', (d: Buffer) => {
+      buf += d.toString();
+      for (let i = buf.indexOf('\n'); i >= 0; i = buf.indexOf('\n')) {
+        const line = buf.slice(0, i);
+        buf = buf.slice(i + 1);
+        if (this.waiting) {
+          const w = this.waiting;
+          this.waiting = null;
+          w(line);
+        } else this.lines.push(line);
+      }
+    });
+  }
+
+  private next(): Promise<Record<string, unknown>> {
+    const l = this.lines.shift();
+    if (l !== undefined) return Promise.resolve(JSON.parse(l));
+    return new Promise((resolve, reject) => {
+      this.waiting = (line) => resolve(JSON.parse(line));
+      this.proc.once('exit', (code) => reject(new Error(`python exited with ${code}`)));
+    });
+  }
+
+  static async start(data: Dataset): Promise<{ worker: TorchWorker; torch: string; threads: number } | null> {
+    try {
+      execFileSync(PYTHON, ['-c', 'import torch, numpy'], { stdio: 'ignore' });
+    } catch {
+      return null;
+    }
+    const dir = mkdtempSync(path.join(tmpdir(), 'nw-lenet-'));
+    const labels = new BigInt64Array(data.rows);
+    for (let r = 0; r < data.rows; r++) {
+      let k = 0;
+      for (let j = 1; j < 10; j++) if (data.y[r * 10 + j]! > data.y[r * 10 + k]!) k = j;
+      labels[r] = BigInt(k);
+    }
+    writeFileSync(path.join(dir, 'x.f32'), data.x);
+    writeFileSync(path.join(dir, 'y.i64'), new Uint8Array(labels.buffer));
+    const script = path.join(path.dirname(fileURLToPath(import.meta.url)), 'lenet_torch.py');
+    const proc = spawn(PYTHON, [script, path.join(dir, 'x.f32'), path.join(dir, 'y.i64'), String(data.rows)]);
+    const worker = new TorchWorker(proc, dir);
+    const hello = (await worker.next()) as { torch: string; threads: number };
+    return { worker, torch: hello.torch, threads: hello.threads };
+  }
+
+  async round(threads: 'default' | 1): Promise<Rate> {
+    this.proc.stdin.write(`${threads}\n`);
+    const r = await this.next();
+    return { wall: Number(r.rate), cpu: Number(r.cpu) };
+  }
+
+  close(): void {
+    this.proc.stdin.end();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Rounds of every contender in turn (PyTorch, ORT, the TypeScript engine, …), so that load from
+ * elsewhere on the shared machine falls on all of them alike; each row is its best round.
+ */
+export async function benchLenet(rounds = 3): Promise<BenchRow[]> {
+  const all = await loadDigits({ count: 10000, seed: 1 });
+  const data = takeRows(
+    all,
+    Uint32Array.from({ length: ROWS }, (_, i) => i),
+  );
+  const name = (s: string) => `LeNet-5, MNIST 8,000 digits, batch 64, Adam: ${s}`;
+  const torch = existsSync(PYTHON) ? await TorchWorker.start(data) : null;
+  const def = defaultThreads(availableParallelism());
+  const model = new CompiledModel(lenet());
+  const ts = new TsBackend(model, config(), model.initialWeights(new SeededRng(1)), new SeededRng(2));
+  ts.step(data.x, data.y, BATCH, 0.001, 1);
+  const zero = (): Rate => ({ wall: 0, cpu: 0 });
+  const best = { torchDefault: zero(), torchOne: zero(), ort: zero(), ort2: zero(), ts: zero() };
+  const keep = (k: keyof typeof best, r: Rate) => {
+    best[k] = { wall: Math.max(best[k].wall, r.wall), cpu: Math.max(best[k].cpu, r.cpu) };
+  };
+  try {
+    for (let r = 0; r < rounds; r++) {
+      if (torch) keep('torchDefault', await torch.worker.round('default'));
+      keep('ort', await ortRound(data, def));
+      keep('ts', tsRound(ts, data));
+      if (torch) keep('torchOne', await torch.worker.round(1));
+      if (def !== 2) keep('ort2', await ortRound(data, 2));
+    }
+  } finally {
+    torch?.worker.close();
+  }
+  const ref = torch ? best.torchDefault.wall : 0;
+  const refCpu = torch ? best.torchOne.cpu : 0;
+  const n = (v: number) => Math.round(v).toLocaleString('en-US');
+  const rows: BenchRow[] = [
+    {
+      name: name(`ORT cpu, ${def} thread${def === 1 ? '' : 's'} (default)`),
+      value: best.ort.wall,
+      unit: 'samples/s',
+      target: ref ? `>= PyTorch (${n(ref)})` : '>= PyTorch',
+    },
+  ];
+  if (def !== 2) rows.push({ name: name('ORT cpu, 2 threads'), value: best.ort2.wall, unit: 'samples/s' });
+  rows.push({
+    name: name('TS engine'),
+    value: best.ts.wall,
+    unit: 'samples/s',
+    target: ref ? `>= ${n(ref / 5)} (PyTorch / 5)` : '>= PyTorch / 5',
+  });
+  if (torch) {
+    rows.push({
+      name: name(`PyTorch ${torch.torch}, ${torch.threads} thread${torch.threads === 1 ? '' : 's'} (default)`),
+      value: best.torchDefault.wall,
+      unit: 'samples/s',
+    });
+    rows.push({ name: name(`PyTorch ${torch.torch}, 1 thread`), value: best.torchOne.wall, unit: 'samples/s' });
+  } else rows.push({ name: name('PyTorch: not run (python3-torch missing)'), value: NaN, unit: '' });
+  // Per CPU-second of the process: less at the mercy of the neighbours than the wall clock.
+  const perCpu = (what: string, r: Rate, target?: string) =>
+    rows.push({
+      name: name(`${what}, per CPU-second`),
+      value: r.cpu,
+      unit: 'samples/cpu-s',
+      ...(target ? { target } : {}),
+    });
+  perCpu(`ORT cpu, ${def} thread${def === 1 ? '' : 's'}`, best.ort, refCpu ? `>= PyTorch (${n(refCpu)})` : undefined);
+  perCpu('TS engine', best.ts, refCpu ? `>= ${n(refCpu / 5)} (PyTorch / 5)` : undefined);
+  if (torch) perCpu('PyTorch, 1 thread', best.torchOne);
+  return rows;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  for (const r of await benchLenet())
+    console.log(
+      `${r.name}: ${Math.round(r.value).toLocaleString('en-US')} ${r.unit}${r.target ? ` (target ${r.target})` : ''}`,
+    );
+}
