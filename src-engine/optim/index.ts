@@ -69,20 +69,35 @@ export function makeOptimizer(cfg: OptimizerConfig): Optimizer {
     case 'adamw': {
       const { beta1: b1, beta2: b2, eps } = cfg;
       const decoupled = cfg.name === 'adamw' ? cfg.weightDecay : 0;
+      // Scalars shared by every parameter of one program (computed once, not once per parameter).
+      const shared = new WeakMap<Program, { step: number; epsHat: number; decay: number | null }>();
+      const scalars = (p: Program, lr: number, t: number) => {
+        let s = shared.get(p);
+        if (!s) {
+          // bias corrections c = 1 - beta^t = 1 - exp(t ln beta)
+          const c1 = p.sub(p.const(1), p.exp(p.scale(t, Math.log(b1))));
+          const c2 = p.sub(p.const(1), p.exp(p.scale(t, Math.log(b2))));
+          const r2 = p.sqrt(c2);
+          // lr m̂ / (√v̂ + eps) = (lr √c2 / c1) m / (√v + eps √c2): three full-size passes fewer than
+          // dividing m and v by their corrections first.
+          s = {
+            step: p.div(p.mul(lr, r2), c1),
+            epsHat: p.mul(p.const(eps), r2),
+            decay: decoupled > 0 ? p.sub(p.const(1), p.scale(lr, decoupled)) : null,
+          };
+          shared.set(p, s);
+        }
+        return s;
+      };
       return {
         stateNames: ['m', 'v'],
         update: ({ p, param, grad, state: [m, v], lr, t }) => {
+          const { step, epsHat, decay } = scalars(p, lr, t);
           const m2 = p.add(p.scale(m!, b1), p.scale(grad, 1 - b1));
           const v2 = p.add(p.scale(v!, b2), p.scale(p.square(grad), 1 - b2));
-          // bias corrections 1 - beta^t = 1 - exp(t ln beta)
-          const c1 = p.sub(p.const(1), p.exp(p.scale(t, Math.log(b1))));
-          const c2 = p.sub(p.const(1), p.exp(p.scale(t, Math.log(b2))));
-          const mhat = p.div(m2, c1);
-          const vhat = p.div(v2, c2);
-          let base = param;
           // AdamW (PyTorch): p = p (1 - lr wd), then the Adam step
-          if (decoupled > 0) base = p.sub(param, p.mul(p.scale(lr, decoupled), param));
-          return [p.sub(base, p.div(p.mul(lr, mhat), p.add(p.sqrt(vhat), p.const(eps)))), m2, v2];
+          const base = decay === null ? param : p.mul(param, decay);
+          return [p.sub(base, p.div(p.mul(m2, step), p.add(p.sqrt(v2), epsHat))), m2, v2];
         },
       };
     }
