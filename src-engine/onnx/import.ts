@@ -7,6 +7,7 @@
  *   Relu / Sigmoid / Tanh / LeakyRelu / Elu / Softplus / Softmax as its activation. Anything else is
  *   refused, naming the op and the node.
  */
+import { projectFromWeightsJson } from './json-export.ts';
 import { LAYER_TYPES, type LayerType } from '../graph/catalog.ts';
 import { parseGraph, withDefaults, type GraphDoc, type GraphNode } from '../graph/document.ts';
 import { layerDef } from '../layers/index.ts';
@@ -230,4 +231,12 @@ export function projectFromOnnx(bytes: Uint8Array, fileName = 'model.onnx'): { p
     runs: [],
   };
   return { project: parseProject(project, fileName), notes: m.notes };
+}
+
+/** A model file as a project: a Netwright weights document or training checkpoint (JSON), or ONNX. */
+export function projectFromModelFile(bytes: Uint8Array, fileName = 'model'): { project: Project; notes: string[] } {
+  let i = 0;
+  while (i < bytes.length && (bytes[i] === 0x20 || bytes[i] === 0x0a || bytes[i] === 0x0d || bytes[i] === 0x09)) i++;
+  if (bytes[i] === 0x7b) return projectFromWeightsJson(new TextDecoder().decode(bytes), fileName);
+  return projectFromOnnx(bytes, fileName);
 }
