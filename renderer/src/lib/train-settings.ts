@@ -18,7 +18,7 @@ export interface TrainSettings {
   beta2: number;
   schedule: TrainConfig['schedule']['kind'];
   validationSplit: number;
-  backend: 'ts' | 'ort';
+  backend: TrainConfig['backend'];
   ep: string;
 }
 

@@ -36,7 +36,7 @@ export class TrainingState {
       l2: 0,
       clipNorm: 0,
       validationSplit: 0,
-      backend: 'ts',
+      backend: 'auto',
     } as TrainConfig),
   );
   providers = $state.raw<ProviderInfo[]>([]);
@@ -56,6 +56,8 @@ export class TrainingState {
   samplesPerSec = $state(0);
   elapsedMs = $state(0);
   backendName = $state('');
+  /** Why the run trains on its backend (the engine's sentence, e.g. what 'auto' picked and why). */
+  backendReason = $state('');
   views = $state.raw<TrainingViews | null>(null);
   past = $state.raw<PastRun[]>([]);
   logScale = $state(false);
@@ -232,6 +234,7 @@ export class TrainingState {
       this.hasModel = true;
       this.epochs = t.epochs;
       this.backendName = t.backend;
+      this.backendReason = t.backendReason ?? '';
       this.status = 'running';
     } else if (t.type === 'paused') this.status = 'paused';
     else if (t.type === 'resumed') this.status = 'running';

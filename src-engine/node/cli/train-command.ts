@@ -15,7 +15,7 @@ import { weightsFromJson, weightsToJson } from '../../project/weights.ts';
 import { safeFileName } from '../../protocol/file-name.ts';
 import { graphForData } from '../../train/auto-graph.ts';
 import type { TrainBackend } from '../../train/backend.ts';
-import { makeTrainConfig, OPTIMIZERS, type TrainConfig } from '../../train/config.ts';
+import { BACKENDS, makeTrainConfig, OPTIMIZERS, type BackendName, type TrainConfig } from '../../train/config.ts';
 import { TrainingSession, type SessionDeps } from '../../train/session.ts';
 import { getTemplate, newProject } from '../../train/templates.ts';
 import { writeFileAtomic } from '../atomic-write.ts';
@@ -39,7 +39,8 @@ Options:
   --test-split F       hold out this fraction as a test set (default 0.2 with --data alone)
   --scaling MODE       numeric features: standard (default), minmax or none
   --epochs N  --batch N (0 = full batch)  --lr X  --optimizer NAME  --seed N
-  --backend ts|ort     training engine (default ts)   --ep cpu|webgpu|cuda   execution provider for ort
+  --backend auto|ts|ort  training engine (default: the project's, auto: the faster one for the network)
+  --ep cpu|webgpu|cuda   execution provider for ort
   --fresh              start from the seed's weights (default: a trained project continues from its weights)
   --out DIR            write the trained project into DIR
   --json               print one JSON object with the final metrics instead of progress
@@ -238,9 +239,9 @@ export const command: CliCommand = {
     }
     const { project: loaded, data } = await loadSubject(positionals[0], values, limits);
     const backendName = (values.backend as string | undefined) ?? loaded.training.backend;
-    if (backendName !== 'ts' && backendName !== 'ort')
-      throw new CliError(`--backend must be ts or ort (got '${backendName}').`);
-    const config = applyOverrides({ ...loaded.training, backend: backendName }, values);
+    if (!(BACKENDS as readonly string[]).includes(backendName))
+      throw new CliError(`--backend must be ${BACKENDS.join(', ')} (got '${backendName}').`);
+    const config = applyOverrides({ ...loaded.training, backend: backendName as BackendName }, values);
     const project: Project = { ...loaded, training: config };
     if (!json) io.err(`data: ${data.summary}\n`);
 
@@ -248,7 +249,12 @@ export const command: CliCommand = {
     try {
       checkParamCount(new CompiledModel(project.graph).forward.params, limits.maxParams);
       session = await TrainingSession.start(
-        { ...(config.backend === 'ort' ? { createBackend: await ortFactory() } : {}), now: () => performance.now() },
+        {
+          ...(config.backend === 'ort' ? { createBackend: await ortFactory() } : {}),
+          // 'auto' trains on the TypeScript engine in a build without ONNX Runtime.
+          ...(config.backend === 'auto' ? { createBackend: await ortFactory().catch(() => undefined) } : {}),
+          now: () => performance.now(),
+        },
         {
           graph: project.graph,
           config,
@@ -265,7 +271,7 @@ export const command: CliCommand = {
       if (e instanceof CliError) throw e;
       throw new CliError((e as Error).message);
     }
-    if (!json && session.backendNote) io.err(`${session.backendNote}\n`);
+    if (!json) io.err(`${session.backendNote}\n`);
     if (!json && project.weights && !values.fresh)
       io.err(
         `continuing from the project's weights (${session.kept} of ${session.total} parameters; --fresh starts over)\n`,
