@@ -47,7 +47,7 @@ export async function benchSideBySide(
   ].filter((r) => !opts.runners || opts.runners.includes(r.id));
   if (typeof torch === 'string') rows.push({ name: torch, value: NaN, unit: '' });
   try {
-    const plan: { w: Workload; r: Runner; measure: Measure; rates: number[] }[] = [];
+    const plan: { w: Workload; r: Runner; measure: Measure; rates: number[]; failed?: string }[] = [];
     for (const w of workloads)
       for (const r of runners) {
         try {
@@ -57,7 +57,16 @@ export async function benchSideBySide(
           rows.push({ name: `${w.id}: ${r.label} failed: ${(e as Error).message}`, value: NaN, unit: '' });
         }
       }
-    for (let round = 0; round < rounds; round++) for (const p of plan) p.rates.push(await p.measure());
+    for (let round = 0; round < rounds; round++)
+      for (const p of plan.filter((q) => !q.failed))
+        p.rates.push(
+          await p.measure().catch((e: Error) => {
+            p.failed = e.message;
+            rows.push({ name: `${p.w.id}: ${p.r.label} failed: ${e.message}`, value: NaN, unit: '' });
+            return NaN;
+          }),
+        );
+    plan.splice(0, plan.length, ...plan.filter((p) => !p.failed));
     for (const w of workloads) {
       const mine = plan.filter((p) => p.w === w);
       const rate = (id: string) => {

@@ -30,7 +30,8 @@ def load(cmd):
     model = mod.NetwrightModel()
     mod.load_initial_weights(model)
     model.train()
-    workloads[cmd["id"]] = {"mod": mod, "x": x, "y": y, "model": model, "opt": mod.make_optimizer(model.parameters()), **cmd}
+    # The command first: its "x" and "y" are file paths, replaced here by the tensors read from them.
+    workloads[cmd["id"]] = {**cmd, "mod": mod, "x": x, "y": y, "model": model, "opt": mod.make_optimizer(model.parameters())}
 
 
 def run(w):

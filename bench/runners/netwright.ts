@@ -1,5 +1,6 @@
 /** Netwright's own backends as bench runners: the TypeScript engine, ONNX Runtime, and 'auto'. */
-import { CompiledModel } from '../../src-engine/model/compile.ts';
+import { CompiledModel, initWeights } from '../../src-engine/model/compile.ts';
+import { SeededRng } from '../../src-engine/tensor/rng.ts';
 import { createOrtBackend } from '../../src-engine/node/ort/index.ts';
 import type { TrainBackend } from '../../src-engine/train/backend.ts';
 import { Trainer } from '../../src-engine/train/trainer.ts';
@@ -14,9 +15,12 @@ async function trainerRun(w: Workload, model: CompiledModel, slow: boolean, back
     model,
     config: w.config,
     train,
-    ...(backend ? { backend } : {}),
+    // A reused backend starts every run from the seed's weights, as a fresh one does (a run that
+    // continued from converged weights would be cut short by the divergence watch).
+    ...(backend ? { backend, initialWeights: initWeights(model.forward.params, new SeededRng(w.config.seed)) } : {}),
     now: () => performance.now(),
   }).runToEnd();
+  if (done.reason !== 'completed') throw new Error(`the run ended early (${done.reason})`);
   return w.unit === 'samples/s' ? done.samplesPerSec : done.epochs / (done.elapsedMs / 1000);
 }
 

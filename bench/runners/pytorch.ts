@@ -4,7 +4,7 @@
  * script Netwright exports for it, on the same rows, with PyTorch's default threads.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -55,7 +55,10 @@ class TorchWorker {
 }
 
 /** The PyTorch runner, or a sentence saying why there is none here. */
-export async function pytorchRunner(python = process.env.NETWRIGHT_PYTHON ?? 'python3'): Promise<Runner | string> {
+export async function pytorchRunner(
+  // Debian's python3 (with python3-torch) before whatever python3 comes first on the PATH.
+  python = process.env.NETWRIGHT_PYTHON ?? (existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3'),
+): Promise<Runner | string> {
   const { worker, hello } = await TorchWorker.start(python);
   if (!hello.ok || !hello.torch) {
     worker.stop();

@@ -2,7 +2,7 @@
  * TensorFlow.js with its WebAssembly backend (XNNPACK, SIMD; one thread in Node) as a bench runner:
  * the same chain of Dense layers, loss, optimizer, batches and data, trained the usual TF.js way
  * (optimizer.minimize over tf.variables, the loss read back every batch). Only for the bench
- * (devDependencies); it runs offline from node_modules.
+ * (devDependencies: @tensorflow/tfjs for the gradients, tfjs-backend-wasm); it runs offline from node_modules.
  */
 import type * as TF from '@tensorflow/tfjs-core';
 import { SeededRng, shuffleInPlace } from '../../src-engine/tensor/rng.ts';
@@ -46,6 +46,9 @@ let loaded: Promise<Tf> | null = null;
 async function tfWasm(): Promise<Tf> {
   loaded ??= (async () => {
     const tf = await import('@tensorflow/tfjs-core');
+    // tfjs-core's Node build registers no gradients (optimizer.minimize needs them); the union
+    // package registers them into the same tfjs-core.
+    await import('@tensorflow/tfjs');
     await import('@tensorflow/tfjs-backend-wasm');
     await tf.setBackend('wasm');
     await tf.ready();
