@@ -22,7 +22,7 @@ describe('training panel settings', () => {
       lr: 0.003,
       seed: 7,
       validationSplit: 0.1,
-      backend: 'ts',
+      backend: 'auto', // the default: the faster backend for the network (src-engine/train/backend-choice.ts)
     });
     const next = applySettings(c, { ...s, epochs: 80, lr: 0.01, optimizer: 'adam' });
     expect(next.epochs).toBe(80);
