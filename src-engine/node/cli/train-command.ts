@@ -313,6 +313,8 @@ export const command: CliCommand = {
         epochs: done.epochs,
         samples_per_s: Math.round(done.samplesPerSec),
         stop_reason: done.reason,
+        backend: session.trainer.backend.name,
+        backend_reason: session.backend.reason,
       };
       if (message) result.message = message;
       if (data.train.task !== 'regression') {
