@@ -20,7 +20,7 @@ import { makeTrainConfig } from '../src-engine/train/config.ts';
 import { getTemplate } from '../src-engine/train/templates.ts';
 import { Trainer } from '../src-engine/train/trainer.ts';
 import { TsBackend } from '../src-engine/train/ts-backend.ts';
-import type { BenchRow } from './engine.ts';
+import type { BenchRow } from './table.ts';
 
 const ROWS = 8000;
 const BATCH = 64;

@@ -18,7 +18,8 @@ import { chainGraph } from '../src-engine/train/templates.ts';
 import { Trainer } from '../src-engine/train/trainer.ts';
 import { TsBackend } from '../src-engine/train/ts-backend.ts';
 import { initWeights } from '../src-engine/model/compile.ts';
-import { syntheticDigits, type BenchRow } from './engine.ts';
+import type { BenchRow } from './table.ts';
+import { syntheticDigits } from './workloads.ts';
 
 const ROWS = 60_000;
 const BATCH = 128;

@@ -1,27 +1,50 @@
 /**
- * `npm run bench`: speed and memory targets, printed as one table. Each row is measured here, on
- * this machine (medians of several runs where it says so), and compared with its target.
+ * `npm run bench`: speed and memory figures, printed as one table. Each row is measured here, on
+ * this machine, in this run; engines are compared side by side on the same workloads (medians of
+ * alternated runs, the machine's load noted). `npm run bench -- <suite>...` runs only some suites:
+ * side-by-side, crossover, ort, data-load; `npm run bench -- gpu` prints the GPU machine's command.
  */
-import { benchEngine, type BenchRow } from './engine.ts';
+import { formatTable, type BenchRow } from './table.ts';
 
-type Suite = { name: string; module: string; fn: string };
+interface Suite {
+  id: string;
+  name: string;
+  module: string;
+  fn: string;
+  /** Run by default (a plain `npm run bench`). */
+  byDefault: boolean;
+}
 
 const SUITES: Suite[] = [
-  { name: 'ONNX Runtime backend', module: './ort.ts', fn: 'benchOrt' },
-  { name: 'LeNet-5 (ORT, TS engine, PyTorch)', module: './lenet.ts', fn: 'benchLenet' },
-  { name: 'data loading', module: './data-load.ts', fn: 'benchDataLoad' },
+  {
+    id: 'side-by-side',
+    name: 'engines side by side',
+    module: './side-by-side.ts',
+    fn: 'benchSideBySide',
+    byDefault: true,
+  },
+  {
+    id: 'crossover',
+    name: 'auto backend calibration',
+    module: './backend-crossover.ts',
+    fn: 'benchCrossover',
+    byDefault: true,
+  },
+  { id: 'lenet', name: 'LeNet-5 (ORT, TS engine, PyTorch)', module: './lenet.ts', fn: 'benchLenet', byDefault: true },
+  { id: 'ort', name: 'ONNX Runtime settings', module: './ort.ts', fn: 'benchOrt', byDefault: false },
+  { id: 'data-load', name: 'data loading', module: './data-load.ts', fn: 'benchDataLoad', byDefault: true },
 ];
-
-function fmt(v: number): string {
-  return Math.abs(v) >= 100 ? Math.round(v).toLocaleString('en-US') : v.toPrecision(3);
-}
 
 async function main(): Promise<void> {
   const only = process.argv.slice(2);
+  if (only.includes('gpu')) {
+    const { gpuCommand } = await import('./gpu.ts');
+    console.log(gpuCommand());
+    return;
+  }
   const rows: BenchRow[] = [];
-  if (!only.length || only.includes('engine')) rows.push(...(await benchEngine()));
   for (const s of SUITES) {
-    if (only.length && !only.some((o) => s.module.includes(o))) continue;
+    if (only.length ? !only.includes(s.id) : !s.byDefault) continue;
     const mod = (await import(s.module).catch((e: Error) => {
       rows.push({ name: `${s.name}: not run (${e.message.split('\n')[0]})`, value: NaN, unit: '' });
       return null;
@@ -29,14 +52,7 @@ async function main(): Promise<void> {
     const fn = mod?.[s.fn];
     if (typeof fn === 'function') rows.push(...(await fn()));
   }
-  const w = Math.max(...rows.map((r) => r.name.length), 9);
-  const line = `| ${'benchmark'.padEnd(w)} | ${'value'.padStart(12)} | ${'unit'.padEnd(10)} | target |`;
-  console.log(line);
-  console.log(`|${'-'.repeat(w + 2)}|${'-'.repeat(14)}|${'-'.repeat(12)}|--------|`);
-  for (const r of rows)
-    console.log(
-      `| ${r.name.padEnd(w)} | ${(Number.isNaN(r.value) ? '-' : fmt(r.value)).padStart(12)} | ${r.unit.padEnd(10)} | ${r.target ?? ''} |`,
-    );
+  console.log(formatTable(rows));
 }
 
 await main();

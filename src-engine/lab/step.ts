@@ -8,6 +8,7 @@
 import { Executable } from '../backprop/interpreter.ts';
 import type { GraphDoc } from '../graph/document.ts';
 import { buildTrainingProgram, type TrainingProgram } from '../model/compile.ts';
+import { adamStateScale } from '../optim/index.ts';
 import { SeededRng } from '../tensor/rng.ts';
 import type { DType } from '../tensor/tensor.ts';
 import type { WeightSet } from '../tensor/weights.ts';
@@ -137,7 +138,9 @@ export class StepTracer {
       fill(s.decl.name, w.data);
       for (const st of s.state) {
         const v = inp.state?.get(st.name);
-        if (v) fill(st.name, v.data);
+        // Given as textbook moments; Adam's program keeps them scaled (see adamStateScale).
+        const k = adamStateScale(this.config.optimizer, st.name.slice(s.decl.name.length + 1));
+        if (v) fill(st.name, k === 1 ? v.data : Array.from(v.data, (x) => x / k));
         else exe.input(st.name).fill(0);
       }
     }
@@ -179,11 +182,15 @@ export class StepTracer {
     const params: Record<string, TracedParam> = {};
     for (const s of tp.slots) {
       const state: TracedParam['state'] = {};
-      for (const st of s.state)
-        state[st.name.slice(s.decl.name.length + 1)] = {
-          value: before.get(st.name)!,
-          next: Array.from(exe.value(st.next)),
+      for (const st of s.state) {
+        const key = st.name.slice(s.decl.name.length + 1);
+        // The textbook moments (Adam keeps them scaled; see adamStateScale).
+        const k = adamStateScale(this.config.optimizer, key);
+        state[key] = {
+          value: before.get(st.name)!.map((v) => v * k),
+          next: Array.from(exe.value(st.next), (v) => v * k),
         };
+      }
       params[s.decl.name] = {
         shape: [...s.decl.shape],
         value: before.get(s.decl.name)!,

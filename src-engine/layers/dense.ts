@@ -55,6 +55,10 @@ export function denseLayer(spec: LayerSpec): LayerDef {
       ],
       forward: (node, [src], t) =>
         activationTorch(node.params.activation as ActivationName, `self.${t.self}(${src})`, Number(node.params.alpha)),
+      params: (node, self) => ({
+        W: `${self}.weight.t()`,
+        ...(node.params.use_bias ? { b: `${self}.bias.reshape(1, -1)` } : {}),
+      }),
     },
     onnxImport: {
       ops: ['Gemm', 'MatMul', 'Add'],

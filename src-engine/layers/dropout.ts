@@ -34,7 +34,9 @@ export const dropout: LayerDef = {
   },
   torch: {
     module: (node) => `nn.Dropout(p=${pyNumber(Number(node.params.rate))})`,
-    forward: (_node, [src], t) => `self.${t.self}(${src})`,
+    // Netwright's own masks when given (a training script reproducing a Netwright run), else PyTorch's.
+    forward: (node, [src], t) =>
+      `(self.${t.self}(${src}) if masks is None else ${src} * masks[${JSON.stringify(`${node.id}.mask`)}])`,
   },
   // Nothing happens at inference time.
   onnxImport: { ops: ['Dropout'], read: () => null },

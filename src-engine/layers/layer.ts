@@ -126,8 +126,17 @@ export interface TorchLayer {
   module?(node: GraphNode, inputs: SampleShape[]): string;
   /** Statements copying trained values into the module (`self` is the model). */
   load?(node: GraphNode, t: TorchContext): string[];
-  /** The forward expression over the inputs' Python names (and their per-sample shapes). */
+  /**
+   * The forward expression over the inputs' Python names (and their per-sample shapes). The model's
+   * forward also has `masks`: None, or Netwright's dropout masks by name (a training script that
+   * reproduces Netwright's run).
+   */
   forward(node: GraphNode, srcs: string[], t: TorchContext, inputs: SampleShape[]): string;
+  /**
+   * Each parameter (by suffix) as a PyTorch expression in Netwright's layout (`self` is the module's
+   * Python path, e.g. `model.n_dense1`): what training scripts penalise (L1/L2) and save as weights.
+   */
+  params?(node: GraphNode, self: string): Record<string, string>;
 }
 
 /** An ONNX node read as (part of) a Netwright layer. */

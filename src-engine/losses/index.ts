@@ -15,9 +15,22 @@ export interface LossInputs {
   activation: ActivationName;
 }
 
+/** Python names of the values a loss reads, for PyTorch code. */
+export interface TorchLossInputs {
+  pred: string;
+  logits: string;
+  y: string;
+  activation: ActivationName;
+}
+
 export interface LossDef {
   label: string;
   build(p: Program, inp: LossInputs): number;
+  /**
+   * The same loss as a PyTorch expression (a 0-d tensor), and whether it is a sum over rows rather than
+   * a mean (distributed training weighs each process's share by it). Absent: not gradient descent.
+   */
+  torch?: { expr(v: TorchLossInputs): string; sum?: boolean };
   /** Where a single output switches class (default 0.5: the midpoint of 0/1 targets). */
   threshold?: number;
 }
@@ -29,9 +42,21 @@ function meanAll(p: Program, v: number): number {
 
 const LOSS_DEFS = {
   // The from-scratch article's: sum over samples and outputs of (y - ŷ)².
-  sum_squares: { label: 'Sum of squares', build: (p, { pred, y }) => p.sumAll(p.square(p.sub(pred, y))) },
-  mse: { label: 'Mean squared error', build: (p, { pred, y }) => meanAll(p, p.square(p.sub(pred, y))) },
-  mae: { label: 'Mean absolute error', build: (p, { pred, y }) => meanAll(p, p.abs(p.sub(pred, y))) },
+  sum_squares: {
+    label: 'Sum of squares',
+    build: (p, { pred, y }) => p.sumAll(p.square(p.sub(pred, y))),
+    torch: { expr: ({ pred, y }) => `torch.sum(torch.square(${pred} - ${y}))`, sum: true },
+  },
+  mse: {
+    label: 'Mean squared error',
+    build: (p, { pred, y }) => meanAll(p, p.square(p.sub(pred, y))),
+    torch: { expr: ({ pred, y }) => `torch.mean(torch.square(${pred} - ${y}))` },
+  },
+  mae: {
+    label: 'Mean absolute error',
+    build: (p, { pred, y }) => meanAll(p, p.abs(p.sub(pred, y))),
+    torch: { expr: ({ pred, y }) => `torch.mean(torch.abs(${pred} - ${y}))` },
+  },
   bce: {
     label: 'Binary cross-entropy',
     build: (p, { pred, logits, y, activation }) => {
@@ -39,6 +64,12 @@ const LOSS_DEFS = {
       if (activation === 'sigmoid') return meanAll(p, p.sub(p.unary('softplus', logits), p.mul(y, logits)));
       const one = p.const(1);
       return meanAll(p, p.neg(p.add(p.mul(y, p.log(pred)), p.mul(p.sub(one, y), p.log(p.sub(one, pred))))));
+    },
+    torch: {
+      expr: ({ pred, logits, y, activation }) =>
+        activation === 'sigmoid'
+          ? `torch.mean(F.softplus(${logits}) - ${y} * ${logits})`
+          : `torch.mean(-(${y} * torch.log(${pred}) + (1 - ${y}) * torch.log(1 - ${pred})))`,
     },
   },
   cce: {
@@ -51,6 +82,12 @@ const LOSS_DEFS = {
           : p.neg(p.sumLast(p.mul(y, p.log(pred))));
       return p.div(p.sumAll(per), p.rows(per));
     },
+    torch: {
+      expr: ({ pred, logits, y, activation }) =>
+        activation === 'softmax'
+          ? `torch.mean(torch.logsumexp(${logits}, dim=1) - torch.sum(${y} * ${logits}, dim=1))`
+          : `torch.mean(-torch.sum(${y} * torch.log(${pred}), dim=1))`,
+    },
   },
   hinge: {
     label: 'Hinge',
@@ -59,6 +96,7 @@ const LOSS_DEFS = {
       const t = p.sub(p.scale(y, 2), p.const(1));
       return meanAll(p, p.unary('relu', p.sub(p.const(1), p.mul(t, pred))));
     },
+    torch: { expr: ({ pred, y }) => `torch.mean(F.relu(1 - (2 * ${y} - 1) * ${pred}))` },
     threshold: 0,
   },
   perceptron: {
@@ -71,6 +109,11 @@ const LOSS_DEFS = {
 export type LossName = keyof typeof LOSS_DEFS;
 export const LOSSES = Object.keys(LOSS_DEFS) as LossName[];
 export const LOSS_LABELS = Object.fromEntries(LOSSES.map((l) => [l, LOSS_DEFS[l].label])) as Record<LossName, string>;
+
+/** A loss's PyTorch form, or null for the perceptron rule (it is not gradient descent). */
+export function lossTorch(loss: LossName): LossDef['torch'] | null {
+  return (LOSS_DEFS[loss] as LossDef).torch ?? null;
+}
 
 /** Append the loss to the program. */
 export function buildLoss(p: Program, loss: LossName, inp: LossInputs): number {

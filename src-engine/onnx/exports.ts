@@ -9,6 +9,7 @@ import { metricsCsv } from '../train/metrics-csv.ts';
 import { exportDeploymentOnnx } from './export-model.ts';
 import { exportWeightsJson } from './json-export.ts';
 import { exportPytorch } from './pytorch.ts';
+import { exportPytorchTraining, pytorchTrainProblem, type TrainingScriptData } from './pytorch-train.ts';
 import { exportTrainStepOnnx } from './train-step.ts';
 
 export { EXPORT_FORMATS, type ExportFormat };
@@ -27,6 +28,8 @@ export const EXPORT_DESCRIPTIONS: Record<ExportFormat, string> = {
     'the training step itself (forward, loss, gradients, optimizer update) as an ONNX graph; parameters and optimizer state are inputs with next.<name> outputs',
   'weights-json': 'graph, weights and preprocessing as one JSON document',
   pytorch: 'a Python file defining the network as a torch.nn.Module, with the weights',
+  'pytorch-train':
+    "a complete PyTorch training script (data and preprocessing, model, loss, optimizer, schedule, seed, Netwright's batch order) for a GPU or torchrun with DistributedDataParallel; it saves a checkpoint that netwright import reads",
   'metrics-csv': "every epoch's metrics as CSV",
 };
 
@@ -35,6 +38,7 @@ const SUFFIX: Record<ExportFormat, [string, string]> = {
   'onnx-train': ['.train-step.onnx', 'application/octet-stream'],
   'weights-json': ['.weights.json', 'application/json'],
   pytorch: ['.py', 'text/x-python'],
+  'pytorch-train': ['.train.py', 'text/x-python'],
   'metrics-csv': ['.metrics.csv', 'text/csv'],
 };
 
@@ -44,7 +48,13 @@ export function exportFileName(name: string, format: ExportFormat): string {
 }
 
 /** Whether a model can be exported in a format; null when it can, else why not. */
-export function exportProblem(run: Pick<RunSnapshot, 'graph' | 'points'>, format: ExportFormat): string | null {
+export function exportProblem(
+  run: Pick<RunSnapshot, 'graph' | 'points'>,
+  format: ExportFormat,
+  opts: { data?: TrainingScriptData } = {},
+): string | null {
+  if (format === 'pytorch-train')
+    return pytorchTrainProblem({ graph: run.graph, ...(opts.data ? { data: opts.data } : {}) });
   // The perceptron rule is not gradient descent (the step function has no useful gradient).
   if (format === 'onnx-train' && run.graph.nodes.some((n) => n.type === 'Output' && n.params.loss === 'perceptron'))
     return 'The perceptron rule has no ONNX training step (it is not gradient descent); change the Output loss to export one.';
@@ -53,9 +63,16 @@ export function exportProblem(run: Pick<RunSnapshot, 'graph' | 'points'>, format
   return null;
 }
 
-/** Export a run in one of the formats (throws a sentence when the model cannot be exported so). */
-export function exportRun(run: RunSnapshot, format: ExportFormat, opts: { steps?: number } = {}): ExportFile {
-  const problem = exportProblem(run, format);
+/**
+ * Export a run in one of the formats (throws a sentence when the model cannot be exported so). `data`
+ * tells a training script where its rows come from (the project's CSV file, or rows to embed).
+ */
+export function exportRun(
+  run: RunSnapshot,
+  format: ExportFormat,
+  opts: { steps?: number; data?: TrainingScriptData } = {},
+): ExportFile {
+  const problem = exportProblem(run, format, opts);
   if (problem) throw new Error(problem);
   const [, mime] = SUFFIX[format];
   const fileName = exportFileName(run.name, format);
@@ -98,6 +115,19 @@ export function exportRun(run: RunSnapshot, format: ExportFormat, opts: { steps?
       };
     case 'pytorch':
       return { data: exportPytorch(run.graph, run.weights, { name: run.name, preprocessing: pre }), fileName, mime };
+    case 'pytorch-train':
+      return {
+        data: exportPytorchTraining({
+          name: run.name,
+          graph: run.graph,
+          config: run.config,
+          weights: run.weights,
+          preprocessing: pre,
+          ...(opts.data ? { data: opts.data } : {}),
+        }),
+        fileName,
+        mime,
+      };
     case 'metrics-csv':
       return {
         data: metricsCsv(run.points as unknown as Readonly<Record<string, number | undefined>>[]),

@@ -9,6 +9,7 @@
  *   or convolution layer before them. Anything else is refused, naming the op and the node. An
  *   input [N, C, H, W] becomes an image Input.
  */
+import { projectFromWeightsJson } from './json-export.ts';
 import { LAYER_TYPES, type LayerType } from '../graph/catalog.ts';
 import { parseGraph, withDefaults, type GraphDoc, type GraphNode } from '../graph/document.ts';
 import { layerDef } from '../layers/index.ts';
@@ -270,4 +271,12 @@ export function projectFromOnnx(bytes: Uint8Array, fileName = 'model.onnx'): { p
     runs: [],
   };
   return { project: parseProject(project, fileName), notes: m.notes };
+}
+
+/** A model file as a project: a Netwright weights document or training checkpoint (JSON), or ONNX. */
+export function projectFromModelFile(bytes: Uint8Array, fileName = 'model'): { project: Project; notes: string[] } {
+  let i = 0;
+  while (i < bytes.length && (bytes[i] === 0x20 || bytes[i] === 0x0a || bytes[i] === 0x0d || bytes[i] === 0x09)) i++;
+  if (bytes[i] === 0x7b) return projectFromWeightsJson(new TextDecoder().decode(bytes), fileName);
+  return projectFromOnnx(bytes, fileName);
 }

@@ -4,6 +4,9 @@ import type { Preprocessing } from '../data/preprocess.ts';
 import { parseGraph, type GraphDoc } from '../graph/document.ts';
 import type { WeightSet } from '../tensor/weights.ts';
 import { NETWRIGHT_VERSION } from './export-model.ts';
+import { datasetRefSchema, parseProject, PROJECT_FORMAT, PROJECT_VERSION, type Project } from '../project/project.ts';
+import { weightsFromJson, weightsToJson } from '../project/weights.ts';
+import { makeTrainConfig, trainConfigSchema } from '../train/config.ts';
 
 export const WEIGHTS_FORMAT = 'netwright-weights';
 
@@ -58,4 +61,60 @@ export function importWeightsJson(
     weights.set(name, { shape: [...w.shape], data: Float32Array.from(w.data) });
   }
   return { graph: parsed.graph, weights, preprocessing: doc.preprocessing ?? null, name: doc.name ?? file };
+}
+
+/**
+ * A weights document (this module's export, or the checkpoint of an exported PyTorch training
+ * script) as a trainable project: graph, weights and preprocessing, and when the document has them
+ * the training settings, the dataset it was trained on and its epoch history as a run.
+ */
+export function projectFromWeightsJson(text: string, fileName = 'weights.json'): { project: Project; notes: string[] } {
+  const doc = importWeightsJson(text, fileName);
+  const raw = JSON.parse(text) as {
+    training?: unknown;
+    dataset?: unknown;
+    history?: unknown;
+    startedAt?: unknown;
+    producer?: unknown;
+  };
+  const notes: string[] = [];
+  const training = trainConfigSchema.safeParse(raw.training ?? {});
+  if (!training.success) notes.push('its training settings were not readable; the defaults are used');
+  const dataset = datasetRefSchema.safeParse(raw.dataset ?? { kind: 'none' });
+  const history = Array.isArray(raw.history)
+    ? raw.history.filter(
+        (p): p is Record<string, number> =>
+          Boolean(p) && typeof p === 'object' && Object.values(p as object).every((v) => typeof v === 'number'),
+      )
+    : [];
+  const startedAt = typeof raw.startedAt === 'string' ? raw.startedAt : new Date(0).toISOString();
+  if (typeof raw.producer === 'string' && raw.producer !== `Netwright ${NETWRIGHT_VERSION}`)
+    notes.push(`written by ${raw.producer}`);
+  const project: Project = {
+    format: PROJECT_FORMAT,
+    version: PROJECT_VERSION,
+    name: doc.name,
+    graph: doc.graph,
+    dataset: dataset.success ? dataset.data : { kind: 'none' },
+    training: training.success ? training.data : makeTrainConfig({}),
+    weights: weightsToJson(doc.weights),
+    ...(doc.preprocessing ? { preprocessing: doc.preprocessing } : {}),
+    runs: history.length
+      ? [
+          {
+            id: `run-imported-${startedAt.replace(/[^0-9]/g, '')}`,
+            startedAt,
+            config: (training.success ? training.data : {}) as Record<string, unknown>,
+            epochs: history,
+            final: Object.fromEntries(
+              Object.entries(history.at(-1)!).filter(([k]) => k !== 'epoch' && k !== 'lr'),
+            ) as Record<string, number>,
+          },
+        ]
+      : [],
+  };
+  const parsed = parseProject(project, fileName);
+  // Every parameter the graph declares, in its exact shape (the error names the one that is not).
+  weightsFromJson(parsed.weights!, parsed.graph);
+  return { project: parsed, notes };
 }

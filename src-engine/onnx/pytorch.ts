@@ -78,7 +78,7 @@ class NetwrightModel(nn.Module):
         super().__init__()
 ${init.length ? init.map((l) => `        ${l}`).join('\n') : '        pass'}
 
-    def forward(self, x):
+    def forward(self, x, masks=None):
 ${forward.map((l) => `        ${l}`).join('\n')}
 
 

@@ -224,7 +224,14 @@ export interface TrainingViews {
 
 export type { StepTrace, TracedNode, TracedParam, TracedTensor } from '../lab/step.ts';
 
-export const EXPORT_FORMATS = ['onnx', 'onnx-train', 'weights-json', 'pytorch', 'metrics-csv'] as const;
+export const EXPORT_FORMATS = [
+  'onnx',
+  'onnx-train',
+  'weights-json',
+  'pytorch',
+  'pytorch-train',
+  'metrics-csv',
+] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 export type ExportResult =

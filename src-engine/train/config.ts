@@ -1,6 +1,10 @@
 /** Training configuration: optimizer, schedule, regularization, batching, stopping. Validated with zod. */
 import { z } from 'zod';
 
+/** Training backends a config can ask for. */
+export const BACKENDS = ['auto', 'ts', 'ort'] as const;
+export type BackendName = (typeof BACKENDS)[number];
+
 export const OPTIMIZERS = ['sgd', 'momentum', 'nesterov', 'adagrad', 'rmsprop', 'adam', 'adamw'] as const;
 export type OptimizerName = (typeof OPTIMIZERS)[number];
 
@@ -59,8 +63,11 @@ export const trainConfigSchema = z.object({
   augment: z
     .object({ shift: z.number().int().min(0).max(8).default(0), flip: z.boolean().default(false) })
     .default({ shift: 0, flip: false }),
-  /** 'eager' trains with Netwright's TypeScript engine; 'ort' through onnxruntime. */
-  backend: z.enum(['ts', 'ort']).default('ts'),
+  /**
+   * 'ts' trains with Netwright's TypeScript engine, 'ort' through ONNX Runtime, 'auto' with whichever
+   * is faster for the network and batch (src-engine/train/backend-choice.ts decides).
+   */
+  backend: z.enum(BACKENDS).default('auto'),
 });
 export type TrainConfig = z.infer<typeof trainConfigSchema>;
 

@@ -14,6 +14,7 @@ import { weightsFromJson, weightsToJson } from '../project/weights.ts';
 import { SeededRng } from '../tensor/rng.ts';
 import type { WeightSet } from '../tensor/weights.ts';
 import type { TrainBackend } from './backend.ts';
+import { autoFallback, chooseBackend, type BackendChoice } from './backend-choice.ts';
 import type { TrainConfig } from './config.ts';
 import { countCorrect, targetVariance } from './metrics.ts';
 import { Trainer, type Checkpoint, type EpochMetrics, type StopReason, type TrainEvent } from './trainer.ts';
@@ -156,8 +157,10 @@ export class TrainingSession {
   /** Parameters carried over from the given weights (start 'continue'). */
   readonly kept: number;
   readonly total: number;
-  /** A sentence about the backend (ONNX Runtime's provider and threads), when there is one. */
-  readonly backendNote: string | null;
+  /** The backend the run trains on and why (the 'auto' choice is made in ./backend-choice.ts). */
+  readonly backend: BackendChoice;
+  /** One line about the backend: which (ONNX Runtime's provider and threads) and why. */
+  readonly backendNote: string;
   private ended = false;
 
   private constructor(
@@ -165,13 +168,18 @@ export class TrainingSession {
     model: CompiledModel,
     trainer: Trainer,
     start: { kept: number; total: number },
-    backendNote: string | null,
+    backend: BackendChoice,
+    providerNote: string | null,
   ) {
     this.model = model;
     this.trainer = trainer;
     this.kept = start.kept;
     this.total = start.total;
-    this.backendNote = backendNote;
+    this.backend = backend;
+    const which =
+      providerNote ??
+      (backend.backend === 'perceptron' ? 'backend: the perceptron rule' : 'backend: the TypeScript engine');
+    this.backendNote = `${which}; ${backend.reason}`;
     const startedAt = new Date().toISOString();
     this.snapshot = {
       id: request.id ?? runId(startedAt),
@@ -191,16 +199,27 @@ export class TrainingSession {
   static async start(deps: SessionDeps, req: SessionRequest): Promise<TrainingSession> {
     const model = new CompiledModel(req.graph);
     const start = startingWeights(model, req.config, req.start, req.weights);
+    // Rows the trainer will train on (a validation split is carved from them when there is none).
+    const rows = req.data.validation
+      ? req.data.train.rows
+      : Math.round(req.data.train.rows * (1 - req.config.validationSplit));
+    let choice = chooseBackend({ model, config: req.config, rows, ortAvailable: Boolean(deps.createBackend) });
     let backend: (TrainBackend & { providerNote?: string }) | undefined;
-    if (req.config.backend === 'ort') {
+    if (choice.backend === 'ort') {
       if (!deps.createBackend) throw new Error('The ONNX Runtime backend is not available here.');
-      backend = await deps.createBackend({
-        kind: 'ort',
-        model,
-        config: req.config,
-        weights: start.weights,
-        ep: req.ep ?? 'cpu',
-      });
+      try {
+        backend = await deps.createBackend({
+          kind: 'ort',
+          model,
+          config: req.config,
+          weights: start.weights,
+          ep: req.ep ?? 'cpu',
+        });
+      } catch (e) {
+        // Asked for ONNX Runtime: its error is the answer. Chosen by 'auto': train on the TypeScript engine.
+        if (req.config.backend !== 'auto') throw e;
+        choice = autoFallback((e as Error).message);
+      }
     }
     let trainer: Trainer;
     try {
@@ -226,7 +245,7 @@ export class TrainingSession {
       await backend?.dispose?.();
       throw e;
     }
-    const session = new TrainingSession(req, model, trainer, start, backend?.providerNote ?? null);
+    const session = new TrainingSession(req, model, trainer, start, choice, backend?.providerNote ?? null);
     session.snapshot.weights = await trainer.backend.getWeights();
     return session;
   }
@@ -242,6 +261,10 @@ export class TrainingSession {
   async *events(): AsyncGenerator<TrainEvent> {
     try {
       for await (const e of this.trainer.run()) {
+        if (e.type === 'start') {
+          yield { ...e, backendReason: this.backend.reason };
+          continue;
+        }
         if (e.type === 'epoch') this.snapshot.points.push(epochPoint(e.epoch, e.metrics, e.lr));
         if (e.type === 'checkpoint') keepCheckpoint(this.snapshot.checkpoints, e.checkpoint);
         if (e.type === 'done') {

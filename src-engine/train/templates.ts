@@ -11,7 +11,6 @@ import type { ActivationName, InitializerName, LossName } from '../graph/catalog
 import { withDefaults, type GraphDoc, type GraphNode } from '../graph/document.ts';
 import type { DatasetRef } from '../project/project.ts';
 import { makeTrainConfig, type TrainConfig } from './config.ts';
-import { preferredBackend } from './backend-choice.ts';
 
 export interface Template {
   id: string;
@@ -84,15 +83,9 @@ function layerChain(input: GraphNode['params'], layers: [string, GraphNode['type
 const MNIST_IMAGE = { shape: 'image', channels: 1, height: 28, width: 28 };
 /** The `mnist` package's 10,000 digits: the first 8,000 of its seeded order train, the last 2,000 test. */
 const DIGITS_8K_2K = builtin('digits', { count: 10000, test: 2000 });
-/** PyTorch's usual LeNet-5 recipe: Adam 1e-3, mini-batches of 64. */
-const lenetTraining = (epochs: number, graph: GraphDoc) =>
-  makeTrainConfig({
-    epochs,
-    batchSize: 64,
-    optimizer: { name: 'adam', lr: 0.001 },
-    seed: 1,
-    backend: preferredBackend(graph),
-  });
+/** PyTorch's usual LeNet-5 recipe: Adam 1e-3, mini-batches of 64 ('auto' trains convolutions on ONNX Runtime). */
+const lenetTraining = (epochs: number) =>
+  makeTrainConfig({ epochs, batchSize: 64, optimizer: { name: 'adam', lr: 0.001 }, seed: 1 });
 
 const LENET = layerChain(MNIST_IMAGE, [
   ['conv1', 'Conv2D', { filters: 6, kernel_size: 5, padding: 'explicit', pad: 2, activation: 'relu' }],
@@ -269,7 +262,7 @@ const TEMPLATE_LIST: Template[] = [
       'LeCun’s convolutional network: two 5×5 convolutions with max pooling, then 120, 84 and 10 units (61,706 parameters), on 8,000 real MNIST digits; 2,000 more are held out as the test set.',
     source: 'classic (LeCun et al. 1998, PyTorch’s ReLU and max-pool form)',
     graph: LENET,
-    training: lenetTraining(5, LENET),
+    training: lenetTraining(5),
     dataset: DIGITS_8K_2K,
   },
   {
@@ -279,7 +272,7 @@ const TEMPLATE_LIST: Template[] = [
       'The crash-course network on the same 8,000 + 2,000 digits as its convolutional partner: every pixel is its own input, 11,935 parameters. Train both and compare test accuracy.',
     source: 'crash-course article, compared',
     graph: DENSE_784_15_10,
-    training: lenetTraining(5, DENSE_784_15_10),
+    training: lenetTraining(5),
     dataset: DIGITS_8K_2K,
   },
   {
@@ -289,7 +282,7 @@ const TEMPLATE_LIST: Template[] = [
       'Two 3×3 convolutions with max pooling before the output: 9,098 parameters, fewer than the dense 784-15-10, shared across the image, so a stroke is recognised wherever it is. Same digits and settings as its partner.',
     source: 'crash-course article, compared',
     graph: SMALL_CNN,
-    training: lenetTraining(5, SMALL_CNN),
+    training: lenetTraining(5),
     dataset: DIGITS_8K_2K,
   },
   {

@@ -57,6 +57,8 @@ export type TrainEvent =
       batchSize: number;
       rows: number;
       backend: string;
+      /** Why this backend (the training session adds it: 'auto' picks, see backend-choice.ts). */
+      backendReason?: string;
       params: number;
     }
   | { type: 'batch'; epoch: number; batch: number; loss: number }

@@ -21,7 +21,7 @@ describe('training panel settings', () => {
       optimizer: 'rmsprop',
       lr: 0.003,
       seed: 7,
-      backend: 'ts',
+      backend: 'auto', // the default: the faster backend for the network (src-engine/train/backend-choice.ts)
     });
     expect(applySettings(c, s).validationSplit).toBe(0.1);
     expect(applySettings(c, s, 0.3).validationSplit).toBe(0.3);

@@ -17,7 +17,7 @@ export interface TrainSettings {
   beta1: number;
   beta2: number;
   schedule: TrainConfig['schedule']['kind'];
-  backend: 'ts' | 'ort';
+  backend: TrainConfig['backend'];
   ep: string;
 }
 

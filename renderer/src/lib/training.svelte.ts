@@ -39,6 +39,7 @@ interface Trained {
 const DEFAULTS: TrainConfig = makeTrainConfig({ epochs: 100, batchSize: 32, optimizer: { name: 'adam', lr: 0.01 } });
 
 export const BACKEND_LABELS: Record<TrainSettings['backend'], string> = {
+  auto: 'Auto',
   ts: 'TypeScript engine',
   ort: 'ONNX Runtime',
 };
@@ -64,6 +65,8 @@ export class TrainingState {
   #samplesPerSec = $state(0);
   #elapsedMs = $state(0);
   #backendName = $state('');
+  /** Why the run trains on its backend (the engine's sentence, e.g. what 'auto' picked and why). */
+  #backendReason = $state('');
   #views = $state.raw<TrainingViews | null>(null);
   #past = $state.raw<PastRun[]>([]);
   #logScale = $state(false);
@@ -153,11 +156,15 @@ export class TrainingState {
   get runBackend(): string {
     return this.#backendName;
   }
+  /** Why the current (or last) run trains on its backend, in the engine's words ('' before a run). */
+  get backendReason(): string {
+    return this.#backendReason;
+  }
   /** The backend as the status line names it: the run's while one is going, else the chosen one. */
   get backendLabel(): string {
     if (this.active && this.#backendName) return this.#backendName === 'ts' ? BACKEND_LABELS.ts : this.#backendName;
     const s = this.#settings;
-    return s.backend === 'ort' ? `${BACKEND_LABELS.ort} (${s.ep})` : BACKEND_LABELS.ts;
+    return s.backend === 'ort' ? `${BACKEND_LABELS.ort} (${s.ep})` : BACKEND_LABELS[s.backend];
   }
 
   setLogScale(on: boolean): void {
@@ -229,6 +236,7 @@ export class TrainingState {
     this.#samplesPerSec = 0;
     this.#elapsedMs = 0;
     this.#backendName = '';
+    this.#backendReason = '';
     this.#hasModel = false;
     this.#trained = null;
     this.#version++;
@@ -400,6 +408,7 @@ export class TrainingState {
       if (e.runId !== this.#runId) return true;
       this.#epochs = t.epochs;
       this.#backendName = t.backend;
+      this.#backendReason = t.backendReason ?? '';
       this.#status = 'running';
       return true;
     }

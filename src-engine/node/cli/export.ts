@@ -4,7 +4,9 @@ import * as path from 'node:path';
 import { EXPORT_DESCRIPTIONS, EXPORT_FORMATS, exportRun, type ExportFormat } from '../../onnx/exports.ts';
 import { parseProject, type Project } from '../../project/project.ts';
 import { projectSnapshot } from '../../train/session.ts';
+import type { TrainingScriptData } from '../../onnx/pytorch-train.ts';
 import { writeFileAtomic } from '../atomic-write.ts';
+import { resolveDatasetRef } from '../resolve-dataset.ts';
 import { parseCommandArgs } from './args.ts';
 import { CliError, type CliCommand } from './types.ts';
 
@@ -18,7 +20,11 @@ ${EXPORT_FORMATS.map((f) => `  ${f.padEnd(13)}${EXPORT_DESCRIPTIONS[f]}`).join('
 
 Options:
   --out FILE     where to write (required; the format can be inferred from .onnx, .json, .py, .csv)
-  --steps K      onnx-train: mini-batches unrolled per run (default 1)`;
+  --steps K      onnx-train: mini-batches unrolled per run (default 1)
+
+pytorch-train reads the project's CSV file itself (with the fitted preprocessing); other data (built-in
+sets, other file types) is embedded in the script, up to 16 MiB. An untrained project's script starts
+from the seed's weights, as 'netwright train' would; a trained one continues from its weights.`;
 
 /** Load and validate a project file for the export and predict commands. */
 export function readProject(file: string): Project {
@@ -35,10 +41,27 @@ function inferFormat(out: string): ExportFormat | undefined {
   const byExt: Record<string, ExportFormat> = {
     '.onnx': out.toLowerCase().endsWith('.train-step.onnx') ? 'onnx-train' : 'onnx',
     '.json': 'weights-json',
-    '.py': 'pytorch',
+    '.py': out.toLowerCase().endsWith('.train.py') ? 'pytorch-train' : 'pytorch',
     '.csv': 'metrics-csv',
   };
   return byExt[ext];
+}
+
+/** A training script reads the project's CSV file itself; other data is resolved here and embedded. */
+async function trainingScriptData(project: Project): Promise<TrainingScriptData> {
+  const ref = project.dataset;
+  if (ref.kind === 'file' && /\.(csv|tsv|txt)$/i.test(ref.path))
+    return { ref: { ...ref, path: path.resolve(ref.path) } };
+  if (ref.kind === 'none') return { ref };
+  const d = await resolveDatasetRef(ref, project.training.seed);
+  return {
+    ref,
+    sets: {
+      train: d.train,
+      ...(d.validation ? { validation: d.validation } : {}),
+      ...(d.test ? { test: d.test } : {}),
+    },
+  };
 }
 
 export const command: CliCommand = {
@@ -67,8 +90,12 @@ export const command: CliCommand = {
     let data: string | Uint8Array;
     try {
       // Untrained projects still export a training step: their starting weights come from the run seed.
-      const snapshot = projectSnapshot(project, { untrained: format === 'onnx-train', fileName: path.basename(file) });
-      data = exportRun(snapshot, format, { steps }).data;
+      const snapshot = projectSnapshot(project, {
+        untrained: format === 'onnx-train' || format === 'pytorch-train',
+        fileName: path.basename(file),
+      });
+      const scriptData = format === 'pytorch-train' ? await trainingScriptData(project) : undefined;
+      data = exportRun(snapshot, format, { steps, ...(scriptData ? { data: scriptData } : {}) }).data;
     } catch (e) {
       throw new CliError(
         `${(e as Error).message}${/no trained weights|no epochs/.test((e as Error).message) ? ` (netwright train ${path.basename(file)} --out DIR)` : ''}`,

@@ -3,17 +3,19 @@ import { readFileSync, existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { serializeProject } from '../../project/project.ts';
 import { safeFileName } from '../../protocol/file-name.ts';
-import { projectFromOnnx } from '../../onnx/import.ts';
+import { projectFromModelFile } from '../../onnx/import.ts';
 import { writeFileAtomic } from '../atomic-write.ts';
 import { parseCommandArgs } from './args.ts';
 import { CliError, type CliCommand } from './types.ts';
 
-const USAGE = `netwright import <model.onnx> [--out project.netwright]
+const USAGE = `netwright import <model.onnx | weights.json | checkpoint.json> [--out project.netwright]
 
 Turns an ONNX model into a Netwright project with its weights: Netwright's own exports (graph,
 weights and preprocessing come back unchanged) and networks from other tools (torch.onnx.export),
 chains of Gemm or MatMul + Add with their activations. Unsupported ops are refused, naming the op and
-the node. Train the project further with 'netwright train project.netwright', or open it in the app.
+the node. Also reads Netwright weights JSON, including the checkpoint an exported PyTorch training
+script (export --format pytorch-train) writes: its training settings, dataset and epochs come along.
+Train the project further with 'netwright train project.netwright', or open it in the app.
 
 Options:
   --out FILE     where to write the project (default: the model's name with .netwright, here)`;
@@ -30,12 +32,14 @@ export const command: CliCommand = {
     if (!existsSync(file)) throw new CliError(`${file}: no such file.`);
     let imported;
     try {
-      imported = projectFromOnnx(readFileSync(file), path.basename(file));
+      imported = projectFromModelFile(readFileSync(file), path.basename(file));
     } catch (e) {
       throw new CliError((e as Error).message);
     }
     const { project, notes } = imported;
-    const out = values.out ?? `${safeFileName(path.basename(file).replace(/\.onnx$/i, ''), 'model')}.netwright`;
+    const out =
+      values.out ??
+      `${safeFileName(path.basename(file).replace(/(\.checkpoint|\.weights)?\.(onnx|json)$/i, ''), 'model')}.netwright`;
     await writeFileAtomic(out, serializeProject(project));
     const layers = project.graph.nodes.map((n) =>
       n.type === 'Dense' || n.type === 'Output' ? `${n.type}(${n.params.units}, ${n.params.activation})` : n.type,

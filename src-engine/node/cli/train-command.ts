@@ -15,7 +15,7 @@ import { weightsFromJson, weightsToJson } from '../../project/weights.ts';
 import { safeFileName } from '../../protocol/file-name.ts';
 import { graphForData } from '../../train/auto-graph.ts';
 import type { TrainBackend } from '../../train/backend.ts';
-import { makeTrainConfig, OPTIMIZERS, type TrainConfig } from '../../train/config.ts';
+import { BACKENDS, makeTrainConfig, OPTIMIZERS, type BackendName, type TrainConfig } from '../../train/config.ts';
 import { checkpointFromJson, checkpointToJson, TrainingSession, type SessionDeps } from '../../train/session.ts';
 import type { Checkpoint } from '../../train/trainer.ts';
 import { getTemplate, newProject, TEMPLATE_COMPARISONS, type TemplateComparison } from '../../train/templates.ts';
@@ -56,7 +56,8 @@ Options:
   --column-types T     column types over the inferred ones: name=categorical,other=text (numeric, categorical,
                        boolean, text)
   --epochs N  --batch N (0 = full batch)  --lr X  --optimizer NAME  --seed N
-  --backend ts|ort     training engine (default ts)   --ep cpu|webgpu|cuda   execution provider for ort
+  --backend auto|ts|ort  training engine (default: the project's, auto: the faster one for the network)
+  --ep cpu|webgpu|cuda   execution provider for ort
   --fresh              start from the seed's weights (default: a trained project continues from its weights)
   --checkpoint-every N keep a checkpoint every N epochs in the project (weights, optimizer and generator state)
   --resume-from EPOCH  continue the project's run from its checkpoint at EPOCH to --epochs (bit-identical replay)
@@ -351,9 +352,9 @@ export const command: CliCommand = {
     }
     const { project: loaded, data } = await loadSubject(positionals[0], values, limits);
     const backendName = (values.backend as string | undefined) ?? loaded.training.backend;
-    if (backendName !== 'ts' && backendName !== 'ort')
-      throw new CliError(`--backend must be ts or ort (got '${backendName}').`);
-    const config = applyOverrides({ ...loaded.training, backend: backendName }, values);
+    if (!(BACKENDS as readonly string[]).includes(backendName))
+      throw new CliError(`--backend must be ${BACKENDS.join(', ')} (got '${backendName}').`);
+    const config = applyOverrides({ ...loaded.training, backend: backendName as BackendName }, values);
     const project: Project = { ...loaded, training: config };
     if (!json) io.err(`data: ${data.summary}\n`);
 
@@ -378,7 +379,12 @@ export const command: CliCommand = {
     try {
       checkParamCount(new CompiledModel(project.graph).forward.params, limits.maxParams);
       session = await TrainingSession.start(
-        { ...(config.backend === 'ort' ? { createBackend: await ortFactory() } : {}), now: () => performance.now() },
+        {
+          ...(config.backend === 'ort' ? { createBackend: await ortFactory() } : {}),
+          // 'auto' trains on the TypeScript engine in a build without ONNX Runtime.
+          ...(config.backend === 'auto' ? { createBackend: await ortFactory().catch(() => undefined) } : {}),
+          now: () => performance.now(),
+        },
         {
           graph: project.graph,
           config,
@@ -396,7 +402,7 @@ export const command: CliCommand = {
       if (e instanceof CliError) throw e;
       throw new CliError((e as Error).message);
     }
-    if (!json && session.backendNote) io.err(`${session.backendNote}\n`);
+    if (!json) io.err(`${session.backendNote}\n`);
     if (!json && resume) io.err(`resuming the run from its checkpoint at epoch ${resume.epoch}\n`);
     else if (!json && project.weights && !values.fresh)
       io.err(
@@ -440,6 +446,8 @@ export const command: CliCommand = {
         epochs: done.epochs,
         samples_per_s: Math.round(done.samplesPerSec),
         stop_reason: done.reason,
+        backend: session.trainer.backend.name,
+        backend_reason: session.backend.reason,
       };
       if (message) result.message = message;
       if (data.train.task !== 'regression') {

@@ -2,7 +2,7 @@
  * The engine work behind the Api: templates, new projects, parsing (with migration) and serialising,
  * training, views, exports and ONNX import. They run in the engine worker thread, or inline in tests.
  */
-import { projectFromOnnx } from '../../onnx/import.ts';
+import { projectFromModelFile } from '../../onnx/import.ts';
 import { parseProject, serializeProject, type Project } from '../../project/project.ts';
 import type { ApiEvent, EngineMethod, RequestOf, ResultOf, TemplateInfo } from '../../protocol/api.ts';
 import type { ExportFormat } from '../../protocol/training.ts';
@@ -82,7 +82,7 @@ export function createEngineOps(emit: (e: ApiEvent) => void) {
     restoreRun: (req) => training.restore(req),
     viewOptions: (req) => training.viewOptions(req),
     lastRun: () => training.lastRunRecord(),
-    importOnnx: ({ fileName, base64 }) => projectFromOnnx(Buffer.from(base64, 'base64'), fileName),
+    importOnnx: ({ fileName, base64 }) => projectFromModelFile(Buffer.from(base64, 'base64'), fileName),
     traceStep: (req) => training.trace(req),
     diffProjects: ({ a, b }) => diffProjects(a, b),
     sweepStart: (req) => training.sweepStart(req),

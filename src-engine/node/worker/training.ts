@@ -587,6 +587,18 @@ export class TrainingService {
     if (this.session) await this.session.weights();
     const s = this.shown;
     if (!s) throw new RangeError('There is no trained model to export yet: train the network first.');
-    return exportRun(s, format);
+    // A training script embeds the rows of the run on screen (without them it asks for --data FILE.csv).
+    const d = this.session?.snapshot === s ? this.session.data : null;
+    return exportRun(s, format, {
+      data: {
+        sets: d
+          ? {
+              train: d.train,
+              ...(d.validation ? { validation: d.validation } : {}),
+              ...(d.test ? { test: d.test } : {}),
+            }
+          : null,
+      },
+    });
   }
 }

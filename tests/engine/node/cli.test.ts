@@ -76,11 +76,22 @@ describe('netwright CLI', () => {
     expect(r.code, r.stderr).toBe(0);
     const m = JSON.parse(r.stdout);
     expect(m.epochs).toBe(20);
+    expect(m).toMatchObject({ backend: 'ort-cpu', backend_reason: 'ONNX Runtime, as chosen in the settings' });
     expect(m.predictions).toHaveLength(10);
     for (const p of m.predictions as { target: string; predicted: string; output: number[] }[]) {
       expect(['outside', 'inside']).toContain(p.predicted);
       expect(p.predicted).toBe(p.output[0]! >= 0.5 ? 'inside' : 'outside');
     }
+  });
+
+  it("says which backend 'auto' chose and why (the TypeScript engine for a tiny network)", async () => {
+    const r = await cli(['train', 'circle', '--backend', 'auto', '--epochs', '2']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(
+      /backend: the TypeScript engine; auto: the TypeScript engine, faster for this small network/,
+    );
+    const j = await cli(['train', 'circle', '--epochs', '2', '--json']);
+    expect(JSON.parse(j.stdout)).toMatchObject({ backend: 'ts', backend_reason: expect.stringMatching(/^auto: /) });
   });
 
   it('imports an MLP made by torch.onnx.export as a project that predicts like PyTorch', async () => {

@@ -8,7 +8,8 @@ import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { analyzeGraph } from '../../../src-engine/graph/validate.ts';
-import { preferredBackend } from '../../../src-engine/train/backend-choice.ts';
+import { chooseBackend } from '../../../src-engine/train/backend-choice.ts';
+import { CompiledModel } from '../../../src-engine/model/compile.ts';
 import { getTemplate } from '../../../src-engine/train/templates.ts';
 
 const run = promisify(execFile);
@@ -22,8 +23,9 @@ describe('CNN templates', () => {
     expect(analyzeGraph(t.graph).totalParams).toBe(61_706);
     expect(t.dataset).toEqual({ kind: 'builtin', id: 'digits', params: { count: 10000, test: 2000 } });
     expect(t.training.epochs).toBe(5);
-    expect(t.training.backend).toBe('ort');
+    expect(t.training.backend).toBe('auto');
     const m = await cli(['train', 'lenet-digits', '--json']);
+    expect(m.backend).toMatch(/^ort/);
     expect(m.epochs).toBe(5);
     expect(m.test_accuracy).toBeGreaterThanOrEqual(0.95);
   }, 600_000);
@@ -36,9 +38,11 @@ describe('CNN templates', () => {
     expect(cnn!.test_accuracy).toBeGreaterThan(dense!.test_accuracy + 0.03);
   }, 600_000);
 
-  it('convolutional networks go to ONNX Runtime by default, dense ones stay on the TypeScript engine', () => {
-    expect(preferredBackend(getTemplate('why-conv-cnn').graph)).toBe('ort');
-    expect(preferredBackend(getTemplate('why-conv-dense').graph)).toBe('ts');
-    expect(getTemplate('digits').training.backend).toBe('ts');
+  it('convolutional networks go to ONNX Runtime by default (auto), saying why', () => {
+    const t = getTemplate('why-conv-cnn');
+    expect(t.training.backend).toBe('auto');
+    const choice = chooseBackend({ model: new CompiledModel(t.graph), config: t.training, rows: 8000 });
+    expect(choice.backend).toBe('ort');
+    expect(choice.reason).toMatch(/^auto: ONNX Runtime, because the network has .*conv/);
   });
 });

@@ -163,7 +163,7 @@ describe('CLI: export, predict, providers', () => {
       exportCmd.run([path.join(dir, 'none.netwright'), '--format', 'onnx', '--out', 'x.onnx'], io()),
     ).rejects.toThrow(/no such project file/);
     await expect(exportCmd.run([bad, '--format', 'tflite', '--out', 'x.tfl'], io())).rejects.toThrow(
-      /--format must be one of onnx, onnx-train, weights-json, pytorch, metrics-csv/,
+      /--format must be one of onnx, onnx-train, weights-json, pytorch, pytorch-train, metrics-csv/,
     );
     const untrained: Project = {
       format: PROJECT_FORMAT,
