@@ -29,7 +29,7 @@ export function phasesOf(trace: StepTrace): Phase[] {
     ...trace.nodes.map((n): Phase => ({ kind: 'forward', node: n.id })),
     { kind: 'loss' },
     ...trace.nodes
-      .filter((n) => n.grad)
+      .filter((n) => n.grad || n.preGrad)
       .reverse()
       .map((n): Phase => ({ kind: 'backward', node: n.id })),
     ...Object.keys(trace.params).map((p): Phase => ({ kind: 'update', param: p })),
@@ -57,7 +57,8 @@ export function phaseTensor(trace: StepTrace, p: Phase): { title: string; tensor
   }
   if (p.kind === 'backward') {
     const n = trace.nodes.find((x) => x.id === p.node);
-    return n?.grad ? { title: `∂L/∂${p.node}`, tensor: n.grad } : null;
+    if (n?.grad) return { title: `∂L/∂${p.node}`, tensor: n.grad };
+    return n?.preGrad ? { title: `∂L/∂z of ${p.node} (before its activation)`, tensor: n.preGrad } : null;
   }
   if (p.kind === 'update') {
     const w = trace.params[p.param];
@@ -80,6 +81,13 @@ export interface FormulaLine {
   symbols: string;
   numbers: string;
   result: string;
+  /** Where the line computes its result from the numbers shown: that result and the engine's. */
+  check?: { formula: number; engine: number };
+}
+
+/** A formula's result agrees with the engine's (float32 arithmetic, so relative 1e-4). */
+export function agrees(c: { formula: number; engine: number }): boolean {
+  return Math.abs(c.formula - c.engine) <= 1e-4 * Math.max(1e-3, Math.abs(c.engine));
 }
 
 const ACT_TEXT: Record<string, (z: string) => string> = {
@@ -93,6 +101,13 @@ const ACT_DERIV: Record<string, (y: string, z: string) => string> = {
   relu: (_y, z) => `[${z} > 0]`,
   sigmoid: (y) => `${y}·(1 − ${y})`,
   tanh: (y) => `1 − ${y}²`,
+};
+
+const DERIV_VALUE: Record<string, (y: number, z: number) => number> = {
+  linear: () => 1,
+  relu: (_y, z) => (z > 0 ? 1 : 0),
+  sigmoid: (y) => y * (1 - y),
+  tanh: (y) => 1 - y * y,
 };
 
 /** Row and column of element `i` of a tensor shaped [rows, ...rest] (row-major). */
@@ -140,17 +155,19 @@ export function formulaOf(
       }
       if (fanIn > 6) terms.push(`… (${fanIn - 6} more)`);
       const act = String(g.params.activation ?? 'linear');
+      const zEngine = n.pre ? n.pre.values[i]! : y;
       const lines: FormulaLine[] = [
         {
           symbols: `z[${r},${c}] = Σₖ ${src}[${r},k]·W[k,${c}]${b ? ` + b[${c}]` : ''}`,
           numbers: terms.join(' + ') + (b ? ` + ${num(b.value[c]!)}` : ''),
-          result: num(n.pre ? n.pre.values[i]! : z),
+          result: num(z),
+          ...(act === 'linear' || n.pre ? { check: { formula: z, engine: zEngine } } : {}),
         },
       ];
       if (act !== 'linear' || n.pre)
         lines.push({
           symbols: `${p.node}[${r},${c}] = ${(ACT_TEXT[act] ?? ((s: string) => `${act}(${s})`))('z')}`,
-          numbers: (ACT_TEXT[act] ?? ((s: string) => `${act}(${s})`))(num(n.pre ? n.pre.values[i]! : z)),
+          numbers: (ACT_TEXT[act] ?? ((s: string) => `${act}(${s})`))(num(zEngine)),
           result: num(y),
         });
       return lines;
@@ -185,20 +202,41 @@ export function formulaOf(
   if (p.kind === 'backward') {
     const n = byId.get(p.node);
     const g = nodeOf(p.node);
-    if (!n?.grad || !g) return [];
-    const i = Math.min(index, n.grad.values.length - 1);
-    const [r, c] = rowCol(n.grad, i);
-    const lines: FormulaLine[] = [
-      { symbols: `∂L/∂${p.node}[${r},${c}]`, numbers: 'from the layers after it', result: num(n.grad.values[i]!) },
-    ];
-    if (n.pre && n.preGrad) {
+    if (!g || !(n?.grad || n?.preGrad)) return [];
+    const t = (n.grad ?? n.preGrad)!;
+    const i = Math.min(index, t.values.length - 1);
+    const [r, c] = rowCol(t, i);
+    const lines: FormulaLine[] = [];
+    if (!n.grad && n.preGrad) {
+      const target = trace.y.values[i];
+      const act = String(g.params.activation ?? 'linear');
+      const fused = act === 'sigmoid' || act === 'softmax';
+      lines.push({
+        symbols: fused
+          ? `∂L/∂z[${r},${c}] = (prediction − target) / rows (the loss reads z: ${act} and its loss fused)`
+          : `∂L/∂z[${r},${c}] (the loss reads z directly)`,
+        numbers: fused && target !== undefined ? `(${num(n.output.values[i]!)} − ${num(target)}) / ${trace.rows}` : '',
+        result: num(n.preGrad.values[i]!),
+        ...(fused && target !== undefined
+          ? { check: { formula: (n.output.values[i]! - target) / trace.rows, engine: n.preGrad.values[i]! } }
+          : {}),
+      });
+    } else if (n.grad)
+      lines.push({
+        symbols: `∂L/∂${p.node}[${r},${c}]`,
+        numbers: 'from the layers after it',
+        result: num(n.grad.values[i]!),
+      });
+    if (n.grad && n.pre && n.preGrad) {
       const act = String(g.params.activation ?? 'linear');
       const d = (ACT_DERIV[act] ?? ((y: string) => `${act}′(${y})`))('y', 'z');
       const y = n.output.values[i]!;
       const z = n.pre.values[i]!;
+      const deriv = DERIV_VALUE[act]?.(y, z);
       lines.push({
+        ...(deriv === undefined ? {} : { check: { formula: n.grad.values[i]! * deriv, engine: n.preGrad.values[i]! } }),
         symbols: `∂L/∂z[${r},${c}] = ∂L/∂${p.node} · ${d}`,
-        numbers: `${num(n.grad.values[i]!)} · ${(ACT_DERIV[act] ?? ((yy: string) => `${act}′(${yy})`))(num(y), num(z))}`,
+        numbers: `${num(n.grad!.values[i]!)} · ${(ACT_DERIV[act] ?? ((yy: string) => `${act}′(${yy})`))(num(y), num(z))}`,
         result: num(n.preGrad.values[i]!),
       });
     }
@@ -232,35 +270,48 @@ function updateFormula(trace: StepTrace, config: TrainConfig, name: string, inde
     const { beta1, beta2, eps } = config.optimizer;
     const m = st('m')!;
     const v = st('v')!;
-    const mHat = m.next[i]! / o.biasCorrection.m;
-    const vHat = v.next[i]! / o.biasCorrection.v;
+    const m1 = beta1 * m.value[i]! + (1 - beta1) * g;
+    const v1 = beta2 * v.value[i]! + (1 - beta2) * g * g;
+    const mHat = m1 / o.biasCorrection.m;
+    const vHat = v1 / o.biasCorrection.v;
+    const w1 =
+      old - (lr * mHat) / (Math.sqrt(vHat) + eps) - (o.name === 'adamw' ? lr * config.optimizer.weightDecay * old : 0);
     lines.push(
       {
         symbols: `m′ = β₁·m + (1 − β₁)·g`,
         numbers: `${num(beta1)}·${num(m.value[i]!)} + ${num(1 - beta1)}·${num(g)}`,
-        result: num(m.next[i]!),
+        result: num(m1),
+        check: { formula: m1, engine: m.next[i]! },
       },
       {
         symbols: `v′ = β₂·v + (1 − β₂)·g²`,
         numbers: `${num(beta2)}·${num(v.value[i]!)} + ${num(1 - beta2)}·${num(g)}²`,
-        result: num(v.next[i]!),
+        result: num(v1),
+        check: { formula: v1, engine: v.next[i]! },
       },
       {
         symbols: `m̂ = m′ / (1 − β₁^t), v̂ = v′ / (1 − β₂^t), t = ${o.t}`,
-        numbers: `${num(m.next[i]!)} / ${num(o.biasCorrection.m)}, ${num(v.next[i]!)} / ${num(o.biasCorrection.v)}`,
+        numbers: `${num(m1)} / ${num(o.biasCorrection.m)}, ${num(v1)} / ${num(o.biasCorrection.v)}`,
         result: `${num(mHat)}, ${num(vHat)}`,
       },
       {
         symbols: `w′ = w − lr·m̂ / (√v̂ + ε)${o.name === 'adamw' ? ' − lr·λ·w' : ''}`,
         numbers: `${num(old)} − ${num(lr)}·${num(mHat)} / (${num(Math.sqrt(vHat))} + ${num(eps)})${o.name === 'adamw' ? ` − ${num(lr)}·${num(config.optimizer.weightDecay)}·${num(old)}` : ''}`,
-        result: num(next),
+        result: num(w1),
+        check: { formula: w1, engine: next },
       },
     );
     return lines;
   }
   const states = Object.keys(w.state);
   if (states.length === 0) {
-    lines.push({ symbols: 'w′ = w − lr·g', numbers: `${num(old)} − ${num(lr)}·${num(g)}`, result: num(next) });
+    const w1 = old - lr * g;
+    lines.push({
+      symbols: 'w′ = w − lr·g',
+      numbers: `${num(old)} − ${num(lr)}·${num(g)}`,
+      result: num(w1),
+      check: { formula: w1, engine: next },
+    });
     return lines;
   }
   for (const k of states)
