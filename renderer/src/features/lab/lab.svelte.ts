@@ -16,9 +16,13 @@ import type {
   TrainConfig,
   TrainingViews,
 } from '../../../../src-engine/protocol/api.ts';
+import { MAX_TRACE_ROWS } from '../../../../src-engine/protocol/index.ts';
 import { readableError } from '../../lib/field-checks.ts';
 import type { Session } from '../../lib/session.svelte.ts';
 import { phaseNode, phasesOf, type Phase } from './phases.ts';
+
+/** Rows of the step traced when the project's own mini-batch is too large to show. */
+const STEP_ROWS = 32;
 
 export type LabTab = 'step' | 'flow' | 'timeline' | 'compare' | 'trace' | 'sweep';
 
@@ -45,7 +49,7 @@ export class LabState {
   #error = $state<string | null>(null);
 
   // Step-through.
-  #trace = $state.raw<{ trace: StepTrace; graph: GraphDoc; config: TrainConfig } | null>(null);
+  #trace = $state.raw<{ trace: StepTrace; graph: GraphDoc; config: TrainConfig; note: string | null } | null>(null);
   #phase = $state(0);
   /** The element of the phase's tensor whose formula is written out. */
   element = $state(0);
@@ -170,9 +174,25 @@ export class LabState {
       this.#error = `The step cannot be traced: ${inp}`;
       return;
     }
-    const r = await this.#ask('Tracing one training step…', () => this.session.api.traceStep({ ...inp, rows: null }));
+    const b = inp.project.training.batchSize;
+    const big = b === 0 || b > MAX_TRACE_ROWS;
+    const api = this.session.api;
+    const r = await this.#ask('Tracing one training step…', async () => {
+      try {
+        return { trace: await api.traceStep({ ...inp, rows: null }), note: null };
+      } catch (e) {
+        // A mini-batch too large to show (the whole data set, say): the step of a batch of its first rows.
+        if (!big) throw e;
+        const rows = Array.from({ length: STEP_ROWS }, (_, i) => i);
+        const trace = await api.traceStep({ ...inp, rows });
+        return {
+          trace,
+          note: `This project's batch is too large to show, so the step is traced on a batch of the first ${STEP_ROWS} training rows.`,
+        };
+      }
+    });
     if (!r) return;
-    this.#trace = { trace: r, graph: inp.project.graph, config: inp.project.training };
+    this.#trace = { trace: r.trace, graph: inp.project.graph, config: inp.project.training, note: r.note };
     this.#phase = 0;
     this.element = 0;
   }
