@@ -184,3 +184,52 @@ test('trace a sample, keep checkpoints, fork a run with another learning rate an
   await setTheme(page, 'dark');
   await shot(page, 'lab-compare-1024x700-dark');
 });
+
+test('gradient flow shows vanishing gradients in the deep sigmoid network; a small sweep fills a sortable board', async ({
+  page,
+}) => {
+  await page.setViewportSize({ width: 1920, height: 1080 });
+  await openTemplate(page, 'vanishing-sigmoid');
+  await page.getByTestId('train-epochs').fill('20');
+  await page.getByTestId('btn-lab').click();
+  await page.getByTestId('lab-tab-flow').click();
+  await trainToEnd(page);
+  const table = page.getByTestId('lab-flow-table');
+  await expect(table).toContainText('hidden8');
+  // The gradient reaching the first sigmoid layer is far smaller than the one reaching the last.
+  const grad = async (id: string) =>
+    Number(
+      await table
+        .locator('tr', { has: page.getByRole('cell', { name: id, exact: true }) })
+        .locator('td')
+        .nth(1)
+        .textContent(),
+    );
+  const first = await grad('hidden1');
+  const last = await grad('hidden8');
+  expect(first).toBeGreaterThan(0);
+  expect(first * 10).toBeLessThan(last);
+  await expect(page.getByTestId('lab-flow-saturated')).toBeVisible();
+  await shot(page, 'lab-flow-1920x1080-light');
+
+  // A sweep over two learning rates: both runs finish, the board sorts by loss.
+  await page.getByTestId('lab-tab-sweep').click();
+  await page.getByTestId('lab-sweep-lr').fill('0.1, 1');
+  await page.getByTestId('lab-sweep-start').click();
+  await expect(page.getByTestId('lab-sweep-row-0')).toContainText('done', { timeout: 45_000 });
+  await expect(page.getByTestId('lab-sweep-row-1')).toContainText('done', { timeout: 45_000 });
+  await page.getByTestId('lab-sweep-sort-loss').click();
+  const rows = page.getByTestId('lab-sweep-table').locator('tbody tr');
+  const headers = await page.getByTestId('lab-sweep-table').locator('thead th').allTextContents();
+  const col = headers.findIndex((h) => h.startsWith('loss'));
+  expect(col).toBeGreaterThan(0);
+  const losses = await rows.evaluateAll(
+    (trs, c) =>
+      trs.map((tr) => Number((tr as unknown as { children: { textContent: string }[] }).children[c]!.textContent)),
+    col,
+  );
+  expect(losses).toHaveLength(2);
+  expect(losses[0]).toBeLessThanOrEqual(losses[1]!);
+  await expect(page.getByTestId('lab-sweep-curves').locator('path')).toHaveCount(2);
+  await shot(page, 'lab-sweep-1920x1080-light');
+});
