@@ -110,8 +110,15 @@ test('step through one training step on the canvas: forward, loss, backward, Ada
       await expect(page.getByTestId('lab')).toBeVisible();
       const box = (await page.getByTestId('lab').boundingBox())!;
       expect(box.x + box.width).toBeLessThanOrEqual(w + 1);
-      // The canvas stays in view beside the lab.
+      // The canvas stays in view beside the lab, and the layer of the phase is not hidden behind it (the canvas pans).
       expect(box.x).toBeGreaterThan(w * 0.4);
+      await expect
+        .poll(async () => {
+          const n = await page.locator('.svelte-flow__node[data-lab-focus]').boundingBox();
+          return n !== null && n.x >= 0 && n.x + n.width / 2 < box.x;
+        })
+        .toBe(true);
+      await viewportSettled(page);
       await shot(page, `lab-step-${w}x${h}-${theme}`);
     }
 });
