@@ -44,6 +44,12 @@ test('step through one training step on the canvas: forward, loss, backward, Ada
   await expect(title).toHaveText('Forward hidden');
   await expect(page.locator('.svelte-flow__node[data-id="hidden"]')).toHaveAttribute('data-lab-focus', 'forward');
   await expect(page.locator('.svelte-flow__node[data-id="input"]')).not.toHaveAttribute('data-lab-focus', /.*/);
+  // Hovering a layer shows its tensor beside it.
+  await page.getByTestId('node-input').hover();
+  await expect(page.getByTestId('lab-peek')).toContainText('input output');
+  await expect(page.getByTestId('lab-peek')).toContainText('shape [32 × 2]');
+  await page.getByTestId('lab-step').hover();
+  await expect(page.getByTestId('lab-peek')).toBeHidden();
   // The weighted sum of the chosen unit, written out, agrees with the engine.
   const formula = page.getByTestId('lab-formula');
   await expect(formula).toContainText('z[0,0] = Σₖ input[0,k]·W[k,0] + b[0]');
