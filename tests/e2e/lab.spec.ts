@@ -198,7 +198,7 @@ test('trace a sample, keep checkpoints, fork a run with another learning rate an
   await shot(page, 'lab-compare-1024x700-dark');
 });
 
-test('gradient flow shows vanishing gradients in the deep sigmoid network; a small sweep fills a sortable board', async ({
+test('gradient flow shows vanishing gradients in the deep sigmoid network; a small sweep fills a sortable board; a divergence is explained', async ({
   page,
 }) => {
   await page.setViewportSize({ width: 1920, height: 1080 });
@@ -245,4 +245,14 @@ test('gradient flow shows vanishing gradients in the deep sigmoid network; a sma
   expect(losses[0]).toBeLessThanOrEqual(losses[1]!);
   await expect(page.getByTestId('lab-sweep-curves').locator('path')).toHaveCount(2);
   await shot(page, 'lab-sweep-1920x1080-light');
+
+  // The ReLU twin with a learning rate far too large: the run diverges and the flow view says so.
+  await openTemplate(page, 'vanishing-relu');
+  await page.getByTestId('train-lr').fill('5');
+  await page.getByTestId('train-epochs').fill('20');
+  await page.getByTestId('btn-lab').click();
+  await page.getByTestId('lab-tab-flow').click();
+  await trainToEnd(page);
+  await expect(page.getByTestId('lab-diverged')).toContainText('Training diverged in epoch 1');
+  await expect(page.getByTestId('lab-diverged')).toContainText('Try a smaller learning rate');
 });
