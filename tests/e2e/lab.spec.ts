@@ -192,6 +192,8 @@ test('trace a sample, keep checkpoints, fork a run with another learning rate an
   await expect(page.getByTestId('lab-diff-architecture')).toContainText('Same layers and connections.');
   expect(await page.getByTestId('lab-compare-curves').locator('path').count()).toBeGreaterThanOrEqual(2);
   await expect(page.getByTestId('lab-diff-weights')).toContainText('hidden.W');
+  await expect(page.getByTestId('lab-boundary-a')).toBeVisible();
+  await expect(page.getByTestId('lab-boundary-b')).toBeVisible();
   await shot(page, 'lab-compare-1920x1080-light');
   await page.setViewportSize({ width: 1024, height: 700 });
   await setTheme(page, 'dark');
