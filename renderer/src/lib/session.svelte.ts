@@ -222,7 +222,7 @@ export class Session {
    * problems bar already; pressing Train then says so beside the button instead of trying. A network
    * with learned weights (a finished or reopened run) asks first: continue from them, or start fresh.
    */
-  async train(start?: StartPolicy): Promise<void> {
+  async train(start?: StartPolicy, from: number | null = null): Promise<void> {
     const p = this.project();
     if (!p) return;
     const shape = this.data.shape ?? (await this.data.fetchShape());
@@ -237,7 +237,8 @@ export class Session {
       );
       return;
     }
-    if (!start && this.training.hasModel && this.training.status !== 'paused') {
+    // A fork from a checkpoint says where it starts: nothing to ask.
+    if (!start && from === null && this.training.hasModel && this.training.status !== 'paused') {
       this.#startChoice = true;
       return;
     }
@@ -247,7 +248,7 @@ export class Session {
       this.training.refuse(`Training cannot start: ${data}`);
       return;
     }
-    await this.training.run(p, data, shape, this.data.trainerValidation, start ?? 'fresh');
+    await this.training.run(p, data, shape, this.data.trainerValidation, start ?? 'fresh', from);
   }
 
   /** Export the last run (menu or export bar) and say where it went. */
@@ -329,6 +330,14 @@ export class Session {
     }
     // A file that could not be read keeps its sentence (the shape of the data still in use would clear it).
     if (await this.data.open(files)) void this.data.fetchShape();
+  }
+
+  /** Change training settings the panel does not show (the lab's checkpoint interval), as an edit of the project. */
+  setTrainingOptions(patch: Partial<Project['training']>): void {
+    const m = this.#meta;
+    if (!m) return;
+    this.#meta = { ...m, training: { ...m.training, ...patch } };
+    this.touched();
   }
 
   /** The whole project as it stands. */

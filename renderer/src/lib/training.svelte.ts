@@ -277,6 +277,7 @@ export class TrainingState {
     shape: DataShape | null,
     validationSplit: number,
     start: StartPolicy,
+    from: number | null = null,
   ): Promise<void> {
     const before = this.#status;
     this.#error = null;
@@ -289,11 +290,13 @@ export class TrainingState {
         data,
         start,
         ep: this.#settings.backend === 'ort' ? this.#settings.ep : null,
+        ...(from === null ? {} : { from }),
       });
       this.#begin(r.runId);
       this.#trained = { graph: JSON.stringify(project.graph), data: JSON.stringify(data), shape };
       this.#summary = r.summary;
-      if (start === 'continue')
+      if (from !== null) this.#message = `Forked from the checkpoint at epoch ${from}.`;
+      else if (start === 'continue')
         this.#message =
           r.kept === r.total
             ? `Continued from the learned weights (all ${r.total} parameters).`

@@ -1,0 +1,327 @@
+/**
+ * The learning lab's state: the traced step and the phase on screen, a traced sample, what the
+ * engine said when a run diverged, the timeline's checkpoint, runs kept for comparison and their
+ * diff, and the sweep board. It asks the engine through the session's Api and never trains itself:
+ * a fork goes through the session like any other run.
+ */
+import type {
+  ApiEvent,
+  DataChoice,
+  GraphDoc,
+  Project,
+  ProjectDiff,
+  StepTrace,
+  SweepResult,
+  SweepSpace,
+  TrainConfig,
+  TrainingViews,
+} from '../../../../src-engine/protocol/api.ts';
+import { MAX_TRACE_ROWS } from '../../../../src-engine/protocol/index.ts';
+import { readableError } from '../../lib/field-checks.ts';
+import type { Session } from '../../lib/session.svelte.ts';
+import { phaseNode, phasesOf, type Phase } from './phases.ts';
+
+/** Rows of the step traced when the project's own mini-batch is too large to show. */
+const STEP_ROWS = 32;
+
+export type LabTab = 'step' | 'flow' | 'timeline' | 'compare' | 'trace' | 'sweep';
+
+export const LAB_TABS: [LabTab, string][] = [
+  ['step', 'Step'],
+  ['flow', 'Gradient flow'],
+  ['timeline', 'Timeline'],
+  ['compare', 'Compare'],
+  ['trace', 'Trace a sample'],
+  ['sweep', 'Sweep'],
+];
+
+/** A run kept for comparison: the project as it was, with its views then. */
+export interface KeptRun {
+  label: string;
+  project: Project;
+  views: TrainingViews | null;
+}
+
+export class LabState {
+  #open = $state(false);
+  tab = $state<LabTab>('step');
+  #busy = $state<string | null>(null);
+  #error = $state<string | null>(null);
+
+  // Step-through.
+  #trace = $state.raw<{ trace: StepTrace; graph: GraphDoc; config: TrainConfig; note: string | null } | null>(null);
+  #phase = $state(0);
+  /** The element of the phase's tensor whose formula is written out. */
+  element = $state(0);
+
+  // One sample.
+  #sample = $state.raw<{ trace: StepTrace; row: number; graph: GraphDoc } | null>(null);
+
+  // Divergence, as the engine explained it.
+  #diverged = $state.raw<{ message: string; advice: string | null } | null>(null);
+
+  // Timeline.
+  #at = $state.raw<{ epoch: number; views: TrainingViews | null; note: string | null } | null>(null);
+
+  // Compare.
+  #kept = $state.raw<KeptRun[]>([]);
+  #diff = $state.raw<{ a: KeptRun; b: KeptRun; diff: ProjectDiff } | null>(null);
+
+  // Sweep.
+  #sweepId = $state<string | null>(null);
+  #sweep = $state.raw<SweepResult[]>([]);
+
+  constructor(private readonly session: Session) {}
+
+  get open(): boolean {
+    return this.#open;
+  }
+  get busy(): string | null {
+    return this.#busy;
+  }
+  get error(): string | null {
+    return this.#error;
+  }
+  get trace() {
+    return this.#trace;
+  }
+  get phases(): Phase[] {
+    return this.#trace ? phasesOf(this.#trace.trace) : [];
+  }
+  get phaseIndex(): number {
+    return this.#phase;
+  }
+  get phase(): Phase | undefined {
+    return this.phases[this.#phase];
+  }
+  /** The canvas node the phase on screen is about. */
+  get focusNode(): string | null {
+    if (!this.#open) return null;
+    if (this.tab === 'step') return this.phase ? phaseNode(this.phase) : null;
+    return null;
+  }
+  get sample() {
+    return this.#sample;
+  }
+  get diverged() {
+    return this.#diverged;
+  }
+  get at() {
+    return this.#at;
+  }
+  get kept(): readonly KeptRun[] {
+    return this.#kept;
+  }
+  get diff() {
+    return this.#diff;
+  }
+  get sweepId(): string | null {
+    return this.#sweepId;
+  }
+  get sweep(): readonly SweepResult[] {
+    return this.#sweep;
+  }
+  get sweepRunning(): boolean {
+    return this.#sweep.some((r) => r.status === 'running' || r.status === 'waiting');
+  }
+  /** Epochs of the project's checkpoints, oldest first. */
+  get checkpoints(): number[] {
+    const runs = this.session.meta?.checkpoints ?? [];
+    return runs
+      .map((c) => c.epoch)
+      .filter((e, i, all) => all.indexOf(e) === i)
+      .sort((a, b) => a - b);
+  }
+  get checkpointEvery(): number {
+    return this.session.meta?.training.checkpointEvery ?? 0;
+  }
+
+  toggle(open = !this.#open): void {
+    this.#open = open;
+  }
+
+  show(tab: LabTab): void {
+    this.#open = true;
+    this.tab = tab;
+  }
+
+  /** The project and data a lab request is about, or a sentence saying what is missing. */
+  #inputs(): { project: Project; data: DataChoice } | string {
+    const project = this.session.project();
+    if (!project) return 'There is no project yet.';
+    const data = this.session.data.choice();
+    if (typeof data === 'string') return data;
+    return { project, data };
+  }
+
+  async #ask<T>(what: string, f: () => Promise<T>): Promise<T | null> {
+    this.#busy = what;
+    this.#error = null;
+    try {
+      return await f();
+    } catch (e) {
+      this.#error = readableError((e as Error).message);
+      return null;
+    } finally {
+      this.#busy = null;
+    }
+  }
+
+  /** Trace one training step of the project (the first mini-batch its run would draw). */
+  async traceStep(): Promise<void> {
+    const inp = this.#inputs();
+    if (typeof inp === 'string') {
+      this.#error = `The step cannot be traced: ${inp}`;
+      return;
+    }
+    const b = inp.project.training.batchSize;
+    const big = b === 0 || b > MAX_TRACE_ROWS;
+    const api = this.session.api;
+    const r = await this.#ask('Tracing one training step…', async () => {
+      try {
+        return { trace: await api.traceStep({ ...inp, rows: null }), note: null };
+      } catch (e) {
+        // A mini-batch too large to show (the whole data set, say): the step of a batch of its first rows.
+        if (!big) throw e;
+        const rows = Array.from({ length: STEP_ROWS }, (_, i) => i);
+        const trace = await api.traceStep({ ...inp, rows });
+        return {
+          trace,
+          note: `This project's batch is too large to show, so the step is traced on a batch of the first ${STEP_ROWS} training rows.`,
+        };
+      }
+    });
+    if (!r) return;
+    this.#trace = { trace: r.trace, graph: inp.project.graph, config: inp.project.training, note: r.note };
+    this.#phase = 0;
+    this.element = 0;
+  }
+
+  go(delta: number): void {
+    this.goTo(this.#phase + delta);
+  }
+
+  goTo(i: number): void {
+    const n = this.phases.length;
+    if (!n) return;
+    const next = Math.max(0, Math.min(n - 1, i));
+    if (next !== this.#phase) this.element = 0;
+    this.#phase = next;
+  }
+
+  /** Trace one row of the training data through the network. */
+  async traceSample(row: number): Promise<void> {
+    const inp = this.#inputs();
+    if (typeof inp === 'string') {
+      this.#error = `The sample cannot be traced: ${inp}`;
+      return;
+    }
+    const r = await this.#ask(`Tracing row ${row}…`, () => this.session.api.traceStep({ ...inp, rows: [row] }));
+    if (r) this.#sample = { trace: r, row, graph: inp.project.graph };
+  }
+
+  /** Keep a checkpoint every n epochs in the project's next runs (0: none). */
+  setCheckpointEvery(n: number): void {
+    this.session.setTrainingOptions({ checkpointEvery: Math.max(0, Math.round(n)) });
+  }
+
+  /** Show the model, its views and metrics at a checkpoint's epoch. */
+  async showAt(epoch: number): Promise<void> {
+    const inp = this.#inputs();
+    const project = this.session.project();
+    if (!project) return;
+    const data = typeof inp === 'string' ? null : inp.data;
+    const r = await this.#ask(`Loading the checkpoint at epoch ${epoch}…`, () =>
+      this.session.api.restoreRun({ project, data, epoch }),
+    );
+    if (r) this.#at = { epoch, views: r.views, note: r.note };
+  }
+
+  /** Metrics of the project's last run at an epoch (from its record). */
+  metricsAt(epoch: number): Record<string, number> | null {
+    const run = this.session.meta?.runs.at(-1);
+    return (run?.epochs.find((p) => p.epoch === epoch) as Record<string, number> | undefined) ?? null;
+  }
+
+  /** Fork a run from the checkpoint at `epoch` with the training panel's settings. */
+  async fork(epoch: number): Promise<void> {
+    this.#diverged = null;
+    await this.session.train('continue', epoch);
+  }
+
+  /** Keep the project as it is now (its last run and views) for comparison. */
+  keep(label?: string): void {
+    const project = this.session.project();
+    if (!project) return;
+    const n = this.#kept.length + 1;
+    const lr = project.training.optimizer.lr;
+    this.#kept = [
+      ...this.#kept,
+      {
+        label: label ?? `run ${n}: ${project.training.optimizer.name}, lr ${lr}`,
+        project: structuredClone($state.snapshot(project)) as Project,
+        views: this.session.training.views,
+      },
+    ].slice(-8);
+  }
+
+  /** Add a project file to compare with (its last run). */
+  async keepFile(file: File): Promise<void> {
+    const text = await file.text();
+    const r = await this.#ask(`Reading ${file.name}…`, () =>
+      this.session.api.importProject({ fileName: file.name, text }),
+    );
+    if (r?.status === 'opened') this.#kept = [...this.#kept, { label: file.name, project: r.project, views: null }];
+  }
+
+  /** The project as it is now, as a run to compare. */
+  current(): KeptRun | null {
+    const project = this.session.project();
+    return project ? { label: 'this project now', project, views: this.session.training.views } : null;
+  }
+
+  async compare(a: KeptRun, b: KeptRun): Promise<void> {
+    const diff = await this.#ask('Comparing…', () => this.session.api.diffProjects({ a: a.project, b: b.project }));
+    if (diff) this.#diff = { a, b, diff };
+  }
+
+  async startSweep(space: SweepSpace, mode: 'grid' | 'random', count: number): Promise<void> {
+    const inp = this.#inputs();
+    if (typeof inp === 'string') {
+      this.#error = `The sweep cannot start: ${inp}`;
+      return;
+    }
+    const r = await this.#ask('Starting the sweep…', () => this.session.api.sweepStart({ ...inp, space, mode, count }));
+    if (!r) return;
+    this.#sweepId = r.sweepId;
+    this.#sweep = [];
+  }
+
+  async stopSweep(): Promise<void> {
+    const id = this.#sweepId;
+    if (id) await this.#ask('Stopping the sweep…', () => this.session.api.sweepStop({ sweepId: id }));
+  }
+
+  /** A sweep run as a project: opened in the editor, or kept for comparison. */
+  async sweepProject(index: number, then: 'open' | 'keep'): Promise<void> {
+    const id = this.#sweepId;
+    if (!id) return;
+    const p = await this.#ask('Fetching the run…', () => this.session.api.sweepResult({ sweepId: id, index }));
+    if (!p) return;
+    if (then === 'open') await this.session.adopt(p, `${p.name}.netwright`);
+    else this.#kept = [...this.#kept, { label: `sweep run ${index + 1}`, project: p, views: null }];
+  }
+
+  /** Watch engine events (they go on to the training panel too). */
+  observe(e: ApiEvent): void {
+    if (e.type === 'sweep-progress') {
+      if (e.sweepId !== this.#sweepId) return;
+      const rest = this.#sweep.filter((r) => r.index !== e.result.index);
+      this.#sweep = [...rest, e.result].sort((a, b) => a.index - b.index);
+    } else if (e.type === 'train' && e.event.type === 'diverged') {
+      this.#diverged = { message: e.event.message, advice: e.event.advice ?? null };
+    } else if (e.type === 'train' && e.event.type === 'start') {
+      this.#diverged = null;
+    }
+  }
+}
