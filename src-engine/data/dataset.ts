@@ -23,6 +23,11 @@ export interface Dataset {
   targetNames?: string[];
   /** Per-row shape [height, width, channels] when the features are an image's pixels (HWC order). */
   inputShape?: [number, number, number];
+  /**
+   * Regression: `y` holds standardised targets, `raw = mean + std * y` (see ./target-scale.ts); the
+   * network's outputs are in the same standardised units.
+   */
+  targetScale?: { mean: number; std: number };
 }
 
 /** Class index of each row (argmax of one-hot, or 0/1 threshold for binary). */

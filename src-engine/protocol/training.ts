@@ -119,6 +119,26 @@ export interface EvaluationView {
   accuracy: number | null;
   rows: { inputs: number[]; target: string; predicted: string; correct: boolean | null }[];
   inputNames: string[];
+  /** Regression only: errors per part of the data and the predicted-versus-actual scatter. */
+  regression?: RegressionView;
+}
+
+/** Regression errors (in the target's own units) and predicted against actual values. */
+export interface RegressionView {
+  /** The target column's name. */
+  target: string;
+  metrics: {
+    on: 'training' | 'validation' | 'test';
+    rows: number;
+    mse: number;
+    rmse: number;
+    mae: number;
+    r2: number | null;
+  }[];
+  /** Which part the scatter shows (test rows when there are any). */
+  scatterOn: 'training' | 'validation' | 'test';
+  actual: number[];
+  predicted: number[];
 }
 
 /** Everything the engine streams for the plots; absent parts do not apply to the model. */

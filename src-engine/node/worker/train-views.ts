@@ -5,6 +5,7 @@
  */
 import { classLabels, takeRows, type Dataset } from '../../data/dataset.ts';
 import type { GraphDoc } from '../../graph/document.ts';
+import { withRawTargets } from '../../data/target-scale.ts';
 import type { WeightSet } from '../../tensor/weights.ts';
 import {
   boundaryContour,
@@ -14,6 +15,7 @@ import {
   evaluateModel,
   featureSpace3d,
   hiddenSpace,
+  inTargetUnits,
   linkStyles,
   planeInBox,
   predictionCurve,
@@ -32,6 +34,7 @@ import type {
   GridView,
   NetworkView,
   PointsView,
+  RegressionView,
   SpaceView,
   TrainingViews,
 } from '../../protocol/training.ts';
@@ -240,6 +243,45 @@ function networkView(
   return { nx: h.nx, ny: h.ny, units, links };
 }
 
+/** Regression: errors on every part of the data, and predicted against actual values of the held-out rows. */
+function regressionView(
+  src: ViewSource,
+  train: Dataset,
+  validation: Dataset | undefined,
+  test: Dataset | undefined,
+): RegressionView {
+  const parts: RegressionView['metrics'] = [];
+  let shown: { on: RegressionView['scatterOn']; ds: Dataset; pred: ArrayLike<number> } | null = null;
+  for (const [on, ds] of [
+    ['training', train],
+    ['validation', validation],
+    ['test', test],
+  ] as const) {
+    if (!ds || ds.rows === 0) continue;
+    const ev = evaluateModel(src, ds);
+    const r = ev.regression!;
+    parts.push({ on, rows: ds.rows, mse: r.mse, rmse: r.rmse, mae: r.mae, r2: r.r2 });
+    if (on !== 'validation' || !test) shown = { on, ds, pred: ev.pred };
+  }
+  const s = shown!;
+  const n = Math.min(s.ds.rows, MAX_POINTS);
+  const step = s.ds.rows / n;
+  const actual: number[] = [];
+  const predicted: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const r = Math.floor(i * step);
+    actual.push(s.ds.y[r * s.ds.targets]!);
+    predicted.push(s.pred[r * s.ds.targets]!);
+  }
+  return {
+    target: s.ds.targetNames?.[0] ?? 'target',
+    metrics: parts,
+    scatterOn: s.on,
+    actual,
+    predicted,
+  };
+}
+
 function evaluationView(src: ViewSource, ds: Dataset, on: string): EvaluationView {
   const ev = evaluateModel(src, ds);
   const table = predictionsTable(ds, ev.pred, { rows: 12, maxInputs: 6 });
@@ -269,18 +311,25 @@ function evaluationView(src: ViewSource, ds: Dataset, on: string): EvaluationVie
   };
 }
 
-/** Compute the views that fit the model (per `plan`) from the source's current weights. */
+/**
+ * Compute the views that fit the model (per `plan`) from the source's current weights. Regression
+ * targets and predictions are shown in the target's own units.
+ */
 export function computeViews(
-  src: ViewSource,
+  model: ViewSource,
   plan: ViewPlan,
   graph: GraphDoc,
-  data: { train: Dataset; test?: Dataset | undefined },
+  data: { train: Dataset; validation?: Dataset | undefined; test?: Dataset | undefined },
   epoch: number,
   req: ViewRequest,
 ): TrainingViews {
+  const src = inTargetUnits(model, data.train.targetScale);
   const weights = src.getWeights();
   const views: TrainingViews = { epoch };
-  const { train, test } = data;
+  const train = withRawTargets(data.train);
+  const validation = withRawTargets(data.validation);
+  // Held-out rows for the points and the evaluation: the test rows, else the validation rows.
+  const test = withRawTargets(data.test) ?? validation;
   // A plane over two pixels of an image says nothing: images get the other views only.
   if (plan.decisionGrid && !train.inputShape) {
     const features =
@@ -319,6 +368,11 @@ export function computeViews(
     const net = networkView(src, graph, train, weights, plan.unitHeatmaps);
     if (net.links.length) views.network = net;
   }
-  if (req.evaluation) views.evaluation = evaluationView(src, test ?? train, test ? 'test rows' : 'training rows');
+  if (req.evaluation) {
+    const on = data.test ? 'test rows' : validation ? 'validation rows' : 'training rows';
+    views.evaluation = evaluationView(src, test ?? train, on);
+    if (train.task === 'regression')
+      views.evaluation.regression = regressionView(src, train, validation, data.test && test);
+  }
   return views;
 }

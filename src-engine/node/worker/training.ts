@@ -57,7 +57,7 @@ const EVALUATION_MS = 1000;
 /** Opened data tables kept at most; opening another releases the oldest. */
 const MAX_OPEN_TABLES = 4;
 
-type ViewData = { train: Dataset; test?: Dataset | undefined };
+type ViewData = { train: Dataset; validation?: Dataset | undefined; test?: Dataset | undefined };
 
 /** How to compute views of the model on screen (a run's, or a reopened project's). */
 interface ViewContext {
@@ -270,7 +270,8 @@ export class TrainingService {
     const plan = planViews(session.model.forward, data.train.task);
     void this.drive(session, plan, {
       train: session.trainer.train,
-      test: data.test ?? session.trainer.validation,
+      validation: session.trainer.validation,
+      test: data.test,
     }).catch((e: Error) => {
       this.emit({ type: 'error', message: `Training stopped: ${e.message}` });
       this.emit({
@@ -333,7 +334,7 @@ export class TrainingService {
       evaluator,
       plan,
       graph: snapshot.graph,
-      data: { train: data.train, test: data.test ?? data.validation },
+      data: { train: data.train, validation: data.validation, test: data.test },
       epoch: () => epochs,
     };
     return { views: this.computeShown(true), note: null };
