@@ -18,6 +18,7 @@ import {
 import type { EpochPoint } from '../../../../src-engine/protocol/api.ts';
 import type { PastRun } from '../../lib/train-settings.ts';
 import { seriesOf, type Key, type Xy } from './series.ts';
+import { sig } from './format.ts';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, LogarithmicScale, Tooltip, Legend, Decimation);
 
@@ -102,7 +103,7 @@ export function createLossChart(canvas: HTMLCanvasElement, textColor: string): L
       plugins: {
         legend: { labels: { color: textColor, boxWidth: 12, font: { size: 11 } } },
         decimation: { enabled: true, algorithm: 'lttb', samples: 400 },
-        tooltip: { callbacks: { label: (c) => `${c.dataset.label}: ${(c.parsed.y ?? 0).toPrecision(4)}` } },
+        tooltip: { callbacks: { label: (c) => `${c.dataset.label}: ${sig(c.parsed.y ?? 0)}` } },
       },
     },
   });
@@ -111,6 +112,10 @@ export function createLossChart(canvas: HTMLCanvasElement, textColor: string): L
       chart.data.datasets = datasets(points, past);
       const y = chart.options.scales!.y!;
       y.type = logScale ? 'logarithmic' : 'linear';
+      // Regression has no accuracy: no empty axis for it.
+      const accuracy = chart.data.datasets.some((d) => d.yAxisID === 'y1' && d.data.length > 0);
+      chart.options.scales!.y1!.display = accuracy;
+      canvas.dataset.accuracyAxis = String(accuracy);
       chart.update('none');
       const first = points[0];
       const last = points.at(-1);

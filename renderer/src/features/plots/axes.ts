@@ -1,0 +1,146 @@
+/**
+ * Axes for the canvas plots: "nice" ticks (1, 2 or 5 times a power of ten), a frame with tick labels
+ * and axis names, and the mapping from data to pixels inside it. The plots draw into any w × h
+ * context, so the same code draws on screen and into a PNG at twice the size.
+ */
+import { sig } from './format.ts';
+
+/** About `count` round tick values covering [lo, hi]. */
+export function niceTicks(lo: number, hi: number, count = 5): number[] {
+  if (!Number.isFinite(lo) || !Number.isFinite(hi)) return [];
+  if (hi < lo) [lo, hi] = [hi, lo];
+  if (hi === lo) return [lo];
+  const raw = (hi - lo) / Math.max(1, count);
+  const p = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 5, 10].map((m) => m * p).find((s) => s >= raw) ?? 10 * p;
+  const out: number[] = [];
+  const first = Math.ceil(lo / step - 1e-9);
+  for (let k = first; k * step <= hi + step * 1e-9; k++) out.push(Math.abs(k * step) < step * 1e-9 ? 0 : k * step);
+  return out.map((v) => Number(v.toPrecision(12)));
+}
+
+/** A data range padded by a fraction on both sides (and widened when it is a single value). */
+export function padRange(values: readonly number[], pad = 0.04): [number, number] {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const v of values)
+    if (Number.isFinite(v)) {
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+  if (lo > hi) return [0, 1];
+  if (lo === hi) return [lo - 1, hi + 1];
+  const d = (hi - lo) * pad;
+  return [lo - d, hi + d];
+}
+
+export interface Frame {
+  /** The plot area in pixels. */
+  left: number;
+  top: number;
+  width: number;
+  height: number;
+  px(v: number): number;
+  py(v: number): number;
+}
+
+export interface AxesStyle {
+  /** Colour of text and the frame. */
+  text: string;
+  /** Colour of the grid lines. */
+  grid: string;
+  /** Font size in pixels (scaled for PNGs). */
+  font?: number;
+}
+
+/** The plot area inside w × h leaving room for the tick labels and axis names. */
+export function frameFor(
+  w: number,
+  h: number,
+  x: [number, number],
+  y: [number, number],
+  font = 10,
+  margin: { left?: number; bottom?: number } = {},
+): Frame {
+  const left = margin.left ?? Math.round(font * 4.6);
+  const bottom = margin.bottom ?? Math.round(font * 3.2);
+  const top = Math.round(font * 0.8);
+  const right = Math.round(font * 1.2);
+  const width = Math.max(10, w - left - right);
+  const height = Math.max(10, h - top - bottom);
+  return {
+    left,
+    top,
+    width,
+    height,
+    px: (v) => left + ((v - x[0]) / (x[1] - x[0] || 1)) * width,
+    py: (v) => top + height - ((v - y[0]) / (y[1] - y[0] || 1)) * height,
+  };
+}
+
+/** Grid, ticks with labels, the frame and the axis names for a frame over ranges x and y. */
+export function drawAxes(
+  ctx: CanvasRenderingContext2D,
+  f: Frame,
+  x: [number, number],
+  y: [number, number],
+  names: { x: string; y: string },
+  style: AxesStyle,
+): void {
+  const font = style.font ?? 10;
+  ctx.save();
+  ctx.font = `${font}px system-ui, sans-serif`;
+  ctx.lineWidth = 1;
+  const xt = niceTicks(x[0], x[1], Math.max(2, Math.floor(f.width / (font * 7))));
+  const yt = niceTicks(y[0], y[1], Math.max(2, Math.floor(f.height / (font * 3.5))));
+  ctx.strokeStyle = style.grid;
+  ctx.beginPath();
+  for (const v of xt) {
+    const p = Math.round(f.px(v)) + 0.5;
+    ctx.moveTo(p, f.top);
+    ctx.lineTo(p, f.top + f.height);
+  }
+  for (const v of yt) {
+    const p = Math.round(f.py(v)) + 0.5;
+    ctx.moveTo(f.left, p);
+    ctx.lineTo(f.left + f.width, p);
+  }
+  ctx.stroke();
+  ctx.strokeStyle = style.text;
+  ctx.strokeRect(f.left + 0.5, f.top + 0.5, f.width, f.height);
+  ctx.fillStyle = style.text;
+  ctx.textAlign = 'center';
+  ctx.textBaseline = 'top';
+  const tick = Math.round(font * 0.4);
+  ctx.beginPath();
+  for (const v of xt) {
+    const p = Math.round(f.px(v)) + 0.5;
+    ctx.moveTo(p, f.top + f.height);
+    ctx.lineTo(p, f.top + f.height + tick);
+    ctx.fillText(sig(v, 3), p, f.top + f.height + tick + 1);
+  }
+  ctx.textAlign = 'right';
+  ctx.textBaseline = 'middle';
+  for (const v of yt) {
+    const p = Math.round(f.py(v)) + 0.5;
+    ctx.moveTo(f.left - tick, p);
+    ctx.lineTo(f.left, p);
+    ctx.fillText(sig(v, 3), f.left - tick - 2, p);
+  }
+  ctx.stroke();
+  ctx.textAlign = 'center';
+  ctx.textBaseline = 'bottom';
+  ctx.fillText(names.x, f.left + f.width / 2, f.top + f.height + font * 3.1);
+  ctx.translate(font * 1.1, f.top + f.height / 2);
+  ctx.rotate(-Math.PI / 2);
+  ctx.textBaseline = 'middle';
+  ctx.fillText(names.y, 0, 0);
+  ctx.restore();
+}
+
+/** Axis colours for a theme. */
+export function axesStyle(dark: boolean, font = 10): AxesStyle {
+  return dark
+    ? { text: '#aab2c0', grid: 'rgb(255 255 255 / 0.08)', font }
+    : { text: '#475467', grid: 'rgb(0 0 0 / 0.07)', font };
+}
