@@ -93,17 +93,21 @@ function gridView(
           features,
           fixed,
           center: [(bounds[0] + bounds[1]) / 2, (bounds[2] + bounds[3]) / 2],
+          bounds,
         }) ?? []
-      ).map((a) => {
-        // Draw each arrow at a quarter of the window's size: the direction is what matters.
-        const len = Math.hypot(a.dx, a.dy) || 1;
-        const scale = (0.25 * Math.min(bounds[1] - bounds[0], bounds[3] - bounds[2])) / len;
-        return {
-          from: [a.x, a.y] as [number, number],
-          to: [a.x + a.dx * scale, a.y + a.dy * scale] as [number, number],
-          label: a.label,
-        };
-      })
+      )
+        // An arrow is drawn on the boundary it is normal to, so only where that boundary shows.
+        .filter((a) => a.onBoundary)
+        .map((a) => {
+          // Draw each arrow at a quarter of the window's size: the direction is what matters.
+          const len = Math.hypot(a.dx, a.dy) || 1;
+          const scale = (0.25 * Math.min(bounds[1] - bounds[0], bounds[3] - bounds[2])) / len;
+          return {
+            from: [a.x, a.y] as [number, number],
+            to: [a.x + a.dx * scale, a.y + a.dy * scale] as [number, number],
+            label: a.label,
+          };
+        })
     : [];
   return {
     features,
@@ -116,6 +120,9 @@ function gridView(
     nx: g.nx,
     ny: g.ny,
     task: g.task,
+    ...(g.task === 'regression'
+      ? { range: [g.min, g.max] as [number, number] }
+      : { classNames: train.classNames ?? (g.task === 'binary' ? ['0', '1'] : undefined) }),
     predicted: Array.from(g.predicted),
     intensity: Array.from(g.intensity, round),
     contours:
@@ -176,6 +183,7 @@ function curveView(src: ViewSource, plan: ViewPlan, train: Dataset): CurveView {
   const c = predictionCurve(src, lo, hi, 120, { fixed });
   let units: CurveView['units'] = null;
   let bias: number | null = null;
+  let sum: number[] | null = null;
   if (plan.unitContributions) {
     const u = unitContributions(src, c.xs, { fixed });
     // Small multiples are readable up to a dozen units.
@@ -186,15 +194,19 @@ function curveView(src: ViewSource, plan: ViewPlan, train: Dataset): CurveView {
         contribution: Array.from(u.contributions.subarray(k * n, (k + 1) * n), round),
       }));
       bias = u.bias;
+      sum = Array.from(u.sum, round);
     }
   }
   return {
+    xName: train.featureNames[0] ?? 'x',
+    yName: train.targetNames?.[0] ?? 'y',
     x: Array.from({ length: s.rows }, (_, r) => round(s.x[r * s.features]!)),
     y: Array.from({ length: s.rows }, (_, r) => round(s.y[r * s.targets]!)),
     curveX: Array.from(c.xs, round),
     curveY: Array.from(c.ys, round),
     units,
     bias,
+    sum,
   };
 }
 
