@@ -21,7 +21,8 @@ describe('plot helpers', () => {
   it('puts ticks on round numbers covering the range', () => {
     expect(niceTicks(0, 1, 5)).toEqual([0, 0.2, 0.4, 0.6, 0.8, 1]);
     expect(niceTicks(-1.3, 2.7, 4)).toEqual([-1, 0, 1, 2]);
-    expect(niceTicks(25, 346, 5)).toEqual([100, 200, 300]);
+    expect(niceTicks(25, 346, 5)).toEqual([50, 100, 150, 200, 250, 300]);
+    expect(niceTicks(12, 360, 3)).toEqual([100, 200, 300]);
     expect(niceTicks(3, 3)).toEqual([3]);
     const t = niceTicks(0.0013, 0.0091, 4);
     for (const v of t) {

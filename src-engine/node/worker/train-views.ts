@@ -75,6 +75,8 @@ function sample(ds: Dataset, max: number): Dataset {
 }
 
 const round = (v: number) => Math.round(v * 1e4) / 1e4;
+/** Four significant digits (regression targets can be in the hundreds or the thousandths). */
+const digits4 = (v: number) => Number(v.toPrecision(4));
 
 function gridView(
   src: ViewSource,
@@ -316,8 +318,8 @@ function evaluationView(src: ViewSource, ds: Dataset, on: string): EvaluationVie
     inputNames: table.featureNames,
     rows: table.rows.map((r) => ({
       inputs: r.inputs.map(round),
-      target: r.actualName ?? r.target.map(round).join(', '),
-      predicted: r.predictedName ?? r.output.map(round).join(', '),
+      target: r.actualName ?? r.target.map(digits4).join(', '),
+      predicted: r.predictedName ?? r.output.map(digits4).join(', '),
       correct: r.correct ?? null,
     })),
   };

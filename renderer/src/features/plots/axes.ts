@@ -12,7 +12,10 @@ export function niceTicks(lo: number, hi: number, count = 5): number[] {
   if (hi === lo) return [lo];
   const raw = (hi - lo) / Math.max(1, count);
   const p = 10 ** Math.floor(Math.log10(raw));
-  const step = [1, 2, 5, 10].map((m) => m * p).find((s) => s >= raw) ?? 10 * p;
+  // The round step whose tick count comes closest to the one asked for.
+  let step = p;
+  for (const m of [2, 5, 10])
+    if (Math.abs((hi - lo) / (m * p) - count) < Math.abs((hi - lo) / step - count)) step = m * p;
   const out: number[] = [];
   const first = Math.ceil(lo / step - 1e-9);
   for (let k = first; k * step <= hi + step * 1e-9; k++) out.push(Math.abs(k * step) < step * 1e-9 ? 0 : k * step);
@@ -86,7 +89,7 @@ export function drawAxes(
   y: [number, number],
   names: { x: string; y: string },
   style: AxesStyle,
-): void {
+): { xTicks: number; yTicks: number } {
   const font = style.font ?? 10;
   ctx.save();
   ctx.font = `${font}px system-ui, sans-serif`;
@@ -136,6 +139,26 @@ export function drawAxes(
   ctx.textBaseline = 'middle';
   ctx.fillText(names.y, 0, 0);
   ctx.restore();
+  return { xTicks: xt.length, yTicks: yt.length };
+}
+
+/** What a plot drew, written on its canvas as data attributes (for tests and screen readers' titles). */
+export interface Drawn {
+  axes: [string, string];
+  ticks: number;
+  legend: string[];
+  markers?: { training: number; test: number };
+}
+
+/** Write a plot's summary onto its canvas element. */
+export function markDrawn(canvas: HTMLCanvasElement, d: Drawn): void {
+  canvas.dataset.axes = d.axes.join(' | ');
+  canvas.dataset.ticks = String(d.ticks);
+  canvas.dataset.legend = d.legend.join(' | ');
+  if (d.markers) {
+    canvas.dataset.training = String(d.markers.training);
+    canvas.dataset.test = String(d.markers.test);
+  }
 }
 
 /** Axis colours for a theme. */

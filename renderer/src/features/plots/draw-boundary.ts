@@ -6,7 +6,7 @@
  * comes from the engine.
  */
 import type { GridView, PointsView } from '../../../../src-engine/protocol/api.ts';
-import { axesStyle, drawAxes, frameFor } from './axes.ts';
+import { axesStyle, drawAxes, frameFor, type Drawn } from './axes.ts';
 import { CLASS_COLORS, cellColor, rampColor } from './colors.ts';
 import { sig } from './format.ts';
 
@@ -32,7 +32,7 @@ export function drawBoundary(
   points: PointsView | undefined,
   dark: boolean,
   opts: BoundaryOptions = {},
-): void {
+): Drawn {
   const font = opts.font ?? 10;
   const { nx, ny, bounds } = grid;
   const classes = Math.max(2, grid.classNames?.length ?? 0, ...grid.predicted.map((p) => p + 1));
@@ -81,6 +81,7 @@ export function drawBoundary(
   }
 
   const r = Math.max(2.5, font * 0.32);
+  const markers = { training: 0, test: 0 };
   if (points) {
     // Training points first (filled discs with a dark edge), test points on top as rings.
     for (const wantTest of [false, true]) {
@@ -89,6 +90,7 @@ export function drawBoundary(
         if (points.test[k] !== wantTest) continue;
         const color = rgb(CLASS_COLORS[points.label[k]! % CLASS_COLORS.length]!);
         marker(ctx, px(points.x[k]!), py(points.y[k]!), r, color, wantTest);
+        markers[wantTest ? 'test' : 'training']++;
       }
     }
   }
@@ -117,8 +119,16 @@ export function drawBoundary(
   }
   ctx.restore();
 
-  drawAxes(ctx, f, [x0, x1], [y0, y1], { x: grid.featureNames[0], y: grid.featureNames[1] }, axesStyle(dark, font));
-  legend(ctx, f.left + f.width, f.top, grid, points, dark, font, opts.showTest !== false);
+  const axes = drawAxes(
+    ctx,
+    f,
+    [x0, x1],
+    [y0, y1],
+    { x: grid.featureNames[0], y: grid.featureNames[1] },
+    axesStyle(dark, font),
+  );
+  const labels = legend(ctx, f.left + f.width, f.top, grid, points, dark, font, opts.showTest !== false);
+  return { axes: grid.featureNames, ticks: axes.xTicks + axes.yTicks, legend: labels, markers };
 }
 
 /** A data point: a filled disc with a dark edge (training) or a ring (test). */
@@ -149,7 +159,7 @@ function legend(
   dark: boolean,
   font: number,
   showTest: boolean,
-): void {
+): string[] {
   const rows: { label: string; draw: (x: number, y: number) => void }[] = [];
   const r = Math.max(2.5, font * 0.32);
   if (grid.task === 'regression') {
@@ -199,4 +209,5 @@ function legend(
     ctx.fillText(row.label, x + font * 2, cy);
   });
   ctx.restore();
+  return rows.map((row) => row.label);
 }

@@ -4,7 +4,7 @@
  * the bias and the sum, the contributions on one shared scale with a zero line so they compare.
  */
 import type { CurveView } from '../../../../src-engine/protocol/api.ts';
-import { axesStyle, drawAxes, frameFor, padRange } from './axes.ts';
+import { axesStyle, drawAxes, frameFor, padRange, type Drawn } from './axes.ts';
 import { sig } from './format.ts';
 
 export const CURVE_COLOR = '#2f6fde';
@@ -12,13 +12,20 @@ export const ACTIVATION_COLOR = '#2e9d57';
 export const CONTRIBUTION_COLOR = '#b5409e';
 
 /** Data (grey dots) and the prediction curve. */
-export function drawCurve(ctx: CanvasRenderingContext2D, w: number, h: number, v: CurveView, dark: boolean, font = 10) {
+export function drawCurve(
+  ctx: CanvasRenderingContext2D,
+  w: number,
+  h: number,
+  v: CurveView,
+  dark: boolean,
+  font = 10,
+): Drawn {
   ctx.clearRect(0, 0, w, h);
   const xr = padRange([...v.x, ...v.curveX], 0.02);
   const yr = padRange([...v.y, ...v.curveY]);
   const style = axesStyle(dark, font);
   const f = frameFor(w, h, xr, yr, font);
-  drawAxes(ctx, f, xr, yr, { x: v.xName, y: v.yName }, style);
+  const t = drawAxes(ctx, f, xr, yr, { x: v.xName, y: v.yName }, style);
   ctx.save();
   ctx.beginPath();
   ctx.rect(f.left, f.top, f.width, f.height);
@@ -60,6 +67,7 @@ export function drawCurve(ctx: CanvasRenderingContext2D, w: number, h: number, v
   ctx.stroke();
   ctx.fillText('prediction', x + font * 1.8, y);
   ctx.restore();
+  return { axes: [v.xName, v.yName], ticks: t.xTicks + t.yTicks, legend: ['data', 'prediction'] };
 }
 
 /** The shared y ranges of the small multiples: activations; contributions, bias and sum. */

@@ -1,6 +1,6 @@
 /** Regression fit plots: predicted against actual values with the y = x line, and the residuals. */
 import type { RegressionView } from '../../../../src-engine/protocol/api.ts';
-import { axesStyle, drawAxes, frameFor, padRange } from './axes.ts';
+import { axesStyle, drawAxes, frameFor, padRange, type Drawn } from './axes.ts';
 
 const DOT = '#2f6fde';
 const LINE = '#e07b00';
@@ -68,12 +68,13 @@ export function drawPredictedVsActual(
   v: RegressionView,
   dark: boolean,
   font = 10,
-): void {
+): Drawn {
   ctx.clearRect(0, 0, w, h);
   const range = padRange([...v.actual, ...v.predicted]);
   const style = axesStyle(dark, font);
   const f = frameFor(w, h, range, range, font);
-  drawAxes(ctx, f, range, range, { x: `actual ${v.target}`, y: `predicted ${v.target}` }, style);
+  const names: [string, string] = [`actual ${v.target}`, `predicted ${v.target}`];
+  const t = drawAxes(ctx, f, range, range, { x: names[0], y: names[1] }, style);
   ctx.save();
   ctx.beginPath();
   ctx.rect(f.left, f.top, f.width, f.height);
@@ -87,17 +88,12 @@ export function drawPredictedVsActual(
   ctx.lineTo(f.px(range[1]), f.py(range[1]));
   ctx.stroke();
   ctx.restore();
-  legend(
-    ctx,
-    f.left + font * 0.6,
-    f.top + font * 0.9,
-    [
-      [`${v.scatterOn} rows`, DOT, 'dot'],
-      ['y = x (perfect fit)', LINE, 'line'],
-    ],
-    font,
-    style.text,
-  );
+  const items: [string, string, 'dot' | 'line'][] = [
+    [`${v.scatterOn} rows`, DOT, 'dot'],
+    ['y = x (perfect fit)', LINE, 'line'],
+  ];
+  legend(ctx, f.left + font * 0.6, f.top + font * 0.9, items, font, style.text);
+  return { axes: names, ticks: t.xTicks + t.yTicks, legend: items.map((i) => i[0]) };
 }
 
 /** Residuals (actual − predicted) against the prediction, with the zero line. */
@@ -108,7 +104,7 @@ export function drawResiduals(
   v: RegressionView,
   dark: boolean,
   font = 10,
-): void {
+): Drawn {
   ctx.clearRect(0, 0, w, h);
   const res = v.actual.map((a, i) => a - v.predicted[i]!);
   const xr = padRange(v.predicted);
@@ -116,7 +112,8 @@ export function drawResiduals(
   const yr: [number, number] = [-m, m];
   const style = axesStyle(dark, font);
   const f = frameFor(w, h, xr, yr, font);
-  drawAxes(ctx, f, xr, yr, { x: `predicted ${v.target}`, y: 'residual (actual − predicted)' }, style);
+  const names: [string, string] = [`predicted ${v.target}`, 'residual (actual − predicted)'];
+  const t = drawAxes(ctx, f, xr, yr, { x: names[0], y: names[1] }, style);
   ctx.save();
   ctx.beginPath();
   ctx.rect(f.left, f.top, f.width, f.height);
@@ -131,15 +128,10 @@ export function drawResiduals(
   ctx.setLineDash([]);
   dots(ctx, v.predicted, res, f.px, f.py, Math.max(1.5, font * 0.22));
   ctx.restore();
-  legend(
-    ctx,
-    f.left + font * 0.6,
-    f.top + font * 0.9,
-    [
-      [`${v.scatterOn} rows`, DOT, 'dot'],
-      ['zero error', LINE, 'line'],
-    ],
-    font,
-    style.text,
-  );
+  const items: [string, string, 'dot' | 'line'][] = [
+    [`${v.scatterOn} rows`, DOT, 'dot'],
+    ['zero error', LINE, 'line'],
+  ];
+  legend(ctx, f.left + font * 0.6, f.top + font * 0.9, items, font, style.text);
+  return { axes: names, ticks: t.xTicks + t.yTicks, legend: items.map((i) => i[0]) };
 }

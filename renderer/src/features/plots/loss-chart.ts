@@ -33,7 +33,8 @@ function datasets(points: readonly EpochPoint[], past: readonly PastRun[]): Char
   const out: ChartDataset<'line', Xy[]>[] = [];
   for (const s of SERIES) {
     const data = seriesOf(points, s.key);
-    if (!data.length && s.key.startsWith('val')) continue;
+    // Series without values (validation when none is held out, accuracy for regression) stay out of the legend.
+    if (!data.length && s.key !== 'loss') continue;
     out.push({
       label: s.label,
       data,

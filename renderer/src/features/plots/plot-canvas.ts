@@ -2,7 +2,10 @@
  * Canvas plots that can be drawn again at any size: each one registers its drawing function here, so
  * a PNG export renders the same plot (axes and legend included) at twice its size on screen.
  */
-export type DrawFn = (ctx: CanvasRenderingContext2D, w: number, h: number) => void;
+import { markDrawn, type Drawn } from './axes.ts';
+
+/** Draws a plot into w × h; plots with axes say what they drew. */
+export type DrawFn = (ctx: CanvasRenderingContext2D, w: number, h: number) => Drawn | void;
 
 const drawers = new WeakMap<HTMLCanvasElement, DrawFn>();
 
@@ -15,7 +18,8 @@ export function paint(canvas: HTMLCanvasElement, w: number, h: number, draw: Dra
   canvas.style.height = `${h}px`;
   const ctx = canvas.getContext('2d')!;
   ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-  draw(ctx, w, h);
+  const drawn = draw(ctx, w, h);
+  if (drawn) markDrawn(canvas, drawn);
   drawers.set(canvas, draw);
 }
 
