@@ -134,6 +134,23 @@ test('a regression on the diabetes data: errors in its units, predicted against 
     'predicted progression | residual (actual − predicted)',
   );
 
+  // A second run on the same data: the first is listed and overlaid; it can be renamed, hidden and removed.
+  await page.getByTestId('train-epochs').fill('20');
+  await trainToEnd(page, 'fresh');
+  const chart = page.getByTestId('loss-chart');
+  await expect(page.getByTestId('run-list')).toBeVisible();
+  await expect(chart).toHaveAttribute('data-runs', '1');
+  await page.getByTestId('run-name').fill('sixty epochs');
+  await page.getByTestId('run-name').press('Enter');
+  await expect(page.getByTestId('run-name')).toHaveValue('sixty epochs');
+  await page.getByTestId('dock').screenshot({ path: `${SHOTS}/views-regression-runs.png` });
+  await page.getByTestId('run-visible').uncheck();
+  await expect(chart).toHaveAttribute('data-runs', '0');
+  await page.getByTestId('run-visible').check();
+  await expect(chart).toHaveAttribute('data-runs', '1');
+  await page.getByTestId('run-delete').click();
+  await expect(page.getByTestId('run-list')).toHaveCount(0);
+
   await eachLook(page, async (name) => {
     await page.getByTestId('view-tab-evaluation').click();
     await expect(fit).toHaveAttribute('data-legend', /y = x/);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { niceTicks, padRange } from '../../renderer/src/features/plots/axes.ts';
 import { sig } from '../../renderer/src/features/plots/format.ts';
+import { overlaid, type PastRun } from '../../renderer/src/lib/train-settings.ts';
 import { CLASS_COLORS, NEGATIVE, POSITIVE, rampColor, signedColor } from '../../renderer/src/features/plots/colors.ts';
 
 describe('plot helpers', () => {
@@ -42,5 +43,20 @@ describe('plot helpers', () => {
     expect(pos[1]).toBeGreaterThan(pos[0]); // green
     expect(rampColor(0)).toEqual(neg);
     for (const c of [NEGATIVE, POSITIVE]) for (const k of CLASS_COLORS.slice(0, 2)) expect(c).not.toEqual(k);
+  });
+
+  it('overlays earlier runs on the same data by default, never hidden ones', () => {
+    const run = (id: string, data: string | null, hidden = false): PastRun => ({
+      id,
+      label: id,
+      points: [],
+      data,
+      color: '#000',
+      hidden,
+    });
+    const past = [run('a', 'iris'), run('b', 'wine'), run('c', null), run('d', 'iris', true)];
+    expect(overlaid(past, 'iris', false).map((r) => r.id)).toEqual(['a', 'c']);
+    expect(overlaid(past, 'iris', true).map((r) => r.id)).toEqual(['a', 'b', 'c']);
+    expect(overlaid(past, null, false).map((r) => r.id)).toEqual(['a', 'b', 'c']);
   });
 });

@@ -47,18 +47,19 @@ function datasets(points: readonly EpochPoint[], past: readonly PastRun[]): Char
       normalized: true,
     } as ChartDataset<'line', Xy[]>);
   }
+  // Earlier runs in their own colours: loss dashed, validation loss dotted.
   for (const run of past) {
-    for (const s of SERIES.slice(0, 3)) {
+    for (const s of SERIES.slice(0, 2)) {
       const data = seriesOf(run.points, s.key);
       if (!data.length) continue;
       out.push({
         label: `${s.label} (${run.label})`,
         data,
-        borderColor: `${s.color}66`,
-        backgroundColor: `${s.color}66`,
+        borderColor: `${run.color}aa`,
+        backgroundColor: `${run.color}aa`,
         yAxisID: s.axis,
-        borderWidth: 1,
-        borderDash: [4, 3],
+        borderWidth: 1.2,
+        borderDash: s.key === 'loss' ? [5, 3] : [1.5, 2.5],
         pointRadius: 0,
         parsing: false,
         normalized: true,
@@ -117,6 +118,7 @@ export function createLossChart(canvas: HTMLCanvasElement, textColor: string): L
       const accuracy = chart.data.datasets.some((d) => d.yAxisID === 'y1' && d.data.length > 0);
       chart.options.scales!.y1!.display = accuracy;
       canvas.dataset.accuracyAxis = String(accuracy);
+      canvas.dataset.runs = String(past.length);
       chart.update('none');
       const first = points[0];
       const last = points.at(-1);
