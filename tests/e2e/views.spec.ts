@@ -50,8 +50,15 @@ test('a classifier: the boundary has axes, a class legend, filled training point
   await page.getByTestId('data-target').selectOption('Species');
   await page.getByTestId('data-test').fill('0.25');
   await page.getByTestId('fit-network').click();
+  // Before training: the data and the untrained model's boundary show as soon as both are chosen.
+  await expect(page.getByTestId('untrained-note')).toBeVisible();
+  await page.getByTestId('view-tab-boundary').click();
+  await expect(page.getByTestId('boundary-canvas')).toHaveAttribute('data-legend', /class Adelie/);
+  expect(Number(await page.getByTestId('boundary-canvas').getAttribute('data-training'))).toBeGreaterThan(150);
+  await page.getByTestId('dock').screenshot({ path: `${SHOTS}/views-classifier-untrained.png` });
   await page.getByTestId('train-epochs').fill('60');
   await trainToEnd(page);
+  await expect(page.getByTestId('untrained-note')).toHaveCount(0);
   // Accuracy is a classifier's readout; the loss chart keeps its accuracy axis.
   await expect(page.getByTestId('metric-accuracy')).toBeVisible();
   await expect(page.getByTestId('metric-r2')).toHaveCount(0);

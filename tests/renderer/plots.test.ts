@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { niceTicks, padRange } from '../../renderer/src/features/plots/axes.ts';
+import { niceTicks, padRange } from '../../renderer/src/features/plots/scale.ts';
 import { sig } from '../../renderer/src/features/plots/format.ts';
 import { overlaid, type PastRun } from '../../renderer/src/lib/train-settings.ts';
 import { CLASS_COLORS, NEGATIVE, POSITIVE, rampColor, signedColor } from '../../renderer/src/features/plots/colors.ts';

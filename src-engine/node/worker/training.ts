@@ -306,7 +306,14 @@ export class TrainingService {
     this.spaceChoice = null;
     if (!req.project.weights) {
       this.shown = null;
-      return { views: null, note: null };
+      // Before training: the data and the untrained model (weights drawn from the seed), when the
+      // network fits the data; nothing to export yet.
+      if (!req.data) return { views: null, note: null };
+      try {
+        return await this.untrainedViews(req.project, req.data);
+      } catch {
+        return { views: null, note: null };
+      }
     }
     const snapshot = projectSnapshot(req.project);
     if (req.epoch !== undefined && req.epoch !== null) {
@@ -338,6 +345,27 @@ export class TrainingService {
       epoch: () => epochs,
     };
     return { views: this.computeShown(true), note: null };
+  }
+
+  /** The views of a project's network with its starting weights, on the chosen data. */
+  private async untrainedViews(
+    project: Project,
+    choice: DataChoice,
+  ): Promise<{ views: TrainingViews | null; note: string | null }> {
+    const snapshot = projectSnapshot(project, { untrained: true });
+    const data = await this.resolveData(choice, snapshot.config.seed);
+    const model = new CompiledModel(snapshot.graph);
+    if (model.forward.features !== data.train.features || model.forward.targets !== data.train.targets)
+      return { views: null, note: null };
+    const plan = planViews(model.forward, data.train.task);
+    this.viewContext = {
+      evaluator: new ForwardEvaluator(model, snapshot.weights),
+      plan,
+      graph: snapshot.graph,
+      data: { train: data.train, validation: data.validation, test: data.test },
+      epoch: () => 0,
+    };
+    return { views: this.computeShown(false), note: null };
   }
 
   private computeShown(evaluation: boolean): TrainingViews | null {
