@@ -5,7 +5,7 @@
  * predicted-versus-actual and residual plots (scikit-learn's diabetes data, tests/fixtures/data).
  */
 import { test, expect, type Page } from '@playwright/test';
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { writePenguinsCsv } from '../engine/data/fixtures.ts';
@@ -32,6 +32,17 @@ async function eachLook(page: Page, check: (name: string, theme: 'light' | 'dark
       await page.waitForTimeout(150);
       await check(`${size.width}x${size.height}-${theme}`, theme);
     }
+}
+
+/** Click a PNG button; the file's name and its pixel size (read from the PNG header). */
+async function savePng(page: Page, testId: string): Promise<{ name: string; width: number; height: number }> {
+  const download = page.waitForEvent('download');
+  await page.getByTestId(testId).click();
+  const d = await download;
+  const bytes = readFileSync((await d.path())!);
+  await d.saveAs(`${SHOTS}/png-export-${d.suggestedFilename().replace(/ /g, '_')}`);
+  expect(bytes.subarray(1, 4).toString()).toBe('PNG');
+  return { name: d.suggestedFilename(), width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) };
 }
 
 async function openCsv(page: Page, file: string): Promise<void> {
@@ -86,6 +97,22 @@ test('a classifier: the boundary has axes, a class legend, filled training point
   await expect(plane).toHaveAttribute('data-discretize', 'true');
   expect((await plane.screenshot()).equals(before)).toBe(false);
   await page.getByTestId('discretize').uncheck();
+
+  // PNGs at twice the size on screen, named after the project and the view; a notice says where they went.
+  const planeBox = (await plane.boundingBox())!;
+  const png = await savePng(page, 'png-view');
+  expect(png.name).toMatch(/ - Decision boundary\.png$/);
+  expect(png.width).toBe(Math.round(planeBox.width) * 2);
+  await expect(page.getByTestId('notice').filter({ hasText: 'in your downloads folder' })).toBeVisible();
+  await page.getByTestId('view-tab-network').click();
+  const netPng = await savePng(page, 'png-view');
+  expect(netPng.name).toMatch(/ - Network\.png$/);
+  const svgWidth = Number(await page.getByTestId('network-view').locator('svg').getAttribute('width'));
+  expect(netPng.width).toBe(svgWidth * 2);
+  const lossPng = await savePng(page, 'png-loss');
+  expect(lossPng.name).toMatch(/ - Loss\.png$/);
+  const lossBox = (await page.getByTestId('loss-chart').boundingBox())!;
+  expect(Math.abs(lossPng.width - lossBox.width * 2)).toBeLessThanOrEqual(2);
 
   await eachLook(page, async (name) => {
     await page.getByTestId('view-tab-boundary').click();
