@@ -110,7 +110,7 @@ async function networkPng(net: HTMLElement): Promise<HTMLCanvasElement> {
   ctx.fillStyle = g;
   ctx.fillRect(60, y - 5, 100, 10);
   ctx.fillStyle = text;
-  ctx.fillText('negative … 0 … positive; width by |w|', 168, y);
+  ctx.fillText('negative … 0 … positive', 168, y);
   return out;
 }
 
