@@ -195,22 +195,3 @@ test('a regression on the diabetes data: errors in its units, predicted against 
     await page.getByTestId('dock').screenshot({ path: `${SHOTS}/views-regression-curve-${name}.png` });
   });
 });
-
-test('a built-in dataset: sliders regenerate the data and the untrained boundary live', async ({ page }) => {
-  mkdirSync(SHOTS, { recursive: true });
-  await openTemplate(page, 'circle');
-  await expect(page.getByTestId('untrained-note')).toBeVisible();
-  await page.getByTestId('view-tab-boundary').click();
-  const plane = page.getByTestId('boundary-canvas');
-  await expect(plane).toHaveAttribute('data-training', /\d+/);
-  const before = Number(await plane.getAttribute('data-training'));
-  const slider = page.getByTestId('data-slider-n');
-  const n = Number(await slider.getAttribute('max')) >= 400 ? 400 : Number(await slider.getAttribute('max'));
-  await slider.fill(String(n));
-  await expect(page.getByTestId('data-param-n')).toHaveValue(String(n));
-  await expect.poll(async () => Number(await plane.getAttribute('data-training'))).not.toBe(before);
-  const picture = await plane.screenshot();
-  await page.getByTestId('data-slider-noise').fill('0.5');
-  await expect.poll(async () => (await plane.screenshot()).equals(picture)).toBe(false);
-  await page.getByTestId('dock').screenshot({ path: `${SHOTS}/views-builtin-sliders.png` });
-});

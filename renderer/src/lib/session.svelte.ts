@@ -325,7 +325,7 @@ export class Session {
     const project = this.project();
     const data = this.data.choice();
     if (!project || project.weights || typeof data === 'string') return;
-    void this.training.restore(project, data);
+    void this.training.preview(project, data);
   }
 
   /** The whole project as it stands. */

@@ -77,6 +77,7 @@ export class TrainingState {
   /** Overlay earlier runs on other data too. */
   #otherData = $state(false);
   #runCount = 0;
+  #previewing: Promise<void> | null = null;
   #logScale = $state(false);
   #exporting = $state(false);
   /** A run of this project has started, so its model can be exported (also after a failed start). */
@@ -311,6 +312,8 @@ export class TrainingState {
     this.#error = null;
     this.#message = null;
     this.#status = 'starting';
+    // An untrained preview still on its way finishes first (it would stop the run in the engine).
+    if (this.#previewing) await this.#previewing;
     try {
       const training = applySettings(project.training, this.#settings, validationSplit);
       const r = await this.api.trainStart({
@@ -357,6 +360,25 @@ export class TrainingState {
     } catch (e) {
       this.#error = { text: readableError((e as Error).message), key: this.inputsKey() };
     }
+  }
+
+  /**
+   * Before training: the views of the project's untrained network on `data`. Runs wait for a preview
+   * in flight (the engine shows one model at a time), and a late answer is dropped once a run started.
+   */
+  async preview(project: Project, data: DataChoice): Promise<void> {
+    if (this.#status !== 'idle' || this.#hasModel || project.weights) return;
+    const p = (async () => {
+      try {
+        const r = await this.api.restoreRun({ project, data });
+        if (this.#status === 'idle' && !this.#hasModel) this.#views = r.views;
+      } catch {
+        // A network that does not fit the data yet shows nothing; the problems bar says why.
+      }
+    })();
+    this.#previewing = p;
+    await p;
+    if (this.#previewing === p) this.#previewing = null;
   }
 
   /** A new run has started: the last one's points go to the overlays, its figures make room. */

@@ -357,6 +357,8 @@ export class TrainingService {
     const model = new CompiledModel(snapshot.graph);
     if (model.forward.features !== data.train.features || model.forward.targets !== data.train.targets)
       return { views: null, note: null };
+    // A run started while the data was read owns the views now.
+    if (this.session) return { views: null, note: null };
     const plan = planViews(model.forward, data.train.task);
     this.viewContext = {
       evaluator: new ForwardEvaluator(model, snapshot.weights),
