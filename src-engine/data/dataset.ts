@@ -26,6 +26,11 @@ export interface Dataset {
    * channel by channel, row by row (what an image Input and its convolutions read).
    */
   sampleShape?: [number, number, number];
+  /**
+   * Regression: `y` holds standardised targets, `raw = mean + std * y` (see ./target-scale.ts); the
+   * network's outputs are in the same standardised units.
+   */
+  targetScale?: { mean: number; std: number };
 }
 
 /** Class index of each row (argmax of one-hot, or 0/1 threshold for binary). */

@@ -134,6 +134,11 @@ export function fitPreprocessing(
     if (t.kind === 'categorical') for (const c of t.categories) featureNames.push(`${name}=${c}`);
     else featureNames.push(name);
   }
+  // A regression target is standardised on the training rows too (unless scaling is 'none').
+  if (target.task === 'regression' && scaling !== 'none') {
+    const s = numericStats(findColumn(table, target.column)!, trainRows);
+    target = { ...target, mean: s.mean, std: s.std > 1e-12 ? s.std : 1 };
+  }
   const pre: Preprocessing = { version: 1, scaling, missing, inputs, featureNames, target };
   const img = table.image;
   if (img && img.columns.length === features.length && inputs.every((t) => transformWidth(t) === 1)) {

@@ -17,6 +17,7 @@ import {
 import { type SplitSpec, splitIndices } from './split.ts';
 import { type RawColumn, type RawTable, findColumn, sourceLine } from './table.ts';
 import { targetClasses } from './target.ts';
+import { targetScaleOf } from './target-scale.ts';
 
 export interface PrepareOptions {
   target: string;
@@ -167,8 +168,11 @@ export function prepare(table: RawTable, options: PrepareOptions): Prepared {
       featureNames: preprocessing.featureNames,
     };
     if (preprocessing.sampleShape) ds.sampleShape = preprocessing.sampleShape;
-    if (target.task === 'regression') ds.targetNames = [target.column];
-    else ds.classNames = target.classNames;
+    if (target.task === 'regression') {
+      ds.targetNames = [target.column];
+      const scale = targetScaleOf(preprocessing);
+      if (scale) ds.targetScale = scale;
+    } else ds.classNames = target.classNames;
     return ds;
   };
   const out: Prepared = { train: build(rows.train, 'train'), preprocessing, rows, dropped: table.rows - keep.length };

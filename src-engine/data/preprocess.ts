@@ -29,7 +29,9 @@ export type FeatureTransform =
   | { kind: 'categorical'; column: string; categories: string[]; impute: string | null };
 
 export type TargetEncoding =
-  { column: string; task: 'binary' | 'multiclass'; classNames: string[] } | { column: string; task: 'regression' };
+  | { column: string; task: 'binary' | 'multiclass'; classNames: string[] }
+  /** Regression: with `mean` and `std` the network learns `(y - mean) / std` (./target-scale.ts). */
+  | { column: string; task: 'regression'; mean?: number; std?: number };
 
 export interface Preprocessing {
   version: 1;
@@ -209,7 +211,10 @@ export function applyPreprocessing(
   return out;
 }
 
-/** Target values of rows as the Dataset's y: 0/1 for binary, one-hot for multiclass, raw for regression. */
+/**
+ * Target values of rows as the Dataset's y: 0/1 for binary, one-hot for multiclass, for regression the
+ * value standardised with the fitted target scale (raw when there is none).
+ */
 export function encodeTarget(
   pre: Preprocessing,
   table: RawTable,
@@ -222,7 +227,9 @@ export function encodeTarget(
   const labels = new Int32Array(n);
   if (t.task === 'regression') {
     const y = new Float32Array(n);
-    for (let i = 0; i < n; i++) y[i] = get(rows[i]!) as number;
+    const mean = t.mean ?? 0;
+    const std = t.std ?? 1;
+    for (let i = 0; i < n; i++) y[i] = ((get(rows[i]!) as number) - mean) / std;
     return { y, labels };
   }
   const index = new Map(t.classNames.map((c, k) => [c, k]));

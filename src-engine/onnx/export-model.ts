@@ -9,6 +9,7 @@ import type { GraphDoc } from '../graph/document.ts';
 import type { WeightSet } from '../tensor/weights.ts';
 import { GraphBuilder, type ElemType } from './builder.ts';
 import { bakePreprocessing, plainInput, type BakedInputs } from './bake-preprocessing.ts';
+import { targetScaleOf } from '../data/target-scale.ts';
 import { emitProgram } from './emit.ts';
 import { encodeModel, type ModelProto } from './schema.ts';
 import { sizeOf } from '../tensor/tensor.ts';
@@ -82,7 +83,17 @@ export function deploymentModel(src: DeploymentSource): ModelProto {
   const pred = emitProgram(fwd.program, b, [fwd.pred], { inputs, batchRef: baked.batchRef }).get(fwd.pred)!;
   const task = exportTask(src.graph, pre);
   if (task === 'regression') {
-    b.output('values', pred, ['N', T]);
+    // The network predicts the standardised target; the model answers in the target's own units.
+    const scale = targetScaleOf(pre);
+    const values = scale
+      ? b.op1(
+          'Add',
+          [b.op1('Mul', [pred, b.constant([scale.std], [])], {}, 'target_scaled'), b.constant([scale.mean], [])],
+          {},
+          'target_values',
+        )
+      : pred;
+    b.output('values', values, ['N', T], b.elem, pre ? `Predicted ${pre.target.column}` : 'Predicted values');
   } else {
     // The model's decision rule (src-engine/losses), as training's accuracy and the views apply it.
     const rule = fwd.decision;

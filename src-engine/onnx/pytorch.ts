@@ -60,7 +60,7 @@ export function exportPytorch(
 
 NetwrightModel reproduces the network layer by layer; load_model() returns it with the trained
 weights. The model outputs the Output layer's activation (trained with the '${loss}' loss).
-${pre ? 'preprocess() turns raw feature values (in FEATURE_NAMES order) into the inputs the network was trained on.\n' : ''}"""
+${pre ? "preprocess() turns raw feature values (in FEATURE_NAMES order) into the inputs the network was trained on;\npostprocess() turns its outputs into the target's own units.\n" : ''}"""
 import json
 import math
 
@@ -108,13 +108,21 @@ def preprocess(raw):
     return x
 
 
+def postprocess(out):
+    """The network's outputs in the target's own units (a regression target was standardised for training)."""
+    target = (PREPROCESSING or {}).get("target") or {}
+    if target.get("task") == "regression" and target.get("std") is not None:
+        return out * target["std"] + target["mean"]
+    return out
+
+
 if __name__ == "__main__":
     import sys
 
     model = load_model()
     rows = [[float(v) if v.strip() else math.nan for v in line.split(",")] for line in sys.stdin if line.strip()]
     with torch.no_grad():
-        print(model(preprocess(rows)).tolist())
+        print(postprocess(model(preprocess(rows))).tolist())
 `;
 }
 

@@ -82,6 +82,10 @@ export interface GridView {
   nx: number;
   ny: number;
   task: 'binary' | 'multiclass' | 'regression';
+  /** Class names in class order (classifiers), for the legend. */
+  classNames?: string[];
+  /** Regression: the output's range over the window (intensity 0 and 1). */
+  range?: [number, number];
   predicted: number[];
   intensity: number[];
   /** 0.5 contour (binary) or class boundaries (multiclass): polylines x0, y0, x1, y1, … */
@@ -117,12 +121,17 @@ export interface SpaceView {
 
 /** Regression: the data and the prediction curve, and per-unit contributions for one hidden layer. */
 export interface CurveView {
+  /** The feature on the x axis (the others held at their means) and the predicted target's name. */
+  xName: string;
+  yName: string;
   x: number[];
   y: number[];
   curveX: number[];
   curveY: number[];
   units: { activation: number[]; contribution: number[] }[] | null;
   bias: number | null;
+  /** The output before its activation: the bias plus every unit's contribution. */
+  sum: number[] | null;
 }
 
 /** Per-unit heatmaps over the input plane and the links of the network, styled by weight. */
@@ -142,6 +151,26 @@ export interface EvaluationView {
   accuracy: number | null;
   rows: { inputs: number[]; target: string; predicted: string; correct: boolean | null }[];
   inputNames: string[];
+  /** Regression only: errors per part of the data and the predicted-versus-actual scatter. */
+  regression?: RegressionView;
+}
+
+/** Regression errors (in the target's own units) and predicted against actual values. */
+export interface RegressionView {
+  /** The target column's name. */
+  target: string;
+  metrics: {
+    on: 'training' | 'validation' | 'test';
+    rows: number;
+    mse: number;
+    rmse: number;
+    mae: number;
+    r2: number | null;
+  }[];
+  /** Which part the scatter shows (test rows when there are any). */
+  scatterOn: 'training' | 'validation' | 'test';
+  actual: number[];
+  predicted: number[];
 }
 
 /** One small image for the page: c channels of h × w values (row-major, channel after channel) and their range. */

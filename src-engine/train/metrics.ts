@@ -1,5 +1,9 @@
-/** Running metrics over batches: loss, accuracy for classifiers, MSE and R² for regression. */
+/**
+ * Running metrics over batches: loss, accuracy for classifiers; MSE, RMSE, MAE and R² for regression,
+ * in the target's own units (the network works on standardised targets: ../data/target-scale.ts).
+ */
 import type { Task } from '../data/dataset.ts';
+import type { TargetScale } from '../data/target-scale.ts';
 import type { FloatArray } from '../tensor/tensor.ts';
 import { classOf, targetClass, type DecisionRule } from '../losses/index.ts';
 
@@ -7,6 +11,8 @@ export interface Metrics {
   loss: number;
   accuracy?: number;
   mse?: number;
+  rmse?: number;
+  mae?: number;
   r2?: number;
 }
 
@@ -29,11 +35,14 @@ export class MetricAccumulator {
   private rows = 0;
   private correct = 0;
   private sse = 0;
+  private sae = 0;
+  /** `targetVariance` is of `y` as given; `targetScale` turns errors into the target's units. */
   constructor(
     private readonly task: Task,
     private readonly cols: number,
     private readonly targetVariance: number,
     private readonly rule: DecisionRule,
+    private readonly targetScale?: TargetScale | null,
   ) {}
 
   add(loss: number, pred: FloatArray, y: ArrayLike<number>, n: number): void {
@@ -43,6 +52,7 @@ export class MetricAccumulator {
       for (let i = 0; i < n * this.cols; i++) {
         const d = pred[i]! - y[i]!;
         this.sse += d * d;
+        this.sae += Math.abs(d);
       }
     } else this.correct += countCorrect(pred, y, n, this.cols, this.rule);
   }
@@ -50,8 +60,13 @@ export class MetricAccumulator {
   result(): Metrics {
     const m: Metrics = { loss: this.lossSum / Math.max(1, this.rows) };
     if (this.task === 'regression') {
-      m.mse = this.sse / Math.max(1, this.rows * this.cols);
-      m.r2 = this.targetVariance > 0 ? 1 - m.mse / this.targetVariance : 0;
+      const values = Math.max(1, this.rows * this.cols);
+      const std = this.targetScale?.std ?? 1;
+      const mse = this.sse / values;
+      m.r2 = this.targetVariance > 0 ? 1 - mse / this.targetVariance : 0;
+      m.mse = mse * std * std;
+      m.rmse = Math.sqrt(m.mse);
+      m.mae = (this.sae / values) * std;
     } else m.accuracy = this.correct / Math.max(1, this.rows);
     return m;
   }

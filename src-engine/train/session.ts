@@ -16,7 +16,9 @@ import type { WeightSet } from '../tensor/weights.ts';
 import type { TrainBackend } from './backend.ts';
 import { autoFallback, chooseBackend, type BackendChoice } from './backend-choice.ts';
 import type { TrainConfig } from './config.ts';
-import { countCorrect, targetVariance } from './metrics.ts';
+import { countCorrect } from './metrics.ts';
+import { toTargetUnits } from '../data/target-scale.ts';
+import { regressionReport } from '../views/evaluation.ts';
 import { Trainer, type Checkpoint, type EpochMetrics, type StopReason, type TrainEvent } from './trainer.ts';
 import { ForwardEvaluator } from '../views/source.ts';
 
@@ -41,10 +43,17 @@ export interface EpochPoint {
   epoch: number;
   loss: number;
   accuracy?: number;
+  /** Regression errors in the target's own units. */
   mse?: number;
+  rmse?: number;
+  mae?: number;
   r2?: number;
   val_loss?: number;
   val_accuracy?: number;
+  val_mse?: number;
+  val_rmse?: number;
+  val_mae?: number;
+  val_r2?: number;
   lr: number;
 }
 
@@ -309,21 +318,21 @@ export class TrainingSession {
     return this.snapshot.weights;
   }
 
-  /** Predictions of the current weights for n rows, by the engine's forward pass (any backend, also after the run). */
+  /**
+   * Predictions of the current weights for n rows, by the engine's forward pass (any backend, also
+   * after the run); regression values in the target's own units.
+   */
   async predict(x: Float32Array, n: number): Promise<ArrayLike<number>> {
     const evaluator = new ForwardEvaluator(this.model, await this.weights());
-    return evaluator.runForward(x, n, [this.model.forward.pred])[0]!;
+    return toTargetUnits(evaluator.runForward(x, n, [this.model.forward.pred])[0]!, this.data.train.targetScale);
   }
 
-  /** Loss and accuracy (classifiers) or MSE and R² (regression) on held-out rows. */
+  /** Loss and accuracy (classifiers) or MSE, RMSE, MAE and R² (regression, in the target's units) on held-out rows. */
   async testMetrics(ds: Dataset): Promise<Record<string, number>> {
     const { loss, pred } = await this.trainer.backend.evaluate(ds.x, ds.y, ds.rows);
     if (ds.task === 'regression') {
-      let sse = 0;
-      for (let i = 0; i < ds.rows * ds.targets; i++) sse += (pred[i]! - ds.y[i]!) ** 2;
-      const mse = sse / (ds.rows * ds.targets);
-      const v = targetVariance(ds.y, ds.rows * ds.targets);
-      return { test_loss: loss, test_mse: mse, test_r2: v > 0 ? 1 - mse / v : 0 };
+      const r = regressionReport(toTargetUnits(pred, ds.targetScale), toTargetUnits(ds.y, ds.targetScale));
+      return { test_loss: loss, test_mse: r.mse, test_rmse: r.rmse, test_mae: r.mae, test_r2: r.r2 ?? 0 };
     }
     return {
       test_loss: loss,
@@ -346,7 +355,19 @@ export class TrainingSession {
 
 function epochPoint(epoch: number, m: EpochMetrics, lr: number): EpochPoint {
   const point: EpochPoint = { epoch: epoch + 1, loss: m.loss, lr };
-  for (const k of ['accuracy', 'mse', 'r2', 'val_loss', 'val_accuracy'] as const) {
+  for (const k of [
+    'accuracy',
+    'mse',
+    'rmse',
+    'mae',
+    'r2',
+    'val_loss',
+    'val_accuracy',
+    'val_mse',
+    'val_rmse',
+    'val_mae',
+    'val_r2',
+  ] as const) {
     const v = m[k];
     if (v !== undefined) point[k] = v;
   }

@@ -22,6 +22,8 @@ export interface EpochMetrics extends Metrics {
   val_loss?: number;
   val_accuracy?: number;
   val_mse?: number;
+  val_rmse?: number;
+  val_mae?: number;
   val_r2?: number;
 }
 
@@ -372,7 +374,7 @@ export class Trainer {
     outer: for (let epoch = firstEpoch; epoch < config.epochs; epoch++) {
       if (config.shuffle) shuffleInPlace(order, this.shuffleRng);
       const lr = scheduledLr(config, epoch);
-      const acc = new MetricAccumulator(ds.task, T, variance, this.decision);
+      const acc = new MetricAccumulator(ds.task, T, variance, this.decision, ds.targetScale);
       for (let b = 0; b < batches; b++) {
         if (this.paused && this.stepsAllowed === 0 && !this.stopRequested) {
           yield { type: 'paused', epoch, batch: b };
@@ -505,10 +507,23 @@ export class Trainer {
 
   private async validate(v: Dataset): Promise<Partial<EpochMetrics>> {
     const { loss, pred } = await this.backend.evaluate(v.x, v.y, v.rows);
-    const acc = new MetricAccumulator(v.task, v.targets, targetVariance(v.y, v.rows * v.targets), this.decision);
+    const acc = new MetricAccumulator(
+      v.task,
+      v.targets,
+      targetVariance(v.y, v.rows * v.targets),
+      this.decision,
+      v.targetScale,
+    );
     acc.add(loss, pred, v.y, v.rows);
     const m = acc.result();
-    return { val_loss: loss, val_accuracy: m.accuracy, val_mse: m.mse, val_r2: m.r2 };
+    return {
+      val_loss: loss,
+      val_accuracy: m.accuracy,
+      val_mse: m.mse,
+      val_rmse: m.rmse,
+      val_mae: m.mae,
+      val_r2: m.r2,
+    };
   }
 
   /** Run to the end and return the final event. */

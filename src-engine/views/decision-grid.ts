@@ -218,9 +218,39 @@ export interface WeightArrow {
   dy: number;
   /** The boundary line a·x + b·y + c = 0 on the plotted plane (others fixed). */
   line: [number, number, number];
-  /** Foot of the arrow: the boundary point nearest `center`. */
+  /**
+   * Foot of the arrow: on the boundary, the middle of the stretch where these two classes are the
+   * model's top two and (with `bounds`) inside the window; else the boundary point nearest `center`.
+   */
   x: number;
   y: number;
+  /** Whether that stretch exists, i.e. the foot lies on a boundary drawn in the window. */
+  onBoundary: boolean;
+}
+
+/**
+ * The interval of s where p(s) = p + s·d satisfies every a·x + b·y + c >= 0, or null when empty.
+ * Constant constraints hold or fail for every s.
+ */
+function feasibleInterval(
+  p: [number, number],
+  d: [number, number],
+  constraints: [number, number, number][],
+): [number, number] | null {
+  let lo = -Infinity;
+  let hi = Infinity;
+  for (const [a, b, c] of constraints) {
+    const slope = a * d[0] + b * d[1];
+    const at0 = a * p[0] + b * p[1] + c;
+    if (Math.abs(slope) < 1e-12) {
+      if (at0 < -1e-9) return null;
+      continue;
+    }
+    const s = -at0 / slope;
+    if (slope > 0) lo = Math.max(lo, s);
+    else hi = Math.min(hi, s);
+  }
+  return lo <= hi ? [lo, hi] : null;
 }
 
 /**
@@ -230,7 +260,13 @@ export interface WeightArrow {
 export function weightArrows(
   weights: WeightSet,
   fwd: ForwardModel,
-  opts: { features?: [number, number]; fixed?: ArrayLike<number>; center?: [number, number] } = {},
+  opts: {
+    features?: [number, number];
+    fixed?: ArrayLike<number>;
+    center?: [number, number];
+    /** The window [x0, x1, y0, y1]: arrows are anchored on the boundary's part inside it. */
+    bounds?: [number, number, number, number];
+  } = {},
 ): WeightArrow[] | null {
   const layers = denseLayers(fwd);
   if (layers.length !== 1 || layers[0]!.input !== fwd.x) return null;
@@ -251,23 +287,54 @@ export function weightArrows(
     if (fixed) for (let f = 0; f < F; f++) if (f !== fi && f !== fj) c += W.data[f * U + u]! * fixed[f]!;
     return [W.data[fi * U + u]!, W.data[fj * U + u]!, c];
   };
-  const arrow = (label: string, classes: [number, number], a: number, b: number, c: number): WeightArrow => {
+  const box = opts.bounds;
+  const inBox: [number, number, number][] = box
+    ? [
+        [1, 0, -box[0]],
+        [-1, 0, box[1]],
+        [0, 1, -box[2]],
+        [0, -1, box[3]],
+      ]
+    : [];
+  /** `extra`: constraints (>= 0) saying where on the line this boundary is the model's. */
+  const arrow = (
+    label: string,
+    classes: [number, number],
+    [a, b, c]: [number, number, number],
+    extra: [number, number, number][],
+  ): WeightArrow => {
     const n2 = a * a + b * b;
     // The foot of the perpendicular from the centre to the line a x + b y + c = 0.
     const t = n2 > 0 ? (a * cx + b * cy + c) / n2 : 0;
-    return { label, classes, dx: a, dy: b, line: [a, b, c], x: cx - a * t, y: cy - b * t };
+    const foot: [number, number] = [cx - a * t, cy - b * t];
+    const base = { label, classes, dx: a, dy: b, line: [a, b, c] as [number, number, number] };
+    if (n2 === 0) return { ...base, x: foot[0], y: foot[1], onBoundary: false };
+    const n = Math.sqrt(n2);
+    const along = feasibleInterval(foot, [-b / n, a / n], [...inBox, ...extra]);
+    if (!along) return { ...base, x: foot[0], y: foot[1], onBoundary: false };
+    // Unbounded stretches (no window given) keep the foot nearest the centre where it is allowed.
+    const s =
+      Number.isFinite(along[0]) && Number.isFinite(along[1])
+        ? (along[0] + along[1]) / 2
+        : Math.min(Math.max(0, along[0]), along[1]);
+    return { ...base, x: foot[0] - (b / n) * s, y: foot[1] + (a / n) * s, onBoundary: true };
   };
   if (U === 1) {
     const thr = preActivationThreshold(layer.activation as ActivationName, thresholdOf(fwd)) ?? 0;
     const [a, b, c] = zCoef(0);
-    return [arrow('w', [0, 1], a, b, c - thr)];
+    return [arrow('w', [0, 1], [a, b, c - thr], [])];
   }
+  const z = Array.from({ length: U }, (_, u) => zCoef(u));
   const out: WeightArrow[] = [];
   for (let i = 0; i < U; i++) {
     for (let j = i + 1; j < U; j++) {
-      const zi = zCoef(i);
-      const zj = zCoef(j);
-      out.push(arrow(`w${j + 1}-w${i + 1}`, [i, j], zj[0] - zi[0], zj[1] - zi[1], zj[2] - zi[2]));
+      const zi = z[i]!;
+      const zj = z[j]!;
+      // On the line z_i = z_j, it is the boundary where z_i >= z_k for every other unit k.
+      const others = z
+        .filter((_, k) => k !== i && k !== j)
+        .map((zk) => [zi[0] - zk[0], zi[1] - zk[1], zi[2] - zk[2]] as [number, number, number]);
+      out.push(arrow(`w${j + 1}-w${i + 1}`, [i, j], [zj[0] - zi[0], zj[1] - zi[1], zj[2] - zi[2]], others));
     }
   }
   return out;

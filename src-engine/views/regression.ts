@@ -31,11 +31,11 @@ export interface UnitContributions {
   units: number;
   /** a_k(x), unit-major: units × n (row k is unit k's curve). */
   activations: Float32Array;
-  /** Output weights w_k of the reported output column. */
+  /** Output weights w_k of the reported output column (times the target's std when it is standardised). */
   weights: Float32Array;
   /** w_k a_k(x), unit-major: units × n. */
   contributions: Float32Array;
-  /** The output bias w_0 (0 without a bias). */
+  /** The output bias w_0 (0 without a bias; mean + std * w_0 with a standardised target). */
   bias: number;
   /** w_0 + sum_k w_k a_k(x): the output before its activation, summed here in float64. */
   sum: Float32Array;
@@ -123,9 +123,13 @@ export function unitContributions(
   const B = out.bias ? weights.get(out.bias) : undefined;
   const units = out.inSize;
   const T = out.units;
-  const bias = B ? B.data[output]! : 0;
+  // Standardised targets: raw = mean + std * (b + sum_k w_k a_k), so the panels show std * w_k a_k
+  // and the bias mean + std * b, and they still add up to the output in the target's units.
+  const scale = source.targetScale;
+  const std = scale?.std ?? 1;
+  const bias = (scale?.mean ?? 0) + std * (B ? B.data[output]! : 0);
   const w = new Float32Array(units);
-  for (let k = 0; k < units; k++) w[k] = W.data[k * T + output]!;
+  for (let k = 0; k < units; k++) w[k] = std * W.data[k * T + output]!;
   const activations = new Float32Array(units * n);
   const contributions = new Float32Array(units * n);
   const acc = new Float64Array(n).fill(bias);

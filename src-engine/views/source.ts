@@ -10,6 +10,7 @@ import { compiled, type CompiledModel, type ForwardModel } from '../model/compil
 import type { ActivationName } from '../graph/catalog.ts';
 import type { GraphDoc } from '../graph/document.ts';
 import type { WeightSet } from '../tensor/weights.ts';
+import { toTargetUnits, type TargetScale } from '../data/target-scale.ts';
 import { allocate, sizeOf, type FloatArray } from '../tensor/tensor.ts';
 
 /** A view was asked for something the model or data cannot give; the message says what and why. */
@@ -30,6 +31,26 @@ export interface ViewSource {
   runForward(x: Float32Array, n: number, values: number[], inputs?: Record<string, Float32Array>): FloatArray[];
   /** A copy of the current weights. */
   getWeights(): WeightSet;
+  /** Regression: the output (and its logits) are reported as `mean + std * value` (see `inTargetUnits`). */
+  readonly targetScale?: TargetScale | null;
+}
+
+/**
+ * A source whose output values (`pred` and `logits`) are in the target's own units: the views of a
+ * model trained on standardised targets show raw values (./regression.ts rescales the contributions).
+ */
+export function inTargetUnits(src: ViewSource, scale: TargetScale | null | undefined): ViewSource {
+  if (!scale || src.targetScale) return src;
+  const { pred, logits } = src.forward;
+  return {
+    forward: src.forward,
+    targetScale: scale,
+    getWeights: () => src.getWeights(),
+    runForward(x, n, values) {
+      const outs = src.runForward(x, n, values);
+      return outs.map((o, k) => (values[k] === pred || values[k] === logits ? toTargetUnits(o, scale) : o));
+    },
+  };
 }
 
 const CHUNK = 1024;

@@ -340,6 +340,18 @@ export class Session {
     this.touched();
   }
 
+  /**
+   * Before training: the chosen data and the untrained model's views (its weights from the seed), as
+   * soon as both are there; nothing while a trained model or a run is on screen.
+   */
+  previewUntrained(): void {
+    if (this.training.hasModel || this.training.status !== 'idle') return;
+    const project = this.project();
+    const data = this.data.choice();
+    if (!project || project.weights || typeof data === 'string') return;
+    void this.training.preview(project, data);
+  }
+
   /** The whole project as it stands. */
   project(): Project | null {
     return this.#meta ? { ...this.#meta, name: this.editor.name, graph: this.editor.graph } : null;

@@ -25,6 +25,19 @@ export interface PastRun {
   id: string;
   label: string;
   points: EpochPoint[];
+  /** The data the run trained on (the DataChoice as JSON); null when not known (saved runs). */
+  data: string | null;
+  /** Its colour on the loss chart. */
+  color: string;
+  hidden: boolean;
+}
+
+/** Colours of earlier runs on the loss chart (apart from the current run's series colours). */
+export const RUN_COLORS = ['#7a5af8', '#0096a0', '#c5a000', '#cc3733', '#8c783c', '#5a5a5a'] as const;
+
+/** Earlier runs worth overlaying: not hidden, and (unless asked for all) trained on the same data. */
+export function overlaid(past: readonly PastRun[], data: string | null, otherData: boolean): PastRun[] {
+  return past.filter((r) => !r.hidden && (otherData || r.data === null || data === null || r.data === data));
 }
 
 /** Seconds left at the current pace, or null before there is a pace. */

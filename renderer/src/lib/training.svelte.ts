@@ -22,7 +22,15 @@ import type {
 import { makeTrainConfig } from '../../../src-engine/protocol/index.ts';
 import { downloadBase64 } from './download.ts';
 import { checkTrainField, readableError, TRAIN_FIELDS, type TrainField } from './field-checks.ts';
-import { applySettings, settingsOf, timeLeft, type PastRun, type TrainSettings } from './train-settings.ts';
+import {
+  applySettings,
+  overlaid,
+  RUN_COLORS,
+  settingsOf,
+  timeLeft,
+  type PastRun,
+  type TrainSettings,
+} from './train-settings.ts';
 
 export type { PastRun, TrainSettings } from './train-settings.ts';
 
@@ -69,6 +77,10 @@ export class TrainingState {
   #backendReason = $state('');
   #views = $state.raw<TrainingViews | null>(null);
   #past = $state.raw<PastRun[]>([]);
+  /** Overlay earlier runs on other data too. */
+  #otherData = $state(false);
+  #runCount = 0;
+  #previewing: Promise<void> | null = null;
   #logScale = $state(false);
   #exporting = $state(false);
   /** A run of this project has started, so its model can be exported (also after a failed start). */
@@ -132,6 +144,31 @@ export class TrainingState {
   }
   get past(): readonly PastRun[] {
     return this.#past;
+  }
+  /** Earlier runs the loss chart overlays (see `overlaid`). */
+  get overlaid(): readonly PastRun[] {
+    return overlaid(this.#past, this.#trained?.data ?? null, this.#otherData);
+  }
+  get otherData(): boolean {
+    return this.#otherData;
+  }
+  setOtherData(on: boolean): void {
+    this.#otherData = on;
+  }
+  /** Rename, hide or show, or take an earlier run off the list. */
+  renameRun(id: string, label: string): void {
+    const name = label.trim();
+    if (name) this.#past = this.#past.map((r) => (r.id === id ? { ...r, label: name.slice(0, 60) } : r));
+  }
+  setRunHidden(id: string, hidden: boolean): void {
+    this.#past = this.#past.map((r) => (r.id === id ? { ...r, hidden } : r));
+  }
+  deleteRun(id: string): void {
+    this.#past = this.#past.filter((r) => r.id !== id);
+  }
+  #pastRun(id: string, label: string, points: EpochPoint[], data: string | null): PastRun {
+    const color = RUN_COLORS[this.#runCount++ % RUN_COLORS.length]!;
+    return { id, label, points, data, color, hidden: false };
   }
   get logScale(): boolean {
     return this.#logScale;
@@ -223,9 +260,10 @@ export class TrainingState {
     this.#status = 'idle';
     this.#runId = null;
     this.#points = [];
+    this.#runCount = 0;
     this.#past = runs
       .slice(-4)
-      .map((r, i) => ({ id: r.id, label: `saved run ${i + 1}`, points: r.epochs as unknown as EpochPoint[] }));
+      .map((r, i) => this.#pastRun(r.id, `saved run ${i + 1}`, r.epochs as unknown as EpochPoint[], null));
     this.#last = null;
     this.#batch = null;
     this.#views = null;
@@ -283,6 +321,8 @@ export class TrainingState {
     this.#error = null;
     this.#message = null;
     this.#status = 'starting';
+    // An untrained preview still on its way finishes first (it would stop the run in the engine).
+    if (this.#previewing) await this.#previewing;
     try {
       const training = applySettings(project.training, this.#settings, validationSplit);
       const r = await this.api.trainStart({
@@ -333,14 +373,33 @@ export class TrainingState {
     }
   }
 
+  /**
+   * Before training: the views of the project's untrained network on `data`. Runs wait for a preview
+   * in flight (the engine shows one model at a time), and a late answer is dropped once a run started.
+   */
+  async preview(project: Project, data: DataChoice): Promise<void> {
+    if (this.#status !== 'idle' || this.#hasModel || project.weights) return;
+    const p = (async () => {
+      try {
+        const r = await this.api.restoreRun({ project, data });
+        if (this.#status === 'idle' && !this.#hasModel) this.#views = r.views;
+      } catch {
+        // A network that does not fit the data yet shows nothing; the problems bar says why.
+      }
+    })();
+    this.#previewing = p;
+    await p;
+    if (this.#previewing === p) this.#previewing = null;
+  }
+
   /** A new run has started: the last one's points go to the overlays, its figures make room. */
   #begin(runId: string): void {
     if (this.#runId === runId) return;
     if (this.#points.length && this.#runId)
       this.#past = [
         ...this.#past,
-        { id: this.#runId, label: `run ${this.#past.length + 1}`, points: this.#points },
-      ].slice(-4);
+        this.#pastRun(this.#runId, `run ${this.#runCount + 1}`, this.#points, this.#trained?.data ?? null),
+      ].slice(-6);
     this.#runId = runId;
     this.#hasModel = true;
     this.#points = [];

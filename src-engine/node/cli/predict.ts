@@ -3,6 +3,7 @@ import { readFileSync, existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { applyPreprocessing, cellKey, type Preprocessing } from '../../data/preprocess.ts';
 import type { ModelInputSpec } from '../../onnx/bake-preprocessing.ts';
+import { targetScaleOf, toTargetUnits } from '../../data/target-scale.ts';
 import { cellValue, findColumn, type RawTable } from '../../data/table.ts';
 import { exportTask, META, type ExportTask } from '../../onnx/export-model.ts';
 import { readOnnx, OnnxFormatError } from '../../onnx/read-model.ts';
@@ -237,7 +238,10 @@ async function predictProject(file: string, table: RawTable): Promise<string> {
   const fwd = model.forward;
   const pre = snapshot.preprocessing;
   const x = inputMatrix(table, pre, null, fwd.features);
-  const pred = new ForwardEvaluator(model, snapshot.weights).runForward(x, table.rows, [fwd.pred])[0]!;
+  const pred = toTargetUnits(
+    new ForwardEvaluator(model, snapshot.weights).runForward(x, table.rows, [fwd.pred])[0]!,
+    targetScaleOf(pre),
+  );
   const T = fwd.targets;
   const task = exportTask(snapshot.graph, pre);
   const classNames = pre?.target && pre.target.task !== 'regression' ? pre.target.classNames : null;

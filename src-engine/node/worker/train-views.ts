@@ -5,6 +5,7 @@
  */
 import { classLabels, takeRows, type Dataset } from '../../data/dataset.ts';
 import type { GraphDoc } from '../../graph/document.ts';
+import { withRawTargets } from '../../data/target-scale.ts';
 import type { WeightSet } from '../../tensor/weights.ts';
 import {
   boundaryContour,
@@ -23,6 +24,7 @@ import {
   type Evaluation,
   type ImageTile,
   hiddenSpace,
+  inTargetUnits,
   linkStyles,
   planeInBox,
   predictionCurve,
@@ -44,6 +46,7 @@ import type {
   ImageViews,
   NetworkView,
   PointsView,
+  RegressionView,
   SpaceView,
   TrainingViews,
 } from '../../protocol/training.ts';
@@ -86,6 +89,8 @@ function sample(ds: Dataset, max: number): Dataset {
 }
 
 const round = (v: number) => Math.round(v * 1e4) / 1e4;
+/** Four significant digits (regression targets can be in the hundreds or the thousandths). */
+const digits4 = (v: number) => Number(v.toPrecision(4));
 
 function gridView(
   src: ViewSource,
@@ -104,17 +109,21 @@ function gridView(
           features,
           fixed,
           center: [(bounds[0] + bounds[1]) / 2, (bounds[2] + bounds[3]) / 2],
+          bounds,
         }) ?? []
-      ).map((a) => {
-        // Draw each arrow at a quarter of the window's size: the direction is what matters.
-        const len = Math.hypot(a.dx, a.dy) || 1;
-        const scale = (0.25 * Math.min(bounds[1] - bounds[0], bounds[3] - bounds[2])) / len;
-        return {
-          from: [a.x, a.y] as [number, number],
-          to: [a.x + a.dx * scale, a.y + a.dy * scale] as [number, number],
-          label: a.label,
-        };
-      })
+      )
+        // An arrow is drawn on the boundary it is normal to, so only where that boundary shows.
+        .filter((a) => a.onBoundary)
+        .map((a) => {
+          // Draw each arrow at a quarter of the window's size: the direction is what matters.
+          const len = Math.hypot(a.dx, a.dy) || 1;
+          const scale = (0.25 * Math.min(bounds[1] - bounds[0], bounds[3] - bounds[2])) / len;
+          return {
+            from: [a.x, a.y] as [number, number],
+            to: [a.x + a.dx * scale, a.y + a.dy * scale] as [number, number],
+            label: a.label,
+          };
+        })
     : [];
   return {
     features,
@@ -127,6 +136,9 @@ function gridView(
     nx: g.nx,
     ny: g.ny,
     task: g.task,
+    ...(g.task === 'regression'
+      ? { range: [g.min, g.max] as [number, number] }
+      : { classNames: train.classNames ?? (g.task === 'binary' ? ['0', '1'] : undefined) }),
     predicted: Array.from(g.predicted),
     intensity: Array.from(g.intensity, round),
     contours:
@@ -187,6 +199,7 @@ function curveView(src: ViewSource, plan: ViewPlan, train: Dataset): CurveView {
   const c = predictionCurve(src, lo, hi, 120, { fixed });
   let units: CurveView['units'] = null;
   let bias: number | null = null;
+  let sum: number[] | null = null;
   if (plan.unitContributions) {
     const u = unitContributions(src, c.xs, { fixed });
     // Small multiples are readable up to a dozen units.
@@ -197,15 +210,19 @@ function curveView(src: ViewSource, plan: ViewPlan, train: Dataset): CurveView {
         contribution: Array.from(u.contributions.subarray(k * n, (k + 1) * n), round),
       }));
       bias = u.bias;
+      sum = Array.from(u.sum, round);
     }
   }
   return {
+    xName: train.featureNames[0] ?? 'x',
+    yName: train.targetNames?.[0] ?? 'y',
     x: Array.from({ length: s.rows }, (_, r) => round(s.x[r * s.features]!)),
     y: Array.from({ length: s.rows }, (_, r) => round(s.y[r * s.targets]!)),
     curveX: Array.from(c.xs, round),
     curveY: Array.from(c.ys, round),
     units,
     bias,
+    sum,
   };
 }
 
@@ -254,6 +271,45 @@ function networkView(
   return { nx: h.nx, ny: h.ny, units, links };
 }
 
+/** Regression: errors on every part of the data, and predicted against actual values of the held-out rows. */
+function regressionView(
+  src: ViewSource,
+  train: Dataset,
+  validation: Dataset | undefined,
+  test: Dataset | undefined,
+): RegressionView {
+  const parts: RegressionView['metrics'] = [];
+  let shown: { on: RegressionView['scatterOn']; ds: Dataset; pred: ArrayLike<number> } | null = null;
+  for (const [on, ds] of [
+    ['training', train],
+    ['validation', validation],
+    ['test', test],
+  ] as const) {
+    if (!ds || ds.rows === 0) continue;
+    const ev = evaluateModel(src, ds);
+    const r = ev.regression!;
+    parts.push({ on, rows: ds.rows, mse: r.mse, rmse: r.rmse, mae: r.mae, r2: r.r2 });
+    if (on !== 'validation' || !test) shown = { on, ds, pred: ev.pred };
+  }
+  const s = shown!;
+  const n = Math.min(s.ds.rows, MAX_POINTS);
+  const step = s.ds.rows / n;
+  const actual: number[] = [];
+  const predicted: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const r = Math.floor(i * step);
+    actual.push(s.ds.y[r * s.ds.targets]!);
+    predicted.push(s.pred[r * s.ds.targets]!);
+  }
+  return {
+    target: s.ds.targetNames?.[0] ?? 'target',
+    metrics: parts,
+    scatterOn: s.on,
+    actual,
+    predicted,
+  };
+}
+
 function evaluationView(ds: Dataset, ev: Evaluation, on: string): EvaluationView {
   const table = predictionsTable(ds, ev.pred, { rows: 12, maxInputs: 6 });
   const cm = ev.confusion;
@@ -275,25 +331,32 @@ function evaluationView(ds: Dataset, ev: Evaluation, on: string): EvaluationView
     inputNames: table.featureNames,
     rows: table.rows.map((r) => ({
       inputs: r.inputs.map(round),
-      target: r.actualName ?? r.target.map(round).join(', '),
-      predicted: r.predictedName ?? r.output.map(round).join(', '),
+      target: r.actualName ?? r.target.map(digits4).join(', '),
+      predicted: r.predictedName ?? r.output.map(digits4).join(', '),
       correct: r.correct ?? null,
     })),
   };
 }
 
-/** Compute the views that fit the model (per `plan`) from the source's current weights. */
+/**
+ * Compute the views that fit the model (per `plan`) from the source's current weights. Regression
+ * targets and predictions are shown in the target's own units.
+ */
 export function computeViews(
-  src: ViewSource,
+  model: ViewSource,
   plan: ViewPlan,
   graph: GraphDoc,
-  data: { train: Dataset; test?: Dataset | undefined },
+  data: { train: Dataset; validation?: Dataset | undefined; test?: Dataset | undefined },
   epoch: number,
   req: ViewRequest,
 ): TrainingViews {
+  const src = inTargetUnits(model, data.train.targetScale);
   const weights = src.getWeights();
   const views: TrainingViews = { epoch };
-  const { train, test } = data;
+  const train = withRawTargets(data.train);
+  const validation = withRawTargets(data.validation);
+  // Held-out rows for the points and the evaluation: the test rows, else the validation rows.
+  const test = withRawTargets(data.test) ?? validation;
   // A plane over two pixels of an image says nothing: images get the other views only.
   if (plan.decisionGrid && !train.sampleShape) {
     const features =
@@ -333,9 +396,13 @@ export function computeViews(
     if (net.links.length) views.network = net;
   }
   const shown = test ?? train;
-  const on = test ? 'test rows' : 'training rows';
+  const on = data.test ? 'test rows' : validation ? 'validation rows' : 'training rows';
   const ev = req.evaluation ? evaluateModel(src, shown) : null;
-  if (ev) views.evaluation = evaluationView(shown, ev, on);
+  if (ev) {
+    views.evaluation = evaluationView(shown, ev, on);
+    if (train.task === 'regression')
+      views.evaluation.regression = regressionView(src, train, validation, data.test && test);
+  }
   if (plan.images && shown.sampleShape) views.images = imageViews(src, graph, shown, on, weights, req.sample ?? 0, ev);
   return views;
 }

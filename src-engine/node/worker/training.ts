@@ -58,7 +58,7 @@ const EVALUATION_MS = 1000;
 /** Opened data tables kept at most; opening another releases the oldest. */
 const MAX_OPEN_TABLES = 4;
 
-type ViewData = { train: Dataset; test?: Dataset | undefined };
+type ViewData = { train: Dataset; validation?: Dataset | undefined; test?: Dataset | undefined };
 
 /** How to compute views of the model on screen (a run's, or a reopened project's). */
 interface ViewContext {
@@ -277,7 +277,8 @@ export class TrainingService {
     const plan = planViews(session.model.forward, data.train.task);
     void this.drive(session, plan, {
       train: session.trainer.train,
-      test: data.test ?? session.trainer.validation,
+      validation: session.trainer.validation,
+      test: data.test,
     }).catch((e: Error) => {
       this.emit({ type: 'error', message: `Training stopped: ${e.message}` });
       this.emit({
@@ -313,7 +314,14 @@ export class TrainingService {
     this.sampleChoice = undefined;
     if (!req.project.weights) {
       this.shown = null;
-      return { views: null, note: null };
+      // Before training: the data and the untrained model (weights drawn from the seed), when the
+      // network fits the data; nothing to export yet.
+      if (!req.data) return { views: null, note: null };
+      try {
+        return await this.untrainedViews(req.project, req.data);
+      } catch {
+        return { views: null, note: null };
+      }
     }
     const snapshot = projectSnapshot(req.project);
     if (req.epoch !== undefined && req.epoch !== null) {
@@ -341,10 +349,33 @@ export class TrainingService {
       evaluator,
       plan,
       graph: snapshot.graph,
-      data: { train: data.train, test: data.test ?? data.validation },
+      data: { train: data.train, validation: data.validation, test: data.test },
       epoch: () => epochs,
     };
     return { views: this.computeShown(true), note: null };
+  }
+
+  /** The views of a project's network with its starting weights, on the chosen data. */
+  private async untrainedViews(
+    project: Project,
+    choice: DataChoice,
+  ): Promise<{ views: TrainingViews | null; note: string | null }> {
+    const snapshot = projectSnapshot(project, { untrained: true });
+    const data = await this.resolveData(choice, snapshot.config.seed);
+    const model = new CompiledModel(snapshot.graph);
+    if (model.forward.features !== data.train.features || model.forward.targets !== data.train.targets)
+      return { views: null, note: null };
+    // A run started while the data was read owns the views now.
+    if (this.session) return { views: null, note: null };
+    const plan = planViews(model.forward, data.train.task);
+    this.viewContext = {
+      evaluator: new ForwardEvaluator(model, snapshot.weights),
+      plan,
+      graph: snapshot.graph,
+      data: { train: data.train, validation: data.validation, test: data.test },
+      epoch: () => 0,
+    };
+    return { views: this.computeShown(false), note: null };
   }
 
   private computeShown(evaluation: boolean): TrainingViews | null {

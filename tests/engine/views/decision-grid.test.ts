@@ -148,6 +148,45 @@ describe('weightArrows', () => {
     }
   });
 
+  it('anchors each softmax arrow where its two classes are the top two, inside the window', async () => {
+    const sm = await trainTemplate('softmax-3', 400);
+    const fwd = sm.backend.forward;
+    const bounds = dataBounds(sm.ds, [0, 1]);
+    const arrows = weightArrows(sm.backend.getWeights(), fwd, {
+      center: [(bounds[0] + bounds[1]) / 2, (bounds[2] + bounds[3]) / 2],
+      bounds,
+    })!;
+    let checked = 0;
+    for (const a of arrows) {
+      if (!a.onBoundary) continue;
+      checked++;
+      const [i, j] = a.classes;
+      expect(a.x).toBeGreaterThanOrEqual(bounds[0] - 1e-6);
+      expect(a.x).toBeLessThanOrEqual(bounds[1] + 1e-6);
+      expect(a.y).toBeGreaterThanOrEqual(bounds[2] - 1e-6);
+      expect(a.y).toBeLessThanOrEqual(bounds[3] + 1e-6);
+      const [z] = sm.backend.runForward(new Float32Array([a.x, a.y]), 1, [fwd.logits]);
+      expect(Math.abs(z![i]! - z![j]!)).toBeLessThan(1e-4);
+      // No third class wins at the anchor: it is on the drawn boundary between i and j.
+      for (let k = 0; k < 3; k++) if (k !== i && k !== j) expect(z![k]!).toBeLessThanOrEqual(z![i]! + 1e-4);
+    }
+    expect(checked).toBeGreaterThanOrEqual(2);
+    // An arrow is on a drawn boundary exactly when the grid shows its two classes side by side.
+    const g = decisionGrid(sm.backend, { bounds, resolution: 120 });
+    for (const a of arrows) {
+      const [i, j] = a.classes;
+      let touching = 0;
+      for (let y = 0; y < g.ny; y++)
+        for (let x = 0; x + 1 < g.nx; x++) {
+          const p = g.predicted[y * g.nx + x]!;
+          const q = g.predicted[y * g.nx + x + 1]!;
+          if ((p === i && q === j) || (p === j && q === i)) touching++;
+        }
+      if (touching > 3) expect(a.onBoundary, a.label).toBe(true);
+      if (!a.onBoundary) expect(touching, a.label).toBe(0);
+    }
+  });
+
   it('draws w for a sigmoid neuron, and nothing for a model with a hidden layer', async () => {
     const sn = await trainTemplate('sigmoid-neuron', 300);
     const [a] = weightArrows(sn.backend.getWeights(), sn.backend.forward, { center: [1, 1] })!;

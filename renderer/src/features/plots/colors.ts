@@ -23,11 +23,25 @@ export function cellColor(cls: number, intensity: number, classes: number): [num
   return [Math.round(255 + (c[0] - 255) * a), Math.round(255 + (c[1] - 255) * a), Math.round(255 + (c[2] - 255) * a)];
 }
 
-/** Regression shading: a blue-white-orange ramp over [0, 1]. */
+/**
+ * The one diverging palette for signed quantities — weights, unit values, a regression's output:
+ * pink below, white at the middle, green above (ColorBrewer's PiYG). It shares no hue with the first
+ * class colours (blue, orange), so a colour never means both a class and a sign.
+ */
+export const NEGATIVE: readonly [number, number, number] = [197, 27, 125];
+export const POSITIVE: readonly [number, number, number] = [77, 146, 33];
+
+/** The diverging palette over [0, 1] (0.5 is white). */
 export function rampColor(t: number): [number, number, number] {
-  const lo = CLASS_COLORS[0]!;
-  const hi = CLASS_COLORS[1]!;
-  const c = t < 0.5 ? lo : hi;
-  const a = Math.abs(t - 0.5) * 2 * 0.8;
+  const c = t < 0.5 ? NEGATIVE : POSITIVE;
+  const a = Math.min(1, Math.abs(t - 0.5) * 2) * 0.85;
   return [Math.round(255 + (c[0] - 255) * a), Math.round(255 + (c[1] - 255) * a), Math.round(255 + (c[2] - 255) * a)];
 }
+
+/** A signed value's colour, white at zero, full at ±maxAbs. */
+export function signedColor(v: number, maxAbs: number): [number, number, number] {
+  return rampColor(0.5 + 0.5 * Math.max(-1, Math.min(1, v / (maxAbs || 1))));
+}
+
+/** CSS colour of a weight's sign. */
+export const signCss = (sign: number) => (sign >= 0 ? `rgb(${POSITIVE.join(' ')})` : `rgb(${NEGATIVE.join(' ')})`);

@@ -1,14 +1,29 @@
 /**
  * Drawing the decision boundary the engine computed: the plane shaded by predicted class with the
- * probability as intensity, the 0.5 contour, the data points (training filled, test hollow) and,
- * for single-layer models, the weight vectors as arrows. Draws only; every number comes from the engine.
+ * probability as intensity (or flat colours when discretized), the boundary contours, the data points
+ * (training filled, test as rings), for single-layer models the weight vectors as arrows on the
+ * boundary they are normal to, axes with ticks and names, and a legend. Draws only; every number
+ * comes from the engine.
  */
 import type { GridView, PointsView } from '../../../../src-engine/protocol/api.ts';
+import { axesStyle, drawAxes, frameFor, type Drawn } from './axes.ts';
 import { CLASS_COLORS, cellColor, rampColor } from './colors.ts';
+import { sig } from './format.ts';
 
 export { CLASS_COLORS } from './colors.ts';
 
-/** Draw a grid, its contours, points and arrows onto a 2D context of size w × h. */
+export interface BoundaryOptions {
+  /** Draw the test points (rings). */
+  showTest?: boolean;
+  /** Flat class colours instead of probability shading (regression: ten bands). */
+  discretize?: boolean;
+  /** Font size in pixels. */
+  font?: number;
+}
+
+const rgb = (c: readonly number[]) => `rgb(${c[0]}, ${c[1]}, ${c[2]})`;
+
+/** Draw a grid, its contours, points, arrows, axes and legend onto a 2D context of size w × h. */
 export function drawBoundary(
   ctx: CanvasRenderingContext2D,
   w: number,
@@ -16,35 +31,45 @@ export function drawBoundary(
   grid: GridView,
   points: PointsView | undefined,
   dark: boolean,
-): void {
+  opts: BoundaryOptions = {},
+): Drawn {
+  const font = opts.font ?? 10;
   const { nx, ny, bounds } = grid;
-  const classes = Math.max(2, ...grid.predicted.map((p) => p + 1));
+  const classes = Math.max(2, grid.classNames?.length ?? 0, ...grid.predicted.map((p) => p + 1));
   const img = new ImageData(nx, ny);
   for (let j = 0; j < ny; j++) {
     for (let i = 0; i < nx; i++) {
       const c = j * nx + i;
-      const rgb =
+      const t = grid.intensity[c]!;
+      const color =
         grid.task === 'regression'
-          ? rampColor(grid.intensity[c]!)
-          : cellColor(grid.predicted[c]!, grid.intensity[c]!, classes);
+          ? rampColor(opts.discretize ? (Math.min(9, Math.floor(t * 10)) + 0.5) / 10 : t)
+          : cellColor(grid.predicted[c]!, opts.discretize ? 0.7 : t, classes);
       // Row j = 0 is the bottom of the plane: flip so y grows upwards.
       const o = ((ny - 1 - j) * nx + i) * 4;
-      img.data[o] = rgb[0];
-      img.data[o + 1] = rgb[1];
-      img.data[o + 2] = rgb[2];
+      img.data[o] = color[0];
+      img.data[o + 1] = color[1];
+      img.data[o + 2] = color[2];
       img.data[o + 3] = 255;
     }
   }
+  const [x0, x1, y0, y1] = bounds;
+  const f = frameFor(w, h, [x0, x1], [y0, y1], font);
   const off = new OffscreenCanvas(nx, ny);
   off.getContext('2d')!.putImageData(img, 0, 0);
-  ctx.imageSmoothingEnabled = true;
   ctx.clearRect(0, 0, w, h);
-  ctx.drawImage(off, 0, 0, w, h);
-  const [x0, x1, y0, y1] = bounds;
-  const px = (x: number) => ((x - x0) / (x1 - x0)) * w;
-  const py = (y: number) => h - ((y - y0) / (y1 - y0)) * h;
+  // Discretized colours stay crisp; shading is smoothed between the grid's nodes.
+  ctx.imageSmoothingEnabled = !opts.discretize;
+  ctx.drawImage(off, f.left, f.top, f.width, f.height);
+  ctx.imageSmoothingEnabled = true;
+  const { px, py } = f;
 
-  ctx.lineWidth = 2;
+  ctx.save();
+  ctx.beginPath();
+  ctx.rect(f.left, f.top, f.width, f.height);
+  ctx.clip();
+  ctx.lineWidth = Math.max(1.5, font / 5);
+  ctx.lineJoin = 'round';
   ctx.strokeStyle = dark ? '#f4f4f4' : '#1d2330';
   for (const line of grid.contours) {
     ctx.beginPath();
@@ -55,31 +80,30 @@ export function drawBoundary(
     ctx.stroke();
   }
 
+  const r = Math.max(2.5, font * 0.32);
+  const markers = { training: 0, test: 0 };
   if (points) {
-    for (let r = 0; r < points.x.length; r++) {
-      const c = CLASS_COLORS[points.label[r]! % CLASS_COLORS.length]!;
-      const color = `rgb(${c[0]}, ${c[1]}, ${c[2]})`;
-      ctx.beginPath();
-      ctx.arc(px(points.x[r]!), py(points.y[r]!), points.test[r] ? 3.5 : 3, 0, Math.PI * 2);
-      if (points.test[r]) {
-        ctx.lineWidth = 1.5;
-        ctx.strokeStyle = color;
-        ctx.stroke();
-      } else {
-        ctx.fillStyle = color;
-        ctx.fill();
-        ctx.lineWidth = 0.7;
-        ctx.strokeStyle = 'white';
-        ctx.stroke();
+    // Training points first (filled discs with a dark edge), test points on top as rings.
+    for (const wantTest of [false, true]) {
+      if (wantTest && opts.showTest === false) continue;
+      for (let k = 0; k < points.x.length; k++) {
+        if (points.test[k] !== wantTest) continue;
+        const color = rgb(CLASS_COLORS[points.label[k]! % CLASS_COLORS.length]!);
+        marker(ctx, px(points.x[k]!), py(points.y[k]!), r, color, wantTest);
+        markers[wantTest ? 'test' : 'training']++;
       }
     }
   }
 
   ctx.fillStyle = ctx.strokeStyle = dark ? '#ffffff' : '#111111';
-  ctx.lineWidth = 2;
-  ctx.font = '12px sans-serif';
+  ctx.lineWidth = Math.max(2, font / 5);
+  ctx.font = `${Math.round(font * 1.2)}px system-ui, sans-serif`;
+  const head = font * 0.9;
   for (const a of grid.arrows) {
     const [ax, ay, bx, by] = [px(a.from[0]), py(a.from[1]), px(a.to[0]), py(a.to[1])];
+    ctx.beginPath();
+    ctx.arc(ax, ay, font * 0.25, 0, Math.PI * 2);
+    ctx.fill();
     ctx.beginPath();
     ctx.moveTo(ax, ay);
     ctx.lineTo(bx, by);
@@ -87,10 +111,103 @@ export function drawBoundary(
     const ang = Math.atan2(by - ay, bx - ax);
     ctx.beginPath();
     ctx.moveTo(bx, by);
-    ctx.lineTo(bx - 9 * Math.cos(ang - 0.4), by - 9 * Math.sin(ang - 0.4));
-    ctx.lineTo(bx - 9 * Math.cos(ang + 0.4), by - 9 * Math.sin(ang + 0.4));
+    ctx.lineTo(bx - head * Math.cos(ang - 0.4), by - head * Math.sin(ang - 0.4));
+    ctx.lineTo(bx - head * Math.cos(ang + 0.4), by - head * Math.sin(ang + 0.4));
     ctx.closePath();
     ctx.fill();
     ctx.fillText(a.label, bx + 4, by - 4);
   }
+  ctx.restore();
+
+  const axes = drawAxes(
+    ctx,
+    f,
+    [x0, x1],
+    [y0, y1],
+    { x: grid.featureNames[0], y: grid.featureNames[1] },
+    axesStyle(dark, font),
+  );
+  const labels = legend(ctx, f.left + f.width, f.top, grid, points, dark, font, opts.showTest !== false);
+  return { axes: grid.featureNames, ticks: axes.xTicks + axes.yTicks, legend: labels, markers };
+}
+
+/** A data point: a filled disc with a dark edge (training) or a ring (test). */
+function marker(ctx: CanvasRenderingContext2D, x: number, y: number, r: number, color: string, test: boolean) {
+  ctx.beginPath();
+  if (test) {
+    ctx.arc(x, y, r * 1.15, 0, Math.PI * 2);
+    ctx.lineWidth = Math.max(1.5, r * 0.55);
+    ctx.strokeStyle = color;
+    ctx.stroke();
+  } else {
+    ctx.arc(x, y, r, 0, Math.PI * 2);
+    ctx.fillStyle = color;
+    ctx.fill();
+    ctx.lineWidth = Math.max(0.6, r * 0.25);
+    ctx.strokeStyle = 'rgb(0 0 0 / 0.55)';
+    ctx.stroke();
+  }
+}
+
+/** The legend in the plot's top-right corner: class colours (or the output's range) and the markers. */
+function legend(
+  ctx: CanvasRenderingContext2D,
+  right: number,
+  top: number,
+  grid: GridView,
+  points: PointsView | undefined,
+  dark: boolean,
+  font: number,
+  showTest: boolean,
+): string[] {
+  const rows: { label: string; draw: (x: number, y: number) => void }[] = [];
+  const r = Math.max(2.5, font * 0.32);
+  if (grid.task === 'regression') {
+    const [lo, hi] = grid.range ?? [0, 1];
+    rows.push({
+      label: `output ${sig(lo, 3)} … ${sig(hi, 3)}`,
+      draw: (x, y) => {
+        const g = ctx.createLinearGradient(x - r * 1.5, 0, x + r * 1.5, 0);
+        g.addColorStop(0, rgb(rampColor(0)));
+        g.addColorStop(0.5, rgb(rampColor(0.5)));
+        g.addColorStop(1, rgb(rampColor(1)));
+        ctx.fillStyle = g;
+        ctx.fillRect(x - r * 1.5, y - r, r * 3, r * 2);
+      },
+    });
+  } else {
+    const names =
+      grid.classNames ?? Array.from({ length: Math.max(2, ...grid.predicted.map((p) => p + 1)) }, (_, i) => String(i));
+    names.slice(0, 10).forEach((name, k) => {
+      const color = rgb(CLASS_COLORS[k % CLASS_COLORS.length]!);
+      rows.push({ label: `class ${name}`, draw: (x, y) => marker(ctx, x, y, r, color, false) });
+    });
+  }
+  const grey = dark ? '#c8ceda' : '#475467';
+  const hasTest = showTest && !!points?.test.some(Boolean);
+  if (points?.x.length) rows.push({ label: 'training', draw: (x, y) => marker(ctx, x, y, r, grey, false) });
+  if (hasTest) rows.push({ label: 'test', draw: (x, y) => marker(ctx, x, y, r, grey, true) });
+  ctx.save();
+  ctx.font = `${font}px system-ui, sans-serif`;
+  const line = font * 1.35;
+  const width = Math.max(...rows.map((row) => ctx.measureText(row.label).width)) + font * 2.8;
+  const height = rows.length * line + font * 0.5;
+  const x = right - width - font * 0.4;
+  const y = top + font * 0.4;
+  ctx.fillStyle = dark ? 'rgb(24 28 36 / 0.82)' : 'rgb(255 255 255 / 0.85)';
+  ctx.strokeStyle = dark ? 'rgb(255 255 255 / 0.15)' : 'rgb(0 0 0 / 0.15)';
+  ctx.lineWidth = 1;
+  ctx.beginPath();
+  ctx.rect(x, y, width, height);
+  ctx.fill();
+  ctx.stroke();
+  ctx.textBaseline = 'middle';
+  rows.forEach((row, k) => {
+    const cy = y + font * 0.25 + line * (k + 0.5);
+    row.draw(x + font * 1, cy);
+    ctx.fillStyle = dark ? '#e6e9ef' : '#1d2330';
+    ctx.fillText(row.label, x + font * 2, cy);
+  });
+  ctx.restore();
+  return rows.map((row) => row.label);
 }

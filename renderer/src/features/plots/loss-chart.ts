@@ -18,6 +18,7 @@ import {
 import type { EpochPoint } from '../../../../src-engine/protocol/api.ts';
 import type { PastRun } from '../../lib/train-settings.ts';
 import { seriesOf, type Key, type Xy } from './series.ts';
+import { sig } from './format.ts';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, LogarithmicScale, Tooltip, Legend, Decimation);
 
@@ -32,7 +33,8 @@ function datasets(points: readonly EpochPoint[], past: readonly PastRun[]): Char
   const out: ChartDataset<'line', Xy[]>[] = [];
   for (const s of SERIES) {
     const data = seriesOf(points, s.key);
-    if (!data.length && s.key.startsWith('val')) continue;
+    // Series without values (validation when none is held out, accuracy for regression) stay out of the legend.
+    if (!data.length && s.key !== 'loss') continue;
     out.push({
       label: s.label,
       data,
@@ -45,18 +47,19 @@ function datasets(points: readonly EpochPoint[], past: readonly PastRun[]): Char
       normalized: true,
     } as ChartDataset<'line', Xy[]>);
   }
+  // Earlier runs in their own colours: loss dashed, validation loss dotted.
   for (const run of past) {
-    for (const s of SERIES.slice(0, 3)) {
+    for (const s of SERIES.slice(0, 2)) {
       const data = seriesOf(run.points, s.key);
       if (!data.length) continue;
       out.push({
         label: `${s.label} (${run.label})`,
         data,
-        borderColor: `${s.color}66`,
-        backgroundColor: `${s.color}66`,
+        borderColor: `${run.color}aa`,
+        backgroundColor: `${run.color}aa`,
         yAxisID: s.axis,
-        borderWidth: 1,
-        borderDash: [4, 3],
+        borderWidth: 1.2,
+        borderDash: s.key === 'loss' ? [5, 3] : [1.5, 2.5],
         pointRadius: 0,
         parsing: false,
         normalized: true,
@@ -102,7 +105,7 @@ export function createLossChart(canvas: HTMLCanvasElement, textColor: string): L
       plugins: {
         legend: { labels: { color: textColor, boxWidth: 12, font: { size: 11 } } },
         decimation: { enabled: true, algorithm: 'lttb', samples: 400 },
-        tooltip: { callbacks: { label: (c) => `${c.dataset.label}: ${(c.parsed.y ?? 0).toPrecision(4)}` } },
+        tooltip: { callbacks: { label: (c) => `${c.dataset.label}: ${sig(c.parsed.y ?? 0)}` } },
       },
     },
   });
@@ -111,6 +114,11 @@ export function createLossChart(canvas: HTMLCanvasElement, textColor: string): L
       chart.data.datasets = datasets(points, past);
       const y = chart.options.scales!.y!;
       y.type = logScale ? 'logarithmic' : 'linear';
+      // Regression has no accuracy: no empty axis for it.
+      const accuracy = chart.data.datasets.some((d) => d.yAxisID === 'y1' && d.data.length > 0);
+      chart.options.scales!.y1!.display = accuracy;
+      canvas.dataset.accuracyAxis = String(accuracy);
+      canvas.dataset.runs = String(past.length);
       chart.update('none');
       const first = points[0];
       const last = points.at(-1);
