@@ -98,16 +98,17 @@ test('LeNet-5 dragged from the palette trains on the digits and shows filters, f
   const panel = page.getByTestId('data-panel');
   await panel.getByLabel('count').fill('1500');
   await panel.getByLabel('count').dispatchEvent('change');
-  await panel.getByLabel('test').fill('500');
-  await panel.getByLabel('test').dispatchEvent('change');
+  await panel.getByLabel('test', { exact: true }).fill('500');
+  await panel.getByLabel('test', { exact: true }).dispatchEvent('change');
   await expect(page.getByTestId('builtin-summary')).toContainText('1000 for training, 500 held out');
   await page.getByTestId('train-epochs').fill('3');
   await page.getByTestId('train-epochs').dispatchEvent('change');
   await page.getByTestId('train-lr').fill('0.002');
   await page.getByTestId('train-lr').dispatchEvent('change');
   await page.getByTestId('train-start').click();
+  await expect(page.getByTestId('train-status')).not.toHaveAttribute('data-status', 'idle');
+  await expect(page.getByTestId('train-error')).toHaveCount(0);
   await expect(page.getByTestId('train-status')).toHaveAttribute('data-status', 'done', { timeout: 120_000 });
-  await expect(page.getByTestId('train-error')).toBeHidden();
   expect(Number(await page.getByTestId('metric-accuracy').textContent())).toBeGreaterThan(0.6);
 
   // Learned filters: six 5×5 filters of the first convolution and 16 × 6 of the second, not flat.

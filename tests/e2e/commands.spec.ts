@@ -8,6 +8,7 @@
 import { test, expect, type Page } from '@playwright/test';
 import { mkdirSync } from 'node:fs';
 import { listTemplates } from '../../src-engine/train/templates.ts';
+import { LAYER_CATALOG } from '../../src-engine/graph/catalog.ts';
 import { COMBOS, comboName, newProject, openApp, selectNode, viewportSettled } from './helpers.ts';
 
 const SHOTS = 'test-results/screenshots';
@@ -193,7 +194,7 @@ test(`new and pasted layers go where nothing else is; pasted names are unique; t
   await search.fill('zzz');
   await expect(page.getByTestId('palette-none')).toHaveText('No layer matches “zzz”.');
   await search.fill('');
-  await expect(page.locator('[data-testid^="palette-"][draggable="true"]')).toHaveCount(8);
+  await expect(page.locator('[data-testid^="palette-"][draggable="true"]')).toHaveCount(LAYER_CATALOG.length);
   await noOverlaps(page);
 });
 

@@ -131,6 +131,8 @@ export async function openTemplate(page: Page, id: string): Promise<void> {
   if (await banner.isVisible()) await banner.getByRole('button', { name: 'Discard' }).click();
   await page.getByTestId('btn-new').click();
   await page.getByTestId(`template-${id}`).click();
+  // The gallery closes once the project is shown: settings typed before that would be replaced.
+  await expect(page.getByTestId('template-gallery')).toBeHidden();
 }
 
 /** Start training and wait for the run to finish without an error. */

@@ -117,7 +117,7 @@ test(`the status line names the current project, data and backend; the panel sho
   await newProject(page, 'x4-relu-hidden');
   await expect(page.getByTestId('status-project')).toContainText('Hidden ReLU layer on X4');
   await expect(page.getByTestId('status-data')).toContainText('X4: L-shape around a square (1,250 rows, 2 features)');
-  await expect(page.getByTestId('status-backend')).toHaveText('Backend: TypeScript engine');
+  await expect(page.getByTestId('status-backend')).toHaveText('Backend: Auto');
   await page.getByTestId('train-epochs').fill('50');
   await page.getByTestId('train-start').click();
   await expect(page.getByTestId('train-status')).toHaveAttribute('data-status', 'done', { timeout: 30_000 });

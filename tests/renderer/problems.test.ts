@@ -47,6 +47,19 @@ describe('problems between the network and the data', () => {
     ).toEqual([]);
   });
 
+  it('compares an image Input with the images, not its features field', () => {
+    let g = net(2, 10, 'softmax', 'cce');
+    g = setParam(g, 'input1', 'shape', 'image');
+    g = setParam(g, 'input1', 'channels', 1);
+    g = setParam(g, 'input1', 'height', 28);
+    g = setParam(g, 'input1', 'width', 28);
+    const digits = { features: 784, targets: 10, task: 'multiclass' as const, classNames: null };
+    expect(dataProblems(g, facts({ ...digits, sampleShape: [1, 28, 28] }))).toEqual([]);
+    const [p] = dataProblems(g, facts({ ...digits, features: 3072, sampleShape: [3, 32, 32] }));
+    expect(p!.message).toBe("Input 'input1' takes 1×28×28 images, but data.csv has 3×32×32 images.");
+    expect(p!.fix!.label).toBe('Set Input to 3×32×32');
+  });
+
   it('says when the Input size differs from the data, with a one-click fix', () => {
     const [p, ...rest] = dataProblems(net(2, 1, 'sigmoid', 'bce'), facts({ features: 3 }));
     expect(rest).toEqual([]);

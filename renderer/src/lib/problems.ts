@@ -85,8 +85,35 @@ export function dataProblems(graph: GraphDoc, facts: DataFacts): Problem[] {
   const outputs = graph.nodes.filter((n) => n.type === 'Output');
   if (inputs.length === 1) {
     const input = inputs[0]!;
-    const f = Number(input.params.features);
-    if (f !== shape.features)
+    if (input.params.shape === 'image') {
+      // An image Input takes channels × height × width values; images fit it when their shape is its shape.
+      const c = Number(input.params.channels);
+      const h = Number(input.params.height);
+      const w = Number(input.params.width);
+      const img = shape.sampleShape;
+      const fits = img ? img[0] === c && img[1] === h && img[2] === w : c * h * w === shape.features;
+      if (!fits)
+        add(
+          img
+            ? `${describeNode(input)} takes ${c}×${h}×${w} images, but ${facts.name} has ${img.join('×')} images.`
+            : `${describeNode(input)} takes ${c}×${h}×${w} = ${plural(c * h * w, 'value')} per sample, but ${facts.name} has ${plural(shape.features, 'feature')}.`,
+          [input.id],
+          img
+            ? {
+                label: `Set Input to ${img.join('×')}`,
+                action: {
+                  kind: 'params',
+                  changes: [
+                    { nodeId: input.id, name: 'channels', value: img[0] },
+                    { nodeId: input.id, name: 'height', value: img[1] },
+                    { nodeId: input.id, name: 'width', value: img[2] },
+                  ],
+                },
+              }
+            : undefined,
+        );
+    } else if (Number(input.params.features) !== shape.features) {
+      const f = Number(input.params.features);
       add(
         `${describeNode(input)} takes ${plural(f, 'feature')}, but ${facts.name} has ${plural(shape.features, 'feature')}.`,
         [input.id],
@@ -95,6 +122,7 @@ export function dataProblems(graph: GraphDoc, facts: DataFacts): Problem[] {
           action: { kind: 'params', changes: [{ nodeId: input.id, name: 'features', value: shape.features }] },
         },
       );
+    }
   }
   if (outputs.length === 1) {
     const o = outputs[0]!;

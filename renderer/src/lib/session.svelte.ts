@@ -349,6 +349,9 @@ export class Session {
     const project = this.project();
     const data = this.data.choice();
     if (!project || project.weights || typeof data === 'string') return;
+    // An untrained convolutional network has no boundary to show, and its image views cost seconds
+    // of the engine's time after every edit (a run would queue behind them): images wait for training.
+    if (project.graph.nodes.some((n) => n.type === 'Input' && n.params.shape === 'image')) return;
     void this.training.preview(project, data);
   }
 

@@ -127,9 +127,12 @@ export class WorkspaceState {
 
   /** Show or hide the data, training and plots dock. */
   toggleDock(): void {
-    if (this.#dockOpen) this.dockPane?.collapse();
-    else this.dockPane?.expand();
-    this.#dockOpen = !this.#dockOpen;
+    // Decided before the library moves the pane: its resize report (dockChanged) may come at once,
+    // and toggling after it would undo it (the dock expanded but its content stayed hidden).
+    const open = !this.#dockOpen;
+    this.#dockOpen = open;
+    if (open) this.dockPane?.expand();
+    else this.dockPane?.collapse();
   }
 
   /** The split-pane library reports the dock's state (a drag can collapse it too). */
