@@ -182,6 +182,8 @@ export function exportPytorchTraining(input: TrainingScriptInput): string {
     '  torchrun --nproc_per_node 4 train.py      # 4 processes: NCCL on GPUs, gloo on CPUs',
     '  torchrun --nnodes 2 --node_rank 0 --master_addr HOST --master_port 29500 --nproc_per_node 8 train.py',
     '',
+    "(torch 1.13 on Python 3.11, as Debian ships it: add --redirects 1 --tee 1 to torchrun's options.)",
+    '',
     'python3 train.py --help lists every option (--data FILE.csv, --fast, --fresh, --json, ...).',
     '"""',
     'import argparse',
