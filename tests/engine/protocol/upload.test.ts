@@ -212,8 +212,9 @@ describe('opened data over the Api', () => {
     gc();
     const after = process.memoryUsage();
     const grewMb = (after.heapUsed + after.arrayBuffers - before.heapUsed - before.arrayBuffers) / 2 ** 20;
-    // Each table is ~13 MB of columns: eight kept would be 100+ MB.
-    expect(grewMb).toBeLessThan(20);
+    // Each table is ~13 MB of columns: eight kept would be 100+ MB. The heap's own slack after gc() was
+    // measured up to 35 MB on a loaded machine, so the bound sits between the two.
+    expect(grewMb).toBeLessThan(60);
   }, 120_000);
 
   it('releases a table on closeData, and keeps at most four when a page never closes them', async () => {
