@@ -6,11 +6,12 @@
  * whose weights match the engine's within WEIGHT_TOLERANCE. Skipped (with the reason) where python3
  * has no torch.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { need, PYTHON, torch } from '../../support/prerequisites.ts';
 import { getBuiltinDataset } from '../../../src-engine/data/builtin/index.ts';
 import { projectFromWeightsJson } from '../../../src-engine/onnx/json-export.ts';
 import { exportPytorchTraining } from '../../../src-engine/onnx/pytorch-train.ts';
@@ -22,12 +23,6 @@ import { chainGraph } from '../../../src-engine/train/templates.ts';
 const LOSS_TOLERANCE = 1e-3;
 /** Absolute difference allowed between the checkpoint's and the engine's final weights. */
 const WEIGHT_TOLERANCE = 1e-3;
-
-const PYTHON = '/usr/bin/python3';
-const torchMissing = (() => {
-  const r = spawnSync(PYTHON, ['-c', 'import torch'], { encoding: 'utf8' });
-  return r.status === 0 ? null : `python3 has no torch: ${(r.stderr || String(r.error)).trim().split('\n').at(-1)}`;
-})();
 
 const dir = mkdtempSync(path.join(tmpdir(), 'netwright-pytorch-train-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -108,8 +103,9 @@ function expectCheckpoint(file: string, want: Awaited<ReturnType<typeof netwrigh
   expect(checked).toBe(2 * 8 + 8 + 8 * 6 + 6 + 6 + 1);
 }
 
-describe.skipIf(torchMissing !== null)(`the PyTorch training script${torchMissing ? ` (${torchMissing})` : ''}`, () => {
-  it('trains as Netwright does in one process: the same epoch losses and final weights', async () => {
+describe('the PyTorch training script', () => {
+  it('trains as Netwright does in one process: the same epoch losses and final weights', async (ctx) => {
+    need(ctx, torch());
     const nw = await netwright();
     const out = path.join(dir, 'single.checkpoint.json');
     const stdout = execFileSync(PYTHON, [script(nw.start), '--json', '--device', 'cpu', '--out', out], {
@@ -120,7 +116,8 @@ describe.skipIf(torchMissing !== null)(`the PyTorch training script${torchMissin
     expectCheckpoint(out, nw.weights);
   }, 120_000);
 
-  it('trains the same under torchrun --nproc_per_node 2 (gloo on the CPU, DistributedDataParallel)', async () => {
+  it('trains the same under torchrun --nproc_per_node 2 (gloo on the CPU, DistributedDataParallel)', async (ctx) => {
+    need(ctx, torch());
     const nw = await netwright();
     const out = path.join(dir, 'ddp.checkpoint.json');
     const stdout = execFileSync(
