@@ -9,6 +9,7 @@ import type { GridView, PointsView } from '../../../../src-engine/protocol/api.t
 import { axesStyle, drawAxes, frameFor, type Drawn } from './axes.ts';
 import { CLASS_COLORS, cellColor, rampColor } from './colors.ts';
 import { sig } from './format.ts';
+import { context2d } from './context-2d.ts';
 
 export { CLASS_COLORS } from './colors.ts';
 
@@ -56,7 +57,7 @@ export function drawBoundary(
   const [x0, x1, y0, y1] = bounds;
   const f = frameFor(w, h, [x0, x1], [y0, y1], font);
   const off = new OffscreenCanvas(nx, ny);
-  off.getContext('2d')!.putImageData(img, 0, 0);
+  context2d(off).putImageData(img, 0, 0);
   ctx.clearRect(0, 0, w, h);
   // Discretized colours stay crisp; shading is smoothed between the grid's nodes.
   ctx.imageSmoothingEnabled = !opts.discretize;

@@ -1,5 +1,6 @@
 /** A heatmap on a 2D canvas (the network view's units). */
 import { signedColor } from './colors.ts';
+import { context2d } from './context-2d.ts';
 
 /** A heatmap of nx × ny values (row 0 at the bottom) in the diverging palette, white at zero, over [min, max]. */
 export function drawHeatmap(
@@ -22,6 +23,6 @@ export function drawHeatmap(
     }
   }
   const off = new OffscreenCanvas(nx, ny);
-  off.getContext('2d')!.putImageData(img, 0, 0);
+  context2d(off).putImageData(img, 0, 0);
   ctx.drawImage(off, 0, 0, w, h);
 }

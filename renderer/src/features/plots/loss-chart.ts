@@ -19,6 +19,7 @@ import type { EpochPoint } from '../../../../src-engine/protocol/api.ts';
 import type { PastRun } from '../../lib/train-settings.ts';
 import { seriesOf, type Key, type Xy } from './series.ts';
 import { sig } from './format.ts';
+import { context2d } from './context-2d.ts';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, LogarithmicScale, Tooltip, Legend, Decimation);
 
@@ -76,7 +77,7 @@ export interface LossChart {
 
 /** Create the chart on a canvas. */
 export function createLossChart(canvas: HTMLCanvasElement, textColor: string): LossChart {
-  const chart = new Chart<'line', Xy[]>(canvas, {
+  const chart = new Chart<'line', Xy[]>(context2d(canvas), {
     type: 'line',
     data: { datasets: [] },
     options: {

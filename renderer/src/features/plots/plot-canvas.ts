@@ -3,6 +3,7 @@
  * a PNG export renders the same plot (axes and legend included) at twice its size on screen.
  */
 import { markDrawn, type Drawn } from './axes.ts';
+import { context2d } from './context-2d.ts';
 
 /** Draws a plot into w × h; plots with axes say what they drew. */
 export type DrawFn = (ctx: CanvasRenderingContext2D, w: number, h: number) => Drawn | void;
@@ -16,7 +17,7 @@ export function paint(canvas: HTMLCanvasElement, w: number, h: number, draw: Dra
   canvas.height = Math.round(h * dpr);
   canvas.style.width = `${w}px`;
   canvas.style.height = `${h}px`;
-  const ctx = canvas.getContext('2d')!;
+  const ctx = context2d(canvas);
   ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
   const drawn = draw(ctx, w, h);
   if (drawn) markDrawn(canvas, drawn);

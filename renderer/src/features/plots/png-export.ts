@@ -7,6 +7,7 @@ import { Chart } from 'chart.js';
 import { safeFileName } from '../../../../src-engine/protocol/file-name.ts';
 import { NEGATIVE, POSITIVE } from './colors.ts';
 import { drawerOf } from './plot-canvas.ts';
+import { context2d } from './context-2d.ts';
 
 const SCALE = 2;
 
@@ -29,7 +30,7 @@ function composePlots(el: HTMLElement, canvases: HTMLCanvasElement[]): HTMLCanva
   const out = document.createElement('canvas');
   out.width = Math.round(w * SCALE);
   out.height = Math.round(h * SCALE);
-  const ctx = out.getContext('2d')!;
+  const ctx = context2d(out);
   ctx.fillStyle = background(el);
   ctx.fillRect(0, 0, out.width, out.height);
   let x = 0;
@@ -52,7 +53,7 @@ function chartPng(canvas: HTMLCanvasElement): HTMLCanvasElement | null {
   const out = document.createElement('canvas');
   out.width = canvas.width;
   out.height = canvas.height;
-  const ctx = out.getContext('2d')!;
+  const ctx = context2d(out);
   ctx.fillStyle = background(canvas);
   ctx.fillRect(0, 0, out.width, out.height);
   ctx.drawImage(canvas, 0, 0);
@@ -87,7 +88,7 @@ async function networkPng(net: HTMLElement): Promise<HTMLCanvasElement> {
   const out = document.createElement('canvas');
   out.width = Math.round(w * SCALE);
   out.height = Math.round((h + legendH) * SCALE);
-  const ctx = out.getContext('2d')!;
+  const ctx = context2d(out);
   ctx.fillStyle = background(net);
   ctx.fillRect(0, 0, out.width, out.height);
   ctx.setTransform(SCALE, 0, 0, SCALE, 0, 0);
