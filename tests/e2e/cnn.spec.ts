@@ -4,33 +4,11 @@
  * badges, a Dense on the image refused while dragging), trained on the real MNIST digits, then its
  * learned filters, a sample's feature maps and saliency, and the misclassified digits on screen.
  */
-import { test, expect, type Locator, type Page } from '@playwright/test';
+import { test, expect, type Page } from '@playwright/test';
 import { mkdirSync } from 'node:fs';
-import { connect, dropLayer, openEditor, selectNode, setParam } from './helpers.ts';
+import { connect, dropLayer, openEditor, pixelVariance, selectNode, setParam } from './helpers.ts';
 
 const SHOTS = 'test-results/screenshots';
-
-/** Variance of a canvas's RGB values (0 when it is one flat colour). */
-async function pixelVariance(canvas: Locator): Promise<number> {
-  return canvas.evaluate((el) => {
-    const src = el as unknown as {
-      width: number;
-      height: number;
-      getContext(k: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } };
-    };
-    const d = src.getContext('2d').getImageData(0, 0, src.width, src.height).data;
-    let sum = 0;
-    let sq = 0;
-    let n = 0;
-    for (let i = 0; i < d.length; i += 4)
-      for (let k = 0; k < 3; k++) {
-        sum += d[i + k]!;
-        sq += d[i + k]! * d[i + k]!;
-        n++;
-      }
-    return sq / n - (sum / n) ** 2;
-  });
-}
 
 async function choose(page: Page, id: string, name: string, value: string): Promise<void> {
   await selectNode(page, id);

@@ -1,5 +1,5 @@
 /** Helpers for driving the editor: palette drag-and-drop, connecting handles, setting parameters. */
-import { expect, type Page } from '@playwright/test';
+import { expect, type Locator, type Page } from '@playwright/test';
 
 /** Drag a layer from the palette onto the canvas at (x, y) relative to the canvas. */
 export async function dropLayer(page: Page, type: string, x: number, y: number): Promise<void> {
@@ -142,4 +142,55 @@ export async function trainToEnd(page: Page, start?: 'fresh' | 'continue'): Prom
   if (start) await page.getByTestId(start === 'fresh' ? 'fresh-weights' : 'keep-weights').click();
   await expect(page.getByTestId('train-status')).toHaveAttribute('data-status', 'done', { timeout: 45_000 });
   await expect(page.getByTestId('train-error')).toBeHidden();
+}
+
+/** What the variance helper uses of the page's DOM (these tests compile without the DOM library). */
+interface PageDom {
+  atob(s: string): string;
+  Blob: new (parts: Uint8Array[], o: { type: string }) => object;
+  createImageBitmap(b: object): Promise<{ width: number; height: number }>;
+  document: {
+    createElement(k: 'canvas'): {
+      width: number;
+      height: number;
+      getContext(
+        k: '2d',
+        o: { willReadFrequently: boolean },
+      ): {
+        drawImage(b: object, x: number, y: number): void;
+        getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray };
+      };
+    };
+  };
+}
+
+/**
+ * Variance of the RGB values of an element's pixels as the page shows them (0 for a uniform
+ * picture): a screenshot, so it sees canvases drawn by workers (the 3-D view) like any other.
+ */
+export async function pixelVariance(target: Locator): Promise<number> {
+  const png = (await target.screenshot()).toString('base64');
+  return target.page().evaluate(async (b64) => {
+    const w = globalThis as unknown as PageDom;
+    const bin = w.atob(b64);
+    const bytes = new Uint8Array(bin.length);
+    for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+    const img = await w.createImageBitmap(new w.Blob([bytes], { type: 'image/png' }));
+    const c = w.document.createElement('canvas');
+    c.width = img.width;
+    c.height = img.height;
+    const ctx = c.getContext('2d', { willReadFrequently: true });
+    ctx.drawImage(img, 0, 0);
+    const d = ctx.getImageData(0, 0, c.width, c.height).data;
+    let sum = 0;
+    let sq = 0;
+    let n = 0;
+    for (let i = 0; i < d.length; i += 4)
+      for (let k = 0; k < 3; k++) {
+        sum += d[i + k]!;
+        sq += d[i + k]! * d[i + k]!;
+        n++;
+      }
+    return sq / n - (sum / n) ** 2;
+  }, png);
 }

@@ -3,51 +3,15 @@
  * curve), the decision boundary and the 3-D hidden space render, the exported ONNX runs in
  * onnxruntime-node, and penguins opened through the data panel's file picker trains to >= 0.95.
  */
-import { test, expect, type Page } from '@playwright/test';
+import { test, expect } from '@playwright/test';
 import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { writePenguinsCsv } from '../engine/data/fixtures.ts';
-import { openTemplate, trainToEnd } from './helpers.ts';
+import { openTemplate, pixelVariance, trainToEnd } from './helpers.ts';
 
 const SHOTS = 'test-results/screenshots';
-
-interface Canvas2d {
-  width: number;
-  height: number;
-  ownerDocument: { createElement(tag: 'canvas'): Canvas2d };
-  getContext(kind: '2d'): {
-    drawImage(c: Canvas2d, x: number, y: number): void;
-    getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray };
-  };
-}
-
-/** Variance of the RGB values of a canvas's pixels (0 for a uniform canvas). */
-async function pixelVariance(page: Page, testId: string): Promise<number> {
-  // Runs in the page; typed by hand since these tests compile without the DOM library.
-  return page.getByTestId(testId).evaluate((el) => {
-    const src = el as unknown as Canvas2d;
-    const c = src.ownerDocument.createElement('canvas');
-    c.width = src.width;
-    c.height = src.height;
-    const ctx = c.getContext('2d');
-    ctx.drawImage(src, 0, 0);
-    const d = ctx.getImageData(0, 0, c.width, c.height).data;
-    let sum = 0;
-    let sq = 0;
-    let n = 0;
-    for (let i = 0; i < d.length; i += 4) {
-      for (let k = 0; k < 3; k++) {
-        sum += d[i + k]!;
-        sq += d[i + k]! * d[i + k]!;
-        n++;
-      }
-    }
-    const mean = sum / n;
-    return sq / n - mean * mean;
-  });
-}
 
 test('X4 ReLU template: trains to >= 0.98, loss falls, boundary and 3-D views render, ONNX export runs', async ({
   page,
@@ -70,13 +34,28 @@ test('X4 ReLU template: trains to >= 0.98, loss falls, boundary and 3-D views re
 
   // The boundary canvas is far from uniform: two shaded classes, a contour, points.
   await expect(page.getByTestId('boundary-canvas')).toBeVisible();
-  expect(await pixelVariance(page, 'boundary-canvas')).toBeGreaterThan(500);
+  expect(await pixelVariance(page.getByTestId('boundary-canvas'))).toBeGreaterThan(500);
   await page.getByTestId('dock').screenshot({ path: `${SHOTS}/training-x4-boundary.png` });
 
   await page.getByTestId('view-tab-space').click();
   await expect(page.getByTestId('space-canvas')).toBeVisible();
-  expect(await pixelVariance(page, 'space-canvas')).toBeGreaterThan(20);
+  // Drawn by its worker a moment after the tab opens.
+  await expect.poll(() => pixelVariance(page.getByTestId('space-canvas')), { timeout: 20_000 }).toBeGreaterThan(20);
   await page.getByTestId('dock').screenshot({ path: `${SHOTS}/training-x4-hidden-space.png` });
+  // Dragging rotates it (the page's controls move the worker's camera), and it saves as PNG.
+  const space = page.getByTestId('space-canvas');
+  const before = await space.screenshot();
+  const box = (await space.boundingBox())!;
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width / 2 + 80, box.y + box.height / 2 + 10, { steps: 8 });
+  await page.mouse.up();
+  await expect.poll(async () => (await space.screenshot()).equals(before), { timeout: 10_000 }).toBe(false);
+  const pngDownload = page.waitForEvent('download');
+  await page.getByTestId('png-view').click();
+  const png = readFileSync((await (await pngDownload).path())!);
+  expect(png.subarray(1, 4).toString()).toBe('PNG');
+  expect(png.readUInt32BE(16)).toBeGreaterThan(100);
 
   // The dark theme redraws the plots in its own colours.
   await page.getByTestId('btn-theme').click();
@@ -154,7 +133,7 @@ test('X4 ReLU template: trains to >= 0.98, loss falls, boundary and 3-D views re
   await expect(page.getByTestId('train-status')).toHaveAttribute('data-status', 'done');
   await expect(page.getByTestId('loss-chart')).toHaveAttribute('data-points', String(points));
   await page.getByTestId('view-tab-boundary').click();
-  expect(await pixelVariance(page, 'boundary-canvas')).toBeGreaterThan(500);
+  expect(await pixelVariance(page.getByTestId('boundary-canvas'))).toBeGreaterThan(500);
   const reDl = page.waitForEvent('download');
   await page.getByTestId('export-onnx').click();
   const reopened = test.info().outputPath('reopened.onnx');
@@ -234,7 +213,7 @@ test('regression and softmax views: the curve with unit contributions, boundarie
   );
   await page.getByTestId('view-tab-curve').click();
   await expect(page.getByTestId('curve-view')).toBeVisible();
-  expect(await pixelVariance(page, 'curve-canvas')).toBeGreaterThan(50);
+  expect(await pixelVariance(page.getByTestId('curve-canvas'))).toBeGreaterThan(50);
   await page.getByTestId('dock').screenshot({ path: `${SHOTS}/training-x5-regression.png` });
   // Ten hidden units: the 3-D view is a PCA, or the first three units on request.
   await page.getByTestId('view-tab-space').click();
@@ -251,7 +230,7 @@ test('regression and softmax views: the curve with unit contributions, boundarie
   expect(Number(await page.getByTestId('metric-accuracy').textContent())).toBeGreaterThanOrEqual(0.9);
   await expect(page.getByTestId('view-tab-boundary')).toBeVisible();
   await page.getByTestId('view-tab-boundary').click();
-  expect(await pixelVariance(page, 'boundary-canvas')).toBeGreaterThan(500);
+  expect(await pixelVariance(page.getByTestId('boundary-canvas'))).toBeGreaterThan(500);
   await page.getByTestId('dock').screenshot({ path: `${SHOTS}/training-softmax-arrows.png` });
 });
 

@@ -8,6 +8,7 @@ import { safeFileName } from '../../../../src-engine/protocol/file-name.ts';
 import { NEGATIVE, POSITIVE } from './colors.ts';
 import { drawerOf } from './plot-canvas.ts';
 import { context2d } from './context-2d.ts';
+import { spacePng } from './space-3d.ts';
 
 const SCALE = 2;
 
@@ -115,6 +116,15 @@ async function networkPng(net: HTMLElement): Promise<HTMLCanvasElement> {
   return out;
 }
 
+function blobToDataUrl(blob: Blob): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const r = new FileReader();
+    r.onload = () => resolve(r.result as string);
+    r.onerror = () => reject(r.error ?? new Error('The image could not be read.'));
+    r.readAsDataURL(blob);
+  });
+}
+
 /** The PNG (as a data URL) of the view inside `el`, or null when it has nothing to draw. */
 export async function viewPng(el: HTMLElement): Promise<string | null> {
   const net = el.querySelector<HTMLElement>('[data-testid="network-view"]');
@@ -123,8 +133,10 @@ export async function viewPng(el: HTMLElement): Promise<string | null> {
     (c) => drawerOf(c) && c.getBoundingClientRect().width > 0,
   );
   if (plots.length) return composePlots(el, plots).toDataURL('image/png');
-  // The loss chart; else the view's own canvas as it is (the 3-D view).
+  // The loss chart, or the 3-D view's canvas as it is (drawn by its worker).
   const canvas = el.querySelector('canvas');
   if (!canvas) return null;
+  const space = spacePng(canvas);
+  if (space) return blobToDataUrl(await space);
   return (chartPng(canvas) ?? canvas).toDataURL('image/png');
 }
