@@ -6,6 +6,7 @@ import { app, net, protocol } from 'electron';
 import { pathToFileURL } from 'node:url';
 import { staticTarget } from '../../src-engine/node/host/static-path.ts';
 import { APP_ORIGIN, devRendererUrl, isAppUrl as isOwnUrl } from './policy.ts';
+import { contentSecurityPolicy } from '../../src-engine/node/host/csp.ts';
 
 export { APP_ORIGIN };
 const devUrl = devRendererUrl(process.env.ELECTRON_RENDERER_URL, app.isPackaged);
@@ -17,17 +18,8 @@ export function registerAppScheme(): void {
   ]);
 }
 
-export const CSP = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
-  "font-src 'self'",
-  "connect-src 'self'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+/** The app's page may talk to its own origin only. */
+export const CSP = contentSecurityPolicy("'self'");
 
 /** Serve files of the built renderer folder under app://netwright/. */
 export function handleAppScheme(rendererDir: string): void {

@@ -13,6 +13,7 @@ import { MAX_PROJECT_CHARS } from '../../protocol/schemas.ts';
 import type { WireEvent } from '../../protocol/wire.ts';
 import { dispatchMessage } from './dispatch.ts';
 import { staticTarget } from './static-path.ts';
+import { contentSecurityPolicy } from './csp.ts';
 
 /** Open Api sockets at most: a page reloads or opens a second tab, nothing needs more. */
 export const MAX_CONNECTIONS = 8;
@@ -46,21 +47,6 @@ const TYPES: Record<string, string> = {
   '.woff2': 'font/woff2',
   '.ico': 'image/x-icon',
 };
-
-/** The page's Content-Security-Policy: own scripts only, and the Api socket. */
-export function contentSecurityPolicy(port: number): string {
-  return [
-    "default-src 'none'",
-    "script-src 'self'",
-    "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' data: blob:",
-    "font-src 'self'",
-    `connect-src ws://127.0.0.1:${port} ws://localhost:${port}`,
-    "base-uri 'none'",
-    "form-action 'none'",
-    "frame-ancestors 'none'",
-  ].join('; ');
-}
 
 /** The request URL, or null when it cannot be parsed. */
 function parseUrl(raw: string | undefined): URL | null {
@@ -98,7 +84,7 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
   });
   const serveFile = async (req: http.IncomingMessage, res: http.ServerResponse) => {
     const headers = {
-      'Content-Security-Policy': contentSecurityPolicy(port),
+      'Content-Security-Policy': contentSecurityPolicy(`ws://127.0.0.1:${port} ws://localhost:${port}`),
       'X-Content-Type-Options': 'nosniff',
       'Referrer-Policy': 'no-referrer',
       'Cache-Control': 'no-store',
