@@ -6,29 +6,14 @@ import { describe, expect, it } from 'vitest';
 import { need, onnx, PYTHON } from '../../support/prerequisites.ts';
 import { buildForward } from '../../../src-engine/model/compile.ts';
 import { evalModel } from '../../../src-engine/onnx/eval-model.ts';
-import type { Preprocessing } from '../../../src-engine/data/preprocess.ts';
 import { exportDeploymentOnnx } from '../../../src-engine/onnx/export-model.ts';
 import { encodeModel } from '../../../src-engine/onnx/schema.ts';
 import { exportTrainStepOnnx } from '../../../src-engine/onnx/train-step.ts';
 import { makeTrainConfig, OPTIMIZERS } from '../../../src-engine/train/config.ts';
 import { SeededRng } from '../../../src-engine/tensor/rng.ts';
 import { initWeights } from '../../../src-engine/model/compile.ts';
-import { testNets } from './graphs.ts';
+import { categoricalPreprocessing, testNets } from './graphs.ts';
 import { listTemplates } from '../../../src-engine/train/templates.ts';
-
-/** Two categorical columns around a numeric one: 4 features, as the first test net takes. */
-const categoricalPre: Preprocessing = {
-  version: 1,
-  scaling: 'standard',
-  missing: 'impute',
-  inputs: [
-    { kind: 'categorical', column: 'colour', categories: ['blue', 'red'], impute: 'red' },
-    { kind: 'numeric', column: 'size', impute: 1, offset: 2, scale: 3 },
-    { kind: 'categorical', column: 'shape', categories: ['round'], impute: null },
-  ],
-  featureNames: ['colour=blue', 'colour=red', 'size', 'shape=round'],
-  target: { column: 'kind', task: 'multiclass', classNames: ['a', 'b', 'c'] },
-};
 
 describe('ONNX checker (python3-onnx, full shape inference)', () => {
   it('accepts the deployment, training-step and evaluation graphs of every test net, and exports with categorical inputs', (ctx) => {
@@ -70,7 +55,7 @@ describe('ONNX checker (python3-onnx, full shape inference)', () => {
     for (const elem of ['float32', 'float64'] as const)
       write(
         `categorical-${elem}.onnx`,
-        exportDeploymentOnnx({ graph: net.graph, weights: w, preprocessing: categoricalPre, elem }),
+        exportDeploymentOnnx({ graph: net.graph, weights: w, preprocessing: categoricalPreprocessing, elem }),
       );
     const script =
       'import onnx, sys\nfor f in sys.argv[1:]:\n    onnx.checker.check_model(onnx.load(f), full_check=True)\nprint(len(sys.argv) - 1)';

@@ -9,7 +9,7 @@ import { SeededRng } from '../../../src-engine/tensor/rng.ts';
 import { buildForward } from '../../../src-engine/model/compile.ts';
 import { applyPreprocessing, type Preprocessing } from '../../../src-engine/data/preprocess.ts';
 import { listTemplates } from '../../../src-engine/train/templates.ts';
-import { testData, testNets } from './graphs.ts';
+import { categoricalPreprocessing, testData, testNets } from './graphs.ts';
 
 const ROWS = 1000;
 
@@ -95,18 +95,7 @@ describe('deployment export', () => {
   it('bakes one-hot encoding of categorical columns (string inputs; unseen -> zeros, missing -> imputed)', async () => {
     const ort = await loadOrt();
     const net = testNets()[0]!; // 4 features
-    const pre: Preprocessing = {
-      version: 1,
-      scaling: 'standard',
-      missing: 'impute',
-      inputs: [
-        { kind: 'categorical', column: 'colour', categories: ['blue', 'red'], impute: 'red' },
-        { kind: 'numeric', column: 'size', impute: 1, offset: 2, scale: 3 },
-        { kind: 'categorical', column: 'shape', categories: ['round'], impute: null },
-      ],
-      featureNames: ['colour=blue', 'colour=red', 'size', 'shape=round'],
-      target: { column: 'kind', task: 'multiclass', classNames: ['a', 'b', 'c'] },
-    };
+    const pre = categoricalPreprocessing;
     const weights = initWeights(buildForward(net.graph, { training: false }).params, new SeededRng(5));
     const ts = new TsBackend(net.graph, makeTrainConfig({}), weights, new SeededRng(1));
     const bytes = exportDeploymentOnnx({ graph: net.graph, weights, preprocessing: pre });

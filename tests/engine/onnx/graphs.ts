@@ -1,6 +1,7 @@
 /** Test networks that together use every layer type, activation and loss of the catalog. */
 import { ACTIVATIONS } from '../../../src-engine/graph/catalog.ts';
 import type { GraphDoc } from '../../../src-engine/graph/document.ts';
+import type { Preprocessing } from '../../../src-engine/data/preprocess.ts';
 import { SeededRng } from '../../../src-engine/tensor/rng.ts';
 import { chain, makeGraph } from '../backprop/util.ts';
 
@@ -273,3 +274,17 @@ export function testData(net: TestNet, rows: number, seed: number): { x: Float32
   }
   return { x, y };
 }
+
+/** Two categorical columns around a numeric one: 4 features, as the first test net takes. */
+export const categoricalPreprocessing: Preprocessing = {
+  version: 1,
+  scaling: 'standard',
+  missing: 'impute',
+  inputs: [
+    { kind: 'categorical', column: 'colour', categories: ['blue', 'red'], impute: 'red' },
+    { kind: 'numeric', column: 'size', impute: 1, offset: 2, scale: 3 },
+    { kind: 'categorical', column: 'shape', categories: ['round'], impute: null },
+  ],
+  featureNames: ['colour=blue', 'colour=red', 'size', 'shape=round'],
+  target: { column: 'kind', task: 'multiclass', classNames: ['a', 'b', 'c'] },
+};
