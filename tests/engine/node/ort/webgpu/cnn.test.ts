@@ -12,64 +12,21 @@ import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadOrt, type OrtTensor } from '../../../../../src-engine/node/ort/runtime.ts';
 import { encodeModel } from '../../../../../src-engine/onnx/schema.ts';
-import { buildForward, initWeights } from '../../../../../src-engine/model/compile.ts';
 import { OrtBackend } from '../../../../../src-engine/node/ort/ort-backend.ts';
 import { trainStepModel } from '../../../../../src-engine/onnx/train-step.ts';
 import { makeTrainConfig, type TrainConfig } from '../../../../../src-engine/train/config.ts';
-import { SeededRng } from '../../../../../src-engine/tensor/rng.ts';
 import { testData, testNets, type TestNet } from '../../../onnx/graphs.ts';
+import { cpuGpuParity, STEPS } from './cpu-gpu.ts';
 import { need, webgpu } from '../../../../support/prerequisites.ts';
 
-const STEPS = 50;
 const BATCH = 8;
-const K = 5;
 const opened: OrtBackend[] = [];
 afterAll(async () => {
   for (const b of opened) await b.dispose();
 });
 
-const rel = (a: number, b: number, floor: number) => Math.abs(a - b) / Math.max(Math.abs(a), floor);
-
-async function parity(net: TestNet, config: TrainConfig) {
-  const weights = initWeights(buildForward(net.graph, { training: true }).params, new SeededRng(11));
-  const open = async (ep: 'cpu' | 'webgpu') => {
-    const b = await OrtBackend.create(net.graph, config, weights, new SeededRng(5), { ep, stepsPerRun: K });
-    opened.push(b);
-    return b;
-  };
-  const cpu = await open('cpu');
-  const gpu = await open('webgpu');
-  const { x, y } = testData(net, STEPS * BATCH, 21);
-  const F = net.features;
-  const T = net.targets;
-  const losses: [number, number][] = [];
-  let s = 0;
-  // 45 steps in unrolled runs of K, then single steps, the last on a partial batch of 3 rows.
-  for (; s + K <= 45; s += K) {
-    const xs = x.subarray(s * BATCH * F, (s + K) * BATCH * F);
-    const ys = y.subarray(s * BATCH * T, (s + K) * BATCH * T);
-    const a = await cpu.stepMany(xs, ys, BATCH, K, [config.optimizer.lr], s + 1);
-    const b = await gpu.stepMany(xs, ys, BATCH, K, [config.optimizer.lr], s + 1);
-    for (let j = 0; j < K; j++) losses.push([a.losses[j]!, b.losses[j]!]);
-  }
-  for (; s < STEPS; s++) {
-    const n = s === STEPS - 1 ? 3 : BATCH;
-    const xs = x.slice(s * BATCH * F, (s * BATCH + n) * F);
-    const ys = y.slice(s * BATCH * T, (s * BATCH + n) * T);
-    const a = await cpu.step(xs, ys, n, config.optimizer.lr, s + 1);
-    const b = await gpu.step(xs, ys, n, config.optimizer.lr, s + 1);
-    losses.push([a.loss, b.loss]);
-  }
-  const wc = await cpu.getWeights();
-  const wg = await gpu.getWeights();
-  let weightGap = 0;
-  for (const [name, w] of wc) {
-    const g = wg.get(name)!.data;
-    for (let i = 0; i < w.data.length; i++) weightGap = Math.max(weightGap, rel(w.data[i]!, g[i]!, 1));
-  }
-  const lossGap = Math.max(...losses.map(([a, b]) => rel(a, b, 1e-3)));
-  return { losses, lossGap, weightGap };
-}
+/** 50 steps on both providers at a fixed learning rate, the last batch of 3 rows. */
+const parity = (net: TestNet, config: TrainConfig) => cpuGpuParity(net, config, { batch: BATCH, lastBatch: 3, opened });
 
 describe('WebGPU provider: CNNs train like on the CPU provider', () => {
   const nets = testNets().filter((n) => n.image);

@@ -4,71 +4,29 @@
  * unrolled graph, single steps, a partial last batch), weights read back through the copy session.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildForward } from '../../../../../src-engine/model/compile.ts';
 import { OrtBackend } from '../../../../../src-engine/node/ort/ort-backend.ts';
 import { makeTrainConfig, OPTIMIZERS, type TrainConfig } from '../../../../../src-engine/train/config.ts';
-import { SeededRng } from '../../../../../src-engine/tensor/rng.ts';
-import { initWeights } from '../../../../../src-engine/model/compile.ts';
-import { testData, testNets, type TestNet } from '../../../onnx/graphs.ts';
+import { testNets, type TestNet } from '../../../onnx/graphs.ts';
+import { cpuGpuParity, STEPS } from './cpu-gpu.ts';
 import { need, webgpu } from '../../../../support/prerequisites.ts';
 
-const STEPS = 50;
 const BATCH = 16;
-const K = 5;
 const opened: OrtBackend[] = [];
 afterAll(async () => {
   for (const b of opened) await b.dispose();
 });
 
-const rel = (a: number, b: number, floor: number) => Math.abs(a - b) / Math.max(Math.abs(a), floor);
-
-/**
- * 50 steps on both providers from the same weights and masks: 45 in runs of K unrolled steps, four
- * single steps, then a partial batch of 7 rows. The learning rate changes every step.
- */
-async function parity(net: TestNet, config: TrainConfig) {
-  const weights = initWeights(buildForward(net.graph, { training: true }).params, new SeededRng(11));
-  const open = async (ep: 'cpu' | 'webgpu') => {
-    const b = await OrtBackend.create(net.graph, config, weights, new SeededRng(5), { ep, stepsPerRun: K });
-    opened.push(b);
-    return b;
-  };
-  const cpu = await open('cpu');
-  const gpu = await open('webgpu');
-  const { x, y } = testData(net, STEPS * BATCH, 21);
-  const F = net.features;
-  const T = net.targets;
-  const lrAt = (s: number) => config.optimizer.lr * (1 - s / (2 * STEPS));
-  const losses: [number, number][] = [];
-  let s = 0;
-  for (; s + K <= 45; s += K) {
-    const xs = x.subarray(s * BATCH * F, (s + K) * BATCH * F);
-    const ys = y.subarray(s * BATCH * T, (s + K) * BATCH * T);
-    const lrs = Array.from({ length: K }, (_, j) => lrAt(s + j));
-    const a = await cpu.stepMany(xs, ys, BATCH, K, lrs, s + 1);
-    const b = await gpu.stepMany(xs, ys, BATCH, K, lrs, s + 1);
-    for (let j = 0; j < K; j++) losses.push([a.losses[j]!, b.losses[j]!]);
-  }
-  const residentAfterKSteps = gpu.tensorLocations();
-  for (; s < STEPS; s++) {
-    const n = s === STEPS - 1 ? 7 : BATCH;
-    const xs = x.slice(s * BATCH * F, (s * BATCH + n) * F);
-    const ys = y.slice(s * BATCH * T, (s * BATCH + n) * T);
-    const a = await cpu.step(xs, ys, n, lrAt(s), s + 1);
-    const b = await gpu.step(xs, ys, n, lrAt(s), s + 1);
-    losses.push([a.loss, b.loss]);
-    if (s === STEPS - 1) expect(b.pred.length).toBe(7 * T);
-  }
-  const wc = await cpu.getWeights();
-  const wg = await gpu.getWeights();
-  let weightGap = 0;
-  for (const [name, w] of wc) {
-    const g = wg.get(name)!.data;
-    for (let i = 0; i < w.data.length; i++) weightGap = Math.max(weightGap, rel(w.data[i]!, g[i]!, 1));
-  }
-  const lossGap = Math.max(...losses.map(([a, b]) => rel(a, b, 1e-3)));
-  return { losses, lossGap, weightGap, residentAfterKSteps, gpu };
-}
+/** 50 steps on both providers, the learning rate changing every step, the last batch of 7 rows. */
+const parity = async (net: TestNet, config: TrainConfig) => {
+  const r = await cpuGpuParity(net, config, {
+    batch: BATCH,
+    lastBatch: 7,
+    lrAt: (s) => config.optimizer.lr * (1 - s / (2 * STEPS)),
+    opened,
+  });
+  expect(r.lastPredLength).toBe(7 * net.targets);
+  return r;
+};
 
 describe('WebGPU provider: 50 training steps match the CPU provider', () => {
   const base = testNets()[0]!; // softmax + cce, two hidden layers
