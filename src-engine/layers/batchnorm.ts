@@ -8,7 +8,7 @@
 import type { Shape } from '../backprop/ir.ts';
 import type { LayerDef } from './layer.ts';
 import { pyNumber } from '../backprop/ops/elementwise.ts';
-import { describe } from './params.ts';
+import { describe, epsilonParam } from './params.ts';
 
 /** Statistics shape [1, C, 1, 1] (images) or [1, F] (features). */
 const statShape = (s: readonly number[]): Shape => [1, s[0]!, ...s.slice(1).map(() => 1)];
@@ -29,15 +29,7 @@ export const batchNorm: LayerDef = {
         max: 1,
         description: "Weight of each batch's statistics in the running ones (PyTorch's convention).",
       },
-      {
-        name: 'epsilon',
-        label: 'Epsilon',
-        type: 'float',
-        default: 1e-5,
-        min: 1e-12,
-        max: 1,
-        description: 'Added to the variance before the square root.',
-      },
+      epsilonParam,
     ],
     inputs: { min: 1, max: 1 },
     hasOutput: true,

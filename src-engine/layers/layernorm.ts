@@ -2,7 +2,7 @@
 import { pyNumber } from '../backprop/ops/elementwise.ts';
 import type { LayerDef } from './layer.ts';
 import { BATCH, type Shape } from '../backprop/ir.ts';
-import { elements } from './params.ts';
+import { elements, epsilonParam } from './params.ts';
 
 /** Statistics per sample: [N, 1, …]. */
 const rowShape = (s: readonly number[]): Shape => [BATCH, ...s.map(() => 1)];
@@ -13,17 +13,7 @@ export const layerNorm: LayerDef = {
     category: 'normalization',
     description:
       'Normalises each sample over all its values (no batch statistics), then scales and shifts each value (learned gamma and beta).',
-    params: [
-      {
-        name: 'epsilon',
-        label: 'Epsilon',
-        type: 'float',
-        default: 1e-5,
-        min: 1e-12,
-        max: 1,
-        description: 'Added to the variance before the square root.',
-      },
-    ],
+    params: [epsilonParam],
     inputs: { min: 1, max: 1 },
     hasOutput: true,
   },

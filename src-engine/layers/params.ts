@@ -88,3 +88,14 @@ export const sizeParam = (name: string, label: string, def: number, max: number,
   max,
   description,
 });
+
+/** Normalisation layers' epsilon (BatchNorm, LayerNorm). */
+export const epsilonParam: ParamSpec = {
+  name: 'epsilon',
+  label: 'Epsilon',
+  type: 'float',
+  default: 1e-5,
+  min: 1e-12,
+  max: 1,
+  description: 'Added to the variance before the square root.',
+};
