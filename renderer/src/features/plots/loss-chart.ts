@@ -130,7 +130,8 @@ export function createLossChart(canvas: HTMLCanvasElement, textColor: string): L
           type: 'linear',
           position: 'left',
           title: { display: true, text: 'loss', color: textColor },
-          ticks: { color: textColor },
+          // Significant digits (a log axis otherwise labels 1e-9 as 0.0000000010).
+          ticks: { color: textColor, callback: (v) => sig(Number(v), 3) },
         },
         y1: {
           type: 'linear',
