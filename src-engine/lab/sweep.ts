@@ -4,7 +4,7 @@
  * run that can be opened as a project, forked or compared.
  */
 import type { GraphDoc } from '../graph/document.ts';
-import type { Project } from '../project/project.ts';
+import { withRun, type Project } from '../project/project.ts';
 import { weightsToJson } from '../project/weights.ts';
 import { SeededRng } from '../tensor/rng.ts';
 import type { TrainConfig } from '../train/config.ts';
@@ -133,7 +133,7 @@ export class Sweep {
           training: config,
           weights: weightsToJson(session.snapshot.weights),
           ...(this.data.preprocessing ? { preprocessing: this.data.preprocessing } : {}),
-          runs: [...this.project.runs, record],
+          runs: withRun(this.project.runs, record),
         });
       } catch (e) {
         r.status = 'failed';

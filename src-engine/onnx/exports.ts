@@ -82,7 +82,7 @@ export function exportRun(
       const summary = {
         run: run.id,
         startedAt: run.startedAt,
-        epochs: run.points.length,
+        epochs: run.points.at(-1)?.epoch ?? 0,
         final: run.points.at(-1) ?? null,
         stopReason: run.stopReason,
         optimizer: run.config.optimizer.name,

@@ -115,6 +115,14 @@ export interface Project {
   checkpoints?: CheckpointJson[];
 }
 
+/** Runs a project keeps (the oldest go first); each run's epochs are bounded too (RUN_RECORD_POINTS). */
+export const MAX_PROJECT_RUNS = 20;
+
+/** The project's runs with a new one appended, the oldest dropped beyond MAX_PROJECT_RUNS. */
+export function withRun(runs: readonly RunRecord[], run: RunRecord): RunRecord[] {
+  return [...runs, run].slice(-MAX_PROJECT_RUNS);
+}
+
 export class ProjectError extends Error {
   constructor(message: string) {
     super(message);

@@ -12,6 +12,8 @@ import type { TrainConfig } from '../train/config.ts';
 import type { Command } from './commands.ts';
 import type { DatasetSummary } from '../data/summary.ts';
 import type { TrainEvent } from '../train/trainer.ts';
+import type { HistorySnapshot } from '../views/history.ts';
+export type { HistorySnapshot, SeriesSnapshot, ChartSeries } from '../views/history.ts';
 import type {
   StepTrace,
   TrainingViews,
@@ -100,11 +102,16 @@ export type ApiEvent =
   | { type: 'command'; command: Command }
   /** A trainer event other than 'epoch' and 'batch' (start, paused, resumed, diverged, early_stop, done). */
   | { type: 'train'; runId: string; event: TrainEvent }
-  /** Epochs finished since the last progress event (sent at most ~20 times a second). */
+  /**
+   * The run so far (sent at most ~20 times a second): its bounded history of the chart's metrics
+   * (CHART_SERIES, at most PROGRESS_POINTS buckets a series however long the run; replaces the last
+   * one) and the newest epoch's own metrics (null before the first epoch ends).
+   */
   | {
       type: 'train-progress';
       runId: string;
-      points: EpochPoint[];
+      history: HistorySnapshot;
+      last: EpochPoint | null;
       epochs: number;
       samplesPerSec: number;
       elapsedMs: number;

@@ -5,3 +5,6 @@ export { EXPORT_FORMATS } from './training.ts';
 // The training settings' schema, so the page can check each field inline with the engine's own ranges.
 export { trainConfigSchema, optimizerConfigSchema, makeTrainConfig, OPTIMIZERS } from '../train/config.ts';
 export * from './commands.ts';
+// The bounded metric history (the loss chart compacts earlier runs with it) and the project's bound on runs.
+export { MetricHistory, CHART_SERIES, OVERLAY_POINTS, PROGRESS_POINTS } from '../views/history.ts';
+export { withRun, MAX_PROJECT_RUNS } from '../project/project.ts';

@@ -21,6 +21,7 @@ import { toTargetUnits } from '../data/target-scale.ts';
 import { regressionReport } from '../views/evaluation.ts';
 import { Trainer, type Checkpoint, type EpochMetrics, type StopReason, type TrainEvent } from './trainer.ts';
 import { ForwardEvaluator } from '../views/source.ts';
+import { compactRecords, RUN_RECORD_POINTS } from '../views/history.ts';
 
 /** Data for a run: training rows and, when there are any, validation and test rows. */
 export interface SessionData {
@@ -65,6 +66,11 @@ export interface RunSnapshot {
   config: TrainConfig;
   weights: WeightSet;
   preprocessing: Preprocessing | null;
+  /**
+   * The run's epochs as the project records them: one point per epoch up to RUN_RECORD_POINTS, then
+   * compacted (a point's `epoch` is the last epoch it covers, its metrics the means), so a long run
+   * stays bounded. The newest point is always the last epoch's own.
+   */
   points: EpochPoint[];
   startedAt: string;
   stopReason: StopReason | null;
@@ -274,7 +280,15 @@ export class TrainingSession {
           yield { ...e, backendReason: this.backend.reason };
           continue;
         }
-        if (e.type === 'epoch') this.snapshot.points.push(epochPoint(e.epoch, e.metrics, e.lr));
+        if (e.type === 'epoch') {
+          const points = this.snapshot.points;
+          points.push(epochPoint(e.epoch, e.metrics, e.lr));
+          // Bounded (see RunSnapshot.points); the last epoch's own point stays the newest.
+          if (points.length > RUN_RECORD_POINTS) {
+            const last = points.pop()!;
+            this.snapshot.points = [...compactRecords(points), last];
+          }
+        }
         if (e.type === 'checkpoint') keepCheckpoint(this.snapshot.checkpoints, e.checkpoint);
         if (e.type === 'done') {
           this.snapshot.stopReason = e.reason;

@@ -6,7 +6,19 @@
  * `runs[].epochs` records) are compacted the same way to overlay them.
  */
 import type { RunRecord } from '../project/project.ts';
-import { ViewError } from './source.ts';
+
+/** The metrics the loss chart draws, and so the ones a run's `train-progress` history carries. */
+export const CHART_SERIES = ['loss', 'val_loss', 'accuracy', 'val_accuracy'] as const;
+export type ChartSeries = (typeof CHART_SERIES)[number];
+/** Buckets per series in a `train-progress` snapshot. */
+export const PROGRESS_POINTS = 500;
+/** Buckets per series when an earlier run is drawn behind the current one. */
+export const OVERLAY_POINTS = 300;
+/**
+ * Records a run keeps of its epochs (in memory and in the project file): one per epoch up to this
+ * many, then compacted (see `compactRecords`), so a million-epoch run stays a few thousand records.
+ */
+export const RUN_RECORD_POINTS = 5000;
 
 export interface SeriesSnapshot {
   /** x of each bucket: the last step (epoch) it covers, so the newest point sits at the current epoch. */
@@ -46,7 +58,7 @@ export class MetricHistory {
 
   constructor(readonly maxPoints = 500) {
     if (!Number.isInteger(maxPoints) || maxPoints < 4)
-      throw new ViewError(`maxPoints must be an integer of at least 4; got ${maxPoints}.`);
+      throw new RangeError(`maxPoints must be an integer of at least 4; got ${maxPoints}.`);
   }
 
   /**
@@ -113,6 +125,22 @@ export class MetricHistory {
     return { stride: this.stride, steps: this.steps, series };
   }
 
+  /**
+   * One record per bucket, as a run record keeps its epochs: `epoch` is the bucket's last epoch and
+   * each metric its mean (a metric whose series has no bucket ending there is left out of that record).
+   */
+  records(): Record<string, number>[] {
+    const byX = new Map<number, Record<string, number>>();
+    for (const [name, s] of this.series) {
+      for (const b of s.pending ? [...s.done, s.pending] : s.done) {
+        let r = byX.get(b.x);
+        if (!r) byX.set(b.x, (r = { epoch: b.x }));
+        r[name] = b.sum / b.count;
+      }
+    }
+    return [...byX.values()].sort((a, b) => a.epoch! - b.epoch!);
+  }
+
   /** A history from per-epoch records (a project's `runs[].epochs`); x is the record's `epoch` field or its position. */
   static fromEpochs(epochs: readonly Readonly<Record<string, number>>[], maxPoints = 500): MetricHistory {
     const h = new MetricHistory(maxPoints);
@@ -122,6 +150,16 @@ export class MetricHistory {
     });
     return h;
   }
+}
+
+/**
+ * Per-epoch records bounded to `maxPoints`: unchanged while there are fewer, else merged pairwise as
+ * MetricHistory merges them (the newest record's epoch stays the last one's).
+ */
+export function compactRecords<T extends object>(records: readonly T[], maxPoints = RUN_RECORD_POINTS): T[] {
+  if (records.length < maxPoints) return [...records];
+  const rows = records as unknown as readonly Readonly<Record<string, number>>[];
+  return MetricHistory.fromEpochs(rows, maxPoints).records() as unknown as T[];
 }
 
 function mergeBuckets(a: Bucket, b: Bucket): Bucket {
@@ -143,7 +181,7 @@ export interface RunOverlay {
 }
 
 /** One metric of each earlier run, compacted, to draw behind the current curve (runs lacking it are left out). */
-export function overlayRuns(runs: readonly RunRecord[], metric: string, maxPoints = 300): RunOverlay[] {
+export function overlayRuns(runs: readonly RunRecord[], metric: string, maxPoints = OVERLAY_POINTS): RunOverlay[] {
   const out: RunOverlay[] = [];
   for (const run of runs) {
     const s = MetricHistory.fromEpochs(run.epochs, maxPoints).snapshot().series[metric];

@@ -26,8 +26,29 @@ test('X4 ReLU template: trains to >= 0.98, loss falls, boundary and 3-D views re
   const accuracy = Number(await page.getByTestId('metric-accuracy').textContent());
   expect(accuracy).toBeGreaterThanOrEqual(0.98);
   const chart = page.getByTestId('loss-chart');
+  // The run streams a bounded history: at most PROGRESS_POINTS (500) buckets, the last at the last epoch,
+  // several epochs a bucket (drawn as a band around the mean line).
   const points = Number(await chart.getAttribute('data-points'));
-  expect(points).toBeGreaterThan(1000);
+  const epochs = Number(await chart.getAttribute('data-last-epoch'));
+  expect(epochs).toBeGreaterThan(1000);
+  expect(points).toBeGreaterThan(100);
+  expect(points).toBeLessThanOrEqual(500);
+  expect(Number(await chart.getAttribute('data-stride'))).toBeGreaterThan(1);
+  expect(Number(await chart.getAttribute('data-bands'))).toBeGreaterThanOrEqual(1);
+  // The chart after training at the small and the large window, in both themes (redrawn from the same history).
+  for (const size of [
+    { width: 1024, height: 700 },
+    { width: 1920, height: 1080 },
+  ]) {
+    await page.setViewportSize(size);
+    for (const theme of ['light', 'dark']) {
+      await expect(page.getByTestId('loss-chart')).toHaveAttribute('data-points', String(points));
+      await page.waitForTimeout(150);
+      await page.screenshot({ path: `${SHOTS}/training-x4-loss-${size.width}x${size.height}-${theme}.png` });
+      await page.getByTestId('btn-theme').click();
+    }
+  }
+  await page.setViewportSize({ width: 1440, height: 900 });
   const first = Number(await chart.getAttribute('data-first-loss'));
   const last = Number(await chart.getAttribute('data-last-loss'));
   expect(last).toBeLessThan(first / 3);
@@ -61,6 +82,7 @@ test('X4 ReLU template: trains to >= 0.98, loss falls, boundary and 3-D views re
   await page.getByTestId('btn-theme').click();
   await expect(page.getByTestId('loss-chart')).toHaveAttribute('data-points', String(points));
   await page.getByTestId('dock').screenshot({ path: `${SHOTS}/training-x4-dark.png` });
+  await page.getByTestId('loss-chart').screenshot({ path: `${SHOTS}/training-x4-loss-dark.png` });
   await page.getByTestId('btn-theme').click();
 
   await page.getByTestId('view-tab-evaluation').click();
@@ -105,7 +127,7 @@ test('X4 ReLU template: trains to >= 0.98, loss falls, boundary and 3-D views re
   expect(readFileSync(saved['export-pytorch']!, 'utf8')).toMatch(/torch\.nn/);
   const csv = readFileSync(saved['export-metrics-csv']!, 'utf8').trim().split('\n');
   expect(csv[0]).toBe('epoch,loss,accuracy,lr');
-  expect(csv.length).toBe(points + 1);
+  expect(csv.length).toBe(epochs + 1);
   expect(readFileSync(saved['png-loss']!).subarray(1, 4).toString()).toBe('PNG');
 
   // The project keeps the trained weights and the run (so the CLI can export it, and later runs overlay it).
@@ -116,7 +138,8 @@ test('X4 ReLU template: trains to >= 0.98, loss falls, boundary and 3-D views re
   const project = JSON.parse(readFileSync(projFile, 'utf8'));
   expect(project.weights['hidden.W'].shape).toEqual([2, 3]);
   expect(project.runs).toHaveLength(1);
-  expect(project.runs[0].epochs).toHaveLength(points);
+  // Per-epoch records, as a run shorter than RUN_RECORD_POINTS keeps them.
+  expect(project.runs[0].epochs).toHaveLength(epochs);
   expect(project.runs[0].final.accuracy).toBeGreaterThanOrEqual(0.98);
 
   // The project is the truth: reopened in a fresh page, its curve, views and exports are back without training.
@@ -131,7 +154,9 @@ test('X4 ReLU template: trains to >= 0.98, loss falls, boundary and 3-D views re
   await (await chooser).setFiles(projFile);
   await expect(page.getByTestId('notice')).toContainText('Opened x4.netwright');
   await expect(page.getByTestId('train-status')).toHaveAttribute('data-status', 'done');
+  // Its curve compacted from the file's records by the same MetricHistory: the same buckets as streamed.
   await expect(page.getByTestId('loss-chart')).toHaveAttribute('data-points', String(points));
+  await expect(page.getByTestId('loss-chart')).toHaveAttribute('data-last-epoch', String(epochs));
   await page.getByTestId('view-tab-boundary').click();
   expect(await pixelVariance(page.getByTestId('boundary-canvas'))).toBeGreaterThan(500);
   const reDl = page.waitForEvent('download');

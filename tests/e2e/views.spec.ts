@@ -182,8 +182,33 @@ test('a regression on the diabetes data: errors in its units, predicted against 
   await expect(chart).toHaveAttribute('data-runs', '0');
   await page.getByTestId('run-visible').check();
   await expect(chart).toHaveAttribute('data-runs', '1');
+  // The chart draws the new run's buckets up to its last epoch.
+  await expect(chart).toHaveAttribute('data-last-epoch', '20');
+  await expect(chart).toHaveAttribute('data-points', '20');
+  // Deleting a run asks first, takes it out of the project (unsaved until saved), and the saved file lacks it.
+  const saveProject = async (name: string) => {
+    const dl = page.waitForEvent('download');
+    await page.getByTestId('btn-save').click();
+    const file = test.info().outputPath(name);
+    await (await dl).saveAs(file);
+    return JSON.parse(readFileSync(file, 'utf8')) as { runs: { id: string }[] };
+  };
+  const before = await saveProject('two-runs.netwright');
+  expect(before.runs).toHaveLength(2);
+  await expect(page).not.toHaveTitle(/•/);
   await page.getByTestId('run-delete').click();
+  await expect(page.getByTestId('question')).toContainText('from the project');
+  await page.getByTestId('answer-cancel').click();
+  await expect(chart).toHaveAttribute('data-runs', '1');
+  await expect(page).not.toHaveTitle(/•/);
+  await page.getByTestId('run-delete').click();
+  await page.getByTestId('answer-delete').click();
   await expect(page.getByTestId('run-list')).toHaveCount(0);
+  await expect(chart).toHaveAttribute('data-runs', '0');
+  await expect(page).toHaveTitle(/•/);
+  const after = await saveProject('one-run.netwright');
+  expect(after.runs.map((r) => r.id)).toEqual([before.runs[1]!.id]);
+  await expect(chart).toHaveAttribute('data-points', '20');
 
   await eachLook(page, async (name) => {
     await page.getByTestId('view-tab-evaluation').click();

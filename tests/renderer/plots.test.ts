@@ -49,7 +49,7 @@ describe('plot helpers', () => {
     const run = (id: string, data: string | null, hidden = false): PastRun => ({
       id,
       label: id,
-      points: [],
+      history: { stride: 1, steps: 0, series: {} },
       data,
       color: '#000',
       hidden,

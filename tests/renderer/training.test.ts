@@ -3,6 +3,7 @@ import { applySettings, settingsOf, timeLeft } from '../../renderer/src/lib/trai
 import { cellColor, rampColor } from '../../renderer/src/features/plots/colors.ts';
 import { seriesOf } from '../../renderer/src/features/plots/series.ts';
 import { makeTrainConfig } from '../../src-engine/train/config.ts';
+import { MetricHistory } from '../../src-engine/protocol/index.ts';
 
 describe('training panel settings', () => {
   it('round-trips a config and keeps the fields the panel does not edit', () => {
@@ -48,20 +49,42 @@ describe('training panel settings', () => {
 });
 
 describe('plot helpers', () => {
-  it('takes one metric as (epoch, value) pairs, skipping epochs without it', () => {
-    const pts = [
+  it('draws a metric from the history: means as the line, a min/max band only once buckets hold several epochs', () => {
+    const pts: Record<string, number>[] = [
       { epoch: 1, loss: 0.9, lr: 0.1 },
       { epoch: 2, loss: 0.5, val_loss: 0.6, lr: 0.1 },
       { epoch: 3, loss: Number.NaN, val_loss: 0.4, lr: 0.1 },
     ];
-    expect(seriesOf(pts, 'loss')).toEqual([
-      { x: 1, y: 0.9 },
-      { x: 2, y: 0.5 },
-    ]);
-    expect(seriesOf(pts, 'val_loss')).toEqual([
+    // The renderer compacts saved runs with the engine's own class (through the protocol).
+    const h = MetricHistory.fromEpochs(pts, 8).snapshot();
+    expect(seriesOf(h, 'loss')).toEqual({
+      line: [
+        { x: 1, y: 0.9 },
+        { x: 2, y: 0.5 },
+      ],
+      band: null,
+    });
+    expect(seriesOf(h, 'val_loss').line).toEqual([
       { x: 2, y: 0.6 },
       { x: 3, y: 0.4 },
     ]);
+    expect(seriesOf(h, 'accuracy')).toEqual({ line: [], band: null });
+    expect(seriesOf(null, 'loss')).toEqual({ line: [], band: null });
+    // 10 epochs into 4 buckets at most: pairs merged, each bucket at its last epoch with its spread.
+    const long = MetricHistory.fromEpochs(
+      Array.from({ length: 10 }, (_, i) => ({ epoch: i + 1, loss: 10 - i })),
+      4,
+    ).snapshot();
+    const drawn = seriesOf(long, 'loss');
+    expect(long.stride).toBeGreaterThan(1);
+    expect(drawn.line.length).toBeLessThanOrEqual(4);
+    expect(drawn.line.at(-1)!.x).toBe(10);
+    expect(drawn.band!.min.map((p) => p.x)).toEqual(drawn.line.map((p) => p.x));
+    drawn.line.forEach((p, i) => {
+      expect(drawn.band!.min[i]!.y).toBeLessThanOrEqual(p.y);
+      expect(drawn.band!.max[i]!.y).toBeGreaterThanOrEqual(p.y);
+    });
+    expect(drawn.band!.max[0]!.y).toBe(10);
   });
 
   it('shades a cell white at chance and towards its class colour with certainty', () => {

@@ -13,6 +13,7 @@ import type {
   StartPolicy,
   TemplateInfo,
 } from '../../../src-engine/protocol/api.ts';
+import { withRun } from '../../../src-engine/protocol/index.ts';
 import { downloadData } from './download.ts';
 import { EditorState } from './editor.svelte.ts';
 import { DataState, readBase64 } from './data.svelte.ts';
@@ -58,6 +59,7 @@ export class Session {
     this.data = new DataState(api, lock('data'));
     this.training = new TrainingState(api, () => this.inputsKey());
     this.training.ondone = () => void this.recordRun();
+    this.training.onrundelete = (id, label) => this.deleteRun(id, label);
     this.notices.watch('train', () => this.training.error);
     this.notices.watch('data', () => this.data.error);
   }
@@ -199,12 +201,37 @@ export class Session {
         training: r.run.config as unknown as ProjectMeta['training'],
         weights: r.weights,
         checkpoints: r.checkpoints,
-        runs: [...m.runs, r.run].slice(-20),
+        runs: withRun(m.runs, r.run),
       };
       this.touched();
     } catch (e) {
       this.fail('project', e);
     }
+  }
+
+  /**
+   * Delete an earlier run (the run list's ×): asked first, then taken out of the project too, which
+   * then has unsaved changes (so Save writes it without the run). True when deleted.
+   */
+  private async deleteRun(id: string, label: string): Promise<boolean> {
+    const inProject = !!this.#meta?.runs.some((r) => r.id === id);
+    const v = await this.ask({
+      title: 'Delete run',
+      text: inProject
+        ? `Delete “${label}” from the chart and from the project? Saving the project then leaves it out for good.`
+        : `Delete “${label}” from the chart?`,
+      choices: [
+        { value: 'delete', label: 'Delete', primary: true },
+        { value: 'cancel', label: 'Cancel' },
+      ],
+    });
+    if (v !== 'delete') return false;
+    const m = this.#meta;
+    if (m && inProject) {
+      this.#meta = { ...m, runs: m.runs.filter((r) => r.id !== id) };
+      this.touched();
+    }
+    return true;
   }
 
   /** Train asks first whether to continue from the learned weights (true while the question is shown). */

@@ -1,5 +1,5 @@
 /** The training panel's settings and the small sums behind its progress line (pure, unit-tested). */
-import type { EpochPoint, TrainConfig } from '../../../src-engine/protocol/api.ts';
+import type { HistorySnapshot, TrainConfig } from '../../../src-engine/protocol/api.ts';
 
 /** The settings the panel edits (the rest of the project's TrainConfig is kept as it is). */
 export interface TrainSettings {
@@ -24,7 +24,8 @@ export interface TrainSettings {
 export interface PastRun {
   id: string;
   label: string;
-  points: EpochPoint[];
+  /** Its metrics, compacted (at most OVERLAY_POINTS buckets a series). */
+  history: HistorySnapshot;
   /** The data the run trained on (the DataChoice as JSON); null when not known (saved runs). */
   data: string | null;
   /** Its colour on the loss chart. */

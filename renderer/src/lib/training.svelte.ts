@@ -1,8 +1,9 @@
 /**
  * The training panel's state: settings for the next run (each typed field checked against the
- * engine's schema), the run's status and progress, the epoch points (kept outside Svelte's proxies,
- * with a version counter the plots watch, so ten updates a second cost nothing to track), the latest
- * views from the engine, and earlier runs for overlay. A start that fails keeps the last model's
+ * engine's schema), the run's status and progress, the run's bounded metric history as the engine
+ * last sent it (kept outside Svelte's proxies, with a version counter the plots watch, so ten updates
+ * a second cost nothing to track) and its newest epoch, the latest views from the engine, and earlier
+ * runs for overlay (compacted with the engine's MetricHistory). A start that fails keeps the last model's
  * views and exports; its message shows while the inputs it was about are unchanged.
  */
 import type {
@@ -12,6 +13,7 @@ import type {
   DataShape,
   EpochPoint,
   ExportFormat,
+  HistorySnapshot,
   Project,
   ProviderInfo,
   RunRecord,
@@ -19,7 +21,7 @@ import type {
   TrainConfig,
   TrainingViews,
 } from '../../../src-engine/protocol/api.ts';
-import { makeTrainConfig } from '../../../src-engine/protocol/index.ts';
+import { makeTrainConfig, MetricHistory, OVERLAY_POINTS, PROGRESS_POINTS } from '../../../src-engine/protocol/index.ts';
 import { downloadBase64 } from './download.ts';
 import { checkTrainField, readableError, TRAIN_FIELDS, type TrainField } from './field-checks.ts';
 import {
@@ -62,8 +64,8 @@ export class TrainingState {
   #summary = $state('');
   #message = $state<string | null>(null);
   #error = $state.raw<{ text: string; key: string } | null>(null);
-  /** Epoch points of the current run; not reactive itself: `version` changes when it grows. */
-  #points: EpochPoint[] = [];
+  /** The current run's metric history (the engine's latest snapshot); not reactive itself: `version` changes with it. */
+  #history: HistorySnapshot | null = null;
   #version = $state(0);
   /** Plot updates received (for the benchmark's update rate). */
   updates = 0;
@@ -88,6 +90,8 @@ export class TrainingState {
   #trained = $state.raw<Trained | null>(null);
   /** Called when the current run ends (the session records it in the project). */
   ondone: (() => void) | null = null;
+  /** Asked before an earlier run is deleted (the session confirms and takes it out of the project); true to delete. */
+  onrundelete: ((id: string, label: string) => Promise<boolean>) | null = null;
 
   /**
    * @param inputsKey the inputs of a run as a string (graph, data, settings): a failed start's
@@ -121,14 +125,20 @@ export class TrainingState {
     const e = this.#error;
     return e && e.key === this.inputsKey() ? e.text : null;
   }
-  get points(): readonly EpochPoint[] {
-    return this.#points;
+  /** The current run's metric history, bounded (see MetricHistory); null before its first epoch. */
+  get history(): HistorySnapshot | null {
+    return this.#history;
   }
   get version(): number {
     return this.#version;
   }
+  /** The newest epoch's own metrics (the status line's readouts). */
   get last(): EpochPoint | null {
     return this.#last;
+  }
+  /** The epoch the current run has reached (0 before its first). */
+  get epochsDone(): number {
+    return this.#last?.epoch ?? 0;
   }
   get epochs(): number {
     return this.#epochs;
@@ -163,12 +173,24 @@ export class TrainingState {
   setRunHidden(id: string, hidden: boolean): void {
     this.#past = this.#past.map((r) => (r.id === id ? { ...r, hidden } : r));
   }
-  deleteRun(id: string): void {
+  /**
+   * Delete an earlier run: from the list and, through `onrundelete` (the session asks first and takes
+   * it out of the project, which then has unsaved changes), from the project. False when not deleted.
+   */
+  async deleteRun(id: string): Promise<boolean> {
+    const run = this.#past.find((r) => r.id === id);
+    if (!run) return false;
+    if (this.onrundelete && !(await this.onrundelete(id, run.label))) return false;
     this.#past = this.#past.filter((r) => r.id !== id);
+    return true;
   }
-  #pastRun(id: string, label: string, points: EpochPoint[], data: string | null): PastRun {
+  #pastRun(id: string, label: string, history: HistorySnapshot, data: string | null): PastRun {
     const color = RUN_COLORS[this.#runCount++ % RUN_COLORS.length]!;
-    return { id, label, points, data, color, hidden: false };
+    return { id, label, history, data, color, hidden: false };
+  }
+  /** A saved run's epochs, compacted as the engine compacts a run. */
+  #compact(epochs: RunRecord['epochs'], maxPoints = OVERLAY_POINTS): HistorySnapshot {
+    return MetricHistory.fromEpochs(epochs, maxPoints).snapshot();
   }
   get logScale(): boolean {
     return this.#logScale;
@@ -259,11 +281,9 @@ export class TrainingState {
     if (this.active) this.control('stop');
     this.#status = 'idle';
     this.#runId = null;
-    this.#points = [];
+    this.#history = null;
     this.#runCount = 0;
-    this.#past = runs
-      .slice(-4)
-      .map((r, i) => this.#pastRun(r.id, `saved run ${i + 1}`, r.epochs as unknown as EpochPoint[], null));
+    this.#past = runs.slice(-4).map((r, i) => this.#pastRun(r.id, `saved run ${i + 1}`, this.#compact(r.epochs), null));
     this.#last = null;
     this.#batch = null;
     this.#views = null;
@@ -283,8 +303,9 @@ export class TrainingState {
   get progress(): number {
     if (!this.#epochs) return 0;
     const b = this.#batch;
-    const within = b && b.epoch === this.#points.length ? (b.batch + 1) / b.batches : 0;
-    return Math.min(1, (this.#points.length + within) / this.#epochs);
+    const done = this.epochsDone;
+    const within = b && b.epoch === done ? (b.batch + 1) / b.batches : 0;
+    return Math.min(1, (done + within) / this.#epochs);
   }
 
   /** Seconds left at the current pace while running; null otherwise. */
@@ -296,7 +317,7 @@ export class TrainingState {
   /** The mini-batch reached inside an epoch not finished yet (after Step, or while paused). */
   get batchInProgress(): { epoch: number; batch: number; batches: number; loss: number } | null {
     const b = this.#batch;
-    return b && b.batches > 1 && b.epoch >= this.#points.length ? b : null;
+    return b && b.batches > 1 && b.epoch >= this.epochsDone ? b : null;
   }
 
   /** Report a start that cannot happen, as a failed start would be. */
@@ -359,9 +380,10 @@ export class TrainingState {
       const last = project.runs.at(-1);
       this.#hasModel = !!project.weights;
       this.#views = r.views;
-      this.#points = last && project.weights ? (last.epochs as unknown as EpochPoint[]) : [];
-      this.#last = this.#points.at(-1) ?? null;
-      this.#epochs = this.#points.length;
+      const shown = last && project.weights ? last : null;
+      this.#history = shown ? this.#compact(shown.epochs, PROGRESS_POINTS) : null;
+      this.#last = (shown?.epochs.at(-1) as EpochPoint | undefined) ?? null;
+      this.#epochs = this.epochsDone;
       this.#runId = last && project.weights ? last.id : null;
       this.#status = project.weights ? 'done' : 'idle';
       if (project.weights)
@@ -392,17 +414,18 @@ export class TrainingState {
     if (this.#previewing === p) this.#previewing = null;
   }
 
-  /** A new run has started: the last one's points go to the overlays, its figures make room. */
+  /** A new run has started: the last one's history goes to the overlays, its figures make room. */
   #begin(runId: string): void {
     if (this.#runId === runId) return;
-    if (this.#points.length && this.#runId)
+    const h = this.#history;
+    if (h && h.steps && this.#runId)
       this.#past = [
         ...this.#past,
-        this.#pastRun(this.#runId, `run ${this.#runCount + 1}`, this.#points, this.#trained?.data ?? null),
+        this.#pastRun(this.#runId, `run ${this.#runCount + 1}`, h, this.#trained?.data ?? null),
       ].slice(-6);
     this.#runId = runId;
     this.#hasModel = true;
-    this.#points = [];
+    this.#history = null;
     this.#last = null;
     this.#batch = null;
     this.#views = null;
@@ -445,8 +468,8 @@ export class TrainingState {
   handle(e: ApiEvent): boolean {
     if (e.type === 'train-progress') {
       if (e.runId !== this.#runId) return true;
-      for (const p of e.points) this.#points.push(p);
-      if (e.points.length) this.#last = e.points.at(-1)!;
+      this.#history = e.history;
+      if (e.last) this.#last = e.last;
       this.#epochs = e.epochs;
       this.#batch = e.batch;
       this.#samplesPerSec = e.samplesPerSec;

@@ -10,6 +10,7 @@ import {
   serializeProject,
   type DatasetRef,
   type Project,
+  withRun,
 } from '../../project/project.ts';
 import { weightsFromJson, weightsToJson } from '../../project/weights.ts';
 import { safeFileName } from '../../protocol/file-name.ts';
@@ -428,7 +429,7 @@ export const command: CliCommand = {
       ...project,
       weights: weightsToJson(session.snapshot.weights),
       ...(data.preprocessing ? { preprocessing: data.preprocessing } : {}),
-      runs: [...project.runs, record],
+      runs: withRun(project.runs, record),
       checkpoints: session.snapshot.checkpoints.map((c) => checkpointToJson(c, record.id)),
     };
     let outFile: string | undefined;

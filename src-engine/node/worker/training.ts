@@ -18,7 +18,6 @@ import type {
   BuiltinDatasetItem,
   DataChoice,
   DataShape,
-  EpochPoint,
   ExportFormat,
   ProviderInfo,
   TrainingViews,
@@ -35,6 +34,7 @@ import {
   type StartPolicy,
 } from '../../train/session.ts';
 import { ForwardEvaluator, planViews, type ViewPlan } from '../../views/index.ts';
+import { CHART_SERIES, MetricHistory, PROGRESS_POINTS } from '../../views/history.ts';
 import { divergenceAdvice, FlowHistory, FlowProbe } from '../../lab/flow.ts';
 import { Sweep, sweepSettings, type SweepSpace } from '../../lab/sweep.ts';
 import { traceStep, type StepTrace } from '../../lab/step.ts';
@@ -287,7 +287,7 @@ export class TrainingService {
         event: {
           type: 'done',
           reason: 'stopped',
-          epochs: session.snapshot.points.length,
+          epochs: session.snapshot.points.at(-1)?.epoch ?? 0,
           metrics: null,
           samplesPerSec: 0,
           elapsedMs: 0,
@@ -344,7 +344,7 @@ export class TrainingService {
       return { views: null, note: 'The chosen data does not fit the trained network, so its views are not shown.' };
     const evaluator = new ForwardEvaluator(model, snapshot.weights);
     const plan = planViews(model.forward, data.train.task);
-    const epochs = snapshot.points.length;
+    const epochs = snapshot.points.at(-1)?.epoch ?? 0;
     this.viewContext = {
       evaluator,
       plan,
@@ -395,7 +395,9 @@ export class TrainingService {
     const flowHistory = new FlowHistory();
     let epoch = 0;
     this.viewContext = { evaluator, plan, graph: session.snapshot.graph, data, epoch: () => epoch };
-    let pending: EpochPoint[] = [];
+    // The chart's metrics, bounded however long the run: each progress event carries its snapshot.
+    const history = new MetricHistory(PROGRESS_POINTS);
+    let grew = false;
     let lastProgress = 0;
     let nextViews = 0;
     let batches = 1;
@@ -407,13 +409,14 @@ export class TrainingService {
       this.emit({
         type: 'train-progress',
         runId: id,
-        points: pending,
+        history: history.snapshot(),
+        last: session.snapshot.points.at(-1) ?? null,
         epochs,
         samplesPerSec: rate,
         elapsedMs: elapsed,
         batch,
       });
-      pending = [];
+      grew = false;
       lastProgress = now();
     };
     let lastEvaluation = 0;
@@ -454,7 +457,9 @@ export class TrainingService {
           epoch = e.epoch + 1;
           rate = e.samplesPerSec;
           elapsed = e.elapsedMs;
-          pending.push(session.snapshot.points.at(-1)!);
+          const point = session.snapshot.points.at(-1)!;
+          history.push(point.epoch, Object.fromEntries(CHART_SERIES.map((k) => [k, point[k]])));
+          grew = true;
           break;
         }
         case 'done':
@@ -476,7 +481,7 @@ export class TrainingService {
           this.emit({ type: 'train', runId: id, event: advice && e.type === 'diverged' ? { ...e, advice } : e });
         }
       }
-      if (now() - lastProgress >= PROGRESS_MS && (pending.length || batch)) flush();
+      if (now() - lastProgress >= PROGRESS_MS && (grew || batch)) flush();
       // The evaluation (confusion matrix, predictions) refreshes about once a second while training.
       if (now() >= nextViews && (e.type === 'epoch' || e.type === 'batch'))
         await views(now() - lastEvaluation >= EVALUATION_MS);

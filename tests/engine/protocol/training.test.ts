@@ -7,6 +7,7 @@ import { getTemplate, newProject } from '../../../src-engine/train/templates.ts'
 import { makeTrainConfig } from '../../../src-engine/train/config.ts';
 import type { GraphDoc } from '../../../src-engine/graph/document.ts';
 import type { Project } from '../../../src-engine/project/project.ts';
+import { CHART_SERIES, PROGRESS_POINTS, RUN_RECORD_POINTS } from '../../../src-engine/views/history.ts';
 
 /** A project of this graph and settings. */
 function project(graph: GraphDoc, training: object, name: string): Project {
@@ -16,19 +17,34 @@ function project(graph: GraphDoc, training: object, name: string): Project {
 const engine = workerEngine(path.join(import.meta.dirname, 'engine-worker.boot.mjs'));
 afterAll(() => engine.close());
 
+/** Per-epoch points out of a run's progress history (exact while every bucket holds one epoch). */
+function pointsOf(
+  e: Extract<ApiEvent, { type: 'train-progress' }>,
+): { epoch: number; loss: number; accuracy?: number }[] {
+  const loss = e.history.series.loss!;
+  const acc = e.history.series.accuracy;
+  return loss.x.map((epoch, i) => ({ epoch, loss: loss.y[i]!, ...(acc ? { accuracy: acc.y[i]! } : {}) }));
+}
+
 function collect() {
-  const points: EpochPoint[] = [];
+  const points: { epoch: number; loss: number; accuracy?: number }[] = [];
+  let last: EpochPoint | null = null;
   const events: ApiEvent[] = [];
   let views: TrainingViews | null = null;
   let resolveDone!: (e: ApiEvent) => void;
   const done = new Promise<ApiEvent>((r) => (resolveDone = r));
   const off = engine.onEvent((e) => {
     events.push(e);
-    if (e.type === 'train-progress') points.push(...e.points);
+    if (e.type === 'train-progress') {
+      // Each event carries the whole (bounded) history: the newest replaces what came before. The
+      // short runs here stay one epoch a bucket (the long run's test reads the buckets itself).
+      if (e.history.stride === 1) points.splice(0, points.length, ...pointsOf(e));
+      if (e.last) last = e.last;
+    }
     if (e.type === 'train-views') views = e.views;
     if (e.type === 'train' && e.event.type === 'done') resolveDone(e);
   });
-  return { points, events, views: () => views, done, off };
+  return { points, events, views: () => views, last: () => last, done, off };
 }
 
 describe('training in the engine worker', () => {
@@ -45,9 +61,16 @@ describe('training in the engine worker', () => {
     expect(r.summary).toMatch(/rows/);
     await c.done;
     c.off();
-    expect(c.points.length).toBe(t.training.epochs);
-    expect(c.points.at(-1)!.accuracy).toBeGreaterThanOrEqual(0.98);
-    expect(c.points.at(-1)!.loss).toBeLessThan(c.points[0]!.loss / 3);
+    // The last progress event's history covers every epoch, in buckets (the run is longer than PROGRESS_POINTS).
+    const final = c.events.filter((e) => e.type === 'train-progress').at(-1)!;
+    const loss = final.history.series.loss!;
+    expect(final.history.steps).toBe(t.training.epochs);
+    expect(loss.x.at(-1)).toBe(t.training.epochs);
+    expect(loss.x.length).toBeLessThanOrEqual(PROGRESS_POINTS);
+    // The newest epoch's own metrics come along (the status line's readouts).
+    expect(c.last()!.epoch).toBe(t.training.epochs);
+    expect(c.last()!.accuracy).toBeGreaterThanOrEqual(0.98);
+    expect(c.last()!.loss).toBeLessThan(loss.y[0]! / 3);
     // Progress is batched: far fewer messages than epochs.
     expect(c.events.filter((e) => e.type === 'train-progress').length).toBeLessThan(t.training.epochs / 4);
     const v = c.views()!;
@@ -63,6 +86,55 @@ describe('training in the engine worker', () => {
     expect(csv.split('\n')[0]).toBe('epoch,loss,accuracy,lr');
     expect(csv.trim().split('\n').length).toBe(t.training.epochs + 1);
   }, 60_000);
+
+  it('streams a 20,000-epoch run as a bounded history whose last bucket is the last epoch, and records it bounded', async () => {
+    const t = getTemplate('x4-relu-hidden');
+    const epochs = 20_000;
+    const c = collect();
+    await engine.trainStart({
+      project: project(t.graph, { ...t.training, epochs, batchSize: 0, validationSplit: 0.25 }, 'long'),
+      data: { kind: 'builtin', id: 'x4-l-shape', params: { n: 10 } },
+      start: 'fresh',
+      ep: null,
+    });
+    const done = (await c.done) as Extract<ApiEvent, { type: 'train' }>;
+    c.off();
+    expect(done.event.type === 'done' && done.event.reason).toBe('completed');
+    const progress = c.events.filter((e) => e.type === 'train-progress');
+    expect(progress.length).toBeGreaterThan(2);
+    let checked = 0;
+    for (const e of progress) {
+      for (const s of Object.values(e.history.series)) {
+        expect(s.x.length).toBeLessThanOrEqual(PROGRESS_POINTS);
+        expect(s.y.length).toBe(s.x.length);
+        checked++;
+      }
+      // Only the chart's metrics travel (the rest is in `last`).
+      expect(Object.keys(e.history.series).every((k) => (CHART_SERIES as readonly string[]).includes(k))).toBe(true);
+    }
+    expect(checked).toBeGreaterThanOrEqual(progress.length * 2);
+    const final = progress.at(-1)!;
+    expect(final.history.steps).toBe(epochs);
+    expect(final.history.stride).toBeGreaterThan(1);
+    for (const k of ['loss', 'val_loss', 'accuracy', 'val_accuracy']) {
+      const s = final.history.series[k]!;
+      expect(s.x.at(-1)).toBe(epochs);
+      expect(s.x.length).toBeGreaterThan(PROGRESS_POINTS / 4);
+      s.x.forEach((x, i) => {
+        if (i) expect(x).toBeGreaterThan(s.x[i - 1]!);
+        expect(s.min[i]!).toBeLessThanOrEqual(s.y[i]! + 1e-12);
+        expect(s.max[i]!).toBeGreaterThanOrEqual(s.y[i]! - 1e-12);
+      });
+    }
+    expect(final.last!.epoch).toBe(epochs);
+    expect(final.history.series.loss!.y.at(-1)).toBeCloseTo(final.last!.loss, 1);
+    // The run the project records is bounded the same way, its newest record the last epoch's own.
+    const rec = (await engine.lastRun({}))!.run;
+    expect(rec.epochs.length).toBeLessThanOrEqual(RUN_RECORD_POINTS);
+    expect(rec.epochs.length).toBeGreaterThan(RUN_RECORD_POINTS / 2);
+    expect(rec.epochs.at(-1)).toEqual(final.last);
+    expect(rec.final!.loss).toBe(final.last!.loss);
+  }, 120_000);
 
   it('pauses, steps, resumes and stops', async () => {
     const t = getTemplate('x4-relu-hidden');

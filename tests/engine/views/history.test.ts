@@ -1,7 +1,7 @@
 /** The bounded metric history: merging keeps means, extremes and the latest step; run overlays. */
 import { describe, expect, it } from 'vitest';
 import type { RunRecord } from '../../../src-engine/project/project.ts';
-import { MetricHistory, overlayRuns } from '../../../src-engine/views/history.ts';
+import { compactRecords, MetricHistory, overlayRuns } from '../../../src-engine/views/history.ts';
 import { getBuiltinDataset } from '../../../src-engine/data/builtin/index.ts';
 import { getTemplate } from '../../../src-engine/train/templates.ts';
 import { Trainer } from '../../../src-engine/train/trainer.ts';
@@ -59,6 +59,26 @@ describe('MetricHistory', () => {
     h.push(2, { loss: Infinity });
     expect(h.snapshot().series.loss!.y).toEqual([1]);
     expect(() => new MetricHistory(2)).toThrow(/maxPoints/);
+  });
+});
+
+describe('compactRecords', () => {
+  it('keeps records under the bound as they are and merges longer ones, the last epoch last', () => {
+    const rows = Array.from({ length: 40 }, (_, i) => ({ epoch: i + 1, loss: 40 - i, lr: 0.1 }));
+    expect(compactRecords(rows.slice(0, 7), 8)).toEqual(rows.slice(0, 7));
+    const c = compactRecords(rows, 8);
+    expect(c.length).toBeLessThan(8);
+    expect(c.at(-1)!.epoch).toBe(40);
+    expect(c.every((r, i) => i === 0 || r.epoch > c[i - 1]!.epoch)).toBe(true);
+    // Each record is its bucket's mean: the mean over all epochs comes back when weighted by bucket sizes.
+    let prev = 0;
+    const total = c.reduce((a, r) => {
+      const n = r.epoch - prev;
+      prev = r.epoch;
+      return a + r.loss * n;
+    }, 0);
+    expect(total / 40).toBeCloseTo(20.5, 10);
+    for (const r of c) expect(r.lr).toBeCloseTo(0.1, 12);
   });
 });
 

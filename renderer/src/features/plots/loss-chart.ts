@@ -6,6 +6,7 @@
 import {
   Chart,
   Decimation,
+  Filler,
   Legend,
   LinearScale,
   LineController,
@@ -15,13 +16,26 @@ import {
   Tooltip,
   type ChartDataset,
 } from 'chart.js';
-import type { EpochPoint } from '../../../../src-engine/protocol/api.ts';
+import type { EpochPoint, HistorySnapshot } from '../../../../src-engine/protocol/api.ts';
 import type { PastRun } from '../../lib/train-settings.ts';
 import { seriesOf, type Key, type Xy } from './series.ts';
 import { sig } from './format.ts';
 import { context2d } from './context-2d.ts';
 
-Chart.register(LineController, LineElement, PointElement, LinearScale, LogarithmicScale, Tooltip, Legend, Decimation);
+Chart.register(
+  LineController,
+  LineElement,
+  PointElement,
+  LinearScale,
+  LogarithmicScale,
+  Tooltip,
+  Legend,
+  Decimation,
+  Filler,
+);
+
+/** A min/max band's datasets carry this label prefix: left out of the legend and the tooltip. */
+const BAND = '\u200bband ';
 
 const SERIES: { key: Key; label: string; color: string; axis: 'y' | 'y1'; dash?: number[] }[] = [
   { key: 'loss', label: 'loss', color: '#2f6fde', axis: 'y' },
@@ -30,12 +44,37 @@ const SERIES: { key: Key; label: string; color: string; axis: 'y' | 'y1'; dash?:
   { key: 'val_accuracy', label: 'val accuracy', color: '#b5409e', axis: 'y1' },
 ];
 
-function datasets(points: readonly EpochPoint[], past: readonly PastRun[]): ChartDataset<'line', Xy[]>[] {
+/** Two datasets drawing the band between a series' bucket minima and maxima (the max fills down to the min). */
+function band(label: string, b: { min: Xy[]; max: Xy[] }, color: string, axis: string): ChartDataset<'line', Xy[]>[] {
+  const common = { yAxisID: axis, borderWidth: 0, pointRadius: 0, parsing: false, normalized: true };
+  return [
+    {
+      ...common,
+      label: `${BAND}${label} max`,
+      data: b.max,
+      borderColor: 'transparent',
+      backgroundColor: `${color}33`,
+      fill: '+1',
+    },
+    {
+      ...common,
+      label: `${BAND}${label} min`,
+      data: b.min,
+      borderColor: 'transparent',
+      backgroundColor: 'transparent',
+      fill: false,
+    },
+  ] as ChartDataset<'line', Xy[]>[];
+}
+
+function datasets(history: HistorySnapshot | null, past: readonly PastRun[]): ChartDataset<'line', Xy[]>[] {
   const out: ChartDataset<'line', Xy[]>[] = [];
   for (const s of SERIES) {
-    const data = seriesOf(points, s.key);
+    const { line: data, band: b } = seriesOf(history, s.key);
     // Series without values (validation when none is held out, accuracy for regression) stay out of the legend.
     if (!data.length && s.key !== 'loss') continue;
+    // Where a bucket covers several epochs, their spread shows as a faint band around the mean line.
+    if (b) out.push(...band(s.label, b, s.color, s.axis));
     out.push({
       label: s.label,
       data,
@@ -51,7 +90,7 @@ function datasets(points: readonly EpochPoint[], past: readonly PastRun[]): Char
   // Earlier runs in their own colours: loss dashed, validation loss dotted.
   for (const run of past) {
     for (const s of SERIES.slice(0, 2)) {
-      const data = seriesOf(run.points, s.key);
+      const data = seriesOf(run.history, s.key).line;
       if (!data.length) continue;
       out.push({
         label: `${s.label} (${run.label})`,
@@ -71,7 +110,8 @@ function datasets(points: readonly EpochPoint[], past: readonly PastRun[]): Char
 }
 
 export interface LossChart {
-  update(points: readonly EpochPoint[], past: readonly PastRun[], logScale: boolean): void;
+  /** Draw the current run's history (null: none yet), its newest epoch, and the earlier runs. */
+  update(history: HistorySnapshot | null, last: EpochPoint | null, past: readonly PastRun[], logScale: boolean): void;
   destroy(): void;
 }
 
@@ -91,7 +131,8 @@ export function createLossChart(canvas: HTMLCanvasElement, textColor: string): L
           type: 'linear',
           position: 'left',
           title: { display: true, text: 'loss', color: textColor },
-          ticks: { color: textColor },
+          // Significant digits (a log axis otherwise labels 1e-9 as 0.0000000010).
+          ticks: { color: textColor, callback: (v) => sig(Number(v), 3) },
         },
         y1: {
           type: 'linear',
@@ -104,15 +145,26 @@ export function createLossChart(canvas: HTMLCanvasElement, textColor: string): L
         },
       },
       plugins: {
-        legend: { labels: { color: textColor, boxWidth: 12, font: { size: 11 } } },
-        decimation: { enabled: true, algorithm: 'lttb', samples: 400 },
-        tooltip: { callbacks: { label: (c) => `${c.dataset.label}: ${sig(c.parsed.y ?? 0)}` } },
+        legend: {
+          labels: {
+            color: textColor,
+            boxWidth: 12,
+            font: { size: 11 },
+            filter: (item) => !item.text.startsWith(BAND),
+          },
+        },
+        // The engine sends at most PROGRESS_POINTS buckets a series: nothing to decimate here.
+        decimation: { enabled: false },
+        tooltip: {
+          filter: (c) => !(c.dataset.label ?? '').startsWith(BAND),
+          callbacks: { label: (c) => `${c.dataset.label}: ${sig(c.parsed.y ?? 0)}` },
+        },
       },
     },
   });
   return {
-    update(points, past, logScale) {
-      chart.data.datasets = datasets(points, past);
+    update(history, last, past, logScale) {
+      chart.data.datasets = datasets(history, past);
       const y = chart.options.scales!.y!;
       y.type = logScale ? 'logarithmic' : 'linear';
       // Regression has no accuracy: no empty axis for it.
@@ -121,11 +173,14 @@ export function createLossChart(canvas: HTMLCanvasElement, textColor: string): L
       canvas.dataset.accuracyAxis = String(accuracy);
       canvas.dataset.runs = String(past.length);
       chart.update('none');
-      const first = points[0];
-      const last = points.at(-1);
-      canvas.dataset.points = String(points.length);
+      const loss = history?.series.loss;
+      // For tests and the benchmark: buckets drawn, epochs per bucket, the last bucket's epoch, the losses.
+      canvas.dataset.points = String(loss?.x.length ?? 0);
+      canvas.dataset.stride = String(history?.stride ?? 1);
+      canvas.dataset.lastEpoch = loss?.x.length ? String(loss.x.at(-1)) : '';
+      canvas.dataset.bands = String(chart.data.datasets.filter((d) => d.label?.startsWith(BAND)).length / 2);
       canvas.dataset.updates = String(Number(canvas.dataset.updates ?? 0) + 1);
-      canvas.dataset.firstLoss = first ? String(first.loss) : '';
+      canvas.dataset.firstLoss = loss?.y.length ? String(loss.y[0]) : '';
       canvas.dataset.lastLoss = last ? String(last.loss) : '';
     },
     destroy: () => chart.destroy(),
