@@ -16,6 +16,9 @@ export interface Frame {
   height: number;
   px(v: number): number;
   py(v: number): number;
+  /** The inverse maps: data coordinates at pixel p (for hover values). */
+  vx(p: number): number;
+  vy(p: number): number;
 }
 
 export interface AxesStyle {
@@ -49,6 +52,8 @@ export function frameFor(
     height,
     px: (v) => left + ((v - x[0]) / (x[1] - x[0] || 1)) * width,
     py: (v) => top + height - ((v - y[0]) / (y[1] - y[0] || 1)) * height,
+    vx: (p) => x[0] + ((p - left) / width) * (x[1] - x[0]),
+    vy: (p) => y[0] + ((top + height - p) / height) * (y[1] - y[0]),
   };
 }
 
@@ -119,6 +124,8 @@ export interface Drawn {
   ticks: number;
   legend: string[];
   markers?: { training: number; test: number };
+  /** The plot area and its data mapping (for hover values); not written on the canvas. */
+  frame?: Frame;
 }
 
 /** Write a plot's summary onto its canvas element. */

@@ -67,7 +67,7 @@ export function drawCurve(
   ctx.stroke();
   ctx.fillText('prediction', x + font * 1.8, y);
   ctx.restore();
-  return { axes: [v.xName, v.yName], ticks: t.xTicks + t.yTicks, legend: ['data', 'prediction'] };
+  return { axes: [v.xName, v.yName], ticks: t.xTicks + t.yTicks, legend: ['data', 'prediction'], frame: f };
 }
 
 /** The shared y ranges of the small multiples: activations; contributions, bias and sum. */
