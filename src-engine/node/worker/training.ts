@@ -276,8 +276,8 @@ export class TrainingService {
     this.planeFeatures = null;
     this.spaceChoice = null;
     this.sampleChoice = undefined;
-    this.curveFeature = undefined;
-    this.projectionChoice = undefined;
+    // The curve's feature and the projection's layer stay for the next run (each falls back to its
+    // default when the new data or network lacks it).
     this.session = session;
     this.shown = session.snapshot;
     const plan = planViews(session.model.forward, data.train.task);
