@@ -228,3 +228,18 @@ test('the digits (784 pixels): a projection of the hidden layer or the inputs in
     await page.getByTestId('dock').screenshot({ path: `${SHOTS}/projection-digits-${name}.png` });
   });
 });
+
+test("the perceptron's step boundary is drawn as a straight contour found on the model", async ({ page }) => {
+  mkdirSync(SHOTS, { recursive: true });
+  await openTemplate(page, 'perceptron');
+  await trainToEnd(page);
+  await page.getByTestId('view-tab-boundary').click();
+  const plane = page.getByTestId('boundary-canvas');
+  await expect(plane).toHaveAttribute('data-stepwise', 'true');
+  // A step output has no shades: the model's class at the pointer with its output 1 (certain).
+  await hoverUntil(page, plane, /\nmodel: class \w+ \(1\)$/, 9);
+  await eachLook(page, async (name) => {
+    await page.getByTestId('view-tab-boundary').click();
+    await page.getByTestId('dock').screenshot({ path: `${SHOTS}/step-boundary-${name}.png` });
+  });
+});

@@ -60,11 +60,16 @@ export function drawProjection(
   const rows = v.classNames.slice(0, 10).map((name, k) => ({ label: `class ${name}`, color: classColor(k) }));
   const labels = rows.map((row) => row.label);
   if (wrong) labels.push('ring: predicted class (wrong)');
+  // Many classes (the ten digits) take two columns, so the legend hides fewer points.
   ctx.save();
   ctx.font = `${font}px system-ui, sans-serif`;
   const line = font * 1.35;
-  const width = Math.max(...labels.map((l) => ctx.measureText(l).width)) + font * 2.8;
-  const height = labels.length * line + font * 0.5;
+  const cols = rows.length > 6 ? 2 : 1;
+  const perCol = Math.ceil(rows.length / cols);
+  const colWidth = Math.max(...rows.map((row) => ctx.measureText(row.label).width)) + font * 2.6;
+  const extra = wrong ? 1 : 0;
+  const width = Math.max(cols * colWidth, wrong ? ctx.measureText(labels[labels.length - 1]!).width + font * 2.8 : 0);
+  const height = (perCol + extra) * line + font * 0.5;
   const x0 = f.left + f.width - width - font * 0.4;
   const y0 = f.top + font * 0.4;
   ctx.fillStyle = dark ? 'rgb(24 28 36 / 0.82)' : 'rgb(255 255 255 / 0.85)';
@@ -73,21 +78,26 @@ export function drawProjection(
   ctx.fillRect(x0, y0, width, height);
   ctx.strokeRect(x0, y0, width, height);
   ctx.textBaseline = 'middle';
-  labels.forEach((label, k) => {
-    const cy = y0 + font * 0.25 + line * (k + 0.5);
+  const text = dark ? '#e6e9ef' : '#1d2330';
+  rows.forEach((row, k) => {
+    const cx = x0 + Math.floor(k / perCol) * colWidth;
+    const cy = y0 + font * 0.25 + line * ((k % perCol) + 0.5);
     ctx.beginPath();
-    if (k < rows.length) {
-      ctx.arc(x0 + font, cy, r, 0, Math.PI * 2);
-      ctx.fillStyle = rows[k]!.color;
-      ctx.fill();
-    } else {
-      ctx.arc(x0 + font, cy, r * 1.5, 0, Math.PI * 2);
-      ctx.strokeStyle = style.text;
-      ctx.stroke();
-    }
-    ctx.fillStyle = dark ? '#e6e9ef' : '#1d2330';
-    ctx.fillText(label, x0 + font * 2, cy);
+    ctx.arc(cx + font, cy, r, 0, Math.PI * 2);
+    ctx.fillStyle = row.color;
+    ctx.fill();
+    ctx.fillStyle = text;
+    ctx.fillText(row.label, cx + font * 2, cy);
   });
+  if (wrong) {
+    const cy = y0 + font * 0.25 + line * (perCol + 0.5);
+    ctx.beginPath();
+    ctx.arc(x0 + font, cy, r * 1.5, 0, Math.PI * 2);
+    ctx.strokeStyle = style.text;
+    ctx.stroke();
+    ctx.fillStyle = text;
+    ctx.fillText(labels[labels.length - 1]!, x0 + font * 2, cy);
+  }
   ctx.restore();
   return { axes: names, ticks: t.xTicks + t.yTicks, legend: labels, frame: f };
 }
