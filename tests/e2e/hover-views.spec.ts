@@ -168,6 +168,8 @@ test('the regression curve over a chosen feature of the diabetes data, with hove
   // The curve's value at the pointer, and a data point's values.
   await hoverUntil(page, curve, /^prediction\nbmi = [\d.]+\nprogression = [\d.]+$/, 7);
   await hoverUntil(page, curve, /^data\nbmi = [\d.]+\nprogression = [\d.]+$/);
+  // The unit panels: each line's value at the pointer's x (here the sum: the output before its activation).
+  await hoverUntil(page, page.getByTestId('panel-sum'), /^sum\nbmi = -?[\d.]+\nvalue -?[\d.]+$/, 2);
   // The choice stays when the views are computed again (another run from the same weights).
   await page.getByTestId('train-epochs').fill('3');
   await trainToEnd(page, 'continue');
