@@ -6,7 +6,7 @@
  */
 import { classLabels, type Dataset } from '../data/dataset.ts';
 import { SeededRng } from '../tensor/rng.ts';
-import { pca, projectRows } from './pca.ts';
+import { pca, projectRows, type Pca } from './pca.ts';
 import { predictedClasses } from './hidden-space.ts';
 import { ViewError, type ViewSource } from './source.ts';
 
@@ -24,6 +24,8 @@ export interface Projection2d {
   predicted: Int32Array;
   /** Share of the total variance along PC1 and PC2. */
   explained: [number, number];
+  /** The principal axes used (pass back as `basis` to project the same inputs again without recomputing them). */
+  basis: Pca;
 }
 
 /** Layers of a model whose activations can be projected: vector values of two or more units, input and output excluded. */
@@ -44,13 +46,14 @@ export function projectableLayers(source: ViewSource): { nodeId: string; units: 
 /**
  * Project the rows of `ds` through the model to layer `nodeId` (null: the inputs themselves) and onto
  * the two leading principal axes of what comes out. `seed` fixes the power iteration's start, so the
- * same activations give the same picture.
+ * same activations give the same picture; `basis` reuses axes found before (for the inputs, which
+ * stay the same while the model trains).
  */
 export function projection2d(
   source: ViewSource,
   ds: Dataset,
   nodeId: string | null,
-  opts: { seed?: number } = {},
+  opts: { seed?: number; basis?: Pca } = {},
 ): Projection2d {
   const fwd = source.forward;
   if (ds.features !== fwd.features)
@@ -77,7 +80,9 @@ export function projection2d(
     units = layer.units;
   }
   const rows = ds.rows;
-  const p = pca(values, rows, units, 2, { rng: new SeededRng(opts.seed ?? 1) });
+  // A given basis must fit what is projected (the inputs do not change while a model trains).
+  const given = opts.basis && opts.basis.mean.length === units ? opts.basis : null;
+  const p = given ?? pca(values, rows, units, 2, { rng: new SeededRng(opts.seed ?? 1) });
   // Fewer than two columns cannot happen for layers (two units or more); a one-feature input gets PC2 = 0.
   const k = p.variance.length;
   const coords = projectRows(values, rows, units, p);
@@ -92,5 +97,6 @@ export function projection2d(
     labels: classLabels(ds),
     predicted: predictedClasses(fwd, pred, rows),
     explained: [(p.variance[0] ?? 0) / total, (p.variance[1] ?? 0) / total],
+    basis: p,
   };
 }

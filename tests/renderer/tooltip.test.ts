@@ -1,19 +1,10 @@
-/** The hover helpers shared by every plot: from the pointer to data coordinates and to the nearest point. */
+/** The hover helpers shared by every plot: from the pointer to data coordinates, the nearest point and curve x. */
 import { describe, expect, it } from 'vitest';
-import { frameFor } from '../../renderer/src/features/plots/axes.ts';
-import { insideFrame, nearestPoint, type HoverAt } from '../../renderer/src/features/plots/tooltip.ts';
+import { frameFor } from '../../renderer/src/features/plots/scale.ts';
+import { insideFrame, nearestIndex, nearestPoint, type PointerAt } from '../../renderer/src/features/plots/hit.ts';
 
 const frame = frameFor(300, 200, [-2, 6], [10, 30], 10);
-const at = (px: number, py: number): HoverAt => ({
-  px,
-  py,
-  width: 300,
-  height: 200,
-  x: frame.vx(px),
-  y: frame.vy(py),
-  frame,
-  target: null,
-});
+const at = (px: number, py: number): PointerAt => ({ px, py, frame });
 
 describe('hover helpers', () => {
   it('map pixels back to the data the frame drew', () => {
@@ -40,5 +31,15 @@ describe('hover helpers', () => {
     expect(nearestPoint(at(frame.px(4), frame.py(12) + 5), xs, ys)).toBe(2);
     expect(nearestPoint(at(frame.px(4), frame.py(12) + 7), xs, ys)).toBe(-1);
     expect(nearestPoint({ ...p, frame: null }, xs, ys)).toBe(-1);
+  });
+
+  it('find the nearest x of a curve, and none outside its range', () => {
+    const xs = [0, 0.5, 1, 1.5, 2];
+    expect(nearestIndex(xs, 0.7)).toBe(1);
+    expect(nearestIndex(xs, 0.8)).toBe(2);
+    expect(nearestIndex(xs, 2)).toBe(4);
+    expect(nearestIndex(xs, 2.1)).toBe(-1);
+    expect(nearestIndex(xs, NaN)).toBe(-1);
+    expect(nearestIndex([], 0)).toBe(-1);
   });
 });

@@ -36,6 +36,7 @@ import {
   unitHeatmaps,
   weightArrows,
   type HiddenSpaceMethod,
+  type Pca,
   type Points3d,
   type ViewPlan,
   type ViewSource,
@@ -287,6 +288,9 @@ function networkView(
   return { nx: h.nx, ny: h.ny, units, links };
 }
 
+/** The principal axes of each dataset's inputs, once found. */
+const inputAxes = new WeakMap<Dataset, Pca>();
+
 /** At most this many rows in the projection (PCA of a wide input costs rows × features²). */
 const MAX_PROJECTED = 1000;
 
@@ -300,7 +304,10 @@ function projectionView(
   const wanted = choice && (choice.nodeId === null || layers.some((l) => l.nodeId === choice.nodeId));
   const nodeId = wanted ? choice.nodeId : (layers[layers.length - 1]?.nodeId ?? null);
   const s = sample(train, MAX_PROJECTED);
-  const p = projection2d(src, s, nodeId);
+  // The inputs' axes do not change while the model trains: found once per dataset (seconds for 784 pixels).
+  const basis = nodeId === null ? inputAxes.get(train) : undefined;
+  const p = projection2d(src, s, nodeId, basis ? { basis } : {});
+  if (nodeId === null) inputAxes.set(train, p.basis);
   const classes = Math.max(s.targets > 1 ? s.targets : 2, ...p.labels.map((l) => l + 1));
   return {
     nodeId,

@@ -5,21 +5,22 @@
  * attribute of the element under the pointer (table cells, network links, image tiles).
  */
 import type { Attachment } from 'svelte/attachments';
-import type { Frame } from './axes.ts';
+import type { PointerAt } from './hit.ts';
 import { frameOf } from './plot-canvas.ts';
 
-/** Where the pointer is: in the element's CSS pixels, and in data coordinates when the element is a framed plot. */
-export interface HoverAt {
-  /** Pointer position relative to the element's top-left corner (CSS pixels). */
-  px: number;
-  py: number;
+export { insideFrame, nearestIndex, nearestPoint } from './hit.ts';
+
+/**
+ * Where the pointer is: px, py relative to the element's top-left corner (CSS pixels), and in data
+ * coordinates when the element is a framed plot.
+ */
+export interface HoverAt extends PointerAt {
   /** The element's size on screen (CSS pixels, after any transform). */
   width: number;
   height: number;
-  /** Data coordinates under the pointer, and the frame they come from (canvas plots drawn with axes). */
+  /** Data coordinates under the pointer (NaN without a frame: canvas plots drawn with axes have one). */
   x: number;
   y: number;
-  frame: Frame | null;
   /** The element under the pointer (for `data-tip` lookups). */
   target: Element | null;
 }
@@ -102,36 +103,4 @@ export function hoverTip(lookup: TipLookup = dataTip): Attachment<HTMLElement | 
       hide();
     };
   };
-}
-
-/**
- * The index of the point nearest the pointer within `radius` CSS pixels (points in data coordinates
- * drawn through `frame`), or -1. `skip(k)` leaves points out (hidden test points).
- */
-export function nearestPoint(
-  at: HoverAt,
-  xs: ArrayLike<number>,
-  ys: ArrayLike<number>,
-  radius = 6,
-  skip?: (k: number) => boolean,
-): number {
-  const f = at.frame;
-  if (!f) return -1;
-  let best = -1;
-  let bestD = radius * radius;
-  for (let k = 0; k < xs.length; k++) {
-    if (skip?.(k)) continue;
-    const d = (f.px(xs[k]!) - at.px) ** 2 + (f.py(ys[k]!) - at.py) ** 2;
-    if (d <= bestD) {
-      bestD = d;
-      best = k;
-    }
-  }
-  return best;
-}
-
-/** Whether the pointer is inside the frame's plot area. */
-export function insideFrame(at: HoverAt): boolean {
-  const f = at.frame;
-  return !!f && at.px >= f.left && at.px <= f.left + f.width && at.py >= f.top && at.py <= f.top + f.height;
 }
