@@ -91,6 +91,12 @@ describe('projection2d', () => {
     // The inputs themselves.
     const inputs = projection2d(backend, ds, null);
     expect(inputs.units).toBe(ds.features);
+    // Axes found once are reused as given (the inputs do not change while a model trains).
+    const again = projection2d(backend, ds, null, { basis: inputs.basis });
+    expect(again.basis).toBe(inputs.basis);
+    expect(Array.from(again.points)).toEqual(Array.from(inputs.points));
+    // A basis of another width is not used.
+    expect(projection2d(backend, ds, layer.nodeId, { basis: inputs.basis }).basis).not.toBe(inputs.basis);
     expect(() => projection2d(backend, ds, 'nope')).toThrow(/'nope' cannot be projected.*layers that can: /);
   });
 
