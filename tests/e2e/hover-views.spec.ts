@@ -4,7 +4,7 @@
  * 784-pixel digits; screenshots at 1024x700 and 1920x1080 in both themes.
  */
 import { test, expect, type Locator, type Page } from '@playwright/test';
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { writePenguinsCsv } from '../engine/data/fixtures.ts';
@@ -214,6 +214,15 @@ test('the digits (784 pixels): a projection of the hidden layer or the inputs in
   for (let d = 0; d < 10; d++) expect(legend).toContain(`class ${d}`);
   await hoverUntil(page, canvas, /^class \d, predicted \d( \(wrong\))?\nPC1 -?[\d.e-]+, PC2 -?[\d.e-]+$/);
   await page.getByTestId('dock').screenshot({ path: `${SHOTS}/projection-digits-hidden.png` });
+  // Saved as PNG at twice its size, axes and legend redrawn, named after the project and the view.
+  const download = page.waitForEvent('download');
+  await page.getByTestId('png-view').click();
+  const d = await download;
+  expect(d.suggestedFilename()).toMatch(/ - Projection\.png$/);
+  const bytes = readFileSync((await d.path())!);
+  const shown = (await canvas.boundingBox())!;
+  expect(bytes.readUInt32BE(16)).toBeGreaterThanOrEqual(Math.floor(shown.width * 2) - 4);
+  await d.saveAs(`${SHOTS}/png-export-projection.png`);
 
   // The raw pixels: another picture, with less of the variance on two axes than 15 units give.
   const axesHidden = await canvas.getAttribute('data-axes');
