@@ -26,6 +26,7 @@ import type {
   DataShape,
   OpenOptions,
   ColumnType,
+  ViewChoice,
 } from './training.ts';
 
 export type * from './training.ts';
@@ -207,13 +208,10 @@ export interface ApiMethods {
   trainControl(req: { action: 'pause' | 'resume' | 'stop' | 'step' }): Promise<{ ok: boolean }>;
   /**
    * Choose the decision boundary's two input features (a slice when there are more), the 3-D view's
-   * layer and method, and the row whose feature maps and saliency the image views show; recomputes the views now.
+   * layer and method, the row whose feature maps and saliency the image views show, the regression
+   * curve's feature and the projection's layer; recomputes the views now.
    */
-  viewOptions(req: {
-    features?: [number, number];
-    space?: { nodeId: string; method: 'exact' | 'first3' | 'pca' };
-    sample?: number;
-  }): Promise<TrainingViews | null>;
+  viewOptions(req: ViewChoice): Promise<TrainingViews | null>;
   /** The model on screen's weights, run record (config, metrics per epoch) and fitted preprocessing, for the project; null when there is none. */
   lastRun(req: Empty): Promise<{
     weights: WeightsJson;

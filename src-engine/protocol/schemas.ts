@@ -107,6 +107,11 @@ export const requestSchemas = {
         .strict()
         .optional(),
       sample: z.number().int().min(0).max(100_000_000).optional(),
+      curveFeature: z.number().int().min(0).max(1_000_000).optional(),
+      projection: z
+        .object({ nodeId: z.string().min(1).max(200).nullable() })
+        .strict()
+        .optional(),
     })
     .strict(),
   restoreRun: z

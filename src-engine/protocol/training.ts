@@ -93,6 +93,8 @@ export interface GridView {
   /** Single-layer classifiers: weight vectors normal to the boundaries, from..to in plane coordinates. */
   arrows: { from: [number, number]; to: [number, number]; label: string }[];
   sliced: boolean;
+  /** The output is piecewise constant (step activations): the contours' crossings were found on the model, not interpolated. */
+  stepwise?: boolean;
 }
 
 /** Data points on the plane (training and test marked apart). */
@@ -121,7 +123,10 @@ export interface SpaceView {
 
 /** Regression: the data and the prediction curve, and per-unit contributions for one hidden layer. */
 export interface CurveView {
-  /** The feature on the x axis (the others held at their means) and the predicted target's name. */
+  /** The feature on the x axis (its index; the others held at their means) and every feature's name, for choosing it. */
+  feature: number;
+  features: string[];
+  /** The x axis feature's name and the predicted target's name. */
   xName: string;
   yName: string;
   x: number[];
@@ -132,6 +137,26 @@ export interface CurveView {
   bias: number | null;
   /** The output before its activation: the bias plus every unit's contribution. */
   sum: number[] | null;
+}
+
+/** Many inputs: the rows in a layer's activations (or the inputs) on their two leading principal axes, by class. */
+export interface ProjectionView {
+  /** The layer projected (null: the inputs) and the layers that can be chosen, with their widths. */
+  nodeId: string | null;
+  layers: { nodeId: string; units: number }[];
+  /** Width of what is projected and of the input. */
+  units: number;
+  inputs: number;
+  /** Share of the variance along PC1 and PC2. */
+  explained: [number, number];
+  x: number[];
+  y: number[];
+  /** True and predicted class per point, and the class names. */
+  label: number[];
+  predicted: number[];
+  classNames: string[];
+  /** Which rows are shown ('training rows'). */
+  on: string;
 }
 
 /** Per-unit heatmaps over the input plane and the links of the network, styled by weight. */
@@ -239,6 +264,17 @@ export interface FlowView {
   }[];
 }
 
+/** The user's choices for the views (each optional: what is not given stays as it was). */
+export interface ViewChoice {
+  features?: [number, number];
+  space?: { nodeId: string; method: 'exact' | 'first3' | 'pca' };
+  sample?: number;
+  /** The feature on the regression curve's x axis. */
+  curveFeature?: number;
+  /** The projection's layer (null: the inputs). */
+  projection?: { nodeId: string | null };
+}
+
 export interface TrainingViews {
   epoch: number;
   grid?: GridView;
@@ -249,6 +285,7 @@ export interface TrainingViews {
   evaluation?: EvaluationView;
   flow?: FlowView;
   images?: ImageViews;
+  projection?: ProjectionView;
 }
 
 export type { StepTrace, TracedNode, TracedParam, TracedTensor } from '../lab/step.ts';

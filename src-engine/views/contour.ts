@@ -2,8 +2,14 @@
  * Contour lines by marching squares: where a field sampled on grid nodes crosses a level, as
  * polylines joined across cells (saddles resolved by the cell-centre average). Used for the 0.5
  * contour of a decision grid and the boundaries between softmax classes.
+ *
+ * Where the model's output is piecewise constant (step activations: the perceptron lessons), linear
+ * interpolation between two nodes only says "half-way", and the contour becomes a staircase of
+ * half-cell steps. There the crossing on each cut edge is found on the model itself, by bisection
+ * along the edge, and the contour follows the true boundary smoothly.
  */
-import type { DecisionGrid } from './decision-grid.ts';
+import { planeInputs, type DecisionGrid } from './decision-grid.ts';
+import type { ViewSource } from './source.ts';
 
 export interface ContourLine {
   /** Points x0, y0, x1, y1, … in plane coordinates. */
@@ -41,7 +47,40 @@ const CASES: readonly (readonly number[])[] = [
 ];
 const SADDLE_CENTRE_ABOVE: Record<number, readonly number[]> = { 5: [0, 1, 2, 3], 10: [3, 0, 1, 2] };
 
-/** Contour lines of `field` (row-major ny × nx, x fastest) at `level`, on node coordinates xs, ys. */
+/**
+ * The two grid nodes (flat indices j * nx + i) an edge joins. Edge ids: horizontal edge (i, j)-(i+1, j)
+ * is j * (nx - 1) + i; vertical (i, j)-(i, j+1) is ny * (nx - 1) + j * nx + i.
+ */
+export function edgeNodes(e: number, nx: number, ny: number): [number, number] {
+  const hCount = ny * (nx - 1);
+  if (e < hCount) {
+    const j = Math.floor(e / (nx - 1));
+    const a = j * nx + (e - j * (nx - 1));
+    return [a, a + 1];
+  }
+  const a = e - hCount;
+  return [a, a + nx];
+}
+
+/** Ids of the edges whose two nodes lie on different sides of `level` (NaN nodes excluded). */
+export function cutEdges(field: ArrayLike<number>, nx: number, ny: number, level: number): number[] {
+  const out: number[] = [];
+  const count = ny * (nx - 1) + (ny - 1) * nx;
+  for (let e = 0; e < count; e++) {
+    const [a, b] = edgeNodes(e, nx, ny);
+    const fa = field[a]!,
+      fb = field[b]!;
+    if (Number.isNaN(fa + fb)) continue;
+    if (fa >= level !== fb >= level) out.push(e);
+  }
+  return out;
+}
+
+/**
+ * Contour lines of `field` (row-major ny × nx, x fastest) at `level`, on node coordinates xs, ys.
+ * `crossings` may give, per edge id, where along the edge (0 at its first node, 1 at its second) the
+ * level is crossed; other edges are interpolated linearly.
+ */
 export function contourLines(
   field: ArrayLike<number>,
   nx: number,
@@ -49,6 +88,7 @@ export function contourLines(
   xs: ArrayLike<number>,
   ys: ArrayLike<number>,
   level: number,
+  crossings?: ReadonlyMap<number, number>,
 ): ContourLine[] {
   if (nx < 2 || ny < 2) return [];
   const hCount = ny * (nx - 1);
@@ -82,28 +122,14 @@ export function contourLines(
     }
   }
   const point = (e: number): [number, number] => {
-    let a: number, b: number, ax: number, ay: number, bx: number, by: number;
-    if (e < hCount) {
-      const j = Math.floor(e / (nx - 1));
-      const i = e - j * (nx - 1);
-      a = j * nx + i;
-      b = a + 1;
-      ax = xs[i]!;
-      bx = xs[i + 1]!;
-      ay = by = ys[j]!;
-    } else {
-      const k = e - hCount;
-      const j = Math.floor(k / nx);
-      const i = k - j * nx;
-      a = j * nx + i;
-      b = a + nx;
-      ax = bx = xs[i]!;
-      ay = ys[j]!;
-      by = ys[j + 1]!;
-    }
+    const [a, b] = edgeNodes(e, nx, ny);
+    const ax = xs[a % nx]!,
+      ay = ys[Math.floor(a / nx)]!,
+      bx = xs[b % nx]!,
+      by = ys[Math.floor(b / nx)]!;
     const fa = field[a]!,
       fb = field[b]!;
-    const t = fb === fa ? 0.5 : (level - fa) / (fb - fa);
+    const t = crossings?.get(e) ?? (fb === fa ? 0.5 : (level - fa) / (fb - fa));
     return [ax + t * (bx - ax), ay + t * (by - ay)];
   };
   // Each edge is shared by at most two segments: link them into polylines.
@@ -156,26 +182,97 @@ export function contourLines(
 /**
  * The decision boundary of a grid: the `level` contour of the positive-class probability (binary),
  * the outline of each class's region (multiclass: where p_c equals the largest other p), or the
- * `level` contour of the output (regression).
+ * `level` contour of the output (regression). With the model (`source`) and a piecewise-constant
+ * output over the grid, each cut edge's crossing is found by bisection on the model (see above).
  */
-export function boundaryContour(grid: DecisionGrid, level = 0.5): BoundaryContour[] {
+export function boundaryContour(grid: DecisionGrid, level = 0.5, source?: ViewSource): BoundaryContour[] {
   const { nx, ny, xs, ys, values, outputs: T } = grid;
   const cells = nx * ny;
+  const refine = source && piecewiseConstant(grid);
   if (grid.task !== 'multiclass') {
     const field = T === 1 ? values : strided(values, cells, T, 0);
-    return [{ class: null, level, lines: contourLines(field, nx, ny, xs, ys, level) }];
+    const at = refine ? bisectCrossings(source, grid, field, level, (o, k) => o[k * T]!) : undefined;
+    return [{ class: null, level, lines: contourLines(field, nx, ny, xs, ys, level, at) }];
   }
   const out: BoundaryContour[] = [];
-  const field = new Float32Array(cells);
   for (let c = 0; c < T; c++) {
-    for (let k = 0, o = 0; k < cells; k++, o += T) {
+    // p_c minus the largest other p, at row k of outputs o: positive where c is the model's class.
+    const margin = (o: ArrayLike<number>, k: number) => {
       let best = -Infinity;
-      for (let t = 0; t < T; t++) if (t !== c && values[o + t]! > best) best = values[o + t]!;
-      field[k] = values[o + c]! - best;
-    }
-    out.push({ class: c, level: 0, lines: contourLines(field, nx, ny, xs, ys, 0) });
+      for (let t = 0; t < T; t++) if (t !== c && o[k * T + t]! > best) best = o[k * T + t]!;
+      return o[k * T + c]! - best;
+    };
+    const field = new Float32Array(cells);
+    for (let k = 0; k < cells; k++) field[k] = margin(values, k);
+    const at = refine ? bisectCrossings(source, grid, field, 0, margin) : undefined;
+    out.push({ class: c, level: 0, lines: contourLines(field, nx, ny, xs, ys, 0, at) });
   }
   return out;
+}
+
+/** Most distinct output values a grid may have and still count as piecewise constant. */
+const PIECEWISE_MAX_VALUES = 16;
+
+/** Whether the model's output over the grid takes only a few distinct values (step activations). */
+export function piecewiseConstant(grid: DecisionGrid): boolean {
+  if (grid.nx * grid.ny <= PIECEWISE_MAX_VALUES) return false;
+  const seen = new Set<number>();
+  for (const v of grid.values) {
+    seen.add(v);
+    if (seen.size > PIECEWISE_MAX_VALUES) return false;
+  }
+  return true;
+}
+
+/** Bisection steps per cut edge: the crossing is found to 1/2^12 of a cell. */
+const BISECTION_STEPS = 12;
+
+/**
+ * For every edge of the grid cut by `level` in `field`, where along it the model's own `scalar` (read
+ * from its outputs) crosses the level: one batched forward pass per bisection step over all cut edges.
+ */
+export function bisectCrossings(
+  source: ViewSource,
+  grid: DecisionGrid,
+  field: ArrayLike<number>,
+  level: number,
+  scalar: (outputs: ArrayLike<number>, row: number) => number,
+  steps = BISECTION_STEPS,
+): Map<number, number> {
+  const { nx, ny, xs, ys, features } = grid;
+  const [fi, fj] = features;
+  const edges = cutEdges(field, nx, ny, level);
+  const n = edges.length;
+  const crossings = new Map<number, number>();
+  if (n === 0) return crossings;
+  const F = grid.fixed.length;
+  // The input rows at t = 0.5 along each edge, from the same fixed values the grid used.
+  const base = planeInputs({ ...grid, nx: 1, ny: 1, xs: xs.subarray(0, 1), ys: ys.subarray(0, 1) });
+  const x = new Float32Array(n * F);
+  for (let k = 0; k < n; k++) x.set(base, k * F);
+  const ends = edges.map((e) => edgeNodes(e, nx, ny));
+  const aboveAtA = ends.map(([a]) => field[a]! >= level);
+  const lo = new Float64Array(n);
+  const hi = new Float64Array(n).fill(1);
+  const pred = source.forward.pred;
+  for (let s = 0; s < steps; s++) {
+    for (let k = 0; k < n; k++) {
+      const [a, b] = ends[k]!;
+      const t = (lo[k]! + hi[k]!) / 2;
+      const ax = xs[a % nx]!,
+        ay = ys[Math.floor(a / nx)]!;
+      x[k * F + fi] = ax + t * (xs[b % nx]! - ax);
+      x[k * F + fj] = ay + t * (ys[Math.floor(b / nx)]! - ay);
+    }
+    const out = source.runForward(x, n, [pred])[0]!;
+    for (let k = 0; k < n; k++) {
+      const t = (lo[k]! + hi[k]!) / 2;
+      if (scalar(out, k) >= level === aboveAtA[k]) lo[k] = t;
+      else hi[k] = t;
+    }
+  }
+  for (let k = 0; k < n; k++) crossings.set(edges[k]!, (lo[k]! + hi[k]!) / 2);
+  return crossings;
 }
 
 function strided(v: Float32Array, n: number, stride: number, offset: number): Float32Array {

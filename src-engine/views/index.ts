@@ -10,3 +10,4 @@ export * from './evaluation.ts';
 export * from './history.ts';
 export * from './plan.ts';
 export * from './images.ts';
+export * from './projection.ts';

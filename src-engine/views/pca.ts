@@ -1,8 +1,10 @@
 /**
  * A small deterministic PCA: the covariance of the rows, then the leading eigenvectors by power
- * iteration with deflation. The start vectors are fixed and each axis's sign is normalised, so the
- * same data gives the same axes every time (a live 3-D view does not flip between epochs).
+ * iteration with deflation. The start vectors are fixed (or drawn from a seeded Rng) and each axis's
+ * sign is normalised, so the same data gives the same axes every time (a live view does not flip
+ * between epochs).
  */
+import type { Rng } from '../tensor/rng.ts';
 
 export interface Pca {
   /** Column means (cols). */
@@ -53,7 +55,7 @@ export function pca(
   rows: number,
   cols: number,
   k: number,
-  opts: { iterations?: number; tolerance?: number } = {},
+  opts: { iterations?: number; tolerance?: number; rng?: Rng } = {},
 ): Pca {
   const kk = Math.min(k, cols);
   const { mean, cov } = covariance(x, rows, cols);
@@ -66,8 +68,10 @@ export function pca(
   const v = new Float64Array(cols);
   const w = new Float64Array(cols);
   for (let a = 0; a < kk; a++) {
-    // A fixed start with every component non-zero and distinct, so it is unlikely to be orthogonal to any axis.
-    for (let c = 0; c < cols; c++) v[c] = 1 + (c + 1) / (cols + 1) + 0.1 * a * (c % 2 ? 1 : -1);
+    // A start with every component non-zero and distinct, so it is unlikely to be orthogonal to any axis:
+    // fixed, or drawn from the seeded generator when one is given.
+    for (let c = 0; c < cols; c++)
+      v[c] = opts.rng ? opts.rng.normal() : 1 + (c + 1) / (cols + 1) + 0.1 * a * (c % 2 ? 1 : -1);
     orthogonalise(v, axes, a, cols);
     normalise(v);
     let lambda = 0;

@@ -31,6 +31,8 @@ export interface ViewPlan {
   confusion: boolean;
   /** Image views: filters, feature maps and saliency of a sample, misclassified images (an image input). */
   images: boolean;
+  /** A 2-D projection of a layer's activations by class: classifiers with more inputs than a plane or a 3-D view can show. */
+  projection: boolean;
 }
 
 /** The views that apply to a model (and its data's task, when known). */
@@ -66,5 +68,6 @@ export function planViews(fwd: ForwardModel, dataTask?: Task): ViewPlan {
     unitHeatmaps: F === 2 && layers.length > 1,
     confusion: classifier,
     images: fwd.inputShape.length === 3,
+    projection: classifier && F > 3,
   };
 }

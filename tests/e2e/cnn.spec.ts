@@ -123,10 +123,21 @@ test('LeNet-5 dragged from the palette trains on the digits and shows filters, f
   const caption = (await first.textContent())!.trim();
   expect(caption).toMatch(/^\d → \d$/);
   const [actual, predicted] = caption.split(' → ');
+  // Hovering a tile: its row, the true and predicted labels, and the value of the pixel under the pointer.
+  await first.locator('canvas').hover();
+  await expect(page.getByTestId('plot-tooltip')).toHaveText(
+    new RegExp(
+      `^row \\d+: actual ${actual}, predicted ${predicted} \\(click: [^)]+\\)\\n${actual} → ${predicted}\\npixel \\(\\d+, \\d+\\): -?[\\d.e-]+$`,
+    ),
+  );
   await page.getByTestId('dock').screenshot({ path: `${SHOTS}/cnn-mistakes.png` });
   await first.click();
   await expect(page.getByTestId('sample-answer')).toHaveText(`actual ${actual}, predicted ${predicted}`);
   await expect(page.getByTestId('sample-answer')).toHaveClass(/wrong/);
+
+  // Too many pixels for a plane: the projection of a layer's activations, by digit.
+  await page.getByTestId('view-tab-projection').click();
+  await expect(page.getByTestId('projection-canvas')).toHaveAttribute('data-legend', /^class 0 \| class 1 /);
 
   // The confusion matrix of the held-out digits.
   await page.getByTestId('view-tab-evaluation').click();

@@ -444,6 +444,16 @@ export class TrainingState {
     await this.viewOptions({ space: { nodeId, method } });
   }
 
+  /** Put another feature on the regression curve's x axis. */
+  async setCurveFeature(feature: number): Promise<void> {
+    await this.viewOptions({ curveFeature: feature });
+  }
+
+  /** Project another layer's activations (null: the inputs) in the projection view. */
+  async setProjection(nodeId: string | null): Promise<void> {
+    await this.viewOptions({ projection: { nodeId } });
+  }
+
   /** Show another row's feature maps and saliency in the image views. */
   async setSample(row: number): Promise<void> {
     await this.viewOptions({ sample: row });

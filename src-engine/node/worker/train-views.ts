@@ -29,10 +29,14 @@ import {
   planeInBox,
   predictionCurve,
   predictionsTable,
+  piecewiseConstant,
+  projectableLayers,
+  projection2d,
   unitContributions,
   unitHeatmaps,
   weightArrows,
   type HiddenSpaceMethod,
+  type Pca,
   type Points3d,
   type ViewPlan,
   type ViewSource,
@@ -46,6 +50,7 @@ import type {
   ImageViews,
   NetworkView,
   PointsView,
+  ProjectionView,
   RegressionView,
   SpaceView,
   TrainingViews,
@@ -61,6 +66,10 @@ export interface ViewRequest {
   space?: { nodeId: string; method: HiddenSpaceMethod };
   /** The row of the shown data whose feature maps and saliency the image views show (default 0). */
   sample?: number;
+  /** The regression curve's feature (default 0; out of range falls back to 0). */
+  curveFeature?: number;
+  /** The projection's layer (null: the inputs; default: the last layer before the output). */
+  projection?: { nodeId: string | null };
 }
 
 /** Two features worth plotting against each other: the first two with more than two distinct values (not one-hot columns), else 0 and 1. */
@@ -142,9 +151,12 @@ function gridView(
     predicted: Array.from(g.predicted),
     intensity: Array.from(g.intensity, round),
     contours:
-      g.task === 'regression' ? [] : boundaryContour(g).flatMap((c) => c.lines.map((l) => Array.from(l.points, round))),
+      g.task === 'regression'
+        ? []
+        : boundaryContour(g, 0.5, src).flatMap((c) => c.lines.map((l) => Array.from(l.points, round))),
     arrows,
     sliced: plan.sliced,
+    stepwise: g.task !== 'regression' && piecewiseConstant(g),
   };
 }
 
@@ -186,22 +198,25 @@ function spaceView(
   };
 }
 
-function curveView(src: ViewSource, plan: ViewPlan, train: Dataset): CurveView {
+function curveView(src: ViewSource, plan: ViewPlan, train: Dataset, chosen: number | undefined): CurveView {
   const s = sample(train, MAX_POINTS);
+  const F = train.features;
+  const feature = chosen !== undefined && Number.isInteger(chosen) && chosen >= 0 && chosen < F ? chosen : 0;
   let lo = Infinity;
   let hi = -Infinity;
   for (let r = 0; r < train.rows; r++) {
-    const v = train.x[r * train.features]!;
+    const v = train.x[r * F + feature]!;
     if (v < lo) lo = v;
     if (v > hi) hi = v;
   }
-  const fixed = Float32Array.from(columnMeans(train.x, train.rows, train.features));
-  const c = predictionCurve(src, lo, hi, 120, { fixed });
+  if (!(hi > lo)) [lo, hi] = [lo - 0.5, lo + 0.5];
+  const fixed = Float32Array.from(columnMeans(train.x, train.rows, F));
+  const c = predictionCurve(src, lo, hi, 120, { fixed, feature });
   let units: CurveView['units'] = null;
   let bias: number | null = null;
   let sum: number[] | null = null;
   if (plan.unitContributions) {
-    const u = unitContributions(src, c.xs, { fixed });
+    const u = unitContributions(src, c.xs, { fixed, feature });
     // Small multiples are readable up to a dozen units.
     if (u.units <= 12) {
       const n = c.xs.length;
@@ -214,9 +229,11 @@ function curveView(src: ViewSource, plan: ViewPlan, train: Dataset): CurveView {
     }
   }
   return {
-    xName: train.featureNames[0] ?? 'x',
+    feature,
+    features: Array.from({ length: F }, (_, f) => train.featureNames[f] ?? `x${f + 1}`),
+    xName: train.featureNames[feature] ?? `x${feature + 1}`,
     yName: train.targetNames?.[0] ?? 'y',
-    x: Array.from({ length: s.rows }, (_, r) => round(s.x[r * s.features]!)),
+    x: Array.from({ length: s.rows }, (_, r) => round(s.x[r * s.features + feature]!)),
     y: Array.from({ length: s.rows }, (_, r) => round(s.y[r * s.targets]!)),
     curveX: Array.from(c.xs, round),
     curveY: Array.from(c.ys, round),
@@ -269,6 +286,42 @@ function networkView(
     }
   }
   return { nx: h.nx, ny: h.ny, units, links };
+}
+
+/** The principal axes of each dataset's inputs, once found. */
+const inputAxes = new WeakMap<Dataset, Pca>();
+
+/** At most this many rows in the projection (PCA of a wide input costs rows × features²). */
+const MAX_PROJECTED = 1000;
+
+/** The training rows on the two leading principal axes of a layer's activations (default: the last before the output). */
+function projectionView(
+  src: ViewSource,
+  train: Dataset,
+  choice: { nodeId: string | null } | undefined,
+): ProjectionView {
+  const layers = projectableLayers(src);
+  const wanted = choice && (choice.nodeId === null || layers.some((l) => l.nodeId === choice.nodeId));
+  const nodeId = wanted ? choice.nodeId : (layers[layers.length - 1]?.nodeId ?? null);
+  const s = sample(train, MAX_PROJECTED);
+  // The inputs' axes do not change while the model trains: found once per dataset (seconds for 784 pixels).
+  const basis = nodeId === null ? inputAxes.get(train) : undefined;
+  const p = projection2d(src, s, nodeId, basis ? { basis } : {});
+  if (nodeId === null) inputAxes.set(train, p.basis);
+  const classes = Math.max(s.targets > 1 ? s.targets : 2, ...p.labels.map((l) => l + 1));
+  return {
+    nodeId,
+    layers,
+    units: p.units,
+    inputs: train.features,
+    explained: [round(p.explained[0]), round(p.explained[1])],
+    x: Array.from({ length: p.rows }, (_, r) => round(p.points[2 * r]!)),
+    y: Array.from({ length: p.rows }, (_, r) => round(p.points[2 * r + 1]!)),
+    label: Array.from(p.labels),
+    predicted: Array.from(p.predicted),
+    classNames: train.classNames ?? Array.from({ length: classes }, (_, k) => String(k)),
+    on: 'training rows',
+  };
 }
 
 /** Regression: errors on every part of the data, and predicted against actual values of the held-out rows. */
@@ -389,7 +442,8 @@ export function computeViews(
       'exact',
     );
   }
-  if (plan.predictionCurve && train.features >= 1) views.curve = curveView(src, plan, train);
+  if (plan.projection) views.projection = projectionView(src, train, req.projection);
+  if (plan.predictionCurve && train.features >= 1) views.curve = curveView(src, plan, train, req.curveFeature);
   // Links for any network small enough to draw; unit heatmaps where the input is a plane.
   if (!train.sampleShape) {
     const net = networkView(src, graph, train, weights, plan.unitHeatmaps);

@@ -21,6 +21,7 @@ import type {
   ExportFormat,
   ProviderInfo,
   TrainingViews,
+  ViewChoice,
 } from '../../protocol/training.ts';
 import {
   checkpointFromJson,
@@ -126,6 +127,9 @@ export class TrainingService {
   private spaceChoice: { nodeId: string; method: 'exact' | 'first3' | 'pca' } | null = null;
   /** The row whose feature maps and saliency the image views show. */
   private sampleChoice: number | undefined = undefined;
+  /** The regression curve's feature and the projection's layer (undefined: the defaults). */
+  private curveFeature: number | undefined = undefined;
+  private projectionChoice: { nodeId: string | null } | undefined = undefined;
   /** How to recompute the views of the model on screen (after a run ended, while paused, or after opening). */
   private viewContext: ViewContext | null = null;
 
@@ -272,6 +276,8 @@ export class TrainingService {
     this.planeFeatures = null;
     this.spaceChoice = null;
     this.sampleChoice = undefined;
+    // The curve's feature and the projection's layer stay for the next run (each falls back to its
+    // default when the new data or network lacks it).
     this.session = session;
     this.shown = session.snapshot;
     const plan = planViews(session.model.forward, data.train.task);
@@ -312,6 +318,8 @@ export class TrainingService {
     this.planeFeatures = null;
     this.spaceChoice = null;
     this.sampleChoice = undefined;
+    this.curveFeature = undefined;
+    this.projectionChoice = undefined;
     if (!req.project.weights) {
       this.shown = null;
       // Before training: the data and the untrained model (weights drawn from the seed), when the
@@ -493,18 +501,18 @@ export class TrainingService {
       ...(this.planeFeatures ? { features: this.planeFeatures } : {}),
       ...(this.spaceChoice ? { space: this.spaceChoice } : {}),
       ...(this.sampleChoice !== undefined ? { sample: this.sampleChoice } : {}),
+      ...(this.curveFeature !== undefined ? { curveFeature: this.curveFeature } : {}),
+      ...(this.projectionChoice ? { projection: this.projectionChoice } : {}),
     };
   }
 
-  /** Choose the boundary's two features and the 3-D view's layer; returns the views recomputed (null when none are shown). */
-  viewOptions(opts: {
-    features?: [number, number];
-    space?: { nodeId: string; method: 'exact' | 'first3' | 'pca' };
-    sample?: number;
-  }): TrainingViews | null {
+  /** Choose the views' features, layers and sample; returns the views recomputed (null when none are shown). */
+  viewOptions(opts: ViewChoice): TrainingViews | null {
     if (opts.features) this.planeFeatures = opts.features;
     if (opts.space) this.spaceChoice = opts.space;
     if (opts.sample !== undefined) this.sampleChoice = opts.sample;
+    if (opts.curveFeature !== undefined) this.curveFeature = opts.curveFeature;
+    if (opts.projection) this.projectionChoice = opts.projection;
     return this.computeShown(true);
   }
 

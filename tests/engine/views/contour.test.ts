@@ -1,7 +1,18 @@
-/** Marching squares on analytic fields: circles, lines through the border, saddles, class outlines. */
+/**
+ * Marching squares on analytic fields: circles, lines through the border, saddles, class outlines; and
+ * step-activation boundaries found on the model by bisection.
+ */
 import { describe, expect, it } from 'vitest';
-import { boundaryContour, contourLines } from '../../../src-engine/views/contour.ts';
-import type { DecisionGrid } from '../../../src-engine/views/decision-grid.ts';
+import {
+  bisectCrossings,
+  boundaryContour,
+  contourLines,
+  cutEdges,
+  piecewiseConstant,
+} from '../../../src-engine/views/contour.ts';
+import { decisionGrid, type DecisionGrid } from '../../../src-engine/views/decision-grid.ts';
+import { ForwardEvaluator } from '../../../src-engine/views/source.ts';
+import { trainTemplate } from './util.ts';
 
 function sample(f: (x: number, y: number) => number, n: number, lo = -1, hi = 1) {
   const xs = new Float32Array(n);
@@ -105,5 +116,45 @@ describe('boundaryContour', () => {
         }
       }
     }
+  });
+});
+
+describe('step-activation boundaries', () => {
+  it("follow the perceptron's line smoothly instead of half-cell steps", async () => {
+    const trained = await trainTemplate('perceptron');
+    const ds = trained.ds;
+    // The perceptron rule is its own backend: the views read its weights through a ForwardEvaluator.
+    const backend = new ForwardEvaluator(trained.template.graph, trained.backend.getWeights());
+    const g = decisionGrid(backend, { dataset: ds, resolution: 40 });
+    expect(piecewiseConstant(g)).toBe(true);
+    const w = backend.getWeights();
+    const W = [...w.values()].find((t) => t.shape.length === 2 && t.shape[0] === 2)!.data;
+    const b = [...w.values()].find((t) => t.data.length === 1)!.data[0]!;
+    // Distance from the true line w·x + b = 0, in cells.
+    const cell = (g.bounds[1] - g.bounds[0]) / (g.nx - 1);
+    const dist = (x: number, y: number) => Math.abs(W[0]! * x + W[1]! * y + b) / Math.hypot(W[0]!, W[1]!) / cell;
+    const worst = (lines: { points: Float32Array }[]) =>
+      Math.max(...lines.flatMap((l) => points(l.points).map(([x, y]) => dist(x, y))));
+    const smooth = boundaryContour(g, 0.5, backend);
+    const plain = boundaryContour(g, 0.5);
+    expect(smooth[0]!.lines.length).toBeGreaterThan(0);
+    // Interpolating a 0/1 field puts every crossing half-way: up to half a cell off the line.
+    expect(worst(plain[0]!.lines)).toBeGreaterThan(0.1);
+    // Bisection on the model: within 1/2^12 of a cell (plus float32 rounding).
+    expect(worst(smooth[0]!.lines)).toBeLessThan(0.01);
+    // One crossing per cut edge, each strictly inside its edge.
+    const field = g.values;
+    const crossings = bisectCrossings(backend, g, field, 0.5, (o, k) => o[k]!);
+    expect(crossings.size).toBe(cutEdges(field, g.nx, g.ny, 0.5).length);
+    for (const t of crossings.values()) expect(t > 0 && t < 1).toBe(true);
+  });
+
+  it('leave smooth outputs to linear interpolation', async () => {
+    const { ds, backend } = await trainTemplate('sigmoid-neuron', 30);
+    const g = decisionGrid(backend, { dataset: ds, resolution: 40 });
+    expect(piecewiseConstant(g)).toBe(false);
+    const a = boundaryContour(g, 0.5, backend)[0]!.lines.map((l) => Array.from(l.points));
+    const b = boundaryContour(g, 0.5)[0]!.lines.map((l) => Array.from(l.points));
+    expect(a).toEqual(b);
   });
 });

@@ -4,19 +4,9 @@
  * context, so the same code draws on screen and into a PNG at twice the size.
  */
 import { sig } from './format.ts';
-import { niceTicks } from './scale.ts';
+import { niceTicks, type Frame } from './scale.ts';
 
-export { niceTicks, padRange } from './scale.ts';
-
-export interface Frame {
-  /** The plot area in pixels. */
-  left: number;
-  top: number;
-  width: number;
-  height: number;
-  px(v: number): number;
-  py(v: number): number;
-}
+export { frameFor, niceTicks, padRange, type Frame } from './scale.ts';
 
 export interface AxesStyle {
   /** Colour of text and the frame. */
@@ -25,31 +15,6 @@ export interface AxesStyle {
   grid: string;
   /** Font size in pixels (scaled for PNGs). */
   font?: number;
-}
-
-/** The plot area inside w × h leaving room for the tick labels and axis names. */
-export function frameFor(
-  w: number,
-  h: number,
-  x: [number, number],
-  y: [number, number],
-  font = 10,
-  margin: { left?: number; bottom?: number } = {},
-): Frame {
-  const left = margin.left ?? Math.round(font * 4.6);
-  const bottom = margin.bottom ?? Math.round(font * 3.2);
-  const top = Math.round(font * 0.8);
-  const right = Math.round(font * 1.2);
-  const width = Math.max(10, w - left - right);
-  const height = Math.max(10, h - top - bottom);
-  return {
-    left,
-    top,
-    width,
-    height,
-    px: (v) => left + ((v - x[0]) / (x[1] - x[0] || 1)) * width,
-    py: (v) => top + height - ((v - y[0]) / (y[1] - y[0] || 1)) * height,
-  };
 }
 
 /** Grid, ticks with labels, the frame and the axis names for a frame over ranges x and y. */
@@ -119,6 +84,8 @@ export interface Drawn {
   ticks: number;
   legend: string[];
   markers?: { training: number; test: number };
+  /** The plot area and its data mapping (for hover values); not written on the canvas. */
+  frame?: Frame;
 }
 
 /** Write a plot's summary onto its canvas element. */

@@ -129,7 +129,7 @@ export function drawBoundary(
     axesStyle(dark, font),
   );
   const labels = legend(ctx, f.left + f.width, f.top, grid, points, dark, font, opts.showTest !== false);
-  return { axes: grid.featureNames, ticks: axes.xTicks + axes.yTicks, legend: labels, markers };
+  return { axes: grid.featureNames, ticks: axes.xTicks + axes.yTicks, legend: labels, markers, frame: f };
 }
 
 /** A data point: a filled disc with a dark edge (training) or a ring (test). */

@@ -4,7 +4,7 @@
  * the bias and the sum, the contributions on one shared scale with a zero line so they compare.
  */
 import type { CurveView } from '../../../../src-engine/protocol/api.ts';
-import { axesStyle, drawAxes, frameFor, padRange, type Drawn } from './axes.ts';
+import { axesStyle, drawAxes, frameFor, padRange, type Drawn, type Frame } from './axes.ts';
 import { sig } from './format.ts';
 
 export const CURVE_COLOR = '#2f6fde';
@@ -67,7 +67,7 @@ export function drawCurve(
   ctx.stroke();
   ctx.fillText('prediction', x + font * 1.8, y);
   ctx.restore();
-  return { axes: [v.xName, v.yName], ticks: t.xTicks + t.yTicks, legend: ['data', 'prediction'] };
+  return { axes: [v.xName, v.yName], ticks: t.xTicks + t.yTicks, legend: ['data', 'prediction'], frame: f };
 }
 
 /** The shared y ranges of the small multiples: activations; contributions, bias and sum. */
@@ -75,6 +75,22 @@ export function panelRanges(v: CurveView): { activation: [number, number]; contr
   const acts = (v.units ?? []).flatMap((u) => u.activation);
   const cons = (v.units ?? []).flatMap((u) => u.contribution).concat(v.sum ?? [], v.bias ?? [], 0);
   return { activation: padRange([...acts, 0], 0.06), contribution: padRange(cons, 0.06) };
+}
+
+/** A small panel's mapping: x over the whole width (2 px margins), y under a 12 px title strip. */
+export function panelFrame(w: number, h: number, x: number[], range: [number, number]): Frame {
+  const [x0, x1] = [x[0] ?? 0, x[x.length - 1] ?? 1];
+  const [left, top, width, height] = [2, 12, w - 4, h - 14];
+  return {
+    left,
+    top,
+    width,
+    height,
+    px: (v) => ((v - x0) / (x1 - x0 || 1)) * width + left,
+    py: (v) => top + height - ((v - range[0]) / (range[1] - range[0] || 1)) * height,
+    vx: (p) => x0 + ((p - left) / width) * (x1 - x0),
+    vy: (p) => range[0] + ((top + height - p) / height) * (range[1] - range[0]),
+  };
 }
 
 /** One small panel: a line on a given y range with the zero line and the range's ends written in. */
@@ -90,8 +106,7 @@ export function drawPanel(
   dark: boolean,
 ) {
   ctx.clearRect(0, 0, w, h);
-  const px = (v: number) => ((v - x[0]!) / (x[x.length - 1]! - x[0]! || 1)) * (w - 4) + 2;
-  const py = (v: number) => h - 2 - ((v - range[0]) / (range[1] - range[0] || 1)) * (h - 14);
+  const { px, py } = panelFrame(w, h, x, range);
   ctx.strokeStyle = dark ? 'rgb(255 255 255 / 0.35)' : 'rgb(0 0 0 / 0.3)';
   ctx.lineWidth = 1;
   ctx.setLineDash([3, 2]);

@@ -93,7 +93,7 @@ export function drawPredictedVsActual(
     ['y = x (perfect fit)', LINE, 'line'],
   ];
   legend(ctx, f.left + font * 0.6, f.top + font * 0.9, items, font, style.text);
-  return { axes: names, ticks: t.xTicks + t.yTicks, legend: items.map((i) => i[0]) };
+  return { axes: names, ticks: t.xTicks + t.yTicks, legend: items.map((i) => i[0]), frame: f };
 }
 
 /** Residuals (actual − predicted) against the prediction, with the zero line. */
@@ -133,5 +133,5 @@ export function drawResiduals(
     ['zero error', LINE, 'line'],
   ];
   legend(ctx, f.left + font * 0.6, f.top + font * 0.9, items, font, style.text);
-  return { axes: names, ticks: t.xTicks + t.yTicks, legend: items.map((i) => i[0]) };
+  return { axes: names, ticks: t.xTicks + t.yTicks, legend: items.map((i) => i[0]), frame: f };
 }

@@ -1,4 +1,4 @@
-/** Ranges and round tick values for the plots' axes (pure, unit-tested). */
+/** Ranges, round tick values and the data-to-pixel frame of the plots' axes (pure, unit-tested). */
 
 /** About `count` round tick values covering [lo, hi]. */
 export function niceTicks(lo: number, hi: number, count = 5): number[] {
@@ -30,4 +30,45 @@ export function padRange(values: readonly number[], pad = 0.04): [number, number
   if (lo === hi) return [lo - 1, hi + 1];
   const d = (hi - lo) * pad;
   return [lo - d, hi + d];
+}
+
+/** A plot area in pixels and the maps between data and pixels inside it. */
+export interface Frame {
+  /** The plot area in pixels. */
+  left: number;
+  top: number;
+  width: number;
+  height: number;
+  px(v: number): number;
+  py(v: number): number;
+  /** The inverse maps: data coordinates at pixel p (for hover values). */
+  vx(p: number): number;
+  vy(p: number): number;
+}
+
+/** The plot area inside w × h leaving room for the tick labels and axis names. */
+export function frameFor(
+  w: number,
+  h: number,
+  x: [number, number],
+  y: [number, number],
+  font = 10,
+  margin: { left?: number; bottom?: number } = {},
+): Frame {
+  const left = margin.left ?? Math.round(font * 4.6);
+  const bottom = margin.bottom ?? Math.round(font * 3.2);
+  const top = Math.round(font * 0.8);
+  const right = Math.round(font * 1.2);
+  const width = Math.max(10, w - left - right);
+  const height = Math.max(10, h - top - bottom);
+  return {
+    left,
+    top,
+    width,
+    height,
+    px: (v) => left + ((v - x[0]) / (x[1] - x[0] || 1)) * width,
+    py: (v) => top + height - ((v - y[0]) / (y[1] - y[0] || 1)) * height,
+    vx: (p) => x[0] + ((p - left) / width) * (x[1] - x[0]),
+    vy: (p) => y[0] + ((top + height - p) / height) * (y[1] - y[0]),
+  };
 }
