@@ -1,10 +1,10 @@
 /**
  * Pointing at things in the learning lab: a connection hovered or selected during a step shows the
  * tensor flowing along it (values forward, gradients backward); a point clicked on the decision
- * boundary, a row clicked in the trace view's table and an image clicked in the feature maps or the
- * mistakes are traced; a saved trained project, reopened, offers its recorded runs to compare.
- * Projects with runs are trained by the CLI, as a user's saved files are. Screenshots at 1024×700
- * and 1920×1080, light and dark.
+ * boundary, a row clicked in the trace view's table and an image clicked in the feature maps (a
+ * mistake picked in the gallery, say) are traced; a saved trained project, reopened, offers its
+ * recorded runs to compare. Projects with runs are trained by the CLI, as a user's saved files are.
+ * Screenshots at 1024×700 and 1920×1080, light and dark.
  */
 import { test, expect, type Page } from '@playwright/test';
 import { execFile } from 'node:child_process';
@@ -197,25 +197,30 @@ test('a reopened trained project offers its saved runs to compare; a point on th
     }
 });
 
-test('an image clicked in the feature maps or the mistakes is traced', async ({ page }) => {
+test('a misclassified image picked in the gallery, then clicked in the feature maps, is traced', async ({ page }) => {
   const dir = mkdtempSync(path.join(tmpdir(), 'nw-e2e-cnn-'));
   await cli(['train', 'why-conv-cnn', '--epochs', '1', '--out', dir]);
   await openApp(page, { width: 1920, height: 1080 });
   await openFile(page, path.join(dir, 'why-conv-cnn.netwright'));
 
+  // A mistake picked in the gallery shows its feature maps (the lab stays closed over the views).
   await page.getByTestId('view-tab-mistakes').click();
   const first = page.getByTestId('image-mistakes').locator('[data-testid^="mistake-"]').first();
   const row = Number((await first.getAttribute('data-testid'))!.slice('mistake-'.length));
   await first.click();
-  await expect(page.getByTestId('lab')).toBeVisible();
+  await expect(page.getByTestId('sample-row')).toHaveValue(String(row + 1));
+  await expect(page.getByTestId('lab')).toBeHidden();
+  // Its image, clicked, is traced: the lab opens on the trace of that test row.
+  await page.getByTestId('sample-image').click();
+  await expect(page.getByTestId('lab-tab-trace')).toHaveAttribute('aria-selected', 'true');
   const summary = page.getByTestId('lab-trace-summary');
   await expect(summary).toContainText(`Test row ${row}: inputs [`);
   await expect(summary).toContainText('(784)');
+  await expect(page.getByTestId('lab-trace-out-conv1')).toContainText('shape [1 × 8 × 28 × 28]');
   await shot(page, 'lab-trace-image-1920x1080-light');
 
-  // The sample of the feature maps: the next row, clicked, is traced.
+  // The next sample of the feature maps, clicked, is traced.
   await page.getByTestId('lab-close').click();
-  await page.getByTestId('view-tab-maps').click();
   await page.getByRole('button', { name: 'Next sample' }).click();
   await expect(page.getByTestId('sample-row')).toHaveValue(String(row + 2));
   await page.getByTestId('sample-image').click();
