@@ -53,6 +53,8 @@ export const runRecordSchema = z.object({
   epochs: z.array(z.record(z.string(), z.number())),
   final: z.record(z.string(), z.number()).optional(),
   stopReason: z.string().optional(),
+  /** The network the run trained (runs saved before this was kept have none). */
+  graph: graphSchema.optional(),
 });
 export type RunRecord = z.infer<typeof runRecordSchema>;
 

@@ -27,6 +27,7 @@ import type {
   OpenOptions,
   ColumnType,
   ViewChoice,
+  SampleSplit,
 } from './training.ts';
 
 export type * from './training.ts';
@@ -228,11 +229,16 @@ export interface ApiMethods {
   importOnnx(req: { fileName: string; base64: string }): Promise<{ project: Project; notes: string[] }>;
   /**
    * One training step of the project with every number kept (the learning lab's step-through and
-   * sample trace): `rows` of the training data (at most 256), or the first mini-batch its run would
-   * draw. Weights: the model on screen when it is this graph's, else the project's, else the seed's.
-   * Nothing is trained.
+   * sample trace): `rows` of the training data (at most 256; of the validation or test rows with
+   * `split`), or the first mini-batch its run would draw. Weights: the model on screen when it is this
+   * graph's, else the project's, else the seed's. Nothing is trained.
    */
-  traceStep(req: { project: Project; data: DataChoice; rows: number[] | null }): Promise<StepTrace>;
+  traceStep(req: {
+    project: Project;
+    data: DataChoice;
+    rows: number[] | null;
+    split?: SampleSplit;
+  }): Promise<StepTrace>;
   /** What differs between two projects or runs: settings by config key, architecture, metrics, weights. */
   diffProjects(req: { a: Project; b: Project }): Promise<ProjectDiff>;
   /**

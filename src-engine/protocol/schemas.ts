@@ -125,6 +125,7 @@ export const requestSchemas = {
       project,
       data: dataChoice,
       rows: z.array(z.number().int().min(0)).min(1).max(MAX_TRACE_ROWS).nullable(),
+      split: z.enum(['train', 'validation', 'test']).optional(),
     })
     .strict(),
   diffProjects: z.object({ a: project, b: project }).strict(),

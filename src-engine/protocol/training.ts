@@ -97,12 +97,19 @@ export interface GridView {
   stepwise?: boolean;
 }
 
+/** Which part of the data a row number counts in. */
+export type SampleSplit = 'train' | 'validation' | 'test';
+
 /** Data points on the plane (training and test marked apart). */
 export interface PointsView {
   x: number[];
   y: number[];
   label: number[];
   test: boolean[];
+  /** Each point's row in its part of the data (the training rows, or the held-out rows), to trace it. */
+  rows?: number[];
+  /** Which rows the held-out points (test: true) are: the test rows, else the validation rows. */
+  heldOut?: SampleSplit;
 }
 
 /** Points in a 3-D space (hidden layer or three input features) with separating planes as quads. */
@@ -212,6 +219,8 @@ export interface ImageTileView {
 export interface ImageViews {
   /** Which rows the sample and the mistakes come from ('test rows' or 'training rows'). */
   on: string;
+  /** The same as a part of the data, to trace a sample. */
+  split?: SampleSplit;
   classes: string[] | null;
   /** Each convolution's filters: `rows` filters of `cols` tiles (one per input channel, or one RGB tile). */
   filters: {

@@ -156,6 +156,7 @@ export function runRecord(s: RunSnapshot): RunRecord {
     epochs: s.points.map((p) => ({ ...p }) as unknown as Record<string, number>),
     final,
     ...(s.stopReason ? { stopReason: s.stopReason } : {}),
+    graph: s.graph,
   };
 }
 

@@ -142,7 +142,7 @@ test('trace a sample, keep checkpoints, fork a run with another learning rate an
   await page.getByTestId('lab-trace-row').fill('7');
   await page.getByTestId('lab-trace-row').dispatchEvent('change');
   await page.getByTestId('lab-trace-go').click();
-  await expect(page.getByTestId('lab-trace-summary')).toContainText('Row 7: inputs [');
+  await expect(page.getByTestId('lab-trace-summary')).toContainText('Training row 7: inputs [');
   for (const id of ['input', 'hidden', 'output']) await expect(page.getByTestId(`lab-trace-layer-${id}`)).toBeVisible();
   await expect(page.getByTestId('lab-trace-out-hidden')).toContainText('shape [1 × 3]');
   const sampleLoss = Number(await page.getByTestId('lab-trace-loss').textContent());

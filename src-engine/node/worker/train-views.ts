@@ -52,6 +52,7 @@ import type {
   PointsView,
   ProjectionView,
   RegressionView,
+  SampleSplit,
   SpaceView,
   TrainingViews,
 } from '../../protocol/training.ts';
@@ -88,13 +89,16 @@ export function defaultPlaneFeatures(ds: Dataset): [number, number] {
 const MAX_POINTS = 1500;
 
 /** At most `max` evenly spread rows of a dataset (views need a picture, not every row). */
+/** The rows a view shows of `rows` (all, or `max` spread evenly). */
+function sampleRows(rows: number, max: number): number[] {
+  const n = Math.min(rows, max);
+  const step = rows / n;
+  return Array.from({ length: n }, (_, i) => Math.floor(i * step));
+}
+
 function sample(ds: Dataset, max: number): Dataset {
   if (ds.rows <= max) return ds;
-  const step = ds.rows / max;
-  return takeRows(
-    ds,
-    Array.from({ length: max }, (_, i) => Math.floor(i * step)),
-  );
+  return takeRows(ds, sampleRows(ds.rows, max));
 }
 
 const round = (v: number) => Math.round(v * 1e4) / 1e4;
@@ -160,16 +164,23 @@ function gridView(
   };
 }
 
-function pointsView(train: Dataset, test: Dataset | undefined, [fi, fj]: [number, number]): PointsView {
-  const out: PointsView = { x: [], y: [], label: [], test: [] };
+function pointsView(
+  train: Dataset,
+  test: Dataset | undefined,
+  heldOut: SampleSplit,
+  [fi, fj]: [number, number],
+): PointsView {
+  const out: PointsView = { x: [], y: [], label: [], test: [], rows: [], heldOut };
   const add = (ds: Dataset, isTest: boolean) => {
     const s = sample(ds, MAX_POINTS);
+    const rows = sampleRows(ds.rows, MAX_POINTS);
     const labels = s.task === 'regression' ? null : classLabels(s);
     for (let r = 0; r < s.rows; r++) {
       out.x.push(round(s.x[r * s.features + fi]!));
       out.y.push(round(s.features > 1 ? s.x[r * s.features + fj]! : s.y[r * s.targets]!));
       out.label.push(labels ? labels[r]! : 0);
       out.test.push(isTest);
+      out.rows!.push(rows[r]!);
     }
   };
   add(train, false);
@@ -417,7 +428,7 @@ export function computeViews(
         ? req.features
         : defaultPlaneFeatures(train);
     views.grid = gridView(src, plan, train, weights, req.resolution, features);
-    views.points = pointsView(train, test, features);
+    views.points = pointsView(train, test, data.test ? 'test' : 'validation', features);
   }
   const hidden = plan.hiddenSpaces.find((h) => h.nodeId === req.space?.nodeId) ?? plan.hiddenSpaces[0];
   if (hidden) {
@@ -457,7 +468,10 @@ export function computeViews(
     if (train.task === 'regression')
       views.evaluation.regression = regressionView(src, train, validation, data.test && test);
   }
-  if (plan.images && shown.sampleShape) views.images = imageViews(src, graph, shown, on, weights, req.sample ?? 0, ev);
+  if (plan.images && shown.sampleShape) {
+    views.images = imageViews(src, graph, shown, on, weights, req.sample ?? 0, ev);
+    views.images.split = data.test ? 'test' : validation ? 'validation' : 'train';
+  }
   return views;
 }
 

@@ -20,6 +20,7 @@ import type {
   DataShape,
   ExportFormat,
   ProviderInfo,
+  SampleSplit,
   TrainingViews,
   ViewChoice,
 } from '../../protocol/training.ts';
@@ -40,8 +41,9 @@ import { divergenceAdvice, FlowHistory, FlowProbe } from '../../lab/flow.ts';
 import { Sweep, sweepSettings, type SweepSpace } from '../../lab/sweep.ts';
 import { traceStep, type StepTrace } from '../../lab/step.ts';
 import { MAX_TRACE_ROWS } from '../../protocol/schemas.ts';
-import { Trainer, type Checkpoint } from '../../train/trainer.ts';
+import { Trainer, splitValidation, type Checkpoint } from '../../train/trainer.ts';
 import type { WeightSet } from '../../tensor/weights.ts';
+import type { TrainConfig } from '../../train/config.ts';
 import { checkParamCount } from '../../limits.ts';
 import { loadTable, type LoadTableOptions } from '../data/load-table.ts';
 import type { ColumnType } from '../../data/columns.ts';
@@ -114,6 +116,17 @@ function flowProbe(session: TrainingSession): FlowProbe | null {
 const setImmediatePromise = () => new Promise<void>((r) => setImmediate(r));
 
 /** Training runs and uploaded data of one engine. */
+/**
+ * The rows the views show, split as a run's trainer splits them (a built-in set's validation share
+ * held out), so a point's row number is the row a trace (and training) uses.
+ */
+function viewData(data: SessionData, config: TrainConfig): ViewData {
+  const split = data.validation
+    ? { train: data.train, validation: data.validation }
+    : splitValidation(data.train, config.validationSplit, config.seed);
+  return { train: split.train, validation: split.validation, test: data.test };
+}
+
 export class TrainingService {
   /** The run in progress (or paused). */
   private session: TrainingSession | null = null;
@@ -357,7 +370,7 @@ export class TrainingService {
       evaluator,
       plan,
       graph: snapshot.graph,
-      data: { train: data.train, validation: data.validation, test: data.test },
+      data: viewData(data, snapshot.config),
       epoch: () => epochs,
     };
     return { views: this.computeShown(true), note: null };
@@ -380,7 +393,7 @@ export class TrainingService {
       evaluator: new ForwardEvaluator(model, snapshot.weights),
       plan,
       graph: snapshot.graph,
-      data: { train: data.train, validation: data.validation, test: data.test },
+      data: viewData(data, snapshot.config),
       epoch: () => 0,
     };
     return { views: this.computeShown(false), note: null };
@@ -549,7 +562,12 @@ export class TrainingService {
    * the training data, or the first mini-batch its run would draw; the weights on screen when they
    * are this graph's, else the project's, else the seed's.
    */
-  async trace(req: { project: Project; data: DataChoice; rows: number[] | null }): Promise<StepTrace> {
+  async trace(req: {
+    project: Project;
+    data: DataChoice;
+    rows: number[] | null;
+    split?: SampleSplit;
+  }): Promise<StepTrace> {
     const { project } = req;
     const config = project.training;
     const data = await this.resolveData(req.data, config.seed);
@@ -567,9 +585,12 @@ export class TrainingService {
     });
     let batch: { x: Float32Array; y: Float32Array; rows: number };
     if (req.rows) {
-      const ds = trainer.train;
+      const split = req.split ?? 'train';
+      const ds = split === 'train' ? trainer.train : split === 'test' ? data.test : trainer.validation;
+      const part = split === 'train' ? 'training' : split;
+      if (!ds) throw new RangeError(`This project's data has no ${part} rows to trace.`);
       const bad = req.rows.find((r) => r >= ds.rows);
-      if (bad !== undefined) throw new RangeError(`Row ${bad} is out of range: the training data has ${ds.rows} rows.`);
+      if (bad !== undefined) throw new RangeError(`Row ${bad} is out of range: the ${part} data has ${ds.rows} rows.`);
       const x = new Float32Array(req.rows.length * ds.features);
       const y = new Float32Array(req.rows.length * ds.targets);
       req.rows.forEach((r, i) => {

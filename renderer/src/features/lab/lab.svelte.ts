@@ -10,19 +10,23 @@ import type {
   GraphDoc,
   Project,
   ProjectDiff,
+  SampleSplit,
   StepTrace,
   SweepResult,
   SweepSpace,
   TrainConfig,
   TrainingViews,
 } from '../../../../src-engine/protocol/api.ts';
-import { MAX_TRACE_ROWS } from '../../../../src-engine/protocol/index.ts';
+import { MAX_TRACE_ROWS, savedRuns } from '../../../../src-engine/protocol/index.ts';
 import { readableError } from '../../lib/field-checks.ts';
 import type { Session } from '../../lib/session.svelte.ts';
 import { phaseNode, phasesOf, type Phase } from './phases.ts';
+import { pickedSample, type SamplePick } from './pick.ts';
 
 /** Rows of the step traced when the project's own mini-batch is too large to show. */
 const STEP_ROWS = 32;
+/** Training rows the trace view lists to pick one from. */
+export const SAMPLE_TABLE_ROWS = 10;
 
 export type LabTab = 'step' | 'flow' | 'timeline' | 'compare' | 'trace' | 'sweep';
 
@@ -40,6 +44,8 @@ export interface KeptRun {
   label: string;
   project: Project;
   views: TrainingViews | null;
+  /** What it lacks to compare (a saved run without weights, say), one sentence each. */
+  missing?: string[];
 }
 
 export class LabState {
@@ -54,8 +60,9 @@ export class LabState {
   /** The element of the phase's tensor whose formula is written out. */
   element = $state(0);
 
-  // One sample.
-  #sample = $state.raw<{ trace: StepTrace; row: number; graph: GraphDoc } | null>(null);
+  // One sample, and the first training rows to pick one from.
+  #sample = $state.raw<{ trace: StepTrace; row: number; split: SampleSplit; graph: GraphDoc } | null>(null);
+  #firstRows = $state.raw<{ trace: StepTrace; graph: GraphDoc } | null>(null);
 
   // Divergence, as the engine explained it.
   #diverged = $state.raw<{ message: string; advice: string | null } | null>(null);
@@ -102,6 +109,10 @@ export class LabState {
   }
   get sample() {
     return this.#sample;
+  }
+  /** The first training rows (their inputs, targets and the network's outputs), to pick one to trace. */
+  get firstRows() {
+    return this.#firstRows;
   }
   get diverged() {
     return this.#diverged;
@@ -209,15 +220,47 @@ export class LabState {
     this.#phase = next;
   }
 
-  /** Trace one row of the training data through the network. */
-  async traceSample(row: number): Promise<void> {
+  /**
+   * Trace one row through the network: a row of the training data, or of the held-out rows a view
+   * shows (`split`). The lab opens on the trace: picking a point, an image or a table row lands here.
+   */
+  async traceSample(row: number, split: SampleSplit = 'train'): Promise<void> {
+    this.show('trace');
     const inp = this.#inputs();
     if (typeof inp === 'string') {
       this.#error = `The sample cannot be traced: ${inp}`;
       return;
     }
-    const r = await this.#ask(`Tracing row ${row}…`, () => this.session.api.traceStep({ ...inp, rows: [row] }));
-    if (r) this.#sample = { trace: r, row, graph: inp.project.graph };
+    const what = `${split === 'train' ? 'training' : split} row ${row}`;
+    const r = await this.#ask(`Tracing ${what}…`, () =>
+      this.session.api.traceStep({ ...inp, rows: [row], ...(split === 'train' ? {} : { split }) }),
+    );
+    if (r) this.#sample = { trace: r, row, split, graph: inp.project.graph };
+  }
+
+  /** Trace a sample picked in a view: a point on the decision-boundary plane, or an image. */
+  async tracePick(pick: SamplePick): Promise<void> {
+    const at = pickedSample(pick);
+    if (!at) {
+      this.show('trace');
+      this.#error = 'That point cannot be traced: the view does not say which row it is (train again to refresh it).';
+      return;
+    }
+    await this.traceSample(at.row, at.split);
+  }
+
+  /** Read the first training rows (inputs, targets, outputs with the current weights) for the pick table. */
+  async loadFirstRows(count = SAMPLE_TABLE_ROWS): Promise<void> {
+    const inp = this.#inputs();
+    if (typeof inp === 'string') {
+      this.#error = `The training rows cannot be shown: ${inp}`;
+      return;
+    }
+    const rows = Array.from({ length: count }, (_, i) => i);
+    const trace = await this.#ask('Reading the first training rows…', () =>
+      this.session.api.traceStep({ ...inp, rows }),
+    );
+    if (trace) this.#firstRows = { trace, graph: inp.project.graph };
   }
 
   /** Keep a checkpoint every n epochs in the project's next runs (0: none). */
@@ -272,6 +315,13 @@ export class LabState {
       this.session.api.importProject({ fileName: file.name, text }),
     );
     if (r?.status === 'opened') this.#kept = [...this.#kept, { label: file.name, project: r.project, views: null }];
+  }
+
+  /** Every run the open project has recorded (saved in its file, and this session's), oldest first. */
+  saved(): KeptRun[] {
+    const project = this.session.project();
+    if (!project) return [];
+    return savedRuns(project).map((r) => ({ label: r.label, project: r.project, views: null, missing: r.missing }));
   }
 
   /** The project as it is now, as a run to compare. */

@@ -8,6 +8,9 @@ export interface PointerAt {
   frame: Frame | null;
 }
 
+/** How far (CSS pixels) from a point's centre a click still picks that point (hover uses 6). */
+export const PICK_RADIUS = 12;
+
 /**
  * The index of the point nearest the pointer within `radius` CSS pixels (points in data coordinates
  * drawn through the frame), or -1. `skip(k)` leaves points out (hidden test points).

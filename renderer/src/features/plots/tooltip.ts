@@ -8,7 +8,7 @@ import type { Attachment } from 'svelte/attachments';
 import type { PointerAt } from './hit.ts';
 import { frameOf } from './plot-canvas.ts';
 
-export { insideFrame, nearestIndex, nearestPoint } from './hit.ts';
+export { insideFrame, nearestIndex, nearestPoint, PICK_RADIUS } from './hit.ts';
 
 /**
  * Where the pointer is: px, py relative to the element's top-left corner (CSS pixels), and in data
