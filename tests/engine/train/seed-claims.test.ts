@@ -86,7 +86,10 @@ describe("TensorFlow Playground's input features (the Features layer)", () => {
     const t = getTemplate('circle-features');
     const feat = t.graph.nodes.find((n) => n.type === 'Features')!;
     feat.params.squares = false;
-    const data = getBuiltinDataset('circle', t.dataset.kind === 'builtin' ? t.dataset.params : {});
+    const data = getBuiltinDataset(
+      'circle',
+      t.dataset.kind === 'builtin' ? (t.dataset.params as Record<string, number>) : {},
+    );
     const trainer = new Trainer({ graph: t.graph, config: t.training, train: data });
     const done = await trainer.runToEnd(() => {});
     expect(done.metrics!.accuracy!).toBeLessThan(0.75);
