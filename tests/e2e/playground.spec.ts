@@ -2,7 +2,7 @@
 // and a lone output neuron learns the circle (x² makes it a straight cut), and the Data panel's
 // sliders regenerate the built-in points live (seeded), with the untrained boundary following.
 import { test, expect, type Page } from '@playwright/test';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { COMBOS, comboName, connect, dropLayer, newProject, openApp, openEditor, selectNode } from './helpers.ts';
 
 const SHOTS = 'test-results/screenshots';
@@ -126,6 +126,21 @@ test('sliders regenerate the built-in points live, seeded, and the untrained bou
   await expect(page.getByTestId('data-param-noise')).not.toHaveValue('0.1');
   await expect.poll(async () => Buffer.compare(await plane.screenshot(), before) !== 0).toBe(true);
   await page.getByTestId('data-param-noise').fill('0.1');
+  await expect.poll(async () => Buffer.compare(await plane.screenshot(), before) === 0).toBe(true);
+
+  // The project keeps the settings: saved, opened again after another project, the same points.
+  const download = page.waitForEvent('download');
+  await page.getByTestId('btn-save-as').click();
+  const saved = JSON.parse(readFileSync((await (await download).path())!, 'utf8'));
+  expect(saved.dataset).toEqual({ kind: 'builtin', id: 'circle', params: { n, noise: 0.1 } });
+  expect(saved.training.validationSplit).toBe(0.5);
+  await newProject(page, 'xor-features');
+  await expect(summary).toContainText('XOR quadrants: 400 rows');
+  await page.getByTestId('btn-recent').click();
+  await page.getByTestId('recent-menu').getByRole('menuitem').first().click();
+  await expect(summary).toContainText(`Circle: ${n} rows`);
+  await expect(page.getByTestId('data-slider-validation-value')).toHaveText('50%');
+  await page.getByTestId('view-tab-boundary').click();
   await expect.poll(async () => Buffer.compare(await plane.screenshot(), before) === 0).toBe(true);
 });
 
