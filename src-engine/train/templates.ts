@@ -379,6 +379,26 @@ const TEMPLATE_LIST: Template[] = [
     dataset: builtin('two-spirals', { n: 400, noise: 0.05 }),
   },
   {
+    id: 'spiral-sines',
+    name: 'Spirals with sin features (Playground)',
+    description:
+      "TensorFlow Playground's spiral lesson: with sin x1 and sin x2 beside x1, x2, one layer of six tanh units winds around spirals of radius 5 that it cannot follow from x1, x2 alone.",
+    source: 'TensorFlow Playground',
+    graph: layerChain({ features: 2 }, [
+      ['features', 'Features', { identity: true, squares: false, products: false, sines: true }],
+      ['hidden', 'Dense', { units: 6, activation: 'tanh' }],
+      ['output', 'Output', { units: 1, activation: 'sigmoid', loss: 'bce' }],
+    ]),
+    training: makeTrainConfig({
+      epochs: 150,
+      batchSize: 16,
+      optimizer: { name: 'adam', lr: 0.01 },
+      seed: 1,
+      validationSplit: 0.2,
+    }),
+    dataset: builtin('two-spirals', { n: 400, noise: 0.25, radius: 5 }),
+  },
+  {
     id: 'gaussian-blobs',
     name: 'Gaussian blobs (4 classes)',
     description: 'Four noisy Gaussian clusters, a softmax classifier with one hidden layer.',

@@ -217,7 +217,7 @@ const entries: Entry[] = [
   {
     id: 'two-spirals',
     name: 'Two spirals',
-    description: 'Two interleaved spiral arms; Gaussian noise on the coordinates.',
+    description: 'Two interleaved spiral arms of the given radius; Gaussian noise on the coordinates.',
     task: 'binary',
     source: 'classic',
     params: [
@@ -225,8 +225,16 @@ const entries: Entry[] = [
       noiseParam(0.05, 'Standard deviation of the Gaussian noise added to x1, x2.'),
       { name: 'turns', type: 'number', default: 1.5, min: 0.25, max: 5, description: 'Turns of each arm.' },
       seedParam(0, 'NumPy RandomState seed'),
+      {
+        name: 'radius',
+        type: 'number',
+        default: 1,
+        min: 0.1,
+        max: 100,
+        description: "Radius of the arms' ends (TensorFlow Playground's spirals reach about 5).",
+      },
     ],
-    run: (p) => twoSpirals(p.n, p.noise, p.turns, p.seed),
+    run: (p) => twoSpirals(p.n, p.noise, p.turns, p.seed, p.radius),
   },
   {
     id: 'gaussian-blobs',

@@ -78,7 +78,7 @@ describe('crash course: vanishing gradients', () => {
 });
 
 describe("TensorFlow Playground's input features (the Features layer)", () => {
-  it('x1² and x2² let one neuron classify the circle (test-free: training accuracy >= 0.98 and validation >= 0.97)', async () => {
+  it('x1² and x2² let one neuron classify the circle (training accuracy >= 0.98, validation >= 0.97)', async () => {
     const { final } = await trainTemplate('circle-features');
     expect(final.accuracy!).toBeGreaterThanOrEqual(0.98);
     expect(final.val_accuracy!).toBeGreaterThanOrEqual(0.97);
@@ -98,5 +98,19 @@ describe("TensorFlow Playground's input features (the Features layer)", () => {
     const { final } = await trainTemplate('xor-features');
     expect(final.accuracy!).toBeGreaterThanOrEqual(0.9);
     expect(final.val_accuracy!).toBeGreaterThanOrEqual(0.9);
+  });
+  it('sin x1 and sin x2 let six tanh units follow spirals of radius 5 (>= 0.95) that x1, x2 alone leave near 0.8', async () => {
+    const { final } = await trainTemplate('spiral-sines');
+    expect(final.accuracy!).toBeGreaterThanOrEqual(0.95);
+    expect(final.val_accuracy!).toBeGreaterThanOrEqual(0.95);
+    const t = getTemplate('spiral-sines');
+    t.graph.nodes.find((n) => n.type === 'Features')!.params.sines = false;
+    const data = getBuiltinDataset(
+      'two-spirals',
+      t.dataset.kind === 'builtin' ? (t.dataset.params as Record<string, number>) : {},
+    );
+    const done = await new Trainer({ graph: t.graph, config: t.training, train: data }).runToEnd(() => {});
+    expect(done.metrics!.accuracy!).toBeLessThan(0.88);
+    expect(done.metrics!.accuracy!).toBeLessThan(final.accuracy! - 0.08);
   });
 });

@@ -91,6 +91,12 @@ export const LESSONS: Record<string, Lesson> = {
     teaches: 'Depth: interleaved spirals need several layers and many epochs.',
     lookAt: 'The boundary winding outwards over the epochs; try fewer layers and watch it fail.',
   },
+  'spiral-sines': {
+    teaches:
+      'Input features change what a small network can draw: sin x1 and sin x2 already wind with the spirals, so six tanh units are enough.',
+    lookAt:
+      'The Decision boundary winding along both arms. Uncheck sin x in the Features layer, train again, and compare the accuracy (about 0.8 without it).',
+  },
   'gaussian-blobs': {
     teaches: 'A softmax classifier with one hidden layer on four noisy clusters.',
     lookAt: "The Evaluation tab: per-class precision and recall, and where the clusters' overlap costs accuracy.",
