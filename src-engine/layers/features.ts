@@ -49,8 +49,7 @@ export const features: LayerDef = {
   spec: {
     name: 'Features',
     category: 'inputs',
-    description:
-      "TensorFlow Playground's input features: the inputs x, their squares x², pairwise products xi·xj and sines sin x, as checked.",
+    description: "TensorFlow Playground's input features: x, x², xi·xj and sin x of the inputs, as checked.",
     params: [
       group('identity', 'x', true, 'The inputs themselves (x1, x2, …).'),
       group('squares', 'x²', false, 'Each input squared (x1², x2², …).'),

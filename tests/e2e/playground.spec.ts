@@ -171,3 +171,16 @@ for (const c of [COMBOS[0], COMBOS[1], COMBOS[4], COMBOS[5]]) {
     await page.screenshot({ path: `${SHOTS}/playground-data-sliders-${comboName(c)}.png` });
   });
 }
+
+test("Playground's spiral lesson: sin features let six tanh units wind around both arms", async ({ page }) => {
+  mkdirSync(SHOTS, { recursive: true });
+  await openApp(page, COMBOS[0]);
+  await newProject(page, 'spiral-sines');
+  await expect(page.getByTestId('node-features')).toContainText('x1, x2, sin x1, sin x2');
+  await expect(page.getByTestId('builtin-summary')).toContainText('Two spirals: 400 rows');
+  await trainToEnd(page);
+  expect(Number(await page.getByTestId('metric-accuracy').textContent())).toBeGreaterThanOrEqual(0.95);
+  await page.getByTestId('view-tab-boundary').click();
+  expect(await pixelVariance(page, 'boundary-canvas')).toBeGreaterThan(500);
+  await page.screenshot({ path: `${SHOTS}/playground-spiral-sines-${comboName(COMBOS[0])}.png` });
+});
