@@ -10,6 +10,7 @@ import { concatenate } from './concatenate.ts';
 import { conv2d } from './conv2d.ts';
 import { dense } from './dense.ts';
 import { dropout } from './dropout.ts';
+import { features } from './features.ts';
 import { flatten } from './flatten.ts';
 import { globalAvgPool } from './globalavgpool.ts';
 import { input } from './input.ts';
@@ -22,6 +23,7 @@ import { softmax } from './softmax.ts';
 
 export const LAYER_DEFS = {
   Input: input,
+  Features: features,
   Dense: dense,
   Conv2D: conv2d,
   MaxPool2D: maxPool2d,

@@ -58,6 +58,7 @@ export function builtinDatasetItems(): BuiltinDatasetItem[] {
         ...(p.min !== undefined ? { min: p.min } : {}),
         ...(p.max !== undefined ? { max: p.max } : {}),
         description: p.description,
+        ...(p.slider ? { slider: p.slider } : {}),
       })),
     })),
     DIGITS,

@@ -29,7 +29,16 @@ export interface BuiltinDatasetItem {
   name: string;
   description: string;
   task: 'binary' | 'multiclass' | 'regression';
-  params: { name: string; type: string; default: number; min?: number; max?: number; description: string }[];
+  params: {
+    name: string;
+    type: string;
+    default: number;
+    min?: number;
+    max?: number;
+    description: string;
+    /** The Data panel's slider range (regenerates the data live); absent: a typed field only. */
+    slider?: { min: number; max: number; step: number };
+  }[];
 }
 
 /** An execution provider (ONNX Runtime) and whether it can train here. */

@@ -309,6 +309,44 @@ const TEMPLATE_LIST: Template[] = [
     dataset: builtin('circle', { n: 500, noise: 0.1 }),
   },
   {
+    id: 'circle-features',
+    name: 'Circle with x² features, no hidden layer',
+    description:
+      "TensorFlow Playground's trick: feed x1² and x2² (with x1, x2) to a single sigmoid neuron and the circle becomes a straight cut in feature space, a round boundary in the plane.",
+    source: 'TensorFlow Playground',
+    graph: layerChain({ features: 2 }, [
+      ['features', 'Features', { identity: true, squares: true, products: false, sines: false }],
+      ['output', 'Output', { units: 1, activation: 'sigmoid', loss: 'bce' }],
+    ]),
+    training: makeTrainConfig({
+      epochs: 100,
+      batchSize: 10,
+      optimizer: { name: 'adam', lr: 0.03 },
+      seed: 1,
+      validationSplit: 0.2,
+    }),
+    dataset: builtin('circle', { n: 500, noise: 0.1 }),
+  },
+  {
+    id: 'xor-features',
+    name: 'XOR with the x1·x2 feature, no hidden layer',
+    description:
+      'Opposite quadrants share a class, so the sign of x1·x2 is the class: with that one feature a single neuron solves XOR.',
+    source: 'TensorFlow Playground',
+    graph: layerChain({ features: 2 }, [
+      ['features', 'Features', { identity: false, squares: false, products: true, sines: false }],
+      ['output', 'Output', { units: 1, activation: 'sigmoid', loss: 'bce' }],
+    ]),
+    training: makeTrainConfig({
+      epochs: 100,
+      batchSize: 10,
+      optimizer: { name: 'adam', lr: 0.03 },
+      seed: 1,
+      validationSplit: 0.2,
+    }),
+    dataset: builtin('xor-quadrants', { n: 400, noise: 0.1 }),
+  },
+  {
     id: 'xor-quadrants',
     name: 'XOR quadrants',
     description: 'Opposite quadrants share a class: no straight line separates them, a small ReLU layer does.',
@@ -339,6 +377,26 @@ const TEMPLATE_LIST: Template[] = [
     ),
     training: makeTrainConfig({ epochs: 600, batchSize: 16, optimizer: { name: 'adam', lr: 0.01 }, seed: 1 }),
     dataset: builtin('two-spirals', { n: 400, noise: 0.05 }),
+  },
+  {
+    id: 'spiral-sines',
+    name: 'Spirals with sin features (Playground)',
+    description:
+      "TensorFlow Playground's spiral lesson: with sin x1 and sin x2 beside x1, x2, one layer of six tanh units winds around spirals of radius 5 that it cannot follow from x1, x2 alone.",
+    source: 'TensorFlow Playground',
+    graph: layerChain({ features: 2 }, [
+      ['features', 'Features', { identity: true, squares: false, products: false, sines: true }],
+      ['hidden', 'Dense', { units: 6, activation: 'tanh' }],
+      ['output', 'Output', { units: 1, activation: 'sigmoid', loss: 'bce' }],
+    ]),
+    training: makeTrainConfig({
+      epochs: 150,
+      batchSize: 16,
+      optimizer: { name: 'adam', lr: 0.01 },
+      seed: 1,
+      validationSplit: 0.2,
+    }),
+    dataset: builtin('two-spirals', { n: 400, noise: 0.25, radius: 5 }),
   },
   {
     id: 'gaussian-blobs',

@@ -117,11 +117,24 @@ export class DataState {
   /** Typed values that failed their check (dataset parameters, the split), with the sentence. */
   #drafts = $state.raw<Record<string, { text: string; error: string }>>({});
 
-  /** @param lockedBy why the data cannot change now (a run is going), or null. */
+  /**
+   * @param lockedBy why the data cannot change now (a run is going), or null.
+   * @param changed called when the user changes the built-in data or its split (the project keeps them).
+   */
   constructor(
     private readonly api: Api,
     private readonly lockedBy: () => string | null = () => null,
+    private readonly changed: () => void = () => {},
   ) {}
+
+  /** The built-in data as the project keeps it (id, seeded parameters, held-out share), or null for a file or nothing. */
+  get builtinRef(): { dataset: DatasetRef; validation: number } | null {
+    if (this.source !== 'builtin' || !this.builtinId) return null;
+    return {
+      dataset: { kind: 'builtin', id: this.builtinId, params: { ...this.params } },
+      validation: this.#builtinValidation,
+    };
+  }
 
   /** Why the data cannot change now, or null. */
   get locked(): string | null {
@@ -170,7 +183,10 @@ export class DataState {
     if (this.split[part] === v) return;
     const u = this.upload;
     if (this.source === 'upload' && u) this.upload = { ...u, [part]: v };
-    else if (part === 'validation') this.#builtinValidation = v;
+    else if (part === 'validation') {
+      this.#builtinValidation = v;
+      this.changed();
+    }
     void this.fetchShape();
   }
 
@@ -336,6 +352,7 @@ export class DataState {
     this.builtinId = id;
     this.params = params;
     this.shape = null;
+    this.changed();
     void this.fetchShape();
   }
 

@@ -56,7 +56,7 @@ export class Session {
     const lock = (what: string) => () =>
       this.training.running ? `Training is running: pause or stop it to change the ${what}.` : null;
     this.editor = new EditorState(() => this.touched(), lock('network'));
-    this.data = new DataState(api, lock('data'));
+    this.data = new DataState(api, lock('data'), () => this.touched());
     this.training = new TrainingState(api, () => this.inputsKey());
     this.training.ondone = () => void this.recordRun();
     this.training.onrundelete = (id, label) => this.deleteRun(id, label);
@@ -191,9 +191,7 @@ export class Session {
                 ...(u.features ? { features: u.features } : {}),
               },
             }
-          : this.data.source === 'builtin' && this.data.builtinId
-            ? { kind: 'builtin', id: this.data.builtinId, params: { ...this.data.params } }
-            : m.dataset;
+          : (this.data.builtinRef?.dataset ?? m.dataset);
       this.#meta = {
         ...rest,
         ...(r.preprocessing ? { preprocessing: r.preprocessing } : {}),
@@ -384,7 +382,12 @@ export class Session {
 
   /** The whole project as it stands. */
   project(): Project | null {
-    return this.#meta ? { ...this.#meta, name: this.editor.name, graph: this.editor.graph } : null;
+    const m = this.#meta;
+    if (!m) return null;
+    // Built-in data is kept as chosen (its seeded parameters and held-out share), so reopening gives the same points.
+    const b = this.data.builtinRef;
+    const data = b ? { dataset: b.dataset, training: { ...m.training, validationSplit: b.validation } } : {};
+    return { ...m, ...data, name: this.editor.name, graph: this.editor.graph };
   }
 
   private show(project: Project, fileName: string | null, dirty = false): void {

@@ -20,6 +20,8 @@ export type UnaryOp =
   | 'sign'
   | 'step'
   | 'square'
+  | 'sin'
+  | 'cos'
   | 'erf'
   | 'sigmoid'
   | 'tanh'
@@ -177,6 +179,20 @@ export const UNARY: Record<UnaryOp, UnaryDef> = {
     grad: (A, x, _y, g) => A.mul(g, A.scale(x, 2)),
     onnx: (b, x, _a, h) => b.op1('Mul', [x, x], {}, h),
     torch: (x) => `torch.square(${x})`,
+  },
+  sin: {
+    f: Math.sin,
+    js: (x) => `Math.sin(${x})`,
+    grad: (A, x, _y, g) => A.mul(g, A.unary('cos', x)),
+    onnx: (b, x, _a, h) => b.op1('Sin', [x], {}, h),
+    torch: (x) => `torch.sin(${x})`,
+  },
+  cos: {
+    f: Math.cos,
+    js: (x) => `Math.cos(${x})`,
+    grad: (A, x, _y, g) => A.neg(A.mul(g, A.unary('sin', x))),
+    onnx: (b, x, _a, h) => b.op1('Cos', [x], {}, h),
+    torch: (x) => `torch.cos(${x})`,
   },
   erf: {
     f: erf,

@@ -203,8 +203,13 @@ export const OPS: OpTable = {
   },
 
   slice: {
-    grad: (_p, n) => {
-      throw new Error(`No gradient rule for slice (node ${n.id}): slices only appear inside gradients`);
+    // g back in place along axis 1, zeros elsewhere (layers that pick inputs apart, e.g. Features' products).
+    grad: (p, n, g) => {
+      const s = p.shape(n.inputs[0]!);
+      const zeros = (width: number) => p.broadcastTo(p.const(0), [s[0]!, width, ...s.slice(2)]);
+      const { start, end } = n.op;
+      const parts = [...(start > 0 ? [zeros(start)] : []), g, ...(end < s[1]! ? [zeros(s[1]! - end)] : [])];
+      return [parts.length === 1 ? g : p.concat(parts)];
     },
     kernel: ({ node, x: [x], xd: [xd], y, yd }) => {
       const rows = yd[0]!;

@@ -62,7 +62,7 @@ export function xorQuadrants(n = 200, noise = 0.1, seed = 0): Dataset {
  * position along the arm `t = sqrt(u)` (radius t in [0, 1)), angle `t * turns * 2π + π * class`,
  * plus `noise * N(0, 1)`.
  */
-export function twoSpiralsRaw(n = 300, noise = 0.05, turns = 1.5, seed = 0): RawClassification {
+export function twoSpiralsRaw(n = 300, noise = 0.05, turns = 1.5, seed = 0, radius = 1): RawClassification {
   const rs = new NumpyRandomState(seed);
   const labels = new Int32Array(n);
   for (let i = 0; i < n; i++) labels[i] = i % 2;
@@ -73,14 +73,14 @@ export function twoSpiralsRaw(n = 300, noise = 0.05, turns = 1.5, seed = 0): Raw
   for (let i = 0; i < n; i++) {
     const t = Math.sqrt(u[i]!);
     const a = t * w + Math.PI * labels[i]!;
-    x[2 * i] = t * Math.cos(a) + noise * e[2 * i]!;
-    x[2 * i + 1] = t * Math.sin(a) + noise * e[2 * i + 1]!;
+    x[2 * i] = radius * t * Math.cos(a) + noise * e[2 * i]!;
+    x[2 * i + 1] = radius * t * Math.sin(a) + noise * e[2 * i + 1]!;
   }
   return { x, labels, rows: n, features: 2 };
 }
 
-export function twoSpirals(n = 300, noise = 0.05, turns = 1.5, seed = 0): Dataset {
-  return binaryDataset('two-spirals', twoSpiralsRaw(n, noise, turns, seed));
+export function twoSpirals(n = 300, noise = 0.05, turns = 1.5, seed = 0, radius = 1): Dataset {
+  return binaryDataset('two-spirals', twoSpiralsRaw(n, noise, turns, seed, radius));
 }
 
 /** Radius of the circle the blob centres sit on. */

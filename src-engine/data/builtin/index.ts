@@ -25,7 +25,21 @@ export interface BuiltinParam {
   min: number;
   max: number;
   description: string;
+  /**
+   * The Data panel's slider for it (TensorFlow Playground's points and noise sliders): a range inside
+   * min … max that regenerates the data live; typing a value still reaches the whole range.
+   */
+  slider?: BuiltinSlider;
 }
+
+export interface BuiltinSlider {
+  min: number;
+  max: number;
+  step: number;
+}
+
+/** The slider of a generated set's number of points. */
+const POINTS_SLIDER: BuiltinSlider = { min: 20, max: 2000, step: 10 };
 
 export type BuiltinParams = Record<string, number>;
 
@@ -64,22 +78,25 @@ const seedParam = (def: number, what = 'np.random.seed value'): BuiltinParam => 
   description: `Random seed (${what}).`,
 });
 
-const nParam = (def: number, min: number, max: number, description: string): BuiltinParam => ({
+const nParam = (def: number, min: number, max: number, description: string, slider?: BuiltinSlider): BuiltinParam => ({
   name: 'n',
   type: 'int',
   default: def,
   min,
   max,
   description,
+  ...(slider ? { slider } : {}),
 });
 
-const noiseParam = (def: number, description: string): BuiltinParam => ({
+/** Gaussian noise on the coordinates, with a slider up to `sliderMax`. */
+const noiseParam = (def: number, description: string, sliderMax = 1): BuiltinParam => ({
   name: 'noise',
   type: 'number',
   default: def,
   min: 0,
   max: 5,
   description,
+  slider: { min: 0, max: sliderMax, step: 0.01 },
 });
 
 interface Entry extends Omit<BuiltinDatasetInfo, 'generate' | 'generateTest'> {
@@ -177,7 +194,7 @@ const entries: Entry[] = [
     task: 'binary',
     source: 'classic',
     params: [
-      nParam(200, 2, 1000000, 'Number of points.'),
+      nParam(200, 2, 1000000, 'Number of points.', POINTS_SLIDER),
       noiseParam(0.1, 'Standard deviation of the Gaussian noise added to x1, x2.'),
       seedParam(0, 'NumPy RandomState seed'),
     ],
@@ -191,7 +208,7 @@ const entries: Entry[] = [
     task: 'binary',
     source: 'classic',
     params: [
-      nParam(200, 2, 1000000, 'Number of points.'),
+      nParam(200, 2, 1000000, 'Number of points.', POINTS_SLIDER),
       noiseParam(0.1, 'Standard deviation of the Gaussian noise added to x1, x2.'),
       seedParam(0, 'NumPy RandomState seed'),
     ],
@@ -200,16 +217,24 @@ const entries: Entry[] = [
   {
     id: 'two-spirals',
     name: 'Two spirals',
-    description: 'Two interleaved spiral arms; Gaussian noise on the coordinates.',
+    description: 'Two interleaved spiral arms of the given radius; Gaussian noise on the coordinates.',
     task: 'binary',
     source: 'classic',
     params: [
-      nParam(300, 2, 1000000, 'Number of points.'),
+      nParam(300, 2, 1000000, 'Number of points.', POINTS_SLIDER),
       noiseParam(0.05, 'Standard deviation of the Gaussian noise added to x1, x2.'),
       { name: 'turns', type: 'number', default: 1.5, min: 0.25, max: 5, description: 'Turns of each arm.' },
       seedParam(0, 'NumPy RandomState seed'),
+      {
+        name: 'radius',
+        type: 'number',
+        default: 1,
+        min: 0.1,
+        max: 100,
+        description: "Radius of the arms' ends (TensorFlow Playground's spirals reach about 5).",
+      },
     ],
-    run: (p) => twoSpirals(p.n, p.noise, p.turns, p.seed),
+    run: (p) => twoSpirals(p.n, p.noise, p.turns, p.seed, p.radius),
   },
   {
     id: 'gaussian-blobs',
@@ -218,9 +243,9 @@ const entries: Entry[] = [
     task: 'multiclass',
     source: 'classic',
     params: [
-      nParam(300, 2, 1000000, 'Number of points.'),
+      nParam(300, 2, 1000000, 'Number of points.', POINTS_SLIDER),
       { name: 'k', type: 'int', default: 3, min: 2, max: 10, description: 'Number of classes.' },
-      noiseParam(0.75, 'Standard deviation of each cluster (centres are 3 from the origin).'),
+      noiseParam(0.75, 'Standard deviation of each cluster (centres are 3 from the origin).', 3),
       seedParam(0, 'NumPy RandomState seed'),
     ],
     run: (p) => gaussianBlobs(p.n, p.k, p.noise, p.seed),

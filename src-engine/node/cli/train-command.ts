@@ -56,6 +56,8 @@ Options:
   --delimiter D        CSV field delimiter: comma, semicolon or tab (default: detected)
   --column-types T     column types over the inferred ones: name=categorical,other=text (numeric, categorical,
                        boolean, text)
+  --dataset-params P   a built-in dataset's parameters, as the Data panel's sliders set them: n=800,noise=0.2
+  --validation F       hold out this share of a built-in dataset's points for validation (the panel's "held out")
   --epochs N  --batch N (0 = full batch)  --lr X  --optimizer NAME  --seed N
   --backend auto|ts|ort  training engine (default: the project's, auto: the faster one for the network)
   --ep cpu|webgpu|cuda   execution provider for ort
@@ -186,6 +188,15 @@ export async function loadSubject(
       project = { ...project, graph: graphForData(data.train, hidden, act as ActivationName) };
     }
   } else {
+    const given = values['dataset-params'];
+    if (given !== undefined) {
+      if (project.dataset.kind !== 'builtin')
+        throw new CliError('--dataset-params sets the parameters of a built-in dataset; this project has none.');
+      project = {
+        ...project,
+        dataset: { ...project.dataset, params: { ...project.dataset.params, ...parseDatasetParams(String(given)) } },
+      };
+    }
     try {
       data = await resolveDatasetRef(project.dataset, seed, { limits });
     } catch (e) {
@@ -207,6 +218,19 @@ export async function loadSubject(
   return { project, data };
 }
 
+/** `n=800,noise=0.2` as numbers by name (the range of each is checked by the dataset). */
+function parseDatasetParams(text: string): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const part of text.split(',').filter((p) => p.trim() !== '')) {
+    const m = /^\s*([A-Za-z_]\w*)\s*=\s*(\S+)\s*$/.exec(part);
+    const v = m ? Number(m[2]) : Number.NaN;
+    if (!m || !Number.isFinite(v))
+      throw new CliError(`--dataset-params takes name=number pairs like n=800,noise=0.2 (got '${part}').`);
+    out[m[1]!] = v;
+  }
+  return out;
+}
+
 /** The project's training settings with the command line's overrides, validated. */
 export function applyOverrides(cfg: TrainConfig, values: Record<string, string | boolean | undefined>): TrainConfig {
   const epochs = num('epochs', values.epochs as string | undefined, true);
@@ -214,6 +238,7 @@ export function applyOverrides(cfg: TrainConfig, values: Record<string, string |
   const lr = num('lr', values.lr as string | undefined, false);
   const seed = num('seed', values.seed as string | undefined, true);
   const checkpointEvery = num('checkpoint-every', values['checkpoint-every'] as string | undefined, true);
+  const validation = num('validation', values.validation as string | undefined, false);
   const optimizer = values.optimizer as string | undefined;
   if (optimizer !== undefined && !(OPTIMIZERS as readonly string[]).includes(optimizer))
     throw new CliError(`--optimizer must be one of ${OPTIMIZERS.join(', ')} (got '${optimizer}').`);
@@ -223,6 +248,7 @@ export function applyOverrides(cfg: TrainConfig, values: Record<string, string |
     ...(batch !== undefined ? { batchSize: batch } : {}),
     ...(seed !== undefined ? { seed } : {}),
     ...(checkpointEvery !== undefined ? { checkpointEvery } : {}),
+    ...(validation !== undefined ? { validationSplit: validation } : {}),
     optimizer: { ...cfg.optimizer, ...(lr !== undefined ? { lr } : {}), ...(optimizer ? { name: optimizer } : {}) },
   };
   try {
@@ -315,6 +341,8 @@ export const command: CliCommand = {
       hidden: { type: 'string' },
       activation: { type: 'string' },
       'test-split': { type: 'string' },
+      'dataset-params': { type: 'string' },
+      validation: { type: 'string' },
       scaling: { type: 'string' },
       delimiter: { type: 'string' },
       'column-types': { type: 'string' },

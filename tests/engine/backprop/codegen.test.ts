@@ -6,6 +6,7 @@ import { parseGraph, type GraphDoc } from '../../../src-engine/graph/document.ts
 import { makeTrainConfig } from '../../../src-engine/train/config.ts';
 import { SeededRng } from '../../../src-engine/tensor/rng.ts';
 import { initWeights } from '../../../src-engine/model/compile.ts';
+import { chain } from './util.ts';
 
 function dagGraph(): GraphDoc {
   const n = (id: string, type: string, params: Record<string, unknown> = {}) => ({
@@ -87,6 +88,49 @@ describe('generated run function', () => {
         else a.forEach((v, i) => expect(Math.abs(v - b[i]!)).toBeLessThanOrEqual(1e-5 * Math.max(1, Math.abs(b[i]!))));
       }
       expect(Number.isFinite(fused.value(tp.dataLoss)[0]!)).toBe(true);
+    });
+  }
+});
+
+describe('generated run function with the Features layer', () => {
+  // sin in the forward pass, cos in its gradient, slices and their gradient, broadcast products.
+  for (const dtype of ['float64', 'float32'] as const) {
+    it(`matches the per-op kernels on a training step (${dtype})`, () => {
+      const graph = chain(
+        3,
+        [
+          ['feat', 'Features', { identity: true, squares: true, products: true, sines: true }],
+          ['h', 'Dense', { units: 5, activation: 'tanh' }],
+        ],
+        { units: 1, activation: 'sigmoid', loss: 'bce' },
+      );
+      const tp = buildTrainingProgram(graph, makeTrainConfig({ optimizer: { name: 'adam', lr: 0.01 } }));
+      const outs = [tp.dataLoss, tp.pred, ...tp.slots.flatMap((s) => [s.next, s.grad])];
+      const w = initWeights(tp.params, new SeededRng(4), dtype);
+      const batch = 6;
+      const feed = new SeededRng(8);
+      const x = Array.from({ length: batch * 3 }, () => 3 * feed.normal());
+      const y = Array.from({ length: batch }, (_, i) => i % 2);
+      const run = (codegen: boolean) => {
+        const e = new Executable(tp.program, outs, { batch, dtype, codegen });
+        for (const [name, { data }] of w) e.input(name).set(data);
+        e.input('x').set(x);
+        e.input('y').set(y);
+        e.input('lr')[0] = 0.01;
+        e.input('t')[0] = 1;
+        for (const s of tp.slots) for (const st of s.state) e.input(st.name).fill(0);
+        e.run();
+        return e;
+      };
+      const fused = run(true);
+      const plain = run(false);
+      expect(fused.generated).toBe(true);
+      for (const o of outs) {
+        const a = Array.from(fused.value(o));
+        const b = Array.from(plain.value(o));
+        if (dtype === 'float64') expect(a).toEqual(b);
+        else a.forEach((v, i) => expect(Math.abs(v - b[i]!)).toBeLessThanOrEqual(1e-5 * Math.max(1, Math.abs(b[i]!))));
+      }
     });
   }
 });

@@ -138,6 +138,8 @@ describe('gradient rules of the unary primitives', () => {
     ['sign', 'away', 0],
     ['step', 'away', 0],
     ['square', 'normal', 0],
+    ['sin', 'wide', 0],
+    ['cos', 'wide', 0],
     ['erf', 'wide', 0],
     ['erf', 'normal', 0],
     ['sigmoid', 'wide', 0],
@@ -391,10 +393,15 @@ describe('gradient rules of the structural ops', () => {
     expect(Array.from(exe.value(gu!))).toEqual([0, 0, 0]);
   });
 
-  it('slice has no gradient rule (slices only appear inside gradients)', () => {
-    const p = new Program();
-    const x = p.input('x', [2, 3]);
-    expect(() => gradients(p, p.sumAll(p.slice(x, 0, 2)), [x])).toThrow(/slice/);
+  it('slice: the gradient lands in its columns, zeros elsewhere (first, middle and last columns)', () => {
+    for (const [start, end] of [
+      [0, 2],
+      [1, 3],
+      [3, 4],
+    ] as const)
+      expect(
+        checkOp([{ name: 'x', shape: [N, 4], gen: 'normal' }], (p, [x]) => p.square(p.slice(x!, start, end))),
+      ).toBeLessThan(TOL);
   });
 
   it('the loss must be 1 × 1', () => {
@@ -771,6 +778,26 @@ describe('image layers in whole training programs', () => {
       const r = checkGraph(smooth(net.graph), { l2: 0.01 }, { batch: 6, mask: (b) => b.fill(1.25) });
       expectGood(r);
       expect(r.grads.size).toBeGreaterThanOrEqual(4);
+    });
+  }
+});
+
+describe('the Features layer (Playground input features) in whole training programs', () => {
+  const cases: [string, Record<string, boolean>, number][] = [
+    ['every group of 3 inputs', { identity: true, squares: true, products: true, sines: true }, 3],
+    ["Playground's spiral features: x and sin x of 2 inputs", { identity: true, sines: true }, 2],
+    [
+      'squares only, straight into the output (the circle without a hidden layer)',
+      { identity: false, squares: true },
+      2,
+    ],
+  ];
+  for (const [name, params, n] of cases) {
+    it(name, () => {
+      const hidden: NodeSpec[] = n === 3 ? [['h', 'Dense', { units: 4, activation: 'tanh' }]] : [];
+      const g = chain(n, [['feat', 'Features', params], ...hidden], { units: 1, activation: 'sigmoid', loss: 'bce' });
+      const r = checkGraph(g, { l2: 0.01 });
+      expectGood(r);
     });
   }
 });

@@ -164,6 +164,40 @@ describe('netwright CLI', () => {
     expect(JSON.parse(a.stdout).epochs).toBe(3);
   });
 
+  it("takes a built-in dataset's slider settings (--dataset-params, --validation) and keeps them in the project", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'nw-cli-'));
+    const r = await cli([
+      'train',
+      'circle-features',
+      '--dataset-params',
+      'n=300,noise=0.2',
+      '--validation',
+      '0.3',
+      '--epochs',
+      '3',
+      '--out',
+      dir,
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/data: Circle.*300 rows/);
+    const p = parseProject(readFileSync(path.join(dir, 'circle-features.netwright'), 'utf8'));
+    expect(p.dataset).toEqual({ kind: 'builtin', id: 'circle', params: { n: 300, noise: 0.2 } });
+    expect(p.training.validationSplit).toBe(0.3);
+    for (const [args, why] of [
+      [['--dataset-params', 'n=1'], /parameter "n" must be between 2 and 1000000 \(got 1\)/],
+      [['--dataset-params', 'points=300'], /has no parameter "points" \(parameters: n, noise, seed\)/],
+      [
+        ['--dataset-params', 'n=lots'],
+        /--dataset-params takes name=number pairs like n=800,noise=0.2 \(got 'n=lots'\)/,
+      ],
+    ] as const) {
+      const bad = await cli(['train', 'circle', '--epochs', '1', ...args]);
+      expect(bad.code, args.join(' ')).not.toBe(0);
+      expect(bad.stderr.trim().split('\n')).toHaveLength(1);
+      expect(bad.stderr).toMatch(why);
+    }
+  });
+
   it('fails with one clear line and no stack trace', async () => {
     for (const args of [
       ['train', 'no-such-template'],

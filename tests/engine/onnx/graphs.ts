@@ -185,6 +185,18 @@ export function testNets(): TestNet[] {
       y: 'real',
     },
     {
+      // Playground's input features generalised to 3 inputs: x, x², the three pairwise products, sin x.
+      name: 'features (x, squares, products, sines)',
+      graph: chain(
+        3,
+        [['feat', 'Features', { identity: true, squares: true, products: true, sines: true }], dense('h', 5, 'tanh')],
+        { units: 1, activation: 'sigmoid', loss: 'bce' },
+      ),
+      features: 3,
+      targets: 1,
+      y: 'binary',
+    },
+    {
       // Every element-wise activation of the catalog in one chain, so each export and checker test covers all.
       name: 'every activation',
       graph: chain(

@@ -76,3 +76,41 @@ describe('crash course: vanishing gradients', () => {
     expect(relu.final.accuracy!).toBeGreaterThan(0.95);
   });
 });
+
+describe("TensorFlow Playground's input features (the Features layer)", () => {
+  it('x1² and x2² let one neuron classify the circle (training accuracy >= 0.98, validation >= 0.97)', async () => {
+    const { final } = await trainTemplate('circle-features');
+    expect(final.accuracy!).toBeGreaterThanOrEqual(0.98);
+    expect(final.val_accuracy!).toBeGreaterThanOrEqual(0.97);
+    // Without the squares the same neuron cannot: a straight line on the circle stays near chance.
+    const t = getTemplate('circle-features');
+    const feat = t.graph.nodes.find((n) => n.type === 'Features')!;
+    feat.params.squares = false;
+    const data = getBuiltinDataset(
+      'circle',
+      t.dataset.kind === 'builtin' ? (t.dataset.params as Record<string, number>) : {},
+    );
+    const trainer = new Trainer({ graph: t.graph, config: t.training, train: data });
+    const done = await trainer.runToEnd(() => {});
+    expect(done.metrics!.accuracy!).toBeLessThan(0.75);
+  });
+  it('x1·x2 lets one neuron classify the XOR quadrants (accuracy >= 0.9; noise 0.1 flips points near the axes)', async () => {
+    const { final } = await trainTemplate('xor-features');
+    expect(final.accuracy!).toBeGreaterThanOrEqual(0.9);
+    expect(final.val_accuracy!).toBeGreaterThanOrEqual(0.9);
+  });
+  it('sin x1 and sin x2 let six tanh units follow spirals of radius 5 (>= 0.95) that x1, x2 alone leave near 0.8', async () => {
+    const { final } = await trainTemplate('spiral-sines');
+    expect(final.accuracy!).toBeGreaterThanOrEqual(0.95);
+    expect(final.val_accuracy!).toBeGreaterThanOrEqual(0.95);
+    const t = getTemplate('spiral-sines');
+    t.graph.nodes.find((n) => n.type === 'Features')!.params.sines = false;
+    const data = getBuiltinDataset(
+      'two-spirals',
+      t.dataset.kind === 'builtin' ? (t.dataset.params as Record<string, number>) : {},
+    );
+    const done = await new Trainer({ graph: t.graph, config: t.training, train: data }).runToEnd(() => {});
+    expect(done.metrics!.accuracy!).toBeLessThan(0.88);
+    expect(done.metrics!.accuracy!).toBeLessThan(final.accuracy! - 0.08);
+  });
+});

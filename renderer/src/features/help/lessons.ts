@@ -71,6 +71,18 @@ export const LESSONS: Record<string, Lesson> = {
     teaches: 'Two tanh hidden layers learn a round boundary, as in TensorFlow Playground.',
     lookAt: 'The Decision boundary turning from a line into a closed curve around the inner class.',
   },
+  'circle-features': {
+    teaches:
+      "Feature engineering, TensorFlow Playground's way: with x1² and x2² as inputs, one neuron draws a circle, because the circle is a straight line in those features.",
+    lookAt:
+      'The Decision boundary: round from the first epochs without any hidden layer. Uncheck x² in the Features layer and it can only draw a straight line again.',
+  },
+  'xor-features': {
+    teaches:
+      'The product x1·x2 is positive in two quadrants and negative in the other two: the XOR pattern as one feature.',
+    lookAt:
+      'The Decision boundary: the cross of the XOR template, drawn by a single neuron with no hidden layer; the Network view has one weight.',
+  },
   'xor-quadrants': {
     teaches: 'XOR: no straight line separates opposite quadrants, a small hidden layer does.',
     lookAt: 'The boundary bending into a cross; the Network view shows which hidden units draw which line.',
@@ -78,6 +90,12 @@ export const LESSONS: Record<string, Lesson> = {
   'two-spirals': {
     teaches: 'Depth: interleaved spirals need several layers and many epochs.',
     lookAt: 'The boundary winding outwards over the epochs; try fewer layers and watch it fail.',
+  },
+  'spiral-sines': {
+    teaches:
+      'Input features change what a small network can draw: sin x1 and sin x2 already wind with the spirals, so six tanh units are enough.',
+    lookAt:
+      'The Decision boundary winding along both arms. Uncheck sin x in the Features layer, train again, and compare the accuracy (about 0.8 without it).',
   },
   'gaussian-blobs': {
     teaches: 'A softmax classifier with one hidden layer on four noisy clusters.',

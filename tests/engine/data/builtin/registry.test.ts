@@ -61,6 +61,30 @@ describe('builtin dataset registry', () => {
     }
   });
 
+  it("the generated sets' sliders (points, noise) sit inside their parameter's range and regenerate the same points for the same settings", () => {
+    const withSliders = builtinDatasets.filter((d) => d.params.some((p) => p.slider));
+    expect(withSliders.map((d) => d.id)).toEqual(['circle', 'xor-quadrants', 'two-spirals', 'gaussian-blobs']);
+    let checked = 0;
+    for (const d of withSliders) {
+      expect(d.params.filter((p) => p.slider).map((p) => p.name)).toEqual(['n', 'noise']);
+      for (const p of d.params.filter((q) => q.slider)) {
+        const s = p.slider!;
+        expect(s.min).toBeGreaterThanOrEqual(p.min);
+        expect(s.max).toBeLessThanOrEqual(p.max);
+        expect(s.min).toBeLessThanOrEqual(p.default);
+        expect(s.max).toBeGreaterThanOrEqual(p.default);
+        expect(s.step).toBeGreaterThan(0);
+      }
+      const a = d.generate({ n: 730, noise: 0.37 });
+      const b = d.generate({ n: 730, noise: 0.37 });
+      expect(a.rows).toBe(730);
+      expect(Array.from(a.x)).toEqual(Array.from(b.x));
+      expect(Array.from(d.generate({ n: 730, noise: 0.38 }).x)).not.toEqual(Array.from(a.x));
+      checked++;
+    }
+    expect(checked).toBe(4);
+  });
+
   it('article defaults are the article datasets', () => {
     expect(getBuiltinDataset('x1-blobs').y).toEqual(Float32Array.from(ref.datasets['x1-blobs'].y));
     expect(getBuiltinDataset('x4-l-shape').rows).toBe(ref.datasets['x4-l-shape'].rows);
