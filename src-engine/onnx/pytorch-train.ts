@@ -11,9 +11,7 @@ import type { Dataset } from '../data/dataset.ts';
 import type { Preprocessing } from '../data/preprocess.ts';
 import { describeNode, type GraphDoc } from '../graph/document.ts';
 import { analyzeGraph, incoming } from '../graph/validate.ts';
-import { activationTorch, type ActivationName } from '../layers/activations.ts';
 import { layerDef } from '../layers/index.ts';
-import type { TorchContext } from '../layers/layer.ts';
 import { lossTorch, type LossName } from '../losses/index.ts';
 import { compiled } from '../model/compile.ts';
 import type { DatasetRef } from '../project/project.ts';
@@ -22,6 +20,7 @@ import type { WeightSet } from '../tensor/weights.ts';
 import type { TrainConfig } from '../train/config.ts';
 import { NETWRIGHT_VERSION } from './export-model.ts';
 import { PY_RUNTIME } from './pytorch-train-py.ts';
+import { torchModel } from './pytorch-walk.ts';
 
 /** Most bytes of float32 rows the script embeds (train, validation and test together): 16 MiB. */
 export const MAX_EMBEDDED_DATA_BYTES = 16 * 1024 * 1024;
@@ -113,46 +112,24 @@ export function exportPytorchTraining(input: TrainingScriptInput): string {
   const model = compiled(graph);
   const fwd = model.forward;
   const tp = model.training(config);
-  const analysis = model.analysis;
-  const byId = new Map(graph.nodes.map((n) => [n.id, n]));
-  const ins = incoming(graph);
-  const py = (id: string) => `n_${id.replace(/[^A-Za-z0-9_]/g, '_')}`;
-  const init: string[] = [];
-  const forward: string[] = [];
-  const load: string[] = [];
+  const { init, load, forward, layers } = torchModel(
+    graph,
+    {
+      has: (name) => weights.has(name),
+      literal: (name, order) =>
+        `_w(${pyStr(name)}${order ? `, (${order.join(', ')}${order.length === 1 ? ',' : ''})` : ''})`,
+    },
+    'logits',
+  );
   const getters: string[] = [];
-  for (const id of analysis.order) {
-    const node = byId.get(id)!;
-    const def = layerDef(node.type);
-    const srcIds = ins.get(id) ?? [];
-    const shapes = srcIds.map((s) => analysis.info[s]!.shape!);
-    const v = py(id);
-    const ctx: TorchContext = {
-      self: v,
-      has: (suffix) => weights.has(`${id}.${suffix}`),
-      literal: (suffix, order) =>
-        `_w(${pyStr(`${id}.${suffix}`)}${order ? `, (${order.join(', ')}${order.length === 1 ? ',' : ''})` : ''})`,
-    };
-    if (def.torch.module) init.push(`self.${v} = ${def.torch.module(node, shapes)}`);
-    if (def.torch.load) load.push(...def.torch.load(node, { ...ctx, self: `model.${v}` }));
-    const declared = def.params?.(node, shapes) ?? [];
-    if (declared.length) {
-      if (!def.torch.params)
-        throw new Error(
-          `The PyTorch training script cannot train ${describeNode(node)} yet (its parameters have no PyTorch form): export the model as ONNX or PyTorch code instead.`,
-        );
-      const exprs = def.torch.params(node, `model.${v}`);
-      for (const ps of declared) getters.push(`${pyStr(`${id}.${ps.suffix}`)}: ${exprs[ps.suffix]}`);
-    }
-    if (node.type === 'Output') {
-      // The loss reads the logits as well as the activation's output.
-      const linear = { ...node, params: { ...node.params, activation: 'linear' } };
-      forward.push(`logits = ${def.torch.forward(linear, srcIds.map(py), ctx, shapes)}`);
-      forward.push(
-        `${v} = ${activationTorch(node.params.activation as ActivationName, 'logits', Number(node.params.alpha))}`,
+  for (const { node, def, v, declared } of layers) {
+    if (!declared.length) continue;
+    if (!def.torch.params)
+      throw new Error(
+        `The PyTorch training script cannot train ${describeNode(node)} yet (its parameters have no PyTorch form): export the model as ONNX or PyTorch code instead.`,
       );
-      forward.push(`return logits, ${v}`);
-    } else forward.push(`${v} = ${def.torch.forward(node, srcIds.map(py), ctx, shapes)}`);
+    const exprs = def.torch.params(node, `model.${v}`);
+    for (const ps of declared) getters.push(`${pyStr(`${node.id}.${ps.suffix}`)}: ${exprs[ps.suffix]}`);
   }
   const loss = lossTorch(fwd.loss)!;
   const lossExpr = loss.expr({ pred: 'pred', logits: 'logits', y: 'y', activation: fwd.activation });
