@@ -91,6 +91,16 @@ export const batchNorm: LayerDef = {
         ] as const
       ).map(([torchName, suffix]) => `${t.self}.${torchName}.copy_(torch.tensor(${t.literal(suffix)}).reshape(-1))`),
     forward: (_node, [src], t) => `self.${t.self}(${src})`,
+    // nn.BatchNorm*d keeps vectors (the running statistics as buffers); Netwright [1, C, 1, 1] or [1, F].
+    params(_node, self, [s]) {
+      const shape = statShape(s!).join(', ');
+      return {
+        gamma: `${self}.weight.reshape(${shape})`,
+        beta: `${self}.bias.reshape(${shape})`,
+        running_mean: `${self}.running_mean.reshape(${shape})`,
+        running_var: `${self}.running_var.reshape(${shape})`,
+      };
+    },
   },
   onnxImport: {
     ops: ['BatchNormalization'],
