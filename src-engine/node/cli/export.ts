@@ -66,7 +66,12 @@ async function trainingScriptData(project: Project): Promise<TrainingScriptData>
     const files = { kind: 'digits' as const, dir: defaultDigitsDir(), count: num('count', 5000), seed: num('seed', 1) };
     return { ref, files: { ...files, test: num('test', 0) } };
   }
-  if (ref.kind === 'file' && detectFormat(path.basename(ref.path), await readHead(ref.path)) === 'idx') {
+  // An IDX pair is read with the project's fitted preprocessing (its pixel scaling): a trained project's.
+  if (
+    ref.kind === 'file' &&
+    project.preprocessing &&
+    detectFormat(path.basename(ref.path), await readHead(ref.path)) === 'idx'
+  ) {
     const labels = ref.labelsPath ?? (await siblingLabels(ref.path));
     if (labels) return { ref, files: { kind: 'idx', images: path.resolve(ref.path), labels: path.resolve(labels) } };
   }

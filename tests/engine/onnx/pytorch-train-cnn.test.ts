@@ -8,7 +8,8 @@
  * per-channel pixel standardisation, which the script reads and scales with the fitted
  * preprocessing. Each epoch's training and validation loss matches the TypeScript engine's within
  * LOSS_TOLERANCE and the checkpoint (running statistics included) reads back as a project whose
- * weights match the engine's within WEIGHT_TOLERANCE.
+ * weights match the engine's within WEIGHT_TOLERANCE. And `netwright export` of a LeNet project on
+ * the built-in digits writes a script that reads them itself (held-out test set included) and runs.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -19,12 +20,14 @@ import { need, PYTHON, torch } from '../../support/prerequisites.ts';
 import type { Dataset } from '../../../src-engine/data/dataset.ts';
 import type { Preprocessing } from '../../../src-engine/data/preprocess.ts';
 import type { GraphDoc } from '../../../src-engine/graph/document.ts';
+import { command as exportCmd } from '../../../src-engine/node/cli/export.ts';
 import { defaultDigitsDir } from '../../../src-engine/node/datasets/digits.ts';
 import { loadBuiltin, loadFileData } from '../../../src-engine/node/resolve-dataset.ts';
 import { projectFromWeightsJson } from '../../../src-engine/onnx/json-export.ts';
 import { exportPytorchTraining, type TrainingScriptData } from '../../../src-engine/onnx/pytorch-train.ts';
 import { makeTrainConfig, type TrainConfig } from '../../../src-engine/train/config.ts';
 import { TrainingSession } from '../../../src-engine/train/session.ts';
+import { newProject } from '../../../src-engine/train/templates.ts';
 import { chain, makeGraph } from '../backprop/util.ts';
 
 /** Relative difference allowed between the script's and the engine's epoch losses (float32 sums in other orders). */
@@ -177,6 +180,30 @@ function idx(dims: number[], data: Uint8Array): Uint8Array {
 }
 
 describe('the PyTorch training script for convolutional networks', () => {
+  it('netwright export writes a LeNet script that reads the built-in digits itself, test set held out', async (ctx) => {
+    need(ctx, torch());
+    const project = newProject('lenet-digits');
+    project.dataset = { kind: 'builtin', id: 'digits', params: { count: 300, test: 100 } };
+    const file = path.join(dir, 'lenet.netwright');
+    writeFileSync(file, JSON.stringify(project));
+    const script = path.join(dir, 'lenet.train.py');
+    const io = { isTty: false, out: () => undefined, err: () => undefined };
+    expect(await exportCmd.run([file, '--format', 'pytorch-train', '--out', script], io)).toBe(0);
+    const text = readFileSync(script, 'utf8');
+    const data = JSON.parse(JSON.parse(/^DATA = json\.loads\((".*")\)$/m.exec(text)![1]!)) as Record<string, unknown>;
+    expect(data).toEqual({ kind: 'digits', dir: defaultDigitsDir(), count: 300, seed: 1, test: 100 });
+    const out = path.join(dir, 'lenet.checkpoint.json');
+    const stdout = execFileSync(PYTHON, [script, '--json', '--device', 'cpu', '--epochs', '1', '--out', out], {
+      encoding: 'utf8',
+      env: { ...process.env, OMP_NUM_THREADS: '1' },
+    });
+    const summary = JSON.parse(stdout.trim().split('\n').at(-1)!) as { done: string; test: { accuracy: number } };
+    expect(summary.done).toBe('completed');
+    // 100 held-out digits were evaluated (accuracy is a multiple of 1/100).
+    expect(Math.abs(summary.test.accuracy * 100 - Math.round(summary.test.accuracy * 100))).toBeLessThan(1e-9);
+    expect(projectFromWeightsJson(readFileSync(out, 'utf8'), 'lenet.checkpoint.json').project.weights).toBeDefined();
+  }, 300_000);
+
   it('trains every image layer on the built-in digits as Netwright does (running statistics, image dropout)', async (ctx) => {
     need(ctx, torch());
     const count = 240;
