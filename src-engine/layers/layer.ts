@@ -138,6 +138,8 @@ export interface TorchLayer {
    * (L1/L2) and save as weights (non-trainable state, such as running statistics, included).
    */
   params?(node: GraphNode, self: string, inputs: SampleShape[]): Record<string, string>;
+  /** Python definitions (top-level functions) the forward expression calls, written once per file. */
+  helpers?: string;
 }
 
 /** An ONNX node read as (part of) a Netwright layer. */

@@ -124,7 +124,7 @@ export function exportPytorchTraining(input: TrainingScriptInput): string {
   const model = compiled(graph);
   const fwd = model.forward;
   const tp = model.training(config);
-  const { init, load, forward, layers } = torchModel(
+  const { init, load, forward, layers, helpers } = torchModel(
     graph,
     {
       has: (name) => weights.has(name),
@@ -210,6 +210,7 @@ export function exportPytorchTraining(input: TrainingScriptInput): string {
     dataSpec,
     '',
     '',
+    ...helpers.flatMap((h) => [h, '', '']),
     'class NetwrightModel(nn.Module):',
     '    def __init__(self):',
     '        super().__init__()',

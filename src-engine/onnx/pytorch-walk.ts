@@ -39,6 +39,8 @@ export interface TorchModelCode {
   /** The body of `forward(self, x, masks=None)`, its return included. */
   forward: string[];
   layers: TorchLayerStep[];
+  /** Python functions the forward calls (each layer type's once). */
+  helpers: string[];
   /** The Output layer's loss. */
   loss: string;
 }
@@ -55,7 +57,7 @@ export function torchModel(graph: GraphDoc, weights: TorchWeights, returns: 'out
   if (!analysis.ok) throw new Error(`The network is not valid: ${analysis.problems.map((p) => p.message).join(' ')}`);
   const byId = new Map(graph.nodes.map((n) => [n.id, n]));
   const ins = incoming(graph);
-  const code: TorchModelCode = { analysis, init: [], load: [], forward: [], layers: [], loss: '' };
+  const code: TorchModelCode = { analysis, init: [], load: [], forward: [], layers: [], helpers: [], loss: '' };
   let ret = 'return None';
   for (const id of analysis.order) {
     const node = byId.get(id)!;
@@ -70,6 +72,7 @@ export function torchModel(graph: GraphDoc, weights: TorchWeights, returns: 'out
       literal: (suffix, order) => weights.literal(`${id}.${suffix}`, order),
     };
     code.layers.push({ node, def, v, shapes, declared: def.params?.(node, shapes) ?? [] });
+    if (def.torch.helpers && !code.helpers.includes(def.torch.helpers)) code.helpers.push(def.torch.helpers);
     if (def.torch.module) code.init.push(`self.${v} = ${def.torch.module(node, shapes)}`);
     if (def.torch.load) code.load.push(...def.torch.load(node, { ...ctx, self: `model.${v}` }));
     if (node.type !== 'Output') {

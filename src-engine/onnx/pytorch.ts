@@ -16,7 +16,7 @@ export function exportPytorch(
   weights: WeightSet,
   opts: { name?: string; preprocessing?: Preprocessing | null } = {},
 ): string {
-  const { init, load, forward, layers, loss } = torchModel(
+  const { init, load, forward, layers, helpers, loss } = torchModel(
     graph,
     {
       has: (name) => weights.has(name),
@@ -50,7 +50,7 @@ CLASS_NAMES = json.loads(${JSON.stringify(JSON.stringify(pre?.target && pre.targ
 PREPROCESSING = json.loads(${JSON.stringify(JSON.stringify(pre))})
 
 
-class NetwrightModel(nn.Module):
+${helpers.map((h) => `${h}\n\n\n`).join('')}class NetwrightModel(nn.Module):
     def __init__(self):
         super().__init__()
 ${init.length ? init.map((l) => `        ${l}`).join('\n') : '        pass'}
