@@ -71,6 +71,7 @@ function tsRound(ts: TsBackend, data: Dataset): Rate {
 class TorchWorker {
   private lines: string[] = [];
   private waiting: ((l: string) => void) | null = null;
+  private failed: ((e: Error) => void) | null = null;
   private constructor(
     private readonly proc: ChildProcessWithoutNullStreams,
     private readonly dir: string,
@@ -88,6 +89,8 @@ class TorchWorker {
         } else this.lines.push(line);
       }
     });
+    // One exit listener for the worker's life (not one per round).
+    proc.once('exit', (code) => this.failed?.(new Error(`python exited with ${code}`)));
   }
 
   private next(): Promise<Record<string, unknown>> {
@@ -95,7 +98,7 @@ class TorchWorker {
     if (l !== undefined) return Promise.resolve(JSON.parse(l));
     return new Promise((resolve, reject) => {
       this.waiting = (line) => resolve(JSON.parse(line));
-      this.proc.once('exit', (code) => reject(new Error(`python exited with ${code}`)));
+      this.failed = reject;
     });
   }
 
@@ -206,7 +209,7 @@ export async function benchLenet(rounds = 3): Promise<BenchRow[]> {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  for (const r of await benchLenet())
+  for (const r of await benchLenet(Number(process.argv[2] ?? 3)))
     console.log(
       `${r.name}: ${Math.round(r.value).toLocaleString('en-US')} ${r.unit}${r.target ? ` (target ${r.target})` : ''}`,
     );

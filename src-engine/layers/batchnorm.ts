@@ -82,7 +82,30 @@ export const batchNorm: LayerDef = {
           ['running_var', 'running_var'],
         ] as const
       ).map(([torchName, suffix]) => `${t.self}.${torchName}.copy_(torch.tensor(${t.literal(suffix)}).reshape(-1))`),
-    forward: (_node, [src], t) => `self.${t.self}(${src})`,
+    // PyTorch refuses to train on one value per channel (a last batch of one row, before image
+    // channels of 1 × 1): Netwright's batch variance is then 0, so the output is beta (helpers).
+    forward: (_node, [src], t) =>
+      `(self.${t.self}(${src}) if not self.training or ${src}.numel() > ${src}.shape[1] else _batch_norm_one_value(self.${t.self}, ${src}))`,
+    helpers: `def _batch_norm_one_value(bn, x):
+    """BatchNorm training on one value per channel, as Netwright computes it: the batch's variance is
+    0 (so is its unbiased estimate), the output is the shift beta; the running statistics move."""
+    with torch.no_grad():
+        bn.running_mean.mul_(1 - bn.momentum).add_(x.reshape(-1), alpha=bn.momentum)
+        bn.running_var.mul_(1 - bn.momentum)
+    shape = [1, -1] + [1] * (x.dim() - 2)
+    # Zero, yet in the graph: x and gamma get zero gradients (not None), as in Netwright.
+    centred = x - x.mean(dim=[0] + list(range(2, x.dim())), keepdim=True)
+    return bn.weight.reshape(shape) * centred / math.sqrt(bn.eps) + bn.bias.reshape(shape)`,
+    // nn.BatchNorm*d keeps vectors (the running statistics as buffers); Netwright [1, C, 1, 1] or [1, F].
+    params(_node, self, [s]) {
+      const shape = statShape(s!).join(', ');
+      return {
+        gamma: `${self}.weight.reshape(${shape})`,
+        beta: `${self}.bias.reshape(${shape})`,
+        running_mean: `${self}.running_mean.reshape(${shape})`,
+        running_var: `${self}.running_var.reshape(${shape})`,
+      };
+    },
   },
   onnxImport: {
     ops: ['BatchNormalization'],

@@ -129,6 +129,11 @@ export const conv2d: LayerDef = {
         Number(node.params.alpha),
       );
     },
+    // nn.Conv2d's weight is Netwright's [filters, channels, k, k]; its bias a vector.
+    params: (node, self) => ({
+      W: `${self}.weight`,
+      ...(node.params.use_bias ? { b: `${self}.bias.reshape(1, -1, 1, 1)` } : {}),
+    }),
   },
   onnxImport: {
     ops: ['Conv'],

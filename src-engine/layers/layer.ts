@@ -134,9 +134,12 @@ export interface TorchLayer {
   forward(node: GraphNode, srcs: string[], t: TorchContext, inputs: SampleShape[]): string;
   /**
    * Each parameter (by suffix) as a PyTorch expression in Netwright's layout (`self` is the module's
-   * Python path, e.g. `model.n_dense1`): what training scripts penalise (L1/L2) and save as weights.
+   * Python path, e.g. `model.n_dense1`) for the given input shapes: what training scripts penalise
+   * (L1/L2) and save as weights (non-trainable state, such as running statistics, included).
    */
-  params?(node: GraphNode, self: string): Record<string, string>;
+  params?(node: GraphNode, self: string, inputs: SampleShape[]): Record<string, string>;
+  /** Python definitions (top-level functions) the forward expression calls, written once per file. */
+  helpers?: string;
 }
 
 /** An ONNX node read as (part of) a Netwright layer. */

@@ -42,6 +42,8 @@ export const layerNorm: LayerDef = {
       `${t.self}.bias.copy_(torch.tensor(${t.literal('beta')})[0])`,
     ],
     forward: (_node, [src], t) => `self.${t.self}(${src})`,
+    // nn.LayerNorm's weight and bias have the sample's shape; Netwright's a leading 1.
+    params: (_node, self) => ({ gamma: `${self}.weight.unsqueeze(0)`, beta: `${self}.bias.unsqueeze(0)` }),
   },
   onnxImport: {
     ops: ['LayerNormalization'],

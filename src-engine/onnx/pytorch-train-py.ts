@@ -301,6 +301,124 @@ def prepare_csv(path):
     return {"train": (x, y)}
 
 
+IDX_TYPES = {0x08: ">u1", 0x09: ">i1", 0x0B: ">i2", 0x0C: ">i4", 0x0D: ">f4", 0x0E: ">f8"}
+
+
+def read_idx(path):
+    """An IDX file (MNIST's format, plain or gzipped) as a NumPy array, as Netwright's reader takes it."""
+    with open(path, "rb") as f:
+        data = f.read()
+    if data[:2] == b"\x1f\x8b":
+        data = gzip.decompress(data)
+    if len(data) < 4 or data[0] != 0 or data[1] != 0 or data[2] not in IDX_TYPES:
+        raise DataError("%s is not an IDX file (it does not start with an IDX magic number)" % path)
+    ndim = data[3]
+    head = 4 + 4 * ndim
+    if ndim < 1 or len(data) < head:
+        raise DataError("%s: its IDX header is cut short" % path)
+    dims = struct.unpack(">%dI" % ndim, data[4:head])
+    dtype = np.dtype(IDX_TYPES[data[2]])
+    count = int(np.prod(dims))
+    if len(data) < head + count * dtype.itemsize:
+        raise DataError("%s is cut short: its header promises %s values" % (path, " x ".join(map(str, dims))))
+    return np.frombuffer(data, dtype=dtype, count=count, offset=head).reshape(dims)
+
+
+def encode_targets(keys, where):
+    """Class keys (or numbers, for regression) as Netwright encodes targets: one-hot, 0/1, or values."""
+    target = PREPROCESSING["target"]
+    if target["task"] == "regression":
+        return np.array([[v] for v in keys], dtype=np.float32)
+    classes = {c: k for k, c in enumerate(target["classNames"])}
+    binary = target["task"] == "binary"
+    y = np.zeros((len(keys), 1 if binary else len(classes)), dtype=np.float32)
+    for i, key in enumerate(keys):
+        k = classes.get(key, -1)
+        if k < 0:
+            raise DataError(
+                "%s: the target %r is not one of the classes the model was trained on (%s)"
+                % (where(i), key, ", ".join(target["classNames"]))
+            )
+        if binary:
+            y[i, 0] = k
+        else:
+            y[i, k] = 1
+    return y
+
+
+def prepare_idx(images_path, labels_path):
+    """An IDX images/labels pair as Netwright prepares it: pixel columns pixel1.. (row by row, channels
+    last, as stored), each scaled with the fitted offset and scale (the project's pixel scaling)."""
+    pre = PREPROCESSING
+    images, labels = read_idx(images_path), read_idx(labels_path)
+    if images.ndim < 2:
+        raise DataError("%s holds a %d-d array, not images" % (images_path, images.ndim))
+    if labels.ndim != 1 or len(labels) != len(images):
+        raise DataError(
+            "%s holds %s labels for the %d images of %s" % (labels_path, " x ".join(map(str, labels.shape)), len(images), images_path)
+        )
+    raw = images.reshape(len(images), -1)
+    cols, offsets, scales, imputes = [], [], [], []
+    for t in pre["inputs"]:
+        m = re.match(r"^pixel(\d+)$", t["column"])
+        if t["kind"] != "numeric" or not m or not 1 <= int(m.group(1)) <= raw.shape[1]:
+            raise DataError(
+                "%s has %d pixels per image; the model was trained on column %r" % (images_path, raw.shape[1], t["column"])
+            )
+        cols.append(int(m.group(1)) - 1)
+        offsets.append(t["offset"])
+        scales.append(t["scale"])
+        imputes.append(t["impute"])
+    px = raw[:, cols].astype(np.float64)
+    missing = np.isnan(px)
+    keep = np.arange(len(px))
+    if missing.any():
+        if pre["missing"] == "refuse":
+            r, j = np.argwhere(missing)[0]
+            raise DataError("%s, image %d, pixel %d: this value is missing" % (images_path, r + 1, cols[j] + 1))
+        if pre["missing"] == "drop":
+            keep = np.flatnonzero(~missing.any(axis=1))
+            px = px[keep]
+        else:
+            px = np.where(missing, np.array(imputes, dtype=np.float64), px)
+    x = ((px - np.array(offsets)) * np.array(scales)).astype(np.float32)
+    lab = labels[keep]
+    keys = [float(v) for v in lab] if pre["target"]["task"] == "regression" else [js_string(float(v)) for v in lab]
+    y = encode_targets(keys, lambda i: "%s, label %d" % (labels_path, keep[i] + 1))
+    return {"train": (x, y)}
+
+
+def load_digits(spec, directory=None):
+    """The built-in MNIST digits as Netwright draws them: every class file of the mnist package
+    (0.json ... 9.json, 784 grey values in [0, 1] per digit), ordered by NumPy's
+    RandomState(seed).permutation over all of them, the first "count" kept, the last "test" held out."""
+    directory = directory or spec["dir"]
+    pixels, labels = [], []
+    for d in range(10):
+        path = os.path.join(directory, "%d.json" % d)
+        try:
+            with open(path) as f:
+                values = np.asarray(json.load(f)["data"], dtype=np.float32)
+        except (OSError, ValueError, KeyError) as e:
+            raise DataError(
+                "%s: cannot read the MNIST digits (%s); pass --data DIR, the mnist package's src/digits folder" % (path, e)
+            )
+        if values.size % 784:
+            raise DataError("%s: %d values is not a whole number of 28 x 28 digits" % (path, values.size))
+        pixels.append(values.reshape(-1, 784))
+        labels.append(np.full(len(pixels[-1]), d))
+    pixels, labels = np.concatenate(pixels), np.concatenate(labels)
+    count, held = spec["count"], spec["test"]
+    order = np.random.RandomState(spec["seed"]).permutation(len(pixels))[:count]
+    x = pixels[order]
+    y = np.zeros((count, 10), dtype=np.float32)
+    y[np.arange(count), labels[order]] = 1
+    sets = {"train": (x[: count - held], y[: count - held])}
+    if held:
+        sets["test"] = (x[count - held :], y[count - held :])
+    return sets
+
+
 def embedded_data():
     sets = {}
     for part, (rows, features, targets, xb, yb) in DATA["sets"].items():
@@ -311,11 +429,19 @@ def embedded_data():
     return sets
 
 
-def load_data(path):
+def load_data(path, labels=None):
+    if DATA["kind"] == "digits":
+        return load_digits(DATA, path)
+    if path and (labels or DATA["kind"] == "idx"):
+        if not labels:
+            raise DataError("%s: say which IDX file holds its labels with --labels FILE" % path)
+        return prepare_idx(path, labels)
     if path:
         return prepare_csv(path)
     if DATA["kind"] == "csv":
         return prepare_csv(DATA["path"])
+    if DATA["kind"] == "idx":
+        return prepare_idx(DATA["images"], DATA["labels"])
     if DATA["kind"] == "embedded":
         return embedded_data()
     raise DataError(
@@ -407,10 +533,10 @@ def correct_count(pred, y):
 def draw_masks(rng, rows):
     """Dropout masks for one step as Netwright draws them: mask by mask, element by element."""
     masks = {}
-    for name, width, rate in MASKS:
+    for name, shape, rate in MASKS:
         keep = 1 / (1 - rate)
-        vals = [keep if rng.uniform() >= rate else 0.0 for _ in range(rows * width)]
-        masks[name] = torch.tensor(vals, dtype=torch.float32).reshape(rows, width)
+        vals = [keep if rng.uniform() >= rate else 0.0 for _ in range(rows * math.prod(shape))]
+        masks[name] = torch.tensor(vals, dtype=torch.float32).reshape(rows, *shape)
     return masks
 
 
@@ -463,7 +589,12 @@ def write_atomic(path, text):
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description="Train %s as Netwright does, with PyTorch." % NAME)
-    ap.add_argument("--data", help="a CSV file with the columns the model was trained on (default: the project's data)")
+    ap.add_argument(
+        "--data",
+        help="a CSV file with the columns the model was trained on, an IDX images file (with --labels), or for the"
+        " built-in digits the mnist package's src/digits folder (default: the project's data)",
+    )
+    ap.add_argument("--labels", help="the IDX labels file that goes with an IDX images file given as --data")
     ap.add_argument("--epochs", type=int, default=CONFIG["epochs"])
     ap.add_argument("--batch-size", type=int, default=CONFIG["batchSize"], help="global mini-batch (0: all rows)")
     ap.add_argument("--lr", type=float, default=None, help="learning rate (default: the project's)")
@@ -502,7 +633,7 @@ def main(argv=None):
     torch.manual_seed(seed)
 
     try:
-        sets = load_data(args.data)
+        sets = load_data(args.data, args.labels)
     except (DataError, OSError) as e:
         print("error: %s" % e, file=sys.stderr)
         return 2
@@ -518,6 +649,10 @@ def main(argv=None):
     model = NetwrightModel()
     if not args.fresh:
         load_initial_weights(model)
+    if world > 1 and device.type == "cuda":
+        # BatchNorm over the whole global batch, as Netwright normalises it (gloo on CPUs has no
+        # synchronised BatchNorm: there each process normalises with its own share's statistics).
+        model = nn.SyncBatchNorm.convert_sync_batchnorm(model)
     model.to(device)
     net = model
     if world > 1:

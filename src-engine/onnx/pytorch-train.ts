@@ -9,11 +9,9 @@
  */
 import type { Dataset } from '../data/dataset.ts';
 import type { Preprocessing } from '../data/preprocess.ts';
-import { describeNode, type GraphDoc } from '../graph/document.ts';
+import type { GraphDoc } from '../graph/document.ts';
 import { analyzeGraph, incoming } from '../graph/validate.ts';
-import { activationTorch, type ActivationName } from '../layers/activations.ts';
 import { layerDef } from '../layers/index.ts';
-import type { TorchContext } from '../layers/layer.ts';
 import { lossTorch, type LossName } from '../losses/index.ts';
 import { compiled } from '../model/compile.ts';
 import type { DatasetRef } from '../project/project.ts';
@@ -22,14 +20,26 @@ import type { WeightSet } from '../tensor/weights.ts';
 import type { TrainConfig } from '../train/config.ts';
 import { NETWRIGHT_VERSION } from './export-model.ts';
 import { PY_RUNTIME } from './pytorch-train-py.ts';
+import { torchModel } from './pytorch-walk.ts';
 
 /** Most bytes of float32 rows the script embeds (train, validation and test together): 16 MiB. */
 export const MAX_EMBEDDED_DATA_BYTES = 16 * 1024 * 1024;
 
-/** Where the script gets its rows: the project's CSV file, rows to embed, or neither (`--data` at run time). */
+/**
+ * Image files the script reads itself (paths resolved by a Node host): an IDX pair, read with the
+ * project's fitted preprocessing (its pixel scaling), or the built-in MNIST digits, drawn as
+ * Netwright draws them (NumPy's RandomState permutation) from the `mnist` package's class files.
+ */
+export type ScriptImageFiles =
+  | { kind: 'idx'; images: string; labels: string }
+  | { kind: 'digits'; dir: string; count: number; seed: number; test: number };
+
+/** Where the script gets its rows: the project's CSV file, image files, rows to embed, or none (`--data` at run time). */
 export interface TrainingScriptData {
   /** The project's dataset reference (a CSV file is read by the script itself). */
   ref?: DatasetRef | null;
+  /** Image files the script reads itself (instead of embedding their rows). */
+  files?: ScriptImageFiles | null;
   /** Prepared rows, embedded when there is no CSV file to read. */
   sets?: { train: Dataset; validation?: Dataset; test?: Dataset } | null;
 }
@@ -68,7 +78,8 @@ export function pytorchTrainProblem(input: Pick<TrainingScriptInput, 'graph' | '
   }
   const sets = input.data?.sets;
   const ref = input.data?.ref;
-  if (!(ref?.kind === 'file' && isCsv(ref.path)) && sets && embeddedBytes(sets) > MAX_EMBEDDED_DATA_BYTES)
+  const reads = (ref?.kind === 'file' && isCsv(ref.path)) || !!input.data?.files;
+  if (!reads && sets && embeddedBytes(sets) > MAX_EMBEDDED_DATA_BYTES)
     return `The training data (${(embeddedBytes(sets) / 2 ** 20).toFixed(1)} MiB of float32 values) is more than the ${MAX_EMBEDDED_DATA_BYTES / 2 ** 20} MiB a script embeds: train from a CSV file, or run the script with --data FILE.csv.`;
   return null;
 }
@@ -113,58 +124,34 @@ export function exportPytorchTraining(input: TrainingScriptInput): string {
   const model = compiled(graph);
   const fwd = model.forward;
   const tp = model.training(config);
-  const analysis = model.analysis;
-  const byId = new Map(graph.nodes.map((n) => [n.id, n]));
-  const ins = incoming(graph);
-  const py = (id: string) => `n_${id.replace(/[^A-Za-z0-9_]/g, '_')}`;
-  const init: string[] = [];
-  const forward: string[] = [];
-  const load: string[] = [];
+  const { init, load, forward, layers, helpers } = torchModel(
+    graph,
+    {
+      has: (name) => weights.has(name),
+      literal: (name, order) =>
+        `_w(${pyStr(name)}${order ? `, (${order.join(', ')}${order.length === 1 ? ',' : ''})` : ''})`,
+    },
+    'logits',
+  );
   const getters: string[] = [];
-  for (const id of analysis.order) {
-    const node = byId.get(id)!;
-    const def = layerDef(node.type);
-    const srcIds = ins.get(id) ?? [];
-    const shapes = srcIds.map((s) => analysis.info[s]!.shape!);
-    const v = py(id);
-    const ctx: TorchContext = {
-      self: v,
-      has: (suffix) => weights.has(`${id}.${suffix}`),
-      literal: (suffix, order) =>
-        `_w(${pyStr(`${id}.${suffix}`)}${order ? `, (${order.join(', ')}${order.length === 1 ? ',' : ''})` : ''})`,
-    };
-    if (def.torch.module) init.push(`self.${v} = ${def.torch.module(node, shapes)}`);
-    if (def.torch.load) load.push(...def.torch.load(node, { ...ctx, self: `model.${v}` }));
-    const declared = def.params?.(node, shapes) ?? [];
-    if (declared.length) {
-      if (!def.torch.params)
-        throw new Error(
-          `The PyTorch training script cannot train ${describeNode(node)} yet (its parameters have no PyTorch form): export the model as ONNX or PyTorch code instead.`,
-        );
-      const exprs = def.torch.params(node, `model.${v}`);
-      for (const ps of declared) getters.push(`${pyStr(`${id}.${ps.suffix}`)}: ${exprs[ps.suffix]}`);
-    }
-    if (node.type === 'Output') {
-      // The loss reads the logits as well as the activation's output.
-      const linear = { ...node, params: { ...node.params, activation: 'linear' } };
-      forward.push(`logits = ${def.torch.forward(linear, srcIds.map(py), ctx, shapes)}`);
-      forward.push(
-        `${v} = ${activationTorch(node.params.activation as ActivationName, 'logits', Number(node.params.alpha))}`,
-      );
-      forward.push(`return logits, ${v}`);
-    } else forward.push(`${v} = ${def.torch.forward(node, srcIds.map(py), ctx, shapes)}`);
+  for (const { node, def, v, shapes, declared } of layers) {
+    if (!declared.length) continue;
+    // pytorchTrainProblem has refused layers with parameters but no PyTorch form.
+    const exprs = def.torch.params!(node, `model.${v}`, shapes);
+    for (const ps of declared) getters.push(`${pyStr(`${node.id}.${ps.suffix}`)}: ${exprs[ps.suffix]}`);
   }
   const loss = lossTorch(fwd.loss)!;
   const lossExpr = loss.expr({ pred: 'pred', logits: 'logits', y: 'y', activation: fwd.activation });
   const initial = Object.fromEntries(
-    tp.slots.map((s) => {
-      const w = weights.get(s.decl.name);
-      if (!w || w.data.length !== sizeOf(s.decl.shape))
-        throw new Error(`No weights for parameter '${s.decl.name}' (${s.decl.shape.join(' × ')}).`);
-      return [s.decl.name, [s.decl.shape, f32(w.data)]];
+    // Every parameter, the running statistics (trained without gradients) included.
+    tp.params.map((d) => {
+      const w = weights.get(d.name);
+      if (!w || w.data.length !== sizeOf(d.shape))
+        throw new Error(`No weights for parameter '${d.name}' (${d.shape.join(' × ')}).`);
+      return [d.name, [d.shape, f32(w.data)]];
     }),
   );
-  const masks = tp.masks.map((m) => [m.name, sizeOf(m.shape.slice(1)), m.rate]);
+  const masks = tp.masks.map((m) => [m.name, m.shape.slice(1), m.rate]);
   const task = input.preprocessing?.target.task ?? (fwd.decision.kind === 'argmax' ? 'multiclass' : 'binary');
   const dataSpec = dataSection(input);
   const dataset = input.data?.ref ?? null;
@@ -189,11 +176,13 @@ export function exportPytorchTraining(input: TrainingScriptInput): string {
     'import argparse',
     'import base64',
     'import csv',
+    'import gzip',
     'import io',
     'import json',
     'import math',
     'import os',
     'import re',
+    'import struct',
     'import sys',
     'import time',
     '',
@@ -212,7 +201,7 @@ export function exportPytorchTraining(input: TrainingScriptInput): string {
     `TASK = ${pyStr(task)}`,
     `DECISION = ${pyJson(fwd.decision)}`,
     `LOSS_IS_SUM = ${loss.sum ? 'True' : 'False'}`,
-    '# Dropout masks of one step: name, values per row, rate (drawn in this order, as Netwright does).',
+    '# Dropout masks of one step: name, per-sample shape, rate (drawn in this order, as Netwright does).',
     `MASKS = ${pyJson(masks)}`,
     '# Weights with L1/L2 penalties (biases have none).',
     `REGULARIZED = ${pyJson(tp.params.filter((d) => d.regularize).map((d) => d.name))}`,
@@ -221,6 +210,7 @@ export function exportPytorchTraining(input: TrainingScriptInput): string {
     dataSpec,
     '',
     '',
+    ...helpers.flatMap((h) => [h, '', '']),
     'class NetwrightModel(nn.Module):',
     '    def __init__(self):',
     '        super().__init__()',
@@ -262,6 +252,9 @@ function dataSection(input: TrainingScriptInput): string {
   const ref = input.data?.ref;
   if (ref?.kind === 'file' && isCsv(ref.path) && input.preprocessing)
     return `DATA = ${pyJson({ kind: 'csv', path: ref.path })}`;
+  const files = input.data?.files;
+  if (files?.kind === 'digits') return `DATA = ${pyJson(files)}`;
+  if (files?.kind === 'idx' && input.preprocessing) return `DATA = ${pyJson(files)}`;
   const sets = input.data?.sets;
   if (!sets) return `DATA = ${pyJson({ kind: 'none' })}`;
   const parts: Record<string, [number, number, number, string, string]> = {};

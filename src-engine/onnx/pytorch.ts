@@ -5,12 +5,10 @@
  */
 import type { Preprocessing } from '../data/preprocess.ts';
 import type { GraphDoc } from '../graph/document.ts';
-import { analyzeGraph, incoming } from '../graph/validate.ts';
 import { pyNumber } from '../backprop/ops/elementwise.ts';
-import { layerDef } from '../layers/index.ts';
-import type { TorchContext } from '../layers/layer.ts';
 import type { WeightSet } from '../tensor/weights.ts';
 import { NETWRIGHT_VERSION } from './export-model.ts';
+import { torchModel } from './pytorch-walk.ts';
 
 /** Python source defining `NetwrightModel`, `load_model()`, `preprocess()` and a command-line demo. */
 export function exportPytorch(
@@ -18,43 +16,22 @@ export function exportPytorch(
   weights: WeightSet,
   opts: { name?: string; preprocessing?: Preprocessing | null } = {},
 ): string {
-  const analysis = analyzeGraph(graph);
-  if (!analysis.ok) throw new Error(`The network is not valid: ${analysis.problems.map((p) => p.message).join(' ')}`);
-  const byId = new Map(graph.nodes.map((n) => [n.id, n]));
-  const ins = incoming(graph);
-  const py = (id: string) => `n_${id.replace(/[^A-Za-z0-9_]/g, '_')}`;
-  const init: string[] = [];
-  const forward: string[] = [];
-  const load: string[] = [];
-  let output = '';
-  let loss = '';
-  for (const id of analysis.order) {
-    const node = byId.get(id)!;
-    const def = layerDef(node.type);
-    const srcIds = ins.get(id) ?? [];
-    const shapes = srcIds.map((s) => analysis.info[s]!.shape!);
-    const v = py(id);
-    const ctx: TorchContext = {
-      self: v,
-      has: (suffix) => weights.has(`${id}.${suffix}`),
-      literal: (suffix, order) => {
-        const w = weights.get(`${id}.${suffix}`);
-        if (!w) throw new Error(`No weights for parameter '${id}.${suffix}': train the model before exporting it.`);
+  const { init, load, forward, layers, helpers, loss } = torchModel(
+    graph,
+    {
+      has: (name) => weights.has(name),
+      literal: (name, order) => {
+        const w = weights.get(name);
+        if (!w) throw new Error(`No weights for parameter '${name}': train the model before exporting it.`);
         return tensorLiteral(w.data, w.shape, order);
       },
-    };
-    for (const ps of def.params?.(node, shapes) ?? [])
-      if (!weights.has(`${id}.${ps.suffix}`))
-        throw new Error(`No weights for parameter '${id}.${ps.suffix}': train the model before exporting it.`);
-    if (def.torch.module) init.push(`self.${v} = ${def.torch.module(node, shapes)}`);
-    if (def.torch.load) load.push(...def.torch.load(node, { ...ctx, self: `model.${v}` }));
-    forward.push(`${v} = ${def.torch.forward(node, srcIds.map(py), ctx, shapes)}`);
-    if (node.type === 'Output') {
-      output = v;
-      loss = String(node.params.loss);
-    }
-  }
-  forward.push(`return ${output}`);
+    },
+    'output',
+  );
+  for (const { node, declared } of layers)
+    for (const ps of declared)
+      if (!weights.has(`${node.id}.${ps.suffix}`))
+        throw new Error(`No weights for parameter '${node.id}.${ps.suffix}': train the model before exporting it.`);
   const pre = opts.preprocessing ?? null;
   return `"""${opts.name ?? 'Netwright model'}: exported by Netwright ${NETWRIGHT_VERSION}.
 
@@ -73,7 +50,7 @@ CLASS_NAMES = json.loads(${JSON.stringify(JSON.stringify(pre?.target && pre.targ
 PREPROCESSING = json.loads(${JSON.stringify(JSON.stringify(pre))})
 
 
-class NetwrightModel(nn.Module):
+${helpers.map((h) => `${h}\n\n\n`).join('')}class NetwrightModel(nn.Module):
     def __init__(self):
         super().__init__()
 ${init.length ? init.map((l) => `        ${l}`).join('\n') : '        pass'}

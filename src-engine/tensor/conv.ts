@@ -133,21 +133,24 @@ function unfolding(d: ConvDims): Unfolding {
   };
 }
 
-/** Packs op(B) = the unfolded sample [taps × positions] (forward) from xp starting at `base`. */
-function fieldsPacker(u: Unfolding, state: { xp: FloatArray; base: number }): PanelPacker {
+/**
+ * Packs op(B) of the unfolded sample from xp starting at `base`: element (r, c) is
+ * xp[base + rows[r] + cols[c]]. With rows = taps and cols = positions it is the fields matrix
+ * [taps × positions] (forward); with rows = positions and cols = taps its transpose (filter gradient).
+ */
+function fieldsPacker(rows: Int32Array, cols: Int32Array, state: { xp: FloatArray; base: number }): PanelPacker {
   return (w, at, pc, kc, jc, nc) => {
     const { xp, base } = state;
-    const { tap, pos } = u;
     for (let j0 = 0; j0 < nc; j0 += NR) {
-      const cols = Math.min(NR, nc - j0);
+      const width = Math.min(NR, nc - j0);
       const q = jc + j0;
-      if (cols === NR) {
-        const o0 = base + pos[q]!;
-        const o1 = base + pos[q + 1]!;
-        const o2 = base + pos[q + 2]!;
-        const o3 = base + pos[q + 3]!;
+      if (width === NR) {
+        const o0 = base + cols[q]!;
+        const o1 = base + cols[q + 1]!;
+        const o2 = base + cols[q + 2]!;
+        const o3 = base + cols[q + 3]!;
         for (let p = 0, d = at; p < kc; p++, d += NR) {
-          const t = tap[pc + p]!;
+          const t = rows[pc + p]!;
           w[d] = xp[t + o0]!;
           w[d + 1] = xp[t + o1]!;
           w[d + 2] = xp[t + o2]!;
@@ -155,39 +158,8 @@ function fieldsPacker(u: Unfolding, state: { xp: FloatArray; base: number }): Pa
         }
       } else {
         for (let p = 0, d = at; p < kc; p++, d += NR) {
-          const t = base + tap[pc + p]!;
-          for (let r = 0; r < NR; r++) w[d + r] = r < cols ? xp[t + pos[q + r]!]! : 0;
-        }
-      }
-      at += kc * NR;
-    }
-  };
-}
-
-/** Packs op(B) = the unfolded sample transposed [positions × taps] (filter gradient). */
-function fieldsPackerT(u: Unfolding, state: { xp: FloatArray; base: number }): PanelPacker {
-  return (w, at, pc, kc, jc, nc) => {
-    const { xp, base } = state;
-    const { tap, pos } = u;
-    for (let j0 = 0; j0 < nc; j0 += NR) {
-      const cols = Math.min(NR, nc - j0);
-      const q = jc + j0;
-      if (cols === NR) {
-        const t0 = base + tap[q]!;
-        const t1 = base + tap[q + 1]!;
-        const t2 = base + tap[q + 2]!;
-        const t3 = base + tap[q + 3]!;
-        for (let p = 0, d = at; p < kc; p++, d += NR) {
-          const o = pos[pc + p]!;
-          w[d] = xp[o + t0]!;
-          w[d + 1] = xp[o + t1]!;
-          w[d + 2] = xp[o + t2]!;
-          w[d + 3] = xp[o + t3]!;
-        }
-      } else {
-        for (let p = 0, d = at; p < kc; p++, d += NR) {
-          const o = base + pos[pc + p]!;
-          for (let r = 0; r < NR; r++) w[d + r] = r < cols ? xp[o + tap[q + r]!]! : 0;
+          const t = base + rows[pc + p]!;
+          for (let r = 0; r < NR; r++) w[d + r] = r < width ? xp[t + cols[q + r]!]! : 0;
         }
       }
       at += kc * NR;
@@ -224,7 +196,7 @@ export function conv2dKernel(x: FloatArray, w: FloatArray, y: FloatArray, d: Con
   const ckk = u.tap.length;
   const scratch = u.padded ? allocate(y instanceof Float64Array ? 'float64' : 'float32', u.size) : null;
   const state = { xp: x, base: 0 };
-  const packB = fieldsPacker(u, state);
+  const packB = fieldsPacker(u.tap, u.pos, state);
   return () =>
     eachSample(x, d, u, scratch, state, (s) => matmulPackedB(w, false, packB, y, s * d.f * p, p, d.f, ckk, p, false));
 }
@@ -236,7 +208,7 @@ export function conv2dFilterGradKernel(x: FloatArray, g: FloatArray, dw: FloatAr
   const ckk = u.tap.length;
   const scratch = u.padded ? allocate(dw instanceof Float64Array ? 'float64' : 'float32', u.size) : null;
   const state = { xp: x, base: 0 };
-  const packB = fieldsPackerT(u, state);
+  const packB = fieldsPacker(u.pos, u.tap, state);
   return () => {
     if (d.n === 0) dw.fill(0);
     eachSample(x, d, u, scratch, state, (s) =>

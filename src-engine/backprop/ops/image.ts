@@ -82,6 +82,47 @@ function outputPadding(win: Window2d, h: number, w: number, oh: number, ow: numb
   ];
 }
 
+/**
+ * ConvTranspose of `inputs` ([value, filters]) with the window's attributes, sized to give back an
+ * input plane of h × w from an output plane of oh × ow: the adjoint of sliding the window.
+ */
+function convTranspose(
+  b: GraphBuilder,
+  inputs: [string, string],
+  win: Window2d,
+  [h, w, oh, ow]: readonly number[],
+  hint: string,
+): string {
+  const pad = outputPadding(win, h!, w!, oh!, ow!);
+  return b.op1(
+    'ConvTranspose',
+    inputs,
+    { ...windowAttrs(win), ...(pad.some((v) => v !== 0) ? { output_padding: pad } : {}) },
+    hint,
+  );
+}
+
+/**
+ * The pooling gradients' common last step: per-window values of every plane ([N·C, taps, OH, OW],
+ * one channel per kernel tap, or [N·C, 1, OH, OW] for a filter shared by all taps) spread back onto
+ * the [N, C, H, W] input by the ConvTranspose of `filter` (summing where windows overlap, cropping
+ * pads).
+ */
+function spreadWindows(
+  b: GraphBuilder,
+  windows: string,
+  filter: string,
+  win: Window2d,
+  xShape: readonly number[],
+  gShape: readonly number[],
+  hint: string,
+): string {
+  const [, c, h, w] = xShape as [number, number, number, number];
+  const [, , oh, ow] = gShape as [number, number, number, number];
+  const spread = convTranspose(b, [windows, filter], win, [h, w, oh, ow], `${hint}_spread`);
+  return b.op1('Reshape', [spread, b.int64([-1, c, h, w])], {}, hint);
+}
+
 /** Windows that tile the image: kernel = stride, no padding or dilation (the usual 2×2, stride 2). */
 function tiling(win: Window2d): boolean {
   return (
@@ -170,7 +211,7 @@ function windowsMask(
   win: Window2d,
   hint: string,
 ): string {
-  const [, c, h, w] = xShape as [number, number, number, number];
+  const [, , h, w] = xShape as [number, number, number, number];
   const [, , oh, ow] = gShape as [number, number, number, number];
   const [kh, kw] = win.kernel;
   const taps = kh * kw;
@@ -202,14 +243,7 @@ function windowsMask(
   const mask = firstMaxOneHot(b, windows, 1, taps, false, hint);
   const gp = b.op1('Reshape', [g, b.int64([-1, 1, oh, ow])], {}, `${hint}_gplanes`);
   const routed = b.op1('Mul', [mask, gp], {}, `${hint}_routed`);
-  const pad = outputPadding(win, h, w, oh, ow);
-  const spread = b.op1(
-    'ConvTranspose',
-    [routed, filter],
-    { ...windowAttrs(win), ...(pad.some((v) => v !== 0) ? { output_padding: pad } : {}) },
-    `${hint}_spread`,
-  );
-  return b.op1('Reshape', [spread, b.int64([-1, c, h, w])], {}, hint);
+  return spreadWindows(b, routed, filter, win, xShape, gShape, hint);
 }
 
 /** Windows that never share an input (stride at least the dilated kernel, e.g. the usual 2×2, stride 2). */
@@ -243,16 +277,9 @@ export const IMAGE_OPS: Pick<OpTable, ImageOps> = {
     kernel: ({ node, x: [g, w], xd: [gd, wd], y, yd }) =>
       conv2dInputGradKernel(g!, w!, y, convDims(yd, wd![0]!, gd!, node.op.win)),
     onnx: (e) => {
-      const win = e.node.op.win;
       const [, , h, w] = e.node.shape as [number, number, number, number];
       const [, , oh, ow] = e.program.shape(e.node.inputs[0]!) as [number, number, number, number];
-      const pad = outputPadding(win, h, w, oh, ow);
-      return e.b.op1(
-        'ConvTranspose',
-        [e.inp[0]!, e.inp[1]!],
-        { ...windowAttrs(win), ...(pad.some((v) => v !== 0) ? { output_padding: pad } : {}) },
-        e.hint,
-      );
+      return convTranspose(e.b, [e.inp[0]!, e.inp[1]!], e.node.op.win, [h, w, oh, ow], e.hint);
     },
   },
 
@@ -348,20 +375,13 @@ export const IMAGE_OPS: Pick<OpTable, ImageOps> = {
     onnx: (e) => {
       const win = e.node.op.win;
       const b = e.b;
-      const [, c, h, w] = e.node.shape as [number, number, number, number];
-      const [, , oh, ow] = e.program.shape(e.node.inputs[0]!) as [number, number, number, number];
+      const gShape = e.program.shape(e.node.inputs[0]!);
+      const [, , oh, ow] = gShape as [number, number, number, number];
       const [kh, kw] = win.kernel;
       // Every channel on its own: [N·C, 1, OH, OW], spread by one constant filter.
       const planes = b.op1('Reshape', [e.inp[0]!, b.int64([-1, 1, oh, ow])], {}, `${e.hint}_planes`);
       const filter = b.constant(new Array<number>(kh * kw).fill(1 / (kh * kw)), [1, 1, kh, kw]);
-      const pad = outputPadding(win, h, w, oh, ow);
-      const spread = b.op1(
-        'ConvTranspose',
-        [planes, filter],
-        { ...windowAttrs(win), ...(pad.some((v) => v !== 0) ? { output_padding: pad } : {}) },
-        `${e.hint}_spread`,
-      );
-      return b.op1('Reshape', [spread, b.int64([-1, c, h, w])], {}, e.hint);
+      return spreadWindows(b, planes, filter, win, e.node.shape, gShape, e.hint);
     },
   },
 

@@ -43,7 +43,7 @@ export const OPS: OpTable = {
         for (let i = 0; i < n; i++) y[i] = f(xs[i]!, alpha);
       };
     },
-    onnx: (e) => UNARY[e.node.op.op].onnx(e.b, e.inp[0]!, e.node.op.alpha, e.hint),
+    onnx: (e) => UNARY[e.node.op.op].onnx(e.b, e.inp[0]!, e.node.op.alpha, e.hint, e.target),
   },
 
   binary: {

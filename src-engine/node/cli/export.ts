@@ -7,6 +7,10 @@ import { projectSnapshot } from '../../train/session.ts';
 import type { TrainingScriptData } from '../../onnx/pytorch-train.ts';
 import { writeFileAtomic } from '../atomic-write.ts';
 import { resolveDatasetRef } from '../resolve-dataset.ts';
+import { detectFormat } from '../../data/formats.ts';
+import { readHead } from '../data/read.ts';
+import { siblingLabels } from '../data/idx-loader.ts';
+import { defaultDigitsDir } from '../datasets/digits.ts';
 import { parseCommandArgs } from './args.ts';
 import { CliError, type CliCommand } from './types.ts';
 
@@ -22,8 +26,9 @@ Options:
   --out FILE     where to write (required; the format can be inferred from .onnx, .json, .py, .csv)
   --steps K      onnx-train: mini-batches unrolled per run (default 1)
 
-pytorch-train reads the project's CSV file itself (with the fitted preprocessing); other data (built-in
-sets, other file types) is embedded in the script, up to 16 MiB. An untrained project's script starts
+pytorch-train reads the project's CSV file or IDX pair itself (with the fitted preprocessing, pixel
+scaling included), and the built-in digits from the mnist package's files; other data (built-in sets,
+other file types) is embedded in the script, up to 16 MiB. An untrained project's script starts
 from the seed's weights, as 'netwright train' would; a trained one continues from its weights.`;
 
 /** Load and validate a project file for the export and predict commands. */
@@ -47,12 +52,29 @@ function inferFormat(out: string): ExportFormat | undefined {
   return byExt[ext];
 }
 
-/** A training script reads the project's CSV file itself; other data is resolved here and embedded. */
+/**
+ * A training script reads the project's CSV file, IDX pair or the built-in digits itself; other data
+ * is resolved here and embedded.
+ */
 async function trainingScriptData(project: Project): Promise<TrainingScriptData> {
   const ref = project.dataset;
   if (ref.kind === 'file' && /\.(csv|tsv|txt)$/i.test(ref.path))
     return { ref: { ...ref, path: path.resolve(ref.path) } };
   if (ref.kind === 'none') return { ref };
+  if (ref.kind === 'builtin' && ref.id === 'digits') {
+    const num = (name: string, def: number) => (typeof ref.params[name] === 'number' ? Number(ref.params[name]) : def);
+    const files = { kind: 'digits' as const, dir: defaultDigitsDir(), count: num('count', 5000), seed: num('seed', 1) };
+    return { ref, files: { ...files, test: num('test', 0) } };
+  }
+  // An IDX pair is read with the project's fitted preprocessing (its pixel scaling): a trained project's.
+  if (
+    ref.kind === 'file' &&
+    project.preprocessing &&
+    detectFormat(path.basename(ref.path), await readHead(ref.path)) === 'idx'
+  ) {
+    const labels = ref.labelsPath ?? (await siblingLabels(ref.path));
+    if (labels) return { ref, files: { kind: 'idx', images: path.resolve(ref.path), labels: path.resolve(labels) } };
+  }
   const d = await resolveDatasetRef(ref, project.training.seed);
   return {
     ref,

@@ -33,7 +33,8 @@ export interface DigitClass {
 
 const cache = new Map<string, Promise<DigitClass[]>>();
 
-function defaultDigitsDir(): string {
+/** The installed `mnist` package's folder of class files (0.json … 9.json). */
+export function defaultDigitsDir(): string {
   const require = createRequire(import.meta.url);
   return join(dirname(require.resolve('mnist/package.json')), 'src', 'digits');
 }
