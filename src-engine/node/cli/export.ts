@@ -10,7 +10,7 @@ import { resolveDatasetRef } from '../resolve-dataset.ts';
 import { detectFormat } from '../../data/formats.ts';
 import { readHead } from '../data/read.ts';
 import { siblingLabels } from '../data/idx-loader.ts';
-import { defaultDigitsDir } from '../datasets/digits.ts';
+import { digitsScriptFiles } from '../datasets/digits.ts';
 import { parseCommandArgs } from './args.ts';
 import { CliError, type CliCommand } from './types.ts';
 
@@ -62,9 +62,7 @@ async function trainingScriptData(project: Project): Promise<TrainingScriptData>
     return { ref: { ...ref, path: path.resolve(ref.path) } };
   if (ref.kind === 'none') return { ref };
   if (ref.kind === 'builtin' && ref.id === 'digits') {
-    const num = (name: string, def: number) => (typeof ref.params[name] === 'number' ? Number(ref.params[name]) : def);
-    const files = { kind: 'digits' as const, dir: defaultDigitsDir(), count: num('count', 5000), seed: num('seed', 1) };
-    return { ref, files: { ...files, test: num('test', 0) } };
+    return { ref, files: digitsScriptFiles(ref.params) };
   }
   // An IDX pair is read with the project's fitted preprocessing (its pixel scaling): a trained project's.
   if (

@@ -39,6 +39,27 @@ export function defaultDigitsDir(): string {
   return join(dirname(require.resolve('mnist/package.json')), 'src', 'digits');
 }
 
+/**
+ * The built-in digits as the files a training script reads itself (the mnist package's), with the
+ * dataset's own count, seed and held-out rows: one answer for the CLI's export and the app's.
+ */
+export function digitsScriptFiles(params: Readonly<Record<string, unknown>>): {
+  kind: 'digits';
+  dir: string;
+  count: number;
+  seed: number;
+  test: number;
+} {
+  const num = (name: string, def: number) => (typeof params[name] === 'number' ? Number(params[name]) : def);
+  return {
+    kind: 'digits',
+    dir: defaultDigitsDir(),
+    count: num('count', 5000),
+    seed: num('seed', 1),
+    test: num('test', 0),
+  };
+}
+
 const POW10 = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
 
 /**

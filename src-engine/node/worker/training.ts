@@ -51,6 +51,7 @@ import { envLimits } from '../limits.ts';
 import { createOrtBackend, probeProviders } from '../ort/index.ts';
 import { builtinDatasetItems, loadBuiltin } from '../resolve-dataset.ts';
 import { computeViews } from './train-views.ts';
+import { digitsScriptFiles } from '../datasets/digits.ts';
 
 /** Progress events at most this often (ms): 20 a second keeps plots live without flooding the socket. */
 const PROGRESS_MS = 50;
@@ -132,6 +133,8 @@ export class TrainingService {
   private session: TrainingSession | null = null;
   /** The model on screen: the last run's snapshot, or the opened project's. */
   private shown: RunSnapshot | null = null;
+  /** The data the model on screen was trained or shown on (a training script reads the built-in digits' files itself). */
+  private shownData: DataChoice | null = null;
   private readonly tables = new Map<string, { table: RawTable; fileName: string }>();
   private nextId = 1;
   private readonly sweeps = new Map<string, Sweep>();
@@ -293,6 +296,7 @@ export class TrainingService {
     // default when the new data or network lacks it).
     this.session = session;
     this.shown = session.snapshot;
+    this.shownData = req.data;
     const plan = planViews(session.model.forward, data.train.task);
     void this.drive(session, plan, {
       train: session.trainer.train,
@@ -352,6 +356,7 @@ export class TrainingService {
       snapshot.points = snapshot.points.filter((p) => p.epoch <= req.epoch!);
     }
     this.shown = snapshot;
+    this.shownData = req.data;
     if (!req.data)
       return { views: null, note: 'Choose the data in the Data panel to see the views of the trained model.' };
     let data: SessionData;
@@ -654,8 +659,13 @@ export class TrainingService {
     if (!s) throw new RangeError('There is no trained model to export yet: train the network first.');
     // A training script embeds the rows of the run on screen (without them it asks for --data FILE.csv).
     const d = this.session?.snapshot === s ? this.session.data : null;
+    // The built-in digits: the script reads the mnist package's files (10,000 digits embedded are
+    // more than a script takes).
+    const choice = this.shownData;
+    const digits = choice?.kind === 'builtin' && choice.id === 'digits' ? digitsScriptFiles(choice.params) : null;
     return exportRun(s, format, {
       data: {
+        ...(digits && choice?.kind === 'builtin' ? { ref: choice, files: digits } : {}),
         sets: d
           ? {
               train: d.train,

@@ -299,4 +299,25 @@ describe('training in the engine worker', () => {
     const d = await engine.diffProjects({ a: trained, b: forked });
     expect(d.settings).toEqual([{ key: 'lr', a: trained.training.optimizer.lr, b: 0.001 }]);
   }, 90_000);
+
+  it("exports a digits run's training script that reads the mnist package's files instead of embedding 10,000 digits", async () => {
+    const t = getTemplate('digits');
+    const c = collect();
+    const data = { kind: 'builtin' as const, id: 'digits', params: { count: 10000, test: 2000 } };
+    await engine.trainStart({
+      project: project(t.graph, { ...t.training, epochs: 1 }, t.name),
+      data,
+      start: 'fresh',
+      ep: null,
+    });
+    await c.done;
+    c.off();
+    const file = await engine.exportFile('pytorch-train');
+    const text = typeof file.data === 'string' ? file.data : new TextDecoder().decode(file.data);
+    const line = text.split('\n').find((l) => l.startsWith('DATA = '))!;
+    // DATA = json.loads("<the JSON as a string literal>")
+    const spec = JSON.parse(JSON.parse(/^DATA = json\.loads\((".*")\)$/.exec(line)![1]!) as string) as object;
+    expect(spec).toMatchObject({ kind: 'digits', count: 10000, test: 2000 });
+    expect(text.length).toBeLessThan(2 ** 20);
+  });
 });
