@@ -31,6 +31,12 @@ export interface Dataset {
    * network's outputs are in the same standardised units.
    */
   targetScale?: { mean: number; std: number };
+  /**
+   * Per feature, how its standardised values read in the data's own units: `raw = offset + x / scale`
+   * (from the fitted preprocessing; absent when the features are the data's values). The views draw
+   * their axes in these units.
+   */
+  featureUnits?: { offset: number; scale: number }[];
 }
 
 /** Class index of each row (argmax of one-hot, or 0/1 threshold for binary). */

@@ -1,3 +1,15 @@
+/** The features' units (see Dataset.featureUnits), or null when no column was rescaled or the rows are images. */
+export function featureUnits(pre: Preprocessing): { offset: number; scale: number }[] | null {
+  if (pre.sampleShape || pre.imageShape || pre.pixels) return null;
+  const out: { offset: number; scale: number }[] = [];
+  for (const t of pre.inputs) {
+    if (t.kind === 'numeric') out.push({ offset: t.offset, scale: t.scale });
+    else for (let k = 0; k < transformWidth(t); k++) out.push({ offset: 0, scale: 1 });
+  }
+  if (out.length !== pre.featureNames.length) return null;
+  return out.some((u) => u.offset !== 0 || u.scale !== 1) ? out : null;
+}
+
 /**
  * From a RawTable to Datasets the trainer consumes: choose target and features, infer the task,
  * handle missing values, split, and fit preprocessing on the training rows only.
@@ -13,6 +25,7 @@ import {
   type Scaling,
   applyPreprocessing,
   encodeTarget,
+  transformWidth,
 } from './preprocess.ts';
 import { type SplitSpec, splitIndices } from './split.ts';
 import { type RawColumn, type RawTable, findColumn, sourceLine } from './table.ts';
@@ -168,6 +181,8 @@ export function prepare(table: RawTable, options: PrepareOptions): Prepared {
       featureNames: preprocessing.featureNames,
     };
     if (preprocessing.sampleShape) ds.sampleShape = preprocessing.sampleShape;
+    const units = featureUnits(preprocessing);
+    if (units) ds.featureUnits = units;
     if (target.task === 'regression') {
       ds.targetNames = [target.column];
       const scale = targetScaleOf(preprocessing);

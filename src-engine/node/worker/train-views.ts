@@ -105,6 +105,19 @@ const round = (v: number) => Math.round(v * 1e4) / 1e4;
 /** Four significant digits (regression targets can be in the hundreds or the thousandths). */
 const digits4 = (v: number) => Number(v.toPrecision(4));
 
+/** Six significant digits: axes in the data's own units can be in the thousands or the thousandths. */
+const sig6 = (v: number) => Number(v.toPrecision(6));
+
+/**
+ * Feature f's value in the data's own units (the views' axes), from the network's standardised one;
+ * the value itself (rounded) where the features were not rescaled.
+ */
+function rawUnits(ds: Dataset, f: number): (v: number) => number {
+  const u = ds.featureUnits?.[f];
+  if (!u || (u.offset === 0 && u.scale === 1)) return round;
+  return (v) => sig6(u.offset + v / u.scale);
+}
+
 function gridView(
   src: ViewSource,
   plan: ViewPlan,
@@ -116,6 +129,15 @@ function gridView(
   const bounds = dataBounds(train, features);
   const fixed = Float32Array.from(columnMeans(train.x, train.rows, train.features));
   const g = decisionGrid(src, { features, bounds, resolution, fixed });
+  // Everything on the plane is sent in the data's own units (the axes read as the file's values).
+  const ux = rawUnits(train, features[0]);
+  const uy = rawUnits(train, features[1]);
+  const rawBounds: [number, number, number, number] = [
+    ux(g.bounds[0]),
+    ux(g.bounds[1]),
+    uy(g.bounds[2]),
+    uy(g.bounds[3]),
+  ];
   const arrows = plan.weightArrows
     ? (
         weightArrows(weights, src.forward, {
@@ -128,12 +150,18 @@ function gridView(
         // An arrow is drawn on the boundary it is normal to, so only where that boundary shows.
         .filter((a) => a.onBoundary)
         .map((a) => {
+          // In the data's units the normal's components are multiplied by each axis's scale (the
+          // boundary w·z = c with z = (x - offset) * scale is (w ⊙ scale)·x = c').
+          const dx = a.dx * (train.featureUnits?.[features[0]]?.scale ?? 1);
+          const dy = a.dy * (train.featureUnits?.[features[1]]?.scale ?? 1);
+          const [x0, x1, y0, y1] = rawBounds;
           // Draw each arrow at a quarter of the window's size: the direction is what matters.
-          const len = Math.hypot(a.dx, a.dy) || 1;
-          const scale = (0.25 * Math.min(bounds[1] - bounds[0], bounds[3] - bounds[2])) / len;
+          const len = Math.hypot(dx, dy) || 1;
+          const scale = (0.25 * Math.min(x1 - x0, y1 - y0)) / len;
+          const from: [number, number] = [ux(a.x), uy(a.y)];
           return {
-            from: [a.x, a.y] as [number, number],
-            to: [a.x + a.dx * scale, a.y + a.dy * scale] as [number, number],
+            from,
+            to: [sig6(from[0] + dx * scale), sig6(from[1] + dy * scale)] as [number, number],
             label: a.label,
           };
         })
@@ -145,7 +173,7 @@ function gridView(
       train.featureNames[features[1]] ?? `x${features[1] + 1}`,
     ],
     allFeatures: Array.from({ length: train.features }, (_, f) => train.featureNames[f] ?? `x${f + 1}`),
-    bounds: g.bounds,
+    bounds: rawBounds,
     nx: g.nx,
     ny: g.ny,
     task: g.task,
@@ -157,7 +185,9 @@ function gridView(
     contours:
       g.task === 'regression'
         ? []
-        : boundaryContour(g, 0.5, src).flatMap((c) => c.lines.map((l) => Array.from(l.points, round))),
+        : boundaryContour(g, 0.5, src).flatMap((c) =>
+            c.lines.map((l) => Array.from(l.points, (v, i) => (i % 2 ? uy(v) : ux(v)))),
+          ),
     arrows,
     sliced: plan.sliced,
     stepwise: g.task !== 'regression' && piecewiseConstant(g),
@@ -175,9 +205,11 @@ function pointsView(
     const s = sample(ds, MAX_POINTS);
     const rows = sampleRows(ds.rows, MAX_POINTS);
     const labels = s.task === 'regression' ? null : classLabels(s);
+    const ux = rawUnits(ds, fi);
+    const uy = rawUnits(ds, fj);
     for (let r = 0; r < s.rows; r++) {
-      out.x.push(round(s.x[r * s.features + fi]!));
-      out.y.push(round(s.features > 1 ? s.x[r * s.features + fj]! : s.y[r * s.targets]!));
+      out.x.push(ux(s.x[r * s.features + fi]!));
+      out.y.push(s.features > 1 ? uy(s.x[r * s.features + fj]!) : round(s.y[r * s.targets]!));
       out.label.push(labels ? labels[r]! : 0);
       out.test.push(isTest);
       out.rows!.push(rows[r]!);
@@ -239,14 +271,16 @@ function curveView(src: ViewSource, plan: ViewPlan, train: Dataset, chosen: numb
       sum = Array.from(u.sum, round);
     }
   }
+  // The x axis in the feature's own units.
+  const ux = rawUnits(train, feature);
   return {
     feature,
     features: Array.from({ length: F }, (_, f) => train.featureNames[f] ?? `x${f + 1}`),
     xName: train.featureNames[feature] ?? `x${feature + 1}`,
     yName: train.targetNames?.[0] ?? 'y',
-    x: Array.from({ length: s.rows }, (_, r) => round(s.x[r * s.features + feature]!)),
+    x: Array.from({ length: s.rows }, (_, r) => ux(s.x[r * s.features + feature]!)),
     y: Array.from({ length: s.rows }, (_, r) => round(s.y[r * s.targets]!)),
-    curveX: Array.from(c.xs, round),
+    curveX: Array.from(c.xs, ux),
     curveY: Array.from(c.ys, round),
     units,
     bias,

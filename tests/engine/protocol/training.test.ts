@@ -320,4 +320,57 @@ describe('training in the engine worker', () => {
     expect(spec).toMatchObject({ kind: 'digits', count: 10000, test: 2000 });
     expect(text.length).toBeLessThan(2 ** 20);
   });
+
+  it("draws the plane in the data file's own units, not the standardised values the network reads", async () => {
+    // Two features in the hundreds and the thousandths, and a class that depends on both.
+    const rows = ['mass,ratio,label'];
+    for (let i = 0; i < 60; i++) {
+      const mass = 3000 + ((i * 37) % 60) * 25;
+      const ratio = 0.001 + ((i * 11) % 60) * 0.0001;
+      rows.push(`${mass},${ratio.toFixed(4)},${mass / 4500 + ratio / 0.004 > 1.5 ? 'big' : 'small'}`);
+    }
+    const csv = rows.join('\n') + '\n';
+    const { uploadId } = await engine.uploadBegin({ fileName: 'units.csv', size: csv.length });
+    await engine.uploadChunk({ uploadId, offset: 0, base64: Buffer.from(csv).toString('base64') });
+    const r = await engine.openData({ uploadId, target: 'label' });
+    const t = getTemplate('x4-relu-hidden');
+    const c = collect();
+    await engine.trainStart({
+      project: project(t.graph, { ...t.training, epochs: 5 }, 'units'),
+      start: 'fresh',
+      data: {
+        kind: 'upload',
+        dataId: r.dataId,
+        target: 'label',
+        features: null,
+        scaling: 'standard',
+        missing: 'drop',
+        validation: 0,
+        test: 0,
+      },
+      ep: null,
+    });
+    await c.done;
+    c.off();
+    const v = c.views()!;
+    const masses = rows.slice(1).map((l) => Number(l.split(',')[0]));
+    const ratios = rows.slice(1).map((l) => Number(l.split(',')[1]));
+    // Every point is a row's own values (to six significant digits).
+    expect(Math.min(...v.points!.x)).toBeCloseTo(Math.min(...masses), 1);
+    expect(Math.max(...v.points!.x)).toBeCloseTo(Math.max(...masses), 1);
+    expect(Math.min(...v.points!.y)).toBeCloseTo(Math.min(...ratios), 7);
+    expect(Math.max(...v.points!.y)).toBeCloseTo(Math.max(...ratios), 7);
+    for (const m of v.points!.x) expect(masses.some((x) => Math.abs(x - m) < 0.01)).toBe(true);
+    // The window around them is in the same units, and so is the boundary.
+    const [x0, x1, y0, y1] = v.grid!.bounds;
+    expect(x0).toBeLessThanOrEqual(3000);
+    expect(x1).toBeGreaterThanOrEqual(4475);
+    expect(y0).toBeLessThanOrEqual(0.001);
+    expect(y1).toBeGreaterThanOrEqual(0.0069);
+    for (const line of v.grid!.contours)
+      for (let i = 0; i < line.length; i += 2) {
+        expect(line[i]!).toBeGreaterThanOrEqual(x0 - 1e-6);
+        expect(line[i]!).toBeLessThanOrEqual(x1 + 1e-6);
+      }
+  });
 });
