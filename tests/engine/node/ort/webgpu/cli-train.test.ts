@@ -38,6 +38,10 @@ const EPOCHS: Record<string, number | 'all' | 'refused' | { coveredBy: string }>
   'gaussian-blobs': 20,
   'vanishing-sigmoid': 10,
   'vanishing-relu': 10,
+  // The Features layer (sin, cos, squares, products) on WebGPU.
+  'circle-features': 20,
+  'xor-features': 20,
+  'spiral-sines': 10,
   // One epoch of a CNN template takes ~100 s on lavapipe: their layers train on WebGPU against the CPU
   // provider in cnn.test.ts (every test CNN, 50 SGD and Adam steps), and LeNet-5's ONNX is checked there.
   'lenet-digits': { coveredBy: 'cnn.test.ts' },
