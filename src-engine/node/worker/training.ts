@@ -486,6 +486,9 @@ export class TrainingService {
           const point = session.snapshot.points.at(-1)!;
           history.push(point.epoch, Object.fromEntries(CHART_SERIES.map((k) => [k, point[k]])));
           grew = true;
+          // A step while paused that ends an epoch: the chart and the epoch readout move with it now
+          // (nothing else comes to flush it until the run resumes or stops).
+          if (session.trainer.isPaused) flush();
           break;
         }
         case 'done':

@@ -150,7 +150,8 @@ describe('training in the engine worker', () => {
     await expect.poll(() => c.events.some((e) => e.type === 'train' && e.event.type === 'paused')).toBe(true);
     const before = c.points.length;
     await engine.trainControl({ action: 'step' });
-    await new Promise((r) => setTimeout(r, 200));
+    // One full-batch step is one epoch, and the chart shows it while still paused.
+    await expect.poll(() => c.points.length, { timeout: 10_000 }).toBe(before + 1);
     await engine.trainControl({ action: 'stop' });
     const done = (await c.done) as Extract<ApiEvent, { type: 'train' }>;
     c.off();
