@@ -99,8 +99,11 @@ test('sliders regenerate the built-in points live, seeded, and the untrained bou
   await expect(summary).toContainText('500 rows');
   await page.getByTestId('view-tab-boundary').click();
   const plane = page.getByTestId('boundary-canvas');
-  // Before training the boundary shows every point of the set.
-  await expect(plane).toHaveAttribute('data-training', '500');
+  // Before training the boundary shows every point of the set, split as training will split it.
+  const shown = async () =>
+    Number(await plane.getAttribute('data-training')) + Number(await plane.getAttribute('data-test'));
+  await expect.poll(shown).toBe(500);
+  await expect(plane).toHaveAttribute('data-test', '100');
 
   // Points: drag the thumb to about a quarter of the track (20 … 2000 in steps of 10).
   await dragSlider(page, 'data-slider-n', 0.25);
@@ -110,7 +113,7 @@ test('sliders regenerate the built-in points live, seeded, and the untrained bou
   expect(n % 10).toBe(0);
   await expect(summary).toContainText(`${n} rows`);
   await expect(page.getByTestId('data-param-n')).toHaveValue(String(n));
-  await expect(plane).toHaveAttribute('data-training', String(n));
+  await expect.poll(shown).toBe(n);
 
   // Held out: from 20% to 50% with the keyboard; the split says so and the validation field follows.
   const held = page.getByTestId('data-slider-validation');
@@ -120,7 +123,10 @@ test('sliders regenerate the built-in points live, seeded, and the untrained bou
   await expect(page.getByTestId('data-split')).toContainText('Split: train 50% · validation 50%');
   await expect(page.getByTestId('data-validation')).toHaveValue('0.5');
 
-  // Noise: the same settings give the same picture (seeded); other noise another one.
+  // Noise: the same settings give the same picture (seeded); other noise another one. First the
+  // plane must show the new split (half the points held out).
+  await expect.poll(async () => Number(await plane.getAttribute('data-test'))).toBeGreaterThan(n * 0.45);
+  await page.waitForTimeout(500);
   const before = await plane.screenshot();
   await dragSlider(page, 'data-slider-noise', 0.6);
   await expect(page.getByTestId('data-param-noise')).not.toHaveValue('0.1');
