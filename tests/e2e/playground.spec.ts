@@ -3,43 +3,20 @@
 // sliders regenerate the built-in points live (seeded), with the untrained boundary following.
 import { test, expect, type Page } from '@playwright/test';
 import { mkdirSync, readFileSync } from 'node:fs';
-import { COMBOS, comboName, connect, dropLayer, newProject, openApp, openEditor, selectNode } from './helpers.ts';
+import {
+  COMBOS,
+  comboName,
+  connect,
+  dropLayer,
+  newProject,
+  openApp,
+  openEditor,
+  pixelVariance,
+  selectNode,
+  trainToEnd,
+} from './helpers.ts';
 
 const SHOTS = 'test-results/screenshots';
-
-interface Canvas2d {
-  width: number;
-  height: number;
-  ownerDocument: { createElement(t: 'canvas'): Canvas2d };
-  getContext(t: '2d'): {
-    drawImage(c: Canvas2d, x: number, y: number): void;
-    getImageData(...a: number[]): { data: Uint8ClampedArray };
-  };
-}
-
-/** Variance of the RGB values of a canvas's pixels (0 for a uniform canvas). */
-async function pixelVariance(page: Page, testId: string): Promise<number> {
-  return page.getByTestId(testId).evaluate((el) => {
-    const src = el as unknown as Canvas2d;
-    const c = src.ownerDocument.createElement('canvas');
-    c.width = src.width;
-    c.height = src.height;
-    const ctx = c.getContext('2d');
-    ctx.drawImage(src, 0, 0);
-    const d = ctx.getImageData(0, 0, c.width, c.height).data;
-    let sum = 0;
-    let sq = 0;
-    let n = 0;
-    for (let i = 0; i < d.length; i += 4)
-      for (let k = 0; k < 3; k++) {
-        sum += d[i + k]!;
-        sq += d[i + k]! * d[i + k]!;
-        n++;
-      }
-    const mean = sum / n;
-    return sq / n - mean * mean;
-  });
-}
 
 test('the Features layer dragged in front of one neuron learns the circle once x² is checked', async ({ page }) => {
   mkdirSync(SHOTS, { recursive: true });
@@ -71,15 +48,9 @@ test('the Features layer dragged in front of one neuron learns the circle once x
   expect(Number(await page.getByTestId('metric-accuracy').textContent())).toBeGreaterThanOrEqual(0.95);
   await page.getByTestId('view-tab-boundary').click();
   await expect(page.getByTestId('boundary-canvas')).toBeVisible();
-  expect(await pixelVariance(page, 'boundary-canvas')).toBeGreaterThan(500);
+  expect(await pixelVariance(page.getByTestId('boundary-canvas'))).toBeGreaterThan(500);
   await page.getByTestId('dock').screenshot({ path: `${SHOTS}/playground-features-circle-boundary.png` });
 });
-
-async function trainToEnd(page: Page): Promise<void> {
-  await page.getByTestId('train-start').click();
-  await expect(page.getByTestId('train-status')).toHaveAttribute('data-status', 'done', { timeout: 45_000 });
-  await expect(page.getByTestId('train-error')).toBeHidden();
-}
 
 /** Move a range input's thumb with the mouse to `fraction` of its track. */
 async function dragSlider(page: Page, testId: string, fraction: number): Promise<void> {
@@ -187,6 +158,6 @@ test("Playground's spiral lesson: sin features let six tanh units wind around bo
   await trainToEnd(page);
   expect(Number(await page.getByTestId('metric-accuracy').textContent())).toBeGreaterThanOrEqual(0.95);
   await page.getByTestId('view-tab-boundary').click();
-  expect(await pixelVariance(page, 'boundary-canvas')).toBeGreaterThan(500);
+  expect(await pixelVariance(page.getByTestId('boundary-canvas'))).toBeGreaterThan(500);
   await page.screenshot({ path: `${SHOTS}/playground-spiral-sines-${comboName(COMBOS[0])}.png` });
 });
