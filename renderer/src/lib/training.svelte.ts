@@ -83,6 +83,12 @@ export class TrainingState {
   #otherData = $state(false);
   #runCount = 0;
   #previewing: Promise<void> | null = null;
+  /**
+   * Each request for the views of the model on screen (open, preview) takes the next ticket; an answer
+   * is shown only while its ticket is the newest, so a slow earlier answer (the engine under load)
+   * never replaces a later one.
+   */
+  #viewsTicket = 0;
   #logScale = $state(false);
   #exporting = $state(false);
   /** A run of this project has started, so its model can be exported (also after a failed start). */
@@ -375,11 +381,12 @@ export class TrainingState {
    * its exports, without training. A project without weights shows nothing.
    */
   async restore(project: Project, data: DataChoice | null): Promise<void> {
+    const ticket = ++this.#viewsTicket;
     try {
       const r = await this.api.restoreRun({ project, data });
       const last = project.runs.at(-1);
       this.#hasModel = !!project.weights;
-      this.#views = r.views;
+      if (ticket === this.#viewsTicket) this.#views = r.views;
       const shown = last && project.weights ? last : null;
       this.#history = shown ? this.#compact(shown.epochs, PROGRESS_POINTS) : null;
       this.#last = (shown?.epochs.at(-1) as EpochPoint | undefined) ?? null;
@@ -401,10 +408,11 @@ export class TrainingState {
    */
   async preview(project: Project, data: DataChoice): Promise<void> {
     if (this.#status !== 'idle' || this.#hasModel || project.weights) return;
+    const ticket = ++this.#viewsTicket;
     const p = (async () => {
       try {
         const r = await this.api.restoreRun({ project, data });
-        if (this.#status === 'idle' && !this.#hasModel) this.#views = r.views;
+        if (ticket === this.#viewsTicket && this.#status === 'idle' && !this.#hasModel) this.#views = r.views;
       } catch {
         // A network that does not fit the data yet shows nothing; the problems bar says why.
       }

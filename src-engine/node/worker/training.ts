@@ -148,6 +148,8 @@ export class TrainingService {
   private projectionChoice: { nodeId: string | null } | undefined = undefined;
   /** How to recompute the views of the model on screen (after a run ended, while paused, or after opening). */
   private viewContext: ViewContext | null = null;
+  /** Counts restores: one that read its data while a newer one began leaves the views to the newer. */
+  private restores = 0;
 
   constructor(private readonly emit: (e: ApiEvent) => void) {}
 
@@ -329,6 +331,7 @@ export class TrainingService {
     data: DataChoice | null;
     epoch?: number | null;
   }): Promise<{ views: TrainingViews | null; note: string | null }> {
+    const ticket = ++this.restores;
     this.session?.stop();
     this.session = null;
     this.viewContext = null;
@@ -343,7 +346,7 @@ export class TrainingService {
       // network fits the data; nothing to export yet.
       if (!req.data) return { views: null, note: null };
       try {
-        return await this.untrainedViews(req.project, req.data);
+        return await this.untrainedViews(req.project, req.data, ticket);
       } catch {
         return { views: null, note: null };
       }
@@ -365,6 +368,7 @@ export class TrainingService {
     } catch (e) {
       return { views: null, note: `The views need the data: ${(e as Error).message}` };
     }
+    if (ticket !== this.restores) return { views: null, note: null };
     const model = new CompiledModel(snapshot.graph);
     if (model.forward.features !== data.train.features || model.forward.targets !== data.train.targets)
       return { views: null, note: 'The chosen data does not fit the trained network, so its views are not shown.' };
@@ -385,9 +389,11 @@ export class TrainingService {
   private async untrainedViews(
     project: Project,
     choice: DataChoice,
+    ticket: number,
   ): Promise<{ views: TrainingViews | null; note: string | null }> {
     const snapshot = projectSnapshot(project, { untrained: true });
     const data = await this.resolveData(choice, snapshot.config.seed);
+    if (ticket !== this.restores) return { views: null, note: null };
     const model = new CompiledModel(snapshot.graph);
     if (model.forward.features !== data.train.features || model.forward.targets !== data.train.targets)
       return { views: null, note: null };

@@ -49,7 +49,7 @@ describe('engine worker supervision', () => {
         start: 'fresh',
         ep: null,
       });
-      await expect.poll(() => events.some((e) => e.type === 'train-progress')).toBe(true);
+      await expect.poll(() => events.some((e) => e.type === 'train-progress'), { timeout: 20_000 }).toBe(true);
       // A project whose weights JSON.parse turns into millions of heap numbers: more than 64 MB.
       const huge = `{"format":"netwright-project","version":1,"weights":{"w":{"shape":[1,1],"data":[${'0.5,'.repeat(4_000_000)}0]}}}`;
       const err = (await small.readProject(huge, 'huge.netwright').catch((e: Error) => e)) as Error;
@@ -57,7 +57,7 @@ describe('engine worker supervision', () => {
       expect(err.message).toBe(
         'The engine ran out of memory while working on this request, and was restarted. Data files opened before must be opened again; your project is unchanged.',
       );
-      await expect.poll(() => events.find((e) => e.type === 'error')).toBeDefined();
+      await expect.poll(() => events.find((e) => e.type === 'error'), { timeout: 20_000 }).toBeDefined();
       expect(events.find((e) => e.type === 'error')).toEqual({
         type: 'error',
         message:
