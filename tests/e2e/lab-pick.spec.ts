@@ -124,6 +124,10 @@ test('a reopened trained project offers its saved runs to compare; a point on th
   await openApp(page, { width: 1920, height: 1080 });
   await openFile(page, file);
   await expect(page.getByTestId('boundary-canvas')).toBeVisible();
+  // The last run is the loss chart's own curve; only the run before it is listed (and drawn) beside it.
+  await expect(page.getByTestId('run-name')).toHaveCount(1);
+  await expect(page.getByTestId('run-name')).toHaveValue('saved run 1');
+  await expect(page.getByTestId('loss-chart')).toHaveAttribute('data-runs', '1');
 
   // Compare: both saved runs are offered; the first has no weights and says so.
   await page.getByTestId('btn-lab').click();

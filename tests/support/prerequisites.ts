@@ -9,19 +9,12 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import type { TestContext } from 'vitest';
 import { probeProviders } from '../../src-engine/node/ort/providers.ts';
+import { verdict, type Prerequisite } from './verdict.ts';
 
-/** CI sets CI=true (GitHub Actions, GitLab, .ci/run). */
-export const ON_CI = /^(true|1)$/i.test(process.env.CI ?? '');
+export { ON_CI, verdict, type Prerequisite } from './verdict.ts';
 
 /** The interpreter Debian's python3-* packages install into. */
 export const PYTHON = '/usr/bin/python3';
-
-export interface Prerequisite {
-  /** What it is, e.g. 'python3-torch'. */
-  name: string;
-  /** Why it is not available here, in one sentence; null when it is. */
-  missing: string | null;
-}
 
 const memo = new Map<string, Prerequisite>();
 
@@ -60,18 +53,6 @@ export function webgpu(): Promise<Prerequisite> {
       : `ONNX Runtime's WebGPU provider is not usable here: ${r!.reason.replace(/\.?$/, '.')} On Debian bookworm: libvulkan1 and mesa-vulkan-drivers from bookworm-backports.`,
   }));
   return webgpuMemo;
-}
-
-/** What to do about missing prerequisites: run, skip with a note (off CI) or fail with it (CI). */
-export function verdict(
-  reqs: readonly Prerequisite[],
-  onCi = ON_CI,
-): { action: 'run' } | { action: 'skip' | 'fail'; message: string } {
-  const why = reqs.flatMap((r) => (r.missing ? [r.missing] : [])).join(' ');
-  if (!why) return { action: 'run' };
-  return onCi
-    ? { action: 'fail', message: `${why} CI must have it: run bash scripts/setup.sh as root.` }
-    : { action: 'skip', message: `${why} (bash scripts/setup.sh installs it)` };
 }
 
 /** Skip the running test (off CI) or fail it (CI=true) when a prerequisite is missing. */

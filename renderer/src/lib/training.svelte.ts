@@ -389,6 +389,9 @@ export class TrainingState {
       if (ticket === this.#viewsTicket) this.#views = r.views;
       const shown = last && project.weights ? last : null;
       this.#history = shown ? this.#compact(shown.epochs, PROGRESS_POINTS) : null;
+      // The run whose model is on screen is the chart's own curve, not also an earlier run beside it
+      // (a next run moves it there, as after any run).
+      if (shown) this.#past = this.#past.filter((r) => r.id !== shown.id);
       this.#last = (shown?.epochs.at(-1) as EpochPoint | undefined) ?? null;
       this.#epochs = this.epochsDone;
       this.#runId = last && project.weights ? last.id : null;
