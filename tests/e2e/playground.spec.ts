@@ -1,7 +1,7 @@
 // TensorFlow Playground in Netwright: the Features layer dragged from the palette between the Input
 // and a lone output neuron learns the circle (x² makes it a straight cut), and the Data panel's
 // sliders regenerate the built-in points live (seeded), with the untrained boundary following.
-import { test, expect, type Page } from '@playwright/test';
+import { test, expect, type Locator, type Page } from '@playwright/test';
 import { mkdirSync, readFileSync } from 'node:fs';
 import {
   COMBOS,
@@ -97,8 +97,7 @@ test('sliders regenerate the built-in points live, seeded, and the untrained bou
   // Noise: the same settings give the same picture (seeded); other noise another one. First the
   // plane must show the new split (half the points held out).
   await expect.poll(async () => Number(await plane.getAttribute('data-test'))).toBeGreaterThan(n * 0.45);
-  await page.waitForTimeout(500);
-  const before = await plane.screenshot();
+  const before = await settled(plane);
   await dragSlider(page, 'data-slider-noise', 0.6);
   await expect(page.getByTestId('data-param-noise')).not.toHaveValue('0.1');
   await expect.poll(async () => Buffer.compare(await plane.screenshot(), before) !== 0).toBe(true);
@@ -118,8 +117,31 @@ test('sliders regenerate the built-in points live, seeded, and the untrained bou
   await expect(summary).toContainText(`Circle: ${n} rows`);
   await expect(page.getByTestId('data-slider-validation-value')).toHaveText('50%');
   await page.getByTestId('view-tab-boundary').click();
-  await expect.poll(async () => Buffer.compare(await plane.screenshot(), before) === 0).toBe(true);
+  let reopened = await settled(plane);
+  try {
+    await expect
+      .poll(async () => Buffer.compare((reopened = await plane.screenshot()), before) === 0, { timeout: 30_000 })
+      .toBe(true);
+  } catch (e) {
+    // What differs, for the report: the two pictures.
+    await test.info().attach('before.png', { body: before, contentType: 'image/png' });
+    await test.info().attach('reopened.png', { body: reopened, contentType: 'image/png' });
+    throw e;
+  }
 });
+
+/** The element's picture once the views' requests are answered and it has stopped changing (two shots 600 ms apart alike). */
+async function settled(el: Locator): Promise<Buffer> {
+  await expect(el.page().getByTestId('plot-view')).toHaveAttribute('aria-busy', 'false', { timeout: 30_000 });
+  let last = await el.screenshot();
+  for (let i = 0; i < 30; i++) {
+    await el.page().waitForTimeout(600);
+    const next = await el.screenshot();
+    if (Buffer.compare(next, last) === 0) return next;
+    last = next;
+  }
+  return last;
+}
 
 for (const c of [COMBOS[0], COMBOS[1], COMBOS[4], COMBOS[5]]) {
   test(`the Data panel with its sliders fits at ${comboName(c)} (no horizontal overflow)`, async ({ page }) => {

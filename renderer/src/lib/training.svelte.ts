@@ -89,6 +89,8 @@ export class TrainingState {
    * never replaces a later one.
    */
   #viewsTicket = 0;
+  /** Requests for those views still on their way (the view says it is updating: aria-busy). */
+  #pendingViews = $state(0);
   #logScale = $state(false);
   #exporting = $state(false);
   /** A run of this project has started, so its model can be exported (also after a failed start). */
@@ -203,6 +205,10 @@ export class TrainingState {
   }
   get exporting(): boolean {
     return this.#exporting;
+  }
+  /** The views of the model on screen are being recomputed (an opened project's, or a preview). */
+  get updating(): boolean {
+    return this.#pendingViews > 0;
   }
   get hasModel(): boolean {
     return this.#hasModel;
@@ -382,6 +388,7 @@ export class TrainingState {
    */
   async restore(project: Project, data: DataChoice | null): Promise<void> {
     const ticket = ++this.#viewsTicket;
+    this.#pendingViews++;
     try {
       const r = await this.api.restoreRun({ project, data });
       const last = project.runs.at(-1);
@@ -402,6 +409,8 @@ export class TrainingState {
       this.#version++;
     } catch (e) {
       this.#error = { text: readableError((e as Error).message), key: this.inputsKey() };
+    } finally {
+      this.#pendingViews--;
     }
   }
 
@@ -412,12 +421,15 @@ export class TrainingState {
   async preview(project: Project, data: DataChoice): Promise<void> {
     if (this.#status !== 'idle' || this.#hasModel || project.weights) return;
     const ticket = ++this.#viewsTicket;
+    this.#pendingViews++;
     const p = (async () => {
       try {
         const r = await this.api.restoreRun({ project, data });
         if (ticket === this.#viewsTicket && this.#status === 'idle' && !this.#hasModel) this.#views = r.views;
       } catch {
         // A network that does not fit the data yet shows nothing; the problems bar says why.
+      } finally {
+        this.#pendingViews--;
       }
     })();
     this.#previewing = p;
