@@ -331,6 +331,9 @@ export class TrainingService {
     data: DataChoice | null;
     epoch?: number | null;
   }): Promise<{ views: TrainingViews | null; note: string | null }> {
+    // A preview of an untrained network that reaches the engine after a run began is moot: the run
+    // owns the views (the page stops a run itself before it opens another project).
+    if (!req.project.weights && this.session) return { views: null, note: null };
     const ticket = ++this.restores;
     this.session?.stop();
     this.session = null;

@@ -136,6 +136,22 @@ describe('training in the engine worker', () => {
     expect(rec.final!.loss).toBe(final.last!.loss);
   }, 120_000);
 
+  it('a late preview of an untrained network leaves a run going', async () => {
+    const t = getTemplate('x4-relu-hidden');
+    const c = collect();
+    const data = { kind: 'builtin', id: 'x4-l-shape', params: {} } as const;
+    const p = project(t.graph, { ...t.training, epochs: 100000 }, 'x');
+    await engine.trainStart({ project: p, data, start: 'fresh', ep: null });
+    expect(await engine.restoreRun({ project: p, data })).toEqual({ views: null, note: null });
+    const epochs = () => c.points.at(-1)?.epoch ?? 0;
+    const now = epochs();
+    await expect.poll(epochs, { timeout: 20_000 }).toBeGreaterThan(now);
+    expect(c.events.some((e) => e.type === 'train' && e.event.type === 'done')).toBe(false);
+    await engine.trainControl({ action: 'stop' });
+    await c.done;
+    c.off();
+  }, 60_000);
+
   it('pauses, steps, resumes and stops', async () => {
     const t = getTemplate('x4-relu-hidden');
     const c = collect();
