@@ -10,7 +10,7 @@ import { PROJECT_FORMAT, PROJECT_VERSION, type Project } from '../project/projec
 import type { ActivationName, InitializerName, LossName } from '../graph/catalog.ts';
 import { withDefaults, type GraphDoc, type GraphNode } from '../graph/document.ts';
 import type { DatasetRef } from '../project/project.ts';
-import { makeTrainConfig, type TrainConfig } from './config.ts';
+import { makeTrainConfig, type OptimizerConfig, type TrainConfig } from './config.ts';
 
 export interface Template {
   id: string;
@@ -78,6 +78,25 @@ function layerChain(input: GraphNode['params'], layers: [string, GraphNode['type
   }));
   const edges = nodes.slice(1).map((n, i) => ({ id: `e${i + 1}`, source: nodes[i]!.id, target: n.id }));
   return { format: GRAPH_FORMAT, version: GRAPH_VERSION, nodes, edges };
+}
+
+/** The toy-data lessons' training: seed 1, a fifth of the rows held out for validation. */
+const toyTraining = (epochs: number, batchSize: number, optimizer: Pick<OptimizerConfig, 'name' | 'lr'>) =>
+  makeTrainConfig({ epochs, batchSize, optimizer, seed: 1, validationSplit: 0.2 });
+
+/**
+ * TensorFlow Playground's lessons: a Features layer over two inputs with the checked features (the
+ * others off), the given layers, and one sigmoid unit for the two classes.
+ */
+function featuresNet(
+  checked: Partial<Record<'identity' | 'squares' | 'products' | 'sines', boolean>>,
+  hidden: [string, GraphNode['type'], GraphNode['params']][] = [],
+): GraphDoc {
+  return layerChain({ features: 2 }, [
+    ['features', 'Features', { identity: false, squares: false, products: false, sines: false, ...checked }],
+    ...hidden,
+    ['output', 'Output', { units: 1, activation: 'sigmoid', loss: 'bce' }],
+  ]);
 }
 
 const MNIST_IMAGE = { shape: 'image', channels: 1, height: 28, width: 28 };
@@ -246,13 +265,7 @@ const TEMPLATE_LIST: Template[] = [
       'The crash-course network: 28×28 = 784 pixel inputs, 15 sigmoid hidden units, 10 softmax outputs (11,935 weights and biases), on real MNIST digits.',
     source: 'crash-course article',
     graph: chainGraph(784, [{ units: 15, activation: 'sigmoid' }], { units: 10, activation: 'softmax', loss: 'cce' }),
-    training: makeTrainConfig({
-      epochs: 10,
-      batchSize: 32,
-      optimizer: { name: 'adam', lr: 0.003 },
-      seed: 1,
-      validationSplit: 0.2,
-    }),
+    training: toyTraining(10, 32, { name: 'adam', lr: 0.003 }),
     dataset: builtin('digits', { count: 5000 }),
   },
   {
@@ -299,13 +312,7 @@ const TEMPLATE_LIST: Template[] = [
       ],
       { units: 1, activation: 'sigmoid', loss: 'bce' },
     ),
-    training: makeTrainConfig({
-      epochs: 200,
-      batchSize: 10,
-      optimizer: { name: 'sgd', lr: 0.03 },
-      seed: 1,
-      validationSplit: 0.2,
-    }),
+    training: toyTraining(200, 10, { name: 'sgd', lr: 0.03 }),
     dataset: builtin('circle', { n: 500, noise: 0.1 }),
   },
   {
@@ -314,17 +321,8 @@ const TEMPLATE_LIST: Template[] = [
     description:
       "TensorFlow Playground's trick: feed x1² and x2² (with x1, x2) to a single sigmoid neuron and the circle becomes a straight cut in feature space, a round boundary in the plane.",
     source: 'TensorFlow Playground',
-    graph: layerChain({ features: 2 }, [
-      ['features', 'Features', { identity: true, squares: true, products: false, sines: false }],
-      ['output', 'Output', { units: 1, activation: 'sigmoid', loss: 'bce' }],
-    ]),
-    training: makeTrainConfig({
-      epochs: 100,
-      batchSize: 10,
-      optimizer: { name: 'adam', lr: 0.03 },
-      seed: 1,
-      validationSplit: 0.2,
-    }),
+    graph: featuresNet({ identity: true, squares: true }),
+    training: toyTraining(100, 10, { name: 'adam', lr: 0.03 }),
     dataset: builtin('circle', { n: 500, noise: 0.1 }),
   },
   {
@@ -333,17 +331,8 @@ const TEMPLATE_LIST: Template[] = [
     description:
       'Opposite quadrants share a class, so the sign of x1·x2 is the class: with that one feature a single neuron solves XOR.',
     source: 'TensorFlow Playground',
-    graph: layerChain({ features: 2 }, [
-      ['features', 'Features', { identity: false, squares: false, products: true, sines: false }],
-      ['output', 'Output', { units: 1, activation: 'sigmoid', loss: 'bce' }],
-    ]),
-    training: makeTrainConfig({
-      epochs: 100,
-      batchSize: 10,
-      optimizer: { name: 'adam', lr: 0.03 },
-      seed: 1,
-      validationSplit: 0.2,
-    }),
+    graph: featuresNet({ products: true }),
+    training: toyTraining(100, 10, { name: 'adam', lr: 0.03 }),
     dataset: builtin('xor-quadrants', { n: 400, noise: 0.1 }),
   },
   {
@@ -352,13 +341,7 @@ const TEMPLATE_LIST: Template[] = [
     description: 'Opposite quadrants share a class: no straight line separates them, a small ReLU layer does.',
     source: 'classic',
     graph: chainGraph(2, [{ units: 8, activation: 'relu' }], { units: 1, activation: 'sigmoid', loss: 'bce' }),
-    training: makeTrainConfig({
-      epochs: 200,
-      batchSize: 16,
-      optimizer: { name: 'adam', lr: 0.01 },
-      seed: 1,
-      validationSplit: 0.2,
-    }),
+    training: toyTraining(200, 16, { name: 'adam', lr: 0.01 }),
     dataset: builtin('xor-quadrants', { n: 400, noise: 0.1 }),
   },
   {
@@ -384,18 +367,8 @@ const TEMPLATE_LIST: Template[] = [
     description:
       "TensorFlow Playground's spiral lesson: with sin x1 and sin x2 beside x1, x2, one layer of six tanh units winds around spirals of radius 5 that it cannot follow from x1, x2 alone.",
     source: 'TensorFlow Playground',
-    graph: layerChain({ features: 2 }, [
-      ['features', 'Features', { identity: true, squares: false, products: false, sines: true }],
-      ['hidden', 'Dense', { units: 6, activation: 'tanh' }],
-      ['output', 'Output', { units: 1, activation: 'sigmoid', loss: 'bce' }],
-    ]),
-    training: makeTrainConfig({
-      epochs: 150,
-      batchSize: 16,
-      optimizer: { name: 'adam', lr: 0.01 },
-      seed: 1,
-      validationSplit: 0.2,
-    }),
+    graph: featuresNet({ identity: true, sines: true }, [['hidden', 'Dense', { units: 6, activation: 'tanh' }]]),
+    training: toyTraining(150, 16, { name: 'adam', lr: 0.01 }),
     dataset: builtin('two-spirals', { n: 400, noise: 0.25, radius: 5 }),
   },
   {
@@ -404,13 +377,7 @@ const TEMPLATE_LIST: Template[] = [
     description: 'Four noisy Gaussian clusters, a softmax classifier with one hidden layer.',
     source: 'classic',
     graph: chainGraph(2, [{ units: 8, activation: 'relu' }], { units: 4, activation: 'softmax', loss: 'cce' }),
-    training: makeTrainConfig({
-      epochs: 100,
-      batchSize: 16,
-      optimizer: { name: 'adam', lr: 0.01 },
-      seed: 1,
-      validationSplit: 0.2,
-    }),
+    training: toyTraining(100, 16, { name: 'adam', lr: 0.01 }),
     dataset: builtin('gaussian-blobs', { n: 400, k: 4, noise: 1 }),
   },
   {
