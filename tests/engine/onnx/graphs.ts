@@ -19,6 +19,73 @@ export interface TestNet {
 const dense = (id: string, units: number, activation: string, extra: Record<string, number | boolean | string> = {}) =>
   [id, 'Dense', { units, activation, ...extra }] as [string, 'Dense', Record<string, number | boolean | string>];
 
+/**
+ * Every image layer: convolutions (same, explicit, strided, dilated), both poolings, batch norm on
+ * images and on features, layer norm, dropout on images, Add and Concatenate of images, flatten,
+ * global average pooling and reshape. `input` is the first node (an image Input, or a vector Input
+ * followed by `reshape`); the first convolution's stride, the dense units and the classes vary.
+ */
+export function everyImageLayer(o: {
+  input: GraphNodeSpec;
+  reshape?: GraphNodeSpec;
+  stride?: number;
+  units?: number;
+  classes?: number;
+}): GraphDoc {
+  const first = o.reshape ? o.reshape[0] : o.input[0];
+  return makeGraph(
+    [
+      o.input,
+      ...(o.reshape ? [o.reshape] : []),
+      [
+        'c1',
+        'Conv2D',
+        { filters: 4, kernel_size: 3, ...(o.stride ? { stride: o.stride } : {}), padding: 'same', activation: 'relu' },
+      ],
+      ['bn', 'BatchNorm', { momentum: 0.2 }],
+      ['mp', 'MaxPool2D', { pool_size: 2, stride: 2 }],
+      ['c2', 'Conv2D', { filters: 4, kernel_size: 4, padding: 'same', activation: 'tanh' }], // even kernel: pads 1 then 2
+      ['ap', 'AvgPool2D', { pool_size: 3, stride: 1, padding: 1 }],
+      ['sum', 'Add'],
+      ['cat', 'Concatenate'],
+      ['ln', 'LayerNorm'],
+      ['drop', 'Dropout', { rate: 0.2 }],
+      ['c3', 'Conv2D', { filters: 3, kernel_size: 2, stride: 2, activation: 'elu', alpha: 1 }],
+      ['gap', 'GlobalAveragePool'],
+      ['flat', 'Flatten'],
+      ['d', 'Dense', { units: o.units ?? 5, activation: 'gelu' }],
+      ['cat2', 'Concatenate'],
+      ['bn1', 'BatchNorm'],
+      ['out', 'Output', { units: o.classes ?? 3, activation: 'softmax', loss: 'cce' }],
+    ],
+    [
+      ...(o.reshape ? [[o.input[0], o.reshape[0]] as [string, string]] : []),
+      [first, 'c1'],
+      ['c1', 'bn'],
+      ['bn', 'mp'],
+      ['mp', 'c2'],
+      ['mp', 'ap'],
+      ['c2', 'sum'],
+      ['ap', 'sum'],
+      ['sum', 'cat'],
+      ['mp', 'cat'],
+      ['cat', 'ln'],
+      ['ln', 'drop'],
+      ['drop', 'c3'],
+      ['c3', 'gap'],
+      ['drop', 'flat'],
+      ['flat', 'd'],
+      ['gap', 'cat2'],
+      ['d', 'cat2'],
+      ['cat2', 'bn1'],
+      ['bn1', 'out'],
+    ],
+  );
+}
+
+/** One node of makeGraph's list: id, type, parameters. */
+type GraphNodeSpec = Parameters<typeof makeGraph>[0][number];
+
 /** One network per output head and loss, with the hidden activations spread over them. */
 export function testNets(): TestNet[] {
   const branchy = makeGraph(
@@ -46,51 +113,7 @@ export function testNets(): TestNet[] {
       ['act', 'out'],
     ],
   );
-  // Every image layer: convolutions (same, explicit, strided, dilated), both poolings, batch norm on
-  // images and on features, layer norm, dropout on images, Add and Concatenate of images, flatten,
-  // global average pooling and reshape.
-  const cnn = makeGraph(
-    [
-      ['in', 'Input', { shape: 'image', channels: 2, height: 8, width: 8 }],
-      ['c1', 'Conv2D', { filters: 4, kernel_size: 3, padding: 'same', activation: 'relu' }],
-      ['bn', 'BatchNorm', { momentum: 0.2 }],
-      ['mp', 'MaxPool2D', { pool_size: 2, stride: 2 }],
-      ['c2', 'Conv2D', { filters: 4, kernel_size: 4, padding: 'same', activation: 'tanh' }], // even kernel: pads 1 then 2
-      ['ap', 'AvgPool2D', { pool_size: 3, stride: 1, padding: 1 }],
-      ['sum', 'Add'],
-      ['cat', 'Concatenate'],
-      ['ln', 'LayerNorm'],
-      ['drop', 'Dropout', { rate: 0.2 }],
-      ['c3', 'Conv2D', { filters: 3, kernel_size: 2, stride: 2, activation: 'elu', alpha: 1 }],
-      ['gap', 'GlobalAveragePool'],
-      ['flat', 'Flatten'],
-      ['d', 'Dense', { units: 5, activation: 'gelu' }],
-      ['cat2', 'Concatenate'],
-      ['bn1', 'BatchNorm'],
-      ['out', 'Output', { units: 3, activation: 'softmax', loss: 'cce' }],
-    ],
-    [
-      ['in', 'c1'],
-      ['c1', 'bn'],
-      ['bn', 'mp'],
-      ['mp', 'c2'],
-      ['mp', 'ap'],
-      ['c2', 'sum'],
-      ['ap', 'sum'],
-      ['sum', 'cat'],
-      ['mp', 'cat'],
-      ['cat', 'ln'],
-      ['ln', 'drop'],
-      ['drop', 'c3'],
-      ['c3', 'gap'],
-      ['drop', 'flat'],
-      ['flat', 'd'],
-      ['gap', 'cat2'],
-      ['d', 'cat2'],
-      ['cat2', 'bn1'],
-      ['bn1', 'out'],
-    ],
-  );
+  const cnn = everyImageLayer({ input: ['in', 'Input', { shape: 'image', channels: 2, height: 8, width: 8 }] });
   const reshaped = makeGraph(
     [
       ['in', 'Input', { features: 16 }],

@@ -28,7 +28,8 @@ import { exportPytorchTraining, type TrainingScriptData } from '../../../src-eng
 import { makeTrainConfig, type TrainConfig } from '../../../src-engine/train/config.ts';
 import { TrainingSession } from '../../../src-engine/train/session.ts';
 import { newProject } from '../../../src-engine/train/templates.ts';
-import { chain, makeGraph } from '../backprop/util.ts';
+import { chain } from '../backprop/util.ts';
+import { everyImageLayer } from './graphs.ts';
 
 /** Relative difference allowed between the script's and the engine's epoch losses (float32 sums in other orders). */
 const LOSS_TOLERANCE = 1e-3;
@@ -38,51 +39,14 @@ const WEIGHT_TOLERANCE = 1e-3;
 const dir = mkdtempSync(path.join(tmpdir(), 'netwright-pytorch-train-cnn-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** Every layer of the catalog that a CNN uses, on 28 × 28 digits. */
-const everyLayer = makeGraph(
-  [
-    ['in', 'Input', { features: 784 }],
-    ['img', 'Reshape', { channels: 1, height: 28, width: 28 }],
-    ['c1', 'Conv2D', { filters: 4, kernel_size: 3, stride: 2, padding: 'same', activation: 'relu' }],
-    ['bn', 'BatchNorm', { momentum: 0.2 }],
-    ['mp', 'MaxPool2D', { pool_size: 2, stride: 2 }],
-    ['c2', 'Conv2D', { filters: 4, kernel_size: 4, padding: 'same', activation: 'tanh' }], // even kernel: pads 1 then 2
-    ['ap', 'AvgPool2D', { pool_size: 3, stride: 1, padding: 1 }],
-    ['sum', 'Add'],
-    ['cat', 'Concatenate'],
-    ['ln', 'LayerNorm'],
-    ['drop', 'Dropout', { rate: 0.2 }],
-    ['c3', 'Conv2D', { filters: 3, kernel_size: 2, stride: 2, activation: 'elu', alpha: 1 }],
-    ['gap', 'GlobalAveragePool'],
-    ['flat', 'Flatten'],
-    ['d', 'Dense', { units: 8, activation: 'gelu' }],
-    ['cat2', 'Concatenate'],
-    ['bn1', 'BatchNorm'],
-    ['out', 'Output', { units: 10, activation: 'softmax', loss: 'cce' }],
-  ],
-  [
-    ['in', 'img'],
-    ['img', 'c1'],
-    ['c1', 'bn'],
-    ['bn', 'mp'],
-    ['mp', 'c2'],
-    ['mp', 'ap'],
-    ['c2', 'sum'],
-    ['ap', 'sum'],
-    ['sum', 'cat'],
-    ['mp', 'cat'],
-    ['cat', 'ln'],
-    ['ln', 'drop'],
-    ['drop', 'c3'],
-    ['c3', 'gap'],
-    ['drop', 'flat'],
-    ['flat', 'd'],
-    ['gap', 'cat2'],
-    ['d', 'cat2'],
-    ['cat2', 'bn1'],
-    ['bn1', 'out'],
-  ],
-);
+/** Every layer of the catalog that a CNN uses, on 28 × 28 digits (read as 784 features, reshaped). */
+const everyLayer = everyImageLayer({
+  input: ['in', 'Input', { features: 784 }],
+  reshape: ['img', 'Reshape', { channels: 1, height: 28, width: 28 }],
+  stride: 2,
+  units: 8,
+  classes: 10,
+});
 
 interface Case {
   name: string;
