@@ -194,3 +194,32 @@ export async function pixelVariance(target: Locator): Promise<number> {
     return sq / n - (sum / n) ** 2;
   }, png);
 }
+
+/** Switch the page to a theme with the header's button (it names the theme it switches to). */
+export async function setTheme(page: Page, theme: Theme): Promise<void> {
+  const now = await page.evaluate('document.documentElement.dataset.theme');
+  if (now !== theme) await page.getByTestId('btn-theme').click();
+  await expect(page.locator('html')).toHaveAttribute('data-theme', theme);
+}
+
+/** The two window sizes the views are looked at. */
+export const LOOK_SIZES = [VIEWPORTS[0], VIEWPORTS[2]] as const;
+
+/** Every look (1024x700 and 1920x1080, light and dark): call `check` after resizing (a frame for the panes to settle). */
+export async function eachLook(page: Page, check: (name: string, theme: Theme) => Promise<void>): Promise<void> {
+  for (const size of LOOK_SIZES)
+    for (const theme of THEMES) {
+      await page.setViewportSize(size);
+      await setTheme(page, theme);
+      await page.waitForTimeout(150);
+      await check(`${size.width}x${size.height}-${theme}`, theme);
+    }
+}
+
+/** Open a CSV file through the Data panel's picker; no error shown. */
+export async function openCsv(page: Page, file: string): Promise<void> {
+  const chooser = page.waitForEvent('filechooser');
+  await page.getByTestId('data-open').click();
+  await (await chooser).setFiles(file);
+  await expect(page.getByTestId('data-error')).toBeHidden();
+}

@@ -8,37 +8,9 @@ import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { writePenguinsCsv } from '../engine/data/fixtures.ts';
-import { openTemplate, trainToEnd } from './helpers.ts';
+import { openTemplate, trainToEnd, eachLook, openCsv } from './helpers.ts';
 
 const SHOTS = 'test-results/screenshots';
-const SIZES = [
-  { width: 1024, height: 700 },
-  { width: 1920, height: 1080 },
-] as const;
-
-async function setTheme(page: Page, theme: 'light' | 'dark'): Promise<void> {
-  const now = await page.evaluate('document.documentElement.dataset.theme');
-  if (now !== theme) await page.getByTestId('btn-theme').click();
-  await expect(page.locator('html')).toHaveAttribute('data-theme', theme);
-}
-
-async function eachLook(page: Page, check: (name: string) => Promise<void>) {
-  for (const size of SIZES)
-    for (const theme of ['light', 'dark'] as const) {
-      await page.setViewportSize(size);
-      await setTheme(page, theme);
-      await page.waitForTimeout(150);
-      await check(`${size.width}x${size.height}-${theme}`);
-    }
-}
-
-async function openCsv(page: Page, file: string): Promise<void> {
-  const chooser = page.waitForEvent('filechooser');
-  await page.getByTestId('data-open').click();
-  await (await chooser).setFiles(file);
-  await expect(page.getByTestId('data-error')).toBeHidden();
-}
-
 /**
  * Where over `target` the tooltip's text matches `pattern`: pointer moves are swept over the element
  * in the page (fast), then the real mouse goes there and the tooltip is read as a user sees it.

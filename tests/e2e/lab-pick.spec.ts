@@ -12,20 +12,13 @@ import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
-import { openApp, openTemplate, viewportSettled } from './helpers.ts';
+import { openApp, openTemplate, viewportSettled, setTheme } from './helpers.ts';
 
 const SHOTS = 'test-results/screenshots';
 mkdirSync(SHOTS, { recursive: true });
 
 const cli = (args: string[]) =>
   promisify(execFile)(process.execPath, [path.resolve('bin/netwright.mjs'), ...args], { timeout: 120_000 });
-
-async function setTheme(page: Page, theme: 'light' | 'dark'): Promise<void> {
-  const label = await page.getByTestId('btn-theme').textContent();
-  if ((theme === 'dark' && label?.trim() === 'Dark') || (theme === 'light' && label?.trim() === 'Light'))
-    await page.getByTestId('btn-theme').click();
-  await expect(page.getByTestId('btn-theme')).toHaveText(theme === 'dark' ? 'Light' : 'Dark');
-}
 
 async function openFile(page: Page, file: string): Promise<void> {
   const chooser = page.waitForEvent('filechooser');

@@ -7,7 +7,7 @@
  */
 import { test, expect, type Page } from '@playwright/test';
 import { copyFileSync, mkdirSync } from 'node:fs';
-import { openTemplate, selectNode, trainToEnd, viewportSettled } from './helpers.ts';
+import { openTemplate, selectNode, trainToEnd, viewportSettled, setTheme } from './helpers.ts';
 
 const SHOTS = 'test-results/screenshots';
 const DOCS = 'docs/screenshots';
@@ -18,14 +18,6 @@ mkdirSync(DOCS, { recursive: true });
 async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: `${SHOTS}/${name}.png` });
   copyFileSync(`${SHOTS}/${name}.png`, `${DOCS}/${name}.png`);
-}
-
-async function setTheme(page: Page, theme: 'light' | 'dark'): Promise<void> {
-  const label = await page.getByTestId('btn-theme').textContent();
-  // The button names the theme it switches to.
-  if ((theme === 'dark' && label?.trim() === 'Dark') || (theme === 'light' && label?.trim() === 'Light'))
-    await page.getByTestId('btn-theme').click();
-  await expect(page.getByTestId('btn-theme')).toHaveText(theme === 'dark' ? 'Light' : 'Dark');
 }
 
 test('step through one training step on the canvas: forward, loss, backward, Adam update', async ({ page }) => {

@@ -9,31 +9,9 @@ import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { writePenguinsCsv } from '../engine/data/fixtures.ts';
-import { openApp, openTemplate, trainToEnd } from './helpers.ts';
+import { openApp, openTemplate, trainToEnd, eachLook, openCsv } from './helpers.ts';
 
 const SHOTS = 'test-results/screenshots';
-const SIZES = [
-  { width: 1024, height: 700 },
-  { width: 1920, height: 1080 },
-] as const;
-
-async function setTheme(page: Page, theme: 'light' | 'dark'): Promise<void> {
-  const now = await page.evaluate('document.documentElement.dataset.theme');
-  if (now !== theme) await page.getByTestId('btn-theme').click();
-  await expect(page.locator('html')).toHaveAttribute('data-theme', theme);
-}
-
-/** Every size and theme: call `check` after resizing (a frame for the panes to settle). */
-async function eachLook(page: Page, check: (name: string, theme: 'light' | 'dark') => Promise<void>) {
-  for (const size of SIZES)
-    for (const theme of ['light', 'dark'] as const) {
-      await page.setViewportSize(size);
-      await setTheme(page, theme);
-      await page.waitForTimeout(150);
-      await check(`${size.width}x${size.height}-${theme}`, theme);
-    }
-}
-
 /** Click a PNG button; the file's name and its pixel size (read from the PNG header). */
 async function savePng(page: Page, testId: string): Promise<{ name: string; width: number; height: number }> {
   const download = page.waitForEvent('download');
@@ -43,13 +21,6 @@ async function savePng(page: Page, testId: string): Promise<{ name: string; widt
   await d.saveAs(`${SHOTS}/png-export-${d.suggestedFilename().replace(/ /g, '_')}`);
   expect(bytes.subarray(1, 4).toString()).toBe('PNG');
   return { name: d.suggestedFilename(), width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) };
-}
-
-async function openCsv(page: Page, file: string): Promise<void> {
-  const chooser = page.waitForEvent('filechooser');
-  await page.getByTestId('data-open').click();
-  await (await chooser).setFiles(file);
-  await expect(page.getByTestId('data-error')).toBeHidden();
 }
 
 test('a classifier: the boundary has axes, a class legend, filled training points and test rings, and toggles', async ({
