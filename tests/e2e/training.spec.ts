@@ -4,7 +4,7 @@
  * onnxruntime-node, and penguins opened through the data panel's file picker trains to >= 0.95.
  */
 import { test, expect } from '@playwright/test';
-import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as ort from 'onnxruntime-node';
@@ -92,6 +92,27 @@ test('X4 ReLU template: trains to >= 0.98, loss falls, boundary and 3-D views re
   await page.getByTestId('view-tab-network').click();
   await expect(page.getByTestId('network-view')).toBeVisible();
   await page.screenshot({ path: `${SHOTS}/training-x4-window.png` });
+  const svgWidth = Number(await page.getByTestId('network-view').locator('svg').getAttribute('width'));
+  // The network diagram is vector on screen, so it is also offered as SVG: a document a browser draws,
+  // with the unit maps as embedded images and the weight legend.
+  const svgDownload = page.waitForEvent('download');
+  await page.getByTestId('svg-view').click();
+  const svgFile = await svgDownload;
+  expect(svgFile.suggestedFilename()).toMatch(/ - Network\.svg$/);
+  const svgText = readFileSync((await svgFile.path())!, 'utf8');
+  writeFileSync(`${SHOTS}/views-network.svg`, svgText);
+  expect(svgText).toMatch(/^<svg [^>]*width="(\d+)"/);
+  expect(svgText).toContain(`width="${svgWidth}"`);
+  expect(svgText).toContain('negative … 0 … positive');
+  // X4 has two inputs: each hidden unit's map over the plane is drawn on it.
+  const maps = await page.getByTestId('network-view').locator('canvas').count();
+  expect(maps).toBeGreaterThan(0);
+  expect(svgText.match(/<image /g)?.length).toBe(maps);
+  const drawn = (await page.evaluate(
+    `new Promise((resolve) => { const img = new Image(); img.onload = () => resolve([img.naturalWidth, img.naturalHeight]); img.onerror = () => resolve(null); img.src = 'data:image/svg+xml;base64,' + ${JSON.stringify(Buffer.from(svgText).toString('base64'))}; })`,
+  )) as [number, number] | null;
+  expect(drawn).not.toBeNull();
+  expect(drawn![0]).toBe(svgWidth);
 
   const downloadP = page.waitForEvent('download');
   await page.getByTestId('export-onnx').click();
