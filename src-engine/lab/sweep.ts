@@ -8,7 +8,11 @@ import { withRun, type Project } from '../project/project.ts';
 import { weightsToJson } from '../project/weights.ts';
 import { SeededRng } from '../tensor/rng.ts';
 import type { TrainConfig } from '../train/config.ts';
-import { runRecord, TrainingSession, type EpochPoint, type SessionData, type SessionDeps } from '../train/session.ts';
+import { runRecord, TrainingSession, type SessionData, type SessionDeps } from '../train/session.ts';
+import { MetricHistory, type HistorySnapshot } from '../views/history.ts';
+
+/** Buckets of each sweep run's loss curve (the board's chart is small; 64 runs at most). */
+export const SWEEP_CURVE_POINTS = 200;
 
 /** The values to try for each setting (absent: the project's own). */
 export interface SweepSpace {
@@ -76,7 +80,11 @@ export interface SweepResult {
   status: 'waiting' | 'running' | 'done' | 'failed' | 'stopped';
   /** Final metrics (training, validation and test). */
   final: Record<string, number>;
-  points: EpochPoint[];
+  /**
+   * The run's loss and validation loss per epoch, bounded like the loss chart's (at most
+   * SWEEP_CURVE_POINTS buckets), so each progress message stays small however long the runs.
+   */
+  curve: HistorySnapshot;
   error?: string;
 }
 
@@ -92,7 +100,13 @@ export class Sweep {
     readonly data: SessionData,
     readonly settings: SweepSetting[],
   ) {
-    this.results = settings.map((setting, index) => ({ index, setting, status: 'waiting', final: {}, points: [] }));
+    this.results = settings.map((setting, index) => ({
+      index,
+      setting,
+      status: 'waiting',
+      final: {},
+      curve: new MetricHistory(SWEEP_CURVE_POINTS).snapshot(),
+    }));
   }
 
   /** Train every setting in turn; `onProgress` after each epoch batch of news (a run started, an epoch, a run ended). */
@@ -115,16 +129,21 @@ export class Sweep {
           start: 'fresh',
         });
         this.current = session;
+        const curve = new MetricHistory(SWEEP_CURVE_POINTS);
         for await (const e of session.events()) {
           if (this.stopped) session.stop();
           if (e.type === 'epoch') {
-            r.points = session.snapshot.points;
-            if (e.epoch % 10 === 9) onProgress(r);
+            const p = session.snapshot.points.at(-1)!;
+            curve.push(p.epoch, { loss: p.loss, val_loss: p.val_loss });
+            if (e.epoch % 10 === 9) {
+              r.curve = curve.snapshot();
+              onProgress(r);
+            }
           }
         }
         const record = runRecord(session.snapshot);
         r.final = record.final ?? {};
-        r.points = session.snapshot.points;
+        r.curve = curve.snapshot();
         r.status = session.snapshot.stopReason === 'stopped' ? 'stopped' : 'done';
         this.projects.set(r.index, {
           ...this.project,

@@ -646,7 +646,7 @@ export class TrainingService {
           now,
           yieldToHost: setImmediatePromise,
         },
-        (result) => this.emit({ type: 'sweep-progress', sweepId, result: { ...result, points: [...result.points] } }),
+        (result) => this.emit({ type: 'sweep-progress', sweepId, result: { ...result } }),
       )
       .catch((e: Error) => this.emit({ type: 'error', message: `The sweep stopped: ${e.message}` }));
     return { sweepId, runs: settings.length };

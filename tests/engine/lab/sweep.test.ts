@@ -61,7 +61,9 @@ describe('a sweep in the engine worker', () => {
     off();
     const results = [...latest.values()].sort((a, b) => a.index - b.index);
     expect(results.map((r) => r.status)).toEqual(['done', 'done', 'done']);
-    expect(results.every((r) => r.points.length === 15 && typeof r.final.loss === 'number')).toBe(true);
+    expect(results.every((r) => r.curve.series.loss!.x.length === 15 && typeof r.final.loss === 'number')).toBe(true);
+    // The curve's last point is the run's final training loss (15 epochs fit unmerged in its buckets).
+    expect(results.every((r) => r.curve.series.loss!.y.at(-1) === r.final.loss)).toBe(true);
     // A tiny learning rate barely moves the loss: the board can rank them.
     expect(results[2]!.final.loss).toBeGreaterThan(results[0]!.final.loss);
     const p = await engine.sweepResult({ sweepId, index: 0 });
