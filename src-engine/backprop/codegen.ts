@@ -46,7 +46,14 @@ const same = (a: number[], b: number[]) => a.length === b.length && a.every((d, 
 /** Largest product (m·k·n) written out as inline loops with constant sizes; bigger ones call the blocked kernel. */
 const INLINE_MATMUL_MACS = 4096;
 
-/** Inline loops for a small matrix product (the same summation order as the kernel's direct path). */
+/** Longest inner sum of a small matrix product that is written out term by term instead of looped. */
+const UNROLL_K = 16;
+
+/**
+ * Inline loops for a small matrix product (the same summation order as the kernel's direct path:
+ * s = 0, then s += a·b for p = 0, 1, ...; an unrolled sum `0.0 + t0 + t1 + ...` adds left to right,
+ * so it is the same arithmetic without the inner loop's overhead).
+ */
 function inlineMatmul(n: IRNode, dims: (id: number) => number[], buf: (id: number) => string): string | null {
   const { transA, transB } = n.op as { transA: boolean; transB: boolean };
   const [m, cols] = dims(n.id) as [number, number];
@@ -61,6 +68,16 @@ function inlineMatmul(n: IRNode, dims: (id: number) => number[], buf: (id: numbe
   const sap = transA ? m : 1;
   const sbp = transB ? 1 : cols;
   const sbj = transB ? k : 1;
+  if (k <= UNROLL_K) {
+    const terms = Array.from({ length: k }, (_, p) => ` + ${a}[ai + ${p * sap}] * ${b}[bj + ${p * sbp}]`);
+    return [
+      `for (let i = 0; i < ${m}; i++) for (let j = 0; j < ${cols}; j++) {`,
+      `const ai = i * ${sai};`,
+      `const bj = j * ${sbj};`,
+      `${y}[i * ${cols} + j] = 0.0${terms.join('')};`,
+      `}`,
+    ].join('\n');
+  }
   return [
     `for (let i = 0; i < ${m}; i++) for (let j = 0; j < ${cols}; j++) {`,
     `let s = 0.0;`,
@@ -70,22 +87,69 @@ function inlineMatmul(n: IRNode, dims: (id: number) => number[], buf: (id: numbe
   ].join('\n');
 }
 
-type Factory = (b: unknown, k: unknown, h: unknown, mm: unknown) => () => void;
 /**
- * Generated factories by source text. Reusing the same function for the same program (every new
- * Trainer of one network, each batch size) lets V8 keep its optimized code instead of warming up again.
+ * Kernels are closures made per instance, so a call `K[i]()` in code shared by every instance of a
+ * program would be optimized for the first instance's closure and bail out at every step of the next
+ * (V8: "wrong call target"; measured: 360 bail-outs of one run, 30-60 µs a step instead of 10).
+ * Calling them through this one function, whose call site sees every kernel of every program, gives
+ * the shared code a single call target.
+ */
+function callKernel(K: readonly ((() => void) | null)[], id: number): void {
+  K[id]!();
+}
+
+type Factory = (b: unknown, k: unknown, h: unknown, mm: unknown, kc: unknown) => () => void;
+/**
+ * Generated factories by source text, least recently used first. The same program compiled again
+ * (a new Trainer of the same network: Train pressed again, a sweep, the bench's repeated runs; each
+ * batch size) gets the same factory, so V8 keeps its optimized code instead of warming up again.
+ * Only the factory is shared: each Executable calls it with its own buffers and kernels.
  */
 const FACTORIES = new Map<string, Factory>();
+/** Most factories kept (a few dozen programs: one network's batch sizes, forward passes, a sweep). */
+const FACTORY_CACHE_SIZE = 32;
+let factoriesBuilt = 0;
+
+/** How many factories `new Function` has built so far (the cache's misses). */
+export function generatedFactoryCount(): number {
+  return factoriesBuilt;
+}
+
+/** The factory for a source text: the cached one (now most recently used), else a new one. */
+function factoryFor(src: string): Factory {
+  let factory = FACTORIES.get(src);
+  if (factory) FACTORIES.delete(src);
+  else {
+    factory = new Function('B', 'K', 'H', 'mm', 'KC', src) as Factory;
+    factoriesBuilt++;
+    if (FACTORIES.size >= FACTORY_CACHE_SIZE) FACTORIES.delete(FACTORIES.keys().next().value!);
+  }
+  FACTORIES.set(src, factory);
+  return factory;
+}
 
 /** Lines of generated code per function: one function per 20,000-layer network would overflow the stack. */
 const LINES_PER_PART = 2000;
+
+/**
+ * A function over generated lines whose buffers are locals read from `B` once per call: the factory
+ * is shared by every instance of a program (and V8 shares its optimized code between them), and
+ * code shared between closures cannot treat a closure's variables as constants, so reading a buffer
+ * from the closure at every use costs more than one read per call.
+ */
+function fn(head: string, body: readonly string[]): string {
+  const ids = new Set<number>();
+  for (const line of body) for (const m of line.matchAll(/\bb(\d+)\b/g)) ids.add(Number(m[1]));
+  const decls = [...ids].sort((a, b) => a - b).map((id) => `const b${id} = B[${id}];`);
+  return `${head} {\n${[...decls, ...body].join('\n')}\n}`;
+}
 
 /**
  * `return function run() {...}` over the generated lines; long programs are split where a statement
  * ends at brace depth 0 into parts that run calls in order, so no frame grows huge.
  */
 function runFunction(lines: string[]): string {
-  if (lines.length <= LINES_PER_PART) return `return function run() {\n${lines.join('\n')}\n};`;
+  if (lines.length <= LINES_PER_PART) return `return ${fn('function run()', lines)};`;
   const parts: string[][] = [[]];
   let depth = 0;
   for (const line of lines) {
@@ -95,7 +159,7 @@ function runFunction(lines: string[]): string {
     if (line.endsWith('{')) depth++;
     else if (line === '}') depth--;
   }
-  const fns = parts.map((p, k) => `function part${k}() {\n${p.join('\n')}\n}`);
+  const fns = parts.map((p, k) => fn(`function part${k}()`, p));
   return `${fns.join('\n')}\nreturn function run() {\n${parts.map((_, k) => `part${k}();`).join('\n')}\n};`;
 }
 
@@ -108,11 +172,7 @@ export function generateRun(g: CodegenInput): () => void {
   for (const o of g.outputs) isOutput[o] = 1;
 
   const lines: string[] = [];
-  const used = new Set<number>();
-  const buf = (id: number) => {
-    used.add(id);
-    return `b${id}`;
-  };
+  const buf = (id: number) => `b${id}`;
 
   let i = 0;
   while (i < nodes.length) {
@@ -124,7 +184,7 @@ export function generateRun(g: CodegenInput): () => void {
     if (!isElementwise(n)) {
       const inline = n.op.kind === 'matmul' ? inlineMatmul(n, dims, buf) : null;
       if (inline) lines.push(inline);
-      else if (g.kernels[n.id]) lines.push(`K[${n.id}]();`);
+      else if (g.kernels[n.id]) lines.push(`KC(K, ${n.id});`);
       i++;
       continue;
     }
@@ -145,15 +205,8 @@ export function generateRun(g: CodegenInput): () => void {
     i = j;
     lines.push(...fusedLoop(group, D, dims, buf, isOutput, consumers));
   }
-  const decls = [...used].sort((a, b) => a - b).map((id) => `const b${id} = B[${id}];`);
-  const src = `"use strict";\n${decls.join('\n')}\n${runFunction(lines)}`;
-  let factory = FACTORIES.get(src);
-  if (!factory) {
-    factory = new Function('B', 'K', 'H', 'mm', src) as Factory;
-    if (FACTORIES.size >= 128) FACTORIES.delete(FACTORIES.keys().next().value!);
-    FACTORIES.set(src, factory);
-  }
-  return factory(g.buffers, g.kernels, HELPERS, matmul);
+  const src = `"use strict";\n${runFunction(lines)}`;
+  return factoryFor(src)(g.buffers, g.kernels, HELPERS, matmul, callKernel);
 }
 
 /** One loop computing a group of element-wise nodes of output dims D. */

@@ -1,5 +1,6 @@
 // The fused, generated interpreter must compute exactly what the one-kernel-per-op path computes.
 import { describe, expect, it } from 'vitest';
+import { generatedFactoryCount } from '../../../src-engine/backprop/codegen.ts';
 import { Executable } from '../../../src-engine/backprop/interpreter.ts';
 import { buildTrainingProgram } from '../../../src-engine/model/compile.ts';
 import { parseGraph, type GraphDoc } from '../../../src-engine/graph/document.ts';
@@ -133,4 +134,62 @@ describe('generated run function with the Features layer', () => {
       }
     });
   }
+});
+
+describe('generated factories are reused', () => {
+  // A new Trainer of the same network compiles the same program again: it must get the cached
+  // factory (warm code) but buffers of its own.
+  const graph = chain(2, [['h', 'Dense', { units: 8, activation: 'tanh' }]], {
+    units: 1,
+    activation: 'sigmoid',
+    loss: 'bce',
+  });
+  const config = makeTrainConfig({ optimizer: { name: 'sgd', lr: 0.1 } });
+
+  it('builds one factory per program and batch size; instances keep their own buffers', () => {
+    const tp = buildTrainingProgram(graph, config);
+    const outs = [tp.dataLoss, tp.pred, ...tp.slots.map((s) => s.next)];
+    const make = (batch: number) => new Executable(tp.program, outs, { batch, dtype: 'float64' });
+    const before = generatedFactoryCount();
+    const a = make(5);
+    const afterFirst = generatedFactoryCount();
+    expect(afterFirst - before).toBeLessThanOrEqual(1); // 0 when an earlier test compiled it
+    const b = make(5);
+    expect(generatedFactoryCount()).toBe(afterFirst);
+    make(6);
+    expect(generatedFactoryCount()).toBe(afterFirst + 1);
+    make(6);
+    expect(generatedFactoryCount()).toBe(afterFirst + 1);
+
+    const w = initWeights(tp.params, new SeededRng(3), 'float64');
+    const feed = new SeededRng(11);
+    const x = Array.from({ length: 10 }, () => feed.normal());
+    const y = [1, 0, 1, 1, 0];
+    const fill = (e: Executable, scale: number) => {
+      for (const [name, { data }] of w) e.input(name).set(data.map((v) => v * scale));
+      e.input('x').set(x);
+      e.input('y').set(y);
+      e.input('lr')[0] = 0.1;
+    };
+    fill(a, 1);
+    fill(b, 1);
+    a.run();
+    const first = outs.map((o) => Array.from(a.value(o)));
+    // Different weights in b, run after a: a's values stay as they were.
+    fill(b, -2);
+    b.run();
+    expect(outs.map((o) => Array.from(a.value(o)))).toEqual(first);
+    expect(Array.from(b.value(tp.dataLoss))).not.toEqual(first[0]);
+    for (const o of outs) expect(b.value(o)).not.toBe(a.value(o));
+    // The same inputs give the same values in both instances and in the per-op kernels.
+    fill(b, 1);
+    b.run();
+    const plain = new Executable(tp.program, outs, { batch: 5, dtype: 'float64', codegen: false });
+    fill(plain, 1);
+    plain.run();
+    for (const [k, o] of outs.entries()) {
+      expect(Array.from(b.value(o))).toEqual(first[k]);
+      expect(Array.from(plain.value(o))).toEqual(first[k]);
+    }
+  });
 });
