@@ -6,7 +6,7 @@
  * of the rounds, and each Netwright figure is printed with its ratio to PyTorch (and to the baseline
  * its target names). The machine's load average is noted before and after.
  *
- *   npx tsx bench/side-by-side.ts [--rounds 5] [mlp tiny ...]
+ *   npx tsx bench/side-by-side.ts [--rounds 5] [--runners ts,naive] [mlp tiny ...]
  */
 import { availableParallelism, loadavg } from 'node:os';
 import { CompiledModel } from '../src-engine/model/compile.ts';
@@ -37,15 +37,16 @@ export async function benchSideBySide(
   const workloads = opts.workloads ?? WORKLOADS;
   const rounds = opts.rounds ?? 5;
   const rows: BenchRow[] = [{ name: `machine load (1-min average) before: ${load()}`, value: NaN, unit: '' }];
-  const torch = await pytorchRunner();
+  const wanted = (id: string) => !opts.runners || opts.runners.includes(id);
+  const torch = wanted('pytorch') ? await pytorchRunner() : 'PyTorch: not asked for';
   const runners: Runner[] = [
     ...(typeof torch === 'string' ? [] : [torch]),
     ortRunner(),
     tsRunner,
     tfjsRunner,
     naiveRunner,
-  ].filter((r) => !opts.runners || opts.runners.includes(r.id));
-  if (typeof torch === 'string') rows.push({ name: torch, value: NaN, unit: '' });
+  ].filter((r) => wanted(r.id));
+  if (typeof torch === 'string' && wanted('pytorch')) rows.push({ name: torch, value: NaN, unit: '' });
   try {
     const plan: { w: Workload; r: Runner; measure: Measure; rates: number[]; failed?: string }[] = [];
     for (const w of workloads)
@@ -111,7 +112,11 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const args = process.argv.slice(2);
   const at = args.indexOf('--rounds');
   const rounds = at >= 0 ? Number(args[at + 1]) : undefined;
-  const ids = args.filter((a, i) => !a.startsWith('--') && !(at >= 0 && i === at + 1));
+  const ra = args.indexOf('--runners');
+  const runners = ra >= 0 ? args[ra + 1]!.split(',') : undefined;
+  const ids = args.filter((a, i) => !a.startsWith('--') && !((at >= 0 && i === at + 1) || (ra >= 0 && i === ra + 1)));
   const workloads = ids.length ? [...WORKLOADS, ...GPU_WORKLOADS].filter((w) => ids.includes(w.id)) : WORKLOADS;
-  console.log(formatTable(await benchSideBySide({ workloads, ...(rounds ? { rounds } : {}) })));
+  console.log(
+    formatTable(await benchSideBySide({ workloads, ...(rounds ? { rounds } : {}), ...(runners ? { runners } : {}) })),
+  );
 }
