@@ -11,7 +11,7 @@
  * transpose from NCHW); chunks bound its scratch (COLS_BUDGET values), allocated once per kernel.
  * Layouts are row-major NCHW; filters are [F, C, KH, KW] (PyTorch's and ONNX's layout).
  */
-import { matmul, matmulPackedB, PANEL_COLUMNS as NR, type PanelPacker } from './matmul.ts';
+import { matmul, matmulPackedB, type PanelPacker } from './matmul.ts';
 import { allocate, type FloatArray } from './tensor.ts';
 import type { Window2d } from './window.ts';
 
@@ -139,30 +139,20 @@ function unfolding(d: ConvDims): Unfolding {
  * [taps × positions] (forward); with rows = positions and cols = taps its transpose (filter gradient).
  */
 function fieldsPacker(rows: Int32Array, cols: Int32Array, state: { xp: FloatArray; base: number }): PanelPacker {
-  return (w, at, pc, kc, jc, nc) => {
+  return (w, at, pc, kc, jc, nc, nr) => {
     const { xp, base } = state;
-    for (let j0 = 0; j0 < nc; j0 += NR) {
-      const width = Math.min(NR, nc - j0);
+    for (let j0 = 0; j0 < nc; j0 += nr) {
+      const width = Math.min(nr, nc - j0);
       const q = jc + j0;
-      if (width === NR) {
-        const o0 = base + cols[q]!;
-        const o1 = base + cols[q + 1]!;
-        const o2 = base + cols[q + 2]!;
-        const o3 = base + cols[q + 3]!;
-        for (let p = 0, d = at; p < kc; p++, d += NR) {
-          const t = rows[pc + p]!;
-          w[d] = xp[t + o0]!;
-          w[d + 1] = xp[t + o1]!;
-          w[d + 2] = xp[t + o2]!;
-          w[d + 3] = xp[t + o3]!;
-        }
-      } else {
-        for (let p = 0, d = at; p < kc; p++, d += NR) {
-          const t = base + rows[pc + p]!;
-          for (let r = 0; r < NR; r++) w[d + r] = r < width ? xp[t + cols[q + r]!]! : 0;
+      for (let r = 0; r < nr; r++) {
+        if (r < width) {
+          const o = base + cols[q + r]!;
+          for (let p = 0, d = at + r; p < kc; p++, d += nr) w[d] = xp[rows[pc + p]! + o]!;
+        } else {
+          for (let p = 0, d = at + r; p < kc; p++, d += nr) w[d] = 0;
         }
       }
-      at += kc * NR;
+      at += kc * nr;
     }
   };
 }

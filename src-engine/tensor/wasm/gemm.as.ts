@@ -1,0 +1,64 @@
+// WebAssembly SIMD (f32x4) GEMM macro-kernel, compiled by AssemblyScript (`npm run build:wasm`) into
+// ./gemm-module.ts. Not part of the TypeScript build: `v128`, `f32x4` and `usize` are AssemblyScript
+// builtins. The driver (./gemm.ts) packs the operands into linear memory; this file only multiplies.
+//
+//   C[mc×nc] = A[mc×kc]·B[kc×nc]   (or C += A·B when acc != 0)
+//
+// A is packed in panels of MR = 4 rows (p-major: MR values per p), B in panels of NR = 8 columns
+// (p-major: NR values per p), both zero-padded to whole panels, so mc is a multiple of MR and nc of NR
+// and every tile is whole. C is row-major with row stride ldc (floats). Addresses are in bytes.
+// The 4×8 tile keeps 8 accumulators, 2 B vectors, the broadcast A value and a product in
+// registers (12 of x64's 16 vector registers; V8 keeps one for scratch).
+
+export function gemm(kc: i32, mc: i32, nc: i32, a: usize, b: usize, c: usize, ldc: i32, acc: i32): void {
+  const aStep: usize = <usize>kc * 16;
+  const bStep: usize = <usize>kc * 32;
+  const rowBytes: usize = <usize>ldc * 4;
+  const zero = f32x4.splat(0);
+  let bPanel = b;
+  for (let j: i32 = 0; j < nc; j += 8) {
+    let aPanel = a;
+    for (let i: i32 = 0; i < mc; i += 4) {
+      const cp: usize = c + <usize>i * rowBytes + <usize>j * 4;
+      let c00 = acc ? v128.load(cp + 0 * rowBytes, 0) : zero;
+      let c01 = acc ? v128.load(cp + 0 * rowBytes, 16) : zero;
+      let c10 = acc ? v128.load(cp + 1 * rowBytes, 0) : zero;
+      let c11 = acc ? v128.load(cp + 1 * rowBytes, 16) : zero;
+      let c20 = acc ? v128.load(cp + 2 * rowBytes, 0) : zero;
+      let c21 = acc ? v128.load(cp + 2 * rowBytes, 16) : zero;
+      let c30 = acc ? v128.load(cp + 3 * rowBytes, 0) : zero;
+      let c31 = acc ? v128.load(cp + 3 * rowBytes, 16) : zero;
+      let ap = aPanel;
+      let bp = bPanel;
+      const aEnd = aPanel + aStep;
+      while (ap < aEnd) {
+        const b0 = v128.load(bp);
+        const b1 = v128.load(bp, 16);
+        let av = v128.load32_splat(ap, 0);
+        c00 = f32x4.add(c00, f32x4.mul(av, b0));
+        c01 = f32x4.add(c01, f32x4.mul(av, b1));
+        av = v128.load32_splat(ap, 4);
+        c10 = f32x4.add(c10, f32x4.mul(av, b0));
+        c11 = f32x4.add(c11, f32x4.mul(av, b1));
+        av = v128.load32_splat(ap, 8);
+        c20 = f32x4.add(c20, f32x4.mul(av, b0));
+        c21 = f32x4.add(c21, f32x4.mul(av, b1));
+        av = v128.load32_splat(ap, 12);
+        c30 = f32x4.add(c30, f32x4.mul(av, b0));
+        c31 = f32x4.add(c31, f32x4.mul(av, b1));
+        ap += 16;
+        bp += 32;
+      }
+      v128.store(cp + 0 * rowBytes, c00, 0);
+      v128.store(cp + 0 * rowBytes, c01, 16);
+      v128.store(cp + 1 * rowBytes, c10, 0);
+      v128.store(cp + 1 * rowBytes, c11, 16);
+      v128.store(cp + 2 * rowBytes, c20, 0);
+      v128.store(cp + 2 * rowBytes, c21, 16);
+      v128.store(cp + 3 * rowBytes, c30, 0);
+      v128.store(cp + 3 * rowBytes, c31, 16);
+      aPanel += aStep;
+    }
+    bPanel += bStep;
+  }
+}
