@@ -144,12 +144,44 @@ function fieldsPacker(rows: Int32Array, cols: Int32Array, state: { xp: FloatArra
     for (let j0 = 0; j0 < nc; j0 += nr) {
       const width = Math.min(nr, nc - j0);
       const q = jc + j0;
-      for (let r = 0; r < nr; r++) {
-        if (r < width) {
-          const o = base + cols[q + r]!;
-          for (let p = 0, d = at + r; p < kc; p++, d += nr) w[d] = xp[rows[pc + p]! + o]!;
-        } else {
-          for (let p = 0, d = at + r; p < kc; p++, d += nr) w[d] = 0;
+      // Whole panels of the two widths the kernels use (4 in JavaScript, 8 in WebAssembly) read their
+      // columns' offsets once and write each row of the panel in one go.
+      if (width === 8) {
+        const o0 = base + cols[q]!,
+          o1 = base + cols[q + 1]!,
+          o2 = base + cols[q + 2]!,
+          o3 = base + cols[q + 3]!;
+        const o4 = base + cols[q + 4]!,
+          o5 = base + cols[q + 5]!,
+          o6 = base + cols[q + 6]!,
+          o7 = base + cols[q + 7]!;
+        for (let p = 0, d = at; p < kc; p++, d += 8) {
+          const t = rows[pc + p]!;
+          w[d] = xp[t + o0]!;
+          w[d + 1] = xp[t + o1]!;
+          w[d + 2] = xp[t + o2]!;
+          w[d + 3] = xp[t + o3]!;
+          w[d + 4] = xp[t + o4]!;
+          w[d + 5] = xp[t + o5]!;
+          w[d + 6] = xp[t + o6]!;
+          w[d + 7] = xp[t + o7]!;
+        }
+      } else if (width === 4 && nr === 4) {
+        const o0 = base + cols[q]!,
+          o1 = base + cols[q + 1]!,
+          o2 = base + cols[q + 2]!,
+          o3 = base + cols[q + 3]!;
+        for (let p = 0, d = at; p < kc; p++, d += 4) {
+          const t = rows[pc + p]!;
+          w[d] = xp[t + o0]!;
+          w[d + 1] = xp[t + o1]!;
+          w[d + 2] = xp[t + o2]!;
+          w[d + 3] = xp[t + o3]!;
+        }
+      } else {
+        for (let p = 0, d = at; p < kc; p++, d += nr) {
+          const t = base + rows[pc + p]!;
+          for (let r = 0; r < nr; r++) w[d + r] = r < width ? xp[t + cols[q + r]!]! : 0;
         }
       }
       at += kc * nr;
