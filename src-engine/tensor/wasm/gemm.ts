@@ -209,6 +209,7 @@ export function wasmMatmul(
         const o = c0 + (ic + r) * ldc + jc;
         const t = C_AT + r * ncPad;
         if (accumulate) for (let q = 0; q < nc; q++) c[o + q] += f[t + q]!;
+        else if (c instanceof Float32Array) c.set(f.subarray(t, t + nc), o);
         else for (let q = 0; q < nc; q++) c[o + q] = f[t + q]!;
       }
     }
