@@ -138,8 +138,13 @@ function unfolding(d: ConvDims): Unfolding {
  * xp[base + rows[r] + cols[c]]. With rows = taps and cols = positions it is the fields matrix
  * [taps × positions] (forward); with rows = positions and cols = taps its transpose (filter gradient).
  */
-function fieldsPacker(rows: Int32Array, cols: Int32Array, state: { xp: FloatArray; base: number }): PanelPacker {
-  return (w, at, pc, kc, jc, nc, nr) => {
+function fieldsPacker(
+  rows: Int32Array,
+  cols: Int32Array,
+  size: number,
+  state: { xp: FloatArray; base: number },
+): PanelPacker {
+  const packer: PanelPacker = (w, at, pc, kc, jc, nc, nr) => {
     const { xp, base } = state;
     for (let j0 = 0; j0 < nc; j0 += nr) {
       const width = Math.min(nr, nc - j0);
@@ -187,6 +192,8 @@ function fieldsPacker(rows: Int32Array, cols: Int32Array, state: { xp: FloatArra
       at += kc * nr;
     }
   };
+  packer.fields = { rows, cols, size, state };
+  return packer;
 }
 
 /** The padded copy of each sample in turn (or x itself, without padding): calls body(s) with state set. */
@@ -218,7 +225,7 @@ export function conv2dKernel(x: FloatArray, w: FloatArray, y: FloatArray, d: Con
   const ckk = u.tap.length;
   const scratch = u.padded ? allocate(y instanceof Float64Array ? 'float64' : 'float32', u.size) : null;
   const state = { xp: x, base: 0 };
-  const packB = fieldsPacker(u.tap, u.pos, state);
+  const packB = fieldsPacker(u.tap, u.pos, u.size, state);
   return () =>
     eachSample(x, d, u, scratch, state, (s) => matmulPackedB(w, false, packB, y, s * d.f * p, p, d.f, ckk, p, false));
 }
@@ -230,7 +237,7 @@ export function conv2dFilterGradKernel(x: FloatArray, g: FloatArray, dw: FloatAr
   const ckk = u.tap.length;
   const scratch = u.padded ? allocate(dw instanceof Float64Array ? 'float64' : 'float32', u.size) : null;
   const state = { xp: x, base: 0 };
-  const packB = fieldsPacker(u.pos, u.tap, state);
+  const packB = fieldsPacker(u.pos, u.tap, u.size, state);
   return () => {
     if (d.n === 0) dw.fill(0);
     eachSample(x, d, u, scratch, state, (s) =>

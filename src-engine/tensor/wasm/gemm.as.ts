@@ -62,3 +62,35 @@ export function gemm(kc: i32, mc: i32, nc: i32, a: usize, b: usize, c: usize, ld
     bPanel += bStep;
   }
 }
+
+// Packs op(B)[r][c] = x[rows[r] + cols[c]] (a convolution's receptive fields: rows and cols are int32
+// offset tables, x the sample) for rows [pc, pc+kc), columns [jc, jc+nc) at dst, as the panels gemm
+// reads (NR = 8 columns, p-major, zero past the edge). A panel whose 8 offsets are consecutive (8
+// neighbouring output positions) is copied two vectors at a time; others are gathered.
+export function packFields(dst: usize, x: usize, rows: usize, cols: usize, pc: i32, kc: i32, jc: i32, nc: i32): void {
+  const rowsAt: usize = rows + ((<usize>pc) << 2);
+  for (let j0: i32 = 0; j0 < nc; j0 += 8) {
+    const width = min(8, nc - j0);
+    const colsAt: usize = cols + ((<usize>(jc + j0)) << 2);
+    const o0 = load<i32>(colsAt);
+    let consecutive = width == 8;
+    for (let r = 1; r < width; r++) if (load<i32>(colsAt + ((<usize>r) << 2)) != o0 + r) consecutive = false;
+    if (consecutive) {
+      for (let p: i32 = 0; p < kc; p++) {
+        const src: usize = x + ((<usize>(load<i32>(rowsAt + ((<usize>p) << 2)) + o0)) << 2);
+        v128.store(dst, v128.load(src));
+        v128.store(dst, v128.load(src, 16), 16);
+        dst += 32;
+      }
+    } else {
+      for (let p: i32 = 0; p < kc; p++) {
+        const t = load<i32>(rowsAt + ((<usize>p) << 2));
+        for (let r = 0; r < 8; r++) {
+          const v: f32 = r < width ? load<f32>(x + ((<usize>(t + load<i32>(colsAt + ((<usize>r) << 2)))) << 2)) : 0;
+          store<f32>(dst + ((<usize>r) << 2), v);
+        }
+        dst += 32;
+      }
+    }
+  }
+}

@@ -27,14 +27,24 @@ const MC = 132;
 /** Columns of op(B) per block (multiple of NR; a 28×28 feature map fits in one). */
 const NC = 1024;
 
-/** Float offsets of the three regions in linear memory (the first 1 KB is left to the module). */
+/** Most values of a sample (X) and of its two offset tables (I) the kernel gathers fields from itself. */
+const X_CAP = 1 << 18;
+const I_CAP = 1 << 16;
+
+/** Float offsets of the regions in linear memory (the first 1 KB is left to the module). */
 const A_AT = 256;
 const B_AT = A_AT + MC * KC;
 const C_AT = B_AT + KC * NC;
-const FLOATS = C_AT + MC * NC;
+const X_AT = C_AT + MC * NC;
+const I_AT = X_AT + X_CAP;
+const FLOATS = I_AT + I_CAP;
 
-/** Writes op(B) rows [pc, pc+kc), columns [jc, jc+nc) into w from `base` as p-major panels of `nr` columns (zero past the edge). */
-export type PanelWriter = (
+/**
+ * Writes op(B) rows [pc, pc+kc), columns [jc, jc+nc) into w from `base` as p-major panels of `nr`
+ * columns (zero past the edge). A writer of receptive fields may also describe them (`fields`), so
+ * that the WebAssembly kernel gathers them itself.
+ */
+export type PanelWriter = ((
   w: Float32Array | Float64Array,
   base: number,
   pc: number,
@@ -42,7 +52,15 @@ export type PanelWriter = (
   jc: number,
   nc: number,
   nr: number,
-) => void;
+) => void) & { fields?: FieldsSource };
+
+/** op(B)[r][c] = xp[base + rows[r] + cols[c]], with the sample's values at xp[base, base + size). */
+export interface FieldsSource {
+  rows: Int32Array;
+  cols: Int32Array;
+  size: number;
+  state: { xp: FloatArray; base: number };
+}
 
 /** The part of the `WebAssembly` global the loader needs (the engine's lib has no DOM/Node types). */
 export interface WasmApi {
@@ -51,10 +69,16 @@ export interface WasmApi {
   Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
 }
 
+type I32x8 = (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number) => void;
+
 interface Kernel {
-  gemm: (kc: number, mc: number, nc: number, a: number, b: number, c: number, ldc: number, acc: number) => void;
-  /** Float32 view of the whole linear memory (it never grows after loading). */
+  /** gemm(kc, mc, nc, a, b, c, ldc, acc): byte addresses. */
+  gemm: I32x8;
+  /** packFields(dst, x, rows, cols, pc, kc, jc, nc): byte addresses. */
+  packFields: I32x8;
+  /** Float32 and int32 views of the whole linear memory (it never grows after loading). */
   f: Float32Array;
+  i: Int32Array;
 }
 
 let kernel: Kernel | null = null;
@@ -104,7 +128,12 @@ export function loadGemmKernel(api: WasmApi | null = globalWasm()): boolean {
     const need = Math.ceil((FLOATS * 4) / 65536);
     const have = memory.buffer.byteLength / 65536;
     if (have < need) memory.grow(need - have);
-    kernel = { gemm: instance.exports.gemm as Kernel['gemm'], f: new Float32Array(memory.buffer) };
+    kernel = {
+      gemm: instance.exports.gemm as I32x8,
+      packFields: instance.exports.packFields as I32x8,
+      f: new Float32Array(memory.buffer),
+      i: new Int32Array(memory.buffer),
+    };
   } catch {
     kernel = null;
   }
@@ -189,8 +218,18 @@ export function wasmMatmul(
 ): boolean {
   if (!loaded) loadGemmKernel();
   if (!kernel) return false;
-  const { gemm, f } = kernel;
+  const { gemm, packFields, f, i: ints } = kernel;
   wasmProducts++;
+  const src = packB.fields;
+  let gather = false;
+  if (src && src.state.xp instanceof Float32Array && src.size <= X_CAP && src.rows.length + src.cols.length <= I_CAP) {
+    // The sample and its offset tables go into linear memory once; the kernel gathers every panel.
+    f.set(src.state.xp.subarray(src.state.base, src.state.base + src.size), X_AT);
+    ints.set(src.rows, I_AT);
+    ints.set(src.cols, I_AT + src.rows.length);
+    gather = true;
+  }
+  const colsAt = src ? (I_AT + src.rows.length) * 4 : 0;
   // Equal k blocks (784 → 4 × 196 rather than 3 × 256 + 16).
   const kcStep = Math.ceil(k / Math.ceil(k / KC));
   for (let ic = 0; ic < m; ic += MC) {
@@ -202,7 +241,8 @@ export function wasmMatmul(
       for (let pc = 0; pc < k; pc += kcStep) {
         const kc = Math.min(kcStep, k - pc);
         packA(f, a, transA, m, k, pc, kc, ic, mc);
-        packB(f, B_AT, pc, kc, jc, nc, WASM_NR);
+        if (gather) packFields(B_AT * 4, X_AT * 4, I_AT * 4, colsAt, pc, kc, jc, nc);
+        else packB(f, B_AT, pc, kc, jc, nc, WASM_NR);
         gemm(kc, mcPad, ncPad, A_AT * 4, B_AT * 4, C_AT * 4, ncPad, pc > 0 ? 1 : 0);
       }
       for (let r = 0; r < mc; r++) {
