@@ -82,6 +82,26 @@ export function packFields(dst: usize, x: usize, rows: usize, cols: usize, pc: i
         v128.store(dst, v128.load(src, 16), 16);
         dst += 32;
       }
+    } else if (width == 8) {
+      const o1 = load<i32>(colsAt, 4);
+      const o2 = load<i32>(colsAt, 8);
+      const o3 = load<i32>(colsAt, 12);
+      const o4 = load<i32>(colsAt, 16);
+      const o5 = load<i32>(colsAt, 20);
+      const o6 = load<i32>(colsAt, 24);
+      const o7 = load<i32>(colsAt, 28);
+      for (let p: i32 = 0; p < kc; p++) {
+        const t: usize = x + ((<usize>load<i32>(rowsAt + ((<usize>p) << 2))) << 2);
+        store<f32>(dst, load<f32>(t + ((<usize>o0) << 2)));
+        store<f32>(dst, load<f32>(t + ((<usize>o1) << 2)), 4);
+        store<f32>(dst, load<f32>(t + ((<usize>o2) << 2)), 8);
+        store<f32>(dst, load<f32>(t + ((<usize>o3) << 2)), 12);
+        store<f32>(dst, load<f32>(t + ((<usize>o4) << 2)), 16);
+        store<f32>(dst, load<f32>(t + ((<usize>o5) << 2)), 20);
+        store<f32>(dst, load<f32>(t + ((<usize>o6) << 2)), 24);
+        store<f32>(dst, load<f32>(t + ((<usize>o7) << 2)), 28);
+        dst += 32;
+      }
     } else {
       for (let p: i32 = 0; p < kc; p++) {
         const t = load<i32>(rowsAt + ((<usize>p) << 2));
