@@ -31,6 +31,8 @@ export default tseslint.config(
       'playwright-report/**',
       'bench/out/**',
       '**/*.d.ts',
+      // AssemblyScript sources (compiled by `npm run build:wasm`, not by tsc).
+      '**/*.as.ts',
     ],
   },
   js.configs.recommended,

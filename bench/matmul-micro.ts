@@ -8,9 +8,18 @@
  * Prints GFLOP/s per shape and transposition for the eight products of one training step of the
  * MLP 784-128-64-10 at batch 128 (forward, weight gradients, input gradients), for the engine's
  * matmul and for a naive i-j-k triple loop, plus the samples/s those products alone would allow
- * (the matmul-only upper bound on training throughput, one core).
+ * (the matmul-only upper bound on training throughput, one core). In float32 the engine's matmul
+ * is timed twice, on the WebAssembly SIMD kernel and on the JavaScript kernel (switched in turn in
+ * this process), and LeNet-5's convolutions (batch 64) are timed on both.
  */
+import {
+  conv2dFilterGradKernel,
+  conv2dInputGradKernel,
+  conv2dKernel,
+  type ConvDims,
+} from '../src-engine/tensor/conv.ts';
 import { matmul } from '../src-engine/tensor/matmul.ts';
+import { gemmBackend, loadGemmKernel } from '../src-engine/tensor/wasm/gemm.ts';
 import type { FloatArray } from '../src-engine/tensor/tensor.ts';
 
 interface Shape {
@@ -98,38 +107,55 @@ function gflops(s: Shape, sec: number): number {
   return (2 * s.m * s.k * s.n) / sec / 1e9;
 }
 
-console.log(`matmul micro-benchmark, ${f64 ? 'float64' : 'float32'}, node ${process.version}`);
-console.log('shape            m×k×n        tA tB   matmul GF/s   naive GF/s   speed-up');
-let totalFast = 0;
+/** Times `impl` on the JavaScript kernel, and (float32) on the WebAssembly one, in turn. */
+function timeBoth(impl: Impl, s: Shape): { js: number; wasm: number | null } {
+  loadGemmKernel(null);
+  const js = time(impl, s).secPerCall;
+  if (f64) return { js, wasm: null };
+  loadGemmKernel();
+  return { js, wasm: time(impl, s).secPerCall };
+}
+
+const cell = (x: number | null, digits = 2) => (x === null ? '-' : x.toFixed(digits)).padStart(10);
+
+loadGemmKernel();
+console.log(
+  `matmul micro-benchmark, ${f64 ? 'float64' : 'float32'}, node ${process.version}, float32 kernel: ${gemmBackend()}`,
+);
+console.log('shape            m×k×n        tA tB   wasm GF/s    js GF/s   naive GF/s   wasm/js');
+let totalJs = 0;
+let totalWasm = 0;
 let totalNaive = 0;
 let totalFlop = 0;
 for (const s of SHAPES) {
-  const tf = time(fast, s).secPerCall;
+  const t = timeBoth(fast, s);
   const tn = time(slow, s).secPerCall;
-  totalFast += tf;
+  totalJs += t.js;
+  totalWasm += t.wasm ?? 0;
   totalNaive += tn;
   totalFlop += 2 * s.m * s.k * s.n;
   const dims = `${s.m}×${s.k}×${s.n}`;
   console.log(
     `${s.name.padEnd(16)} ${dims.padEnd(12)} ${s.transA ? 'T ' : 'N '} ${s.transB ? 'T ' : 'N '} ` +
-      `${gflops(s, tf).toFixed(2).padStart(10)}   ${gflops(s, tn).toFixed(2).padStart(10)}   ${(tn / tf).toFixed(1).padStart(7)}×`,
+      `${cell(t.wasm && gflops(s, t.wasm))} ${cell(gflops(s, t.js))}   ${cell(gflops(s, tn))}   ` +
+      `${cell(t.wasm && t.js / t.wasm, 1)}×`,
   );
 }
 console.log(
   `\nwhole step (8 products, ${(totalFlop / 1e6).toFixed(1)} MFLOP per batch of ${BATCH}, ` +
     `${(totalFlop / BATCH / 1e6).toFixed(3)} MFLOP/sample):`,
 );
-console.log(
-  `  matmul: ${(totalFast * 1e3).toFixed(2)} ms/batch, ${(totalFlop / totalFast / 1e9).toFixed(2)} GFLOP/s, ` +
-    `${Math.round(BATCH / totalFast)} samples/s (matmul only)`,
-);
-console.log(
-  `  naive:  ${(totalNaive * 1e3).toFixed(2)} ms/batch, ${(totalFlop / totalNaive / 1e9).toFixed(2)} GFLOP/s, ` +
-    `${Math.round(BATCH / totalNaive)} samples/s (matmul only)`,
-);
+const summary = (name: string, sec: number) =>
+  console.log(
+    `  ${name.padEnd(6)} ${(sec * 1e3).toFixed(2)} ms/batch, ${(totalFlop / sec / 1e9).toFixed(2)} GFLOP/s, ` +
+      `${Math.round(BATCH / sec)} samples/s (matmul only)`,
+  );
+if (!f64) summary('wasm:', totalWasm);
+summary('js:', totalJs);
+summary('naive:', totalNaive);
 
 // Larger square products exercise the k/column blocking (engine matmul only).
-console.log('\nother shapes (matmul only):');
+console.log('\nother shapes (engine matmul):     wasm GF/s    js GF/s');
 for (const [tA, tB] of [
   [false, false],
   [true, false],
@@ -137,8 +163,61 @@ for (const [tA, tB] of [
   [true, true],
 ] as const) {
   const s: Shape = { name: '512³', m: 512, k: 512, n: 512, transA: tA, transB: tB };
-  const tf = time(fast, s).secPerCall;
+  const t = timeBoth(fast, s);
   console.log(
-    `${s.name.padEnd(16)} ${'512×512×512'.padEnd(12)} ${tA ? 'T ' : 'N '} ${tB ? 'T ' : 'N '} ${gflops(s, tf).toFixed(2).padStart(10)}`,
+    `${s.name.padEnd(16)} ${'512×512×512'.padEnd(12)} ${tA ? 'T ' : 'N '} ${tB ? 'T ' : 'N '} ` +
+      `${cell(t.wasm && gflops(s, t.wasm))} ${cell(gflops(s, t.js))}`,
   );
+}
+
+// LeNet-5's convolutions at batch 64 (forward, filter gradient, input gradient), as the engine runs them.
+const lenetConvs: Array<{ name: string; d: ConvDims }> = [
+  {
+    name: 'conv1 1→6 5×5 p2 28²',
+    d: {
+      n: 64,
+      c: 1,
+      h: 28,
+      w: 28,
+      f: 6,
+      oh: 28,
+      ow: 28,
+      win: { kernel: [5, 5], stride: [1, 1], pads: [2, 2, 2, 2], dilation: [1, 1] },
+    },
+  },
+  {
+    name: 'conv2 6→16 5×5 14²',
+    d: {
+      n: 64,
+      c: 6,
+      h: 14,
+      w: 14,
+      f: 16,
+      oh: 10,
+      ow: 10,
+      win: { kernel: [5, 5], stride: [1, 1], pads: [0, 0, 0, 0], dilation: [1, 1] },
+    },
+  },
+];
+console.log('\nLeNet-5 convolutions, batch 64 (ms per call; GF/s):   wasm ms    js ms   wasm GF/s   js GF/s');
+for (const { name, d } of lenetConvs) {
+  const x = alloc(d.n * d.c * d.h * d.w).map(rand);
+  const w = alloc(d.f * d.c * 25).map(rand);
+  const y = alloc(d.n * d.f * d.oh * d.ow).map(rand);
+  const dw = alloc(w.length);
+  const dx = alloc(x.length);
+  const flop = 2 * d.n * d.f * d.c * 25 * d.oh * d.ow;
+  const kernels: Array<[string, () => void]> = [
+    ['forward', conv2dKernel(x, w, y, d)],
+    ['filter grad', conv2dFilterGradKernel(x, y, dw, d)],
+    ['input grad', conv2dInputGradKernel(y, w, dx, d)],
+  ];
+  for (const [what, run] of kernels) {
+    const s: Shape = { name, m: 1, k: 1, n: 1, transA: false, transB: false };
+    const t = timeBoth(() => run(), s);
+    console.log(
+      `  ${`${name} ${what}`.padEnd(48)} ${cell(t.wasm && t.wasm * 1e3)} ${cell(t.js * 1e3)} ` +
+        `${cell(t.wasm && flop / t.wasm / 1e9)} ${cell(flop / t.js / 1e9)}`,
+    );
+  }
 }

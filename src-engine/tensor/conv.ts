@@ -11,7 +11,7 @@
  * transpose from NCHW); chunks bound its scratch (COLS_BUDGET values), allocated once per kernel.
  * Layouts are row-major NCHW; filters are [F, C, KH, KW] (PyTorch's and ONNX's layout).
  */
-import { matmul, matmulPackedB, PANEL_COLUMNS as NR, type PanelPacker } from './matmul.ts';
+import { matmul, matmulPackedB, type PanelPacker } from './matmul.ts';
 import { allocate, type FloatArray } from './tensor.ts';
 import type { Window2d } from './window.ts';
 
@@ -138,18 +138,45 @@ function unfolding(d: ConvDims): Unfolding {
  * xp[base + rows[r] + cols[c]]. With rows = taps and cols = positions it is the fields matrix
  * [taps × positions] (forward); with rows = positions and cols = taps its transpose (filter gradient).
  */
-function fieldsPacker(rows: Int32Array, cols: Int32Array, state: { xp: FloatArray; base: number }): PanelPacker {
-  return (w, at, pc, kc, jc, nc) => {
+function fieldsPacker(
+  rows: Int32Array,
+  cols: Int32Array,
+  size: number,
+  state: { xp: FloatArray; base: number },
+): PanelPacker {
+  const packer: PanelPacker = (w, at, pc, kc, jc, nc, nr) => {
     const { xp, base } = state;
-    for (let j0 = 0; j0 < nc; j0 += NR) {
-      const width = Math.min(NR, nc - j0);
+    for (let j0 = 0; j0 < nc; j0 += nr) {
+      const width = Math.min(nr, nc - j0);
       const q = jc + j0;
-      if (width === NR) {
-        const o0 = base + cols[q]!;
-        const o1 = base + cols[q + 1]!;
-        const o2 = base + cols[q + 2]!;
-        const o3 = base + cols[q + 3]!;
-        for (let p = 0, d = at; p < kc; p++, d += NR) {
+      // Whole panels of the two widths the kernels use (4 in JavaScript, 8 in WebAssembly) read their
+      // columns' offsets once and write each row of the panel in one go.
+      if (width === 8) {
+        const o0 = base + cols[q]!,
+          o1 = base + cols[q + 1]!,
+          o2 = base + cols[q + 2]!,
+          o3 = base + cols[q + 3]!;
+        const o4 = base + cols[q + 4]!,
+          o5 = base + cols[q + 5]!,
+          o6 = base + cols[q + 6]!,
+          o7 = base + cols[q + 7]!;
+        for (let p = 0, d = at; p < kc; p++, d += 8) {
+          const t = rows[pc + p]!;
+          w[d] = xp[t + o0]!;
+          w[d + 1] = xp[t + o1]!;
+          w[d + 2] = xp[t + o2]!;
+          w[d + 3] = xp[t + o3]!;
+          w[d + 4] = xp[t + o4]!;
+          w[d + 5] = xp[t + o5]!;
+          w[d + 6] = xp[t + o6]!;
+          w[d + 7] = xp[t + o7]!;
+        }
+      } else if (width === 4 && nr === 4) {
+        const o0 = base + cols[q]!,
+          o1 = base + cols[q + 1]!,
+          o2 = base + cols[q + 2]!,
+          o3 = base + cols[q + 3]!;
+        for (let p = 0, d = at; p < kc; p++, d += 4) {
           const t = rows[pc + p]!;
           w[d] = xp[t + o0]!;
           w[d + 1] = xp[t + o1]!;
@@ -157,14 +184,16 @@ function fieldsPacker(rows: Int32Array, cols: Int32Array, state: { xp: FloatArra
           w[d + 3] = xp[t + o3]!;
         }
       } else {
-        for (let p = 0, d = at; p < kc; p++, d += NR) {
+        for (let p = 0, d = at; p < kc; p++, d += nr) {
           const t = base + rows[pc + p]!;
-          for (let r = 0; r < NR; r++) w[d + r] = r < width ? xp[t + cols[q + r]!]! : 0;
+          for (let r = 0; r < nr; r++) w[d + r] = r < width ? xp[t + cols[q + r]!]! : 0;
         }
       }
-      at += kc * NR;
+      at += kc * nr;
     }
   };
+  packer.fields = { rows, cols, size, state };
+  return packer;
 }
 
 /** The padded copy of each sample in turn (or x itself, without padding): calls body(s) with state set. */
@@ -196,7 +225,7 @@ export function conv2dKernel(x: FloatArray, w: FloatArray, y: FloatArray, d: Con
   const ckk = u.tap.length;
   const scratch = u.padded ? allocate(y instanceof Float64Array ? 'float64' : 'float32', u.size) : null;
   const state = { xp: x, base: 0 };
-  const packB = fieldsPacker(u.tap, u.pos, state);
+  const packB = fieldsPacker(u.tap, u.pos, u.size, state);
   return () =>
     eachSample(x, d, u, scratch, state, (s) => matmulPackedB(w, false, packB, y, s * d.f * p, p, d.f, ckk, p, false));
 }
@@ -208,7 +237,7 @@ export function conv2dFilterGradKernel(x: FloatArray, g: FloatArray, dw: FloatAr
   const ckk = u.tap.length;
   const scratch = u.padded ? allocate(dw instanceof Float64Array ? 'float64' : 'float32', u.size) : null;
   const state = { xp: x, base: 0 };
-  const packB = fieldsPacker(u.pos, u.tap, state);
+  const packB = fieldsPacker(u.pos, u.tap, u.size, state);
   return () => {
     if (d.n === 0) dw.fill(0);
     eachSample(x, d, u, scratch, state, (s) =>

@@ -19,10 +19,15 @@
  *    and the packed A block in L2 for big products (e.g. 128×784 · 784×128).
  *  - Tiny products and matrix-vector products skip the packing and use a direct loop.
  *
+ * Float32 outputs go to the WebAssembly SIMD kernel (./wasm/gemm.ts: float32 accumulation, as
+ * PyTorch and ONNX Runtime do) where the runtime has it; float64 outputs (gradient checks) and
+ * runtimes without WebAssembly SIMD use the kernel below.
+ *
  * The scratch buffer is allocated once at module load and reused by every call (matmul never
  * allocates). Not re-entrant, which is fine: it is synchronous. a, b and c must not alias.
  */
 import type { FloatArray } from './tensor.ts';
+import { storedPanels, wasmMatmul, type PanelWriter } from './wasm/gemm.ts';
 
 /** Micro-tile height (rows of C per kernel call). */
 const MR = 3;
@@ -76,6 +81,8 @@ export function matmul(
     smallMatmul(a, b, c, m, k, n, transA, transB, accumulate);
     return;
   }
+  if (c instanceof Float32Array && wasmMatmul(a, transA, storedPanels(b, k, n, transB), c, 0, n, m, k, n, accumulate))
+    return;
   // Split k into equal blocks (784 → 4 × 196 rather than 3 × 256 + 16).
   const kBlocks = Math.ceil(k / KC);
   const kcStep = Math.ceil(k / kBlocks);
@@ -97,14 +104,13 @@ export function matmul(
 }
 
 /**
- * Writes op(B) rows [pc, pc + kc), columns [jc, jc + nc) into `w` from `base` as packed panels of NR
+ * Writes op(B) rows [pc, pc + kc), columns [jc, jc + nc) into `w` from `base` as packed panels of `nr`
  * columns (p-major, zero past the edge), exactly as packBN does: for a B that exists only
  * implicitly, such as the unfolded receptive fields of an image (src-engine/tensor/conv.ts).
+ * `w` is the float64 scratch of the JavaScript kernel (nr = 4) or the float32 memory of the
+ * WebAssembly kernel (nr = 8).
  */
-export type PanelPacker = (w: Float64Array, base: number, pc: number, kc: number, jc: number, nc: number) => void;
-
-/** Columns per packed panel of op(B) (what a PanelPacker writes). */
-export const PANEL_COLUMNS = NR;
+export type PanelPacker = PanelWriter;
 
 /**
  * C = op(A)·op(B) (or C += with accumulate) where op(B) [k×n] is packed block by block by `packB`,
@@ -127,6 +133,7 @@ export function matmulPackedB(
     if (!accumulate) for (let i = 0; i < m; i++) c.fill(0, c0 + i * ldc, c0 + i * ldc + n);
     return;
   }
+  if (c instanceof Float32Array && wasmMatmul(a, transA, packB, c, c0, ldc, m, k, n, accumulate)) return;
   const kBlocks = Math.ceil(k / KC);
   const kcStep = Math.ceil(k / kBlocks);
   for (let jc = 0; jc < n; jc += NC) {
@@ -134,7 +141,7 @@ export function matmulPackedB(
     for (let pc = 0; pc < k; pc += kcStep) {
       const kc = Math.min(kcStep, k - pc);
       const acc = accumulate || pc > 0;
-      packB(W, B_BASE, pc, kc, jc, nc);
+      packB(W, B_BASE, pc, kc, jc, nc, NR);
       for (let ic = 0; ic < m; ic += MC) {
         const mc = Math.min(MC, m - ic);
         if (transA) packAT(a, m, pc, kc, ic, mc);
