@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { filled } from './filled.ts';
 import {
   conv2dFilterGradKernel,
   conv2dInputGradKernel,
@@ -8,25 +9,12 @@ import {
 import { gemmBackend, wasmGemmCount } from '../../../src-engine/tensor/wasm/gemm.ts';
 import { windowOut, type Window2d } from '../../../src-engine/tensor/window.ts';
 
-/** Deterministic values in [-1, 1). */
-function values(len: number, seed: number): Float64Array {
-  const out = new Float64Array(len);
-  let s = seed | 0 || 1;
-  for (let i = 0; i < len; i++) {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    out[i] = (s >>> 0) / 2147483648 - 1;
-  }
-  return out;
-}
-
 /** Runs the three kernels in float32 (WebAssembly, fields gathered in linear memory) and float64 (JavaScript). */
 function both(d: ConvDims, seed: number): Array<[string, Float32Array, Float64Array, number]> {
   const kk = d.win.kernel[0] * d.win.kernel[1];
-  const x = values(d.n * d.c * d.h * d.w, seed);
-  const w = values(d.f * d.c * kk, seed + 1);
-  const g = values(d.n * d.f * d.oh * d.ow, seed + 2);
+  const x = filled(Float64Array, d.n * d.c * d.h * d.w, seed);
+  const w = filled(Float64Array, d.f * d.c * kk, seed + 1);
+  const g = filled(Float64Array, d.n * d.f * d.oh * d.ow, seed + 2);
   const run = <T extends Float32Array | Float64Array>(make: (v: Float64Array) => T, alloc: (n: number) => T) => {
     const y = alloc(g.length);
     const dw = alloc(w.length);

@@ -2,21 +2,12 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { matmul } from '../../../src-engine/tensor/matmul.ts';
 import type { FloatArray } from '../../../src-engine/tensor/tensor.ts';
+import { filled } from './filled.ts';
 
 type DType = 'float32' | 'float64';
 
-/** Deterministic values in [-1, 1) so failures reproduce. */
-function filled(dtype: DType, len: number, seed: number): FloatArray {
-  const out = dtype === 'float64' ? new Float64Array(len) : new Float32Array(len);
-  let s = seed | 0 || 1;
-  for (let i = 0; i < len; i++) {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    out[i] = (s >>> 0) / 2147483648 - 1;
-  }
-  return out;
-}
+const filledOf = (dtype: DType, len: number, seed: number): FloatArray =>
+  dtype === 'float64' ? filled(Float64Array, len, seed) : filled(Float32Array, len, seed);
 
 /** Naive float64 reference of C = op(A)·op(B) (+ C0 when accumulating), plus Σ|terms| per entry. */
 function reference(
@@ -63,11 +54,11 @@ interface Case {
 function check(cs: Case): string | null {
   const { m, k, n, transA, transB, accumulate, dtype, seed } = cs;
   // A and B are views at an offset into larger buffers, as the engine's tensors may be.
-  const a = filled(dtype, m * k + 3, seed).subarray(1, 1 + m * k);
-  const b = filled(dtype, k * n + 2, seed * 7 + 3).subarray(2, 2 + k * n);
+  const a = filledOf(dtype, m * k + 3, seed).subarray(1, 1 + m * k);
+  const b = filledOf(dtype, k * n + 2, seed * 7 + 3).subarray(2, 2 + k * n);
   // Guard cells around C catch writes outside [0, m*n).
   const guard = 5;
-  const cBuf = filled(dtype, m * n + 2 * guard, seed * 13 + 11);
+  const cBuf = filledOf(dtype, m * n + 2 * guard, seed * 13 + 11);
   const before = cBuf.slice();
   const c = cBuf.subarray(guard, guard + m * n);
   const aCopy = a.slice();
@@ -199,8 +190,8 @@ describe('matmul', () => {
     const m = 37,
       k = 300,
       n = 21;
-    const a64 = filled('float64', m * k, 5);
-    const b64 = filled('float64', k * n, 6);
+    const a64 = filledOf('float64', m * k, 5);
+    const b64 = filledOf('float64', k * n, 6);
     const a32 = Float32Array.from(a64);
     const b32 = Float32Array.from(b64);
     const first = new Float32Array(m * n);

@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { filled } from './filled.ts';
 import fc from 'fast-check';
 import { matmul, matmulPackedB } from '../../../src-engine/tensor/matmul.ts';
 import {
@@ -15,19 +16,6 @@ import { compileGemm } from '../../../scripts/build-wasm.ts';
 /** Node's WebAssembly (the node tsconfig has no DOM lib, so it is not a typed global here). */
 const NODE_WASM = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-
-/** Deterministic values in [-1, 1) (xorshift) so failures reproduce. */
-function filled(len: number, seed: number): Float32Array {
-  const out = new Float32Array(len);
-  let s = seed | 0 || 1;
-  for (let i = 0; i < len; i++) {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    out[i] = (s >>> 0) / 2147483648 - 1;
-  }
-  return out;
-}
 
 afterEach(() => {
   loadGemmKernel();
@@ -46,10 +34,31 @@ describe('WebAssembly GEMM kernel', () => {
     expect(gemmBackend()).toBe('wasm-simd');
     const [m, k, n] = [20, 30, 40];
     const before = wasmGemmCount();
-    matmul(filled(m * k, 1), filled(k * n, 2), new Float32Array(m * n), m, k, n, false, false, false);
+    matmul(
+      filled(Float32Array, m * k, 1),
+      filled(Float32Array, k * n, 2),
+      new Float32Array(m * n),
+      m,
+      k,
+      n,
+      false,
+      false,
+      false,
+    );
     expect(wasmGemmCount()).toBe(before + 1);
-    const b = filled(k * n, 3);
-    matmulPackedB(filled(m * k, 4), false, storedPanels(b, k, n, false), new Float32Array(m * n), 0, n, m, k, n, false);
+    const b = filled(Float32Array, k * n, 3);
+    matmulPackedB(
+      filled(Float32Array, m * k, 4),
+      false,
+      storedPanels(b, k, n, false),
+      new Float32Array(m * n),
+      0,
+      n,
+      m,
+      k,
+      n,
+      false,
+    );
     expect(wasmGemmCount()).toBe(before + 2);
     matmul(new Float64Array(m * k), new Float64Array(k * n), new Float64Array(m * n), m, k, n, false, false, false);
     expect(wasmGemmCount()).toBe(before + 2);
@@ -57,8 +66,8 @@ describe('WebAssembly GEMM kernel', () => {
 
   it('falls back to the JavaScript kernel, with the same products, where WebAssembly SIMD is missing', () => {
     const [m, k, n] = [33, 70, 45];
-    const a = filled(m * k, 5);
-    const b = filled(k * n, 6);
+    const a = filled(Float32Array, m * k, 5);
+    const b = filled(Float32Array, k * n, 6);
     const viaWasm = new Float32Array(m * n);
     matmul(a, b, viaWasm, m, k, n, false, true, false);
     const noSimd: WasmApi = { ...NODE_WASM, validate: () => false };
@@ -100,12 +109,12 @@ describe('WebAssembly GEMM kernel', () => {
         fc.integer({ min: 0, max: 11 }),
         fc.integer({ min: 1, max: 1 << 30 }),
         (m, k, n, transA, transB, accumulate, packed, c0, pad, seed) => {
-          const a = filled(m * k, seed);
-          const b = filled(k * n, seed * 7 + 3);
+          const a = filled(Float32Array, m * k, seed);
+          const b = filled(Float32Array, k * n, seed * 7 + 3);
           // matmul writes a dense C; matmulPackedB one at offset c0 with row stride ldc = n + pad.
           const ldc = packed ? n + pad : n;
           const base = packed ? c0 : 0;
-          const c = filled(base + (m - 1) * ldc + n + 3, seed * 13 + 11);
+          const c = filled(Float32Array, base + (m - 1) * ldc + n + 3, seed * 13 + 11);
           const start = c.slice();
           const count = wasmGemmCount();
           if (packed) matmulPackedB(a, transA, storedPanels(b, k, n, transB), c, base, ldc, m, k, n, accumulate);
