@@ -1,6 +1,5 @@
 /**
- * Whether a test whose prerequisite is missing runs, skips (off CI, with the reason) or fails (under
- * CI=true, with the same sentence). Free of imports, so vitest (prerequisites.ts's need()) and Playwright
+ * Whether a test whose prerequisite is missing runs or fails with the reason (never skips). Free of imports, so vitest (prerequisites.ts's need()) and Playwright
  * (tests/e2e) decide alike.
  */
 
@@ -14,14 +13,21 @@ export interface Prerequisite {
   missing: string | null;
 }
 
-/** What to do about missing prerequisites: run, skip with a note (off CI) or fail with it (CI). */
+/**
+ * What to do about missing prerequisites: run, or fail with what is missing and how to get it. There
+ * is no skip: `npm test` installs them first (scripts/setup.sh), so a test that cannot run is a broken
+ * set-up, on CI and on a newcomer's machine alike.
+ */
 export function verdict(
   reqs: readonly Prerequisite[],
   onCi = ON_CI,
-): { action: 'run' } | { action: 'skip' | 'fail'; message: string } {
+): { action: 'run' } | { action: 'fail'; message: string } {
   const why = reqs.flatMap((r) => (r.missing ? [r.missing] : [])).join(' ');
   if (!why) return { action: 'run' };
-  return onCi
-    ? { action: 'fail', message: `${why} CI must have it: run bash scripts/setup.sh as root.` }
-    : { action: 'skip', message: `${why} (bash scripts/setup.sh installs it)` };
+  return {
+    action: 'fail',
+    message: onCi
+      ? `${why} CI must have it: run bash scripts/setup.sh as root.`
+      : `${why} Run bash scripts/setup.sh (npm test does) to install it.`,
+  };
 }
