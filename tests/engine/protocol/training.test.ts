@@ -169,8 +169,9 @@ describe('training in the engine worker', () => {
       .toBe(true);
     const before = c.points.length;
     await engine.trainControl({ action: 'step' });
-    // One full-batch step is one epoch, and the chart shows it while still paused.
-    await expect.poll(() => c.points.length, { timeout: 10_000 }).toBe(before + 1);
+    // One full-batch step is one epoch, and the chart shows it while still paused (a loaded machine
+    // may take a while to send it: the paused run's views are computed first).
+    await expect.poll(() => c.points.length, { timeout: 30_000 }).toBe(before + 1);
     await engine.trainControl({ action: 'stop' });
     const done = (await c.done) as Extract<ApiEvent, { type: 'train' }>;
     c.off();
@@ -178,7 +179,7 @@ describe('training in the engine worker', () => {
     // One full-batch step is one epoch.
     expect(c.points.length).toBe(before + 1);
     expect((await engine.trainControl({ action: 'pause' })).ok).toBe(false);
-  }, 30_000);
+  }, 60_000);
 
   it('lists ONNX Runtime providers and trains through the ORT backend on the CPU', async () => {
     const providers = await engine.listProviders({});
