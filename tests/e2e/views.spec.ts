@@ -88,6 +88,8 @@ test('a classifier: the boundary has axes, a class legend, filled training point
   await eachLook(page, async (name) => {
     await page.getByTestId('view-tab-boundary').click();
     await expect(plane).toHaveAttribute('data-legend', /training \| test/);
+    // The legend hides no points: beside the plot where the pane is wide, above it where it is not.
+    await expect(plane).toHaveAttribute('data-legend-place', /right|above/);
     await page.getByTestId('dock').screenshot({ path: `${SHOTS}/views-classifier-boundary-${name}.png` });
     await page.getByTestId('view-tab-network').click();
     await expect(page.getByTestId('weight-legend')).toContainText('weight');

@@ -84,6 +84,8 @@ export interface Drawn {
   ticks: number;
   legend: string[];
   markers?: { training: number; test: number };
+  /** Where the legend went: beside the plot, in a box inside it, or in a band above it (see legend.ts). */
+  legendPlace?: 'right' | 'inside' | 'above';
   /** The plot area and its data mapping (for hover values); not written on the canvas. */
   frame?: Frame;
 }
@@ -93,6 +95,7 @@ export function markDrawn(canvas: HTMLCanvasElement, d: Drawn): void {
   canvas.dataset.axes = d.axes.join(' | ');
   canvas.dataset.ticks = String(d.ticks);
   canvas.dataset.legend = d.legend.join(' | ');
+  if (d.legendPlace) canvas.dataset.legendPlace = d.legendPlace;
   if (d.markers) {
     canvas.dataset.training = String(d.markers.training);
     canvas.dataset.test = String(d.markers.test);

@@ -6,10 +6,11 @@
  * comes from the engine.
  */
 import type { GridView, PointsView } from '../../../../src-engine/protocol/api.ts';
-import { axesStyle, drawAxes, frameFor, type Drawn } from './axes.ts';
+import { axesStyle, drawAxes, type Drawn } from './axes.ts';
 import { CLASS_COLORS, cellColor, rampColor } from './colors.ts';
 import { sig } from './format.ts';
 import { context2d } from './context-2d.ts';
+import { placeLegend, type LegendEntry } from './legend.ts';
 
 export { CLASS_COLORS } from './colors.ts';
 
@@ -55,7 +56,10 @@ export function drawBoundary(
     }
   }
   const [x0, x1, y0, y1] = bounds;
-  const f = frameFor(w, h, [x0, x1], [y0, y1], font);
+  const entries = legendEntries(grid, points, dark, opts.showTest !== false);
+  const r = Math.max(2.5, font * 0.32);
+  const placed = placeLegend(ctx, w, h, [x0, x1], [y0, y1], entries, dark, font, r);
+  const f = placed.frame;
   const off = new OffscreenCanvas(nx, ny);
   context2d(off).putImageData(img, 0, 0);
   ctx.clearRect(0, 0, w, h);
@@ -81,7 +85,6 @@ export function drawBoundary(
     ctx.stroke();
   }
 
-  const r = Math.max(2.5, font * 0.32);
   const markers = { training: 0, test: 0 };
   if (points) {
     // Training points first (filled discs with a dark edge), test points on top as rings.
@@ -128,8 +131,15 @@ export function drawBoundary(
     { x: grid.featureNames[0], y: grid.featureNames[1] },
     axesStyle(dark, font),
   );
-  const labels = legend(ctx, f.left + f.width, f.top, grid, points, dark, font, opts.showTest !== false);
-  return { axes: grid.featureNames, ticks: axes.xTicks + axes.yTicks, legend: labels, markers, frame: f };
+  placed.draw();
+  return {
+    axes: grid.featureNames,
+    ticks: axes.xTicks + axes.yTicks,
+    legend: entries.map((e) => e.label),
+    markers,
+    legendPlace: placed.place,
+    frame: f,
+  };
 }
 
 /** A data point: a filled disc with a dark edge (training) or a ring (test). */
@@ -150,24 +160,19 @@ function marker(ctx: CanvasRenderingContext2D, x: number, y: number, r: number, 
   }
 }
 
-/** The legend in the plot's top-right corner: class colours (or the output's range) and the markers. */
-function legend(
-  ctx: CanvasRenderingContext2D,
-  right: number,
-  top: number,
+/** The legend's entries: class colours (or the output's range) and the markers. */
+function legendEntries(
   grid: GridView,
   points: PointsView | undefined,
   dark: boolean,
-  font: number,
   showTest: boolean,
-): string[] {
-  const rows: { label: string; draw: (x: number, y: number) => void }[] = [];
-  const r = Math.max(2.5, font * 0.32);
+): LegendEntry[] {
+  const rows: LegendEntry[] = [];
   if (grid.task === 'regression') {
     const [lo, hi] = grid.range ?? [0, 1];
     rows.push({
       label: `output ${sig(lo, 3)} … ${sig(hi, 3)}`,
-      draw: (x, y) => {
+      mark: (ctx, x, y, r) => {
         const g = ctx.createLinearGradient(x - r * 1.5, 0, x + r * 1.5, 0);
         g.addColorStop(0, rgb(rampColor(0)));
         g.addColorStop(0.5, rgb(rampColor(0.5)));
@@ -181,34 +186,12 @@ function legend(
       grid.classNames ?? Array.from({ length: Math.max(2, ...grid.predicted.map((p) => p + 1)) }, (_, i) => String(i));
     names.slice(0, 10).forEach((name, k) => {
       const color = rgb(CLASS_COLORS[k % CLASS_COLORS.length]!);
-      rows.push({ label: `class ${name}`, draw: (x, y) => marker(ctx, x, y, r, color, false) });
+      rows.push({ label: `class ${name}`, mark: (ctx, x, y, r) => marker(ctx, x, y, r, color, false) });
     });
   }
   const grey = dark ? '#c8ceda' : '#475467';
   const hasTest = showTest && !!points?.test.some(Boolean);
-  if (points?.x.length) rows.push({ label: 'training', draw: (x, y) => marker(ctx, x, y, r, grey, false) });
-  if (hasTest) rows.push({ label: 'test', draw: (x, y) => marker(ctx, x, y, r, grey, true) });
-  ctx.save();
-  ctx.font = `${font}px system-ui, sans-serif`;
-  const line = font * 1.35;
-  const width = Math.max(...rows.map((row) => ctx.measureText(row.label).width)) + font * 2.8;
-  const height = rows.length * line + font * 0.5;
-  const x = right - width - font * 0.4;
-  const y = top + font * 0.4;
-  ctx.fillStyle = dark ? 'rgb(24 28 36 / 0.82)' : 'rgb(255 255 255 / 0.85)';
-  ctx.strokeStyle = dark ? 'rgb(255 255 255 / 0.15)' : 'rgb(0 0 0 / 0.15)';
-  ctx.lineWidth = 1;
-  ctx.beginPath();
-  ctx.rect(x, y, width, height);
-  ctx.fill();
-  ctx.stroke();
-  ctx.textBaseline = 'middle';
-  rows.forEach((row, k) => {
-    const cy = y + font * 0.25 + line * (k + 0.5);
-    row.draw(x + font * 1, cy);
-    ctx.fillStyle = dark ? '#e6e9ef' : '#1d2330';
-    ctx.fillText(row.label, x + font * 2, cy);
-  });
-  ctx.restore();
-  return rows.map((row) => row.label);
+  if (points?.x.length) rows.push({ label: 'training', mark: (ctx, x, y, r) => marker(ctx, x, y, r, grey, false) });
+  if (hasTest) rows.push({ label: 'test', mark: (ctx, x, y, r) => marker(ctx, x, y, r, grey, true) });
+  return rows;
 }

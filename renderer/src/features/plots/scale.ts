@@ -53,12 +53,12 @@ export function frameFor(
   x: [number, number],
   y: [number, number],
   font = 10,
-  margin: { left?: number; bottom?: number } = {},
+  margin: { left?: number; bottom?: number; top?: number; right?: number } = {},
 ): Frame {
   const left = margin.left ?? Math.round(font * 4.6);
   const bottom = margin.bottom ?? Math.round(font * 3.2);
-  const top = Math.round(font * 0.8);
-  const right = Math.round(font * 1.2);
+  const top = margin.top ?? Math.round(font * 0.8);
+  const right = margin.right ?? Math.round(font * 1.2);
   const width = Math.max(10, w - left - right);
   const height = Math.max(10, h - top - bottom);
   return {
