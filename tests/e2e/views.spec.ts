@@ -90,6 +90,12 @@ test('a classifier: the boundary has axes, a class legend, filled training point
     await expect(plane).toHaveAttribute('data-legend', /training \| test/);
     // The legend hides no points: beside the plot where the pane is wide, above it where it is not.
     await expect(plane).toHaveAttribute('data-legend-place', /right|above/);
+    // The metrics' values are whole inside the training panel, however narrow it is.
+    const panel = (await page.getByTestId('training-panel').boundingBox())!;
+    for (const id of ['metric-loss', 'metric-accuracy', 'metric-val-loss', 'metric-val-accuracy']) {
+      const m = (await page.getByTestId(id).boundingBox())!;
+      expect(m.x + m.width, `${id} at ${name}`).toBeLessThanOrEqual(panel.x + panel.width);
+    }
     await page.getByTestId('dock').screenshot({ path: `${SHOTS}/views-classifier-boundary-${name}.png` });
     await page.getByTestId('view-tab-network').click();
     await expect(page.getByTestId('weight-legend')).toContainText('weight');
