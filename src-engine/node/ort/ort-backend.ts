@@ -179,6 +179,11 @@ export class OrtBackend implements TrainBackend {
    * lr the rate of each step (or one for all), t0 the step number of the first. Uses the unrolled
    * graph when k equals its step count, otherwise single steps.
    */
+  /** Compile the K-step session now (the trainer calls this before its clock starts). */
+  async prepare(): Promise<void> {
+    this.multi ??= await this.build();
+  }
+
   async stepMany(
     x: Float32Array,
     y: Float32Array,

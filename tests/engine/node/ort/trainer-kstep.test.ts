@@ -5,15 +5,18 @@ import { Trainer, type TrainEvent } from '../../../../src-engine/train/trainer.t
 import type { Dataset } from '../../../../src-engine/data/dataset.ts';
 import { testData, testNets } from '../../onnx/graphs.ts';
 
-/** How many stepMany calls the Trainer makes for 64 rows in batches of 8 with K = 4. */
-async function groupedCalls(): Promise<number> {
+/**
+ * What the Trainer asks of an ORT backend with K = 4 for `rows` rows in batches of 8: the order of
+ * prepare(), the 'start' event and each stepMany() call.
+ */
+async function calls(rows: number): Promise<string[]> {
   const net = testNets()[1]!;
-  const { x, y } = testData(net, 64, 1);
+  const { x, y } = testData(net, rows, 1);
   const ds: Dataset = {
     name: 'probe',
     x,
     y,
-    rows: 64,
+    rows,
     features: net.features,
     targets: net.targets,
     task: 'binary',
@@ -21,19 +24,28 @@ async function groupedCalls(): Promise<number> {
   };
   const config = makeTrainConfig({ epochs: 1, batchSize: 8 });
   const backend = await createOrtBackend({ graph: net.graph, config, stepsPerRun: 4 });
-  let calls = 0;
+  const log: string[] = [];
   const inner = backend.stepMany.bind(backend);
   backend.stepMany = (...args) => {
-    calls++;
+    log.push('stepMany');
     return inner(...args);
   };
-  await new Trainer({ graph: net.graph, config, train: ds, backend }).runToEnd();
-  return calls;
+  const prepare = backend.prepare.bind(backend);
+  backend.prepare = () => {
+    log.push('prepare');
+    return prepare();
+  };
+  for await (const e of new Trainer({ graph: net.graph, config, train: ds, backend }).run())
+    if (e.type === 'start') log.push('start');
+  await backend.dispose();
+  return log;
 }
 
 describe('Trainer with K mini-batches per ORT run', () => {
-  it('groups full mini-batches K at a time', async () => {
-    expect(await groupedCalls()).toBe(2);
+  it('groups full mini-batches K at a time, the K-step session compiled before the run starts', async () => {
+    expect(await calls(64)).toEqual(['prepare', 'start', 'stepMany', 'stepMany']);
+    // Fewer than K full batches: single steps only, nothing to compile.
+    expect(await calls(24)).toEqual(['start']);
   });
 
   it('gives the same batches and epochs as the TypeScript backend', async () => {
