@@ -1,6 +1,6 @@
 /**
- * `npm run bench:ui [templateId]`: train the heaviest template (default: digits, 784-15-10 on
- * MNIST digits) in the browser host under Playwright's Chromium while the user drags a node and
+ * `npm run bench:ui [templateId]`: train the heaviest template (default: LeNet-5 on 8,000 MNIST
+ * digits, through ONNX Runtime as Auto picks it) in the browser host under Playwright's Chromium while the user drags a node and
  * switches view tabs, then load a 21 MB MNIST-sized CSV; print the worst long task the page recorded
  * in each phase (PerformanceObserver 'longtask'), the frames over 50 ms (requestAnimationFrame gaps)
  * and how often the loss plot redrew. A benchmark, not a test: it prints numbers and the 100 ms
@@ -13,7 +13,7 @@ import * as path from 'node:path';
 import { chromium } from 'playwright-core';
 
 const root = path.resolve(import.meta.dirname, '..');
-const templateId = process.argv[2] ?? 'digits';
+const templateId = process.argv[2] ?? 'lenet-digits';
 
 function build(): void {
   if (existsSync(path.join(root, 'out/main/host.js')) && process.env.NETWRIGHT_SKIP_BUILD === '1') return;
@@ -58,6 +58,9 @@ const OBSERVE = `
   let last = performance.now();
   const frame = (t) => { if (t - last > 50) window.__slowFrames.push({ start: last, duration: t - last }); last = t; requestAnimationFrame(frame); };
   requestAnimationFrame(frame);
+  window.__chartUpdates = [];
+  new MutationObserver((ms) => { for (const m of ms) window.__chartUpdates.push(performance.now()); })
+    .observe(document, { attributes: true, subtree: true, attributeFilter: ['data-updates'] });
 `;
 
 type Span = { start: number; duration: number };
@@ -108,6 +111,7 @@ async function main(): Promise<void> {
     const t0 = (await page.evaluate('performance.now()')) as number;
     await page.getByTestId('train-start').click();
     await page.locator('[data-testid="train-status"][data-status="running"]').waitFor({ timeout: 60_000 });
+    const tRun = (await page.evaluate('performance.now()')) as number;
     // While it trains: drag the hidden layer about and switch view tabs, as a user would.
     const node = page.locator('.svelte-flow__node').nth(1);
     const tabs = page.locator('[data-testid^="view-tab-"]');
@@ -129,12 +133,19 @@ async function main(): Promise<void> {
     const updates = Number(await page.getByTestId('loss-chart').getAttribute('data-updates'));
     const seconds = (t1 - t0) / 1000;
     const accuracy = await page.getByTestId('metric-accuracy').textContent();
-    console.log(`template ${templateId}: trained in ${seconds.toFixed(1)} s, accuracy ${accuracy}`);
+    console.log(
+      `template ${templateId}: trained in ${seconds.toFixed(1)} s (running after ${((tRun - t0) / 1000).toFixed(1)} s: data, sessions), accuracy ${accuracy}`,
+    );
     let tasks = (await page.evaluate('window.__longTasks')) as Span[];
     let frames = (await page.evaluate('window.__slowFrames')) as Span[];
     report('while training, dragging a node and switching tabs', tasks, frames, t0, t1);
+    // The rate while the run runs (first to last redraw after it says 'running'): the seconds before
+    // are the host opening its data and sessions, and a fast run ends long before the simulated user.
+    const at = ((await page.evaluate('window.__chartUpdates')) as number[]).filter((t) => t >= tRun && t <= t1);
+    const span = at.length > 1 ? (at.at(-1)! - at[0]!) / 1000 : 0;
+    const gap = at.slice(1).reduce((m, t, i) => Math.max(m, t - at[i]!), 0);
     console.log(
-      `loss plot updates: ${updates} in ${seconds.toFixed(1)} s = ${(updates / seconds).toFixed(1)} per second (target: at least 10)`,
+      `loss plot updates: ${updates} while training, ${at.length > 1 ? ((at.length - 1) / span).toFixed(1) : '-'} per second over the ${span.toFixed(1)} s from the first to the last (target: at least 10); longest gap ${gap.toFixed(0)} ms`,
     );
 
     // Loading a 21 MB CSV: read in chunks by the page, parsed by the engine.
