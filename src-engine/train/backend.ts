@@ -38,12 +38,13 @@ export interface TrainBackend {
   /** Mini-batches one stepMany() call runs; the trainer groups batches when this is above 1. */
   readonly stepsPerRun?: number;
   /**
-   * Get stepMany() ready before the run's clock starts (ONNX Runtime compiles its K-step session, a
-   * quarter of a second for LeNet-5), so that the compilation neither stalls the live chart in the
-   * first epoch nor counts against the run's samples per second. The trainer calls it when the run
-   * will call stepMany().
+   * Get stepMany() ready for mini-batches of `rows` rows before the run's clock starts (ONNX Runtime
+   * compiles its K-step session, a quarter of a second for LeNet-5, and warms it up), so that this
+   * neither stalls the live chart in the first epoch nor counts against the run's samples per second.
+   * It must leave the weights, the optimizer state and every random generator as they were. The
+   * trainer calls it when the run will call stepMany().
    */
-  prepare?(): Promise<void>;
+  prepare?(rows: number): Promise<void>;
   /**
    * k consecutive optimizer steps on k mini-batches of n rows (stored one after another in x and y),
    * with one learning rate per step and step numbers t0, t0 + 1, ...: one call amortizes a

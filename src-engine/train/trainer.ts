@@ -340,7 +340,7 @@ export class Trainer {
       if (Number.isFinite(loss)) watch = new DivergenceWatch(loss);
     }
     let good = resume?.keep ?? (await this.backend.getWeights());
-    if (K > 1 && K * bs <= n) await this.backend.prepare?.();
+    if (K > 1 && K * bs <= n) await this.backend.prepare?.(bs);
     let samples = 0;
     const t0 = now();
     let last: EpochMetrics | null = null;

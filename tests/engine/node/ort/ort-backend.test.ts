@@ -98,6 +98,27 @@ describe('ORT training step parity with the TypeScript engine', () => {
 });
 
 describe('OrtBackend', () => {
+  it('prepare() compiles and warms the sessions without touching weights, state or the mask generator', async () => {
+    const net = testNets()[3]!; // has dropout: a mask drawn by the warm-up would shift every later one
+    const config = makeTrainConfig({ optimizer: { name: 'adam', lr: 0.01 } });
+    const weights = initWeights(buildForward(net.graph, { training: true }).params, new SeededRng(2));
+    const a = await OrtBackend.create(net.graph, config, weights, new SeededRng(9), { stepsPerRun: 4 });
+    const b = await OrtBackend.create(net.graph, config, weights, new SeededRng(9), { stepsPerRun: 4 });
+    opened.push(a, b);
+    await a.prepare(8);
+    const { x, y } = testData(net, 4 * 8, 4);
+    const ra = await a.stepMany(x, y, 8, 4, [0.01], 1);
+    const rb = await b.stepMany(x, y, 8, 4, [0.01], 1);
+    expect([...ra.losses]).toEqual([...rb.losses]);
+    const sa = await a.step(x, y, 8, 0.01, 5);
+    const sb = await b.step(x, y, 8, 0.01, 5);
+    expect(sa.loss).toBe(sb.loss);
+    const [wa, wb] = [await a.getWeights(), await b.getWeights()];
+    for (const [name, w] of wa) expect([...w.data]).toEqual([...wb.get(name)!.data]);
+    const [ta, tb] = [await a.getTrainingState(), await b.getTrainingState()];
+    for (const [name, w] of ta.state) expect([...w.data]).toEqual([...tb.state.get(name)!.data]);
+  });
+
   it('K unrolled steps in one run equal K single steps', async () => {
     const net = testNets()[3]!; // has dropout: masks must be drawn in the same order
     const config = makeTrainConfig({ optimizer: { name: 'adamw', lr: 0.01 } });

@@ -31,9 +31,9 @@ async function calls(rows: number): Promise<string[]> {
     return inner(...args);
   };
   const prepare = backend.prepare.bind(backend);
-  backend.prepare = () => {
-    log.push('prepare');
-    return prepare();
+  backend.prepare = (rows) => {
+    log.push(`prepare ${rows}`);
+    return prepare(rows);
   };
   for await (const e of new Trainer({ graph: net.graph, config, train: ds, backend }).run())
     if (e.type === 'start') log.push('start');
@@ -43,7 +43,7 @@ async function calls(rows: number): Promise<string[]> {
 
 describe('Trainer with K mini-batches per ORT run', () => {
   it('groups full mini-batches K at a time, the K-step session compiled before the run starts', async () => {
-    expect(await calls(64)).toEqual(['prepare', 'start', 'stepMany', 'stepMany']);
+    expect(await calls(64)).toEqual(['prepare 8', 'start', 'stepMany', 'stepMany']);
     // Fewer than K full batches: single steps only, nothing to compile.
     expect(await calls(24)).toEqual(['start']);
   });
