@@ -33,7 +33,12 @@ function collect() {
   let views: TrainingViews | null = null;
   let resolveDone!: (e: ApiEvent) => void;
   const done = new Promise<ApiEvent>((r) => (resolveDone = r));
+  // The run this collector follows: the first to start after it was made. Another run's end (a test
+  // before that failed without stopping its run) is not this one's.
+  let own: string | null = null;
   const off = engine.onEvent((e) => {
+    if (e.type === 'train' && e.event.type === 'start') own ??= e.runId;
+    if ('runId' in e && own !== null && e.runId !== own) return;
     events.push(e);
     if (e.type === 'train-progress') {
       // Each event carries the whole (bounded) history: the newest replaces what came before. The
@@ -42,7 +47,7 @@ function collect() {
       if (e.last) last = e.last;
     }
     if (e.type === 'train-views') views = e.views;
-    if (e.type === 'train' && e.event.type === 'done') resolveDone(e);
+    if (e.type === 'train' && e.event.type === 'done' && e.runId === own) resolveDone(e);
   });
   return { points, events, views: () => views, last: () => last, done, off };
 }
@@ -167,17 +172,22 @@ describe('training in the engine worker', () => {
     await expect
       .poll(() => c.events.some((e) => e.type === 'train' && e.event.type === 'paused'), { timeout: 15_000 })
       .toBe(true);
-    const before = c.points.length;
+    // The newest epoch, not the count of chart points: a fast machine runs past PROGRESS_POINTS
+    // epochs before the pause lands, and the chart's history then holds two epochs a bucket.
+    const before = c.last()!.epoch;
+    const steps = () => c.events.filter((e) => e.type === 'train-progress').at(-1)!.history.steps;
+    expect(steps()).toBe(before);
     await engine.trainControl({ action: 'step' });
     // One full-batch step is one epoch, and the chart shows it while still paused (a loaded machine
     // may take a while to send it: the paused run's views are computed first).
-    await expect.poll(() => c.points.length, { timeout: 30_000 }).toBe(before + 1);
+    await expect.poll(() => c.last()!.epoch, { timeout: 30_000 }).toBe(before + 1);
+    expect(steps()).toBe(before + 1);
     await engine.trainControl({ action: 'stop' });
     const done = (await c.done) as Extract<ApiEvent, { type: 'train' }>;
     c.off();
     expect(done.event.type === 'done' && done.event.reason).toBe('stopped');
     // One full-batch step is one epoch.
-    expect(c.points.length).toBe(before + 1);
+    expect(c.last()!.epoch).toBe(before + 1);
     expect((await engine.trainControl({ action: 'pause' })).ok).toBe(false);
   }, 60_000);
 
