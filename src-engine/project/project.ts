@@ -74,6 +74,8 @@ export const checkpointSchema = z.object({
   weights: weightsSchema,
   state: weightsSchema,
   maskRng: rngState.nullable(),
+  /** Absent in checkpoints saved before augmentation's generator was kept. */
+  augmentRng: rngState.nullable().optional(),
   watch: z
     .object({
       best: z.object({ epoch: z.number(), loss: z.number() }),

@@ -31,8 +31,8 @@ export type StopReason = 'completed' | 'stopped' | 'diverged' | 'early_stop';
 
 /**
  * Everything a run needs to continue from the end of an epoch exactly as it would have: weights,
- * optimizer state, the step count, the dropout-mask generator, and what the divergence watch and early
- * stopping remember. (The shuffling generator is replayed from the seed.) Replaying from a checkpoint
+ * optimizer state, the step count, the dropout-mask and augmentation generators, and what the divergence
+ * watch and early stopping remember. (The shuffling generator is replayed from the seed.) Replaying from a checkpoint
  * with unchanged settings is bit-identical to the original run.
  */
 export interface Checkpoint {
@@ -44,6 +44,8 @@ export interface Checkpoint {
   /** Optimizer state (`<param>.<m|v|s>`); empty for optimizers without state. */
   state: WeightSet;
   maskRng: RngState | null;
+  /** The augmentation generator (image shifts and flips); null without augmentation. */
+  augmentRng?: RngState | null;
   watch: DivergenceWatchState | null;
   /** The weights a divergence would roll back to, when they are not `weights`. */
   keep: WeightSet | null;
@@ -187,6 +189,7 @@ export class Trainer {
   readonly decision: DecisionRule;
   /** Shifts and flips training batches of images, when the config asks for it. */
   private readonly augmenter: Augmenter | null;
+  private readonly augmentRng: SeededRng | null;
 
   constructor(private readonly opts: TrainerOptions) {
     const { config, graph } = opts;
@@ -214,10 +217,8 @@ export class Trainer {
       throw new Error(
         'Augmentation (shifts and flips) works on images: set the Input to an image shape, or turn augmentation off.',
       );
-    this.augmenter =
-      image && augments(config.augment)
-        ? new Augmenter(image, config.augment, new SeededRng((config.seed ^ 0x3c6ef372) >>> 0))
-        : null;
+    this.augmentRng = image && augments(config.augment) ? new SeededRng((config.seed ^ 0x3c6ef372) >>> 0) : null;
+    this.augmenter = this.augmentRng ? new Augmenter(image!, config.augment, this.augmentRng) : null;
     if (fwd.targets !== this.train.targets) {
       throw new Error(
         `The Output layer '${fwd.outputNode.label ?? fwd.outputNode.id}' has ${fwd.targets} units but the data has ${this.train.targets} target column${this.train.targets === 1 ? '' : 's'}${this.train.classNames ? ` (classes ${this.train.classNames.join(', ')})` : ''}. Set the Output's units to ${this.train.targets}.`,
@@ -323,6 +324,7 @@ export class Trainer {
       await this.backend.setTrainingState?.({ state: resume.state, maskRng: resume.maskRng });
       t = resume.t;
       firstEpoch = resume.epoch;
+      if (resume.augmentRng && this.augmentRng) this.augmentRng.setState(resume.augmentRng);
       watch = resume.watch ? DivergenceWatch.fromState(resume.watch) : null;
       if (resume.early) {
         best = { value: resume.early.value, weights: resume.early.weights };
@@ -487,6 +489,7 @@ export class Trainer {
             weights,
             state: ts.state,
             maskRng: ts.maskRng,
+            augmentRng: this.augmentRng?.getState() ?? null,
             watch: watch?.getState() ?? null,
             keep: good === weights ? null : good,
             early: best ? { value: best.value, sinceBest, weights: best.weights } : null,

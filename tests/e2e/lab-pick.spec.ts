@@ -3,7 +3,7 @@
  * tensor flowing along it (values forward, gradients backward); a point clicked on the decision
  * boundary, a row clicked in the trace view's table and an image clicked in the feature maps (a
  * mistake picked in the gallery, say) are traced; a saved trained project, reopened, offers its
- * recorded runs to compare. Projects with runs are trained by the CLI, as a user's saved files are.
+ * recorded runs to compare, and a run of another project file is compared with its own. Projects with runs are trained by the CLI, as a user's saved files are.
  * Screenshots at 1024×700 and 1920×1080, light and dark.
  */
 import { test, expect, type Page } from '@playwright/test';
@@ -144,6 +144,22 @@ test('a reopened trained project offers its saved runs to compare; a point on th
   await shot(page, 'lab-compare-saved-1024x700-dark');
   await page.setViewportSize({ width: 1920, height: 1080 });
   await setTheme(page, 'light');
+
+  // A run of another project file (Adam, lr 0.1) against this project's last run: both have weights.
+  const other = mkdtempSync(path.join(tmpdir(), 'nw-e2e-other-'));
+  await cli(['train', 'circle', '--epochs', '2', '--optimizer', 'adam', '--lr', '0.1', '--out', other]);
+  await page.getByTestId('lab-compare-file').setInputFiles(path.join(other, 'circle.netwright'));
+  await choose(page, 'lab-compare-a', 'circle.netwright');
+  await choose(page, 'lab-compare-b', 'saved run 2');
+  await page.getByTestId('lab-compare-go').click();
+  await expect(lr).toContainText('0.1');
+  await expect(lr).toContainText('0.2');
+  const optimizer = page.getByTestId('lab-diff-settings').locator('tr', { hasText: /^optimizer\.name/ });
+  await expect(optimizer).toContainText('adam');
+  await expect(optimizer).toContainText('sgd');
+  await expect(page.getByTestId('lab-missing-a')).toHaveCount(0);
+  await expect(page.getByTestId('lab-diff-weights')).toContainText('.W');
+  await shot(page, 'lab-compare-file-1920x1080-light');
 
   // A click on a data point of the boundary plot traces that sample (the lab opens on the trace).
   await page.getByTestId('lab-close').click();

@@ -139,6 +139,8 @@ test('trace a sample, keep checkpoints, fork a run with another learning rate an
   await expect(page.getByTestId('lab-trace-out-hidden')).toContainText('shape [1 × 3]');
   const sampleLoss = Number(await page.getByTestId('lab-trace-loss').textContent());
   expect(sampleLoss).toBeGreaterThan(0);
+  // The gradient of its loss with respect to its two inputs.
+  await expect(page.getByTestId('lab-trace-input-grad')).toContainText('shape [1 × 2]');
   await shot(page, 'lab-trace-1920x1080-light');
 
   // Checkpoints every 10 epochs, then train.
@@ -163,6 +165,8 @@ test('trace a sample, keep checkpoints, fork a run with another learning rate an
   await expect(page.getByTestId('lab-checkpoint-epoch')).toHaveText('epoch 20');
   await expect(page.getByTestId('lab-checkpoint-metrics')).toContainText('loss');
   await expect(page.getByTestId('lab-at-boundary')).toBeVisible();
+  // The plane fills its row (it stayed at its 120 px minimum when its figure was as narrow as its content).
+  expect((await page.getByTestId('lab-at-boundary').locator('canvas').boundingBox())!.width).toBeGreaterThan(180);
   await shot(page, 'lab-timeline-1920x1080-light');
 
   // Fork from epoch 20 with a larger learning rate.
@@ -186,6 +190,11 @@ test('trace a sample, keep checkpoints, fork a run with another learning rate an
   await expect(page.getByTestId('lab-diff-weights')).toContainText('hidden.W');
   await expect(page.getByTestId('lab-boundary-a')).toBeVisible();
   await expect(page.getByTestId('lab-boundary-b')).toBeVisible();
+  for (const tag of ['a', 'b'])
+    expect((await page.getByTestId(`lab-boundary-${tag}`).locator('canvas').boundingBox())!.width).toBeGreaterThan(180);
+  // The confusion matrices side by side.
+  await expect(page.getByTestId('lab-cm-a')).toContainText('true \\ predicted');
+  await expect(page.getByTestId('lab-cm-b')).toContainText('true \\ predicted');
   await shot(page, 'lab-compare-1920x1080-light');
   await page.setViewportSize({ width: 1024, height: 700 });
   await setTheme(page, 'dark');

@@ -10,6 +10,7 @@ import { getTemplate } from '../../src-engine/train/templates.ts';
 import { getBuiltinDataset } from '../../src-engine/data/builtin/index.ts';
 import { CompiledModel, initWeights } from '../../src-engine/model/compile.ts';
 import { SeededRng } from '../../src-engine/tensor/rng.ts';
+import { testData, testNets } from '../engine/onnx/graphs.ts';
 import {
   agrees,
   asMatrix,
@@ -78,6 +79,26 @@ describe('lab phases', () => {
             .filter((p) => p.kind === 'update')
             .flatMap((p) => formulaOf(trace, graph, config, p, 0).filter((l) => l.check)),
         ).toHaveLength(3 * Object.keys(trace.params).length);
+    });
+
+  // Every layer type, activation and loss of the catalog (the networks the ONNX tests use), with Adam.
+  for (const net of testNets().filter((n) => n.graph.nodes.every((d) => d.params.loss !== 'perceptron')))
+    it(`steps through ${net.name}: a tensor for every phase, and every written-out formula agrees`, () => {
+      const config = makeTrainConfig({ batchSize: 4, optimizer: { name: 'adam', lr: 0.01 }, seed: 2 });
+      const weights = initWeights(new CompiledModel(net.graph).forward.params, new SeededRng(2));
+      const { x, y } = testData(net, 4, 3);
+      const trace = traceStep({ graph: net.graph, config, weights, batch: { x, y, rows: 4 } });
+      expect(Number.isFinite(trace.loss)).toBe(true);
+      const phases = phasesOf(trace);
+      expect(phases.filter((p) => p.kind === 'forward')).toHaveLength(net.graph.nodes.length);
+      expect(phases.filter((p) => p.kind === 'update')).toHaveLength(Object.keys(trace.params).length);
+      for (const p of phases) {
+        const shown = phaseTensor(trace, p);
+        expect(shown, `tensor of ${JSON.stringify(p)}`).not.toBeNull();
+        expect(shown!.tensor.values.every(Number.isFinite), `${JSON.stringify(p)} is finite`).toBe(true);
+        for (const line of formulaOf(trace, net.graph, config, p, 0))
+          if (line.check) expect(agrees(line.check), `${JSON.stringify(p)} ${line.symbols}`).toBe(true);
+      }
     });
 
   it('maps phases to canvas nodes and back', () => {

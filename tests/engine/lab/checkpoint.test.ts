@@ -13,7 +13,10 @@ import { getBuiltinDataset } from '../../../src-engine/data/builtin/index.ts';
 import { createOrtBackend } from '../../../src-engine/node/ort/index.ts';
 import { parseProject } from '../../../src-engine/project/project.ts';
 import { makeTrainConfig } from '../../../src-engine/train/config.ts';
-import { keepCheckpoint } from '../../../src-engine/train/session.ts';
+import { checkpointFromJson, checkpointToJson, keepCheckpoint } from '../../../src-engine/train/session.ts';
+import { checkpointSchema } from '../../../src-engine/project/project.ts';
+import type { Dataset } from '../../../src-engine/data/dataset.ts';
+import { SeededRng } from '../../../src-engine/tensor/rng.ts';
 import { Trainer, type Checkpoint } from '../../../src-engine/train/trainer.ts';
 import type { WeightSet } from '../../../src-engine/tensor/weights.ts';
 import { chain } from '../backprop/util.ts';
@@ -78,6 +81,56 @@ describe('checkpoints', () => {
       expect(replayed).toBe(2);
     }, 60_000);
   }
+
+  it('keeps the augmentation generator: a run with shifted and flipped images resumes bit-identical', async () => {
+    const rng = new SeededRng(5);
+    const rows = 40;
+    const images: Dataset = {
+      name: 'noise',
+      x: Float32Array.from({ length: rows * 36 }, () => rng.uniform()),
+      y: Float32Array.from({ length: rows }, (_, r) => r % 2),
+      rows,
+      features: 36,
+      targets: 1,
+      task: 'binary',
+      featureNames: Array.from({ length: 36 }, (_, i) => `p${i}`),
+      classNames: ['a', 'b'],
+      sampleShape: [1, 6, 6],
+    };
+    const cnn = chain(
+      0,
+      [
+        ['c', 'Conv2D', { filters: 2, kernel_size: 3 }],
+        ['f', 'Flatten'],
+      ],
+      { units: 1, activation: 'sigmoid', loss: 'bce' },
+      { shape: 'image', channels: 1, height: 6, width: 6 },
+    );
+    const cfg = makeTrainConfig({ epochs: 6, batchSize: 8, seed: 4, augment: { shift: 1, flip: true } });
+    const train = async (resume?: Checkpoint) => {
+      const t = new Trainer({
+        graph: cnn,
+        config: cfg,
+        train: images,
+        checkpointEvery: 3,
+        ...(resume ? { resume } : {}),
+      });
+      const checkpoints: Checkpoint[] = [];
+      await t.runToEnd((e) => {
+        if (e.type === 'checkpoint') checkpoints.push(e.checkpoint);
+      });
+      return { checkpoints, weights: await t.backend.getWeights() };
+    };
+    const original = await train();
+    const at3 = original.checkpoints.find((c) => c.epoch === 3)!;
+    expect(at3.augmentRng).toBeTruthy();
+    // Through the project file's form, as the app and the CLI keep it.
+    const stored = checkpointFromJson(
+      checkpointSchema.parse(JSON.parse(JSON.stringify(checkpointToJson(at3, 'r')))),
+      cnn,
+    );
+    same(original.weights, (await train(stored)).weights);
+  }, 60_000);
 
   it('keeps checkpoints within a budget, thinning the older ones and keeping the first and the newest', () => {
     const w = (v: number): WeightSet => new Map([['p', { shape: [10], data: new Float32Array(10).fill(v) }]]);

@@ -82,7 +82,8 @@ describe(`netwright step against PyTorch ${golden.torch} (float64)`, () => {
           runs: [],
         };
         const file = path.join(dir, 'net.netwright');
-        writeFileSync(file, JSON.stringify(project));
+        const before = JSON.stringify(project);
+        writeFileSync(file, before);
         const csv = path.join(dir, 'rows.csv');
         const F = net.x[0]!.length;
         writeFileSync(
@@ -100,7 +101,6 @@ describe(`netwright step against PyTorch ${golden.torch} (float64)`, () => {
           },
         );
         const out = JSON.parse(r.stdout);
-        const before = readFileSync(file, 'utf8');
         // The batch is the file's rows, unchanged and in order.
         close('x', out.x, net.x.flat());
         expect(out.loss).toBeCloseTo(net.loss, 12);
@@ -136,6 +136,29 @@ describe(`netwright step against PyTorch ${golden.torch} (float64)`, () => {
       60_000,
     );
   }
+});
+
+describe('netwright step on a template', () => {
+  it('takes --batch rows of its first mini-batch and keys params like the weights', async () => {
+    const r = await run(process.execPath, [bin, 'step', 'x4-relu-hidden', '--batch', '4', '--json'], {
+      timeout: 60_000,
+    });
+    const out = JSON.parse(r.stdout);
+    expect(out.rows).toBe(4);
+    expect(out.x).toHaveLength(4 * 2);
+    expect(out.nodes.map((n: { id: string }) => n.id)).toEqual(['input', 'hidden', 'output']);
+    const hidden = out.nodes[1];
+    expect(hidden.shape).toEqual([4, 3]);
+    expect(hidden.output).toHaveLength(12);
+    expect(hidden.grad).toHaveLength(12);
+    const w = out.params['hidden.W'];
+    expect(w.shape).toEqual([2, 3]);
+    for (const k of ['value', 'grad', 'next']) expect(w[k]).toHaveLength(6);
+    expect(w.next).not.toEqual(w.value);
+    await expect(run(process.execPath, [bin, 'step', 'x4-relu-hidden'])).rejects.toMatchObject({
+      stderr: expect.stringMatching(/add --json/),
+    });
+  }, 60_000);
 });
 
 describe('step trace', () => {

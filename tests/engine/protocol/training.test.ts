@@ -329,7 +329,48 @@ describe('training in the engine worker', () => {
     expect(at10.views!.grid!.predicted.length).toBe(64 * 64);
     const d = await engine.diffProjects({ a: trained, b: forked });
     expect(d.settings).toEqual([{ key: 'lr', a: trained.training.optimizer.lr, b: 0.001 }]);
-  }, 90_000);
+
+    // Graph edits. Another activation (every shape the same): the whole checkpoint, from epoch 10 on.
+    const tanh = {
+      ...trained,
+      graph: {
+        ...trained.graph,
+        nodes: trained.graph.nodes.map((n) =>
+          n.id === 'hidden' ? { ...n, params: { ...n.params, activation: 'tanh' } } : n,
+        ),
+      },
+    };
+    const retyped = await run({ project: tanh, data, start: 'continue', ep: null, from: 10 });
+    expect(retyped.points.map((q) => q.epoch)).toEqual(original.points.slice(10).map((q) => q.epoch));
+    expect(retyped.points.at(-1)!.loss).not.toBe(original.points.at(-1)!.loss);
+    // A layer inserted: the checkpoint's weights where name and shape still fit, trained from epoch 0.
+    const deeper = {
+      ...trained,
+      graph: {
+        ...trained.graph,
+        nodes: [
+          ...trained.graph.nodes,
+          {
+            id: 'extra',
+            type: 'Dense' as const,
+            params: { ...trained.graph.nodes.find((n) => n.id === 'hidden')!.params },
+            position: { x: 0, y: 0 },
+          },
+        ],
+        edges: [
+          ...trained.graph.edges.filter((e) => !(e.source === 'hidden' && e.target === 'output')),
+          { id: 'e-h-x', source: 'hidden', target: 'extra' },
+          { id: 'e-x-o', source: 'extra', target: 'output' },
+        ],
+      },
+    };
+    const c = collect();
+    const started = await engine.trainStart({ project: deeper, data, start: 'continue', ep: null, from: 10 });
+    await c.done;
+    c.off();
+    expect([started.kept, started.total]).toEqual([4, 6]);
+    expect(c.points).toHaveLength(30);
+  }, 120_000);
 
   it("exports a digits run's training script that reads the mnist package's files instead of embedding 10,000 digits", async () => {
     const t = getTemplate('digits');

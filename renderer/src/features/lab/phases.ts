@@ -141,7 +141,8 @@ export function formulaOf(
     const src = graph.edges.find((e) => e.target === p.node)?.source;
     const x = src ? byId.get(src) : undefined;
     if (n.type === 'Input') return [{ symbols: `x[${r},${c}]`, numbers: 'the data', result: num(y) }];
-    if (W && x) {
+    // A weighted sum for Dense and Output layers (a convolution's W holds filters, not a matrix of units).
+    if (W && x && (n.type === 'Dense' || n.type === 'Output')) {
       const fanIn = W.shape[0]!;
       const units = W.shape[1]!;
       const b = trace.params[`${p.node}.b`];
@@ -227,7 +228,19 @@ export function formulaOf(
         numbers: 'from the layers after it',
         result: num(n.grad.values[i]!),
       });
-    if (n.grad && n.pre && n.preGrad) {
+    if (n.grad && n.pre && n.preGrad && (n.type === 'Softmax' || g.params.activation === 'softmax')) {
+      // Softmax mixes a row: ∂L/∂z_c = y_c·(∂L/∂y_c − Σₖ ∂L/∂y_k·y_k).
+      const cols = t.values.length / Math.max(1, t.shape[0]!);
+      let dot = 0;
+      for (let k = 0; k < cols; k++) dot += n.grad.values[r * cols + k]! * n.output.values[r * cols + k]!;
+      const y = n.output.values[i]!;
+      lines.push({
+        symbols: `∂L/∂z[${r},${c}] = y[${r},${c}]·(∂L/∂${p.node}[${r},${c}] − Σₖ ∂L/∂${p.node}[${r},k]·y[${r},k])`,
+        numbers: `${num(y)}·(${num(n.grad.values[i]!)} − ${num(dot)})`,
+        result: num(n.preGrad.values[i]!),
+        check: { formula: y * (n.grad.values[i]! - dot), engine: n.preGrad.values[i]! },
+      });
+    } else if (n.grad && n.pre && n.preGrad) {
       const act = String(g.params.activation ?? 'linear');
       const d = (ACT_DERIV[act] ?? ((y: string) => `${act}′(${y})`))('y', 'z');
       const y = n.output.values[i]!;
