@@ -142,8 +142,22 @@ export function startingWeights(
   return { weights, kept, total: weights.size };
 }
 
-/** The run record a project keeps (one builder for the app and the CLI). */
-export function runRecord(s: RunSnapshot): RunRecord {
+/** What a run record is made from: a session's snapshot, or a checkpoint's history (json-export.ts). */
+export interface RunParts {
+  id: string;
+  startedAt: string;
+  config: Readonly<Record<string, unknown>>;
+  points: readonly Readonly<Partial<Record<keyof EpochPoint, number>>>[];
+  stopReason?: StopReason | null;
+  test?: Record<string, number>;
+  graph?: GraphDoc;
+}
+
+/**
+ * The run record a project keeps (one builder for the app's and the CLI's runs and for runs imported
+ * with a checkpoint): its epochs bounded by RUN_RECORD_POINTS like a session's.
+ */
+export function runRecord(s: RunParts): RunRecord {
   const last = s.points.at(-1);
   const final: Record<string, number> = {};
   if (last)
@@ -152,12 +166,18 @@ export function runRecord(s: RunSnapshot): RunRecord {
   return {
     id: s.id,
     startedAt: s.startedAt,
-    config: s.config as unknown as Record<string, unknown>,
-    epochs: s.points.map((p) => ({ ...p }) as unknown as Record<string, number>),
+    config: { ...s.config },
+    epochs: boundedPoints(s.points).map((p) => ({ ...p }) as Record<string, number>),
     final,
     ...(s.stopReason ? { stopReason: s.stopReason } : {}),
-    graph: s.graph,
+    ...(s.graph ? { graph: s.graph } : {}),
   };
+}
+
+/** Epoch points bounded to RUN_RECORD_POINTS: compacted beyond it, the last epoch's own point kept newest. */
+function boundedPoints<T extends object>(points: readonly T[]): T[] {
+  if (points.length <= RUN_RECORD_POINTS) return [...points];
+  return [...compactRecords(points.slice(0, -1)), points.at(-1)!];
 }
 
 /** A run id from its start time: sortable, unique per millisecond, safe in file names. */
@@ -285,10 +305,7 @@ export class TrainingSession {
           const points = this.snapshot.points;
           points.push(epochPoint(e.epoch, e.metrics, e.lr));
           // Bounded (see RunSnapshot.points); the last epoch's own point stays the newest.
-          if (points.length > RUN_RECORD_POINTS) {
-            const last = points.pop()!;
-            this.snapshot.points = [...compactRecords(points), last];
-          }
+          if (points.length > RUN_RECORD_POINTS) this.snapshot.points = boundedPoints(points);
         }
         if (e.type === 'checkpoint') keepCheckpoint(this.snapshot.checkpoints, e.checkpoint);
         if (e.type === 'done') {
