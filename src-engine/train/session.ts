@@ -39,22 +39,9 @@ export interface SessionData {
  */
 export type StartPolicy = 'fresh' | 'continue';
 
-/** One finished epoch as the plots and the project record keep it. */
-export interface EpochPoint {
+/** One finished epoch as the plots and the project record keep it: its metrics, number and learning rate. */
+export interface EpochPoint extends EpochMetrics {
   epoch: number;
-  loss: number;
-  accuracy?: number;
-  /** Regression errors in the target's own units. */
-  mse?: number;
-  rmse?: number;
-  mae?: number;
-  r2?: number;
-  val_loss?: number;
-  val_accuracy?: number;
-  val_mse?: number;
-  val_rmse?: number;
-  val_mae?: number;
-  val_r2?: number;
   lr: number;
 }
 
