@@ -83,6 +83,8 @@ export interface SessionDeps {
 
 export interface SessionRequest {
   graph: GraphDoc;
+  /** The graph already compiled by the host (to check its size before loading data); else compiled here. */
+  model?: CompiledModel;
   config: TrainConfig;
   /** Project name (run records and export file names). */
   name: string;
@@ -220,7 +222,7 @@ export class TrainingSession {
 
   /** Compile the model, choose the starting weights and the backend, and set up the trainer. */
   static async start(deps: SessionDeps, req: SessionRequest): Promise<TrainingSession> {
-    const model = new CompiledModel(req.graph);
+    const model = req.model?.graph === req.graph ? req.model : new CompiledModel(req.graph);
     const start = startingWeights(model, req.config, req.start, req.weights);
     // Rows the trainer will train on (a validation split is carved from them when there is none).
     const rows = req.data.validation

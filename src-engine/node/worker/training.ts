@@ -254,7 +254,8 @@ export class TrainingService {
     const { project } = req;
     const config = project.training;
     const { maxParams } = envLimits();
-    checkParamCount(new CompiledModel(project.graph).forward.params, maxParams);
+    const model = new CompiledModel(project.graph);
+    checkParamCount(model.forward.params, maxParams);
     const data = await this.resolveData(req.data, config.seed);
     // A fork from a checkpoint: its whole state where the graph still takes its weights, else its weights where they fit.
     const fork = req.from === undefined || req.from === null ? null : forkPoint(project, req.from);
@@ -277,6 +278,7 @@ export class TrainingService {
       },
       {
         graph: project.graph,
+        model,
         config,
         name: project.name,
         data,

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { getBuiltinDataset } from '../../../src-engine/data/builtin/index.ts';
 import type { Dataset } from '../../../src-engine/data/dataset.ts';
 import type { GraphDoc } from '../../../src-engine/graph/document.ts';
+import { CompiledModel } from '../../../src-engine/model/compile.ts';
 import { createSession, loadOrt } from '../../../src-engine/node/ort/runtime.ts';
 import { exportRun } from '../../../src-engine/onnx/exports.ts';
 import { exportWeightsJson, projectFromWeightsJson } from '../../../src-engine/onnx/json-export.ts';
@@ -59,6 +60,24 @@ describe('training session', () => {
     const { s: partial } = await train(wider, { ...t.training, epochs: 1 }, x4, 'continue', trained);
     expect(partial.kept).toBeGreaterThan(0);
     expect(partial.kept).toBeLessThan(partial.total);
+  });
+
+  it("compiles a run's model once: the one the host compiled to check its size, else its own", async () => {
+    const t = getTemplate('x4-relu-hidden');
+    const model = new CompiledModel(t.graph);
+    const req = {
+      graph: t.graph,
+      model,
+      config: makeTrainConfig({ ...t.training, epochs: 1 }),
+      name: 'test',
+      data: { train: x4, summary: '' },
+      start: 'fresh' as const,
+    };
+    expect((await TrainingSession.start({}, req)).model).toBe(model);
+    // A model of another graph object is not taken for this one.
+    const other = await TrainingSession.start({}, { ...req, graph: structuredClone(t.graph) });
+    expect(other.model).not.toBe(model);
+    expect(other.model.graph).toEqual(t.graph);
   });
 
   it('records the run once for app and CLI, and a project reopened from it exports without training', async () => {
