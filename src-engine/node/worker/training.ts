@@ -563,6 +563,7 @@ export class TrainingService {
   lastRunRecord(): {
     weights: WeightsJson;
     run: RunRecord;
+    training: TrainConfig;
     preprocessing: unknown;
     checkpoints: CheckpointJson[];
   } | null {
@@ -571,6 +572,7 @@ export class TrainingService {
     return {
       weights: weightsToJson(s.weights),
       run: runRecord(s),
+      training: s.config,
       preprocessing: s.preprocessing,
       checkpoints: s.checkpoints.map((c) => checkpointToJson(c, s.id)),
     };
