@@ -11,7 +11,6 @@
 import { booleanWord } from './columns.ts';
 import { DataError } from './errors.ts';
 import { type RawColumn, type RawTable, findColumn, sourceLine } from './table.ts';
-import type { Task } from './dataset.ts';
 
 export type Scaling = 'standard' | 'minmax' | 'none';
 /**
@@ -252,9 +251,4 @@ export function encodeTarget(
     else y[i * width + k] = 1;
   }
   return { y, labels };
-}
-
-/** Dataset task for an encoding (helper for callers building Datasets). */
-export function encodingTask(t: TargetEncoding): Task {
-  return t.task;
 }

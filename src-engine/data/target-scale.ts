@@ -30,13 +30,6 @@ export function toTargetUnits(v: ArrayLike<number>, s: TargetScale | null | unde
   return out;
 }
 
-/** Raw target values standardised for the network (a copy). */
-export function fromTargetUnits(v: ArrayLike<number>, s: TargetScale | null | undefined): Float32Array {
-  const out = Float32Array.from(v);
-  if (s) for (let i = 0; i < out.length; i++) out[i] = (out[i]! - s.mean) / s.std;
-  return out;
-}
-
 /** A dataset with its targets in their own units (itself when they are not standardised). */
 export function withRawTargets(ds: Dataset): Dataset;
 export function withRawTargets(ds: Dataset | undefined): Dataset | undefined;

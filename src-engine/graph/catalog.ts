@@ -3,7 +3,7 @@
  * with types, defaults and ranges). Each entry comes from its layer's file (src-engine/layers); the
  * palette, the inspector, validation and the schema are all built from this one table.
  */
-import { ACTIVATIONS, activationAt, activationDef, type ActivationName } from '../layers/activations.ts';
+import { ACTIVATIONS, activationAt, type ActivationName } from '../layers/activations.ts';
 import { INITIALIZERS, type InitializerName } from '../layers/init.ts';
 import { LAYER_CATEGORIES, LAYER_DEFS, LAYER_TYPES, layerDef, type LayerType } from '../layers/index.ts';
 import type { LayerCategory, ParamSpec, LayerSpec as DefSpec } from '../layers/layer.ts';
@@ -20,10 +20,6 @@ export interface LayerSpec extends DefSpec {
 }
 
 export const LAYER_CATALOG: readonly LayerSpec[] = LAYER_TYPES.map((type) => ({ type, ...LAYER_DEFS[type].spec }));
-
-export const ACTIVATION_DESCRIPTIONS = Object.fromEntries(
-  ACTIVATIONS.map((a) => [a, activationDef(a).description]),
-) as Record<ActivationName, string>;
 
 /** The catalog entry of a layer type (throws on an unknown type). */
 export function layerSpec(type: LayerType): LayerSpec {

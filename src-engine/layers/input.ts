@@ -5,7 +5,7 @@
 import { BATCH } from '../backprop/ir.ts';
 import type { GraphNode } from '../graph/document.ts';
 import type { LayerDef, SampleShape } from './layer.ts';
-import { shapeText, sizeParam } from './params.ts';
+import { sizeParam } from './params.ts';
 
 export const INPUT_SHAPES = ['features', 'image'] as const;
 
@@ -58,8 +58,3 @@ export const input: LayerDef = {
     },
   },
 };
-
-/** "784 features" or "a 1×28×28 image", for messages. */
-export function inputShapeText(s: SampleShape): string {
-  return s.length === 1 ? `${s[0]} features` : `a ${shapeText(s)} image`;
-}

@@ -7,6 +7,7 @@ import { NETWRIGHT_VERSION } from './export-model.ts';
 import { datasetRefSchema, parseProject, PROJECT_FORMAT, PROJECT_VERSION, type Project } from '../project/project.ts';
 import { weightsFromJson, weightsToJson } from '../project/weights.ts';
 import { makeTrainConfig, trainConfigSchema } from '../train/config.ts';
+import { runId, runRecord } from '../train/session.ts';
 
 export const WEIGHTS_FORMAT = 'netwright-weights';
 
@@ -101,15 +102,13 @@ export function projectFromWeightsJson(text: string, fileName = 'weights.json'):
     ...(doc.preprocessing ? { preprocessing: doc.preprocessing } : {}),
     runs: history.length
       ? [
-          {
-            id: `run-imported-${startedAt.replace(/[^0-9]/g, '')}`,
+          runRecord({
+            id: runId(startedAt),
             startedAt,
-            config: (training.success ? training.data : {}) as Record<string, unknown>,
-            epochs: history,
-            final: Object.fromEntries(
-              Object.entries(history.at(-1)!).filter(([k]) => k !== 'epoch' && k !== 'lr'),
-            ) as Record<string, number>,
-          },
+            config: training.success ? training.data : {},
+            points: history,
+            graph: doc.graph,
+          }),
         ]
       : [],
   };

@@ -3,14 +3,8 @@
  * values and returns the new parameter and state. Learning rate and step count are program inputs,
  * so schedules and Adam's bias correction need no rebuild (and no ONNX re-export).
  */
-import type { Program, Shape } from '../backprop/ir.ts';
+import type { Program } from '../backprop/ir.ts';
 import type { OptimizerConfig } from '../train/config.ts';
-
-export interface OptimizerStateDecl {
-  /** e.g. `dense1.W.m` */
-  name: string;
-  shape: Shape;
-}
 
 export interface UpdateInputs {
   p: Program;

@@ -217,6 +217,8 @@ export interface ApiMethods {
   lastRun(req: Empty): Promise<{
     weights: WeightsJson;
     run: RunRecord;
+    /** The run's settings as the typed document the project keeps (the record holds them as plain data). */
+    training: TrainConfig;
     preprocessing: unknown;
     checkpoints: CheckpointJson[];
   } | null>;

@@ -2,12 +2,6 @@
 import { z } from 'zod';
 import type { ApiErrorCode, ApiEvent } from './api.ts';
 
-export interface WireRequest {
-  id: number;
-  method: string;
-  payload: unknown;
-}
-
 export type WireReply =
   | { id: number | null; ok: true; result: unknown }
   | { id: number | null; ok: false; error: { code: ApiErrorCode; message: string } };

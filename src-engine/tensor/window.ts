@@ -41,8 +41,3 @@ export function samePadding(size: number, k: number, stride: number, dilation = 
 export function symmetricPads(win: Window2d): boolean {
   return win.pads[0] === win.pads[2] && win.pads[1] === win.pads[3];
 }
-
-/** Compact text of a window for keys and messages: k3x3 s1x1 p1,1,1,1 d1x1. */
-export function windowKey(win: Window2d): string {
-  return `k${win.kernel.join('x')} s${win.stride.join('x')} p${win.pads.join(',')} d${win.dilation.join('x')}`;
-}

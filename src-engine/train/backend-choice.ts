@@ -11,8 +11,6 @@ import { BATCH } from '../backprop/ir.ts';
 import type { CompiledModel, TrainingProgram } from '../model/compile.ts';
 import type { TrainConfig } from './config.ts';
 
-export type BackendRequest = TrainConfig['backend'];
-
 export interface BackendChoice {
   /** 'perceptron': the perceptron rule's own backend (not gradient descent). */
   backend: 'ts' | 'ort' | 'perceptron';

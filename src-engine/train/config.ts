@@ -6,7 +6,6 @@ export const BACKENDS = ['auto', 'ts', 'ort'] as const;
 export type BackendName = (typeof BACKENDS)[number];
 
 export const OPTIMIZERS = ['sgd', 'momentum', 'nesterov', 'adagrad', 'rmsprop', 'adam', 'adamw'] as const;
-export type OptimizerName = (typeof OPTIMIZERS)[number];
 
 export const optimizerConfigSchema = z.object({
   name: z.enum(OPTIMIZERS).default('adam'),

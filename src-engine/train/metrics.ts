@@ -10,6 +10,7 @@ import { classOf, targetClass, type DecisionRule } from '../losses/index.ts';
 export interface Metrics {
   loss: number;
   accuracy?: number;
+  /** Regression errors in the target's own units. */
   mse?: number;
   rmse?: number;
   mae?: number;

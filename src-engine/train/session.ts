@@ -39,22 +39,9 @@ export interface SessionData {
  */
 export type StartPolicy = 'fresh' | 'continue';
 
-/** One finished epoch as the plots and the project record keep it. */
-export interface EpochPoint {
+/** One finished epoch as the plots and the project record keep it: its metrics, number and learning rate. */
+export interface EpochPoint extends EpochMetrics {
   epoch: number;
-  loss: number;
-  accuracy?: number;
-  /** Regression errors in the target's own units. */
-  mse?: number;
-  rmse?: number;
-  mae?: number;
-  r2?: number;
-  val_loss?: number;
-  val_accuracy?: number;
-  val_mse?: number;
-  val_rmse?: number;
-  val_mae?: number;
-  val_r2?: number;
   lr: number;
 }
 
@@ -96,6 +83,8 @@ export interface SessionDeps {
 
 export interface SessionRequest {
   graph: GraphDoc;
+  /** The graph already compiled by the host (to check its size before loading data); else compiled here. */
+  model?: CompiledModel;
   config: TrainConfig;
   /** Project name (run records and export file names). */
   name: string;
@@ -142,8 +131,22 @@ export function startingWeights(
   return { weights, kept, total: weights.size };
 }
 
-/** The run record a project keeps (one builder for the app and the CLI). */
-export function runRecord(s: RunSnapshot): RunRecord {
+/** What a run record is made from: a session's snapshot, or a checkpoint's history (json-export.ts). */
+export interface RunParts {
+  id: string;
+  startedAt: string;
+  config: Readonly<Record<string, unknown>>;
+  points: readonly Readonly<Partial<Record<keyof EpochPoint, number>>>[];
+  stopReason?: StopReason | null;
+  test?: Record<string, number>;
+  graph?: GraphDoc;
+}
+
+/**
+ * The run record a project keeps (one builder for the app's and the CLI's runs and for runs imported
+ * with a checkpoint): its epochs bounded by RUN_RECORD_POINTS like a session's.
+ */
+export function runRecord(s: RunParts): RunRecord {
   const last = s.points.at(-1);
   const final: Record<string, number> = {};
   if (last)
@@ -152,12 +155,18 @@ export function runRecord(s: RunSnapshot): RunRecord {
   return {
     id: s.id,
     startedAt: s.startedAt,
-    config: s.config as unknown as Record<string, unknown>,
-    epochs: s.points.map((p) => ({ ...p }) as unknown as Record<string, number>),
+    config: { ...s.config },
+    epochs: boundedPoints(s.points).map((p) => ({ ...p }) as Record<string, number>),
     final,
     ...(s.stopReason ? { stopReason: s.stopReason } : {}),
-    graph: s.graph,
+    ...(s.graph ? { graph: s.graph } : {}),
   };
+}
+
+/** Epoch points bounded to RUN_RECORD_POINTS: compacted beyond it, the last epoch's own point kept newest. */
+function boundedPoints<T extends object>(points: readonly T[]): T[] {
+  if (points.length <= RUN_RECORD_POINTS) return [...points];
+  return [...compactRecords(points.slice(0, -1)), points.at(-1)!];
 }
 
 /** A run id from its start time: sortable, unique per millisecond, safe in file names. */
@@ -213,7 +222,7 @@ export class TrainingSession {
 
   /** Compile the model, choose the starting weights and the backend, and set up the trainer. */
   static async start(deps: SessionDeps, req: SessionRequest): Promise<TrainingSession> {
-    const model = new CompiledModel(req.graph);
+    const model = req.model?.graph === req.graph ? req.model : new CompiledModel(req.graph);
     const start = startingWeights(model, req.config, req.start, req.weights);
     // Rows the trainer will train on (a validation split is carved from them when there is none).
     const rows = req.data.validation
@@ -285,10 +294,7 @@ export class TrainingSession {
           const points = this.snapshot.points;
           points.push(epochPoint(e.epoch, e.metrics, e.lr));
           // Bounded (see RunSnapshot.points); the last epoch's own point stays the newest.
-          if (points.length > RUN_RECORD_POINTS) {
-            const last = points.pop()!;
-            this.snapshot.points = [...compactRecords(points), last];
-          }
+          if (points.length > RUN_RECORD_POINTS) this.snapshot.points = boundedPoints(points);
         }
         if (e.type === 'checkpoint') keepCheckpoint(this.snapshot.checkpoints, e.checkpoint);
         if (e.type === 'done') {

@@ -196,7 +196,7 @@ export class Session {
         ...rest,
         ...(r.preprocessing ? { preprocessing: r.preprocessing } : {}),
         dataset,
-        training: r.run.config as unknown as ProjectMeta['training'],
+        training: r.training,
         weights: r.weights,
         checkpoints: r.checkpoints,
         runs: withRun(m.runs, r.run),

@@ -7,7 +7,7 @@
  */
 import { matmul } from '../../tensor/matmul.ts';
 import type { FloatArray } from '../../tensor/tensor.ts';
-import { BATCH, type Shape } from '../ir.ts';
+import { BATCH } from '../ir.ts';
 import { forEachOffset, loopPlan } from './broadcast.ts';
 import { BINARY, UNARY } from './elementwise.ts';
 import { IMAGE_OPS } from './image.ts';
@@ -366,9 +366,4 @@ function sumToKernel(x: FloatArray, xd: number[], y: FloatArray, yd: number[]): 
     y.fill(0, 0, m);
     forEachOffset(plan, (o, i) => (y[o[1]!] += x[i]!));
   };
-}
-
-/** The ONNX shape of a value, for errors and value_info (BATCH as 'N'). */
-export function onnxDims(s: Shape): (number | string)[] {
-  return s.map((d) => (d === BATCH ? 'N' : d));
 }

@@ -406,7 +406,8 @@ export const command: CliCommand = {
     }
     let session: TrainingSession;
     try {
-      checkParamCount(new CompiledModel(project.graph).forward.params, limits.maxParams);
+      const model = new CompiledModel(project.graph);
+      checkParamCount(model.forward.params, limits.maxParams);
       session = await TrainingSession.start(
         {
           ...(config.backend === 'ort' ? { createBackend: await ortFactory() } : {}),
@@ -416,6 +417,7 @@ export const command: CliCommand = {
         },
         {
           graph: project.graph,
+          model,
           config,
           name: project.name,
           data,

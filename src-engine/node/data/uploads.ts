@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { formatLimit, LimitError, raiseHint } from '../../limits.ts';
 import { UPLOAD_CHUNK_BYTES } from '../../protocol/schemas.ts';
+import { safeFileName } from '../../protocol/file-name.ts';
 
 const CHUNK_BYTES = UPLOAD_CHUNK_BYTES;
 /** Uploads in progress at once; an abandoned one is dropped after IDLE_MS. */
@@ -88,11 +89,7 @@ export class Uploads {
     if (this.uploads.size >= MAX_UPLOADS)
       throw badRequest(`${MAX_UPLOADS} uploads are in progress already: let one finish or cancel it.`);
     const dir = mkdtempSync(path.join(this.root, `${PREFIX}${process.pid}-`));
-    const base =
-      path
-        .basename(fileName)
-        .replace(/[^\w .()-]+/g, '_')
-        .replace(/^\.+/, '') || 'data';
+    const base = safeFileName(path.basename(fileName), 'data');
     const file = path.join(dir, base);
     const handle = await open(file, 'wx', 0o600);
     const uploadId = `upload${this.next++}`;

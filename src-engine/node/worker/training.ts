@@ -254,7 +254,8 @@ export class TrainingService {
     const { project } = req;
     const config = project.training;
     const { maxParams } = envLimits();
-    checkParamCount(new CompiledModel(project.graph).forward.params, maxParams);
+    const model = new CompiledModel(project.graph);
+    checkParamCount(model.forward.params, maxParams);
     const data = await this.resolveData(req.data, config.seed);
     // A fork from a checkpoint: its whole state where the graph still takes its weights, else its weights where they fit.
     const fork = req.from === undefined || req.from === null ? null : forkPoint(project, req.from);
@@ -277,6 +278,7 @@ export class TrainingService {
       },
       {
         graph: project.graph,
+        model,
         config,
         name: project.name,
         data,
@@ -561,6 +563,7 @@ export class TrainingService {
   lastRunRecord(): {
     weights: WeightsJson;
     run: RunRecord;
+    training: TrainConfig;
     preprocessing: unknown;
     checkpoints: CheckpointJson[];
   } | null {
@@ -569,6 +572,7 @@ export class TrainingService {
     return {
       weights: weightsToJson(s.weights),
       run: runRecord(s),
+      training: s.config,
       preprocessing: s.preprocessing,
       checkpoints: s.checkpoints.map((c) => checkpointToJson(c, s.id)),
     };

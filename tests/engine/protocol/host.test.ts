@@ -1,6 +1,7 @@
 /** The browser host: token and origin checks, static files, and the Api round trip (save, reopen, recovery). */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as http from 'node:http';
+import { readFileSync } from 'node:fs';
 import { MAX_CONNECTIONS, type BrowserHost } from '../../../src-engine/node/host/server.ts';
 import { analyzeGraph } from '../../../src-engine/graph/validate.ts';
 import type { Project } from '../../../src-engine/project/project.ts';
@@ -130,6 +131,24 @@ describe('browser host', () => {
     expect(Date.parse(rec.savedAt)).toBeGreaterThan(Date.now() - 60_000);
     expect((await request(ws, 10, 'clearRecovery', {})).result).toEqual({ cleared: true });
     expect((await request(ws, 11, 'getRecovery', {})).result).toBeNull();
+    ws.close();
+  });
+
+  it("imports an ONNX model through the Api (File › Import ONNX…): PyTorch's MLP becomes a project with its weights", async () => {
+    const ws = await openSocket(host);
+    const onnx = (name: string) => readFileSync(`tests/fixtures/onnx/${name}.onnx`).toString('base64');
+    const r = await request(ws, 1, 'importOnnx', { fileName: 'mlp.onnx', base64: onnx('torch_relu_softmax') });
+    expect(r.ok, r.error?.message).toBe(true);
+    const { project } = r.result as { project: Project; notes: string[] };
+    expect(project.graph.nodes.map((n) => n.type)).toEqual(['Input', 'Dense', 'Dense', 'Output']);
+    expect(Object.keys(project.weights!)).toHaveLength(6);
+    // An op Netwright cannot express is refused, naming the op and the node.
+    const bad = await request(ws, 2, 'importOnnx', {
+      fileName: 'conv.onnx',
+      base64: onnx('torch_grouped_conv_refused'),
+    });
+    expect(bad.ok).toBe(false);
+    expect(bad.error!.message).toMatch(/node '[^']+' \(Conv\) is a grouped convolution/);
     ws.close();
   });
 

@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type WebSocket from 'ws';
 import type { BrowserHost } from '../../../src-engine/node/host/server.ts';
+import { makeTrainConfig, type TrainConfig } from '../../../src-engine/train/config.ts';
 import { getTemplate, newProject } from '../../../src-engine/train/templates.ts';
 import { openSocket, request, startTestHost } from './host-fixture.ts';
 
@@ -44,8 +45,10 @@ describe('training through the browser host', () => {
     const res = x.result as { status: string; fileName: string; base64: string; mime: string };
     expect(res).toMatchObject({ status: 'download', fileName: 'X4 test.onnx', mime: 'application/octet-stream' });
     expect(Buffer.from(res.base64, 'base64').byteLength).toBeGreaterThan(100);
-    const last = await request(ws, 3, 'lastRun', {});
-    expect((last.result as { run: { epochs: unknown[] } }).run.epochs).toHaveLength(40);
+    const last = (await request(ws, 3, 'lastRun', {})).result as { run: { epochs: unknown[] }; training: TrainConfig };
+    expect(last.run.epochs).toHaveLength(40);
+    // The run's settings come back as the typed document the project keeps.
+    expect(last.training).toEqual(makeTrainConfig({ ...t.training, epochs: 40 }));
   });
 
   it('refuses bad training requests, naming the field', async () => {

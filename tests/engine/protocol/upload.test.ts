@@ -157,6 +157,17 @@ describe('opened data over the Api', () => {
     expect(uploadDirs()).toEqual([]);
   });
 
+  it("names an upload's file by the one file-name rule: a long non-ASCII name is cut, its extension kept", async () => {
+    const csv = Buffer.from('a,b\n1,2\n3,4\n');
+    // 200 characters and more: cut to 120, the letters stay letters and the path is dropped.
+    const r = await upload(`../${'données '.repeat(25)}.csv`, csv.length, split(csv));
+    expect(r.ok, r.error?.message).toBe(true);
+    const { summary } = r.result as { summary: { name: string; rows: number } };
+    expect(summary.name).toBe(`${'données '.repeat(14)}donn.csv`);
+    expect(summary.name).toHaveLength(120);
+    expect(summary.rows).toBe(2);
+  });
+
   it('keeps columns named constructor, toString, hasOwnProperty, valueOf and __proto__ numeric', async () => {
     const names = ['constructor', 'toString', 'hasOwnProperty', 'valueOf', '__proto__', 'label'];
     const lines = [names.join(',')];

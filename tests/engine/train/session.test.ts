@@ -7,11 +7,14 @@ import { describe, expect, it } from 'vitest';
 import { getBuiltinDataset } from '../../../src-engine/data/builtin/index.ts';
 import type { Dataset } from '../../../src-engine/data/dataset.ts';
 import type { GraphDoc } from '../../../src-engine/graph/document.ts';
+import { CompiledModel } from '../../../src-engine/model/compile.ts';
 import { createSession, loadOrt } from '../../../src-engine/node/ort/runtime.ts';
 import { exportRun } from '../../../src-engine/onnx/exports.ts';
+import { exportWeightsJson, projectFromWeightsJson } from '../../../src-engine/onnx/json-export.ts';
 import { weightsToJson } from '../../../src-engine/project/weights.ts';
 import { makeTrainConfig } from '../../../src-engine/train/config.ts';
-import { projectSnapshot, TrainingSession } from '../../../src-engine/train/session.ts';
+import { projectSnapshot, runId, TrainingSession } from '../../../src-engine/train/session.ts';
+import { RUN_RECORD_POINTS } from '../../../src-engine/views/history.ts';
 import { getTemplate, newProject } from '../../../src-engine/train/templates.ts';
 import { chain } from '../backprop/util.ts';
 
@@ -59,6 +62,24 @@ describe('training session', () => {
     expect(partial.kept).toBeLessThan(partial.total);
   });
 
+  it("compiles a run's model once: the one the host compiled to check its size, else its own", async () => {
+    const t = getTemplate('x4-relu-hidden');
+    const model = new CompiledModel(t.graph);
+    const req = {
+      graph: t.graph,
+      model,
+      config: makeTrainConfig({ ...t.training, epochs: 1 }),
+      name: 'test',
+      data: { train: x4, summary: '' },
+      start: 'fresh' as const,
+    };
+    expect((await TrainingSession.start({}, req)).model).toBe(model);
+    // A model of another graph object is not taken for this one.
+    const other = await TrainingSession.start({}, { ...req, graph: structuredClone(t.graph) });
+    expect(other.model).not.toBe(model);
+    expect(other.model.graph).toEqual(t.graph);
+  });
+
   it('records the run once for app and CLI, and a project reopened from it exports without training', async () => {
     const t = getTemplate('x4-relu-hidden');
     const { s } = await train(t.graph, { ...t.training, epochs: 12 }, x4);
@@ -81,6 +102,30 @@ describe('training session', () => {
     expect(() => projectSnapshot(bad)).toThrow(
       new RegExp(`The weights '${w.replace('.', '\\.')}' are \\d+ × \\d+ but the network needs`),
     );
+  });
+
+  it("a checkpoint's history becomes a run through the same builder: same id form, bounded epochs, final metrics", async () => {
+    const t = getTemplate('x4-relu-hidden');
+    const { s } = await train(t.graph, { ...t.training, epochs: 2 }, x4);
+    // A long PyTorch run: more epochs than a project keeps.
+    const n = RUN_RECORD_POINTS + 1500;
+    const history = Array.from({ length: n }, (_, i) => ({
+      epoch: i + 1,
+      loss: 1 / (i + 1),
+      accuracy: i / n,
+      lr: 0.01,
+    }));
+    const doc = JSON.parse(exportWeightsJson(t.graph, await s.weights(), { name: 'x4' })) as Record<string, unknown>;
+    const startedAt = '2026-01-02T03:04:05.678Z';
+    const { project } = projectFromWeightsJson(JSON.stringify({ ...doc, history, startedAt }), 'x4.checkpoint.json');
+    const [run] = project.runs;
+    expect(run!.id).toBe(runId(startedAt));
+    expect(run!.id).toMatch(/^run-\d{8}-\d{9}$/);
+    expect(run!.epochs.length).toBeLessThanOrEqual(RUN_RECORD_POINTS + 1);
+    expect(run!.epochs.length).toBeGreaterThan(RUN_RECORD_POINTS / 4);
+    expect(run!.epochs.at(-1)).toEqual(history.at(-1));
+    expect(run!.final).toEqual({ loss: 1 / n, accuracy: (n - 1) / n });
+    expect(run!.graph).toEqual(t.graph);
   });
 });
 
