@@ -253,7 +253,7 @@ export class Program extends Algebra<number> {
 
 function image(s: Shape, what: string): [number, number, number, number] {
   if (s.length !== 4) throw new Error(`${what} must be [N, C, H, W] (got [${fmt(s)}])`);
-  return s as unknown as [number, number, number, number];
+  return [s[0]!, s[1]!, s[2]!, s[3]!];
 }
 
 function outPlane(win: Window2d, h: number, w: number, what: string): [number, number] {

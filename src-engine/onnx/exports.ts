@@ -6,6 +6,7 @@ import { safeFileName } from '../protocol/file-name.ts';
 import { EXPORT_FORMATS, type ExportFormat } from '../protocol/training.ts';
 import type { RunSnapshot } from '../train/session.ts';
 import { metricsCsv } from '../train/metrics-csv.ts';
+import { numericRecord } from '../views/history.ts';
 import { exportDeploymentOnnx } from './export-model.ts';
 import { exportWeightsJson } from './json-export.ts';
 import { exportPytorch } from './pytorch.ts';
@@ -130,7 +131,7 @@ export function exportRun(
       };
     case 'metrics-csv':
       return {
-        data: metricsCsv(run.points as unknown as Readonly<Record<string, number | undefined>>[]),
+        data: metricsCsv(run.points.map(numericRecord)),
         fileName,
         mime,
       };

@@ -200,11 +200,11 @@ export function int64(v: Int64 | undefined | null): number {
 
 /** Serialise a model to the bytes of an .onnx file. */
 export function encodeModel(model: ModelProto): Uint8Array {
-  return ModelProtoType.encode(ModelProtoType.fromObject(model as unknown as Record<string, unknown>)).finish();
+  return ModelProtoType.encode(ModelProtoType.fromObject({ ...model })).finish();
 }
 
 /** Parse the bytes of an .onnx file (throws protobufjs' error on malformed input). */
 export function decodeModel(bytes: Uint8Array): ModelProto {
   const msg = ModelProtoType.decode(bytes);
-  return ModelProtoType.toObject(msg, { arrays: true, defaults: false, longs: Number }) as unknown as ModelProto;
+  return ModelProtoType.toObject(msg, { arrays: true, defaults: false, longs: Number }) as ModelProto;
 }

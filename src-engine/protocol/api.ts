@@ -310,7 +310,9 @@ void _allListed;
 
 /** An Api whose every method sends (method, payload) through `call` (the preload's IPC, the page's WebSocket). */
 export function apiOver(call: (method: ApiMethod, payload: unknown) => Promise<unknown>): ApiMethods {
-  return Object.fromEntries(API_METHODS.map((m) => [m, (req: unknown) => call(m, req)])) as unknown as ApiMethods;
+  const api: Partial<Record<ApiMethod, (req: never) => Promise<unknown>>> = {};
+  for (const m of API_METHODS) api[m] = (req: unknown) => call(m, req);
+  return api as ApiMethods;
 }
 
 export type ApiMethod = keyof ApiMethods;

@@ -21,7 +21,7 @@ import { toTargetUnits } from '../data/target-scale.ts';
 import { regressionReport } from '../views/evaluation.ts';
 import { Trainer, type Checkpoint, type EpochMetrics, type StopReason, type TrainEvent } from './trainer.ts';
 import { ForwardEvaluator } from '../views/source.ts';
-import { compactRecords, RUN_RECORD_POINTS } from '../views/history.ts';
+import { compactRecords, numericRecord, RUN_RECORD_POINTS } from '../views/history.ts';
 
 /** Data for a run: training rows and, when there are any, validation and test rows. */
 export interface SessionData {
@@ -156,17 +156,17 @@ export function runRecord(s: RunParts): RunRecord {
     id: s.id,
     startedAt: s.startedAt,
     config: { ...s.config },
-    epochs: boundedPoints(s.points).map((p) => ({ ...p }) as Record<string, number>),
+    epochs: boundedRecords(s.points.map(numericRecord)),
     final,
     ...(s.stopReason ? { stopReason: s.stopReason } : {}),
     ...(s.graph ? { graph: s.graph } : {}),
   };
 }
 
-/** Epoch points bounded to RUN_RECORD_POINTS: compacted beyond it, the last epoch's own point kept newest. */
-function boundedPoints<T extends object>(points: readonly T[]): T[] {
-  if (points.length <= RUN_RECORD_POINTS) return [...points];
-  return [...compactRecords(points.slice(0, -1)), points.at(-1)!];
+/** Epoch records bounded to RUN_RECORD_POINTS: compacted beyond it, the last epoch's own record kept newest. */
+function boundedRecords(records: readonly Record<string, number>[]): Record<string, number>[] {
+  if (records.length <= RUN_RECORD_POINTS) return [...records];
+  return [...compactRecords(records.slice(0, -1)), records.at(-1)!];
 }
 
 /** A run id from its start time: sortable, unique per millisecond, safe in file names. */
@@ -294,7 +294,8 @@ export class TrainingSession {
           const points = this.snapshot.points;
           points.push(epochPoint(e.epoch, e.metrics, e.lr));
           // Bounded (see RunSnapshot.points); the last epoch's own point stays the newest.
-          if (points.length > RUN_RECORD_POINTS) this.snapshot.points = boundedPoints(points);
+          if (points.length > RUN_RECORD_POINTS)
+            this.snapshot.points = boundedRecords(points.map(numericRecord)).map(pointFromRecord);
         }
         if (e.type === 'checkpoint') keepCheckpoint(this.snapshot.checkpoints, e.checkpoint);
         if (e.type === 'done') {
@@ -374,6 +375,11 @@ export class TrainingSession {
   }
 }
 
+/** A saved epoch record (the project file's form, checked by its schema) as an epoch point: the known metrics. */
+export function pointFromRecord(r: Readonly<Record<string, number>>): EpochPoint {
+  return epochPoint((r.epoch ?? 0) - 1, { ...r, loss: r.loss ?? NaN }, r.lr ?? NaN);
+}
+
 function epochPoint(epoch: number, m: EpochMetrics, lr: number): EpochPoint {
   const point: EpochPoint = { epoch: epoch + 1, loss: m.loss, lr };
   for (const k of [
@@ -429,7 +435,7 @@ export function projectSnapshot(project: Project, opts: { untrained?: boolean; f
     config: project.training,
     weights,
     preprocessing: projectPreprocessing(project),
-    points: (last?.epochs ?? []) as unknown as EpochPoint[],
+    points: (last?.epochs ?? []).map(pointFromRecord),
     startedAt: last?.startedAt ?? new Date(0).toISOString(),
     stopReason: (last?.stopReason as StopReason | undefined) ?? null,
     checkpoints: (project.checkpoints ?? []).map((c) => checkpointFromJson(c, project.graph)),

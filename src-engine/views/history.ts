@@ -156,10 +156,17 @@ export class MetricHistory {
  * Per-epoch records bounded to `maxPoints`: unchanged while there are fewer, else merged pairwise as
  * MetricHistory merges them (the newest record's epoch stays the last one's).
  */
-export function compactRecords<T extends object>(records: readonly T[], maxPoints = RUN_RECORD_POINTS): T[] {
-  if (records.length < maxPoints) return [...records];
-  const rows = records as unknown as readonly Readonly<Record<string, number>>[];
-  return MetricHistory.fromEpochs(rows, maxPoints).records() as unknown as T[];
+export function compactRecords(
+  records: readonly Readonly<Record<string, number>>[],
+  maxPoints = RUN_RECORD_POINTS,
+): Record<string, number>[] {
+  if (records.length < maxPoints) return records.map((r) => ({ ...r }));
+  return MetricHistory.fromEpochs(records, maxPoints).records();
+}
+
+/** The numeric fields of a record (an epoch point, a checkpoint's history entry), as a plain record. */
+export function numericRecord(o: object): Record<string, number> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => typeof v === 'number'));
 }
 
 function mergeBuckets(a: Bucket, b: Bucket): Bucket {

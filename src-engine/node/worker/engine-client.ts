@@ -182,8 +182,11 @@ export function workerEngine(workerFile: string, opts: WorkerEngineOptions = {})
         }
         pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
       });
+  const ops = Object.fromEntries(
+    ENGINE_OP_NAMES.map((op): [string, (...args: unknown[]) => Promise<unknown>] => [op, call(op)]),
+  );
   return {
-    ...Object.fromEntries(ENGINE_OP_NAMES.map((op) => [op, call(op)])),
+    ...(ops as Omit<Engine, 'onEvent' | 'close' | 'status'>),
     onEvent(cb: (e: ApiEvent) => void) {
       listeners.add(cb);
       return () => listeners.delete(cb);
@@ -193,5 +196,5 @@ export function workerEngine(workerFile: string, opts: WorkerEngineOptions = {})
       closing = true;
       await worker.terminate();
     },
-  } as unknown as Engine;
+  };
 }

@@ -90,6 +90,12 @@ describe('training session', () => {
     const project = { ...newProject('x4-relu-hidden'), weights: weightsToJson(s.snapshot.weights), runs: [rec] };
     const snap = projectSnapshot(JSON.parse(JSON.stringify(project)));
     expect(snap.points).toHaveLength(12);
+    // The saved epochs come back as the run's own points, field for field.
+    expect(snap.points).toEqual(s.snapshot.points);
+    // A record from a file carries only what it says: unknown fields are left out, not passed on as metrics.
+    const odd = structuredClone(project);
+    odd.runs[0]!.epochs[0] = { epoch: 1, loss: 0.5, lr: 0.01, stray: 7 };
+    expect(projectSnapshot(odd).points[0]).toEqual({ epoch: 1, loss: 0.5, lr: 0.01 });
     const a = exportRun(s.snapshot, 'onnx').data as Uint8Array;
     const b = exportRun(snap, 'onnx').data as Uint8Array;
     expect(b.byteLength).toBeGreaterThan(1000);

@@ -13,7 +13,9 @@ import type { SpaceView } from '../../../../src-engine/protocol/api.ts';
 /** The fewest milliseconds between two geometry rebuilds where WebGL runs in software. */
 const SOFTWARE_UPDATE_MS = 500;
 
-const post = (m: FromSpaceWorker) => (self as unknown as Worker).postMessage(m);
+/** This worker's scope: the page's typings (DOM) describe a window's postMessage, not a worker's. */
+const scope = self as typeof self & { postMessage(message: unknown): void };
+const post = (m: FromSpaceWorker) => scope.postMessage(m);
 
 /** Whether WebGL renders on the CPU here, read from the renderer's name. */
 function isSoftware(gl: WebGLRenderingContext | WebGL2RenderingContext): boolean {
@@ -32,6 +34,8 @@ function probeSoftware(): boolean {
 }
 
 let renderer: THREE.WebGLRenderer | null = null;
+/** The canvas the page handed over (the PNG export reads it). */
+let target: OffscreenCanvas | null = null;
 let software = false;
 let dark = false;
 const scene = new THREE.Scene();
@@ -67,6 +71,7 @@ function onMessage(m: ToSpaceWorker): void {
       software = probeSoftware();
       try {
         // preserveDrawingBuffer: the PNG export reads the canvas after the frame that drew it.
+        target = m.canvas;
         renderer = new THREE.WebGLRenderer({ canvas: m.canvas, antialias: !software, preserveDrawingBuffer: true });
       } catch (e) {
         post({ type: 'failed', message: (e as Error).message });
@@ -104,10 +109,11 @@ function onMessage(m: ToSpaceWorker): void {
       draw();
       return;
     case 'png': {
-      if (!renderer) return post({ type: 'png', id: m.id, blob: null, message: 'The 3-D view has no WebGL.' });
+      if (!renderer || !target)
+        return post({ type: 'png', id: m.id, blob: null, message: 'The 3-D view has no WebGL.' });
       if (pending) build(pending);
       renderer.render(scene, camera);
-      (renderer.domElement as unknown as OffscreenCanvas)
+      target
         .convertToBlob({ type: 'image/png' })
         .then((blob) => post({ type: 'png', id: m.id, blob }))
         .catch((e: Error) => post({ type: 'png', id: m.id, blob: null, message: e.message }));
