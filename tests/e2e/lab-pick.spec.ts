@@ -306,6 +306,31 @@ test('a sweep result opened is the project with its run and checkpoints, forked 
   await shot(page, 'lab-sweep-board-1024x700-dark');
 });
 
+test('a sweep of wide networks keeps what its checkpoint budget allows and says so on the board', async ({ page }) => {
+  await page.setViewportSize({ width: 1920, height: 1080 });
+  await openTemplate(page, 'vanishing-sigmoid');
+  await page.getByTestId('train-epochs').fill('2');
+  await page.getByTestId('btn-lab').click();
+  await page.getByTestId('lab-tab-sweep').click();
+  // Three runs share 4,000,000 numbers, 1,333,333 each. A checkpoint holds the weights twice (the weights and
+  // the last good ones): eight sigmoid layers 280 wide, 551,881 weights, keep one of their two checkpoints;
+  // 400 wide, 1,124,401 weights, keep none.
+  await page.getByTestId('lab-sweep-lr').fill('');
+  await page.getByTestId('lab-sweep-width').fill('8, 280, 400');
+  await page.getByTestId('lab-sweep-start').click();
+  for (const i of [0, 1, 2])
+    await expect(page.getByTestId(`lab-sweep-row-${i}`)).toContainText('done', { timeout: 60_000 });
+  await expect(page.getByTestId('lab-sweep-checkpoints-0')).toHaveText('checkpoints 1, 2');
+  await expect(page.getByTestId('lab-sweep-checkpoints-1')).toHaveText(/^checkpoints 2\s*⚠$/);
+  await expect(page.getByTestId('lab-sweep-checkpoints-2')).toHaveText(/^checkpoints none\s*⚠$/);
+  const share = "its share of the sweep's checkpoint budget (1,333,333 of 4,000,000 numbers for 3 runs)";
+  await expect(page.getByTestId('lab-sweep-note')).toHaveText([
+    `⚠ Run 2: Kept 1 of 2 checkpoints within ${share}.`,
+    `⚠ Run 3: No checkpoints kept: one holds 2,248,802 numbers, more than ${share}. Sweep fewer settings to keep them.`,
+  ]);
+  await shot(page, 'lab-sweep-budget-1920x1080-light');
+});
+
 async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: `${SHOTS}/${name}.png` });
 }
