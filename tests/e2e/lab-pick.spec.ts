@@ -4,6 +4,8 @@
  * boundary, a row clicked in the trace view's table and an image clicked in the feature maps (a
  * mistake picked in the gallery, say) are traced; a saved trained project, reopened, offers its
  * recorded runs to compare, and a run of another project file is compared with its own. Projects with runs are trained by the CLI, as a user's saved files are.
+ * A sweep's result opened is the project with its run and checkpoints, forked from its timeline and
+ * compared with another result; a sweep of wide networks shows where its checkpoint budget bites.
  * Screenshots at 1024×700 and 1920×1080, light and dark.
  */
 import { test, expect, type Page } from '@playwright/test';

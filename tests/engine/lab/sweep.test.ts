@@ -9,7 +9,6 @@ import {
   sweepCheckpointEvery,
   sweepRunBudget,
   sweepSettings,
-  type SweepResult as Result,
 } from '../../../src-engine/lab/sweep.ts';
 import { workerEngine } from '../../../src-engine/node/worker/engine-client.ts';
 import type { ApiEvent, SweepResult } from '../../../src-engine/protocol/api.ts';
@@ -104,7 +103,7 @@ describe('checkpoints of sweep runs', () => {
     );
     // Four runs, room for less than one each: none kept, and the note says why.
     const none = await sweep(project(), 4, 3 * one);
-    expect(none.results.every((r: Result) => r.checkpoints.length === 0)).toBe(true);
+    expect(none.results.every((r: SweepResult) => r.checkpoints.length === 0)).toBe(true);
     expect(none.results[3]!.checkpointNote).toMatch(
       /^No checkpoints kept: one holds [\d,]+ numbers, more than its share/,
     );
