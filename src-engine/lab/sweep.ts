@@ -8,7 +8,16 @@ import { withRun, type Project } from '../project/project.ts';
 import { weightsToJson } from '../project/weights.ts';
 import { SeededRng } from '../tensor/rng.ts';
 import type { TrainConfig } from '../train/config.ts';
-import { runRecord, TrainingSession, type SessionData, type SessionDeps } from '../train/session.ts';
+import type { Checkpoint } from '../train/trainer.ts';
+import {
+  CHECKPOINT_BUDGET,
+  checkpointSize,
+  checkpointToJson,
+  runRecord,
+  TrainingSession,
+  type SessionData,
+  type SessionDeps,
+} from '../train/session.ts';
 import { MetricHistory, type HistorySnapshot } from '../views/history.ts';
 
 /** Buckets of each sweep run's loss curve (the board's chart is small; 64 runs at most). */
@@ -50,6 +59,29 @@ export function sweepSettings(space: SweepSpace, mode: 'grid' | 'random', count 
   return picked.slice(0, n);
 }
 
+/**
+ * Numbers the checkpoints of all runs of one sweep may hold together: one run's CHECKPOINT_BUDGET,
+ * shared evenly among the sweep's runs, so a sweep of 64 runs keeps no more than one trained run.
+ */
+export const SWEEP_CHECKPOINT_BUDGET = CHECKPOINT_BUDGET;
+
+/** Checkpoints a sweep run aims for when the project sets no interval of its own. */
+export const SWEEP_CHECKPOINTS_PER_RUN = 4;
+
+/** Each run's share of SWEEP_CHECKPOINT_BUDGET. */
+export function sweepRunBudget(runs: number, budget = SWEEP_CHECKPOINT_BUDGET): number {
+  return Math.floor(budget / Math.max(1, runs));
+}
+
+/**
+ * Epochs between a sweep run's checkpoints: the project's own "Checkpoint every", or else about
+ * SWEEP_CHECKPOINTS_PER_RUN evenly spaced over its epochs.
+ */
+export function sweepCheckpointEvery(config: TrainConfig): number {
+  if (config.checkpointEvery > 0) return config.checkpointEvery;
+  return Math.max(1, Math.ceil(config.epochs / SWEEP_CHECKPOINTS_PER_RUN));
+}
+
 /** The project's graph and settings with one sweep setting applied. */
 export function applySetting(
   graph: GraphDoc,
@@ -85,6 +117,10 @@ export interface SweepResult {
    * SWEEP_CURVE_POINTS buckets), so each progress message stays small however long the runs.
    */
   curve: HistorySnapshot;
+  /** Epochs of the checkpoints the run keeps (to rewind or fork it once opened). */
+  checkpoints: number[];
+  /** Why the run keeps fewer checkpoints than it made (the sweep's checkpoint budget), when it does. */
+  checkpointNote?: string;
   error?: string;
 }
 
@@ -94,11 +130,17 @@ export class Sweep {
   private stopped = false;
   private current: TrainingSession | null = null;
   private readonly projects = new Map<number, Project>();
+  /** Each finished run's kept checkpoints (typed arrays: half the memory of their JSON), by run id. */
+  private readonly checkpoints = new Map<number, { runId: string; list: Checkpoint[] }>();
+  /** Numbers each run's checkpoints may hold (its share of SWEEP_CHECKPOINT_BUDGET). */
+  readonly runBudget: number;
 
   constructor(
     readonly project: Project,
     readonly data: SessionData,
     readonly settings: SweepSetting[],
+    /** Numbers all runs' checkpoints may hold together. */
+    readonly budget = SWEEP_CHECKPOINT_BUDGET,
   ) {
     this.results = settings.map((setting, index) => ({
       index,
@@ -106,7 +148,9 @@ export class Sweep {
       status: 'waiting',
       final: {},
       curve: new MetricHistory(SWEEP_CURVE_POINTS).snapshot(),
+      checkpoints: [],
     }));
+    this.runBudget = sweepRunBudget(settings.length, budget);
   }
 
   /** Train every setting in turn; `onProgress` after each epoch batch of news (a run started, an epoch, a run ended). */
@@ -120,18 +164,22 @@ export class Sweep {
       const { graph, config } = applySetting(this.project.graph, this.project.training, r.setting);
       r.status = 'running';
       onProgress(r);
+      const every = sweepCheckpointEvery(config);
       try {
         const session = await TrainingSession.start(deps, {
           graph,
-          config: { ...config, checkpointEvery: 0 },
+          config: { ...config, checkpointEvery: every },
+          checkpointBudget: this.runBudget,
           name: `${this.project.name} (${describeSetting(r.setting)})`,
           data: this.data,
           start: 'fresh',
         });
         this.current = session;
         const curve = new MetricHistory(SWEEP_CURVE_POINTS);
+        let made = 0;
         for await (const e of session.events()) {
           if (this.stopped) session.stop();
+          if (e.type === 'checkpoint') made++;
           if (e.type === 'epoch') {
             const p = session.snapshot.points.at(-1)!;
             curve.push(p.epoch, { loss: p.loss, val_loss: p.val_loss });
@@ -145,11 +193,16 @@ export class Sweep {
         r.final = record.final ?? {};
         r.curve = curve.snapshot();
         r.status = session.snapshot.stopReason === 'stopped' ? 'stopped' : 'done';
+        const kept = this.keptCheckpoints(session.snapshot.checkpoints, made, r);
+        this.checkpoints.set(r.index, { runId: record.id, list: kept });
+        r.checkpoints = kept.map((c) => c.epoch);
+        // The project's own checkpoints belong to its run, not this one.
+        const { checkpoints: _theirs, ...own } = this.project;
         this.projects.set(r.index, {
-          ...this.project,
+          ...own,
           name: session.snapshot.name,
           graph,
-          training: config,
+          training: { ...config, checkpointEvery: every },
           weights: weightsToJson(session.snapshot.weights),
           ...(this.data.preprocessing ? { preprocessing: this.data.preprocessing } : {}),
           runs: withRun(this.project.runs, record),
@@ -164,6 +217,21 @@ export class Sweep {
     }
   }
 
+  /**
+   * The checkpoints a run keeps: the session thinned them to the run's budget but keeps at least
+   * one however large; one checkpoint over the budget goes too, so the sweep stays within it.
+   */
+  private keptCheckpoints(list: Checkpoint[], made: number, r: SweepResult): Checkpoint[] {
+    const size = list.reduce((a, c) => a + checkpointSize(c), 0);
+    const share = `its share of the sweep's checkpoint budget (${fmt(this.runBudget)} of ${fmt(this.budget)} numbers for ${this.results.length} runs)`;
+    if (size > this.runBudget) {
+      r.checkpointNote = `No checkpoints kept: one holds ${fmt(checkpointSize(list[0]!))} numbers, more than ${share}. Sweep fewer settings to keep them.`;
+      return [];
+    }
+    if (list.length < made) r.checkpointNote = `Kept ${list.length} of ${made} checkpoints within ${share}.`;
+    return list;
+  }
+
   stop(): void {
     this.stopped = true;
     this.current?.stop();
@@ -173,9 +241,12 @@ export class Sweep {
   resultProject(index: number): Project {
     const p = this.projects.get(index);
     if (!p) throw new RangeError(`Sweep run ${index + 1} has not finished.`);
-    return p;
+    const c = this.checkpoints.get(index);
+    return c?.list.length ? { ...p, checkpoints: c.list.map((k) => checkpointToJson(k, c.runId)) } : p;
   }
 }
+
+const fmt = (n: number) => n.toLocaleString('en-US');
 
 /** "lr 0.01, batch 32": how a setting reads. */
 export function describeSetting(s: SweepSetting): string {

@@ -103,6 +103,8 @@ export interface SessionRequest {
   maxParams?: number;
   /** Keep a checkpoint at the end of every n-th epoch (within CHECKPOINT_BUDGET). */
   checkpointEvery?: number;
+  /** Numbers the kept checkpoints may hold together (default CHECKPOINT_BUDGET; a sweep gives each run its share). */
+  checkpointBudget?: number;
   /** Continue from this checkpoint (to config.epochs); its weights replace `weights`. */
   resume?: Checkpoint;
 }
@@ -297,7 +299,8 @@ export class TrainingSession {
           if (points.length > RUN_RECORD_POINTS)
             this.snapshot.points = boundedRecords(points.map(numericRecord)).map(pointFromRecord);
         }
-        if (e.type === 'checkpoint') keepCheckpoint(this.snapshot.checkpoints, e.checkpoint);
+        if (e.type === 'checkpoint')
+          keepCheckpoint(this.snapshot.checkpoints, e.checkpoint, this.request.checkpointBudget ?? CHECKPOINT_BUDGET);
         if (e.type === 'done') {
           this.snapshot.stopReason = e.reason;
           this.snapshot.weights = await this.trainer.backend.getWeights();
@@ -443,7 +446,7 @@ export function projectSnapshot(project: Project, opts: { untrained?: boolean; f
 }
 
 /** Numbers a checkpoint holds. */
-function checkpointSize(c: Checkpoint): number {
+export function checkpointSize(c: Checkpoint): number {
   let n = 0;
   for (const set of [c.weights, c.state, c.keep, c.early?.weights])
     if (set) for (const w of set.values()) n += w.data.length;

@@ -4,6 +4,8 @@
  * boundary, a row clicked in the trace view's table and an image clicked in the feature maps (a
  * mistake picked in the gallery, say) are traced; a saved trained project, reopened, offers its
  * recorded runs to compare, and a run of another project file is compared with its own. Projects with runs are trained by the CLI, as a user's saved files are.
+ * A sweep's result opened is the project with its run and checkpoints, forked from its timeline and
+ * compared with another result; a sweep of wide networks shows where its checkpoint budget bites.
  * Screenshots at 1024×700 and 1920×1080, light and dark.
  */
 import { test, expect, type Page } from '@playwright/test';
@@ -12,7 +14,7 @@ import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
-import { openApp, openTemplate, viewportSettled, setTheme } from './helpers.ts';
+import { openApp, openTemplate, pixelVariance, viewportSettled, setTheme } from './helpers.ts';
 
 const SHOTS = 'test-results/screenshots';
 mkdirSync(SHOTS, { recursive: true });
@@ -241,6 +243,94 @@ test('a misclassified image picked in the gallery, then clicked in the feature m
   await page.setViewportSize({ width: 1024, height: 700 });
   await setTheme(page, 'dark');
   await shot(page, 'lab-trace-image-1024x700-dark');
+});
+
+test('a sweep result opened is the project with its run and checkpoints, forked from its timeline; another compared', async ({
+  page,
+}) => {
+  await page.setViewportSize({ width: 1920, height: 1080 });
+  await openTemplate(page, 'x4-relu-hidden');
+  await page.getByTestId('train-epochs').fill('15');
+  await page.getByTestId('btn-lab').click();
+  await page.getByTestId('lab-tab-sweep').click();
+  await page.getByTestId('lab-sweep-lr').fill('0.03, 0.1');
+  await page.getByTestId('lab-sweep-start').click();
+  for (const i of [0, 1])
+    await expect(page.getByTestId(`lab-sweep-row-${i}`)).toContainText('done', { timeout: 45_000 });
+  // Each run keeps checkpoints every 4 of its 15 epochs (the project sets no interval), within the budget.
+  for (const i of [0, 1])
+    await expect(page.getByTestId(`lab-sweep-checkpoints-${i}`)).toHaveText('checkpoints 4, 8, 12');
+  await expect(page.getByTestId('lab-sweep-note')).toHaveCount(0);
+  await shot(page, 'lab-sweep-board-1920x1080-light');
+
+  // Compare on run 1 keeps it for comparison; Open on run 2 makes it the project, its run and its settings.
+  await page.getByTestId('lab-sweep-keep-0').click();
+  await page.getByTestId('lab-sweep-open-1').click();
+  await expect(page.getByTestId('status-project')).toContainText('lr 0.1');
+  await expect(page.getByTestId('train-lr')).toHaveValue('0.1');
+  await expect(page.getByTestId('train-epochs')).toHaveValue('15');
+  await expect(page.getByTestId('boundary-canvas')).toBeVisible();
+  expect(await pixelVariance(page.getByTestId('loss-chart'))).toBeGreaterThan(0);
+
+  // Its timeline has the run's checkpoints; fork from epoch 8 with another learning rate.
+  await page.getByTestId('lab-tab-timeline').click();
+  for (const e of [4, 8, 12]) await expect(page.getByTestId(`lab-checkpoint-${e}`)).toBeVisible();
+  await page.getByTestId('lab-checkpoint-8').click();
+  await expect(page.getByTestId('lab-checkpoint-epoch')).toHaveText('epoch 8');
+  await expect(page.getByTestId('lab-checkpoint-metrics')).toContainText('loss');
+  await shot(page, 'lab-sweep-opened-1920x1080-light');
+  await page.getByTestId('lab-fork-lr').fill('0.05');
+  await page.getByTestId('lab-fork').click();
+  await expect(page.getByTestId('train-message')).toContainText('Forked from the checkpoint at epoch 8');
+  await expect(page.getByTestId('train-status')).toHaveAttribute('data-status', 'done', { timeout: 45_000 });
+  await expect(page.getByTestId('train-error')).toBeHidden();
+
+  // Sweep run 1 (lr 0.03) against the fork (lr 0.05): the settings differ by their learning rate only.
+  await page.getByTestId('lab-tab-compare').click();
+  await choose(page, 'lab-compare-a', 'sweep run 1');
+  await choose(page, 'lab-compare-b', 'this project now');
+  const settings = page.getByTestId('lab-diff-settings');
+  await expect(async () => {
+    await page.getByTestId('lab-compare-go').click();
+    await expect(settings).toContainText('lr', { timeout: 1000 });
+  }).toPass();
+  const lr = settings.locator('tr', { hasText: /^lr/ });
+  await expect(lr).toContainText('0.03');
+  await expect(lr).toContainText('0.05');
+  await expect(settings.locator('tbody tr')).toHaveCount(1);
+  await expect(page.getByTestId('lab-diff-architecture')).toContainText('Same layers and connections.');
+  expect(await page.getByTestId('lab-compare-curves').locator('path').count()).toBeGreaterThanOrEqual(2);
+  await shot(page, 'lab-sweep-compare-1920x1080-light');
+  await page.setViewportSize({ width: 1024, height: 700 });
+  await setTheme(page, 'dark');
+  await shot(page, 'lab-sweep-compare-1024x700-dark');
+  await page.getByTestId('lab-tab-sweep').click();
+  await shot(page, 'lab-sweep-board-1024x700-dark');
+});
+
+test('a sweep of wide networks keeps what its checkpoint budget allows and says so on the board', async ({ page }) => {
+  await page.setViewportSize({ width: 1920, height: 1080 });
+  await openTemplate(page, 'vanishing-sigmoid');
+  await page.getByTestId('train-epochs').fill('2');
+  await page.getByTestId('btn-lab').click();
+  await page.getByTestId('lab-tab-sweep').click();
+  // Three runs share 4,000,000 numbers, 1,333,333 each. A checkpoint holds the weights twice (the weights and
+  // the last good ones): eight sigmoid layers 280 wide, 551,881 weights, keep one of their two checkpoints;
+  // 400 wide, 1,124,401 weights, keep none.
+  await page.getByTestId('lab-sweep-lr').fill('');
+  await page.getByTestId('lab-sweep-width').fill('8, 280, 400');
+  await page.getByTestId('lab-sweep-start').click();
+  for (const i of [0, 1, 2])
+    await expect(page.getByTestId(`lab-sweep-row-${i}`)).toContainText('done', { timeout: 60_000 });
+  await expect(page.getByTestId('lab-sweep-checkpoints-0')).toHaveText('checkpoints 1, 2');
+  await expect(page.getByTestId('lab-sweep-checkpoints-1')).toHaveText(/^checkpoints 2\s*⚠$/);
+  await expect(page.getByTestId('lab-sweep-checkpoints-2')).toHaveText(/^checkpoints none\s*⚠$/);
+  const share = "its share of the sweep's checkpoint budget (1,333,333 of 4,000,000 numbers for 3 runs)";
+  await expect(page.getByTestId('lab-sweep-note')).toHaveText([
+    `⚠ Run 2: Kept 1 of 2 checkpoints within ${share}.`,
+    `⚠ Run 3: No checkpoints kept: one holds 2,248,802 numbers, more than ${share}. Sweep fewer settings to keep them.`,
+  ]);
+  await shot(page, 'lab-sweep-budget-1920x1080-light');
 });
 
 async function shot(page: Page, name: string): Promise<void> {

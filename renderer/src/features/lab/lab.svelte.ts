@@ -19,6 +19,7 @@ import type {
 } from '../../../../src-engine/protocol/api.ts';
 import { MAX_TRACE_ROWS, savedRuns } from '../../../../src-engine/protocol/index.ts';
 import { readableError } from '../../lib/field-checks.ts';
+import { applySettings } from '../../lib/train-settings.ts';
 import type { Session } from '../../lib/session.svelte.ts';
 import { phaseNode, phasesOf, type Phase } from './phases.ts';
 import { pickedSample, type SamplePick } from './pick.ts';
@@ -341,7 +342,11 @@ export class LabState {
       this.#error = `The sweep cannot start: ${inp}`;
       return;
     }
-    const r = await this.#ask('Starting the sweep…', () => this.session.api.sweepStart({ ...inp, space, mode, count }));
+    // Each run trains as Train would: with the panel's settings (epochs typed a moment ago, say).
+    const project = { ...inp.project, training: applySettings(inp.project.training, this.session.training.settings) };
+    const r = await this.#ask('Starting the sweep…', () =>
+      this.session.api.sweepStart({ ...inp, project, space, mode, count }),
+    );
     if (!r) return;
     this.#sweepId = r.sweepId;
     this.#sweep = [];
