@@ -271,3 +271,13 @@ export class CompiledModel {
 export function compiled(g: GraphDoc | CompiledModel): CompiledModel {
   return g instanceof CompiledModel ? g : new CompiledModel(g);
 }
+
+/**
+ * A graph and its analysis: the compiled model's own where one is at hand (a run's), else analysed
+ * now. Unlike `compiled`, an invalid graph is not refused here: callers word their own refusal.
+ */
+export function analysed(g: GraphDoc | CompiledModel): { graph: GraphDoc; analysis: GraphAnalysis } {
+  return g instanceof CompiledModel
+    ? { graph: g.graph, analysis: g.analysis }
+    : { graph: g, analysis: analyzeGraph(g) };
+}

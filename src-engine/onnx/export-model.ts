@@ -3,7 +3,7 @@
  * imputation, scaling and one-hot encoding are its first nodes: ./bake-preprocessing.ts) and returns
  * task-shaped outputs: probabilities and the predicted label for classifiers, values for regression.
  */
-import { buildForward } from '../model/compile.ts';
+import { buildForward, CompiledModel } from '../model/compile.ts';
 import type { Preprocessing } from '../data/preprocess.ts';
 import type { GraphDoc } from '../graph/document.ts';
 import type { WeightSet } from '../tensor/weights.ts';
@@ -20,7 +20,8 @@ export const NETWRIGHT_VERSION = '0.1.0';
 export type ExportTask = 'binary' | 'multiclass' | 'regression';
 
 export interface DeploymentSource {
-  graph: GraphDoc;
+  /** The network, or the run's compiled model (then its inference program is used, not compiled again). */
+  graph: GraphDoc | CompiledModel;
   weights: WeightSet;
   /** Fitted preprocessing; numeric and boolean columns get baked in. */
   preprocessing?: Preprocessing | null;
@@ -59,7 +60,9 @@ export function exportTask(graph: GraphDoc, pre?: Preprocessing | null): ExportT
 
 /** Build the deployment ModelProto. */
 export function deploymentModel(src: DeploymentSource): ModelProto {
-  const fwd = buildForward(src.graph, { training: false });
+  const source = src.graph;
+  const graph = source instanceof CompiledModel ? source.graph : source;
+  const fwd = source instanceof CompiledModel ? source.forward : buildForward(source, { training: false });
   const b = new GraphBuilder(src.elem ?? 'float32');
   const F = fwd.features;
   const T = fwd.targets;
@@ -81,7 +84,7 @@ export function deploymentModel(src: DeploymentSource): ModelProto {
     inputs.set(d.name, b.initializer(d.name, d.shape, w.data));
   }
   const pred = emitProgram(fwd.program, b, [fwd.pred], { inputs, batchRef: baked.batchRef }).get(fwd.pred)!;
-  const task = exportTask(src.graph, pre);
+  const task = exportTask(graph, pre);
   if (task === 'regression') {
     // The network predicts the standardised target; the model answers in the target's own units.
     const scale = targetScaleOf(pre);
@@ -123,7 +126,7 @@ export function deploymentModel(src: DeploymentSource): ModelProto {
     [META.task]: task,
     [META.version]: src.version ?? NETWRIGHT_VERSION,
     [META.featureNames]: JSON.stringify(pre?.featureNames ?? Array.from({ length: F }, (_, i) => `x${i}`)),
-    [META.graph]: JSON.stringify(src.graph),
+    [META.graph]: JSON.stringify(graph),
     [META.inputs]: JSON.stringify(baked.inputs),
   };
   if (classNames) metadata[META.classNames] = JSON.stringify(classNames);

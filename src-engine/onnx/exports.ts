@@ -50,12 +50,12 @@ export function exportFileName(name: string, format: ExportFormat): string {
 
 /** Whether a model can be exported in a format; null when it can, else why not. */
 export function exportProblem(
-  run: Pick<RunSnapshot, 'graph' | 'points'>,
+  run: Pick<RunSnapshot, 'graph' | 'points' | 'model'>,
   format: ExportFormat,
   opts: { data?: TrainingScriptData } = {},
 ): string | null {
   if (format === 'pytorch-train')
-    return pytorchTrainProblem({ graph: run.graph, ...(opts.data ? { data: opts.data } : {}) });
+    return pytorchTrainProblem({ graph: run.model ?? run.graph, ...(opts.data ? { data: opts.data } : {}) });
   // The perceptron rule is not gradient descent (the step function has no useful gradient).
   if (format === 'onnx-train' && run.graph.nodes.some((n) => n.type === 'Output' && n.params.loss === 'perceptron'))
     return 'The perceptron rule has no ONNX training step (it is not gradient descent); change the Output loss to export one.';
@@ -90,7 +90,7 @@ export function exportRun(
         ...(run.test ? { test: run.test } : {}),
       };
       const data = exportDeploymentOnnx({
-        graph: run.graph,
+        graph: run.model ?? run.graph,
         weights: run.weights,
         preprocessing: pre,
         name: run.name,
@@ -100,7 +100,7 @@ export function exportRun(
     }
     case 'onnx-train':
       return {
-        data: exportTrainStepOnnx(run.graph, run.config, {
+        data: exportTrainStepOnnx(run.model ?? run.graph, run.config, {
           steps: opts.steps ?? 1,
           initialWeights: run.weights,
           name: run.name,
@@ -115,12 +115,16 @@ export function exportRun(
         mime,
       };
     case 'pytorch':
-      return { data: exportPytorch(run.graph, run.weights, { name: run.name, preprocessing: pre }), fileName, mime };
+      return {
+        data: exportPytorch(run.model ?? run.graph, run.weights, { name: run.name, preprocessing: pre }),
+        fileName,
+        mime,
+      };
     case 'pytorch-train':
       return {
         data: exportPytorchTraining({
           name: run.name,
-          graph: run.graph,
+          graph: run.model ?? run.graph,
           config: run.config,
           weights: run.weights,
           preprocessing: pre,

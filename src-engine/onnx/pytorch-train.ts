@@ -10,10 +10,10 @@
 import type { Dataset } from '../data/dataset.ts';
 import type { Preprocessing } from '../data/preprocess.ts';
 import type { GraphDoc } from '../graph/document.ts';
-import { analyzeGraph, incoming } from '../graph/validate.ts';
+import { incoming } from '../graph/validate.ts';
 import { layerDef } from '../layers/index.ts';
 import { lossTorch, type LossName } from '../losses/index.ts';
-import { compiled } from '../model/compile.ts';
+import { analysed, compiled, type CompiledModel } from '../model/compile.ts';
 import type { DatasetRef } from '../project/project.ts';
 import { sizeOf } from '../tensor/tensor.ts';
 import type { WeightSet } from '../tensor/weights.ts';
@@ -46,7 +46,8 @@ export interface TrainingScriptData {
 
 export interface TrainingScriptInput {
   name: string;
-  graph: GraphDoc;
+  /** The network, or the run's compiled model (not compiled again). */
+  graph: GraphDoc | CompiledModel;
   config: TrainConfig;
   /** The weights the script starts from (the project's, or the seed's draw for an untrained one). */
   weights: WeightSet;
@@ -65,14 +66,14 @@ function embeddedBytes(sets: NonNullable<TrainingScriptData['sets']>): number {
 
 /** Why a project cannot be exported as a training script, or null when it can. */
 export function pytorchTrainProblem(input: Pick<TrainingScriptInput, 'graph' | 'data'>): string | null {
-  const analysis = analyzeGraph(input.graph);
+  const { graph, analysis } = analysed(input.graph);
   if (!analysis.ok) return `The network is not valid: ${analysis.problems.map((p) => p.message).join(' ')}`;
-  const output = input.graph.nodes.find((n) => n.type === 'Output');
+  const output = graph.nodes.find((n) => n.type === 'Output');
   if (output && !lossTorch(output.params.loss as LossName))
     return 'The perceptron rule is not gradient descent, so PyTorch cannot train it: change the Output loss to export a training script.';
-  for (const node of input.graph.nodes) {
+  for (const node of graph.nodes) {
     const def = layerDef(node.type);
-    const shapes = (incoming(input.graph).get(node.id) ?? []).map((s) => analysis.info[s]!.shape!);
+    const shapes = (incoming(graph).get(node.id) ?? []).map((s) => analysis.info[s]!.shape!);
     if ((def.params?.(node, shapes).length ?? 0) > 0 && !def.torch.params)
       return `The ${node.type} layer '${node.label ?? node.id}' has no PyTorch form for its weights yet, so no training script can be written for it.`;
   }
@@ -120,12 +121,13 @@ const pyJson = (v: unknown): string => `json.loads(${pyStr(JSON.stringify(v ?? n
 export function exportPytorchTraining(input: TrainingScriptInput): string {
   const problem = pytorchTrainProblem(input);
   if (problem) throw new Error(problem);
-  const { graph, config, weights } = input;
-  const model = compiled(graph);
+  const { config, weights } = input;
+  const model = compiled(input.graph);
+  const graph = model.graph;
   const fwd = model.forward;
   const tp = model.training(config);
   const { init, load, forward, layers, helpers } = torchModel(
-    graph,
+    model,
     {
       has: (name) => weights.has(name),
       literal: (name, order) =>

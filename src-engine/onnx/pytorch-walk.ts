@@ -6,7 +6,8 @@
  * what the forward returns.
  */
 import type { GraphNode } from '../graph/document.ts';
-import { analyzeGraph, incoming, type GraphAnalysis } from '../graph/validate.ts';
+import { incoming, type GraphAnalysis } from '../graph/validate.ts';
+import { analysed, type CompiledModel } from '../model/compile.ts';
 import type { GraphDoc } from '../graph/document.ts';
 import { activationTorch, type ActivationName } from '../layers/activations.ts';
 import { layerDef } from '../layers/index.ts';
@@ -52,8 +53,12 @@ export const pyName = (id: string): string => `n_${id.replace(/[^A-Za-z0-9_]/g, 
  * Walk a valid graph. `returns` says what forward returns: the Output layer's activation, or
  * `(logits, output)` (the Output layer before and after its activation, for a loss that reads both).
  */
-export function torchModel(graph: GraphDoc, weights: TorchWeights, returns: 'output' | 'logits'): TorchModelCode {
-  const analysis = analyzeGraph(graph);
+export function torchModel(
+  source: GraphDoc | CompiledModel,
+  weights: TorchWeights,
+  returns: 'output' | 'logits',
+): TorchModelCode {
+  const { graph, analysis } = analysed(source);
   if (!analysis.ok) throw new Error(`The network is not valid: ${analysis.problems.map((p) => p.message).join(' ')}`);
   const byId = new Map(graph.nodes.map((n) => [n.id, n]));
   const ins = incoming(graph);

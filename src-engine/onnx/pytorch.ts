@@ -5,6 +5,7 @@
  */
 import type { Preprocessing } from '../data/preprocess.ts';
 import type { GraphDoc } from '../graph/document.ts';
+import type { CompiledModel } from '../model/compile.ts';
 import { pyNumber } from '../backprop/ops/elementwise.ts';
 import type { WeightSet } from '../tensor/weights.ts';
 import { NETWRIGHT_VERSION } from './export-model.ts';
@@ -12,7 +13,7 @@ import { torchModel } from './pytorch-walk.ts';
 
 /** Python source defining `NetwrightModel`, `load_model()`, `preprocess()` and a command-line demo. */
 export function exportPytorch(
-  graph: GraphDoc,
+  graph: GraphDoc | CompiledModel,
   weights: WeightSet,
   opts: { name?: string; preprocessing?: Preprocessing | null } = {},
 ): string {

@@ -65,6 +65,8 @@ export interface RunSnapshot {
   test?: Record<string, number>;
   /** Checkpoints kept (every n-th epoch, thinned to the budget). */
   checkpoints: Checkpoint[];
+  /** The run's compiled model, where it ran in this process: exports use it instead of compiling `graph` again. */
+  model?: CompiledModel;
 }
 
 export interface SessionDeps {
@@ -219,6 +221,7 @@ export class TrainingSession {
       startedAt,
       stopReason: null,
       checkpoints: [],
+      model,
     };
   }
 

@@ -3,7 +3,7 @@
  * the run record, the project snapshot (the project is the truth), and one decision rule that the
  * training accuracy and the exported ONNX model both apply.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { getBuiltinDataset } from '../../../src-engine/data/builtin/index.ts';
 import type { Dataset } from '../../../src-engine/data/dataset.ts';
 import type { GraphDoc } from '../../../src-engine/graph/document.ts';
@@ -96,7 +96,15 @@ describe('training session', () => {
     const odd = structuredClone(project);
     odd.runs[0]!.epochs[0] = { epoch: 1, loss: 0.5, lr: 0.01, stray: 7 };
     expect(projectSnapshot(odd).points[0]).toEqual({ epoch: 1, loss: 0.5, lr: 0.01 });
+    // Exports of a run use the model it was compiled into, not a second compilation of its graph.
+    const forward = vi.spyOn(s.snapshot.model!, 'forward', 'get');
+    const training = vi.spyOn(s.snapshot.model!, 'training');
     const a = exportRun(s.snapshot, 'onnx').data as Uint8Array;
+    expect(forward).toHaveBeenCalled();
+    exportRun(s.snapshot, 'onnx-train');
+    expect(training).toHaveBeenCalled();
+    forward.mockRestore();
+    training.mockRestore();
     const b = exportRun(snap, 'onnx').data as Uint8Array;
     expect(b.byteLength).toBeGreaterThan(1000);
     // Same weights, same model (the summary metadata differs only in nothing that matters here).
