@@ -10,7 +10,7 @@ import { resolveDatasetRef } from '../resolve-dataset.ts';
 import { detectFormat } from '../../data/formats.ts';
 import { readHead } from '../data/read.ts';
 import { siblingLabels } from '../data/idx-loader.ts';
-import { digitsScriptFiles } from '../datasets/digits.ts';
+import { scriptFilesOf } from '../datasets/digits.ts';
 import { parseCommandArgs } from './args.ts';
 import { CliError, type CliCommand } from './types.ts';
 
@@ -61,9 +61,8 @@ async function trainingScriptData(project: Project): Promise<TrainingScriptData>
   if (ref.kind === 'file' && /\.(csv|tsv|txt)$/i.test(ref.path))
     return { ref: { ...ref, path: path.resolve(ref.path) } };
   if (ref.kind === 'none') return { ref };
-  if (ref.kind === 'builtin' && ref.id === 'digits') {
-    return { ref, files: digitsScriptFiles(ref.params) };
-  }
+  const files = scriptFilesOf(ref);
+  if (files) return { ref, files };
   // An IDX pair is read with the project's fitted preprocessing (its pixel scaling): a trained project's.
   if (
     ref.kind === 'file' &&

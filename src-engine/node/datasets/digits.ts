@@ -40,6 +40,17 @@ export function defaultDigitsDir(): string {
 }
 
 /**
+ * The files a training script reads itself for a dataset, or null when the rows must be embedded:
+ * the built-in digits (10,000 of them embedded are more than a script takes). The app's export and
+ * the CLI's both ask here.
+ */
+export function scriptFilesOf(
+  ref: { kind: string; id?: string; params?: Readonly<Record<string, unknown>> } | null | undefined,
+): ReturnType<typeof digitsScriptFiles> | null {
+  return ref?.kind === 'builtin' && ref.id === 'digits' ? digitsScriptFiles(ref.params ?? {}) : null;
+}
+
+/**
  * The built-in digits as the files a training script reads itself (the mnist package's), with the
  * dataset's own count, seed and held-out rows: one answer for the CLI's export and the app's.
  */

@@ -51,7 +51,7 @@ import { envLimits } from '../limits.ts';
 import { createOrtBackend, probeProviders } from '../ort/index.ts';
 import { builtinDatasetItems, loadBuiltin } from '../resolve-dataset.ts';
 import { computeViews } from './train-views.ts';
-import { digitsScriptFiles } from '../datasets/digits.ts';
+import { scriptFilesOf } from '../datasets/digits.ts';
 
 /** Progress events at most this often (ms): 20 a second keeps plots live without flooding the socket. */
 const PROGRESS_MS = 50;
@@ -675,13 +675,11 @@ export class TrainingService {
     if (!s) throw new RangeError('There is no trained model to export yet: train the network first.');
     // A training script embeds the rows of the run on screen (without them it asks for --data FILE.csv).
     const d = this.session?.snapshot === s ? this.session.data : null;
-    // The built-in digits: the script reads the mnist package's files (10,000 digits embedded are
-    // more than a script takes).
     const choice = this.shownData;
-    const digits = choice?.kind === 'builtin' && choice.id === 'digits' ? digitsScriptFiles(choice.params) : null;
+    const files = scriptFilesOf(choice);
     return exportRun(s, format, {
       data: {
-        ...(digits && choice?.kind === 'builtin' ? { ref: choice, files: digits } : {}),
+        ...(files && choice?.kind === 'builtin' ? { ref: choice, files } : {}),
         sets: d
           ? {
               train: d.train,
