@@ -11,6 +11,7 @@ import type { SweepResult, SweepSpace } from '../lab/sweep.ts';
 import type { TrainConfig } from '../train/config.ts';
 import type { Command } from './commands.ts';
 import type { DatasetSummary } from '../data/summary.ts';
+import type { Preprocessing } from '../data/preprocess.ts';
 import type { TrainEvent } from '../train/trainer.ts';
 import type { HistorySnapshot } from '../views/history.ts';
 export type { HistorySnapshot, SeriesSnapshot, ChartSeries } from '../views/history.ts';
@@ -219,7 +220,8 @@ export interface ApiMethods {
     run: RunRecord;
     /** The run's settings as the typed document the project keeps (the record holds them as plain data). */
     training: TrainConfig;
-    preprocessing: unknown;
+    /** The fitted preprocessing the run's model expects (null: the data needed none). */
+    preprocessing: Preprocessing | null;
     checkpoints: CheckpointJson[];
   } | null>;
   /** Export the model on screen: a file the host saves (dialog) or the page downloads. */

@@ -6,6 +6,7 @@
  * files the page uploads.
  */
 import type { Dataset } from '../../data/dataset.ts';
+import type { Preprocessing } from '../../data/preprocess.ts';
 import { prepare } from '../../data/prepare.ts';
 import { summarize, summaryLine, type DatasetSummary } from '../../data/summary.ts';
 import type { RawTable } from '../../data/table.ts';
@@ -564,7 +565,7 @@ export class TrainingService {
     weights: WeightsJson;
     run: RunRecord;
     training: TrainConfig;
-    preprocessing: unknown;
+    preprocessing: Preprocessing | null;
     checkpoints: CheckpointJson[];
   } | null {
     const s = this.shown;
