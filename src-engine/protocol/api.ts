@@ -206,6 +206,15 @@ export interface ApiMethods {
     /** Show the model at this checkpoint's epoch instead of the project's final weights (the timeline). */
     epoch?: number | null;
   }): Promise<{ views: TrainingViews | null; note: string | null }>;
+  /**
+   * The views of a project's own trained model on the data (a run kept from a sweep, another project
+   * file), to compare runs side by side; the model on screen does not change. Null with a note where
+   * the project has no weights or the data does not fit its network.
+   */
+  runViews(req: {
+    project: Project;
+    data: DataChoice | null;
+  }): Promise<{ views: TrainingViews | null; note: string | null }>;
   /** Pause, resume, stop, or run one mini-batch of the current run. */
   trainControl(req: { action: 'pause' | 'resume' | 'stop' | 'step' }): Promise<{ ok: boolean }>;
   /**
@@ -278,6 +287,7 @@ export const ENGINE_METHODS = [
   'trainStart',
   'trainControl',
   'restoreRun',
+  'runViews',
   'viewOptions',
   'lastRun',
   'importOnnx',

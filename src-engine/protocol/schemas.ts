@@ -117,6 +117,7 @@ export const requestSchemas = {
   restoreRun: z
     .object({ project, data: dataChoice.nullable(), epoch: z.number().int().min(0).nullable().optional() })
     .strict(),
+  runViews: z.object({ project, data: dataChoice.nullable() }).strict(),
   lastRun: empty,
   exportModel: z.object({ format: z.enum(EXPORT_FORMATS) }).strict(),
   importOnnx: z.object({ fileName, base64: z.string().max(MAX_PROJECT_CHARS * 2) }).strict(),

@@ -140,6 +140,10 @@ test('a reopened trained project offers its saved runs to compare; a point on th
   await expect(page.getByTestId('lab-missing-a')).toContainText("a project keeps only its last run's weights");
   await expect(page.getByTestId('lab-missing-b')).toHaveCount(0);
   await expect(page.getByTestId('lab-diff-weights')).toHaveCount(0);
+  // The last saved run has the project's weights: its boundary and confusion matrix are drawn from them.
+  await expect(page.getByTestId('lab-boundary-b')).toBeVisible();
+  await expect(page.getByTestId('lab-cm-b')).toBeVisible();
+  await expect(page.getByTestId('lab-boundary-a')).toHaveCount(0);
   await shot(page, 'lab-compare-saved-1920x1080-light');
   await page.setViewportSize({ width: 1024, height: 700 });
   await setTheme(page, 'dark');
@@ -161,6 +165,9 @@ test('a reopened trained project offers its saved runs to compare; a point on th
   await expect(optimizer).toContainText('sgd');
   await expect(page.getByTestId('lab-missing-a')).toHaveCount(0);
   await expect(page.getByTestId('lab-diff-weights')).toContainText('.W');
+  // Both boundaries and both confusion matrices, the other file's drawn from its own weights.
+  for (const id of ['lab-boundary-a', 'lab-boundary-b', 'lab-cm-a', 'lab-cm-b'])
+    await expect(page.getByTestId(id)).toBeVisible();
   await shot(page, 'lab-compare-file-1920x1080-light');
 
   // A click on a data point of the boundary plot traces that sample (the lab opens on the trace).

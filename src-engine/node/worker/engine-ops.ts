@@ -80,6 +80,7 @@ export function createEngineOps(emit: (e: ApiEvent) => void) {
     trainStart: (req) => training.start(req),
     trainControl: ({ action }) => training.control(action),
     restoreRun: (req) => training.restore(req),
+    runViews: (req) => training.runViews(req),
     viewOptions: (req) => training.viewOptions(req),
     lastRun: () => training.lastRunRecord(),
     importOnnx: ({ fileName, base64 }) => projectFromModelFile(Buffer.from(base64, 'base64'), fileName),

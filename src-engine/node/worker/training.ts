@@ -391,6 +391,37 @@ export class TrainingService {
     return { views: this.computeShown(true), note: null };
   }
 
+  /**
+   * The views of a project's own trained model on the chosen data (see the Api's runViews), with the
+   * feature choices of the views on screen; nothing on screen changes.
+   */
+  async runViews(req: {
+    project: Project;
+    data: DataChoice | null;
+  }): Promise<{ views: TrainingViews | null; note: string | null }> {
+    if (!req.project.weights) return { views: null, note: 'This run kept no weights, so its views cannot be drawn.' };
+    if (!req.data) return { views: null, note: 'Choose the data in the Data panel to see its views.' };
+    const snapshot = projectSnapshot(req.project);
+    let data: SessionData;
+    try {
+      data = await this.resolveData(req.data, snapshot.config.seed);
+    } catch (e) {
+      return { views: null, note: `The views need the data: ${(e as Error).message}` };
+    }
+    const model = new CompiledModel(snapshot.graph);
+    if (model.forward.features !== data.train.features || model.forward.targets !== data.train.targets)
+      return { views: null, note: 'The chosen data does not fit this network, so its views are not shown.' };
+    const views = computeViews(
+      new ForwardEvaluator(model, snapshot.weights),
+      planViews(model.forward, data.train.task),
+      snapshot.graph,
+      viewData(data, snapshot.config),
+      snapshot.points.at(-1)?.epoch ?? 0,
+      { evaluation: true, resolution: 64, ...this.viewChoices() },
+    );
+    return { views, note: null };
+  }
+
   /** The views of a project's network with its starting weights, on the chosen data. */
   private async untrainedViews(
     project: Project,

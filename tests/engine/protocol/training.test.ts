@@ -212,6 +212,40 @@ describe('training in the engine worker', () => {
     expect(c.points.at(-1)!.loss).toBeLessThan(c.points[0]!.loss);
   }, 60_000);
 
+  it("draws another run's views from its own weights without changing the model on screen", async () => {
+    const t = getTemplate('x4-relu-hidden');
+    const data = { kind: 'builtin' as const, id: 'x4-l-shape', params: {} };
+    const train = async (lr: number) => {
+      const c = collect();
+      await engine.trainStart({
+        project: project(t.graph, { ...t.training, epochs: 30, optimizer: { name: 'adam', lr } }, 'x'),
+        data,
+        start: 'fresh',
+        ep: null,
+      });
+      await c.done;
+      c.off();
+      return (await engine.lastRun({}))!;
+    };
+    const first = await train(0.05);
+    const shown = await train(0.01);
+    const other: Project = {
+      ...project(t.graph, first.training, 'other'),
+      weights: first.weights,
+      runs: [first.run],
+    };
+    const r = await engine.runViews({ project: other, data });
+    expect(r.note).toBeNull();
+    expect(r.views!.grid!.predicted.length).toBe(64 * 64);
+    expect(r.views!.evaluation!.matrix!.length).toBeGreaterThan(0);
+    // The model on screen is still the last run's.
+    expect((await engine.lastRun({}))!.weights).toEqual(shown.weights);
+    // Without weights there is nothing to draw, and it says so.
+    const bare = await engine.runViews({ project: project(t.graph, t.training, 'bare'), data });
+    expect(bare.views).toBeNull();
+    expect(bare.note).toMatch(/no weights/);
+  });
+
   it('streams the input space with the decision plane for three-feature data', async () => {
     const t = getTemplate('sigmoid-neuron-3d');
     const c = collect();

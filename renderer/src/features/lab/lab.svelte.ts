@@ -333,7 +333,27 @@ export class LabState {
 
   async compare(a: KeptRun, b: KeptRun): Promise<void> {
     const diff = await this.#ask('Comparing…', () => this.session.api.diffProjects({ a: a.project, b: b.project }));
-    if (diff) this.#diff = { a, b, diff };
+    if (!diff) return;
+    const [va, vb] = await Promise.all([this.#withViews(a), this.#withViews(b)]);
+    this.#diff = { a: va, b: vb, diff };
+  }
+
+  /**
+   * A run to compare with its views (boundary, confusion matrix): drawn by the engine from the run's
+   * own weights on the data chosen now, where it has weights and none came with it (a run of another
+   * project file, a sweep run, the project's last saved run).
+   */
+  async #withViews(r: KeptRun): Promise<KeptRun> {
+    if (r.views || !r.project.weights) return r;
+    const data = this.session.data.choice();
+    if (typeof data === 'string') return r;
+    const say = (note: string) => ({ ...r, missing: [...(r.missing ?? []), note] });
+    try {
+      const { views, note } = await this.session.api.runViews({ project: r.project, data });
+      return views ? { ...r, views } : note ? say(note) : r;
+    } catch (e) {
+      return say(`Its views could not be drawn: ${(e as Error).message}`);
+    }
   }
 
   async startSweep(space: SweepSpace, mode: 'grid' | 'random', count: number): Promise<void> {
