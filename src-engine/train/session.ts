@@ -116,6 +116,8 @@ export interface SessionRequest {
   checkpointEvery?: number;
   /** Continue from this checkpoint (to config.epochs); its weights replace `weights`. */
   resume?: Checkpoint;
+  /** Keep each epoch's starting state, so a divergence can be replayed and explained (TrainerOptions.keepEpochStart). */
+  keepEpochStart?: boolean;
 }
 
 /** Numbers all kept checkpoints of a run may hold together (about 40 MB as project JSON). */
@@ -256,6 +258,7 @@ export class TrainingSession {
           ? { checkpointEvery: req.checkpointEvery ?? req.config.checkpointEvery }
           : {}),
         ...(req.resume ? { resume: req.resume } : {}),
+        ...(req.keepEpochStart ? { keepEpochStart: true } : {}),
       });
     } catch (e) {
       await backend?.dispose?.();

@@ -21,8 +21,10 @@ afterAll(() => engine.close());
 function pointsOf(
   e: Extract<ApiEvent, { type: 'train-progress' }>,
 ): { epoch: number; loss: number; accuracy?: number }[] {
-  const loss = e.history.series.loss!;
+  const loss = e.history.series.loss;
   const acc = e.history.series.accuracy;
+  // A run that diverged in its first epoch has no epoch yet.
+  if (!loss) return [];
   return loss.x.map((epoch, i) => ({ epoch, loss: loss.y[i]!, ...(acc ? { accuracy: acc.y[i]! } : {}) }));
 }
 
@@ -286,6 +288,37 @@ describe('training in the engine worker', () => {
     expect(flow.layers.map((l) => l.id)).toEqual(['hidden', 'output']);
     expect(flow.layers[0]!.gradRms.every((g) => g === null || g >= 0)).toBe(true);
     expect(flow.layers[0]!.dead.length).toBe(flow.epochs.length);
+  }, 60_000);
+
+  it('explains a run that blows up in its first epoch: the layer whose gradients grew first, and what to try', async () => {
+    // The deep ReLU template at learning rate 5: the loss is NaN at the fifth step of epoch 1, long before
+    // the flow view is measured a second time; the epoch is replayed step by step to find the layer.
+    const t = getTemplate('vanishing-relu');
+    const training = { ...t.training, epochs: 20, backend: 'ts', optimizer: { ...t.training.optimizer, lr: 5 } };
+    const c = collect();
+    await engine.trainStart({
+      project: project(t.graph, training, 'blow-up'),
+      data: { kind: 'builtin', id: 'circle', params: { n: 400 } },
+      start: 'fresh',
+      ep: null,
+    });
+    await c.done;
+    c.off();
+    const diverged = c.events.flatMap((e) => (e.type === 'train' && e.event.type === 'diverged' ? [e.event] : []));
+    expect(diverged).toHaveLength(1);
+    const d = diverged[0]!;
+    expect(d.message).toMatch(/^Training diverged in epoch 1, batch \d+: the loss became/);
+    // The state it was replayed from stays in the engine.
+    expect(d).not.toHaveProperty('epochStart');
+    const named =
+      /^The gradients of layer '([^']+)' grew first \(to ([\d,]+)× their size at the start, then NaN or infinite\)\. /.exec(
+        d.advice ?? '',
+      );
+    expect(named, d.advice).not.toBeNull();
+    const layers = t.graph.nodes.filter((n) => n.type !== 'Input').map((n) => n.id);
+    expect(layers).toContain(named![1]);
+    expect(Number(named![2]!.replace(/,/g, ''))).toBeGreaterThanOrEqual(10);
+    expect(d.advice).toMatch(/Try a learning rate of 0\.5, or gradient clipping \(a clip norm of 1\)\.$/);
   }, 60_000);
 
   it('forks a run from a checkpoint (exact replay with unchanged settings), shows a checkpoint, and diffs two projects', async () => {
