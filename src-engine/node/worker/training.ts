@@ -101,6 +101,15 @@ function forkPoint(project: Project, epoch: number): { weights: WeightSet; resum
   }
 }
 
+/**
+ * How a fork from the checkpoint at `epoch` started: from that epoch with its whole state, or — when
+ * graph edits changed shapes (`fitted`) — from epoch 0 with its weights wherever name and shape fit.
+ */
+function startedFrom(epoch: number, fitted: { kept: number; total: number } | null): string {
+  if (!fitted) return `Forked from the checkpoint at epoch ${epoch}.`;
+  return `Started from epoch 0 with the weights of the checkpoint at epoch ${epoch} where names and shapes fit (${fitted.kept} of ${fitted.total} parameters; the others start fresh): the edited network no longer takes the checkpoint's whole state.`;
+}
+
 /** Rows of the gradient-flow probe batch. */
 const FLOW_ROWS = 64;
 
@@ -251,7 +260,7 @@ export class TrainingService {
     start: StartPolicy;
     ep: string | null;
     from?: number | null;
-  }): Promise<{ runId: string; summary: string; kept: number; total: number }> {
+  }): Promise<{ runId: string; summary: string; kept: number; total: number; message: string | null }> {
     const { project } = req;
     const config = project.training;
     const { maxParams } = envLimits();
@@ -321,7 +330,16 @@ export class TrainingService {
         },
       });
     });
-    return { runId: id, summary: data.summary, kept: session.kept, total: session.total };
+    const { kept, total } = session;
+    const message =
+      req.from !== undefined && req.from !== null
+        ? startedFrom(req.from, fork?.resume ? null : { kept, total })
+        : req.start === 'continue'
+          ? kept === total
+            ? `Continued from the learned weights (all ${total} parameters).`
+            : `Continued from the learned weights of ${kept} of ${total} parameters whose shapes still match; the others start fresh.`
+          : null;
+    return { runId: id, summary: data.summary, kept, total, message };
   }
 
   /**

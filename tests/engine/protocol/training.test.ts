@@ -296,7 +296,7 @@ describe('training in the engine worker', () => {
     const t = getTemplate('vanishing-relu');
     const training = { ...t.training, epochs: 20, backend: 'ts', optimizer: { ...t.training.optimizer, lr: 5 } };
     const c = collect();
-    await engine.trainStart({
+    const started = await engine.trainStart({
       project: project(t.graph, training, 'blow-up'),
       data: { kind: 'builtin', id: 'circle', params: { n: 400 } },
       start: 'fresh',
@@ -304,6 +304,7 @@ describe('training in the engine worker', () => {
     });
     await c.done;
     c.off();
+    expect(started.message).toBeNull();
     const diverged = c.events.flatMap((e) => (e.type === 'train' && e.event.type === 'diverged' ? [e.event] : []));
     expect(diverged).toHaveLength(1);
     const d = diverged[0]!;
@@ -327,10 +328,10 @@ describe('training in the engine worker', () => {
     const p = project(t.graph, { ...t.training, epochs: 30, checkpointEvery: 10 }, 'fork');
     const run = async (req: Parameters<typeof engine.trainStart>[0]) => {
       const c = collect();
-      await engine.trainStart(req);
+      const started = await engine.trainStart(req);
       await c.done;
       c.off();
-      return { points: c.points, events: c.events, last: (await engine.lastRun({}))! };
+      return { started, points: c.points, events: c.events, last: (await engine.lastRun({}))! };
     };
     const original = await run({ project: p, data, start: 'fresh', ep: null });
     expect(
@@ -344,6 +345,7 @@ describe('training in the engine worker', () => {
     };
     // Unchanged settings from epoch 10: the same last 20 epochs and the same weights.
     const replay = await run({ project: trained, data, start: 'continue', ep: null, from: 10 });
+    expect(replay.started.message).toBe('Forked from the checkpoint at epoch 10.');
     expect(replay.points.map((q) => q.loss)).toEqual(original.points.slice(10).map((q) => q.loss));
     expect(replay.last.weights).toEqual(original.last.weights);
     // A fork with another learning rate parts from the original after the checkpoint.
@@ -376,6 +378,7 @@ describe('training in the engine worker', () => {
     const retyped = await run({ project: tanh, data, start: 'continue', ep: null, from: 10 });
     expect(retyped.points.map((q) => q.epoch)).toEqual(original.points.slice(10).map((q) => q.epoch));
     expect(retyped.points.at(-1)!.loss).not.toBe(original.points.at(-1)!.loss);
+    expect(retyped.started.message).toBe('Forked from the checkpoint at epoch 10.');
     // A layer inserted: the checkpoint's weights where name and shape still fit, trained from epoch 0.
     const deeper = {
       ...trained,
@@ -403,6 +406,10 @@ describe('training in the engine worker', () => {
     c.off();
     expect([started.kept, started.total]).toEqual([4, 6]);
     expect(c.points).toHaveLength(30);
+    // The status line says what happened: epoch 0, not "forked from epoch 10".
+    expect(started.message).toBe(
+      "Started from epoch 0 with the weights of the checkpoint at epoch 10 where names and shapes fit (4 of 6 parameters; the others start fresh): the edited network no longer takes the checkpoint's whole state.",
+    );
   }, 120_000);
 
   it("exports a digits run's training script that reads the mnist package's files instead of embedding 10,000 digits", async () => {
