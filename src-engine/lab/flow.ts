@@ -10,6 +10,8 @@ import type { GraphDoc } from '../graph/document.ts';
 import type { WeightSet } from '../tensor/weights.ts';
 import type { TrainConfig } from '../train/config.ts';
 import type { FlowView } from '../protocol/training.ts';
+import type { Dataset } from '../data/dataset.ts';
+import { Trainer, type Checkpoint } from '../train/trainer.ts';
 import { StepTracer, type StepTrace } from './step.ts';
 
 export interface LayerFlow {
@@ -154,26 +156,101 @@ export class FlowHistory {
   }
 }
 
+/** Steps measured at most when an epoch is replayed to its blow-up (the last ones always among them). */
+export const REPLAY_SAMPLES = 32;
+/** The steps just before the blow-up, each measured whatever the epoch's length. */
+const REPLAY_LAST = 8;
+
+/**
+ * The flow step by step through the epoch a run diverged in: the run is replayed from its state at the
+ * start of that epoch (the trainer's `epochStart`, on the eager engine: bit-identical to a run on it)
+ * and the probe measures the weights before the first step and after each step up to the blow-up —
+ * at most REPLAY_SAMPLES of them, always the last REPLAY_LAST. A run that blows up in its first epoch
+ * has only its starting weights measured otherwise; this is how the layer that blew up first is found.
+ * Samples are labelled in epochs (epoch e, step b of B: e + b / B).
+ */
+export async function flowToDivergence(inp: {
+  graph: GraphDoc;
+  config: TrainConfig;
+  train: Dataset;
+  epochStart: Checkpoint;
+  /** The step that diverged (0-based), or the epoch's last when the epoch's loss did. */
+  batch: number;
+  probe: FlowProbe;
+  /** Gives the host's event loop a turn between steps. */
+  yieldToHost?: () => Promise<void>;
+}): Promise<FlowView | undefined> {
+  const { epochStart, batch } = inp;
+  const trainer = new Trainer({
+    graph: inp.graph,
+    config: { ...inp.config, validationSplit: 0, earlyStopping: null },
+    train: inp.train,
+    resume: epochStart,
+    batchEvery: 1,
+    checkpointEvery: 0,
+    ...(inp.yieldToHost ? { yieldToHost: inp.yieldToHost } : {}),
+  });
+  const stride = Math.max(1, Math.ceil(batch / (REPLAY_SAMPLES - REPLAY_LAST)));
+  const history = new FlowHistory(4 * REPLAY_SAMPLES);
+  const e = epochStart.epoch;
+  let steps = 1;
+  history.add(e, inp.probe.measure(epochStart.weights));
+  for await (const ev of trainer.run()) {
+    if (ev.type === 'start') steps = ev.batchesPerEpoch;
+    else if (ev.type === 'batch') {
+      if (ev.batch % stride === 0 || ev.batch >= batch - REPLAY_LAST)
+        history.add(e + (ev.batch + 1) / steps, inp.probe.measure(await trainer.backend.getWeights()));
+      if (ev.batch >= batch) trainer.stop();
+    } else if (ev.type === 'epoch' || ev.type === 'diverged') trainer.stop();
+  }
+  return history.view();
+}
+
+const SUPERSCRIPT = '⁰¹²³⁴⁵⁶⁷⁸⁹';
+/** A factor as a learner reads it: 1,020× up to a million, 6.2·10²⁵× beyond. */
+function times(x: number): string {
+  if (x < 1e6) return `${Math.round(x).toLocaleString('en-US')}×`;
+  const [mantissa, exponent] = x.toExponential(1).split('e+') as [string, string];
+  return `${mantissa}·10${[...exponent].map((d) => SUPERSCRIPT[Number(d)]).join('')}×`;
+}
+
+/** A gradient size's growth over its first measurement (Infinity once it is no longer a finite number). */
+const growthOf = (v: number | null, first: number): number | null =>
+  v === null ? null : Number.isFinite(v) ? v / first : Infinity;
+
 /**
  * Which layer's gradients blew up first, from the flow measured during a run that diverged, and what
- * to try: a sentence for the learner (null when too little was measured to say).
+ * to try: a sentence for the learner (null when too little was measured to say). The first sample at
+ * which some layer's gradient (its weights' where it has weights) is ten times its first measurement,
+ * or no longer finite, decides: of the layers past tenfold there, the one that grew most (ties: the
+ * one that grew most at the samples before).
  */
 export function divergenceAdvice(history: FlowView | undefined, lr: number, clipNorm: number): string | null {
   if (!history || history.epochs.length < 2) return null;
-  let worst: { id: string; growth: number; at: number } | null = null;
-  for (const l of history.layers) {
+  const layers = history.layers.flatMap((l) => {
     const series = l.weightGradRms.map((v, i) => v ?? l.gradRms[i] ?? null);
-    const first = series.find((v) => v !== null && v > 0);
-    if (first === undefined || first === null) continue;
-    // The first sample at which this layer's gradient grew tenfold, and how far it grew by the end.
-    const at = series.findIndex((v) => v !== null && v > 10 * first);
-    const last = [...series].reverse().find((v) => v !== null) ?? first;
-    const growth = last / first;
-    const when = at < 0 ? Infinity : at;
-    if (!worst || when < worst.at || (when === worst.at && growth > worst.growth))
-      worst = { id: l.id, growth, at: when };
-  }
-  if (!worst || worst.growth < 10) return null;
+    const first = series[0];
+    if (first === null || first === undefined || !Number.isFinite(first) || first <= 0) return [];
+    return [{ id: l.id, growth: series.map((v) => growthOf(v, first)) }];
+  });
+  const samples = history.epochs.length;
+  let at = -1;
+  for (let s = 1; s < samples && at < 0; s++) if (layers.some((l) => (l.growth[s] ?? 0) >= 10)) at = s;
+  if (at < 0) return null;
+  const rank = (a: (typeof layers)[number], b: (typeof layers)[number]): number => {
+    for (let s = at; s >= 1; s--) {
+      const x = a.growth[s] ?? 0;
+      const y = b.growth[s] ?? 0;
+      if (x !== y) return y - x;
+    }
+    return 0;
+  };
+  const worst = layers.filter((l) => (l.growth[at] ?? 0) >= 10).sort(rank)[0]!;
+  // How far it grew while it was still a number, and whether it then stopped being one.
+  const finite = worst.growth.filter((g): g is number => g !== null && Number.isFinite(g));
+  const most = Math.max(...finite);
+  const broke = worst.growth.some((g) => g === Infinity);
+  const size = `${times(most)} their size at the start`;
   const lower = Number((lr / 10).toPrecision(2));
-  return `The gradients of layer '${worst.id}' grew first (${Math.round(worst.growth).toLocaleString('en-US')}× their size at the start). Try a learning rate of ${lower}${clipNorm ? '' : ', or gradient clipping (a clip norm of 1)'}.`;
+  return `The gradients of layer '${worst.id}' grew first (${broke ? `to ${size}, then NaN or infinite` : size}). Try a learning rate of ${lower}${clipNorm ? '' : ', or gradient clipping (a clip norm of 1)'}.`;
 }

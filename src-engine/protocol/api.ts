@@ -195,7 +195,14 @@ export interface ApiMethods {
      * weights and state; after graph edits, from its weights wherever shapes still match.
      */
     from?: number | null;
-  }): Promise<{ runId: string; summary: string; kept: number; total: number }>;
+  }): Promise<{
+    runId: string;
+    summary: string;
+    kept: number;
+    total: number;
+    /** How the run started, for the status line (a fork, or weights continued); null for a fresh start. */
+    message: string | null;
+  }>;
   /**
    * Show a project's own trained model (after opening or recovering it): its weights and last run
    * become the model on screen, so views (with `data`) and every export work without training.

@@ -109,6 +109,8 @@ export interface SessionRequest {
   checkpointBudget?: number;
   /** Continue from this checkpoint (to config.epochs); its weights replace `weights`. */
   resume?: Checkpoint;
+  /** Keep each epoch's starting state, so a divergence can be replayed and explained (TrainerOptions.keepEpochStart). */
+  keepEpochStart?: boolean;
 }
 
 /** Numbers all kept checkpoints of a run may hold together (about 40 MB as project JSON). */
@@ -270,6 +272,7 @@ export class TrainingSession {
           ? { checkpointEvery: req.checkpointEvery ?? req.config.checkpointEvery }
           : {}),
         ...(req.resume ? { resume: req.resume } : {}),
+        ...(req.keepEpochStart ? { keepEpochStart: true } : {}),
       });
     } catch (e) {
       await backend?.dispose?.();

@@ -70,8 +70,19 @@ export type TrainEvent =
   | { type: 'checkpoint'; checkpoint: Checkpoint }
   | { type: 'paused'; epoch: number; batch: number }
   | { type: 'resumed' }
-  /** `advice`: which layer's gradients blew up first and what to try (added by hosts that measured the flow). */
-  | { type: 'diverged'; epoch: number; batch: number; message: string; advice?: string }
+  /**
+   * `advice`: which layer's gradients blew up first and what to try (added by hosts that measured the flow).
+   * `epochStart`: the run's state at the start of the epoch it diverged in (with `keepEpochStart`), from
+   * which a replay reaches the blow-up step by step (see lab/flow.ts).
+   */
+  | {
+      type: 'diverged';
+      epoch: number;
+      batch: number;
+      message: string;
+      advice?: string;
+      epochStart?: Checkpoint;
+    }
   | { type: 'early_stop'; epoch: number; message: string }
   | {
       type: 'done';
@@ -107,6 +118,11 @@ export interface TrainerOptions {
   checkpointEvery?: number;
   /** Continue from a checkpoint (its epoch onwards, to config.epochs). */
   resume?: Checkpoint;
+  /**
+   * Keep the state at the start of every epoch (a copy of the weights and optimizer state an epoch) and
+   * hand it out with a divergence: what explains it (which layer's gradients blew up first) replays from it.
+   */
+  keepEpochStart?: boolean;
 }
 
 /** Learning rate for an epoch under the configured schedule. */
@@ -349,6 +365,9 @@ export class Trainer {
     let reason: StopReason = 'completed';
     let epochsDone = 0;
     const paramCount = [...good.values()].reduce((a, w) => a + w.data.length, 0);
+    // The weights at the start of the next epoch (with keepEpochStart), and the state the epoch started from.
+    let current: WeightSet | null = this.opts.keepEpochStart ? (resume?.weights ?? good) : null;
+    let epochStart: Checkpoint | null = null;
     /** Restore the kept weights (the best epoch's, never non-finite) and say so: the one divergence message. */
     const diverge = async (epoch: number, batch: number | null, what: string): Promise<TrainEvent> => {
       await this.backend.setWeights(good, true);
@@ -362,6 +381,7 @@ export class Trainer {
         epoch,
         batch: batch ?? batches - 1,
         message: `Training diverged in epoch ${epoch + 1}${batch === null ? '' : `, batch ${batch + 1}`}: ${what}. ${restored}. Try a smaller learning rate${config.clipNorm ? '' : ' or gradient clipping'}.`,
+        ...(epochStart ? { epochStart } : {}),
       };
     };
     yield {
@@ -375,6 +395,20 @@ export class Trainer {
     };
 
     outer: for (let epoch = firstEpoch; epoch < config.epochs; epoch++) {
+      if (current) {
+        const ts = (await this.backend.getTrainingState?.()) ?? { state: new Map(), maskRng: null };
+        epochStart = {
+          epoch,
+          t,
+          weights: current,
+          state: ts.state,
+          maskRng: ts.maskRng,
+          augmentRng: this.augmentRng?.getState() ?? null,
+          watch: watch?.getState() ?? null,
+          keep: null,
+          early: null,
+        };
+      }
       if (config.shuffle) shuffleInPlace(order, this.shuffleRng);
       const lr = scheduledLr(config, epoch);
       const acc = new MetricAccumulator(ds.task, T, variance, this.decision, ds.targetScale);
@@ -449,6 +483,7 @@ export class Trainer {
         break;
       }
       if (watch?.isBest(epoch + 1)) good = weights;
+      if (current) current = weights;
       if (this.validation) Object.assign(metrics, await this.validate(this.validation));
       last = metrics;
       epochsDone = epoch + 1;

@@ -258,4 +258,16 @@ test('gradient flow shows vanishing gradients in the deep sigmoid network; a sma
   await trainToEnd(page);
   await expect(page.getByTestId('lab-diverged')).toContainText('Training diverged in epoch 1');
   await expect(page.getByTestId('lab-diverged')).toContainText('Try a smaller learning rate');
+  // It blew up within epoch 1: the epoch is replayed step by step, and the explanation names one of the
+  // network's layers (hidden1…hidden8, output) and what to try.
+  const advice = page.getByTestId('lab-diverged-advice');
+  await expect(advice).toContainText(
+    /The gradients of layer '(hidden[1-8]|output)' grew first \(to [\d,.·⁰¹²³⁴⁵⁶⁷⁸⁹]+×/,
+  );
+  await expect(advice).toContainText('Try a learning rate of 0.5, or gradient clipping (a clip norm of 1).');
+  await page.screenshot({ path: `${SHOTS}/lab-diverged-1920x1080-light.png` });
+  await page.setViewportSize({ width: 1024, height: 700 });
+  await setTheme(page, 'dark');
+  await expect(advice).toBeVisible();
+  await page.screenshot({ path: `${SHOTS}/lab-diverged-1024x700-dark.png` });
 });

@@ -368,12 +368,7 @@ export class TrainingState {
       this.#begin(r.runId);
       this.#trained = { graph: JSON.stringify(project.graph), data: JSON.stringify(data), shape };
       this.#summary = r.summary;
-      if (from !== null) this.#message = `Forked from the checkpoint at epoch ${from}.`;
-      else if (start === 'continue')
-        this.#message =
-          r.kept === r.total
-            ? `Continued from the learned weights (all ${r.total} parameters).`
-            : `Continued from the learned weights of ${r.kept} of ${r.total} parameters whose shapes still match; the others start fresh.`;
+      this.#message = r.message;
       if (this.#status === 'starting') this.#status = 'running';
     } catch (e) {
       // The engine stops a run in progress before it starts another.

@@ -20,6 +20,7 @@ import type {
   DataChoice,
   DataShape,
   ExportFormat,
+  FlowView,
   ProviderInfo,
   SampleSplit,
   TrainingViews,
@@ -38,7 +39,7 @@ import {
 } from '../../train/session.ts';
 import { ForwardEvaluator, planViews, type ViewPlan } from '../../views/index.ts';
 import { CHART_SERIES, MetricHistory, PROGRESS_POINTS } from '../../views/history.ts';
-import { divergenceAdvice, FlowHistory, FlowProbe } from '../../lab/flow.ts';
+import { divergenceAdvice, FlowHistory, FlowProbe, flowToDivergence } from '../../lab/flow.ts';
 import { Sweep, sweepSettings, type SweepSpace } from '../../lab/sweep.ts';
 import { traceStep, type StepTrace } from '../../lab/step.ts';
 import { MAX_TRACE_ROWS } from '../../protocol/schemas.ts';
@@ -99,6 +100,15 @@ function forkPoint(project: Project, epoch: number): { weights: WeightSet; resum
     );
     return { weights, resume: null };
   }
+}
+
+/**
+ * How a fork from the checkpoint at `epoch` started: from that epoch with its whole state, or — when
+ * graph edits changed shapes (`fitted`) — from epoch 0 with its weights wherever name and shape fit.
+ */
+function startedFrom(epoch: number, fitted: { kept: number; total: number } | null): string {
+  if (!fitted) return `Forked from the checkpoint at epoch ${epoch}.`;
+  return `Started from epoch 0 with the weights of the checkpoint at epoch ${epoch} where names and shapes fit (${fitted.kept} of ${fitted.total} parameters; the others start fresh): the edited network no longer takes the checkpoint's whole state.`;
 }
 
 /** Rows of the gradient-flow probe batch. */
@@ -251,7 +261,7 @@ export class TrainingService {
     start: StartPolicy;
     ep: string | null;
     from?: number | null;
-  }): Promise<{ runId: string; summary: string; kept: number; total: number }> {
+  }): Promise<{ runId: string; summary: string; kept: number; total: number; message: string | null }> {
     const { project } = req;
     const config = project.training;
     const { maxParams } = envLimits();
@@ -286,6 +296,7 @@ export class TrainingService {
         start: fork ? 'continue' : req.start,
         weights: previous,
         ...(fork?.resume ? { resume: fork.resume } : {}),
+        keepEpochStart: true,
         ep: req.ep,
         batchEvery: 1,
         yieldEvery: 4,
@@ -322,7 +333,16 @@ export class TrainingService {
         },
       });
     });
-    return { runId: id, summary: data.summary, kept: session.kept, total: session.total };
+    const { kept, total } = session;
+    const message =
+      req.from !== undefined && req.from !== null
+        ? startedFrom(req.from, fork?.resume ? null : { kept, total })
+        : req.start === 'continue'
+          ? kept === total
+            ? `Continued from the learned weights (all ${total} parameters).`
+            : `Continued from the learned weights of ${kept} of ${total} parameters whose shapes still match; the others start fresh.`
+          : null;
+    return { runId: id, summary: data.summary, kept, total, message };
   }
 
   /**
@@ -547,10 +567,11 @@ export class TrainingService {
         default: {
           flush();
           if (e.type === 'paused') await views(true);
-          const config = session.snapshot.config;
-          const advice =
-            e.type === 'diverged' ? divergenceAdvice(flowHistory.view(), config.optimizer.lr, config.clipNorm) : null;
-          this.emit({ type: 'train', runId: id, event: advice && e.type === 'diverged' ? { ...e, advice } : e });
+          if (e.type === 'diverged') {
+            const { epochStart, ...event } = e;
+            const advice = await this.explainDivergence(session, flow, flowHistory, event.batch, epochStart);
+            this.emit({ type: 'train', runId: id, event: advice ? { ...event, advice } : event });
+          } else this.emit({ type: 'train', runId: id, event: e });
         }
       }
       if (now() - lastProgress >= PROGRESS_MS && (grew || batch)) flush();
@@ -558,6 +579,40 @@ export class TrainingService {
       if (now() >= nextViews && (e.type === 'epoch' || e.type === 'batch'))
         await views(now() - lastEvaluation >= EVALUATION_MS);
     }
+  }
+
+  /**
+   * Which layer's gradients blew up first in a run that diverged, and what to try: the epoch it diverged
+   * in replayed step by step from its start (so a run that blows up in its first epoch is explained
+   * too), else the flow measured while it ran; null when neither says.
+   */
+  private async explainDivergence(
+    session: TrainingSession,
+    probe: FlowProbe | null,
+    history: FlowHistory,
+    batch: number,
+    epochStart: Checkpoint | undefined,
+  ): Promise<string | null> {
+    const { config, graph } = session.snapshot;
+    const advise = (view: FlowView | undefined) => divergenceAdvice(view, config.optimizer.lr, config.clipNorm);
+    if (probe && epochStart) {
+      try {
+        const replayed = await flowToDivergence({
+          graph,
+          config,
+          train: session.trainer.train,
+          epochStart,
+          batch,
+          probe,
+          yieldToHost: setImmediatePromise,
+        });
+        const advice = advise(replayed);
+        if (advice) return advice;
+      } catch {
+        // The flow measured while the run went on still says something.
+      }
+    }
+    return advise(history.view());
   }
 
   private viewChoices() {

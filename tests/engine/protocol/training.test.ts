@@ -21,8 +21,10 @@ afterAll(() => engine.close());
 function pointsOf(
   e: Extract<ApiEvent, { type: 'train-progress' }>,
 ): { epoch: number; loss: number; accuracy?: number }[] {
-  const loss = e.history.series.loss!;
+  const loss = e.history.series.loss;
   const acc = e.history.series.accuracy;
+  // A run that diverged in its first epoch has no epoch yet.
+  if (!loss) return [];
   return loss.x.map((epoch, i) => ({ epoch, loss: loss.y[i]!, ...(acc ? { accuracy: acc.y[i]! } : {}) }));
 }
 
@@ -322,16 +324,48 @@ describe('training in the engine worker', () => {
     expect(flow.layers[0]!.dead.length).toBe(flow.epochs.length);
   }, 60_000);
 
+  it('explains a run that blows up in its first epoch: the layer whose gradients grew first, and what to try', async () => {
+    // The deep ReLU template at learning rate 5: the loss is NaN at the fifth step of epoch 1, long before
+    // the flow view is measured a second time; the epoch is replayed step by step to find the layer.
+    const t = getTemplate('vanishing-relu');
+    const training = { ...t.training, epochs: 20, backend: 'ts', optimizer: { ...t.training.optimizer, lr: 5 } };
+    const c = collect();
+    const started = await engine.trainStart({
+      project: project(t.graph, training, 'blow-up'),
+      data: { kind: 'builtin', id: 'circle', params: { n: 400 } },
+      start: 'fresh',
+      ep: null,
+    });
+    await c.done;
+    c.off();
+    expect(started.message).toBeNull();
+    const diverged = c.events.flatMap((e) => (e.type === 'train' && e.event.type === 'diverged' ? [e.event] : []));
+    expect(diverged).toHaveLength(1);
+    const d = diverged[0]!;
+    expect(d.message).toMatch(/^Training diverged in epoch 1, batch \d+: the loss became/);
+    // The state it was replayed from stays in the engine.
+    expect(d).not.toHaveProperty('epochStart');
+    const named =
+      /^The gradients of layer '([^']+)' grew first \(to ([\d,]+)× their size at the start, then NaN or infinite\)\. /.exec(
+        d.advice ?? '',
+      );
+    expect(named, d.advice).not.toBeNull();
+    const layers = t.graph.nodes.filter((n) => n.type !== 'Input').map((n) => n.id);
+    expect(layers).toContain(named![1]);
+    expect(Number(named![2]!.replace(/,/g, ''))).toBeGreaterThanOrEqual(10);
+    expect(d.advice).toMatch(/Try a learning rate of 0\.5, or gradient clipping \(a clip norm of 1\)\.$/);
+  }, 60_000);
+
   it('forks a run from a checkpoint (exact replay with unchanged settings), shows a checkpoint, and diffs two projects', async () => {
     const t = getTemplate('x4-relu-hidden');
     const data = { kind: 'builtin' as const, id: 'x4-l-shape', params: {} };
     const p = project(t.graph, { ...t.training, epochs: 30, checkpointEvery: 10 }, 'fork');
     const run = async (req: Parameters<typeof engine.trainStart>[0]) => {
       const c = collect();
-      await engine.trainStart(req);
+      const started = await engine.trainStart(req);
       await c.done;
       c.off();
-      return { points: c.points, events: c.events, last: (await engine.lastRun({}))! };
+      return { started, points: c.points, events: c.events, last: (await engine.lastRun({}))! };
     };
     const original = await run({ project: p, data, start: 'fresh', ep: null });
     expect(
@@ -345,6 +379,7 @@ describe('training in the engine worker', () => {
     };
     // Unchanged settings from epoch 10: the same last 20 epochs and the same weights.
     const replay = await run({ project: trained, data, start: 'continue', ep: null, from: 10 });
+    expect(replay.started.message).toBe('Forked from the checkpoint at epoch 10.');
     expect(replay.points.map((q) => q.loss)).toEqual(original.points.slice(10).map((q) => q.loss));
     expect(replay.last.weights).toEqual(original.last.weights);
     // A fork with another learning rate parts from the original after the checkpoint.
@@ -377,6 +412,7 @@ describe('training in the engine worker', () => {
     const retyped = await run({ project: tanh, data, start: 'continue', ep: null, from: 10 });
     expect(retyped.points.map((q) => q.epoch)).toEqual(original.points.slice(10).map((q) => q.epoch));
     expect(retyped.points.at(-1)!.loss).not.toBe(original.points.at(-1)!.loss);
+    expect(retyped.started.message).toBe('Forked from the checkpoint at epoch 10.');
     // A layer inserted: the checkpoint's weights where name and shape still fit, trained from epoch 0.
     const deeper = {
       ...trained,
@@ -404,6 +440,10 @@ describe('training in the engine worker', () => {
     c.off();
     expect([started.kept, started.total]).toEqual([4, 6]);
     expect(c.points).toHaveLength(30);
+    // The status line says what happened: epoch 0, not "forked from epoch 10".
+    expect(started.message).toBe(
+      "Started from epoch 0 with the weights of the checkpoint at epoch 10 where names and shapes fit (4 of 6 parameters; the others start fresh): the edited network no longer takes the checkpoint's whole state.",
+    );
   }, 120_000);
 
   it("exports a digits run's training script that reads the mnist package's files instead of embedding 10,000 digits", async () => {

@@ -252,6 +252,8 @@ describe('divergence', () => {
     const diverged = events.find((e) => e.type === 'diverged');
     expect(diverged).toMatchObject({ type: 'diverged', epoch: 0 });
     expect((diverged as { message: string }).message).toMatch(/diverged/);
+    // Each epoch's starting state is kept only when asked for (keepEpochStart: a copy an epoch).
+    expect(diverged).not.toHaveProperty('epochStart');
     expect(events.at(-1)).toMatchObject({ type: 'done', reason: 'diverged', epochs: 0 });
     const w = await t.backend.getWeights();
     expect(finite(w)).toBe(true);
