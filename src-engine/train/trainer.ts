@@ -368,6 +368,29 @@ export class Trainer {
     // The weights at the start of the next epoch (with keepEpochStart), and the state the epoch started from.
     let current: WeightSet | null = this.opts.keepEpochStart ? (resume?.weights ?? good) : null;
     let epochStart: Checkpoint | null = null;
+    /**
+     * Everything the run needs to go on from the start of `epoch` with these weights: a checkpoint, or
+     * the state an epoch started from (keepEpochStart). One place, so the two cannot drift apart.
+     */
+    const stateAt = async (
+      epoch: number,
+      weights: WeightSet,
+      keep: WeightSet | null,
+      early: Checkpoint['early'],
+    ): Promise<Checkpoint> => {
+      const ts = (await this.backend.getTrainingState?.()) ?? { state: new Map(), maskRng: null };
+      return {
+        epoch,
+        t,
+        weights,
+        state: ts.state,
+        maskRng: ts.maskRng,
+        augmentRng: this.augmentRng?.getState() ?? null,
+        watch: watch?.getState() ?? null,
+        keep,
+        early,
+      };
+    };
     /** Restore the kept weights (the best epoch's, never non-finite) and say so: the one divergence message. */
     const diverge = async (epoch: number, batch: number | null, what: string): Promise<TrainEvent> => {
       await this.backend.setWeights(good, true);
@@ -395,20 +418,7 @@ export class Trainer {
     };
 
     outer: for (let epoch = firstEpoch; epoch < config.epochs; epoch++) {
-      if (current) {
-        const ts = (await this.backend.getTrainingState?.()) ?? { state: new Map(), maskRng: null };
-        epochStart = {
-          epoch,
-          t,
-          weights: current,
-          state: ts.state,
-          maskRng: ts.maskRng,
-          augmentRng: this.augmentRng?.getState() ?? null,
-          watch: watch?.getState() ?? null,
-          keep: null,
-          early: null,
-        };
-      }
+      if (current) epochStart = await stateAt(epoch, current, null, null);
       if (config.shuffle) shuffleInPlace(order, this.shuffleRng);
       const lr = scheduledLr(config, epoch);
       const acc = new MetricAccumulator(ds.task, T, variance, this.decision, ds.targetScale);
@@ -515,20 +525,14 @@ export class Trainer {
       }
       const every = this.opts.checkpointEvery ?? config.checkpointEvery;
       if (every > 0 && (epoch + 1) % every === 0) {
-        const ts = (await this.backend.getTrainingState?.()) ?? { state: new Map(), maskRng: null };
         yield {
           type: 'checkpoint',
-          checkpoint: {
-            epoch: epoch + 1,
-            t,
+          checkpoint: await stateAt(
+            epoch + 1,
             weights,
-            state: ts.state,
-            maskRng: ts.maskRng,
-            augmentRng: this.augmentRng?.getState() ?? null,
-            watch: watch?.getState() ?? null,
-            keep: good === weights ? null : good,
-            early: best ? { value: best.value, sinceBest, weights: best.weights } : null,
-          },
+            good === weights ? null : good,
+            best ? { value: best.value, sinceBest, weights: best.weights } : null,
+          ),
         };
       }
       if (this.opts.yieldToHost) await this.opts.yieldToHost();
