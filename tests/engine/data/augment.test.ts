@@ -1,11 +1,11 @@
 /** Augmentation of image rows: exact shifts and flips, seeded, and applied to training batches only. */
 import { describe, expect, it } from 'vitest';
 import { Augmenter } from '../../../src-engine/data/augment.ts';
-import type { Dataset } from '../../../src-engine/data/dataset.ts';
 import { SeededRng, type Rng } from '../../../src-engine/tensor/rng.ts';
 import { makeTrainConfig } from '../../../src-engine/train/config.ts';
 import { Trainer } from '../../../src-engine/train/trainer.ts';
 import { chain } from '../backprop/util.ts';
+import { tinyCnn, tinyImages } from './tiny-images.ts';
 
 /** An Rng that replays fixed draws (int(n) takes the next integer, uniform() the next fraction). */
 function scripted(ints: number[], uniforms: number[] = []): Rng {
@@ -53,29 +53,8 @@ describe('Augmenter', () => {
 });
 
 describe('augmentation in training', () => {
-  const rng = new SeededRng(1);
-  const rows = 40;
-  const data: Dataset = {
-    name: 'blobs',
-    x: Float32Array.from({ length: rows * 36 }, () => rng.uniform()),
-    y: Float32Array.from({ length: rows }, (_, r) => r % 2),
-    rows,
-    features: 36,
-    targets: 1,
-    task: 'binary',
-    featureNames: Array.from({ length: 36 }, (_, i) => `p${i}`),
-    classNames: ['a', 'b'],
-    sampleShape: [1, 6, 6],
-  };
-  const graph = chain(
-    0,
-    [
-      ['c', 'Conv2D', { filters: 2, kernel_size: 3 }],
-      ['f', 'Flatten'],
-    ],
-    { units: 1, activation: 'sigmoid', loss: 'bce' },
-    { shape: 'image', channels: 1, height: 6, width: 6 },
-  );
+  const data = tinyImages(1, 'blobs');
+  const graph = tinyCnn();
   const run = async (augment: { shift: number; flip: boolean }) => {
     const before = Float32Array.from(data.x);
     const t = new Trainer({
@@ -90,7 +69,7 @@ describe('augmentation in training', () => {
     for (let r = 0; r < v.rows; r++) {
       const row = Array.from(v.x.subarray(r * 36, (r + 1) * 36));
       expect(
-        Array.from({ length: rows }, (_, k) => k).some((k) => row.every((val, i) => val === data.x[k * 36 + i])),
+        Array.from({ length: data.rows }, (_, k) => k).some((k) => row.every((val, i) => val === data.x[k * 36 + i])),
       ).toBe(true);
     }
     const ev = await t.backend.evaluate(v.x, v.y, v.rows);

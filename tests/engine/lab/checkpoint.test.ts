@@ -15,11 +15,10 @@ import { parseProject } from '../../../src-engine/project/project.ts';
 import { makeTrainConfig } from '../../../src-engine/train/config.ts';
 import { checkpointFromJson, checkpointToJson, keepCheckpoint } from '../../../src-engine/train/session.ts';
 import { checkpointSchema } from '../../../src-engine/project/project.ts';
-import type { Dataset } from '../../../src-engine/data/dataset.ts';
-import { SeededRng } from '../../../src-engine/tensor/rng.ts';
 import { Trainer, type Checkpoint } from '../../../src-engine/train/trainer.ts';
 import type { WeightSet } from '../../../src-engine/tensor/weights.ts';
 import { chain } from '../backprop/util.ts';
+import { tinyCnn, tinyImages } from '../data/tiny-images.ts';
 
 const graph = chain(
   2,
@@ -83,29 +82,8 @@ describe('checkpoints', () => {
   }
 
   it('keeps the augmentation generator: a run with shifted and flipped images resumes bit-identical', async () => {
-    const rng = new SeededRng(5);
-    const rows = 40;
-    const images: Dataset = {
-      name: 'noise',
-      x: Float32Array.from({ length: rows * 36 }, () => rng.uniform()),
-      y: Float32Array.from({ length: rows }, (_, r) => r % 2),
-      rows,
-      features: 36,
-      targets: 1,
-      task: 'binary',
-      featureNames: Array.from({ length: 36 }, (_, i) => `p${i}`),
-      classNames: ['a', 'b'],
-      sampleShape: [1, 6, 6],
-    };
-    const cnn = chain(
-      0,
-      [
-        ['c', 'Conv2D', { filters: 2, kernel_size: 3 }],
-        ['f', 'Flatten'],
-      ],
-      { units: 1, activation: 'sigmoid', loss: 'bce' },
-      { shape: 'image', channels: 1, height: 6, width: 6 },
-    );
+    const images = tinyImages(5);
+    const cnn = tinyCnn();
     const cfg = makeTrainConfig({ epochs: 6, batchSize: 8, seed: 4, augment: { shift: 1, flip: true } });
     const train = async (resume?: Checkpoint) => {
       const t = new Trainer({
