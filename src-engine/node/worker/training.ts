@@ -103,12 +103,24 @@ function forkPoint(project: Project, epoch: number): { weights: WeightSet; resum
 }
 
 /**
- * How a fork from the checkpoint at `epoch` started: from that epoch with its whole state, or — when
- * graph edits changed shapes (`fitted`) — from epoch 0 with its weights wherever name and shape fit.
+ * How a run started, for the status line (null for a fresh start): a fork from the checkpoint at
+ * `from` with its whole state, or — when graph edits changed shapes (`resumed` false) — from epoch 0
+ * with its weights wherever name and shape fit; or the learned weights continued, all or in part.
  */
-function startedFrom(epoch: number, fitted: { kept: number; total: number } | null): string {
-  if (!fitted) return `Forked from the checkpoint at epoch ${epoch}.`;
-  return `Started from epoch 0 with the weights of the checkpoint at epoch ${epoch} where names and shapes fit (${fitted.kept} of ${fitted.total} parameters; the others start fresh): the edited network no longer takes the checkpoint's whole state.`;
+function howStarted(
+  from: number | null,
+  resumed: boolean,
+  start: StartPolicy,
+  kept: number,
+  total: number,
+): string | null {
+  if (from !== null) {
+    if (resumed) return `Forked from the checkpoint at epoch ${from}.`;
+    return `Started from epoch 0 with the weights of the checkpoint at epoch ${from} where names and shapes fit (${kept} of ${total} parameters; the others start fresh): the edited network no longer takes the checkpoint's whole state.`;
+  }
+  if (start !== 'continue') return null;
+  if (kept === total) return `Continued from the learned weights (all ${total} parameters).`;
+  return `Continued from the learned weights of ${kept} of ${total} parameters whose shapes still match; the others start fresh.`;
 }
 
 /** Rows of the gradient-flow probe batch. */
@@ -334,14 +346,7 @@ export class TrainingService {
       });
     });
     const { kept, total } = session;
-    const message =
-      req.from !== undefined && req.from !== null
-        ? startedFrom(req.from, fork?.resume ? null : { kept, total })
-        : req.start === 'continue'
-          ? kept === total
-            ? `Continued from the learned weights (all ${total} parameters).`
-            : `Continued from the learned weights of ${kept} of ${total} parameters whose shapes still match; the others start fresh.`
-          : null;
+    const message = howStarted(req.from ?? null, !!fork?.resume, req.start, kept, total);
     return { runId: id, summary: data.summary, kept, total, message };
   }
 
