@@ -75,6 +75,14 @@ export interface IRNode {
 export class Program extends Algebra<number> {
   readonly nodes: IRNode[] = [];
   readonly inputsByName = new Map<string, number>();
+  /**
+   * Pool before a ReLU instead of after it (`maxPool2d(relu(x))` becomes `relu(maxPool2d(x))`), for
+   * training steps: the values are the same (max and ReLU commute), and so is every gradient
+   * (each window's gradient reaches its first maximum where that is positive, and nothing otherwise),
+   * but the ReLU and its gradient mask run on the pooled values, a quarter as many for 2×2 pooling.
+   * Off where every layer's own output must be on the loss's path (the learning lab's traced step).
+   */
+  poolBeforeRelu = false;
 
   /** Append a node (shapes are checked by the builder methods; use them). */
   push(op: Op, inputs: number[], shape: Shape): number {
@@ -218,6 +226,9 @@ export class Program extends Algebra<number> {
   }
 
   maxPool2d(x: number, win: Window2d): number {
+    const src = this.nodes[x]!;
+    if (this.poolBeforeRelu && src.op.kind === 'unary' && src.op.op === 'relu')
+      return this.unary('relu', this.maxPool2d(src.inputs[0]!, win));
     const [n, c, h, w] = image(this.shape(x), 'maxPool2d input');
     return this.push({ kind: 'maxPool2d', win }, [x], [n, c, ...outPlane(win, h, w, 'maxPool2d')]);
   }

@@ -159,7 +159,10 @@ export function buildTrainingProgram(
   analysis?: GraphAnalysis,
   opts: { traceNodes?: boolean } = {},
 ): TrainingProgram {
-  const fwd = buildForward(graph, { training: true, ...(analysis ? { analysis } : {}) });
+  const program = new Program();
+  // A traced step reads every layer's output and its gradient, so each must stay on the loss's path.
+  program.poolBeforeRelu = !opts.traceNodes;
+  const fwd = buildForward(graph, { training: true, program, ...(analysis ? { analysis } : {}) });
   const p = fwd.program;
   const y = p.input('y', [BATCH, fwd.targets]);
   const lr = p.input('lr', [1, 1]);
