@@ -24,6 +24,8 @@ test('step through one training step on the canvas: forward, loss, backward, Ada
   await page.setViewportSize({ width: 1920, height: 1080 });
   await openTemplate(page, 'x4-relu-hidden');
   await viewportSettled(page);
+  // The step is the one Train would take: with the panel's batch size, typed and not yet saved (32 is stored).
+  await page.getByTestId('train-batch').fill('8');
   await page.getByTestId('btn-lab').click();
   await expect(page.getByTestId('lab')).toBeVisible();
   await page.getByTestId('lab-trace-step').click();
@@ -39,7 +41,7 @@ test('step through one training step on the canvas: forward, loss, backward, Ada
   // Hovering a layer shows its tensor beside it.
   await page.getByTestId('node-input').hover();
   await expect(page.getByTestId('lab-peek')).toContainText('input output');
-  await expect(page.getByTestId('lab-peek')).toContainText('shape [32 × 2]');
+  await expect(page.getByTestId('lab-peek')).toContainText('shape [8 × 2]');
   await page.getByTestId('lab-step').hover();
   await expect(page.getByTestId('lab-peek')).toBeHidden();
   // The weighted sum of the chosen unit, written out, agrees with the engine.

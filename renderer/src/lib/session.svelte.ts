@@ -20,6 +20,7 @@ import { DataState, readBase64 } from './data.svelte.ts';
 import { Notices } from './notices.svelte.ts';
 import { TrainingState } from './training.svelte.ts';
 import { readableError } from './field-checks.ts';
+import { applySettings } from './train-settings.ts';
 import { dataProblems, networkProblems, type FixAction, type Problem } from './problems.ts';
 
 export const AUTOSAVE_IDLE_MS = 3000;
@@ -248,7 +249,7 @@ export class Session {
    * with learned weights (a finished or reopened run) asks first: continue from them, or start fresh.
    */
   async train(start?: StartPolicy, from: number | null = null): Promise<void> {
-    const p = this.project();
+    const p = this.projectToTrain();
     if (!p) return;
     const shape = this.data.shape ?? (await this.data.fetchShape());
     // What stops training is said first: there is no point asking how to start a run that cannot.
@@ -273,7 +274,7 @@ export class Session {
       this.training.refuse(`Training cannot start: ${data}`);
       return;
     }
-    await this.training.run(p, data, shape, this.data.trainerValidation, start ?? 'fresh', from);
+    await this.training.run(p, data, shape, start ?? 'fresh', from);
   }
 
   /** Export the last run (menu or export bar) and say where it went. */
@@ -388,6 +389,16 @@ export class Session {
     const b = this.data.builtinRef;
     const data = b ? { dataset: b.dataset, training: { ...m.training, validationSplit: b.validation } } : {};
     return { ...m, ...data, name: this.editor.name, graph: this.editor.graph };
+  }
+
+  /**
+   * The project as Train runs it: the training panel's settings (typed a moment ago, perhaps unsaved)
+   * applied to its stored ones. The learning lab's step, traces and sweeps use it too, so they show
+   * the run Train would start.
+   */
+  projectToTrain(): Project | null {
+    const p = this.project();
+    return p && { ...p, training: applySettings(p.training, this.training.settings, this.data.trainerValidation) };
   }
 
   private show(project: Project, fileName: string | null, dirty = false): void {

@@ -24,15 +24,7 @@ import type {
 import { makeTrainConfig, MetricHistory, OVERLAY_POINTS, PROGRESS_POINTS } from '../../../src-engine/protocol/index.ts';
 import { downloadBase64 } from './download.ts';
 import { checkTrainField, readableError, TRAIN_FIELDS, type TrainField } from './field-checks.ts';
-import {
-  applySettings,
-  overlaid,
-  RUN_COLORS,
-  settingsOf,
-  timeLeft,
-  type PastRun,
-  type TrainSettings,
-} from './train-settings.ts';
+import { overlaid, RUN_COLORS, settingsOf, timeLeft, type PastRun, type TrainSettings } from './train-settings.ts';
 
 export type { PastRun, TrainSettings } from './train-settings.ts';
 
@@ -338,7 +330,7 @@ export class TrainingState {
   }
 
   /**
-   * Start a run of the project on `data` with the panel's settings: from its learned weights
+   * Start a run of the project (the panel's settings applied: `Session.projectToTrain`) on `data`: from its learned weights
    * ('continue', where shapes still match) or from the seed ('fresh'). The last run's figures stay
    * until the new run has started, so a failed start loses nothing.
    */
@@ -346,7 +338,6 @@ export class TrainingState {
     project: Project,
     data: DataChoice,
     shape: DataShape | null,
-    validationSplit: number,
     start: StartPolicy,
     from: number | null = null,
   ): Promise<void> {
@@ -357,9 +348,8 @@ export class TrainingState {
     // An untrained preview still on its way finishes first (it would stop the run in the engine).
     if (this.#previewing) await this.#previewing;
     try {
-      const training = applySettings(project.training, this.#settings, validationSplit);
       const r = await this.api.trainStart({
-        project: { ...project, training },
+        project,
         data,
         start,
         ep: this.#settings.backend === 'ort' ? this.#settings.ep : null,

@@ -19,7 +19,6 @@ import type {
 } from '../../../../src-engine/protocol/api.ts';
 import { MAX_TRACE_ROWS, savedRuns } from '../../../../src-engine/protocol/index.ts';
 import { readableError } from '../../lib/field-checks.ts';
-import { applySettings } from '../../lib/train-settings.ts';
 import type { Session } from '../../lib/session.svelte.ts';
 import { phaseNode, phasesOf, type Phase } from './phases.ts';
 import { pickedSample, type SamplePick } from './pick.ts';
@@ -157,9 +156,9 @@ export class LabState {
     this.tab = tab;
   }
 
-  /** The project and data a lab request is about, or a sentence saying what is missing. */
+  /** The project (as Train would run it) and data a lab request is about, or a sentence saying what is missing. */
   #inputs(): { project: Project; data: DataChoice } | string {
-    const project = this.session.project();
+    const project = this.session.projectToTrain();
     if (!project) return 'There is no project yet.';
     const data = this.session.data.choice();
     if (typeof data === 'string') return data;
@@ -363,10 +362,7 @@ export class LabState {
       return;
     }
     // Each run trains as Train would: with the panel's settings (epochs typed a moment ago, say).
-    const project = { ...inp.project, training: applySettings(inp.project.training, this.session.training.settings) };
-    const r = await this.#ask('Starting the sweep…', () =>
-      this.session.api.sweepStart({ ...inp, project, space, mode, count }),
-    );
+    const r = await this.#ask('Starting the sweep…', () => this.session.api.sweepStart({ ...inp, space, mode, count }));
     if (!r) return;
     this.#sweepId = r.sweepId;
     this.#sweep = [];
