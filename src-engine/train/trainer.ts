@@ -71,7 +71,9 @@ export type TrainEvent =
   | { type: 'paused'; epoch: number; batch: number }
   | { type: 'resumed' }
   /**
-   * `advice`: which layer's gradients blew up first and what to try (added by hosts that measured the flow).
+   * `message`: what happened and which weights were restored. `advice`: what to try; the trainer's is
+   * general (a smaller learning rate, clipping), hosts that measured the flow replace it with which
+   * layer's gradients blew up first and a learning rate to try.
    * `epochStart`: the run's state at the start of the epoch it diverged in (with `keepEpochStart`), from
    * which a replay reaches the blow-up step by step (see lab/flow.ts).
    */
@@ -80,7 +82,7 @@ export type TrainEvent =
       epoch: number;
       batch: number;
       message: string;
-      advice?: string;
+      advice: string;
       epochStart?: Checkpoint;
     }
   | { type: 'early_stop'; epoch: number; message: string }
@@ -403,7 +405,8 @@ export class Trainer {
         type: 'diverged',
         epoch,
         batch: batch ?? batches - 1,
-        message: `Training diverged in epoch ${epoch + 1}${batch === null ? '' : `, batch ${batch + 1}`}: ${what}. ${restored}. Try a smaller learning rate${config.clipNorm ? '' : ' or gradient clipping'}.`,
+        message: `Training diverged in epoch ${epoch + 1}${batch === null ? '' : `, batch ${batch + 1}`}: ${what}. ${restored}.`,
+        advice: `Try a smaller learning rate${config.clipNorm ? '' : ' or gradient clipping'}.`,
         ...(epochStart ? { epochStart } : {}),
       };
     };

@@ -518,7 +518,7 @@ export class TrainingState {
     if (e.runId !== this.#runId) return true;
     if (t.type === 'paused') this.#status = 'paused';
     else if (t.type === 'resumed') this.#status = 'running';
-    else if (t.type === 'diverged') this.#message = t.advice ? `${t.message} ${t.advice}` : t.message;
+    else if (t.type === 'diverged') this.#message = `${t.message} ${t.advice}`;
     else if (t.type === 'early_stop') this.#message = t.message;
     else if (t.type === 'done') {
       this.#status = t.reason === 'stopped' ? 'stopped' : 'done';

@@ -448,7 +448,8 @@ export const command: CliCommand = {
           `epoch ${e.epoch + 1}/${config.epochs}  ${fmtMetrics({ loss: e.metrics.loss, acc: e.metrics.accuracy, r2: e.metrics.r2, val_loss: e.metrics.val_loss, val_acc: e.metrics.val_accuracy })}`,
           e.epoch + 1 === config.epochs,
         );
-      } else if (e.type === 'diverged' || e.type === 'early_stop') message = e.message;
+      } else if (e.type === 'diverged') message = `${e.message} ${e.advice}`;
+      else if (e.type === 'early_stop') message = e.message;
     });
     bar?.finish();
     if (message && !json) io.err(`${message}\n`);
