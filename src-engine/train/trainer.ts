@@ -10,6 +10,7 @@ import { CompiledModel, initWeights } from '../model/compile.ts';
 import type { TrainBackend } from './backend.ts';
 import type { WeightSet } from '../tensor/weights.ts';
 import type { TrainConfig } from './config.ts';
+import type { FlowView } from '../protocol/training.ts';
 import { MetricAccumulator, targetVariance, type Metrics } from './metrics.ts';
 import { SeededRng, shuffleInPlace, type RngState } from '../tensor/rng.ts';
 import { TsBackend } from './ts-backend.ts';
@@ -73,7 +74,8 @@ export type TrainEvent =
   /**
    * `message`: what happened and which weights were restored. `advice`: what to try; the trainer's is
    * general (a smaller learning rate, clipping), hosts that measured the flow replace it with which
-   * layer's gradients blew up first and a learning rate to try.
+   * layer's gradients blew up first and a learning rate to try, and add `replay`: the flow measured
+   * step by step through the epoch that diverged, replayed (lab/flow.ts, flowToDivergence).
    * `epochStart`: the run's state at the start of the epoch it diverged in (with `keepEpochStart`), from
    * which a replay reaches the blow-up step by step (see lab/flow.ts).
    */
@@ -83,6 +85,7 @@ export type TrainEvent =
       batch: number;
       message: string;
       advice: string;
+      replay?: FlowView;
       epochStart?: Checkpoint;
     }
   | { type: 'early_stop'; epoch: number; message: string }

@@ -268,6 +268,14 @@ test('gradient flow shows vanishing gradients in the deep sigmoid network; a sma
     /The gradients of layer '(hidden[1-8]|output)' grew first \(to [\d,.·⁰¹²³⁴⁵⁶⁷⁸⁹]+×/,
   );
   await expect(advice).toContainText('Try a learning rate of 0.5, or gradient clipping (a clip norm of 1).');
+  // The replayed epoch is drawn step by step: a line per layer with weights (hidden1…hidden8, output).
+  const replay = page.getByTestId('lab-diverged-replay');
+  await expect(replay).toContainText("Epoch 1 replayed step by step: weights' gradient");
+  await expect(replay.locator('.legend li')).toHaveCount(9);
+  const drawn = await replay
+    .locator('path')
+    .evaluateAll((ps) => ps.filter((p) => (p.getAttribute('d') ?? '').includes('L')).length);
+  expect(drawn).toBe(9);
   await page.screenshot({ path: `${SHOTS}/lab-diverged-1920x1080-light.png` });
   await page.setViewportSize({ width: 1024, height: 700 });
   await setTheme(page, 'dark');

@@ -574,8 +574,8 @@ export class TrainingService {
           if (e.type === 'paused') await views(true);
           if (e.type === 'diverged') {
             const { epochStart, ...event } = e;
-            const advice = await this.explainDivergence(session, flow, flowHistory, event.batch, epochStart);
-            this.emit({ type: 'train', runId: id, event: advice ? { ...event, advice } : event });
+            const why = await this.explainDivergence(session, flow, flowHistory, event.batch, epochStart);
+            this.emit({ type: 'train', runId: id, event: { ...event, ...why } });
           } else this.emit({ type: 'train', runId: id, event: e });
         }
       }
@@ -589,7 +589,7 @@ export class TrainingService {
   /**
    * Which layer's gradients blew up first in a run that diverged, and what to try: the epoch it diverged
    * in replayed step by step from its start (so a run that blows up in its first epoch is explained
-   * too), else the flow measured while it ran; null when neither says.
+   * too), with that replay's flow to show, else the flow measured while it ran; nothing when neither says.
    */
   private async explainDivergence(
     session: TrainingSession,
@@ -597,12 +597,12 @@ export class TrainingService {
     history: FlowHistory,
     batch: number,
     epochStart: Checkpoint | undefined,
-  ): Promise<string | null> {
+  ): Promise<{ advice?: string; replay?: FlowView }> {
     const { config, graph } = session.snapshot;
     const advise = (view: FlowView | undefined) => divergenceAdvice(view, config.optimizer.lr, config.clipNorm);
     if (probe && epochStart) {
       try {
-        const replayed = await flowToDivergence({
+        const replay = await flowToDivergence({
           graph,
           config,
           train: session.trainer.train,
@@ -611,13 +611,14 @@ export class TrainingService {
           probe,
           yieldToHost: setImmediatePromise,
         });
-        const advice = advise(replayed);
-        if (advice) return advice;
+        const advice = advise(replay);
+        if (advice) return { advice, ...(replay ? { replay } : {}) };
       } catch {
         // The flow measured while the run went on still says something.
       }
     }
-    return advise(history.view());
+    const advice = advise(history.view());
+    return advice ? { advice } : {};
   }
 
   private viewChoices() {

@@ -347,13 +347,21 @@ describe('training in the engine worker', () => {
     expect(d).not.toHaveProperty('epochStart');
     const named =
       /^The gradients of layer '([^']+)' grew first \(to ([\d,]+)× their size at the start, then NaN or infinite\)\. /.exec(
-        d.advice ?? '',
+        d.advice,
       );
     expect(named, d.advice).not.toBeNull();
     const layers = t.graph.nodes.filter((n) => n.type !== 'Input').map((n) => n.id);
     expect(layers).toContain(named![1]);
     expect(Number(named![2]!.replace(/,/g, ''))).toBeGreaterThanOrEqual(10);
     expect(d.advice).toMatch(/Try a learning rate of 0\.5, or gradient clipping \(a clip norm of 1\)\.$/);
+    // The replayed epoch's flow comes with it, for the lab to draw: the epoch's start (0), then after each
+    // step before the one that blew up (batch N of the message is step N - 1 from 0).
+    const replay = d.replay!;
+    const batch = Number(/batch (\d+)/.exec(d.message)![1]);
+    expect(replay.epochs[0]).toBe(0);
+    expect(replay.epochs.length).toBe(batch);
+    expect(replay.epochs.every((e, i) => i === 0 || (e > replay.epochs[i - 1]! && e < 1))).toBe(true);
+    expect(replay.layers.map((l) => l.id)).toEqual(layers);
   }, 60_000);
 
   it('forks a run from a checkpoint (exact replay with unchanged settings), shows a checkpoint, and diffs two projects', async () => {

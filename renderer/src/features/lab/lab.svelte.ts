@@ -7,6 +7,7 @@
 import type {
   ApiEvent,
   DataChoice,
+  FlowView,
   GraphDoc,
   Project,
   ProjectDiff,
@@ -65,7 +66,7 @@ export class LabState {
   #firstRows = $state.raw<{ trace: StepTrace; graph: GraphDoc } | null>(null);
 
   // Divergence, as the engine explained it.
-  #diverged = $state.raw<{ message: string; advice: string } | null>(null);
+  #diverged = $state.raw<{ message: string; advice: string; replay: FlowView | null } | null>(null);
 
   // Timeline.
   #at = $state.raw<{ epoch: number; views: TrainingViews | null; note: string | null } | null>(null);
@@ -390,7 +391,7 @@ export class LabState {
       const rest = this.#sweep.filter((r) => r.index !== e.result.index);
       this.#sweep = [...rest, e.result].sort((a, b) => a.index - b.index);
     } else if (e.type === 'train' && e.event.type === 'diverged') {
-      this.#diverged = { message: e.event.message, advice: e.event.advice };
+      this.#diverged = { message: e.event.message, advice: e.event.advice, replay: e.event.replay ?? null };
     } else if (e.type === 'train' && e.event.type === 'start') {
       this.#diverged = null;
     }
