@@ -206,6 +206,52 @@ export async function flowToDivergence(inp: {
   return history.view();
 }
 
+/** Rows of the gradient-flow probe batch. */
+export const FLOW_ROWS = 64;
+
+/** A probe on the first rows of the data a run trains on (null for the perceptron rule: no gradient). */
+export function probeFor(graph: GraphDoc, config: TrainConfig, train: Dataset): FlowProbe | null {
+  if (graph.nodes.some((n) => n.type === 'Output' && n.params.loss === 'perceptron')) return null;
+  const rows = Math.min(FLOW_ROWS, train.rows);
+  return new FlowProbe(graph, config, {
+    x: train.x.subarray(0, rows * train.features),
+    y: train.y.subarray(0, rows * train.targets),
+    rows,
+  });
+}
+
+/**
+ * Which layer's gradients blew up first in a run that diverged, and what to try: the epoch it diverged
+ * in replayed step by step from its start (so a run that blows up in its first epoch is explained
+ * too), with that replay's flow to show, else the flow measured while it ran (`history`); nothing
+ * when neither says. The engine worker and `netwright train` both ask here.
+ */
+export async function explainDivergence(inp: {
+  graph: GraphDoc;
+  config: TrainConfig;
+  train: Dataset;
+  /** The state the diverged epoch started from (the trainer's `keepEpochStart`). */
+  epochStart: Checkpoint | undefined;
+  batch: number;
+  probe: FlowProbe | null;
+  history?: FlowView;
+  yieldToHost?: () => Promise<void>;
+}): Promise<{ advice?: string; replay?: FlowView }> {
+  const { config } = inp;
+  const advise = (view: FlowView | undefined) => divergenceAdvice(view, config.optimizer.lr, config.clipNorm);
+  if (inp.probe && inp.epochStart) {
+    try {
+      const replay = await flowToDivergence({ ...inp, probe: inp.probe, epochStart: inp.epochStart });
+      const advice = advise(replay);
+      if (advice) return { advice, ...(replay ? { replay } : {}) };
+    } catch {
+      // The flow measured while the run went on still says something.
+    }
+  }
+  const advice = advise(inp.history);
+  return advice ? { advice } : {};
+}
+
 const SUPERSCRIPT = '⁰¹²³⁴⁵⁶⁷⁸⁹';
 /** A factor as a learner reads it: 1,020× up to a million, 6.2·10²⁵× beyond. */
 function times(x: number): string {

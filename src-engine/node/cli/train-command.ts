@@ -18,7 +18,8 @@ import { graphForData } from '../../train/auto-graph.ts';
 import type { TrainBackend } from '../../train/backend.ts';
 import { BACKENDS, makeTrainConfig, OPTIMIZERS, type BackendName, type TrainConfig } from '../../train/config.ts';
 import { checkpointFromJson, checkpointToJson, TrainingSession, type SessionDeps } from '../../train/session.ts';
-import type { Checkpoint } from '../../train/trainer.ts';
+import type { Checkpoint, TrainEvent } from '../../train/trainer.ts';
+import { explainDivergence, probeFor } from '../../lab/flow.ts';
 import { getTemplate, newProject, TEMPLATE_COMPARISONS, type TemplateComparison } from '../../train/templates.ts';
 import { analyzeGraph } from '../../graph/validate.ts';
 import { writeFileAtomic } from '../atomic-write.ts';
@@ -427,6 +428,8 @@ export const command: CliCommand = {
           ep: (values.ep as string | undefined) ?? 'cpu',
           maxParams: limits.maxParams,
           ...(resume ? { resume } : {}),
+          // A divergence is replayed from its epoch's start to say which layer blew up.
+          keepEpochStart: true,
         },
       );
     } catch (e) {
@@ -441,6 +444,8 @@ export const command: CliCommand = {
       );
     const bar = json ? null : new ProgressBar(io, config.epochs);
     let message = '';
+    // Set in the callback (TypeScript cannot see that), explained after the run.
+    let diverged = null as Extract<TrainEvent, { type: 'diverged' }> | null;
     const done = await session.runToEnd((e) => {
       if (e.type === 'epoch') {
         bar?.update(
@@ -448,10 +453,24 @@ export const command: CliCommand = {
           `epoch ${e.epoch + 1}/${config.epochs}  ${fmtMetrics({ loss: e.metrics.loss, acc: e.metrics.accuracy, r2: e.metrics.r2, val_loss: e.metrics.val_loss, val_acc: e.metrics.val_accuracy })}`,
           e.epoch + 1 === config.epochs,
         );
-      } else if (e.type === 'diverged') message = `${e.message} ${e.advice}`;
+      } else if (e.type === 'diverged') diverged = e;
       else if (e.type === 'early_stop') message = e.message;
     });
     bar?.finish();
+    if (diverged && !json) {
+      const { graph, config: ran } = session.snapshot;
+      const train = session.trainer.train;
+      const { epochStart, batch } = diverged;
+      const why = await explainDivergence({
+        graph,
+        config: ran,
+        train,
+        epochStart,
+        batch,
+        probe: probeFor(graph, ran, train),
+      });
+      message = `${diverged.message} ${why.advice ?? diverged.advice}`;
+    }
     if (message && !json) io.err(`${message}\n`);
 
     const record = session.record();

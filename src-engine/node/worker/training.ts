@@ -20,7 +20,6 @@ import type {
   DataChoice,
   DataShape,
   ExportFormat,
-  FlowView,
   ProviderInfo,
   SampleSplit,
   TrainingViews,
@@ -39,7 +38,7 @@ import {
 } from '../../train/session.ts';
 import { ForwardEvaluator, planViews, type ViewPlan } from '../../views/index.ts';
 import { CHART_SERIES, MetricHistory, PROGRESS_POINTS } from '../../views/history.ts';
-import { divergenceAdvice, FlowHistory, FlowProbe, flowToDivergence } from '../../lab/flow.ts';
+import { explainDivergence, FlowHistory, probeFor } from '../../lab/flow.ts';
 import { Sweep, sweepSettings, type SweepSpace } from '../../lab/sweep.ts';
 import { traceStep, type StepTrace } from '../../lab/step.ts';
 import { MAX_TRACE_ROWS } from '../../protocol/schemas.ts';
@@ -123,20 +122,6 @@ function howStarted(
   return `Continued from the learned weights of ${kept} of ${total} parameters whose shapes still match; the others start fresh.`;
 }
 
-/** Rows of the gradient-flow probe batch. */
-const FLOW_ROWS = 64;
-
-/** A probe measuring how gradients flow, on the first training rows (none for the perceptron rule: no gradient). */
-function flowProbe(session: TrainingSession): FlowProbe | null {
-  if (session.model.forward.loss === 'perceptron') return null;
-  const ds = session.trainer.train;
-  const rows = Math.min(FLOW_ROWS, ds.rows);
-  return new FlowProbe(session.snapshot.graph, session.snapshot.config, {
-    x: ds.x.subarray(0, rows * ds.features),
-    y: ds.y.subarray(0, rows * ds.targets),
-    rows,
-  });
-}
 const setImmediatePromise = () => new Promise<void>((r) => setImmediate(r));
 
 /** Training runs and uploaded data of one engine. */
@@ -485,7 +470,8 @@ export class TrainingService {
   private async drive(session: TrainingSession, plan: ViewPlan, data: ViewData): Promise<void> {
     const id = session.snapshot.id;
     const evaluator = new ForwardEvaluator(session.model, session.snapshot.weights);
-    const flow = flowProbe(session);
+    // How gradients flow, measured on the first training rows (none for the perceptron rule).
+    const flow = probeFor(session.snapshot.graph, session.snapshot.config, session.trainer.train);
     const flowHistory = new FlowHistory();
     let epoch = 0;
     this.viewContext = { evaluator, plan, graph: session.snapshot.graph, data, epoch: () => epoch };
@@ -574,7 +560,17 @@ export class TrainingService {
           if (e.type === 'paused') await views(true);
           if (e.type === 'diverged') {
             const { epochStart, ...event } = e;
-            const why = await this.explainDivergence(session, flow, flowHistory, event.batch, epochStart);
+            const { config, graph } = session.snapshot;
+            const why = await explainDivergence({
+              graph,
+              config,
+              train: session.trainer.train,
+              epochStart,
+              batch: event.batch,
+              probe: flow,
+              history: flowHistory.view(),
+              yieldToHost: setImmediatePromise,
+            });
             this.emit({ type: 'train', runId: id, event: { ...event, ...why } });
           } else this.emit({ type: 'train', runId: id, event: e });
         }
@@ -584,41 +580,6 @@ export class TrainingService {
       if (now() >= nextViews && (e.type === 'epoch' || e.type === 'batch'))
         await views(now() - lastEvaluation >= EVALUATION_MS);
     }
-  }
-
-  /**
-   * Which layer's gradients blew up first in a run that diverged, and what to try: the epoch it diverged
-   * in replayed step by step from its start (so a run that blows up in its first epoch is explained
-   * too), with that replay's flow to show, else the flow measured while it ran; nothing when neither says.
-   */
-  private async explainDivergence(
-    session: TrainingSession,
-    probe: FlowProbe | null,
-    history: FlowHistory,
-    batch: number,
-    epochStart: Checkpoint | undefined,
-  ): Promise<{ advice?: string; replay?: FlowView }> {
-    const { config, graph } = session.snapshot;
-    const advise = (view: FlowView | undefined) => divergenceAdvice(view, config.optimizer.lr, config.clipNorm);
-    if (probe && epochStart) {
-      try {
-        const replay = await flowToDivergence({
-          graph,
-          config,
-          train: session.trainer.train,
-          epochStart,
-          batch,
-          probe,
-          yieldToHost: setImmediatePromise,
-        });
-        const advice = advise(replay);
-        if (advice) return { advice, ...(replay ? { replay } : {}) };
-      } catch {
-        // The flow measured while the run went on still says something.
-      }
-    }
-    const advice = advise(history.view());
-    return advice ? { advice } : {};
   }
 
   private viewChoices() {

@@ -143,6 +143,17 @@ describe('netwright CLI', () => {
     }
   });
 
+  it('says which layer blew up when a run diverges, and what to try (exit 3)', async () => {
+    // The deep ReLU template at learning rate 5: NaN within its first epoch; the epoch is replayed to find the layer.
+    const dir = mkdtempSync(path.join(tmpdir(), 'nw-diverge-'));
+    const r = await cli(['train', 'vanishing-relu', '--lr', '5', '--epochs', '5', '--out', dir]);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(
+      /Training diverged in epoch 1, batch \d+: the loss became NaN\. The initial weights \(before epoch 1\) were restored\. The gradients of layer '(hidden[1-8]|output)' grew first \(to [\d,]+× their size at the start, then NaN or infinite\)\. Try a learning rate of 0\.5, or gradient clipping \(a clip norm of 1\)\.\n/,
+    );
+    expect(r.stderr).not.toContain('Try a smaller learning rate');
+  });
+
   it('applies overrides and is deterministic for a seed', async () => {
     const args = [
       'train',
