@@ -93,15 +93,15 @@ if (mode === 'ts') {
   for (const e of events) {
     const op = e.args?.op_name ?? '?';
     byOp.set(op, (byOp.get(op) ?? 0) + e.dur);
-    // One step's nodes (the graph's second step), by name without the step prefix.
-    if (e.name.startsWith('n_s1/'))
-      byNode.set(`${op} ${e.name.slice(5, -12)}`, (byNode.get(`${op} ${e.name.slice(5, -12)}`) ?? 0) + e.dur);
+    // Every step's nodes, by name without the step prefix (n_sK/).
+    const key = `${op} ${e.name.replace(/^n_s\d+\//, '').slice(0, -12)}`;
+    byNode.set(key, (byNode.get(key) ?? 0) + e.dur);
   }
   const total = [...byOp.values()].reduce((a, b) => a + b, 0);
   console.log(`kernel time per step: ${Math.round(total / steps)} µs (${K} steps per run, ${threads} thread(s))`);
   for (const [op, us] of [...byOp].sort((a, b) => b[1] - a[1]).slice(0, 12))
     console.log(`  ${op.padEnd(16)} ${String(Math.round(us / steps)).padStart(6)} µs`);
-  console.log('costliest nodes of one step:');
-  for (const [node, us] of [...byNode].sort((a, b) => b[1] - a[1]).slice(0, 10))
-    console.log(`  ${node.padEnd(28)} ${String(Math.round(us / (runs + 1))).padStart(6)} µs`);
+  console.log('costliest nodes, mean per step:');
+  for (const [node, us] of [...byNode].sort((a, b) => b[1] - a[1]).slice(0, Number(process.env.TOP ?? 16)))
+    console.log(`  ${node.padEnd(28)} ${String(Math.round(us / steps)).padStart(6)} µs`);
 }
