@@ -3,7 +3,9 @@
  *
  *   npx tsx bench/lenet-profile.ts ort [K=8] [runs=10] [threads=1]
  *       ONNX Runtime's profiler on the K-step training graph (target 'cpu', as the backend runs it):
- *       kernel time per step by op type and the costliest nodes of one step.
+ *       kernel time per step by op type and the costliest nodes (mean per step).
+ *   npx tsx bench/lenet-profile.ts ort-wall [K=8] [runs=10] [threads=1]
+ *       the same runs without the profiler, by the wall clock only.
  *   node --cpu-prof --import tsx bench/lenet-profile.ts ts [steps=40]
  *       the TypeScript engine's steps, for V8's profiler (open the .cpuprofile in Chrome's DevTools).
  *
@@ -53,7 +55,12 @@ if (mode === 'ts') {
   const data = await loadDigits({ count: BATCH * K, seed: 1 });
   const { model: onnx, io } = trainStepModel(model, config, { steps: K, target: 'cpu' });
   const dir = mkdtempSync(path.join(tmpdir(), 'nw-lenet-profile-'));
-  const session = await createSession(encodeModel(onnx), { threads, profilePrefix: path.join(dir, 'step') });
+  // `ort-wall`: the same runs without the profiler (whose per-node cost favours graphs of few nodes).
+  const profiled = mode !== 'ort-wall';
+  const session = await createSession(encodeModel(onnx), {
+    threads,
+    ...(profiled ? { profilePrefix: path.join(dir, 'step') } : {}),
+  });
   const weights = model.initialWeights(new SeededRng(1));
   const tensor = (d: Float32Array, dims: readonly number[]) => new ort.Tensor('float32', d, [...dims]);
   let state: Record<string, ReturnType<typeof tensor>> = {};
@@ -80,6 +87,10 @@ if (mode === 'ts') {
     state = Object.fromEntries(io.carried.map((c) => [c.name, out[c.next] as ReturnType<typeof tensor>]));
   }
   report(runs * K * BATCH, t0, c0);
+  if (!profiled) {
+    rmSync(dir, { recursive: true, force: true });
+    process.exit(0);
+  }
   await (session as unknown as { endProfiling(): Promise<void> | void }).endProfiling();
   const file = readdirSync(dir).find((f) => f.endsWith('.json'))!;
   type Event = { cat?: string; name: string; dur: number; args?: { op_name?: string } };

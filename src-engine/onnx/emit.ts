@@ -7,11 +7,6 @@
  * ReduceLogSumExp (no LogSoftmax), step and sign as Greater/Less + Where (the WebGPU provider has no
  * Sign kernel), transposes folded into Gemm, and int64 shape arithmetic only where a dimension depends
  * on the batch size.
- *
- * One fusion: a convolution whose only use is the addition of a per-channel bias ([1, F, 1, 1]) is
- * emitted as one Conv with that bias as its third input. ONNX Runtime folds such an Add into the Conv
- * only when the bias is a constant; in the training step it is a graph input (the carried weights),
- * and the separate Add was a whole pass over the largest activation (LeNet-5: 2% of the step).
  */
 import { BATCH, type OpKind, type Program, type Shape } from '../backprop/ir.ts';
 import { OPS } from '../backprop/ops/structural.ts';
@@ -40,7 +35,6 @@ export function emitProgram(
   const live = new Uint8Array(nodes.length);
   for (const o of outputs) live[o] = 1;
   for (let id = nodes.length - 1; id >= 0; id--) if (live[id]) for (const i of nodes[id]!.inputs) live[i] = 1;
-  const fused = convBiasPairs(program, live, outputs);
   const names = new Map<number, string>();
   const prefix = opts.prefix ?? '';
   let nShape: string | null = null;
@@ -63,20 +57,15 @@ export function emitProgram(
   };
 
   for (const n of nodes) {
-    if (!live[n.id] || fused.has(n.id)) continue;
-    const pair = fused.get(n.inputs[0]!) ?? fused.get(n.inputs[1]!);
-    const node = pair?.add === n.id ? nodes[pair.conv]! : n;
-    const inp = node.inputs.map((i) => names.get(i)!);
-    if (pair?.add === n.id)
-      inp.push(b.op1('Reshape', [names.get(pair.bias)!, b.int64([node.shape[1]!])], {}, `${prefix}v${pair.bias}_flat`));
-    const def = OPS[node.op.kind] as OpDef<OpKind>;
+    if (!live[n.id]) continue;
+    const def = OPS[n.op.kind] as OpDef<OpKind>;
     names.set(
       n.id,
       def.onnx({
-        node: node as NodeOf<OpKind>,
+        node: n as NodeOf<OpKind>,
         program,
         b,
-        inp,
+        inp: n.inputs.map((i) => names.get(i)!),
         hint: `${prefix}v${n.id}`,
         shapeTensor,
         inputName,
@@ -85,43 +74,4 @@ export function emitProgram(
     );
   }
   return names;
-}
-
-/**
- * Convolutions to emit with their bias (see the header), by the convolution's id: the live add that
- * is its only use, and the bias.
- */
-function convBiasPairs(
-  program: Program,
-  live: Uint8Array,
-  outputs: readonly number[],
-): Map<number, { conv: number; add: number; bias: number }> {
-  const uses = new Uint32Array(program.nodes.length);
-  for (const n of program.nodes) if (live[n.id]) for (const i of n.inputs) uses[i]!++;
-  for (const o of outputs) uses[o]!++;
-  const pairs = new Map<number, { conv: number; add: number; bias: number }>();
-  for (const n of program.nodes) {
-    if (!live[n.id] || n.op.kind !== 'binary' || n.op.op !== 'add') continue;
-    for (const [conv, bias] of [
-      [n.inputs[0]!, n.inputs[1]!],
-      [n.inputs[1]!, n.inputs[0]!],
-    ] as const) {
-      const c = program.nodes[conv]!;
-      const bs = program.shape(bias);
-      if (
-        c.op.kind === 'conv2d' &&
-        uses[conv] === 1 &&
-        !pairs.has(conv) &&
-        bs.length === 4 &&
-        bs[0] === 1 &&
-        bs[1] === c.shape[1] &&
-        bs[2] === 1 &&
-        bs[3] === 1
-      ) {
-        pairs.set(conv, { conv, add: n.id, bias });
-        break;
-      }
-    }
-  }
-  return pairs;
 }

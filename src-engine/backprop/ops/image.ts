@@ -251,11 +251,7 @@ function disjoint(win: Window2d): boolean {
   return [0, 1].every((a) => win.stride[a]! >= win.dilation[a]! * (win.kernel[a]! - 1) + 1);
 }
 
-/** [A, B, H, W] → [B, A, H, W]: a Reshape where A or B is 1 (LeNet's one-channel input), else a Transpose. */
-function transposeNC(b: GraphBuilder, v: string, shape: readonly number[], hint: string): string {
-  const [a, c, h, w] = shape as [number, number, number, number];
-  if (a === 1) return b.op1('Reshape', [v, b.int64([c, 1, h, w])], {}, hint);
-  if (c === 1) return b.op1('Reshape', [v, b.int64([1, -1, h, w])], {}, hint);
+function transposeNC(b: GraphBuilder, v: string, hint: string): string {
   return b.op1('Transpose', [v], { perm: [1, 0, 2, 3] }, hint);
 }
 
@@ -268,8 +264,7 @@ export const IMAGE_OPS: Pick<OpTable, ImageOps> = {
     },
     kernel: ({ node, x: [x, w], xd: [xd, wd], y, yd }) =>
       conv2dKernel(x!, w!, y, convDims(xd!, wd![0]!, yd, node.op.win)),
-    // A third input, the per-channel bias, where the emitter fused its addition (onnx/emit.ts).
-    onnx: (e) => e.b.op1('Conv', e.inp, windowAttrs(e.node.op.win), e.hint),
+    onnx: (e) => e.b.op1('Conv', [e.inp[0]!, e.inp[1]!], windowAttrs(e.node.op.win), e.hint),
   },
 
   // dx = convT(g, w) is linear in g and in w: its gradients are a convolution and a filter gradient.
@@ -301,8 +296,8 @@ export const IMAGE_OPS: Pick<OpTable, ImageOps> = {
       const win = e.node.op.win;
       const [, , kh, kw] = e.node.shape as [number, number, number, number];
       const [, , oh, ow] = e.program.shape(e.node.inputs[1]!) as [number, number, number, number];
-      const xt = transposeNC(e.b, e.inp[0]!, e.program.shape(e.node.inputs[0]!), `${e.hint}_xT`);
-      const gt = transposeNC(e.b, e.inp[1]!, e.program.shape(e.node.inputs[1]!), `${e.hint}_gT`);
+      const xt = transposeNC(e.b, e.inp[0]!, `${e.hint}_xT`);
+      const gt = transposeNC(e.b, e.inp[1]!, `${e.hint}_gT`);
       // Output [C, F, ≥KH, ≥KW]: the input slides under g with the conv's dilation as its stride.
       let dw = e.b.op1(
         'Conv',
@@ -316,8 +311,7 @@ export const IMAGE_OPS: Pick<OpTable, ImageOps> = {
         `${e.hint}_cf`,
       );
       dw = e.b.op1('Slice', [dw, e.b.int64([0, 0]), e.b.int64([kh, kw]), e.b.int64([2, 3])], {}, `${e.hint}_crop`);
-      const [c, f] = [e.program.shape(e.node.inputs[0]!)[1]!, e.node.shape[0]!];
-      return transposeNC(e.b, dw, [c, f, kh, kw], e.hint);
+      return transposeNC(e.b, dw, e.hint);
     },
   },
 
