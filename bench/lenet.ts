@@ -157,13 +157,23 @@ export async function benchLenet(rounds = 3): Promise<BenchRow[]> {
   const keep = (k: keyof typeof best, r: Rate) => {
     best[k] = { wall: Math.max(best[k].wall, r.wall), cpu: Math.max(best[k].cpu, r.cpu) };
   };
+  // ORT's rate over PyTorch's in the same round: the two ran seconds apart, under the same load.
+  const paired: number[] = [];
+  const paired2: number[] = [];
   try {
     for (let r = 0; r < rounds; r++) {
-      if (torch) keep('torchDefault', await torch.worker.round('default'));
-      keep('ort', await ortRound(data, def));
+      const pt = torch ? await torch.worker.round('default') : null;
+      if (pt) keep('torchDefault', pt);
+      const o = await ortRound(data, def);
+      keep('ort', o);
+      if (pt) paired.push(o.wall / pt.wall);
       keep('ts', tsRound(ts, data));
       if (torch) keep('torchOne', await torch.worker.round(1));
-      if (def !== 2) keep('ort2', await ortRound(data, 2));
+      if (def !== 2) {
+        const o2 = await ortRound(data, 2);
+        keep('ort2', o2);
+        if (pt) paired2.push(o2.wall / pt.wall);
+      }
     }
   } finally {
     torch?.worker.close();
@@ -179,6 +189,21 @@ export async function benchLenet(rounds = 3): Promise<BenchRow[]> {
       target: ref ? `>= PyTorch (${n(ref)})` : '>= PyTorch',
     },
   ];
+  const pairedRow = (what: string, ratios: number[]) => {
+    if (!ratios.length) return;
+    const sorted = [...ratios].sort((a, b) => a - b);
+    const mid = sorted.length >> 1;
+    const median = sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+    const range = `${sorted[0]!.toFixed(2)}-${sorted.at(-1)!.toFixed(2)}`;
+    rows.push({
+      name: name(`${what} / PyTorch, median of ${ratios.length} paired rounds (${range})`),
+      value: median,
+      unit: '×',
+      target: '>= 1',
+    });
+  };
+  pairedRow(`ORT cpu, ${def} thread${def === 1 ? '' : 's'}`, paired);
+  pairedRow('ORT cpu, 2 threads', paired2);
   if (def !== 2) rows.push({ name: name('ORT cpu, 2 threads'), value: best.ort2.wall, unit: 'samples/s' });
   rows.push({
     name: name('TS engine'),
@@ -211,6 +236,6 @@ export async function benchLenet(rounds = 3): Promise<BenchRow[]> {
 if (import.meta.url === `file://${process.argv[1]}`) {
   for (const r of await benchLenet(Number(process.argv[2] ?? 3)))
     console.log(
-      `${r.name}: ${Math.round(r.value).toLocaleString('en-US')} ${r.unit}${r.target ? ` (target ${r.target})` : ''}`,
+      `${r.name}: ${r.unit === '×' ? r.value.toFixed(2) : Math.round(r.value).toLocaleString('en-US')} ${r.unit}${r.target ? ` (target ${r.target})` : ''}`,
     );
 }
