@@ -75,7 +75,8 @@ export function stepWork(tp: TrainingProgram, batch: number): StepWork {
   let macs = 0;
   let elements = 0;
   const slow = new Set<string>();
-  for (const id of live) {
+  // In program order, so that the reason names the layers as the network has them.
+  for (const id of [...live].sort((a, b) => a - b)) {
     const n = nodes[id]!;
     if (!TS_OPS.has(n.op.kind)) slow.add(n.op.kind);
     if (n.op.kind === 'matmul') {
@@ -85,6 +86,25 @@ export function stepWork(tp: TrainingProgram, batch: number): StepWork {
     } else if (n.op.kind !== 'input' && n.op.kind !== 'const') elements += size(n.shape);
   }
   return { macs, elements, slowOps: [...slow] };
+}
+
+/** What a user calls the layers behind the ops the TypeScript engine has no fast path for. */
+const OP_WORDS: Partial<Record<string, string>> = {
+  conv2d: 'convolutions',
+  conv2dInputGrad: 'convolutions',
+  conv2dFilterGrad: 'convolutions',
+  maxPool2d: 'max pooling',
+  maxPool2dGrad: 'max pooling',
+  avgPool2d: 'average pooling',
+  avgPool2dGrad: 'average pooling',
+  globalAvgPool: 'global average pooling',
+  batchNorm: 'batch normalization',
+};
+
+/** "convolutions and max pooling", "convolutions, max pooling and batch normalization". */
+function layerWords(ops: readonly string[]): string {
+  const words = [...new Set(ops.map((op) => OP_WORDS[op] ?? `${op} ops`))];
+  return words.length < 2 ? words.join('') : `${words.slice(0, -1).join(', ')} and ${words.at(-1)}`;
 }
 
 const us = (v: number): string => (v >= 1000 ? `${(v / 1000).toPrecision(2)} ms` : `${Math.round(v)} µs`);
@@ -123,7 +143,7 @@ export function chooseBackend(req: {
   if (work.slowOps.length)
     return {
       backend: 'ort',
-      reason: `auto: ONNX Runtime, because the network has ${work.slowOps.join(' and ')} ops, which the TypeScript engine has no fast kernels for`,
+      reason: `auto: ONNX Runtime, because the network has ${layerWords(work.slowOps)}, which ONNX Runtime trains several times faster than the TypeScript engine`,
     };
   const steps = config.epochs * Math.ceil(rows / batch);
   const cost = stepCost(work);
