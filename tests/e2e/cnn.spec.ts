@@ -78,6 +78,8 @@ test('LeNet-5 dragged from the palette trains on the digits and shows filters, f
   await panel.getByLabel('count').dispatchEvent('change');
   await panel.getByLabel('test', { exact: true }).fill('500');
   await panel.getByLabel('test', { exact: true }).dispatchEvent('change');
+  // The digits' own held-out rows are the test set, not a share of the split.
+  await expect(page.getByTestId('data-split')).toContainText('test its own 500 rows');
   await expect(page.getByTestId('builtin-summary')).toContainText('1000 for training, 500 held out');
   await page.getByTestId('train-epochs').fill('3');
   await page.getByTestId('train-epochs').dispatchEvent('change');
