@@ -9,10 +9,28 @@ import type { ActivationName } from '../layers/activations.ts';
 import type { GraphDoc } from '../graph/document.ts';
 import type { WeightSet } from '../tensor/weights.ts';
 import type { TrainConfig } from '../train/config.ts';
-import type { FlowView } from '../protocol/training.ts';
 import type { Dataset } from '../data/dataset.ts';
 import { Trainer, type Checkpoint } from '../train/trainer.ts';
 import { StepTracer, type StepTrace } from './step.ts';
+
+/**
+ * How gradients flow, measured on a probe batch as training goes: per layer, over the epochs sampled,
+ * the size of the gradient at its output and of its weights' gradient, and its activations' statistics.
+ */
+export interface FlowView {
+  /** Epochs at which the probe was measured. */
+  epochs: number[];
+  layers: {
+    id: string;
+    type: string;
+    gradRms: (number | null)[];
+    weightGradRms: (number | null)[];
+    mean: number[];
+    std: number[];
+    saturated: (number | null)[];
+    dead: (number | null)[];
+  }[];
+}
 
 export interface LayerFlow {
   id: string;

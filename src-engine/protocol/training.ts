@@ -6,8 +6,10 @@
 
 import type { ColumnType } from '../data/columns.ts';
 import type { Delimiter } from '../data/csv-sniff.ts';
+// How gradients flow (the lab's flow chart) is defined where it is measured.
+import type { FlowView } from '../lab/flow.ts';
 
-export type { ColumnType, Delimiter };
+export type { ColumnType, Delimiter, FlowView };
 /** Column types a user can choose for a column (see data/columns.ts). */
 export const COLUMN_TYPES = ['numeric', 'categorical', 'boolean', 'text'] as const satisfies readonly ColumnType[];
 /** Field delimiters a CSV can be read with; null: sniffed from the first lines. */
@@ -262,26 +264,6 @@ export interface ImageViews {
   };
 }
 
-/** Everything the engine streams for the plots; absent parts do not apply to the model. */
-/**
- * How gradients flow, measured on a probe batch as training goes: per layer, over the epochs sampled,
- * the size of the gradient at its output and of its weights' gradient, and its activations' statistics.
- */
-export interface FlowView {
-  /** Epochs at which the probe was measured. */
-  epochs: number[];
-  layers: {
-    id: string;
-    type: string;
-    gradRms: (number | null)[];
-    weightGradRms: (number | null)[];
-    mean: number[];
-    std: number[];
-    saturated: (number | null)[];
-    dead: (number | null)[];
-  }[];
-}
-
 /** The user's choices for the views (each optional: what is not given stays as it was). */
 export interface ViewChoice {
   features?: [number, number];
@@ -293,6 +275,7 @@ export interface ViewChoice {
   projection?: { nodeId: string | null };
 }
 
+/** Everything the engine streams for the plots; absent parts do not apply to the model. */
 export interface TrainingViews {
   epoch: number;
   grid?: GridView;

@@ -10,7 +10,7 @@ import { CompiledModel, initWeights } from '../model/compile.ts';
 import type { TrainBackend } from './backend.ts';
 import type { WeightSet } from '../tensor/weights.ts';
 import type { TrainConfig } from './config.ts';
-import type { FlowView } from '../protocol/training.ts';
+import type { FlowView } from '../lab/flow.ts';
 import { MetricAccumulator, targetVariance, type Metrics } from './metrics.ts';
 import { SeededRng, shuffleInPlace, type RngState } from '../tensor/rng.ts';
 import { TsBackend } from './ts-backend.ts';
