@@ -2,7 +2,8 @@
  * The workspace at 1024×700, 1440×900 and 1920×1080 in both themes (and 4K): no sideways overflow,
  * the toolbar on one line, the view tabs inside their pane, plots that grow with it, splitters whose
  * sizes are remembered, views maximised and restored, a minimap that can be hidden, leaves the nodes
- * free after Fit and Layout and lets drags through, and the data table inside its panel.
+ * free after Fit and Layout and lets drags through, Fit room for a connection curving back to the next
+ * row, and the data table inside its panel.
  */
 import { test, expect, type Page } from '@playwright/test';
 import { mkdirSync } from 'node:fs';
@@ -213,3 +214,19 @@ for (const c of COMBOS) {
     await page.getByTestId('data-panel').screenshot({ path: `${SHOTS}/data-panel-${comboName(c)}.png` });
   });
 }
+
+test('Fit keeps the curve of a connection that runs back to the next row inside the canvas (1920x1080-light)', async ({
+  page,
+}) => {
+  await openApp(page, { width: 1920, height: 1080, theme: 'light' });
+  // Two rows of layers: pool2, at the end of the first, connects back to flatten, at the start of the second.
+  await newProject(page, 'why-conv-cnn');
+  await page.getByTestId('btn-fit').click();
+  await viewportSettled(page);
+  const canvas = (await page.locator('.svelte-flow').boundingBox())!;
+  for (const edge of await page.locator('.svelte-flow__edge path').all()) {
+    const e = (await edge.boundingBox())!;
+    expect(e.x + e.width, 'a connection past the canvas on the right').toBeLessThanOrEqual(canvas.x + canvas.width);
+    expect(e.x, 'a connection past the canvas on the left').toBeGreaterThanOrEqual(canvas.x);
+  }
+});
