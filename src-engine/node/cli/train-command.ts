@@ -65,7 +65,8 @@ Options:
   --fresh              start from the seed's weights (default: a trained project continues from its weights)
   --checkpoint-every N keep a checkpoint every N epochs in the project (weights, optimizer and generator state)
   --resume-from EPOCH  continue the project's run from its checkpoint at EPOCH to --epochs (bit-identical replay)
-  --out DIR            write the trained project into DIR
+  --out PATH           write the trained project to PATH: a .netwright file, or a folder
+                       (it gets <template or name>.netwright)
   --json               print one JSON object with the final metrics instead of progress
 
 Limits:
@@ -374,6 +375,11 @@ export const command: CliCommand = {
       );
     }
     const json = Boolean(values.json);
+    // Said before training, not after it: a file name that is not a project's.
+    if (values.out && /\.(json|onnx|csv|tsv|py|txt|npy|npz|pt|pth)$/i.test(values.out))
+      throw new CliError(
+        `--out ${values.out}: a trained project is written as a .netwright file; give a path ending in .netwright, or a folder. To export it as ${path.extname(values.out).slice(1).toUpperCase()}, use 'netwright export' on the project.`,
+      );
     let limits: Limits;
     try {
       limits = flagLimits(values);
@@ -484,10 +490,12 @@ export const command: CliCommand = {
     };
     let outFile: string | undefined;
     if (values.out) {
-      outFile = path.join(
-        values.out,
-        `${safeFileName(project.template ?? path.basename(String(project.name)).replace(/\.[^.]+$/, ''), 'project')}.netwright`,
-      );
+      outFile = /\.netwright$/i.test(values.out)
+        ? values.out
+        : path.join(
+            values.out,
+            `${safeFileName(project.template ?? path.basename(String(project.name)).replace(/\.[^.]+$/, ''), 'project')}.netwright`,
+          );
       await writeFileAtomic(outFile, serializeProject(trained));
     }
 

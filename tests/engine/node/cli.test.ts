@@ -1,6 +1,6 @@
 // The CLI as a user runs it: the package's bin, straight from the checkout.
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import sharp from 'sharp';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -41,6 +41,22 @@ describe('netwright CLI', () => {
     expect(m.loss).toBeLessThan(0.01);
     expect(m.samples_per_s).toBeGreaterThan(0);
     expect(m.predictions.map((p: { output: number[] }) => Math.round(p.output[0]!))).toEqual([0, 1, 1, 0]);
+  });
+
+  it('--out takes a .netwright file too, and refuses another kind of file before training', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'nw-cli-'));
+    const file = path.join(dir, 'mine.netwright');
+    const r = await cli(['train', 'from-scratch', '--epochs', '5', '--out', file]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain(`project written to ${file}`);
+    expect(parseProject(readFileSync(file, 'utf8')).runs).toHaveLength(1);
+    const bad = await cli(['train', 'from-scratch', '--epochs', '5', '--out', path.join(dir, 'model.onnx')]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain(
+      "a trained project is written as a .netwright file; give a path ending in .netwright, or a folder. To export it as ONNX, use 'netwright export' on the project.",
+    );
+    expect(bad.stderr).not.toMatch(/epoch/);
+    expect(existsSync(path.join(dir, 'model.onnx'))).toBe(false);
   });
 
   it('shows progress and writes the trained project to --out, which trains again from its weights', async () => {
