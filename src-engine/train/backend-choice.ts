@@ -76,8 +76,8 @@ export function stepWork(tp: TrainingProgram, batch: number): StepWork {
   let elements = 0;
   const slow = new Set<string>();
   // In program order, so that the reason names the layers as the network has them.
-  for (const id of [...live].sort((a, b) => a - b)) {
-    const n = nodes[id]!;
+  for (const n of nodes) {
+    if (!live.has(n.id)) continue;
     if (!TS_OPS.has(n.op.kind)) slow.add(n.op.kind);
     if (n.op.kind === 'matmul') {
       const a = nodes[n.inputs[0]!]!.shape;

@@ -434,8 +434,9 @@ export const command: CliCommand = {
           ep: (values.ep as string | undefined) ?? 'cpu',
           maxParams: limits.maxParams,
           ...(resume ? { resume } : {}),
-          // A divergence is replayed from its epoch's start to say which layer blew up.
-          keepEpochStart: true,
+          // A divergence is replayed from its epoch's start to say which layer blew up (not with
+          // --json, which prints no explanation: no state kept every epoch for nothing).
+          keepEpochStart: !json,
         },
       );
     } catch (e) {
