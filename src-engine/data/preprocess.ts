@@ -238,14 +238,26 @@ export function encodeTarget(
     const v = get(rows[i]!);
     const k = v === null ? -1 : (index.get(cellKey(v)) ?? -1);
     if (k < 0)
-      throw new DataError({
-        code: 'missing-values',
-        file: table.name,
-        row: sourceLine(table, rows[i]!),
-        column: t.column,
-        problem: `the target ${JSON.stringify(v)} is not one of the known classes`,
-        hint: 'Give every row a target value',
-      });
+      throw new DataError(
+        v === null
+          ? {
+              code: 'missing-values',
+              file: table.name,
+              row: sourceLine(table, rows[i]!),
+              column: t.column,
+              problem: 'the target is missing',
+              hint: 'Give every row a target value',
+            }
+          : {
+              // A test set (or new data) with a class the training rows never had.
+              code: 'mismatch',
+              file: table.name,
+              row: sourceLine(table, rows[i]!),
+              column: t.column,
+              problem: `the target ${JSON.stringify(v)} is not one of the ${t.classNames.length} classes of the training data (${t.classNames.slice(0, 12).join(', ')}${t.classNames.length > 12 ? ', …' : ''})`,
+              hint: 'Train on data that has every class, or leave out the rows of classes it has not seen',
+            },
+      );
     labels[i] = k;
     if (t.task === 'binary') y[i] = k;
     else y[i * width + k] = 1;

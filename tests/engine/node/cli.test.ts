@@ -43,6 +43,29 @@ describe('netwright CLI', () => {
     expect(m.predictions.map((p: { output: number[] }) => Math.round(p.output[0]!))).toEqual([0, 1, 1, 0]);
   });
 
+  it('a test set with a class the training rows never had is named as such, not as a missing target', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'nw-cli-'));
+    const rows = (labels: string[]) => ['a,b,y', ...labels.map((l, i) => `${i},${i % 3},${l}`)].join('\n');
+    writeFileSync(path.join(dir, 'train.csv'), rows(['cat', 'dog', 'cat', 'dog', 'cat', 'dog']));
+    writeFileSync(path.join(dir, 'test.csv'), rows(['cat', 'bird', 'dog']));
+    const r = await cli([
+      'train',
+      '--data',
+      path.join(dir, 'train.csv'),
+      '--target',
+      'y',
+      '--test-data',
+      path.join(dir, 'test.csv'),
+      '--epochs',
+      '1',
+    ]);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain(
+      'test.csv (row 3, column "y"): the target "bird" is not one of the 2 classes of the training data (cat, dog)',
+    );
+    expect(r.stderr).not.toContain('Give every row a target value');
+  });
+
   it('--out takes a .netwright file too, and refuses another kind of file before training', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'nw-cli-'));
     const file = path.join(dir, 'mine.netwright');
