@@ -175,11 +175,6 @@ export class OrtBackend implements TrainBackend {
   }
 
   /**
-   * k consecutive steps of n rows each in one run: x and y hold the k batches one after another,
-   * lr the rate of each step (or one for all), t0 the step number of the first. Uses the unrolled
-   * graph when k equals its step count, otherwise single steps.
-   */
-  /**
    * Compile the K-step session, then run it and the single step twice each on zeros, throwing the
    * outputs away: the state stays as it was and no dropout mask is drawn. ORT's first runs of a session
    * size its memory arena and are slower than the rest (LeNet-5, 8 steps of 64 rows: about 70 ms
@@ -210,6 +205,11 @@ export class OrtBackend implements TrainBackend {
     for (const v of Object.values(out)) if (v.location === 'gpu-buffer') v.dispose();
   }
 
+  /**
+   * k consecutive steps of n rows each in one run: x and y hold the k batches one after another,
+   * lr the rate of each step (or one for all), t0 the step number of the first. Uses the unrolled
+   * graph when k equals its step count, otherwise single steps.
+   */
   async stepMany(
     x: Float32Array,
     y: Float32Array,
