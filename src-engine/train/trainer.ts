@@ -222,16 +222,21 @@ export class Trainer {
     const model = opts.model ?? new CompiledModel(graph);
     const fwd = model.forward;
     this.decision = fwd.decision;
-    if (fwd.features !== this.train.features) {
-      throw new Error(
-        `The Input layer '${fwd.inputNode.label ?? fwd.inputNode.id}' takes ${fwd.features} features but the data has ${this.train.features} (${this.train.featureNames.slice(0, 5).join(', ')}${this.train.features > 5 ? ', …' : ''}). Set the Input's features to ${this.train.features}.`,
-      );
-    }
+    const layer = `The Input layer '${fwd.inputNode.label ?? fwd.inputNode.id}'`;
     const image = fwd.inputShape.length === 3 ? (fwd.inputShape as [number, number, number]) : null;
     const dataShape = this.train.sampleShape;
+    // Images against images are compared as images (a 1×28×28 Input on 3×16×16 pictures), before their sizes.
     if (image && dataShape && image.some((d, i) => d !== dataShape[i])) {
       throw new Error(
-        `The Input layer '${fwd.inputNode.label ?? fwd.inputNode.id}' takes ${image.join('×')} images (channels × height × width) but the data's images are ${dataShape.join('×')}. Set the Input's shape to ${dataShape.join('×')}.`,
+        `${layer} takes ${image.join('×')} images (channels × height × width) but the data's images are ${dataShape.join('×')}. Set the Input's shape to ${dataShape.join('×')}.`,
+      );
+    }
+    if (fwd.features !== this.train.features) {
+      const names = `${this.train.featureNames.slice(0, 5).join(', ')}${this.train.features > 5 ? ', …' : ''}`;
+      throw new Error(
+        image
+          ? `${layer} takes ${image.join('×')} images, ${fwd.features} values a sample, but the data has ${this.train.features} features (${names}). Give the Input a shape of ${this.train.features} values, or use data with ${fwd.features} values a row.`
+          : `${layer} takes ${fwd.features} features but the data has ${this.train.features} (${names}). Set the Input's features to ${this.train.features}.`,
       );
     }
     if (augments(config.augment) && !image)

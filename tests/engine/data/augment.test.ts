@@ -94,5 +94,15 @@ describe('augmentation in training', () => {
     expect(() => new Trainer({ graph: wrong, config: makeTrainConfig({}), train: data })).toThrow(
       "The Input layer 'in' takes 4×3×3 images (channels × height × width) but the data's images are 1×6×6. Set the Input's shape to 1×6×6.",
     );
+    // Of another size too: still said in images, not in a count of features.
+    const big = chain(0, [['f', 'Flatten']], { units: 1 }, { shape: 'image', channels: 1, height: 28, width: 28 });
+    expect(() => new Trainer({ graph: big, config: makeTrainConfig({}), train: data })).toThrow(
+      "The Input layer 'in' takes 1×28×28 images (channels × height × width) but the data's images are 1×6×6. Set the Input's shape to 1×6×6.",
+    );
+    // Image Input, plain feature rows: the sentence names both counts.
+    const { sampleShape: _, ...rows } = data;
+    expect(() => new Trainer({ graph: big, config: makeTrainConfig({}), train: rows })).toThrow(
+      "The Input layer 'in' takes 1×28×28 images, 784 values a sample, but the data has 36 features (p0, p1, p2, p3, p4, …). Give the Input a shape of 36 values, or use data with 784 values a row.",
+    );
   });
 });
