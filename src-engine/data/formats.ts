@@ -3,7 +3,7 @@
  * Pure, so the renderer can show the detected format before anything is loaded.
  */
 
-export type FormatId = 'csv' | 'json' | 'npy' | 'npz' | 'idx' | 'images';
+export type FormatId = 'csv' | 'json' | 'npy' | 'npz' | 'idx' | 'images' | 'images-zip';
 
 export interface FormatInfo {
   id: FormatId;
@@ -26,6 +26,7 @@ export const FORMATS: readonly FormatInfo[] = [
     magic: (h) => startsWith(h, [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]),
   },
   { id: 'npz', label: 'NumPy archive (.npz)', extensions: ['.npz'] },
+  { id: 'images-zip', label: 'Image folder, zipped (.zip)', extensions: ['.zip'] },
   {
     id: 'idx',
     label: 'IDX (MNIST format)',
@@ -64,4 +65,12 @@ export function detectFormat(name: string, head: Uint8Array, isDirectory = false
   while (i < head.length && (head[i] === 0x20 || head[i] === 0x09 || head[i] === 0x0a || head[i] === 0x0d)) i++;
   if (head[i] === 0x5b || head[i] === 0x7b) return 'json';
   return null;
+}
+
+/** Image files that an image folder's class subfolders hold: these endings, not hidden. */
+export const IMAGE_EXTENSIONS = ['.png', '.jpg', '.jpeg', '.webp'] as const;
+
+export function isImageFileName(name: string): boolean {
+  const lower = name.toLowerCase();
+  return !name.startsWith('.') && IMAGE_EXTENSIONS.some((e) => lower.endsWith(e));
 }

@@ -22,24 +22,19 @@ export interface ZipEntry {
   data: Uint8Array;
 }
 
-function zipError(file: string, problem: string, code: DataError['code'] = 'bad-format'): never {
-  throw new DataError({
-    code,
-    file,
-    problem,
-    hint: 'Save the arrays again with numpy.savez or numpy.savez_compressed',
-  });
+const NPZ_HINT = 'Save the arrays again with numpy.savez or numpy.savez_compressed';
+
+function zipError(file: string, problem: string, code: DataError['code'] = 'bad-format', hint = NPZ_HINT): never {
+  throw new DataError({ code, file, problem, hint });
 }
 
-/** Lists the entries of a zip file from its central directory. */
-export function readZip(bytes: Uint8Array, file: string): ZipEntry[] {
-  if (bytes.length === 0)
-    throw new DataError({
-      code: 'empty',
-      file,
-      problem: 'the file is empty',
-      hint: 'Save the arrays again with numpy.savez',
-    });
+/**
+ * Lists the entries of a zip file from its central directory (names as UTF-8 where the archive says
+ * so, else byte for byte). `hint` is what its errors suggest (how to write the archive again).
+ */
+export function readZip(bytes: Uint8Array, file: string, hint = NPZ_HINT): ZipEntry[] {
+  const fail = (problem: string, code: DataError['code'] = 'bad-format'): never => zipError(file, problem, code, hint);
+  if (bytes.length === 0) throw new DataError({ code: 'empty', file, problem: 'the file is empty', hint });
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let eocd = -1;
   for (let i = bytes.length - 22; i >= Math.max(0, bytes.length - 65557); i--) {
@@ -49,8 +44,7 @@ export function readZip(bytes: Uint8Array, file: string): ZipEntry[] {
     }
   }
   if (eocd < 0)
-    zipError(
-      file,
+    fail(
       bytes[0] === 0x50 && bytes[1] === 0x4b
         ? 'the zip archive is cut short (no end-of-archive record)'
         : 'it is not a zip archive',
@@ -62,24 +56,24 @@ export function readZip(bytes: Uint8Array, file: string): ZipEntry[] {
     throw new DataError({
       code: 'unsupported',
       file,
-      problem: 'ZIP64 archives (over 4 GB) are not supported',
-      hint: 'Split the arrays into smaller files',
+      problem: 'ZIP64 archives (over 4 GB or 65,535 entries) are not supported',
+      hint: hint === NPZ_HINT ? 'Split the arrays into smaller files' : hint,
     });
   const entries: ZipEntry[] = [];
   for (let e = 0; e < count; e++) {
-    if (at + 46 > bytes.length || dv.getUint32(at, true) !== 0x02014b50) zipError(file, 'the zip directory is damaged');
+    if (at + 46 > bytes.length || dv.getUint32(at, true) !== 0x02014b50) fail('the zip directory is damaged');
+    const utf8 = (dv.getUint16(at + 8, true) & 0x800) !== 0;
     const method = dv.getUint16(at + 10, true);
     const compSize = dv.getUint32(at + 20, true);
     const nameLen = dv.getUint16(at + 28, true);
     const extraLen = dv.getUint16(at + 30, true);
     const commentLen = dv.getUint16(at + 32, true);
     const local = dv.getUint32(at + 42, true);
-    let name = '';
-    for (let i = 0; i < nameLen; i++) name += String.fromCharCode(bytes[at + 46 + i]!);
-    if (local + 30 > bytes.length || dv.getUint32(local, true) !== 0x04034b50)
-      zipError(file, `the entry ${name} is damaged`);
+    const raw = bytes.subarray(at + 46, at + 46 + nameLen);
+    const name = utf8 ? new TextDecoder().decode(raw) : String.fromCharCode(...raw);
+    if (local + 30 > bytes.length || dv.getUint32(local, true) !== 0x04034b50) fail(`the entry ${name} is damaged`);
     const start = local + 30 + dv.getUint16(local + 26, true) + dv.getUint16(local + 28, true);
-    if (start + compSize > bytes.length) zipError(file, `the entry ${name} is cut short`, 'truncated');
+    if (start + compSize > bytes.length) fail(`the entry ${name} is cut short`, 'truncated');
     entries.push({ name, method, data: bytes.subarray(start, start + compSize) });
     at += 46 + nameLen + extraLen + commentLen;
   }

@@ -44,7 +44,7 @@ const USAGE = `netwright train <template|comparison|project.netwright> [options]
 netwright train --data FILE --target COLUMN [--hidden 32,16] [--activation relu] [--test-split 0.2]
 
 Options:
-  --data FILE          train on a local file (CSV, TSV, JSON, NPY/NPZ, IDX, image folder)
+  --data FILE          train on a local file (CSV, TSV, JSON, NPY/NPZ, IDX, image folder or a zip of one)
   --target COLUMN      the column to predict (with --data)
   --labels FILE        IDX labels file paired with an IDX images --data file
   --test-data FILE     a separate test set (e.g. MNIST's t10k files); reports test_accuracy on it

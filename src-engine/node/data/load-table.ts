@@ -5,7 +5,7 @@ import { detectFormat, FORMATS, type FormatId } from '../../data/formats.ts';
 import type { RawTable } from '../../data/table.ts';
 import { loadCsv, type CsvLoadOptions } from './csv-loader.ts';
 import { loadIdx } from './idx-loader.ts';
-import { loadImageFolder } from './image-loader.ts';
+import { loadImageFolder, loadImageZip } from './image-loader.ts';
 import { loadJson } from './json-loader.ts';
 import { loadNpy, loadNpz } from './npy-loader.ts';
 import { envLimits } from '../limits.ts';
@@ -35,6 +35,7 @@ const LOADERS: Partial<Record<FormatId, Loader>> = {
   idx: (path, opts) =>
     loadIdx(path, opts.labelsPath ? { ...readOpts(opts), labelsPath: opts.labelsPath } : readOpts(opts)),
   images: (path, opts) => loadImageFolder(path, opts),
+  'images-zip': (path, opts) => loadImageZip(path, opts),
 };
 
 /** Registers (or replaces) the loader for a format. */
@@ -51,7 +52,7 @@ function readOpts(opts: LoadTableOptions): ReadOptions {
 }
 
 /**
- * Loads a data file (CSV/TSV, JSON, NPY/NPZ, IDX pair) or an image folder into a RawTable, within
+ * Loads a data file (CSV/TSV, JSON, NPY/NPZ, IDX pair) or an image folder (or a zip of one) into a RawTable, within
  * the limits given (default: the NETWRIGHT_MAX_* settings).
  */
 export async function loadTable(path: string, given: LoadTableOptions = {}): Promise<RawTable> {

@@ -1,9 +1,11 @@
-import { mkdirSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { zipSync, type Zippable } from 'fflate';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DataError } from '../../../src-engine/data/errors.ts';
+import { DEFAULT_DATA_LIMITS } from '../../../src-engine/data/limits.ts';
 import { prepare } from '../../../src-engine/data/prepare.ts';
 import type { RawTable } from '../../../src-engine/data/table.ts';
 import { loadTable } from '../../../src-engine/node/data/load-table.ts';
@@ -167,5 +169,64 @@ describe('image folders (sharp)', () => {
     );
     expect(e.code).toBe('vanished');
     expect(e.file).toBe('vanish/red/r3.png');
+  });
+});
+
+/** The files of an image folder as zip entries under `prefix` (its class subfolders and their files). */
+function entries(dir: string, prefix: string): Zippable {
+  const out: Zippable = {};
+  for (const cls of readdirSync(dir))
+    for (const f of readdirSync(join(dir, cls))) out[`${prefix}${cls}/${f}`] = readFileSync(join(dir, cls, f));
+  return out;
+}
+
+function zipFile(name: string, files: Zippable, level: 0 | 6 = 6): string {
+  const path = join(root, name);
+  writeFileSync(path, zipSync(files, { level }));
+  return path;
+}
+
+describe('zipped image folders', () => {
+  it('load like the folder: a zipped folder (one top folder) or its class folders at the top, stored or deflated', async () => {
+    const fromFolder = await loadTable(same);
+    const zipped = [
+      zipFile('same.zip', { ...entries(same, 'same/'), '__MACOSX/same/red/._r0.png': new Uint8Array([1, 2]) }),
+      zipFile('flat.zip', { ...entries(same, ''), 'README.txt': new TextEncoder().encode('two classes') }, 0),
+    ];
+    for (const path of zipped) {
+      const events: number[] = [];
+      const t = await loadTable(path, { onProgress: (r, total) => events.push(r / total) });
+      expect(t.name).toBe(path.slice(root.length + 1));
+      expect([t.rows, t.image!.shape, t.columns.length]).toEqual([6, [6, 8, 3], fromFolder.columns.length]);
+      for (let c = 0; c < t.columns.length; c++) expect(t.columns[c]).toEqual(fromFolder.columns[c]);
+      expect(events.at(-1)).toBe(1);
+    }
+    // Resizing and gray work on zipped images too.
+    const mixedZip = zipFile('mixed.zip', entries(mixed, 'mixed/'));
+    expect((await loadTable(mixedZip, { imageSize: [4, 4], grayscale: true })).image!.shape).toEqual([4, 4, 1]);
+  });
+
+  it('name the zip and the image in their errors', async () => {
+    const e = await loadError(loadTable(join(root, 'mixed.zip')));
+    expect(e.code).toBe('mismatch');
+    expect(e.message).toMatch(/^mixed\.zip\/blue\/b1\.jpg: the image is 12x12x3 but b0\.png is 8x6x3/);
+    const none = await loadError(loadTable(zipFile('none.zip', { 'a.txt': new Uint8Array([65]) })));
+    expect([none.code, none.file]).toEqual(['empty', 'none.zip']);
+    expect(none.message).toMatch(/the zip archive has no class subfolders with PNG, JPEG or WebP images/);
+    const bad = zipFile('bad.zip', { 'red/zz.png': new TextEncoder().encode('\x89PNG not really') });
+    expect(await loadError(loadTable(bad))).toMatchObject({ code: 'unreadable', file: 'bad.zip/red/zz.png' });
+    const whole = readFileSync(join(root, 'same.zip'));
+    const cut = join(root, 'cut.zip');
+    writeFileSync(cut, whole.subarray(0, whole.length - 30));
+    const c = await loadError(loadTable(cut));
+    expect([c.code, c.file]).toEqual(['truncated', 'cut.zip']);
+    expect(c.message).toMatch(/cut short.*Zip the image folder again/);
+  });
+
+  it('keep to the limit on decompressed bytes', async () => {
+    const big = zipFile('big.zip', { 'a/x.png': new Uint8Array(200_000), 'b/y.png': new Uint8Array(10) });
+    const e = await loadError(loadTable(big, { limits: { ...DEFAULT_DATA_LIMITS, maxDecompressedBytes: 150_000 } }));
+    expect([e.code, e.file]).toEqual(['too-large', 'big.zip']);
+    expect(e.message).toMatch(/its images expand to more than the limit of/);
   });
 });
