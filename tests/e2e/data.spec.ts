@@ -2,7 +2,8 @@
 // file, a CSV's delimiter, a column read as text when one of its cells is not a number (one click
 // from the error), and column types chosen over the inferred ones.
 import { test, expect } from '@playwright/test';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { COMBOS, comboName, newProject, openApp } from './helpers.ts';
 
 const SHOTS = 'test-results/screenshots';
@@ -96,3 +97,59 @@ for (const combo of [COMBOS[1]!, COMBOS[4]!]) {
     await page.screenshot({ path: `${SHOTS}/data-types-${comboName(combo)}.png` });
   });
 }
+
+/** A folder of 16×16 PNGs, one subfolder per class: filled circles, filled squares and stripes, with noise. */
+async function shapesFolder(dir: string): Promise<void> {
+  const sharp = (await import('sharp')).default;
+  const draw: Record<string, (x: number, y: number, i: number) => boolean> = {
+    circles: (x, y) => (x - 7.5) ** 2 + (y - 7.5) ** 2 < 36,
+    squares: (x, y) => x >= 3 && x <= 12 && y >= 3 && y <= 12,
+    stripes: (x, _y, i) => (x + i) % 4 < 2,
+  };
+  for (const [cls, on] of Object.entries(draw)) {
+    mkdirSync(path.join(dir, cls), { recursive: true });
+    for (let i = 0; i < 24; i++) {
+      const raw = Buffer.alloc(16 * 16 * 3, 255);
+      for (let p = 0; p < 256; p++)
+        if (on(p % 16, Math.floor(p / 16), i)) raw.fill((i * 53 + p * 7) % 90, p * 3, p * 3 + 3);
+      await sharp(raw, { raw: { width: 16, height: 16, channels: 3 } })
+        .png()
+        .toFile(path.join(dir, cls, `${i}.png`));
+    }
+  }
+  writeFileSync(path.join(dir, 'README.txt'), 'three classes of 16x16 images');
+}
+
+test('an image folder opens with Open folder…, fits a CNN by two fixes and trains', async ({ page }) => {
+  const dir = path.resolve('test-results/tmp/shapes');
+  rmSync(dir, { recursive: true, force: true });
+  await shapesFolder(dir);
+  await openApp(page, COMBOS[1]);
+  await newProject(page, 'why-conv-cnn');
+  await page.getByTestId('data-folder').setInputFiles(dir);
+  await expect(page.getByTestId('data-summary')).toContainText('shapes.zip: 72 rows, 769 columns');
+  await expect(page.getByTestId('class-balance')).toHaveText('classes: circles 24, squares 24, stripes 24');
+  // The template's 1×28×28 digits network meets 3×16×16 images and three classes: one click each.
+  const fixes = page.getByTestId('problems').getByTestId('fix');
+  await expect(page.getByTestId('problems')).toContainText('takes 1×28×28 images, but shapes.zip has 3×16×16 images');
+  await fixes.filter({ hasText: 'Set Input to 3×16×16' }).click();
+  await fixes.filter({ hasText: 'Set Output to 3 softmax units' }).click();
+  await expect(page.getByTestId('no-problems')).toBeVisible();
+  await page.getByTestId('train-epochs').fill('8');
+  await page.getByTestId('train-epochs').dispatchEvent('change');
+  await page.getByTestId('train-start').click();
+  await expect(page.getByTestId('train-status')).toHaveAttribute('data-status', 'done', { timeout: 60_000 });
+  expect(Number(await page.getByTestId('metric-accuracy').textContent())).toBeGreaterThan(0.6);
+  await page.screenshot({ path: `${SHOTS}/data-image-folder-${comboName(COMBOS[1]!)}.png` });
+
+  // A folder without class subfolders of images says so and keeps the data in use.
+  const flat = path.resolve('test-results/tmp/flat');
+  rmSync(flat, { recursive: true, force: true });
+  mkdirSync(flat, { recursive: true });
+  writeFileSync(path.join(flat, 'notes.txt'), 'no images here');
+  await page.getByTestId('data-folder').setInputFiles(flat);
+  await expect(page.getByTestId('data-error')).toContainText(
+    'The folder flat has no class subfolders with PNG, JPEG or WebP images.',
+  );
+  await expect(page.getByTestId('data-summary')).toContainText('shapes.zip: 72 rows');
+});

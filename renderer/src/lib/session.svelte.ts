@@ -16,7 +16,7 @@ import type {
 import { withRun } from '../../../src-engine/protocol/index.ts';
 import { downloadData } from './download.ts';
 import { EditorState } from './editor.svelte.ts';
-import { DataState, readBase64 } from './data.svelte.ts';
+import { DataState, readBase64, type FolderFile } from './data.svelte.ts';
 import { Notices } from './notices.svelte.ts';
 import { TrainingState } from './training.svelte.ts';
 import { readableError } from './field-checks.ts';
@@ -356,6 +356,16 @@ export class Session {
     }
     // A file that could not be read keeps its sentence (the shape of the data still in use would clear it).
     if (await this.data.open(files)) void this.data.fetchShape();
+  }
+
+  /** Open an image folder (one subfolder per class), picked in the Data panel or dropped on the window. */
+  async openFolder(files: readonly FolderFile[] | Promise<FolderFile[]>): Promise<void> {
+    const why = this.data.locked;
+    if (why) {
+      this.notices.error('data', why, () => String(this.data.locked));
+      return;
+    }
+    if (await this.data.openFolder(files)) void this.data.fetchShape();
   }
 
   /** Change training settings the panel does not show (the lab's checkpoint interval), as an edit of the project. */

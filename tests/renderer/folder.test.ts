@@ -1,0 +1,86 @@
+// An image folder picked or dropped in the page becomes one zip of its class subfolders' images.
+import { unzipSync } from 'fflate';
+import { describe, expect, it } from 'vitest';
+import { droppedFolder, pickedFolder, zipImageFolder } from '../../renderer/src/lib/data.svelte.ts';
+
+const file = (name: string, text = name) => new File([text], name);
+
+/** A fake FileSystemEntry tree (what Chromium gives for a dropped folder), read in batches of two. */
+function dir(name: string, children: FileSystemEntry[]): FileSystemDirectoryEntry {
+  return {
+    name,
+    isDirectory: true,
+    isFile: false,
+    createReader: () => {
+      let at = 0;
+      return {
+        readEntries: (ok: (b: FileSystemEntry[]) => void) => {
+          const batch = children.slice(at, at + 2);
+          at += batch.length;
+          setTimeout(() => ok(batch));
+        },
+      };
+    },
+  } as unknown as FileSystemDirectoryEntry;
+}
+function leaf(name: string): FileSystemFileEntry {
+  return {
+    name,
+    isDirectory: false,
+    isFile: true,
+    file: (ok: (f: File) => void) => ok(file(name)),
+  } as unknown as FileSystemFileEntry;
+}
+const drop = (...entries: FileSystemEntry[]) =>
+  Object.assign(
+    entries.map((e) => ({ webkitGetAsEntry: () => e })),
+    { length: entries.length },
+  ) as unknown as DataTransferItemList;
+
+describe('image folders in the page', () => {
+  it('zips the images of the class subfolders only, under their class names', async () => {
+    const picked = [
+      'shapes/circles/1.png',
+      'shapes/circles/2.JPG',
+      'shapes/squares/1.webp',
+      'shapes/README.txt',
+      'shapes/squares/notes.txt',
+      'shapes/.hidden/1.png',
+      'shapes/squares/deeper/3.png',
+    ].map((path) => ({ path, file: file(path.split('/').at(-1)!, path) }));
+    const zip = await zipImageFolder(picked);
+    expect(zip).toBeInstanceOf(File);
+    const z = zip as File;
+    expect(z.name).toBe('shapes.zip');
+    const entries = unzipSync(new Uint8Array(await z.arrayBuffer()));
+    expect(Object.keys(entries).sort()).toEqual(['circles/1.png', 'circles/2.JPG', 'squares/1.webp']);
+    expect(new TextDecoder().decode(entries['squares/1.webp'])).toBe('shapes/squares/1.webp');
+  });
+
+  it('says why a folder without class subfolders of images cannot be opened', async () => {
+    expect(await zipImageFolder([{ path: 'flat/a.png', file: file('a.png') }])).toBe(
+      'The folder flat has no class subfolders with PNG, JPEG or WebP images. Put the images in one subfolder per class (flat/cats/*.png, flat/dogs/*.png), then open the folder.',
+    );
+  });
+
+  it('reads a picked folder by its relative paths and a dropped one by walking its entries', async () => {
+    const f = file('1.png');
+    Object.defineProperty(f, 'webkitRelativePath', { value: 'shapes/circles/1.png' });
+    expect(pickedFolder([f])).toEqual([{ path: 'shapes/circles/1.png', file: f }]);
+    const tree = dir('shapes', [
+      dir('circles', [leaf('1.png'), leaf('2.png'), leaf('3.png'), leaf('notes.txt')]),
+      leaf('README.txt'),
+      dir('squares', [leaf('1.png')]),
+    ]);
+    const files = await droppedFolder(drop(tree))!;
+    expect(files.map((x) => x.path)).toEqual([
+      'shapes/circles/1.png',
+      'shapes/circles/2.png',
+      'shapes/circles/3.png',
+      'shapes/squares/1.png',
+    ]);
+    // A file, or several things at once, are not a folder drop.
+    expect(droppedFolder(drop(leaf('data.csv')))).toBeNull();
+    expect(droppedFolder(drop(tree, tree))).toBeNull();
+  });
+});
