@@ -30,7 +30,6 @@ export interface ImageFolderOptions extends ReadOptions {
   grayscale?: boolean;
 }
 
-
 interface Item {
   /** What errors call the image: `<folder>/<class>/<file>`. */
   name: string;
