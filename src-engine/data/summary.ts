@@ -109,7 +109,10 @@ export function summaryLine(s: DatasetSummary): string {
     .map((t) => `${byType.get(t)} ${t}`)
     .join(', ');
   let line = `${s.name}: ${s.rows} rows, ${s.columns.length} columns (${types})`;
-  if (s.imageShape) line += `, images ${s.imageShape.join('x')}`;
+  if (s.imageShape) {
+    const [h, w, c] = s.imageShape;
+    line += `, ${c}×${h}×${w} images (channels × height × width)`;
+  }
   line += `, ${s.missingCells} missing cells`;
   if (s.target) {
     line += `; target ${s.target}: ${s.task ?? 'single class'}`;

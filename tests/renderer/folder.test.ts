@@ -1,12 +1,17 @@
 // An image folder picked or dropped in the page becomes one zip of its class subfolders' images.
 import { unzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
-import { droppedFolder, pickedFolder, zipImageFolder } from '../../renderer/src/lib/data.svelte.ts';
+import { droppedFolder, pickedFolder, zipImageFolder } from '../../renderer/src/lib/folder.ts';
 
 const file = (name: string, text = name) => new File([text], name);
 
 /** A fake FileSystemEntry tree (what Chromium gives for a dropped folder), read in batches of two. */
-function dir(name: string, children: FileSystemEntry[]): FileSystemDirectoryEntry {
+interface Fake {
+  name: string;
+  isDirectory: boolean;
+  isFile: boolean;
+}
+function dir(name: string, children: Fake[]): Fake {
   return {
     name,
     isDirectory: true,
@@ -14,28 +19,24 @@ function dir(name: string, children: FileSystemEntry[]): FileSystemDirectoryEntr
     createReader: () => {
       let at = 0;
       return {
-        readEntries: (ok: (b: FileSystemEntry[]) => void) => {
+        readEntries: (ok: (b: Fake[]) => void) => {
           const batch = children.slice(at, at + 2);
           at += batch.length;
           setTimeout(() => ok(batch));
         },
       };
     },
-  } as unknown as FileSystemDirectoryEntry;
+  } as Fake;
 }
-function leaf(name: string): FileSystemFileEntry {
+function leaf(name: string): Fake {
   return {
     name,
     isDirectory: false,
     isFile: true,
     file: (ok: (f: File) => void) => ok(file(name)),
-  } as unknown as FileSystemFileEntry;
+  } as Fake;
 }
-const drop = (...entries: FileSystemEntry[]) =>
-  Object.assign(
-    entries.map((e) => ({ webkitGetAsEntry: () => e })),
-    { length: entries.length },
-  ) as unknown as DataTransferItemList;
+const drop = (...entries: Fake[]) => entries.map((e) => ({ webkitGetAsEntry: () => e }));
 
 describe('image folders in the page', () => {
   it('zips the images of the class subfolders only, under their class names', async () => {

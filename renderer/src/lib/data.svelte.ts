@@ -14,9 +14,8 @@ import type {
   PrepareChoice,
 } from '../../../src-engine/protocol/api.ts';
 import type { DatasetRef } from '../../../src-engine/protocol/api.ts';
-import { zipSync, type Zippable } from 'fflate';
-import { isImageFileName } from '../../../src-engine/protocol/index.ts';
 import { SPLIT_FIELD, checkRange, checkWith } from './field-checks.ts';
+import { zipImageFolder, type FolderFile } from './folder.ts';
 import { usedColumns, type DataFacts } from './problems.ts';
 
 export interface UploadedData extends PrepareChoice {
@@ -44,71 +43,6 @@ export function pairFiles(files: readonly File[]): { data: File; labels: File | 
   if (!labels || !data)
     return `Of ${names}, one must be the images and one the labels (its name has "labels" or idx1 in it).`;
   return { data, labels };
-}
-
-/** A file of a folder the user picked or dropped, with its path from the folder's name on ("shapes/cats/1.png"). */
-export interface FolderFile {
-  path: string;
-  file: File;
-}
-
-/** The files of a folder picked with a folder input (`webkitdirectory`): each knows its path. */
-export function pickedFolder(files: readonly File[]): FolderFile[] {
-  return files.map((file) => ({ path: file.webkitRelativePath || file.name, file }));
-}
-
-/**
- * The files of a folder dropped on the window, down to its class subfolders' files (the depth an
- * image folder has), or null when the drop is not a folder. Call it in the drop event itself: its
- * items are gone once the handler returns.
- */
-export function droppedFolder(items: DataTransferItemList): Promise<FolderFile[]> | null {
-  const entry = items.length === 1 ? items[0]!.webkitGetAsEntry() : null;
-  if (!entry?.isDirectory) return null;
-  const list = (dir: FileSystemDirectoryEntry) =>
-    new Promise<FileSystemEntry[]>((resolve, reject) => {
-      const reader = dir.createReader();
-      const all: FileSystemEntry[] = [];
-      // readEntries answers in batches (100 at a time in Chromium) until an empty one.
-      const more = () =>
-        reader.readEntries((batch) => {
-          if (!batch.length) return resolve(all);
-          all.push(...batch);
-          more();
-        }, reject);
-      more();
-    });
-  const file = (e: FileSystemFileEntry) => new Promise<File>((resolve, reject) => e.file(resolve, reject));
-  return (async () => {
-    const out: FolderFile[] = [];
-    for (const cls of await list(entry as FileSystemDirectoryEntry)) {
-      if (!cls.isDirectory) continue;
-      for (const f of await list(cls as FileSystemDirectoryEntry))
-        if (f.isFile && isImageFileName(f.name))
-          out.push({ path: `${entry.name}/${cls.name}/${f.name}`, file: await file(f as FileSystemFileEntry) });
-    }
-    return out;
-  })();
-}
-
-/**
- * An image folder (its files with their paths) as one zip for the engine, which reads it like the
- * folder itself. Only the images of its class subfolders go in, stored (they are compressed
- * already). A string says why there is nothing to open.
- */
-export async function zipImageFolder(files: readonly FolderFile[]): Promise<File | string> {
-  const folder = files[0]?.path.split('/')[0] || 'images';
-  const entries: Zippable = {};
-  let images = 0;
-  for (const { path, file } of files) {
-    const p = path.split('/');
-    if (p.length !== 3 || p[1]!.startsWith('.') || !isImageFileName(p[2]!)) continue;
-    entries[`${p[1]}/${p[2]}`] = new Uint8Array(await file.arrayBuffer());
-    images++;
-  }
-  if (images === 0)
-    return `The folder ${folder} has no class subfolders with PNG, JPEG or WebP images. Put the images in one subfolder per class (${folder}/cats/*.png, ${folder}/dogs/*.png), then open the folder.`;
-  return new File([zipSync(entries, { level: 0 })], `${folder}.zip`);
 }
 
 /** The column a CSV error suggests reading as text ("… read the column as text"), if any. */
@@ -423,10 +357,6 @@ export class DataState {
     void this.fetchShape();
   }
 
-  /**
-   * Read local files (one data file, or IDX images with their labels file) and have the engine load
-   * and summarise them; false when it could not (the reason is in `error`).
-   */
   /** Open an image folder, picked or dropped (zipped in the page, see zipImageFolder). */
   async openFolder(files: readonly FolderFile[] | Promise<FolderFile[]>): Promise<boolean> {
     this.cancel();
@@ -446,6 +376,10 @@ export class DataState {
     return this.open([zip]);
   }
 
+  /**
+   * Read local files (one data file, or IDX images with their labels file) and have the engine load
+   * and summarise them; false when it could not (the reason is in `error`).
+   */
   async open(files: readonly File[]): Promise<boolean> {
     const pair = pairFiles(files);
     if (typeof pair === 'string') {

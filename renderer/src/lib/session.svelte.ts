@@ -16,7 +16,8 @@ import type {
 import { withRun } from '../../../src-engine/protocol/index.ts';
 import { downloadData } from './download.ts';
 import { EditorState } from './editor.svelte.ts';
-import { DataState, readBase64, type FolderFile } from './data.svelte.ts';
+import { DataState, readBase64 } from './data.svelte.ts';
+import type { FolderFile } from './folder.ts';
 import { Notices } from './notices.svelte.ts';
 import { TrainingState } from './training.svelte.ts';
 import { readableError } from './field-checks.ts';
@@ -348,24 +349,23 @@ export class Session {
   }
 
   /** Open a data file (picked or dropped); while a run is going the data stays as it is. */
-  async openData(files: readonly File[]): Promise<void> {
+  openData(files: readonly File[]): Promise<void> {
+    return this.#openData(() => this.data.open(files));
+  }
+
+  /** Open an image folder (one subfolder per class), picked in the Data panel or dropped on the window. */
+  openFolder(files: readonly FolderFile[] | Promise<FolderFile[]>): Promise<void> {
+    return this.#openData(() => this.data.openFolder(files));
+  }
+
+  async #openData(open: () => Promise<boolean>): Promise<void> {
     const why = this.data.locked;
     if (why) {
       this.notices.error('data', why, () => String(this.data.locked));
       return;
     }
     // A file that could not be read keeps its sentence (the shape of the data still in use would clear it).
-    if (await this.data.open(files)) void this.data.fetchShape();
-  }
-
-  /** Open an image folder (one subfolder per class), picked in the Data panel or dropped on the window. */
-  async openFolder(files: readonly FolderFile[] | Promise<FolderFile[]>): Promise<void> {
-    const why = this.data.locked;
-    if (why) {
-      this.notices.error('data', why, () => String(this.data.locked));
-      return;
-    }
-    if (await this.data.openFolder(files)) void this.data.fetchShape();
+    if (await open()) void this.data.fetchShape();
   }
 
   /** Change training settings the panel does not show (the lab's checkpoint interval), as an edit of the project. */
