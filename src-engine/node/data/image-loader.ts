@@ -119,7 +119,8 @@ async function zipImages(path: string, opts: ReadOptions): Promise<ImageSet> {
     .map((e) => ({ e, p: e.name.split('/') }))
     .filter(({ p }) => p[0] !== '__MACOSX' && isImageFileName(p.at(-1)!));
   const top = images[0]?.p[0];
-  const strip = images.length > 0 && images.every(({ p }) => p.length === 3 && p[0] === top) ? 1 : 0;
+  // One top folder holding every image (deeper ones included): a zipped folder, read from inside it.
+  const strip = images.length > 0 && images.every(({ p }) => p.length >= 3 && p[0] === top) ? 1 : 0;
   const byName = (a: string[], b: string[]) => (a[0]! < b[0]! ? -1 : a[0]! > b[0]! ? 1 : a[1]! < b[1]! ? -1 : 1);
   const found = images
     .map(({ e, p }) => ({ e, p: p.slice(strip) }))

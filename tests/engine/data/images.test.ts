@@ -190,7 +190,11 @@ describe('zipped image folders', () => {
   it('load like the folder: a zipped folder (one top folder) or its class folders at the top, stored or deflated', async () => {
     const fromFolder = await loadTable(same);
     const zipped = [
-      zipFile('same.zip', { ...entries(same, 'same/'), '__MACOSX/same/red/._r0.png': new Uint8Array([1, 2]) }),
+      zipFile('same.zip', {
+        ...entries(same, 'same/'),
+        '__MACOSX/same/red/._r0.png': new Uint8Array([1, 2]),
+        'same/red/deeper/r9.png': new Uint8Array([1, 2]),
+      }),
       zipFile('flat.zip', { ...entries(same, ''), 'README.txt': new TextEncoder().encode('two classes') }, 0),
     ];
     for (const path of zipped) {
