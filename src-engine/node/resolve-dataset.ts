@@ -8,7 +8,13 @@ import {
 import type { BuiltinDatasetItem } from '../protocol/training.ts';
 import { takeRows, type Dataset } from '../data/dataset.ts';
 import { prepare, type PrepareOptions, type Prepared } from '../data/prepare.ts';
-import { applyPreprocessing, encodeTarget, type PixelScaling, type Preprocessing } from '../data/preprocess.ts';
+import {
+  applyPreprocessing,
+  encodeTarget,
+  PIXEL_SCALINGS,
+  type PixelScaling,
+  type Preprocessing,
+} from '../data/preprocess.ts';
 import { summarize, summaryLine } from '../data/summary.ts';
 import type { DatasetRef } from '../project/project.ts';
 import { COLUMN_TYPES, DELIMITERS, type ColumnType, type Delimiter } from '../protocol/training.ts';
@@ -258,6 +264,10 @@ export async function resolveDatasetRef(ref: DatasetRef, seed = 1, load?: LoadTa
     case 'file':
       return loadFileData(ref.path, {
         read: fileReadOptions(ref.options, ref.path),
+        // The pixel scaling the app trained with (kept with the file reference), else ÷255.
+        ...((PIXEL_SCALINGS as readonly unknown[]).includes(ref.options.pixels)
+          ? { pixels: ref.options.pixels as PixelScaling }
+          : {}),
         ...(ref.target ? { target: ref.target } : {}),
         ...(ref.labelsPath ? { labelsPath: ref.labelsPath } : {}),
         ...(load ? { load } : {}),

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { parseProject, type Project } from '../project/project.ts';
 import type { ApiMethod } from './api.ts';
+import { PIXEL_SCALINGS } from '../data/preprocess.ts';
 import { COLUMN_TYPES, DELIMITERS, EXPORT_FORMATS } from './training.ts';
 
 /** Rows one traced step may show (every value of every layer comes back). */
@@ -50,6 +51,7 @@ const dataChoice = z.discriminatedUnion('kind', [
       target: column,
       features: z.array(column).max(100_000).nullable(),
       scaling: z.enum(['standard', 'minmax', 'none']),
+      pixels: z.enum(PIXEL_SCALINGS).optional(),
       missing: z.enum(['drop', 'impute', 'refuse']),
       validation: fraction,
       test: fraction,

@@ -6,10 +6,11 @@
 
 import type { ColumnType } from '../data/columns.ts';
 import type { Delimiter } from '../data/csv-sniff.ts';
+import type { PixelScaling } from '../data/preprocess.ts';
 // How gradients flow (the lab's flow chart) is defined where it is measured.
 import type { FlowView } from '../lab/flow.ts';
 
-export type { ColumnType, Delimiter, FlowView };
+export type { ColumnType, Delimiter, FlowView, PixelScaling };
 /** Column types a user can choose for a column (see data/columns.ts). */
 export const COLUMN_TYPES = ['numeric', 'categorical', 'boolean', 'text'] as const satisfies readonly ColumnType[];
 /** Field delimiters a CSV can be read with; null: sniffed from the first lines. */
@@ -58,6 +59,8 @@ export interface PrepareChoice {
   /** Feature columns; null: every other usable column. */
   features: string[] | null;
   scaling: 'standard' | 'minmax' | 'none';
+  /** Images (IDX, image folders): pixels ÷255 ('unit', the default) or standardised per channel, instead of `scaling`. */
+  pixels?: PixelScaling;
   missing: 'drop' | 'impute' | 'refuse';
   validation: number;
   test: number;

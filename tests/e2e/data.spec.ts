@@ -4,7 +4,7 @@
 import { test, expect } from '@playwright/test';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { COMBOS, comboName, newProject, openApp } from './helpers.ts';
+import { COMBOS, comboName, newProject, openApp, trainToEnd } from './helpers.ts';
 
 const SHOTS = 'test-results/screenshots';
 
@@ -129,6 +129,9 @@ test('an image folder opens with Open folder…, fits a CNN by two fixes and tra
   await page.getByTestId('data-folder').setInputFiles(dir);
   await expect(page.getByTestId('data-summary')).toContainText('shapes.zip: 72 rows, 769 columns');
   await expect(page.getByTestId('class-balance')).toHaveText('classes: circles 24, squares 24, stripes 24');
+  // Images are scaled by their pixels (÷255 by default), not column by column.
+  await expect(page.getByTestId('data-scaling')).toHaveCount(0);
+  await expect(page.getByTestId('data-pixels')).toHaveValue('unit');
   // The template's 1×28×28 digits network meets 3×16×16 images and three classes: one click each.
   const fixes = page.getByTestId('problems').getByTestId('fix');
   await expect(page.getByTestId('problems')).toContainText('takes 1×28×28 images, but shapes.zip has 3×16×16 images');
@@ -139,7 +142,17 @@ test('an image folder opens with Open folder…, fits a CNN by two fixes and tra
   await page.getByTestId('train-epochs').dispatchEvent('change');
   await page.getByTestId('train-start').click();
   await expect(page.getByTestId('train-status')).toHaveAttribute('data-status', 'done', { timeout: 60_000 });
-  expect(Number(await page.getByTestId('metric-accuracy').textContent())).toBeGreaterThan(0.6);
+  expect(Number(await page.getByTestId('metric-accuracy').textContent())).toBeGreaterThan(0.8);
+  await expect(page.getByTestId('train-summary')).toContainText(
+    '3×16×16 images (channels × height × width), 0 missing cells; target label: multiclass',
+  );
+  await expect(page.getByTestId('train-summary')).toContainText('; pixels ÷255');
+  // Standardised per channel instead: the next run says so.
+  await page.getByTestId('data-pixels').selectOption('channel');
+  await page.getByTestId('train-epochs').fill('1');
+  await page.getByTestId('train-epochs').dispatchEvent('change');
+  await trainToEnd(page, 'fresh');
+  await expect(page.getByTestId('train-summary')).toContainText('; pixels standardised per channel');
   await page.screenshot({ path: `${SHOTS}/data-image-folder-${comboName(COMBOS[1]!)}.png` });
 
   // A folder without class subfolders of images says so and keeps the data in use.

@@ -226,6 +226,14 @@ export class DataState {
     void this.fetchShape();
   }
 
+  /** How an image's pixels are scaled (image data only; `scaling` is for other columns). */
+  setPixels(pixels: NonNullable<PrepareChoice['pixels']>): void {
+    const u = this.upload;
+    if (this.#refused() || !u) return;
+    this.upload = { ...u, pixels };
+    void this.fetchShape();
+  }
+
   /** What happens to rows with missing values. */
   setMissing(missing: PrepareChoice['missing']): void {
     const u = this.upload;
@@ -332,6 +340,7 @@ export class DataState {
         target: u.target,
         features: u.features,
         scaling: u.scaling,
+        ...(u.pixels ? { pixels: u.pixels } : {}),
         missing: u.missing,
         validation: u.validation,
         test: u.test,

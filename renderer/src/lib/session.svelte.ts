@@ -187,6 +187,7 @@ export class Session {
               target: u.target,
               options: {
                 scaling: u.scaling,
+                ...(u.pixels ? { pixels: u.pixels } : {}),
                 missing: u.missing,
                 validation: u.validation,
                 test: u.test,

@@ -136,6 +136,9 @@ function viewData(data: SessionData, config: TrainConfig): ViewData {
   return { train: split.train, validation: split.validation, test: data.test };
 }
 
+/** How a summary says the pixels were scaled (nothing when the data are not images). */
+const PIXELS_SAID = { none: '', unit: '; pixels ÷255', channel: '; pixels standardised per channel' } as const;
+
 export class TrainingService {
   /** The run in progress (or paused). */
   private session: TrainingSession | null = null;
@@ -219,6 +222,8 @@ export class TrainingService {
       target: choice.target,
       ...(choice.features ? { features: choice.features } : {}),
       scaling: choice.scaling,
+      // Images are scaled by their pixels (÷255 unless asked otherwise), as `netwright train` does.
+      ...(t.table.image ? { pixels: choice.pixels ?? 'unit' } : {}),
       missing: choice.missing,
       ...(choice.columnTypes ? { columnTypes: choice.columnTypes } : {}),
       split: { validation: choice.validation, test: choice.test, seed, stratify: true },
@@ -229,7 +234,7 @@ export class TrainingService {
       ...(p.validation ? { validation: p.validation } : {}),
       ...(p.test ? { test: p.test } : {}),
       preprocessing: p.preprocessing,
-      summary: `${line}${p.dropped ? `; ${p.dropped} rows dropped for missing values` : ''}`,
+      summary: `${line}${PIXELS_SAID[p.preprocessing.pixels ?? 'none']}${p.dropped ? `; ${p.dropped} rows dropped for missing values` : ''}`,
     };
   }
 

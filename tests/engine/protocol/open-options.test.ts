@@ -13,6 +13,7 @@ import {
   loadFileData,
   parseColumnTypes,
   parseDelimiter,
+  resolveDatasetRef,
 } from '../../../src-engine/node/resolve-dataset.ts';
 import { requestSchemas } from '../../../src-engine/protocol/schemas.ts';
 
@@ -110,6 +111,29 @@ describe('openData options', () => {
     expect((await engine.dataShape({ data: { ...choice, columnTypes: { zip: 'categorical' } } })).features).toBe(4);
   });
 
+  it('scales uploaded images by their pixels: ÷255 unless standardised per channel is chosen', async () => {
+    const { dataId } = await engine.openData({
+      uploadId: await upload('imgs-idx3-ubyte', images),
+      labelsUploadId: await upload('lbls-idx1-ubyte', labels),
+      target: 'label',
+    });
+    const choice = {
+      kind: 'upload' as const,
+      dataId,
+      target: 'label',
+      features: null,
+      scaling: 'standard' as const,
+      missing: 'drop' as const,
+      validation: 0,
+      test: 0,
+    };
+    const unit = await engine.dataShape({ data: choice });
+    expect([unit.sampleShape, unit.summary]).toEqual([[1, 2, 2], expect.stringMatching(/; pixels ÷255$/)]);
+    const channel = await engine.dataShape({ data: { ...choice, pixels: 'channel' } });
+    expect(channel.summary).toMatch(/; pixels standardised per channel$/);
+    expect(requestSchemas.dataShape.safeParse({ data: { ...choice, pixels: 'max' } }).success).toBe(false);
+  });
+
   it('checks the options at the boundary', () => {
     const bad = requestSchemas.openData.safeParse({ uploadId: 'u', target: null, delimiter: '|' });
     expect(bad.success).toBe(false);
@@ -149,5 +173,22 @@ describe('read options on the command line and in a project', () => {
     );
     const d = await loadFileData(file, { target: 'y', read: { delimiter: ';', columnTypes: { zip: 'categorical' } } });
     expect(d.train.features).toBe(3);
+  });
+
+  it("keeps the app's pixel scaling in a project's file reference", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'netwright-read-'));
+    const images = join(dir, 'imgs-idx3-ubyte');
+    const labels = join(dir, 'lbls-idx1-ubyte');
+    writeFileSync(
+      images,
+      idx(
+        [4, 2, 2],
+        Array.from({ length: 16 }, (_, i) => i * 16),
+      ),
+    );
+    writeFileSync(labels, idx([4], [0, 1, 0, 1]));
+    const ref = { kind: 'file' as const, path: images, labelsPath: labels, target: 'label' };
+    expect((await resolveDatasetRef({ ...ref, options: {} })).preprocessing?.pixels).toBe('unit');
+    expect((await resolveDatasetRef({ ...ref, options: { pixels: 'channel' } })).preprocessing?.pixels).toBe('channel');
   });
 });
