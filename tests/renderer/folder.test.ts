@@ -1,7 +1,7 @@
 // An image folder picked or dropped in the page becomes one zip of its class subfolders' images.
 import { unzipSync } from 'fflate';
-import { describe, expect, it } from 'vitest';
-import { droppedFolder, pickedFolder, zipImageFolder } from '../../renderer/src/lib/folder.ts';
+import { describe, expect, it, vi } from 'vitest';
+import { droppedFolder, MAX_FOLDER_BYTES, pickedFolder, zipImageFolder } from '../../renderer/src/lib/folder.ts';
 
 const file = (name: string, text = name) => new File([text], name);
 
@@ -62,6 +62,23 @@ describe('image folders in the page', () => {
     expect(await zipImageFolder([{ path: 'flat/a.png', file: file('a.png') }])).toBe(
       'The folder flat has no class subfolders with PNG, JPEG or WebP images. Put the images in one subfolder per class (flat/cats/*.png, flat/dogs/*.png), then open the folder.',
     );
+  });
+
+  it('refuses, before reading anything, a folder whose images pass the limit, naming it and what to do', async () => {
+    const big = [
+      { path: 'photos/cats/1.png', file: file('1.png', 'x'.repeat(600)) },
+      { path: 'photos/dogs/1.png', file: file('1.png', 'y'.repeat(600)) },
+      { path: 'photos/notes.txt', file: file('notes.txt', 'z'.repeat(5000)) },
+    ];
+    const read = vi.spyOn(File.prototype, 'arrayBuffer');
+    expect(await zipImageFolder(big, 1000)).toBe(
+      'The folder photos holds 1,200 bytes of images, more than the 1,000 bytes a folder opened in the app may hold (the page reads it whole). Zip the folder and open the zip, or train on it with netwright train --data photos.',
+    );
+    expect(read).not.toHaveBeenCalled();
+    read.mockRestore();
+    // Other files do not count: at 1,200 bytes the two images fit.
+    expect(await zipImageFolder(big, 1200)).toBeInstanceOf(File);
+    expect(MAX_FOLDER_BYTES).toBe(1024 ** 3);
   });
 
   it('reads a picked folder by its relative paths and a dropped one by walking its entries', async () => {

@@ -67,21 +67,40 @@ export function droppedFolder(items: ArrayLike<{ webkitGetAsEntry(): Entry | nul
 }
 
 /**
+ * The most image bytes a folder opened in the app may hold: the page reads them whole to zip them.
+ * A larger folder can still be zipped by hand (a zip file is sent in chunks) or trained with
+ * `netwright train --data FOLDER`.
+ */
+export const MAX_FOLDER_BYTES = 1024 * 1024 * 1024;
+
+/**
  * An image folder (its files with their paths) as one zip for the engine, which reads it like the
  * folder itself. Only the images of its class subfolders go in, stored (they are compressed
  * already). A string says why there is nothing to open.
  */
-export async function zipImageFolder(files: readonly FolderFile[]): Promise<File | string> {
+export async function zipImageFolder(
+  files: readonly FolderFile[],
+  maxBytes = MAX_FOLDER_BYTES,
+): Promise<File | string> {
   const folder = files[0]?.path.split('/')[0] || 'images';
-  const entries: Zippable = {};
-  let images = 0;
-  for (const { path, file } of files) {
+  const images = files.filter(({ path }) => {
     const p = path.split('/');
-    if (p.length !== 3 || p[1]!.startsWith('.') || !isImageFileName(p[2]!)) continue;
-    entries[`${p[1]}/${p[2]}`] = new Uint8Array(await file.arrayBuffer());
-    images++;
-  }
-  if (images === 0)
+    return p.length === 3 && !p[1]!.startsWith('.') && isImageFileName(p[2]!);
+  });
+  if (images.length === 0)
     return `The folder ${folder} has no class subfolders with PNG, JPEG or WebP images. Put the images in one subfolder per class (${folder}/cats/*.png, ${folder}/dogs/*.png), then open the folder.`;
+  // Checked before anything is read: the page holds the images in memory while it zips them.
+  const bytes = images.reduce((sum, f) => sum + f.file.size, 0);
+  if (bytes > maxBytes)
+    return `The folder ${folder} holds ${bytes.toLocaleString('en-US')} bytes of images, more than the ${formatBytes(maxBytes)} a folder opened in the app may hold (the page reads it whole). Zip the folder and open the zip, or train on it with netwright train --data ${folder}.`;
+  const entries: Zippable = {};
+  for (const { path, file } of images)
+    entries[path.split('/').slice(1).join('/')] = new Uint8Array(await file.arrayBuffer());
   return new File([zipSync(entries, { level: 0 })], `${folder}.zip`);
+}
+
+function formatBytes(n: number): string {
+  if (n >= 1024 ** 3) return `${+(n / 1024 ** 3).toFixed(2)} GiB`;
+  if (n >= 1024 ** 2) return `${+(n / 1024 ** 2).toFixed(1)} MiB`;
+  return `${n.toLocaleString('en-US')} bytes`;
 }
