@@ -29,12 +29,19 @@ async function openFile(page: Page, file: string): Promise<void> {
   await expect(page.getByTestId('status-project')).toContainText(path.basename(file));
 }
 
-/** Select the option whose label starts with `prefix` in a compare select. */
+/**
+ * Select the option whose label starts with `prefix` in a compare select, once it is there (a project
+ * file added to the comparison is read first: its option comes a moment after the file is picked).
+ */
 async function choose(page: Page, testid: string, prefix: string): Promise<void> {
-  const labels = await page.getByTestId(testid).locator('option').allTextContents();
-  const i = labels.findIndex((l) => l.startsWith(prefix));
-  expect(i, `${prefix} among ${labels.join(' / ')}`).toBeGreaterThanOrEqual(0);
-  await page.getByTestId(testid).selectOption(String(i));
+  const options = page.getByTestId(testid).locator('option');
+  let labels: string[] = [];
+  await expect
+    .poll(async () => (labels = await options.allTextContents()).findIndex((l) => l.startsWith(prefix)), {
+      message: `${prefix} among the options`,
+    })
+    .toBeGreaterThanOrEqual(0);
+  await page.getByTestId(testid).selectOption(String(labels.findIndex((l) => l.startsWith(prefix))));
 }
 
 test('hover and select a connection during a step: its tensor, values forward and gradients backward', async ({
