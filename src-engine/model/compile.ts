@@ -176,8 +176,43 @@ export function buildTrainingProgram(
   // Tracing (the learning lab's step-through) also asks for the gradient of every layer's output.
   const traced = opts.traceNodes ? [...new Set([...fwd.values.values(), ...fwd.preValues.values()])] : [];
   const all = gradients(p, total, [...trainable.map((d) => d.input), ...traced]);
-  let grads = all.slice(0, trainable.length);
   const valueGrads = new Map(traced.map((v, i) => [v, all[trainable.length + i]!]));
+  const slots: ParamSlot[] = updateParts(
+    p,
+    trainable.map((d) => ({ name: d.name, shape: d.shape, value: d.input })),
+    all.slice(0, trainable.length),
+    config,
+    lr,
+    t,
+  ).map((u, i) => ({ decl: trainable[i]!, ...u }));
+  const nextOf = new Map(fwd.updates.map((u) => [u.name, u.next]));
+  const carried = fwd.params
+    .filter((d) => !isTrainable(d))
+    .map((decl) => ({ decl, next: nextOf.get(decl.name) ?? decl.input }));
+  return { ...fwd, y, lr, t, dataLoss, loss_: total, slots, carried, valueGrads };
+}
+
+/** A tensor the optimizer updates: its name (state inputs are `<name>.<m|v|s>`), shape and program value. */
+interface Updated {
+  name: string;
+  shape: Shape;
+  value: number;
+}
+
+/**
+ * The update part of a step, after the gradients: global-norm clipping, then the optimizer, for
+ * each tensor with its gradient. The one place both the whole step and the data-parallel update
+ * program build it.
+ */
+function updateParts(
+  p: Program,
+  params: readonly Updated[],
+  gradsIn: readonly number[],
+  config: TrainConfig,
+  lr: number,
+  t: number,
+): { grad: number; next: number; state: ParamSlot['state'] }[] {
+  let grads = [...gradsIn];
   if (config.clipNorm > 0) {
     // Global-norm clipping: g * c / max(|g|, c)
     let sq = p.const(0);
@@ -187,27 +222,115 @@ export function buildTrainingProgram(
     grads = grads.map((g) => p.mul(g, factor));
   }
   const opt = makeOptimizer(config.optimizer);
-  const slots: ParamSlot[] = trainable.map((decl, i) => {
+  return params.map((u, i) => {
     const stateInputs = opt.stateNames.map((s) => ({
-      name: `${decl.name}.${s}`,
-      input: p.input(`${decl.name}.${s}`, decl.shape),
-      shape: decl.shape,
+      name: `${u.name}.${s}`,
+      input: p.input(`${u.name}.${s}`, u.shape),
+      shape: u.shape,
     }));
     const [next, ...nextState] = opt.update({
       p,
-      param: decl.input,
+      param: u.value,
       grad: grads[i]!,
       state: stateInputs.map((s) => s.input),
       lr,
       t,
     });
-    return { decl, grad: grads[i]!, next: next!, state: stateInputs.map((s, k) => ({ ...s, next: nextState[k]! })) };
+    return { grad: grads[i]!, next: next!, state: stateInputs.map((s, k) => ({ ...s, next: nextState[k]! })) };
   });
-  const nextOf = new Map(fwd.updates.map((u) => [u.name, u.next]));
-  const carried = fwd.params
-    .filter((d) => !isTrainable(d))
-    .map((decl) => ({ decl, next: nextOf.get(decl.name) ?? decl.input }));
-  return { ...fwd, y, lr, t, dataLoss, loss_: total, slots, carried, valueGrads };
+}
+
+/**
+ * Data-parallel steps split a mini-batch into shares, each on its own core: this program computes
+ * one share's data loss (mean over its rows) and the gradient of that loss times the share's weight
+ * (input `share`: its rows over the batch's), so the shares' gradients add up to the batch's. The
+ * weight enters before the mean's backward pass, so each row's part is (weight / rows) = 1 / batch
+ * rows, as in the whole step: a sum of parts that cancel exactly there (MAE's ±1/N) cancels here
+ * too, where weighting the shares' means afterwards left a rounding residue that Adam magnified.
+ * No regularization (added once, in the update program). Only for networks without running
+ * statistics: batch normalisation's statistics of a share are not the batch's.
+ */
+export interface GradientProgram extends ForwardModel {
+  y: number;
+  share: number;
+  dataLoss: number;
+  trainable: ParamDecl[];
+  /** d(share · dataLoss)/d(trainable[i]). */
+  grads: number[];
+}
+
+export function buildGradientProgram(graph: GraphDoc, analysis?: GraphAnalysis): GradientProgram {
+  const program = new Program();
+  program.poolBeforeRelu = true;
+  const fwd = buildForward(graph, { training: true, program, ...(analysis ? { analysis } : {}) });
+  const p = fwd.program;
+  if (fwd.params.some((d) => !isTrainable(d)))
+    throw new Error('A data-parallel step cannot split a batch for a network with running statistics (batch norm)');
+  const y = p.input('y', [BATCH, fwd.targets]);
+  const share = p.input(SHARE_WEIGHT, [1, 1]);
+  const dataLoss = buildLoss(p, fwd.loss, { pred: fwd.pred, logits: fwd.logits, y, activation: fwd.activation });
+  const trainable = fwd.params.filter(isTrainable);
+  const grads = gradients(
+    p,
+    p.mul(dataLoss, share),
+    trainable.map((d) => d.input),
+  );
+  return { ...fwd, y, share, dataLoss, trainable, grads };
+}
+
+/** The data-parallel update program's inputs: every parameter side by side in one row. */
+export const FLAT_PARAMS = 'params';
+/** Share `k`'s (weighted) gradient of every parameter, laid out like FLAT_PARAMS. */
+export const shareGradName = (k: number): string => `grad${k}`;
+/** The gradient program's input: the share's rows over the batch's. */
+export const SHARE_WEIGHT = 'share';
+
+/**
+ * The update after a data-parallel step's shares, on every parameter at once: the parameters lie
+ * side by side in one [1, P] row (`layout` order), so the optimizer's element-wise passes run once
+ * per step instead of once per parameter tensor (the same arithmetic, element by element, as the
+ * whole step's). The batch's gradient is the sum of the shares' (each already weighted by its rows,
+ * see buildGradientProgram), plus the regularization's; then the same clipping and optimizer as
+ * `buildTrainingProgram`. Optimizer state inputs are `params.<m|v|s>`, laid out the same way.
+ */
+export interface UpdateProgram {
+  program: Program;
+  size: number;
+  next: number;
+  state: ParamSlot['state'];
+}
+
+export function buildUpdateProgram(
+  layout: readonly { shape: Shape; regularize?: boolean }[],
+  config: TrainConfig,
+  shares: number,
+): UpdateProgram {
+  const p = new Program();
+  const size = layout.reduce((a, d) => a + sizeOf(d.shape), 0);
+  const row = [1, size];
+  const lr = p.input('lr', [1, 1]);
+  const t = p.input('t', [1, 1]);
+  const params = p.input(FLAT_PARAMS, row);
+  let grad: number | null = null;
+  for (let k = 0; k < shares; k++) {
+    const part = p.input(shareGradName(k), row);
+    grad = grad === null ? part : p.add(grad, part);
+  }
+  // The penalties as in the whole step, on each penalised parameter's stretch of the row.
+  let penalty: number | null = null;
+  const add = (v: number) => (penalty = penalty === null ? v : p.add(penalty, v));
+  const stretches: number[] = [];
+  let at = 0;
+  for (const d of layout) {
+    const n = sizeOf(d.shape);
+    if (d.regularize) stretches.push(p.slice(params, at, at + n));
+    at += n;
+  }
+  if (config.l2 > 0) for (const w of stretches) add(p.scale(p.sumAll(p.square(w)), config.l2));
+  if (config.l1 > 0) for (const w of stretches) add(p.scale(p.sumAll(p.abs(w)), config.l1));
+  if (penalty !== null) grad = p.add(grad!, gradients(p, penalty, [params])[0]!);
+  const [u] = updateParts(p, [{ name: FLAT_PARAMS, shape: row, value: params }], [grad!], config, lr, t);
+  return { program: p, size, next: u!.next, state: u!.state };
 }
 
 /** Fresh weights for the parameters of a model, drawn from `rng` in declaration order. */

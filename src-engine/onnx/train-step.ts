@@ -14,7 +14,16 @@
  */
 import { BATCH } from '../backprop/ir.ts';
 import { sizeOf } from '../tensor/tensor.ts';
-import { compiled, type CompiledModel, type TrainingProgram } from '../model/compile.ts';
+import {
+  buildGradientProgram,
+  buildUpdateProgram,
+  compiled,
+  FLAT_PARAMS,
+  shareGradName,
+  SHARE_WEIGHT,
+  type CompiledModel,
+  type TrainingProgram,
+} from '../model/compile.ts';
 import type { GraphDoc } from '../graph/document.ts';
 import type { TrainConfig } from '../train/config.ts';
 import type { WeightSet } from '../tensor/weights.ts';
@@ -197,4 +206,118 @@ export function exportTrainStepOnnx(
 function defaultValue(b: GraphBuilder, name: string, shape: readonly number[], data: ArrayLike<number> | null): void {
   if (shape.includes(BATCH)) throw new Error(`'${name}' has a batch-sized shape and cannot have a default`);
   b.initializers.push(tensorProto(name, shape, data ?? new Float64Array(sizeOf(shape)), b.elem));
+}
+
+/**
+ * The two graphs of a data-parallel step (src-engine/node/ort/parallel.ts), each run by one core:
+ * - `grad` takes one share of a mini-batch (x, y, dropout masks), its weight `share` (its rows over
+ *   the batch's) and every parameter by its name, and gives the share's data loss [1, 1] (mean over
+ *   its rows), its predictions, and `grad` [1, P]: the gradient of the loss times the weight for
+ *   every parameter side by side, in `layout` order.
+ * - `update` takes `params` [1, P], the optimizer state `params.<m|v|s>` laid out the same way, lr,
+ *   t, and each share's `grad<k>`, and gives
+ *   `next.params` and `next.params.<m|v|s>`.
+ * Only for networks without running statistics (buildGradientProgram refuses batch norm).
+ */
+export function dataParallelModels(
+  source: GraphDoc | CompiledModel,
+  config: TrainConfig,
+  opts: { shares?: number; target?: EmitTarget } = {},
+): {
+  grad: ModelProto;
+  update: ModelProto;
+  io: TrainStepIo;
+  /** The parameters in the order they lie in the [1, P] rows, with their offsets. */
+  layout: { name: string; shape: readonly number[]; offset: number; size: number }[];
+  /** Optimizer state suffixes (`params.<suffix>` in the update graph). */
+  stateNames: string[];
+} {
+  const compiledModel = compiled(source);
+  const shares = opts.shares ?? 2;
+  const gp = buildGradientProgram(compiledModel.graph, compiledModel.analysis);
+  const up = buildUpdateProgram(gp.trainable, config, shares);
+  const meta = (kind: string) => ({
+    [META.kind]: kind,
+    [META.version]: NETWRIGHT_VERSION,
+    [META.graph]: JSON.stringify(compiledModel.graph),
+  });
+  let offset = 0;
+  const layout = gp.trainable.map((d) => {
+    const size = sizeOf(d.shape);
+    const entry = { name: d.name, shape: d.shape, offset, size };
+    offset += size;
+    return entry;
+  });
+  const row = [1, up.size];
+
+  const g = new GraphBuilder('float32');
+  const inputShape = [...gp.inputShape];
+  const inputs = new Map<string, string>([
+    ['x', g.input('x', ['N', ...inputShape], g.elem, `Inputs (${inputShape.join(' × ')} per row) of one share`)],
+    ['y', g.input('y', ['N', gp.targets], g.elem, 'Targets of the share')],
+    [SHARE_WEIGHT, g.input(SHARE_WEIGHT, [1, 1], g.elem, 'The share’s rows over the mini-batch’s')],
+  ]);
+  const masks = gp.masks.map((m) => ({ name: m.name, shape: m.shape.slice(1), rate: m.rate }));
+  for (const m of masks) inputs.set(m.name, g.input(m.name, ['N', ...m.shape], g.elem, 'Dropout mask of the share'));
+  for (const d of gp.trainable) inputs.set(d.name, g.input(d.name, d.shape));
+  const gNames = emitProgram(gp.program, g, [gp.dataLoss, gp.pred, ...gp.grads], {
+    inputs,
+    ...(opts.target ? { target: opts.target } : {}),
+  });
+  g.output('loss', gNames.get(gp.dataLoss)!, [1, 1], g.elem, 'Data loss of the share (mean over its rows)');
+  g.output('pred', gNames.get(gp.pred)!, ['N', gp.targets], g.elem, 'Predictions of the share');
+  const flat = gp.trainable.map((d, i) => g.op1('Reshape', [gNames.get(gp.grads[i]!)!, g.int64([1, sizeOf(d.shape)])]));
+  g.output(
+    'grad',
+    flat.length === 1 ? g.op1('Identity', flat) : g.op1('Concat', flat, { axis: 1 }),
+    row,
+    g.elem,
+    'Gradient of the share’s data loss for every parameter, side by side',
+  );
+
+  const u = new GraphBuilder('float32');
+  const uInputs = new Map<string, string>();
+  const uIn = (name: string, shape: readonly number[]) => uInputs.set(name, u.input(name, shape));
+  uIn('lr', [1, 1]);
+  uIn('t', [1, 1]);
+  uIn(FLAT_PARAMS, row);
+  for (const st of up.state) uIn(st.name, row);
+  for (let k = 0; k < shares; k++) uIn(shareGradName(k), row);
+  const uNames = emitProgram(up.program, u, [up.next, ...up.state.map((st) => st.next)], { inputs: uInputs });
+  for (const [name, v] of [[FLAT_PARAMS, up.next], ...up.state.map((st) => [st.name, st.next] as const)] as const) {
+    let out = uNames.get(v)!;
+    if (out === name) out = u.op1('Identity', [out]);
+    u.output(nextName(name), out, row);
+  }
+  const stateNames = up.state.map((st) => st.name.slice(FLAT_PARAMS.length + 1));
+  const carried: TrainStepIo['carried'] = [];
+  for (const d of layout) {
+    carried.push({ name: d.name, next: nextName(d.name), shape: d.shape, kind: 'param' });
+    for (const s of stateNames)
+      carried.push({ name: `${d.name}.${s}`, next: nextName(`${d.name}.${s}`), shape: d.shape, kind: 'state' });
+  }
+  const io: TrainStepIo = {
+    steps: 1,
+    features: gp.features,
+    inputShape,
+    targets: gp.targets,
+    carried,
+    masks,
+    withPred: true,
+  };
+  return {
+    grad: g.model('netwright_share_gradients', {
+      doc: 'Netwright data-parallel step, part 1: one share of a mini-batch, its data loss and gradients.',
+      metadata: meta('train-share-gradients'),
+      producerVersion: NETWRIGHT_VERSION,
+    }),
+    update: u.model('netwright_share_update', {
+      doc: `Netwright data-parallel step, part 2: the sum of the shares' gradients, then ${config.optimizer.name}.`,
+      metadata: { ...meta('train-share-update'), 'netwright.train_config': JSON.stringify(config) },
+      producerVersion: NETWRIGHT_VERSION,
+    }),
+    io,
+    layout,
+    stateNames,
+  };
 }

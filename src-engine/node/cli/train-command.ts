@@ -62,6 +62,8 @@ Options:
   --epochs N  --batch N (0 = full batch)  --lr X  --optimizer NAME  --seed N
   --backend auto|ts|ort  training engine (default: the project's, auto: the faster one for the network)
   --ep cpu|webgpu|cuda   execution provider for ort
+  --threads N          cores for ort (default: cores - 1, at most 4); on the CPU, 2 or more split each
+                       mini-batch between that many cores (not for batch norm or full-batch runs)
   --fresh              start from the seed's weights (default: a trained project continues from its weights)
   --checkpoint-every N keep a checkpoint every N epochs in the project (weights, optimizer and generator state)
   --resume-from EPOCH  continue the project's run from its checkpoint at EPOCH to --epochs (bit-identical replay)
@@ -271,7 +273,7 @@ function fmtMetrics(m: Record<string, number | undefined>): string {
 }
 
 /** The ONNX Runtime backend, loaded at run time so the CLI works in builds without it. */
-async function ortFactory(): Promise<NonNullable<SessionDeps['createBackend']>> {
+async function ortFactory(threads?: number): Promise<NonNullable<SessionDeps['createBackend']>> {
   const ortModule = '../ort/index.ts';
   const mod: unknown = await import(ortModule).catch(() => null);
   const factory = (mod as { createOrtBackend?: unknown } | null)?.createOrtBackend;
@@ -282,6 +284,7 @@ async function ortFactory(): Promise<NonNullable<SessionDeps['createBackend']>> 
       config,
       ep,
       weights,
+      ...(threads !== undefined ? { threads } : {}),
     });
 }
 
@@ -360,6 +363,7 @@ export const command: CliCommand = {
       json: { type: 'boolean' },
       backend: { type: 'string' },
       ep: { type: 'string' },
+      threads: { type: 'string' },
       ...LIMIT_OPTIONS,
     });
     if (positionals.length > 1)
@@ -386,6 +390,9 @@ export const command: CliCommand = {
     } catch (e) {
       throw new CliError((e as Error).message);
     }
+    const threads = num('threads', values.threads as string | undefined, true);
+    if (threads !== undefined && (threads < 1 || threads > 64))
+      throw new CliError(`--threads must be between 1 and 64 (got ${threads}).`);
     const { project: loaded, data } = await loadSubject(positionals[0], values, limits);
     const backendName = (values.backend as string | undefined) ?? loaded.training.backend;
     if (!(BACKENDS as readonly string[]).includes(backendName))
@@ -417,9 +424,9 @@ export const command: CliCommand = {
       checkParamCount(model.forward.params, limits.maxParams);
       session = await TrainingSession.start(
         {
-          ...(config.backend === 'ort' ? { createBackend: await ortFactory() } : {}),
+          ...(config.backend === 'ort' ? { createBackend: await ortFactory(threads) } : {}),
           // 'auto' trains on the TypeScript engine in a build without ONNX Runtime.
-          ...(config.backend === 'auto' ? { createBackend: await ortFactory().catch(() => undefined) } : {}),
+          ...(config.backend === 'auto' ? { createBackend: await ortFactory(threads).catch(() => undefined) } : {}),
           now: () => performance.now(),
         },
         {

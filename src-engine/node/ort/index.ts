@@ -10,11 +10,14 @@ import type { WeightSet } from '../../tensor/weights.ts';
 import type { TrainConfig } from '../../train/config.ts';
 import { SeededRng } from '../../tensor/rng.ts';
 import { initWeights } from '../../model/compile.ts';
+import { isTrainable } from '../../layers/params.ts';
 import { OrtBackend } from './ort-backend.ts';
+import { ParallelOrtBackend } from './parallel.ts';
 import { probeProviders } from './providers.ts';
 import { defaultThreads, EXECUTION_PROVIDERS, OnnxRuntimeError, type ExecutionProvider } from './runtime.ts';
 
 export { OrtBackend, type OrtBackendOptions } from './ort-backend.ts';
+export { ParallelOrtBackend } from './parallel.ts';
 export { bestProvider, probeProviders, type ProviderReport } from './providers.ts';
 export { createSession, loadOrt, OnnxRuntimeError, EXECUTION_PROVIDERS, type ExecutionProvider } from './runtime.ts';
 
@@ -25,7 +28,11 @@ export interface OrtBackendRequest {
   ep?: string;
   /** Starting weights; default: drawn from config.seed like the TypeScript backend. */
   weights?: WeightSet;
-  /** Intra-op threads (default: cores - 1, at least 1, at most 4). */
+  /**
+   * Cores to train on (default: cores - 1, at least 1, at most 4). On the CPU, two or more split every
+   * mini-batch between them (ParallelOrtBackend) where the network allows it (no batch norm);
+   * otherwise they are ONNX Runtime's intra-op threads.
+   */
   threads?: number;
   /** Mini-batches per run for stepMany (default 8). */
   stepsPerRun?: number;
@@ -34,7 +41,9 @@ export interface OrtBackendRequest {
 }
 
 /** An OrtBackend for a graph and config; refuses an unusable provider with the probe's reason. */
-export async function createOrtBackend(req: OrtBackendRequest): Promise<OrtBackend & { providerNote: string }> {
+export async function createOrtBackend(
+  req: OrtBackendRequest,
+): Promise<(OrtBackend | ParallelOrtBackend) & { providerNote: string }> {
   const ep = (req.ep ?? 'cpu') as ExecutionProvider;
   if (!(EXECUTION_PROVIDERS as readonly string[]).includes(ep))
     throw new OnnxRuntimeError(`Unknown execution provider '${req.ep}'. Known: ${EXECUTION_PROVIDERS.join(', ')}.`);
@@ -58,7 +67,19 @@ export async function createOrtBackend(req: OrtBackendRequest): Promise<OrtBacke
   // Same seeds as Trainer + TsBackend, so both backends start from the same weights and masks.
   const weights = req.weights ?? initWeights(fwd.params, new SeededRng(config.seed));
   const threads = req.threads ?? defaultThreads(availableParallelism());
-  const backend = await OrtBackend.create(model, config, weights, new SeededRng((config.seed ^ 0x85ebca6b) >>> 0), {
+  const maskRng = new SeededRng((config.seed ^ 0x85ebca6b) >>> 0);
+  // Batch norm's statistics are per batch: a share's are not the batch's, so such networks are not
+  // split; nor are full-batch runs (the helpers' buffers are sized by the batch size).
+  if (ep === 'cpu' && threads >= 2 && config.batchSize > 0 && fwd.params.every(isTrainable)) {
+    const backend = await ParallelOrtBackend.create(model, config, weights, maskRng, {
+      shares: threads,
+      maxRows: config.batchSize,
+    });
+    return Object.assign(backend, {
+      providerNote: `backend: ONNX Runtime on cpu (${threads} cores, each mini-batch split between them)`,
+    });
+  }
+  const backend = await OrtBackend.create(model, config, weights, maskRng, {
     ep,
     threads,
     ...(req.stepsPerRun ? { stepsPerRun: req.stepsPerRun } : {}),

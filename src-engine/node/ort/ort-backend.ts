@@ -117,17 +117,7 @@ export class OrtBackend implements TrainBackend {
   }
 
   private fillMasks(feeds: Feeds, rows: number, k: number): void {
-    if (!this.io.masks.length) return;
-    const bufs = this.io.masks.map((m) => new Float32Array(k * rows * sizeOf(m.shape)));
-    // Same draw order as the TypeScript backend: step by step, mask by mask.
-    for (let s = 0; s < k; s++) {
-      this.io.masks.forEach((m, i) => {
-        const keep = 1 / (1 - m.rate);
-        const buf = bufs[i]!;
-        for (let j = s * rows * sizeOf(m.shape), end = (s + 1) * rows * sizeOf(m.shape); j < end; j++)
-          buf[j] = this.maskRng.uniform() >= m.rate ? keep : 0;
-      });
-    }
+    const bufs = drawMasks(this.io.masks, this.maskRng, rows, k);
     this.io.masks.forEach((m, i) => (feeds[m.name] = this.tensor(bufs[i]!, [k * rows, ...m.shape])));
   }
 
@@ -310,18 +300,7 @@ export class OrtBackend implements TrainBackend {
     for (const c of this.io.carried) {
       const len = sizeOf(c.shape);
       if (c.kind !== 'state') {
-        const src = w.get(c.name);
-        // Every parameter must be given, in its exact shape: a missing one must not keep random values.
-        if (!src) throw new Error(`The weights have no values for parameter '${c.name}' (${c.shape.join(' × ')})`);
-        if (
-          src.shape.length !== c.shape.length ||
-          src.shape.some((d, i) => d !== c.shape[i]) ||
-          src.data.length !== len
-        )
-          throw new Error(
-            `Weights for '${c.name}' are ${src.shape.join(' × ')} with ${src.data.length} values; the layer needs ${c.shape.join(' × ')}`,
-          );
-        next.set(c.name, this.tensor(Float32Array.from(src.data), c.shape));
+        next.set(c.name, this.tensor(weightValues(c, w), c.shape));
       } else if (resetState || !next.has(c.name)) {
         next.set(c.name, this.tensor(new Float32Array(len), c.shape));
       }
@@ -337,6 +316,38 @@ export class OrtBackend implements TrainBackend {
     await this.snapshot?.release();
     await this.multi?.session.release();
   }
+}
+
+/**
+ * Dropout masks for k steps of `rows` rows: (u >= rate) / (1 - rate), drawn step by step and mask by
+ * mask, the TypeScript backend's order, so every backend gives a seed the same masks.
+ */
+export function drawMasks(masks: TrainStepIo['masks'], rng: Rng, rows: number, k: number): Float32Array[] {
+  const bufs = masks.map((m) => new Float32Array(k * rows * sizeOf(m.shape)));
+  for (let s = 0; s < k; s++) {
+    masks.forEach((m, i) => {
+      const keep = 1 / (1 - m.rate);
+      const buf = bufs[i]!;
+      for (let j = s * rows * sizeOf(m.shape), end = (s + 1) * rows * sizeOf(m.shape); j < end; j++)
+        buf[j] = rng.uniform() >= m.rate ? keep : 0;
+    });
+  }
+  return bufs;
+}
+
+/**
+ * A parameter's values from a weight set, as a new float32 array. Every parameter must be given, in
+ * its exact shape: a missing one must not keep random values.
+ */
+export function weightValues(c: { name: string; shape: readonly number[] }, w: WeightSet): Float32Array {
+  const len = sizeOf(c.shape);
+  const src = w.get(c.name);
+  if (!src) throw new Error(`The weights have no values for parameter '${c.name}' (${c.shape.join(' × ')})`);
+  if (src.shape.length !== c.shape.length || src.shape.some((d, i) => d !== c.shape[i]) || src.data.length !== len)
+    throw new Error(
+      `Weights for '${c.name}' are ${src.shape.join(' × ')} with ${src.data.length} values; the layer needs ${c.shape.join(' × ')}`,
+    );
+  return Float32Array.from(src.data);
 }
 
 /** Identity copies of every parameter and optimizer state, so device-resident tensors can be read on the CPU. */

@@ -66,9 +66,8 @@ export function defaultThreads(cores: number): number {
   return Math.max(1, Math.min(4, cores - 1));
 }
 
-/** Create an inference session on one execution provider; model bytes or a file path. */
-export async function createSession(model: Uint8Array | string, s: SessionSettings = {}): Promise<OrtSession> {
-  const ort = await loadOrt();
+/** The session options createSession uses (also for sessions opened in other threads). */
+export function sessionOptions(s: SessionSettings = {}): OrtSession.SessionOptions {
   const ep = s.ep ?? 'cpu';
   const options: OrtSession.SessionOptions = {
     executionProviders: [ep],
@@ -86,6 +85,14 @@ export async function createSession(model: Uint8Array | string, s: SessionSettin
   if (s.outputsOnDevice?.length && ep !== 'cpu') {
     options.preferredOutputLocation = Object.fromEntries(s.outputsOnDevice.map((n) => [n, 'gpu-buffer' as const]));
   }
+  return options;
+}
+
+/** Create an inference session on one execution provider; model bytes or a file path. */
+export async function createSession(model: Uint8Array | string, s: SessionSettings = {}): Promise<OrtSession> {
+  const ort = await loadOrt();
+  const ep = s.ep ?? 'cpu';
+  const options = sessionOptions(s);
   try {
     return typeof model === 'string'
       ? await ort.InferenceSession.create(model, options)

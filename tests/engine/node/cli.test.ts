@@ -123,6 +123,23 @@ describe('netwright CLI', () => {
     }
   });
 
+  it('--threads 2 splits each mini-batch between two cores and trains like one core; a bad count is refused', async () => {
+    const args = ['train', 'circle', '--backend', 'ort', '--epochs', '5', '--batch', '16', '--json'];
+    const one = await cli([...args, '--threads', '1']);
+    const two = await cli([...args, '--threads', '2']);
+    expect(two.code, two.stderr).toBe(0);
+    const [a, b] = [JSON.parse(one.stdout), JSON.parse(two.stdout)];
+    expect(b.epochs).toBe(5);
+    // The same steps up to the order of float sums.
+    expect(b.loss).toBeCloseTo(a.loss, 4);
+    expect(b.accuracy).toBeCloseTo(a.accuracy, 2);
+    const said = await cli(['train', 'circle', '--backend', 'ort', '--epochs', '1', '--threads', '2']);
+    expect(said.stderr).toContain('backend: ONNX Runtime on cpu (2 cores, each mini-batch split between them)');
+    const bad = await cli(['train', 'circle', '--backend', 'ort', '--threads', '0']);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toContain('--threads must be between 1 and 64 (got 0).');
+  });
+
   it("says which backend 'auto' chose and why (the TypeScript engine for a tiny network)", async () => {
     const r = await cli(['train', 'circle', '--backend', 'auto', '--epochs', '2']);
     expect(r.code, r.stderr).toBe(0);
