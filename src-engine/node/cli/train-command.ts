@@ -63,7 +63,8 @@ Options:
   --backend auto|ts|ort  training engine (default: the project's, auto: the faster one for the network)
   --ep cpu|webgpu|cuda   execution provider for ort
   --threads N          cores for ort (default: cores - 1, at most 4); on the CPU, 2 or more split each
-                       mini-batch between that many cores (not for batch norm or full-batch runs)
+                       mini-batch of a convolutional network between that many cores (not with batch
+                       norm, nor under 16 rows a core)
   --fresh              start from the seed's weights (default: a trained project continues from its weights)
   --checkpoint-every N keep a checkpoint every N epochs in the project (weights, optimizer and generator state)
   --resume-from EPOCH  continue the project's run from its checkpoint at EPOCH to --epochs (bit-identical replay)

@@ -30,14 +30,34 @@ export interface OrtBackendRequest {
   weights?: WeightSet;
   /**
    * Cores to train on (default: cores - 1, at least 1, at most 4). On the CPU, two or more split every
-   * mini-batch between them (ParallelOrtBackend) where the network allows it (no batch norm);
-   * otherwise they are ONNX Runtime's intra-op threads.
+   * mini-batch between them (ParallelOrtBackend) where that pays (splitsWell); otherwise they are
+   * ONNX Runtime's intra-op threads.
    */
   threads?: number;
   /** Mini-batches per run for stepMany (default 8). */
   stepsPerRun?: number;
   /** JSON file caching provider probes across runs. */
   probeCache?: string;
+}
+
+/** Rows each core needs at least for a split to pay (below it, the hand-offs cost more than they save). */
+export const MIN_ROWS_PER_CORE = 16;
+
+/**
+ * Whether a run trains faster with each mini-batch split between `cores` cores than on one session
+ * with that many intra-op threads: for convolutional networks, whose steps are long (LeNet-5, batch
+ * 64: 1.3-1.4× on two cores), not for multilayer perceptrons, whose steps are so short that the
+ * per-step hand-offs and the update's own run cost more than they save (the 784-128-64-10 MLP,
+ * batch 128: 0.5×). Not for batch normalisation either (a share's statistics are not the batch's), nor
+ * full-batch runs (the helpers' buffers are sized by the batch size). See bench/RESULTS.md.
+ */
+export function splitsWell(model: CompiledModel, config: TrainConfig, cores: number): boolean {
+  const fwd = model.forward;
+  return (
+    config.batchSize >= MIN_ROWS_PER_CORE * cores &&
+    fwd.params.every(isTrainable) &&
+    fwd.program.nodes.some((n) => n.op.kind === 'conv2d')
+  );
 }
 
 /** An OrtBackend for a graph and config; refuses an unusable provider with the probe's reason. */
@@ -68,9 +88,7 @@ export async function createOrtBackend(
   const weights = req.weights ?? initWeights(fwd.params, new SeededRng(config.seed));
   const threads = req.threads ?? defaultThreads(availableParallelism());
   const maskRng = new SeededRng((config.seed ^ 0x85ebca6b) >>> 0);
-  // Batch norm's statistics are per batch: a share's are not the batch's, so such networks are not
-  // split; nor are full-batch runs (the helpers' buffers are sized by the batch size).
-  if (ep === 'cpu' && threads >= 2 && config.batchSize > 0 && fwd.params.every(isTrainable)) {
+  if (ep === 'cpu' && threads >= 2 && splitsWell(model, config, threads)) {
     const backend = await ParallelOrtBackend.create(model, config, weights, maskRng, {
       shares: threads,
       maxRows: config.batchSize,

@@ -123,17 +123,17 @@ describe('netwright CLI', () => {
     }
   });
 
-  it('--threads 2 splits each mini-batch between two cores and trains like one core; a bad count is refused', async () => {
-    const args = ['train', 'circle', '--backend', 'ort', '--epochs', '5', '--batch', '16', '--json'];
+  it('--threads 2 splits the mini-batches of a CNN between two cores and trains like one core; a bad count is refused', async () => {
+    const args = ['train', 'why-conv-cnn', '--backend', 'ort', '--epochs', '1', '--batch', '64', '--json'];
     const one = await cli([...args, '--threads', '1']);
     const two = await cli([...args, '--threads', '2']);
     expect(two.code, two.stderr).toBe(0);
     const [a, b] = [JSON.parse(one.stdout), JSON.parse(two.stdout)];
-    expect(b.epochs).toBe(5);
+    expect(b.epochs).toBe(1);
     // The same steps up to the order of float sums.
     expect(b.loss).toBeCloseTo(a.loss, 4);
     expect(b.accuracy).toBeCloseTo(a.accuracy, 2);
-    const said = await cli(['train', 'circle', '--backend', 'ort', '--epochs', '1', '--threads', '2']);
+    const said = await cli(['train', 'why-conv-cnn', '--backend', 'ort', '--epochs', '1', '--threads', '2']);
     expect(said.stderr).toContain('backend: ONNX Runtime on cpu (2 cores, each mini-batch split between them)');
     const bad = await cli(['train', 'circle', '--backend', 'ort', '--threads', '0']);
     expect(bad.code).not.toBe(0);
