@@ -62,9 +62,9 @@ Options:
   --epochs N  --batch N (0 = full batch)  --lr X  --optimizer NAME  --seed N
   --backend auto|ts|ort  training engine (default: the project's, auto: the faster one for the network)
   --ep cpu|webgpu|cuda   execution provider for ort
-  --threads N          cores for ort (default: cores - 1, at most 4); on the CPU, 2 or more split each
-                       mini-batch of a convolutional network between that many cores (not with batch
-                       norm, nor under 16 rows a core)
+  --threads N          cores for ort; on the CPU, 2 or more split each mini-batch of a convolutional
+                       network between that many cores (not with batch norm, nor under 16 rows a core).
+                       Default: every core (at most 4) where that split applies, else cores - 1
   --fresh              start from the seed's weights (default: a trained project continues from its weights)
   --checkpoint-every N keep a checkpoint every N epochs in the project (weights, optimizer and generator state)
   --resume-from EPOCH  continue the project's run from its checkpoint at EPOCH to --epochs (bit-identical replay)
@@ -285,6 +285,8 @@ async function ortFactory(threads?: number): Promise<NonNullable<SessionDeps['cr
       config,
       ep,
       weights,
+      // No page to keep a core free for: a convolutional network splits its batches over every core.
+      allCores: true,
       ...(threads !== undefined ? { threads } : {}),
     });
 }

@@ -34,6 +34,11 @@ export interface OrtBackendRequest {
    * ONNX Runtime's intra-op threads.
    */
   threads?: number;
+  /**
+   * No page shares the machine (the CLI): when no thread count is given, a network that splits well
+   * trains on every core (at most 4) instead of leaving one free.
+   */
+  allCores?: boolean;
   /** Mini-batches per run for stepMany (default 8). */
   stepsPerRun?: number;
   /** JSON file caching provider probes across runs. */
@@ -86,7 +91,10 @@ export async function createOrtBackend(
     );
   // Same seeds as Trainer + TsBackend, so both backends start from the same weights and masks.
   const weights = req.weights ?? initWeights(fwd.params, new SeededRng(config.seed));
-  const threads = req.threads ?? defaultThreads(availableParallelism());
+  const cores = availableParallelism();
+  const every = Math.min(4, cores);
+  const threads =
+    req.threads ?? (req.allCores && every >= 2 && splitsWell(model, config, every) ? every : defaultThreads(cores));
   const maskRng = new SeededRng((config.seed ^ 0x85ebca6b) >>> 0);
   if (ep === 'cpu' && threads >= 2 && splitsWell(model, config, threads)) {
     const backend = await ParallelOrtBackend.create(model, config, weights, maskRng, {

@@ -2,7 +2,7 @@
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import sharp from 'sharp';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
@@ -135,6 +135,14 @@ describe('netwright CLI', () => {
     expect(b.accuracy).toBeCloseTo(a.accuracy, 2);
     const said = await cli(['train', 'why-conv-cnn', '--backend', 'ort', '--epochs', '1', '--threads', '2']);
     expect(said.stderr).toContain('backend: ONNX Runtime on cpu (2 cores, each mini-batch split between them)');
+    // Without --threads the CLI (no page to keep a core for) splits over every core, at most 4.
+    const every = Math.min(4, availableParallelism());
+    const byDefault = await cli(['train', 'why-conv-cnn', '--backend', 'ort', '--epochs', '1']);
+    expect(byDefault.stderr).toContain(
+      every >= 2
+        ? `backend: ONNX Runtime on cpu (${every} cores, each mini-batch split between them)`
+        : 'backend: ONNX Runtime on cpu (1 thread)',
+    );
     const bad = await cli(['train', 'circle', '--backend', 'ort', '--threads', '0']);
     expect(bad.code).not.toBe(0);
     expect(bad.stderr).toContain('--threads must be between 1 and 64 (got 0).');
