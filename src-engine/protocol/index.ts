@@ -9,6 +9,6 @@ export * from './commands.ts';
 export { MetricHistory, CHART_SERIES, OVERLAY_POINTS, PROGRESS_POINTS } from '../views/history.ts';
 export { withRun, MAX_PROJECT_RUNS } from '../project/project.ts';
 // Which files an image folder's class subfolders hold (the page zips a picked folder's images).
-export { IMAGE_EXTENSIONS, isImageFileName } from '../data/formats.ts';
+export { isImageFileName } from '../data/formats.ts';
 // A project's saved runs as runs to compare (the lab's Compare offers them).
 export { savedRuns, type SavedRun } from '../lab/runs.ts';

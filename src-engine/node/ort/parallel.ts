@@ -1,8 +1,8 @@
 /**
  * ONNX Runtime training on several CPU cores by splitting every mini-batch: each core runs the
  * gradient graph on its share of the rows (one thread each: `dataParallelModels` in
- * src-engine/onnx/train-step.ts), then this thread sums the shares' gradients, weighted by their
- * rows, and runs the update graph on every parameter at once. The result is the whole batch's step,
+ * src-engine/onnx/train-step.ts; each share's gradient comes weighted by its rows), then this thread
+ * adds them up and runs the update graph on every parameter at once. The result is the whole batch's step,
  * up to the order of float sums; the split is fixed (rows in equal shares, the first to this
  * thread), so a run is reproducible.
  *
@@ -12,13 +12,14 @@
  *
  * The other shares run in helper worker threads that hold their own session. Each step, this thread
  * writes a helper's rows and the parameters into SharedArrayBuffers and raises a counter; the
- * helper runs and writes its gradient, loss and predictions back. Both sides spin briefly before
- * they sleep (`Atomics.wait`), as ORT's own pool does: a sleeping core takes a quarter of a
- * millisecond to wake here, a tenth of a step. onnxruntime-node refuses tensors on shared memory,
- * so the helper copies in and out of them.
+ * helper runs and writes its gradient, loss and predictions back. Both sides spin up to 2 ms before
+ * they sleep (`Atomics.wait`), as ORT's own pool does (a hand-off still took about 0.2 ms here,
+ * spinning or not: scheduling). onnxruntime-node refuses tensors on shared memory, so the helper
+ * copies in and out of them. A helper that fails says so through the shared words, and the step
+ * throws with its message.
  *
  * Networks with running statistics (batch norm) are not split: a share's statistics are not the
- * batch's. createOrtBackend uses this class only where it applies.
+ * batch's. createOrtBackend uses this class only where it pays (`splitsWell`).
  */
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
@@ -223,7 +224,7 @@ export class ParallelOrtBackend implements TrainBackend {
             ...helper,
             ortPath,
             model: gradBytes,
-            options: sessionOptions({ label: 'The share gradient graph' }),
+            options: sessionOptions(),
             shareWeight: SHARE_WEIGHT,
             features: io.features,
             targets: io.targets,
@@ -245,11 +246,15 @@ export class ParallelOrtBackend implements TrainBackend {
               : reject(new Error(`A training helper thread could not start: ${(m as { failed: string }).failed}`)),
           );
           worker.once('error', reject);
+          worker.once('exit', (code) =>
+            reject(new Error(`A training helper thread stopped before it started (exit code ${code})`)),
+          );
         });
         worker.unref();
       }
     } catch (e) {
       for (const h of helpers) void h.worker.terminate();
+      for (const session of [grad, update, evalSession]) await session.release();
       throw e;
     }
     const backend = new ParallelOrtBackend(

@@ -6,7 +6,7 @@
  * files the page uploads.
  */
 import type { Dataset } from '../../data/dataset.ts';
-import type { Preprocessing } from '../../data/preprocess.ts';
+import type { PixelScaling, Preprocessing } from '../../data/preprocess.ts';
 import { prepare } from '../../data/prepare.ts';
 import { summarize, summaryLine, type DatasetSummary } from '../../data/summary.ts';
 import type { RawTable } from '../../data/table.ts';
@@ -137,7 +137,9 @@ function viewData(data: SessionData, config: TrainConfig): ViewData {
 }
 
 /** How a summary says the pixels were scaled (nothing when the data are not images). */
-const PIXELS_SAID = { none: '', unit: '; pixels ÷255', channel: '; pixels standardised per channel' } as const;
+/** What the data summary adds for images' pixel scaling (nothing for other data). */
+const pixelsSaid = (pixels?: PixelScaling): string =>
+  pixels === 'unit' ? '; pixels ÷255' : pixels === 'channel' ? '; pixels standardised per channel' : '';
 
 export class TrainingService {
   /** The run in progress (or paused). */
@@ -234,7 +236,7 @@ export class TrainingService {
       ...(p.validation ? { validation: p.validation } : {}),
       ...(p.test ? { test: p.test } : {}),
       preprocessing: p.preprocessing,
-      summary: `${line}${PIXELS_SAID[p.preprocessing.pixels ?? 'none']}${p.dropped ? `; ${p.dropped} rows dropped for missing values` : ''}`,
+      summary: `${line}${pixelsSaid(p.preprocessing.pixels)}${p.dropped ? `; ${p.dropped} rows dropped for missing values` : ''}`,
     };
   }
 
