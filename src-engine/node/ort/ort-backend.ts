@@ -211,9 +211,7 @@ export class OrtBackend implements TrainBackend {
     this.multi ??= await this.build();
     if (k === this.multi.steps) return this.runSteps(this.multi.session, x, y, n, k, lr, t0);
     const { features: F, targets: T } = this.io;
-    const losses = new Float32Array(k);
-    const pred = new Float32Array(k * n * T);
-    for (let s = 0; s < k; s++) {
+    return stepByStep(k, n * T, async (s) => {
       const r = await this.runSteps(
         this.single,
         x.subarray(s * n * F),
@@ -223,10 +221,8 @@ export class OrtBackend implements TrainBackend {
         [lr[s] ?? lr[0]!],
         t0 + s,
       );
-      losses[s] = r.losses[0]!;
-      pred.set(r.pred, s * n * T);
-    }
-    return { losses, pred };
+      return { loss: r.losses[0]!, pred: r.pred };
+    });
   }
 
   /** The model's weights (parameters and running statistics), without the optimizer's state. */
@@ -316,6 +312,22 @@ export class OrtBackend implements TrainBackend {
     await this.snapshot?.release();
     await this.multi?.session.release();
   }
+}
+
+/** k steps run one after another, their losses and predictions (`perStep` values each) gathered. */
+export async function stepByStep(
+  k: number,
+  perStep: number,
+  step: (s: number) => Promise<{ loss: number; pred: ArrayLike<number> }>,
+): Promise<{ losses: Float32Array; pred: Float32Array }> {
+  const losses = new Float32Array(k);
+  const pred = new Float32Array(k * perStep);
+  for (let s = 0; s < k; s++) {
+    const r = await step(s);
+    losses[s] = r.loss;
+    pred.set(r.pred, s * perStep);
+  }
+  return { losses, pred };
 }
 
 /**

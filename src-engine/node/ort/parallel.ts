@@ -33,7 +33,7 @@ import type { TrainConfig } from '../../train/config.ts';
 import { SeededRng, type Rng, type RngState } from '../../tensor/rng.ts';
 import { sizeOf } from '../../tensor/tensor.ts';
 import type { WeightSet } from '../../tensor/weights.ts';
-import { drawMasks, weightValues } from './ort-backend.ts';
+import { drawMasks, stepByStep, weightValues } from './ort-backend.ts';
 import { createSession, loadOrt, sessionOptions, type Ort, type OrtSession, type OrtTensor } from './runtime.ts';
 
 /** Control words shared with a helper (Int32Array indices). */
@@ -389,21 +389,16 @@ export class ParallelOrtBackend implements TrainBackend {
   ): Promise<{ losses: Float32Array; pred: Float32Array }> {
     const { features: F, targets: T } = this.io;
     const masks = drawMasks(this.io.masks, this.maskRng, n, k);
-    const losses = new Float32Array(k);
-    const pred = new Float32Array(k * n * T);
-    for (let s = 0; s < k; s++) {
-      const r = await this.runStep(
+    return stepByStep(k, n * T, (s) =>
+      this.runStep(
         x.subarray(s * n * F),
         y.subarray(s * n * T),
         n,
         lr[s] ?? lr[0]!,
         t0 + s,
         masks.map((m, j) => m.subarray(s * n * sizeOf(this.io.masks[j]!.shape))),
-      );
-      losses[s] = r.loss;
-      pred.set(r.pred, s * n * T);
-    }
-    return { losses, pred };
+      ),
+    );
   }
 
   /**
