@@ -9,19 +9,11 @@ import { basename, join } from 'node:path';
 import sharp from 'sharp';
 import { DataError } from '../../data/errors.ts';
 import { isImageFileName } from '../../data/formats.ts';
-import { checkCells, checkDecompressed, DEFAULT_DATA_LIMITS } from '../../data/limits.ts';
+import { checkCells, DEFAULT_DATA_LIMITS } from '../../data/limits.ts';
 import { readZip } from '../../data/npz.ts';
 import { formatLimit, raiseHint } from '../../limits.ts';
 import type { RawColumn, RawTable } from '../../data/table.ts';
-import {
-  checkAborted,
-  displayName,
-  fileSize,
-  inflateRawBounded,
-  ioError,
-  readWhole,
-  type ReadOptions,
-} from './read.ts';
+import { checkAborted, displayName, inflateRawBounded, ioError, readArchive, type ReadOptions } from './read.ts';
 
 export interface ImageFolderOptions extends ReadOptions {
   /** Resize every image to this size ([width, height], or a square side). Without it all sizes must match. */
@@ -114,8 +106,7 @@ const ZIP_HINT = 'Zip the image folder again (one subfolder per class), or open 
 async function zipImages(path: string, opts: ReadOptions): Promise<ImageSet> {
   const file = displayName(path);
   const limits = opts.limits ?? DEFAULT_DATA_LIMITS;
-  checkDecompressed(file, await fileSize(path), limits.maxDecompressedBytes, 'the archive');
-  const images = readZip(await readWhole(path, opts), file, ZIP_HINT)
+  const images = readZip(await readArchive(path, opts), file, ZIP_HINT)
     .map((e) => ({ e, p: e.name.split('/') }))
     .filter(({ p }) => p[0] !== '__MACOSX' && isImageFileName(p.at(-1)!));
   const top = images[0]?.p[0];

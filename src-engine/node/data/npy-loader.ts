@@ -1,10 +1,10 @@
 /** NumPy files: .npy (one array) and .npz (several arrays, deflated with node:zlib within the limits). */
-import { checkDecompressed, DEFAULT_DATA_LIMITS } from '../../data/limits.ts';
+import { DEFAULT_DATA_LIMITS } from '../../data/limits.ts';
 import { arrayTable } from '../../data/ndarray.ts';
 import { MAX_HEADER, npyLayout, parseNpy } from '../../data/npy.ts';
 import { npzTable, parseNpz } from '../../data/npz.ts';
 import type { RawTable } from '../../data/table.ts';
-import { displayName, fileSize, inflateRawBounded, readHead, readWhole, type ReadOptions } from './read.ts';
+import { displayName, inflateRawBounded, readArchive, readHead, readWhole, type ReadOptions } from './read.ts';
 
 /** Loads an .npy array: 1-d -> column "value", 2-d -> column1..columnD, 3-d/4-d -> pixel1.. with an image shape. */
 export async function loadNpy(path: string, opts: ReadOptions = {}): Promise<RawTable> {
@@ -19,7 +19,5 @@ export async function loadNpy(path: string, opts: ReadOptions = {}): Promise<Raw
 export async function loadNpz(path: string, opts: ReadOptions = {}): Promise<RawTable> {
   const file = displayName(path);
   const limits = opts.limits ?? DEFAULT_DATA_LIMITS;
-  // The archive is read whole: its stored or deflated arrays count against the same bound.
-  checkDecompressed(file, await fileSize(path), limits.maxDecompressedBytes, 'the archive');
-  return npzTable(parseNpz(await readWhole(path, opts), file, inflateRawBounded, limits), file);
+  return npzTable(parseNpz(await readArchive(path, opts), file, inflateRawBounded, limits), file);
 }

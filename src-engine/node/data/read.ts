@@ -4,7 +4,7 @@ import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { constants, gunzipSync, inflateRawSync } from 'node:zlib';
 import { DataError, isDataError } from '../../data/errors.ts';
-import type { DataLimits } from '../../data/limits.ts';
+import { checkDecompressed, DEFAULT_DATA_LIMITS, type DataLimits } from '../../data/limits.ts';
 import type { InflateRaw } from '../../data/npz.ts';
 
 /** What every loader accepts besides the path. */
@@ -141,6 +141,16 @@ export async function readWhole(path: string, opts: ReadOptions = {}): Promise<U
     at += c.length;
   }
   return out;
+}
+
+/**
+ * Reads a whole archive (.zip, .npz) after checking its size against the limit on decompressed
+ * bytes: its stored or deflated members count against the same bound.
+ */
+export async function readArchive(path: string, opts: ReadOptions = {}): Promise<Uint8Array> {
+  const limits = opts.limits ?? DEFAULT_DATA_LIMITS;
+  checkDecompressed(displayName(path), await fileSize(path), limits.maxDecompressedBytes, 'the archive');
+  return readWhole(path, opts);
 }
 
 /** True when bytes start with the gzip magic. */
