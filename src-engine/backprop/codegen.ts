@@ -9,7 +9,7 @@
 import { matmul } from '../tensor/matmul.ts';
 import type { FloatArray } from '../tensor/tensor.ts';
 import type { IRNode } from './ir.ts';
-import { loopPlan } from './ops/broadcast.ts';
+import { loopPlan, type LoopPlan } from './ops/broadcast.ts';
 import { BINARY, UNARY, type UnaryOp } from './ops/elementwise.ts';
 
 export interface CodegenInput {
@@ -44,10 +44,10 @@ function isElementwise(n: IRNode): boolean {
 const same = (a: number[], b: number[]) => a.length === b.length && a.every((d, i) => d === b[i]);
 
 /** Largest product (m·k·n) written out as inline loops with constant sizes; bigger ones call the blocked kernel. */
-const INLINE_MATMUL_MACS = 4096;
+export const INLINE_MATMUL_MACS = 4096;
 
 /** Longest inner sum of a small matrix product that is written out term by term instead of looped. */
-const UNROLL_K = 16;
+export const UNROLL_K = 16;
 
 /**
  * Inline loops for a small matrix product (the same summation order as the kernel's direct path:
@@ -163,17 +163,24 @@ function runFunction(lines: string[]): string {
   return `${fns.join('\n')}\nreturn function run() {\n${parts.map((_, k) => `part${k}();`).join('\n')}\n};`;
 }
 
-/** Build the run function. */
-export function generateRun(g: CodegenInput): () => void {
+/** What the generated code does, in order: a non-element-wise node, or a fused group of element-wise ones. */
+export type ScheduleItem = { kind: 'node'; node: IRNode } | { kind: 'group'; group: IRNode[]; dims: number[] };
+
+/** The run's items in program order, and which element-wise values must be stored to their buffers. */
+export interface Schedule {
+  items: ScheduleItem[];
+  /** Whether node m of a group must be written to its buffer (read outside the group or after the run). */
+  stored(m: IRNode, inGroup: ReadonlySet<number>): boolean;
+}
+
+/** The live nodes in order, consecutive element-wise nodes of the same output dims grouped (one loop each). */
+export function schedule(g: CodegenInput): Schedule {
   const { nodes, live, dims } = g;
   const consumers: number[][] = nodes.map(() => []);
   for (const n of nodes) if (live[n.id]) for (const i of n.inputs) consumers[i]!.push(n.id);
   const isOutput = new Uint8Array(nodes.length);
   for (const o of g.outputs) isOutput[o] = 1;
-
-  const lines: string[] = [];
-  const buf = (id: number) => `b${id}`;
-
+  const items: ScheduleItem[] = [];
   let i = 0;
   while (i < nodes.length) {
     const n = nodes[i]!;
@@ -182,9 +189,7 @@ export function generateRun(g: CodegenInput): () => void {
       continue;
     }
     if (!isElementwise(n)) {
-      const inline = n.op.kind === 'matmul' ? inlineMatmul(n, dims, buf) : null;
-      if (inline) lines.push(inline);
-      else if (g.kernels[n.id]) lines.push(`KC(K, ${n.id});`);
+      items.push({ kind: 'node', node: n });
       i++;
       continue;
     }
@@ -203,7 +208,58 @@ export function generateRun(g: CodegenInput): () => void {
       j++;
     }
     i = j;
-    lines.push(...fusedLoop(group, D, dims, buf, isOutput, consumers));
+    items.push({ kind: 'group', group, dims: D });
+  }
+  return {
+    items,
+    stored: (m, inGroup) => isOutput[m.id] === 1 || consumers[m.id]!.some((c) => !inGroup.has(c)),
+  };
+}
+
+/** How a fused group reads the values it does not compute itself. */
+export interface GroupOperands {
+  inGroup: Set<number>;
+  /** Values of one element, read once before the loop. */
+  hoisted: number[];
+  /** Values of another shape than the group's, read at their own offsets. */
+  broadcast: number[];
+  /** The loops: extents and, per operand (the group's own shape first, then `broadcast`), strides. */
+  plan: LoopPlan;
+  /** Elements per loop pass (the product of D). */
+  total: number;
+}
+
+/** The operands of a fused group of output dims D. */
+export function groupOperands(group: readonly IRNode[], D: number[], dims: (id: number) => number[]): GroupOperands {
+  const inGroup = new Set(group.map((m) => m.id));
+  const total = D.reduce((a, b) => a * b, 1);
+  const hoisted: number[] = [];
+  const broadcast: number[] = [];
+  for (const m of group) {
+    for (const id of m.inputs) {
+      if (inGroup.has(id) || hoisted.includes(id) || broadcast.includes(id)) continue;
+      const size = dims(id).reduce((a, b) => a * b, 1);
+      if (size === 1) hoisted.push(id);
+      else if (size !== total) broadcast.push(id);
+    }
+  }
+  const plan = broadcast.length ? loopPlan(D, [D, ...broadcast.map(dims)]) : { dims: [total], strides: [[1]] };
+  return { inGroup, hoisted, broadcast, plan, total };
+}
+
+/** Build the run function. */
+export function generateRun(g: CodegenInput): () => void {
+  const { dims } = g;
+  const plan = schedule(g);
+  const lines: string[] = [];
+  const buf = (id: number) => `b${id}`;
+  for (const item of plan.items) {
+    if (item.kind === 'node') {
+      const n = item.node;
+      const inline = n.op.kind === 'matmul' ? inlineMatmul(n, dims, buf) : null;
+      if (inline) lines.push(inline);
+      else if (g.kernels[n.id]) lines.push(`KC(K, ${n.id});`);
+    } else lines.push(...fusedLoop(item.group, item.dims, dims, buf, plan));
   }
   const src = `"use strict";\n${runFunction(lines)}`;
   return factoryFor(src)(g.buffers, g.kernels, HELPERS, matmul, callKernel);
@@ -215,27 +271,13 @@ function fusedLoop(
   D: number[],
   dims: (id: number) => number[],
   buf: (id: number) => string,
-  isOutput: Uint8Array,
-  consumers: number[][],
+  sched: Schedule,
 ): string[] {
-  const inGroup = new Set(group.map((m) => m.id));
-  const total = D.reduce((a, b) => a * b, 1);
   // Operands: registers (computed in this group), hoisted scalars, full buffers read at i, or
   // broadcast buffers read at their own offsets within the loop nest.
-  const hoisted = new Map<number, string>();
-  const pre: string[] = [];
-  const broadcast: number[] = [];
-  for (const m of group) {
-    for (const id of m.inputs) {
-      if (inGroup.has(id) || hoisted.has(id)) continue;
-      const d = dims(id);
-      if (d.reduce((a, b) => a * b, 1) === 1) {
-        hoisted.set(id, `s${id}`);
-        pre.push(`const s${id} = ${buf(id)}[0];`);
-      } else if (d.reduce((a, b) => a * b, 1) !== total && !broadcast.includes(id)) broadcast.push(id);
-    }
-  }
-  const plan = broadcast.length ? loopPlan(D, [D, ...broadcast.map(dims)]) : { dims: [total], strides: [[1]] };
+  const { inGroup, hoisted: scalars, broadcast, plan, total } = groupOperands(group, D, dims);
+  const hoisted = new Map(scalars.map((id) => [id, `s${id}`]));
+  const pre = scalars.map((id) => `const s${id} = ${buf(id)}[0];`);
   const offsetOf = new Map<number, string>();
   broadcast.forEach((id, k) => {
     const st = plan.strides[k + 1]!;
@@ -262,8 +304,7 @@ function fusedLoop(
       expr = BINARY[bop].js(`(${operand(m.inputs[0]!)})`, `(${operand(m.inputs[1]!)})`);
     }
     body.push(`const v${m.id} = ${expr};`);
-    const storeNeeded = isOutput[m.id] || consumers[m.id]!.some((c) => !inGroup.has(c));
-    if (storeNeeded) body.push(`${buf(m.id)}[i] = v${m.id};`);
+    if (sched.stored(m, inGroup)) body.push(`${buf(m.id)}[i] = v${m.id};`);
   }
   if (plan.dims.length === 1 && !broadcast.length) {
     return ['{', ...pre, `for (let i = 0; i < ${total}; i++) {`, ...body, '}', '}'];

@@ -5,6 +5,8 @@
  */
 import { allocate, type DType, type FloatArray } from '../tensor/tensor.ts';
 import { generateRun } from './codegen.ts';
+import type { WasmArena } from './wasm/arena.ts';
+import { generateWasmRun, type RunCopy } from './wasm/codegen.ts';
 import { BATCH, type IRNode, type OpKind, type Program, type Shape } from './ir.ts';
 import { OPS } from './ops/structural.ts';
 import type { NodeOf, OpDef } from './ops/types.ts';
@@ -17,6 +19,13 @@ export interface CompileOptions {
   bindings?: ReadonlyMap<string, FloatArray>;
   /** Fuse element-wise ops into generated loops (default true); false runs one kernel call per op. */
   codegen?: boolean;
+  /**
+   * WebAssembly memory for the buffers (float32 only): where they all fit, and the bindings are in it
+   * too, the run is compiled to WebAssembly (./wasm/codegen.ts); otherwise it is JavaScript as usual.
+   */
+  arena?: WasmArena;
+  /** Values copied onto other buffers after every run: [value id, destination]. */
+  copies?: readonly (readonly [number, FloatArray])[];
 }
 
 /** A program compiled for one batch size. Write inputs with `input(name)`, call `run()`, read `value(id)`. */
@@ -25,6 +34,10 @@ export class Executable {
   /** The fused, generated run function (null where code generation is not allowed, e.g. under a strict CSP). */
   private readonly fused: (() => void) | null;
   private readonly buffers: (FloatArray | undefined)[];
+  /** Copies the run function does not make itself. */
+  private readonly copies: RunCopy[] = [];
+  /** Whether the run is compiled to WebAssembly. */
+  readonly wasm: boolean;
   readonly dtype: DType;
   readonly batch: number;
 
@@ -39,40 +52,60 @@ export class Executable {
     // Only the nodes the outputs depend on are computed.
     const live = new Uint8Array(nodes.length);
     for (const o of outputs) live[o] = 1;
+    for (const [o] of opts.copies ?? []) live[o] = 1;
     for (let id = nodes.length - 1; id >= 0; id--) if (live[id]) for (const i of nodes[id]!.inputs) live[i] = 1;
     this.buffers = new Array(nodes.length);
     const kernels: ((() => void) | null)[] = new Array(nodes.length).fill(null);
+    const bindingOf = (n: IRNode) => (n.op.kind === 'input' ? opts.bindings?.get(n.op.name) : undefined);
+    // In the arena only if every buffer fits (16-byte aligned), and the codegen is allowed.
+    let arena = this.dtype === 'float32' && opts.codegen !== false ? opts.arena : undefined;
+    if (arena) {
+      let bytes = 0;
+      for (const n of nodes)
+        if (live[n.id] && !bindingOf(n))
+          bytes += Math.ceil((this.dims(n.shape).reduce((a, b) => a * b, 1) * 4) / 16) * 16;
+      if (bytes > arena.free) arena = undefined;
+    }
     for (const n of nodes) {
       if (!live[n.id]) continue;
       const d = this.dims(n.shape);
       const count = d.reduce((a, b) => a * b, 1);
-      const bound = n.op.kind === 'input' ? opts.bindings?.get(n.op.name) : undefined;
+      const bound = bindingOf(n);
       if (bound && bound.length !== count)
         throw new Error(
           `Binding for '${(n.op as { name: string }).name}' has ${bound.length} values, expected ${count}`,
         );
-      const buf = bound ?? allocate(this.dtype, count);
+      const buf = bound ?? arena?.alloc(count) ?? allocate(this.dtype, count);
       this.buffers[n.id] = buf;
       const step = this.kernel(n, buf, d);
       kernels[n.id] = step;
       if (step) this.steps.push(step);
     }
+    const copies = (opts.copies ?? []).map(([id, to]) => ({ from: this.value(id), to }));
     let fused: (() => void) | null = null;
+    let wasm = false;
     if (opts.codegen !== false) {
+      const input = {
+        nodes,
+        live,
+        outputs: [...outputs, ...(opts.copies ?? []).map(([id]) => id)],
+        dims: (id: number) => this.dims(nodes[id]!.shape),
+        buffers: this.buffers,
+        kernels,
+      };
+      if (arena) {
+        fused = generateWasmRun(input, arena, copies);
+        wasm = fused !== null;
+      }
       try {
-        fused = generateRun({
-          nodes,
-          live,
-          outputs,
-          dims: (id) => this.dims(nodes[id]!.shape),
-          buffers: this.buffers,
-          kernels,
-        });
+        fused ??= generateRun(input);
       } catch {
         fused = null;
       }
     }
     this.fused = fused;
+    this.wasm = wasm;
+    if (!wasm) this.copies = copies;
   }
 
   /** Concrete dims of a shape. */
@@ -109,12 +142,13 @@ export class Executable {
 
   /** Execute every step once. */
   run(): void {
-    if (this.fused) {
-      this.fused();
-      return;
+    if (this.fused) this.fused();
+    else {
+      const s = this.steps;
+      for (let i = 0; i < s.length; i++) s[i]!();
     }
-    const s = this.steps;
-    for (let i = 0; i < s.length; i++) s[i]!();
+    const c = this.copies;
+    for (let i = 0; i < c.length; i++) c[i]!.to.set(c[i]!.from);
   }
 
   private kernel(n: IRNode, y: FloatArray, yd: number[]): (() => void) | null {

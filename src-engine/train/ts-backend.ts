@@ -8,6 +8,16 @@ import { SeededRng, type Rng, type RngState } from '../tensor/rng.ts';
 import type { StepResult, TrainBackend } from './backend.ts';
 import type { WeightSet } from '../tensor/weights.ts';
 import { feedRows } from '../views/source.ts';
+import { WasmArena } from '../backprop/wasm/arena.ts';
+import { BATCH } from '../backprop/ir.ts';
+
+/**
+ * Most float32 values (parameters, optimizer state, and two step programs' buffers at the batch size)
+ * for which the step runs as WebAssembly in one memory (4 MB): small networks, whose step is
+ * dispatch and scalar arithmetic. Larger ones keep the JavaScript code, whose big products already
+ * run on the WebAssembly SIMD kernel.
+ */
+const WASM_STEP_FLOATS = 1 << 20;
 
 interface StepPlan {
   exec: Executable;
@@ -16,7 +26,6 @@ interface StepPlan {
   lr: FloatArray | null;
   t: FloatArray | null;
   masks: { buf: FloatArray; rate: number }[];
-  copies: { dst: FloatArray; src: FloatArray }[];
   loss: FloatArray;
   pred: FloatArray;
 }
@@ -31,6 +40,8 @@ export class TsBackend implements TrainBackend {
   private readonly forwardExecs = new Map<string, Executable>();
   private readonly stepOutputs: number[];
   private readonly evalLoss: number;
+  /** The memory of a small network's parameters and step buffers (null: ordinary arrays, JavaScript steps). */
+  private readonly arena: WasmArena | null;
 
   constructor(
     graph: GraphDoc | CompiledModel,
@@ -43,6 +54,8 @@ export class TsBackend implements TrainBackend {
     this.train = model.training(config);
     this.forward = model.forward;
     this.evalLoss = model.evaluation.loss;
+    this.arena = dtype === 'float32' ? smallArena(this.train, config) : null;
+    const alloc = (n: number) => this.arena?.alloc(n) ?? allocate(dtype, n);
     for (const s of this.train.slots) {
       const w = weights.get(s.decl.name);
       if (!w) throw new Error(`No weights for parameter '${s.decl.name}'`);
@@ -50,17 +63,17 @@ export class TsBackend implements TrainBackend {
         throw new Error(
           `Weights for '${s.decl.name}' have ${w.data.length} values; the layer needs ${s.decl.shape.join(' × ')}`,
         );
-      const buf = allocate(dtype, w.data.length);
+      const buf = alloc(w.data.length);
       buf.set(w.data);
       this.bound.set(s.decl.name, buf);
-      for (const st of s.state) this.bound.set(st.name, allocate(dtype, sizeOf(st.shape)));
+      for (const st of s.state) this.bound.set(st.name, alloc(sizeOf(st.shape)));
     }
     // Running statistics: fed and saved like weights, updated by the step without gradients.
     for (const c of this.train.carried) {
       const w = weights.get(c.decl.name);
       if (!w || w.data.length !== sizeOf(c.decl.shape))
         throw new Error(`No values for '${c.decl.name}' (${c.decl.shape.join(' × ')})`);
-      const buf = allocate(dtype, w.data.length);
+      const buf = alloc(w.data.length);
       buf.set(w.data);
       this.bound.set(c.decl.name, buf);
     }
@@ -76,10 +89,20 @@ export class TsBackend implements TrainBackend {
   private stepExec(n: number): StepPlan {
     let plan = this.stepExecs.get(n);
     if (!plan) {
+      // The next parameters, state and statistics go onto the bound ones after every step.
+      const copies: [number, FloatArray][] = [
+        ...this.train.slots.flatMap((s) => [
+          [s.next, this.bound.get(s.decl.name)!] as [number, FloatArray],
+          ...s.state.map((st) => [st.next, this.bound.get(st.name)!] as [number, FloatArray]),
+        ]),
+        ...this.train.carried.map((c) => [c.next, this.bound.get(c.decl.name)!] as [number, FloatArray]),
+      ];
       const e = new Executable(this.train.program, this.stepOutputs, {
         batch: n,
         dtype: this.dtype,
         bindings: this.bound,
+        copies,
+        ...(this.arena ? { arena: this.arena } : {}),
       });
       plan = {
         exec: e,
@@ -88,13 +111,6 @@ export class TsBackend implements TrainBackend {
         lr: e.hasInput('lr') ? e.input('lr') : null,
         t: e.hasInput('t') ? e.input('t') : null,
         masks: this.train.masks.map((m) => ({ buf: e.input(m.name), rate: m.rate })),
-        copies: [
-          ...this.train.slots.flatMap((s) => [
-            { dst: this.bound.get(s.decl.name)!, src: e.value(s.next) },
-            ...s.state.map((st) => ({ dst: this.bound.get(st.name)!, src: e.value(st.next) })),
-          ]),
-          ...this.train.carried.map((c) => ({ dst: this.bound.get(c.decl.name)!, src: e.value(c.next) })),
-        ],
         loss: e.value(this.train.dataLoss),
         pred: e.value(this.train.pred),
       };
@@ -104,8 +120,12 @@ export class TsBackend implements TrainBackend {
     return plan;
   }
 
+  /** How the last step ran: compiled to WebAssembly or as generated JavaScript (null before the first). */
+  stepKind: 'wasm' | 'js' | null = null;
+
   step(x: Float32Array, y: Float32Array, n: number, lr: number, t: number): StepResult {
     const plan = this.stepExec(n);
+    this.stepKind = plan.exec.wasm ? 'wasm' : 'js';
     const F = this.train.features;
     const T = this.train.targets;
     plan.x.set(x.length === n * F ? x : x.subarray(0, n * F));
@@ -117,8 +137,6 @@ export class TsBackend implements TrainBackend {
       for (let i = 0; i < m.buf.length; i++) m.buf[i] = this.maskRng.uniform() >= m.rate ? keep : 0;
     }
     plan.exec.run();
-    const copies = plan.copies;
-    for (let i = 0; i < copies.length; i++) copies[i]!.dst.set(copies[i]!.src);
     return { loss: plan.loss[0]!, pred: plan.pred };
   }
 
@@ -224,4 +242,17 @@ export class TsBackend implements TrainBackend {
     }
     return true;
   }
+}
+
+/** An arena for a small network's step (see WASM_STEP_FLOATS), or null. */
+function smallArena(train: TrainingProgram, config: TrainConfig): WasmArena | null {
+  if (config.batchSize <= 0) return null;
+  const size = (shape: readonly number[]) =>
+    shape.reduce((a: number, d) => a * (d === BATCH ? config.batchSize : d), 1);
+  let floats = 0;
+  for (const n of train.program.nodes) floats += size(n.shape);
+  floats *= 2;
+  for (const s of train.slots) floats += sizeOf(s.decl.shape) + s.state.reduce((a, st) => a + sizeOf(st.shape), 0);
+  for (const c of train.carried) floats += sizeOf(c.decl.shape);
+  return floats <= WASM_STEP_FLOATS ? WasmArena.create(floats) : null;
 }

@@ -11,6 +11,8 @@
 import type { GraphBuilder } from '../../onnx/builder.ts';
 import type { EmitTarget } from './types.ts';
 import { erf } from '../../tensor/erf.ts';
+import { type FnBuilder, Op, Simd, T } from '../wasm/encoder.ts';
+import { tanhF32x4 } from '../wasm/math.ts';
 
 export type UnaryOp =
   | 'neg'
@@ -95,7 +97,18 @@ export interface UnaryDef {
   onnx(b: GraphBuilder, x: string, alpha: number, hint: string, target: EmitTarget): string;
   /** PyTorch expression over the code `x` (alpha already written as a Python number). */
   torch(x: string, alpha: string): string;
+  /**
+   * WebAssembly forms for the step compiler (../wasm/codegen.ts), each pushing the value of the
+   * local x: on a float64 (scalar loops) and on four float32 lanes (SIMD loops). Absent: scalar
+   * loops call `f`, and a group using the op is not vectorized.
+   */
+  wasm?: { f64?: WasmUnary; f32x4?: WasmUnary };
 }
+
+/** Pushes op(x) for the local x (and the op's alpha). */
+export type WasmUnary = (w: FnBuilder, x: number, alpha: number) => void;
+/** Pushes a op b for the locals a and b. */
+export type WasmBinary = (w: FnBuilder, a: number, b: number) => void;
 
 export interface BinaryDef {
   f(a: number, b: number): number;
@@ -104,6 +117,16 @@ export interface BinaryDef {
   grad<T>(A: Algebra<T>, a: T, b: T, y: T, g: T): [T | null, T | null];
   onnx: string;
   torch(a: string, b: string): string;
+  /** WebAssembly forms for the step compiler, as UnaryDef's (every binary op has both). */
+  wasm: { f64: WasmBinary; f32x4: WasmBinary };
+}
+
+/** The simple WebAssembly forms: one instruction on the operands, in float64 and in f32x4. */
+function wasmUnary(f64: number, f32x4: Simd): UnaryDef['wasm'] {
+  return { f64: (w, x) => w.get(x).op(f64), f32x4: (w, x) => w.get(x).simd(f32x4) };
+}
+function wasmBinary(f64: number, f32x4: Simd): BinaryDef['wasm'] {
+  return { f64: (w, a, b) => w.get(a).get(b).op(f64), f32x4: (w, a, b) => w.get(a).get(b).simd(f32x4) };
 }
 
 const SQRT_2_OVER_PI = 2 / Math.sqrt(Math.PI);
@@ -133,6 +156,7 @@ export const UNARY: Record<UnaryOp, UnaryDef> = {
     grad: (A, _x, _y, g) => A.neg(g),
     onnx: (b, x, _a, h) => b.op1('Neg', [x], {}, h),
     torch: (x) => `(-${x})`,
+    wasm: wasmUnary(Op.f64_neg, Simd.f32x4_neg),
   },
   exp: {
     f: Math.exp,
@@ -154,6 +178,7 @@ export const UNARY: Record<UnaryOp, UnaryDef> = {
     grad: (A, _x, y, g) => A.div(A.scale(g, 0.5), y),
     onnx: (b, x, _a, h) => b.op1('Sqrt', [x], {}, h),
     torch: (x) => `torch.sqrt(${x})`,
+    wasm: wasmUnary(Op.f64_sqrt, Simd.f32x4_sqrt),
   },
   abs: {
     f: Math.abs,
@@ -161,6 +186,7 @@ export const UNARY: Record<UnaryOp, UnaryDef> = {
     grad: (A, x, _y, g) => A.mul(g, A.unary('sign', x)),
     onnx: (b, x, _a, h) => b.op1('Abs', [x], {}, h),
     torch: (x) => `torch.abs(${x})`,
+    wasm: wasmUnary(Op.f64_abs, Simd.f32x4_abs),
   },
   sign: {
     f: (x) => (x > 0 ? 1 : x < 0 ? -1 : 0),
@@ -172,6 +198,23 @@ export const UNARY: Record<UnaryOp, UnaryDef> = {
       return b.op1('Where', [b.op1('Greater', [x, b.constant([0])]), b.constant([1]), neg], {}, h);
     },
     torch: (x) => `torch.sign(${x})`,
+    wasm: {
+      f64: (w, x) =>
+        w.f64(1).f64(-1).f64(0).get(x).f64(0).op(Op.f64_lt, Op.select).get(x).f64(0).op(Op.f64_gt, Op.select),
+      f32x4: (w, x) =>
+        w
+          .splat(1)
+          .splat(-1)
+          .splat(0)
+          .get(x)
+          .splat(0)
+          .simd(Simd.f32x4_lt)
+          .simd(Simd.v128_bitselect)
+          .get(x)
+          .splat(0)
+          .simd(Simd.f32x4_gt)
+          .simd(Simd.v128_bitselect),
+    },
   },
   step: {
     f: (x) => (x > 0 ? 1 : 0),
@@ -179,6 +222,10 @@ export const UNARY: Record<UnaryOp, UnaryDef> = {
     grad: () => null,
     onnx: (b, x, _a, h, target) => onnxStep(b, x, h, target),
     torch: (x) => `(${x} > 0).to(${x}.dtype)`,
+    wasm: {
+      f64: (w, x) => w.f64(1).f64(0).get(x).f64(0).op(Op.f64_gt, Op.select),
+      f32x4: (w, x) => w.splat(1).get(x).splat(0).simd(Simd.f32x4_gt).simd(Simd.v128_and),
+    },
   },
   square: {
     f: (x) => x * x,
@@ -186,6 +233,10 @@ export const UNARY: Record<UnaryOp, UnaryDef> = {
     grad: (A, x, _y, g) => A.mul(g, A.scale(x, 2)),
     onnx: (b, x, _a, h) => b.op1('Mul', [x, x], {}, h),
     torch: (x) => `torch.square(${x})`,
+    wasm: {
+      f64: (w, x) => w.get(x).get(x).op(Op.f64_mul),
+      f32x4: (w, x) => w.get(x).get(x).simd(Simd.f32x4_mul),
+    },
   },
   sin: {
     f: Math.sin,
@@ -209,6 +260,16 @@ export const UNARY: Record<UnaryOp, UnaryDef> = {
   },
   sigmoid: {
     f: sigmoid,
+    // the same arithmetic as `sigmoid`: e = exp(-|x|), then 1 / (1 + e) or e / (1 + e)
+    wasm: {
+      f64: (w, x) => {
+        const e = w.local(T.f64);
+        w.get(x).op(Op.f64_abs, Op.f64_neg).callMath('exp').set(e);
+        w.f64(1).get(e).f64(1).op(Op.f64_add, Op.f64_div);
+        w.get(e).get(e).f64(1).op(Op.f64_add, Op.f64_div);
+        w.get(x).f64(0).op(Op.f64_ge, Op.select);
+      },
+    },
     grad: (A, _x, y, g) => A.mul(g, A.mul(y, A.sub(A.const(1), y))),
     onnx: (b, x, _a, h) => b.op1('Sigmoid', [x], {}, h),
     torch: (x) => `torch.sigmoid(${x})`,
@@ -219,6 +280,7 @@ export const UNARY: Record<UnaryOp, UnaryDef> = {
     grad: (A, _x, y, g) => A.mul(g, A.sub(A.const(1), A.square(y))),
     onnx: (b, x, _a, h) => b.op1('Tanh', [x], {}, h),
     torch: (x) => `torch.tanh(${x})`,
+    wasm: { f32x4: tanhF32x4 },
   },
   relu: {
     f: (x) => (x > 0 ? x : 0),
@@ -226,9 +288,26 @@ export const UNARY: Record<UnaryOp, UnaryDef> = {
     grad: (A, x, _y, g) => A.mul(g, A.step(x)),
     onnx: (b, x, _a, h) => b.op1('Relu', [x], {}, h),
     torch: (x) => `F.relu(${x})`,
+    wasm: {
+      f64: (w, x) => w.get(x).f64(0).get(x).f64(0).op(Op.f64_gt, Op.select),
+      f32x4: (w, x) => w.get(x).get(x).splat(0).simd(Simd.f32x4_gt).simd(Simd.v128_and),
+    },
   },
   softplus: {
     f: (x) => (x > 0 ? x : 0) + Math.log1p(Math.exp(-Math.abs(x))),
+    // log1p(e) as log(u) · e / (u - 1) with u = 1 + e (e where u rounds to 1): within an ulp of log1p
+    wasm: {
+      f64: (w, x) => {
+        const e = w.local(T.f64);
+        const u = w.local(T.f64);
+        w.get(x).f64(0).get(x).f64(0).op(Op.f64_gt, Op.select);
+        w.get(x).op(Op.f64_abs, Op.f64_neg).callMath('exp').tee(e).f64(1).op(Op.f64_add).set(u);
+        w.get(e);
+        w.get(u).callMath('log').get(e).op(Op.f64_mul).get(u).f64(1).op(Op.f64_sub, Op.f64_div);
+        w.get(u).f64(1).op(Op.f64_eq, Op.select);
+        w.op(Op.f64_add);
+      },
+    },
     grad: (A, x, _y, g) => A.mul(g, A.sigmoid(x)),
     onnx: (b, x, _a, h) => b.op1('Softplus', [x], {}, h),
     torch: (x) => `F.softplus(${x})`,
@@ -240,6 +319,11 @@ export const UNARY: Record<UnaryOp, UnaryDef> = {
     grad: (A, x, _y, g, a) => A.mul(g, A.add(A.scale(A.step(x), 1 - a), A.const(a))),
     onnx: (b, x, a, h) => b.op1('LeakyRelu', [x], { alpha: { f: a } }, h),
     torch: (x, a) => `F.leaky_relu(${x}, negative_slope=${a})`,
+    wasm: {
+      f64: (w, x, a) => w.get(x).f64(a).get(x).op(Op.f64_mul).get(x).f64(0).op(Op.f64_gt, Op.select),
+      f32x4: (w, x, a) =>
+        w.get(x).splat(a).get(x).simd(Simd.f32x4_mul).get(x).splat(0).simd(Simd.f32x4_gt).simd(Simd.v128_bitselect),
+    },
   },
   elu: {
     f: (x, a) => (x > 0 ? x : a * Math.expm1(x)),
@@ -277,6 +361,7 @@ export const BINARY: Record<BinaryOp, BinaryDef> = {
     grad: (_A, _a, _b, _y, g) => [g, g],
     onnx: 'Add',
     torch: (a, b) => `(${a} + ${b})`,
+    wasm: wasmBinary(Op.f64_add, Simd.f32x4_add),
   },
   sub: {
     f: (a, b) => a - b,
@@ -284,6 +369,7 @@ export const BINARY: Record<BinaryOp, BinaryDef> = {
     grad: (A, _a, _b, _y, g) => [g, A.neg(g)],
     onnx: 'Sub',
     torch: (a, b) => `(${a} - ${b})`,
+    wasm: wasmBinary(Op.f64_sub, Simd.f32x4_sub),
   },
   mul: {
     f: (a, b) => a * b,
@@ -291,6 +377,7 @@ export const BINARY: Record<BinaryOp, BinaryDef> = {
     grad: (A, a, b, _y, g) => [A.mul(g, b), A.mul(g, a)],
     onnx: 'Mul',
     torch: (a, b) => `(${a} * ${b})`,
+    wasm: wasmBinary(Op.f64_mul, Simd.f32x4_mul),
   },
   div: {
     f: (a, b) => a / b,
@@ -298,6 +385,7 @@ export const BINARY: Record<BinaryOp, BinaryDef> = {
     grad: (A, _a, b, y, g) => [A.div(g, b), A.neg(A.div(A.mul(g, y), b))],
     onnx: 'Div',
     torch: (a, b) => `(${a} / ${b})`,
+    wasm: wasmBinary(Op.f64_div, Simd.f32x4_div),
   },
   maximum: {
     f: (a, b) => (a >= b ? a : b),
@@ -310,6 +398,10 @@ export const BINARY: Record<BinaryOp, BinaryDef> = {
     },
     onnx: 'Max',
     torch: (a, b) => `torch.maximum(${a}, ${b})`,
+    wasm: {
+      f64: (w, a, b) => w.get(a).get(b).get(a).get(b).op(Op.f64_ge, Op.select),
+      f32x4: (w, a, b) => w.get(a).get(b).get(a).get(b).simd(Simd.f32x4_ge).simd(Simd.v128_bitselect),
+    },
   },
 };
 

@@ -85,7 +85,7 @@ let kernel: Kernel | null = null;
 let loaded = false;
 let wasmProducts = 0;
 
-function globalWasm(): WasmApi | null {
+export function globalWasm(): WasmApi | null {
   return (globalThis as { WebAssembly?: WasmApi }).WebAssembly ?? null;
 }
 

@@ -8,6 +8,16 @@ import { makeTrainConfig } from '../../../src-engine/train/config.ts';
 import { SeededRng } from '../../../src-engine/tensor/rng.ts';
 import { initWeights } from '../../../src-engine/model/compile.ts';
 import { chain } from './util.ts';
+import { WasmArena } from '../../../src-engine/backprop/wasm/arena.ts';
+
+/**
+ * 'wasm': float32 compiled to WebAssembly in an arena (../../../src-engine/backprop/wasm/codegen.ts),
+ * compared with the float32 per-op kernels like float32's generated JavaScript.
+ */
+type Variant = 'float64' | 'float32' | 'wasm';
+const VARIANTS: Variant[] = ['float64', 'float32', 'wasm'];
+const dtypeOf = (v: Variant) => (v === 'float64' ? 'float64' : 'float32');
+const arenaFor = (v: Variant) => (v === 'wasm' ? { arena: WasmArena.create(1 << 16)! } : {});
 
 function dagGraph(): GraphDoc {
   const n = (id: string, type: string, params: Record<string, unknown> = {}) => ({
@@ -48,8 +58,9 @@ function dagGraph(): GraphDoc {
 }
 
 describe('generated run function', () => {
-  for (const dtype of ['float64', 'float32'] as const) {
-    it(`matches the per-op kernels on a DAG training step with Adam, L1/L2 and clipping (${dtype})`, () => {
+  for (const variant of VARIANTS) {
+    const dtype = dtypeOf(variant);
+    it(`matches the per-op kernels on a DAG training step with Adam, L1/L2 and clipping (${variant})`, () => {
       const config = makeTrainConfig({ optimizer: { name: 'adamw', lr: 0.01 }, l1: 0.001, l2: 0.01, clipNorm: 0.5 });
       const tp = buildTrainingProgram(dagGraph(), config);
       const outs = [
@@ -61,13 +72,14 @@ describe('generated run function', () => {
       const w = initWeights(tp.params, rng, dtype);
       const batch = 7;
       const make = (codegen: boolean) => {
-        const e = new Executable(tp.program, outs, { batch, dtype, codegen });
+        const e = new Executable(tp.program, outs, { batch, dtype, codegen, ...(codegen ? arenaFor(variant) : {}) });
         for (const [name, { data }] of w) e.input(name).set(data);
         return e;
       };
       const fused = make(true);
       const plain = make(false);
       expect(fused.generated).toBe(true);
+      expect(fused.wasm).toBe(variant === 'wasm');
       expect(plain.generated).toBe(false);
       const feed = new SeededRng(9);
       const x = Array.from({ length: batch * 5 }, () => feed.normal());
@@ -95,8 +107,9 @@ describe('generated run function', () => {
 
 describe('generated run function with the Features layer', () => {
   // sin in the forward pass, cos in its gradient, slices and their gradient, broadcast products.
-  for (const dtype of ['float64', 'float32'] as const) {
-    it(`matches the per-op kernels on a training step (${dtype})`, () => {
+  for (const variant of VARIANTS) {
+    const dtype = dtypeOf(variant);
+    it(`matches the per-op kernels on a training step (${variant})`, () => {
       const graph = chain(
         3,
         [
@@ -113,7 +126,7 @@ describe('generated run function with the Features layer', () => {
       const x = Array.from({ length: batch * 3 }, () => 3 * feed.normal());
       const y = Array.from({ length: batch }, (_, i) => i % 2);
       const run = (codegen: boolean) => {
-        const e = new Executable(tp.program, outs, { batch, dtype, codegen });
+        const e = new Executable(tp.program, outs, { batch, dtype, codegen, ...(codegen ? arenaFor(variant) : {}) });
         for (const [name, { data }] of w) e.input(name).set(data);
         e.input('x').set(x);
         e.input('y').set(y);
@@ -126,6 +139,7 @@ describe('generated run function with the Features layer', () => {
       const fused = run(true);
       const plain = run(false);
       expect(fused.generated).toBe(true);
+      expect(fused.wasm).toBe(variant === 'wasm');
       for (const o of outs) {
         const a = Array.from(fused.value(o));
         const b = Array.from(plain.value(o));

@@ -12,6 +12,7 @@ import { emitProgram } from '../../../src-engine/onnx/emit.ts';
 import { encodeModel } from '../../../src-engine/onnx/schema.ts';
 import { createSession, loadOrt } from '../../../src-engine/node/ort/runtime.ts';
 import { SeededRng } from '../../../src-engine/tensor/rng.ts';
+import { WasmArena } from '../../../src-engine/backprop/wasm/arena.ts';
 
 export interface FragmentCase {
   name: string;
@@ -73,7 +74,8 @@ export function gradError(c: FragmentCase): number {
 const dimsOf = (s: Shape) => s.map((d) => (d === BATCH ? 'N' : d));
 
 /**
- * For every case: the fused code equals the per-op kernels exactly in float64, and the emitted
+ * For every case: the fused code equals the per-op kernels exactly in float64, its WebAssembly
+ * form equals the float32 fused code to float32 rounding, and the emitted
  * ONNX graph computes the same values and gradients through onnxruntime (float32, 1e-4 relative),
  * in its portable form and, where it differs, in the form for ONNX Runtime's CPU provider.
  * Returns the number of cases checked.
@@ -97,6 +99,19 @@ export async function checkFusedAndOnnx(cases: FragmentCase[], batch = 3): Promi
     const fused = new Executable(p, outputs, { batch, dtype: 'float32' });
     fillAll(fused, names, 11);
     fused.run();
+    // Compiled to WebAssembly: the float32 code to float32 rounding (sums round at every addition).
+    const wasm = new Executable(p, outputs, { batch, dtype: 'float32', arena: WasmArena.create(1 << 20)! });
+    expect(wasm.wasm, c.name).toBe(true);
+    fillAll(wasm, names, 11);
+    wasm.run();
+    for (const o of outputs) {
+      const want = fused.value(o);
+      const got = wasm.value(o);
+      for (let i = 0; i < want.length; i++)
+        expect(Math.abs(got[i]! - want[i]!), `${c.name} (WebAssembly) value ${o}[${i}]`).toBeLessThanOrEqual(
+          1e-5 * Math.max(1, Math.abs(want[i]!)),
+        );
+    }
 
     // The same fragment through ONNX Runtime, in each target's form (they differ for max pooling).
     let portable: Uint8Array | null = null;

@@ -125,12 +125,16 @@ describe('divergence explained', () => {
   });
 
   it('replays the epoch a run diverged in, step by step, exactly as it ran, and names a layer that grew tenfold', async () => {
-    // The deep ReLU template at learning rate 0.8 learns for 60-odd epochs, then its loss explodes.
+    // The deep ReLU template at learning rate 0.8 and seed 9 learns for 75 epochs, then its loss
+    // explodes, one layer's gradients growing tenfold and more in that epoch. (Chaotic: a change of
+    // float32 rounding moves it; with seed 3 the loss explodes in epoch 34 with no layer's gradients
+    // growing tenfold, so there is no advice to check.)
     const t = getTemplate('vanishing-relu');
     const config = makeTrainConfig({
       ...t.training,
       epochs: 150,
       backend: 'ts',
+      seed: 9,
       optimizer: { ...t.training.optimizer, lr: 0.8 },
     });
     const trainer = new Trainer({ graph: t.graph, config, train: data2, keepEpochStart: true, batchEvery: 1 });
