@@ -164,6 +164,7 @@ export const UNARY: Record<UnaryOp, UnaryDef> = {
     grad: (A, _x, y, g) => A.mul(g, y),
     onnx: (b, x, _a, h) => b.op1('Exp', [x], {}, h),
     torch: (x) => `torch.exp(${x})`,
+    wasm: { f64: (w, x) => w.get(x).callMath('exp') },
   },
   log: {
     f: Math.log,
@@ -171,6 +172,7 @@ export const UNARY: Record<UnaryOp, UnaryDef> = {
     grad: (A, x, _y, g) => A.div(g, x),
     onnx: (b, x, _a, h) => b.op1('Log', [x], {}, h),
     torch: (x) => `torch.log(${x})`,
+    wasm: { f64: (w, x) => w.get(x).callMath('log') },
   },
   sqrt: {
     f: Math.sqrt,
@@ -244,6 +246,7 @@ export const UNARY: Record<UnaryOp, UnaryDef> = {
     grad: (A, x, _y, g) => A.mul(g, A.unary('cos', x)),
     onnx: (b, x, _a, h) => b.op1('Sin', [x], {}, h),
     torch: (x) => `torch.sin(${x})`,
+    wasm: { f64: (w, x) => w.get(x).callMath('sin') },
   },
   cos: {
     f: Math.cos,
@@ -251,6 +254,7 @@ export const UNARY: Record<UnaryOp, UnaryDef> = {
     grad: (A, x, _y, g) => A.neg(A.mul(g, A.unary('sin', x))),
     onnx: (b, x, _a, h) => b.op1('Cos', [x], {}, h),
     torch: (x) => `torch.cos(${x})`,
+    wasm: { f64: (w, x) => w.get(x).callMath('cos') },
   },
   erf: {
     f: erf,

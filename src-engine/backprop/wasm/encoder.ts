@@ -106,7 +106,7 @@ function sleb(out: number[], v: number): void {
 }
 
 /** Math functions a form may call (imported as they are, so V8 can call its own implementation directly). */
-export type MathFn = 'exp' | 'log';
+export type MathFn = 'exp' | 'log' | 'sin' | 'cos';
 
 const F32 = new Float32Array(1);
 const F64 = new Float64Array(1);
