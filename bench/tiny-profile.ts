@@ -2,13 +2,17 @@
  * The tiny workload (2-8-8-1 tanh, SGD, batch 10, 500 points) through the Trainer, run after run, as
  * the side-by-side bench and a user pressing Train again do (each run builds a new Trainer and
  * backend), in alternation with the naive loop of bench/runners/naive.ts. Prints each run's epochs/s
- * and µs per step, by the wall clock and by this process's CPU time (steadier on a shared machine).
+ * and µs per step, by the wall clock and by this process's CPU time (steadier on a shared machine),
+ * then the backend's step alone (without the Trainer).
  * Profile it with
  *
  *   node --cpu-prof --cpu-prof-dir=/tmp/prof --import tsx bench/tiny-profile.ts [runs] [--engine-only]
  */
 import { CompiledModel } from '../src-engine/model/compile.ts';
 import { Trainer } from '../src-engine/train/trainer.ts';
+import { TsBackend } from '../src-engine/train/ts-backend.ts';
+import { initWeights } from '../src-engine/model/compile.ts';
+import { SeededRng } from '../src-engine/tensor/rng.ts';
 import { naiveRunner } from './runners/naive.ts';
 import { WORKLOADS } from './workloads.ts';
 
@@ -41,4 +45,14 @@ for (let r = 0; r < runs; r++) {
   });
   if (naive) await timed('naive', async () => (await naive(), ''));
 }
+// The step alone, without the Trainer (row gathering, metrics, shuffling, events): the backend's
+// share of a step, and how it runs (WebAssembly or generated JavaScript).
+const backend = new TsBackend(model, w.config, initWeights(model.forward.params, new SeededRng(1)), new SeededRng(2));
+const bs = w.config.batchSize;
+const x = train.x.subarray(0, bs * train.features);
+const y = train.y.subarray(0, bs * train.targets);
+for (let i = 0; i < 20_000; i++) backend.step(x, y, bs, 0.03, 1);
+const t0 = performance.now();
+for (let i = 0; i < 100_000; i++) backend.step(x, y, bs, 0.03, 1);
+console.log(`step alone (${backend.stepKind}): ${((performance.now() - t0) / 100).toFixed(2)} µs/step`);
 console.log(`load ${(await import('node:os')).loadavg()[0]!.toFixed(2)}`);
