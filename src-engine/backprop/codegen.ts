@@ -115,17 +115,27 @@ export function generatedFactoryCount(): number {
   return factoriesBuilt;
 }
 
-/** The factory for a source text: the cached one (now most recently used), else a new one. */
-function factoryFor(src: string): Factory {
-  let factory = FACTORIES.get(src);
-  if (factory) FACTORIES.delete(src);
+/**
+ * The value cached under `key` (now the most recently used), else `make()`'s, stored; past `size`
+ * entries the least recently used goes. Generated factories and compiled WebAssembly modules.
+ */
+export function cachedLru<V>(cache: Map<string, V>, key: string, size: number, make: () => V): V {
+  let value = cache.get(key);
+  if (value !== undefined) cache.delete(key);
   else {
-    factory = new Function('B', 'K', 'H', 'mm', 'KC', src) as Factory;
-    factoriesBuilt++;
-    if (FACTORIES.size >= FACTORY_CACHE_SIZE) FACTORIES.delete(FACTORIES.keys().next().value!);
+    value = make();
+    if (cache.size >= size) cache.delete(cache.keys().next().value!);
   }
-  FACTORIES.set(src, factory);
-  return factory;
+  cache.set(key, value);
+  return value;
+}
+
+/** The factory for a source text: the cached one, else a new one. */
+function factoryFor(src: string): Factory {
+  return cachedLru(FACTORIES, src, FACTORY_CACHE_SIZE, () => {
+    factoriesBuilt++;
+    return new Function('B', 'K', 'H', 'mm', 'KC', src) as Factory;
+  });
 }
 
 /** Lines of generated code per function: one function per 20,000-layer network would overflow the stack. */

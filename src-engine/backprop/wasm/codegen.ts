@@ -18,7 +18,15 @@
  */
 import type { FloatArray } from '../../tensor/tensor.ts';
 import { globalWasm } from '../../tensor/wasm/gemm.ts';
-import { type CodegenInput, groupOperands, INLINE_MATMUL_MACS, schedule, UNROLL_K, type Schedule } from '../codegen.ts';
+import {
+  cachedLru,
+  type CodegenInput,
+  groupOperands,
+  INLINE_MATMUL_MACS,
+  schedule,
+  UNROLL_K,
+  type Schedule,
+} from '../codegen.ts';
 import type { IRNode } from '../ir.ts';
 import { BINARY, UNARY, type UnaryOp } from '../ops/elementwise.ts';
 import { loopPlan } from '../ops/broadcast.ts';
@@ -75,15 +83,11 @@ export function generateWasmRun(
   // shape of the engine does compile.
   try {
     const { bytes, helpers } = emit(g, copies, arena.pages);
-    const key = keyOf(bytes);
-    let module = MODULES.get(key);
-    if (module) MODULES.delete(key);
-    else {
-      module = new api.Module(bytes);
+    const module = cachedLru(MODULES, keyOf(bytes), MODULE_CACHE_SIZE, () => {
+      const compiled = new api.Module(bytes);
       modulesBuilt++;
-      if (MODULES.size >= MODULE_CACHE_SIZE) MODULES.delete(MODULES.keys().next().value!);
-    }
-    MODULES.set(key, module);
+      return compiled;
+    });
     const K = g.kernels;
     const env: Record<string, unknown> = { memory: arena.memory, kc: (id: number) => K[id]!(), ...MATH };
     for (const op of helpers) env[`h_${op}`] = UNARY[op].f;
@@ -184,46 +188,44 @@ function emitMatmul(w: FnBuilder, g: CodegenInput, n: IRNode): boolean {
     });
     return true;
   }
-  if (sap === 1 && sbp === 1 && k % 4 === 0 && k <= 4 * UNROLL_K) {
-    // Dot products of contiguous rows: y[i][j] = Σp a[i][p..p+3] · b[j][p..p+3], then the four lanes
-    const acc = w.local(T.v128);
+  /** Each output element y[i][j]: its address, then `sum(bj)` pushes its value (bj: row j of op(B)ᵀ in bytes). */
+  const eachElement = (sum: (bj: number) => void): void => {
     const bj = w.local(T.i32);
     w.forRange(0, m, 1, (i) => {
       scaled(w, i, sai * 4, ai);
       scaled(w, i, cols * 4, yi);
       w.forRange(0, cols, 1, (j) => {
         scaled(w, j, sbj * 4, bj);
-        w.splat(0).set(acc);
-        for (let p = 0; p < k; p += 4) {
-          w.get(acc);
-          w.get(ai).loadV(A + p * 4);
-          w.get(bj).loadV(B + p * 4);
-          w.simd(Simd.f32x4_mul).simd(Simd.f32x4_add).set(acc);
-        }
         w.get(yi).get(j).i32(4).op(Op.i32_mul).op(Op.i32_add);
-        lanesSum(w, acc);
+        sum(bj);
         w.storeF32(Y);
       });
+    });
+  };
+  if (sap === 1 && sbp === 1 && k % 4 === 0 && k <= 4 * UNROLL_K) {
+    // Dot products of contiguous rows: y[i][j] = Σp a[i][p..p+3] · b[j][p..p+3], then the four lanes
+    const acc = w.local(T.v128);
+    eachElement((bj) => {
+      w.splat(0).set(acc);
+      for (let p = 0; p < k; p += 4) {
+        w.get(acc);
+        w.get(ai).loadV(A + p * 4);
+        w.get(bj).loadV(B + p * 4);
+        w.simd(Simd.f32x4_mul).simd(Simd.f32x4_add).set(acc);
+      }
+      lanesSum(w, acc);
     });
     return true;
   }
   if (k > UNROLL_K) return false;
   // Scalar: y[i][j] = Σp a[i][p] · b[p][j], float32
-  const bj = w.local(T.i32);
-  w.forRange(0, m, 1, (i) => {
-    scaled(w, i, sai * 4, ai);
-    scaled(w, i, cols * 4, yi);
-    w.forRange(0, cols, 1, (j) => {
-      scaled(w, j, sbj * 4, bj);
-      w.get(yi).get(j).i32(4).op(Op.i32_mul).op(Op.i32_add);
-      w.f32(0);
-      for (let p = 0; p < k; p++) {
-        w.get(ai).loadF32(A + p * sap * 4);
-        w.get(bj).loadF32(B + p * sbp * 4);
-        w.op(Op.f32_mul, Op.f32_add);
-      }
-      w.storeF32(Y);
-    });
+  eachElement((bj) => {
+    w.f32(0);
+    for (let p = 0; p < k; p++) {
+      w.get(ai).loadF32(A + p * sap * 4);
+      w.get(bj).loadF32(B + p * sbp * 4);
+      w.op(Op.f32_mul, Op.f32_add);
+    }
   });
   return true;
 }
