@@ -257,12 +257,41 @@ export async function loadTestData(
 }
 
 /** Resolve a project's dataset reference (files loaded with `load`'s limits and options). */
-export async function resolveDatasetRef(ref: DatasetRef, seed = 1, load?: LoadTableOptions): Promise<ResolvedData> {
+/**
+ * How a project's file was prepared, read from the preprocessing fitted and kept with it: the
+ * scaling, the missing-value rule and the feature columns chosen in the Data panel (or by
+ * `--scaling`), so that training the project again reads the file the same way. Nothing for a
+ * project without preprocessing, or for image pixels (their scaling is kept in the file reference).
+ */
+export function preparedAs(pre: unknown): Partial<PrepareOptions> {
+  if (!pre || typeof pre !== 'object') return {};
+  const p = pre as Partial<Preprocessing>;
+  if (p.imageShape || p.sampleShape || p.pixels) return {};
+  const out: Partial<PrepareOptions> = {};
+  if (p.scaling === 'standard' || p.scaling === 'minmax' || p.scaling === 'none') out.scaling = p.scaling;
+  if (p.missing === 'drop' || p.missing === 'impute' || p.missing === 'refuse') out.missing = p.missing;
+  if (Array.isArray(p.inputs) && p.inputs.length && p.inputs.every((i) => typeof i?.column === 'string'))
+    out.features = p.inputs.map((i) => i.column);
+  return out;
+}
+
+/**
+ * The data of a project's dataset reference. `preprocessing`: the project's fitted preprocessing,
+ * whose choices a file is read with again (see `preparedAs`); `overrides` go over them.
+ */
+export async function resolveDatasetRef(
+  ref: DatasetRef,
+  seed = 1,
+  load?: LoadTableOptions,
+  preprocessing?: unknown,
+  overrides?: Partial<PrepareOptions>,
+): Promise<ResolvedData> {
   switch (ref.kind) {
     case 'builtin':
       return loadBuiltin(ref.id, ref.params);
     case 'file':
       return loadFileData(ref.path, {
+        prepare: { ...preparedAs(preprocessing), ...overrides },
         read: fileReadOptions(ref.options, ref.path),
         // The pixel scaling the app trained with (kept with the file reference), else ÷255.
         ...((PIXEL_SCALINGS as readonly unknown[]).includes(ref.options.pixels)

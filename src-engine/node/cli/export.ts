@@ -72,7 +72,7 @@ async function trainingScriptData(project: Project): Promise<TrainingScriptData>
     const labels = ref.labelsPath ?? (await siblingLabels(ref.path));
     if (labels) return { ref, files: { kind: 'idx', images: path.resolve(ref.path), labels: path.resolve(labels) } };
   }
-  const d = await resolveDatasetRef(ref, project.training.seed);
+  const d = await resolveDatasetRef(ref, project.training.seed, undefined, project.preprocessing);
   return {
     ref,
     sets: {

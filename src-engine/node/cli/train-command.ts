@@ -53,7 +53,7 @@ Options:
   --hidden 32,16       hidden layer sizes when no template/project is given (default 32,16)
   --activation NAME    hidden activation when no template/project is given (default relu)
   --test-split F       hold out this fraction as a test set (default 0.2 with --data alone)
-  --scaling MODE       numeric features: standard (default), minmax or none
+  --scaling MODE       numeric features: standard (default), minmax or none; a project keeps its own
   --delimiter D        CSV field delimiter: comma, semicolon or tab (default: detected)
   --column-types T     column types over the inferred ones: name=categorical,other=text (numeric, categorical,
                        boolean, text)
@@ -203,7 +203,14 @@ export async function loadSubject(
       };
     }
     try {
-      data = await resolveDatasetRef(project.dataset, seed, { limits });
+      // A file is read as the project was trained (its scaling, missing-value rule and features).
+      data = await resolveDatasetRef(
+        project.dataset,
+        seed,
+        { limits },
+        project.preprocessing,
+        scaling ? { scaling } : undefined,
+      );
     } catch (e) {
       throw new CliError((e as Error).message);
     }

@@ -308,6 +308,54 @@ describe('netwright CLI', () => {
     expect(m.predictions[0].target).toMatch(/Adelie|Chinstrap|Gentoo/);
   });
 
+  it("trains a project again with its file read as before: the project's scaling, missing-value rule and features", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'nw-cli-prep-'));
+    const csv = path.join(dir, 'points.csv');
+    const lines = ['a,b,note,y'];
+    for (let i = 0; i < 40; i++) lines.push(`${i},${i % 7 === 3 ? '' : (i * 37) % 11},x${i},${i % 2 ? 'yes' : 'no'}`);
+    writeFileSync(csv, lines.join('\n'));
+    const file = path.join(dir, 'points.netwright');
+    const first = await cli([
+      'train',
+      '--data',
+      csv,
+      '--target',
+      'y',
+      '--scaling',
+      'minmax',
+      '--epochs',
+      '1',
+      '--out',
+      file,
+    ]);
+    expect(first.code, first.stderr).toBe(0);
+    const p1 = parseProject(readFileSync(file, 'utf8'));
+    const pre1 = p1.preprocessing as { scaling: string; missing: string; inputs: { column: string }[] };
+    expect(pre1.scaling).toBe('minmax');
+    expect(pre1.inputs.map((i) => i.column)).toEqual(['a', 'b']);
+    // As if the Data panel had chosen to fill missing values in: the project keeps that choice.
+    writeFileSync(file, JSON.stringify({ ...p1, preprocessing: { ...pre1, missing: 'impute' } }));
+    const file2 = path.join(dir, 'again.netwright');
+    const again = await cli(['train', file, '--epochs', '1', '--out', file2]);
+    expect(again.code, again.stderr).toBe(0);
+    const p2 = parseProject(readFileSync(file2, 'utf8'));
+    expect(p2.runs).toHaveLength(2);
+    const pre2 = p2.preprocessing as { scaling: string; missing: string; inputs: { column: string }[] };
+    expect(pre2.scaling).toBe('minmax');
+    expect(pre2.missing).toBe('impute');
+    expect(pre2.inputs.map((i) => i.column)).toEqual(['a', 'b']);
+    // min-max: a (0 to 39) is scaled by its range in the training rows (standard scaling: by its
+    // standard deviation, about 11)
+    const a = pre2.inputs[0] as unknown as { offset: number; scale: number };
+    expect(a.offset).toBeGreaterThanOrEqual(0);
+    expect(1 / a.scale).toBeGreaterThan(30);
+    // --scaling still overrides the project's choice.
+    const file3 = path.join(dir, 'standard.netwright');
+    const std = await cli(['train', file, '--epochs', '1', '--scaling', 'standard', '--out', file3]);
+    expect(std.code, std.stderr).toBe(0);
+    expect((parseProject(readFileSync(file3, 'utf8')).preprocessing as { scaling: string }).scaling).toBe('standard');
+  });
+
   it('trains on an IDX image/label pair', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'nw-cli-idx-'));
     const files = writeDigits(dir, mnistDigits(60));
