@@ -169,7 +169,32 @@ function emitMatmul(w: FnBuilder, g: CodegenInput, n: IRNode): boolean {
   const sbj = transB ? k : 1;
   const ai = w.local(T.i32);
   const yi = w.local(T.i32);
-  if (sbj === 1 && cols % 4 === 0 && k <= UNROLL_K) {
+  /**
+   * Σp of one term per p: written out for k ≤ UNROLL_K with constant offsets, else a loop whose
+   * byte offsets into a and b advance by their strides. `term(pa, pb, ca, cb)` pushes p's term from
+   * the byte offsets in the locals pa and pb plus the constant byte addresses ca and cb.
+   */
+  const sum = (pa0: number, pb0: number, term: (pa: number, pb: number, ca: number, cb: number) => void): void => {
+    if (k <= UNROLL_K) {
+      for (let p = 0; p < k; p++) term(pa0, pb0, A + p * sap * 4, B + p * sbp * 4);
+      return;
+    }
+    const pa = w.local(T.i32);
+    const pb = w.local(T.i32);
+    w.get(pa0).set(pa).get(pb0).set(pb);
+    w.forRange(0, k, 1, () => {
+      term(pa, pb, A, B);
+      w.get(pa)
+        .i32(sap * 4)
+        .op(Op.i32_add)
+        .set(pa);
+      w.get(pb)
+        .i32(sbp * 4)
+        .op(Op.i32_add)
+        .set(pb);
+    });
+  };
+  if (sbj === 1 && cols % 4 === 0) {
     // Four output columns at a time: y[i][j..j+3] = Σp a[i][p] · b[p][j..j+3]
     const acc = w.local(T.v128);
     w.forRange(0, m, 1, (i) => {
@@ -177,19 +202,19 @@ function emitMatmul(w: FnBuilder, g: CodegenInput, n: IRNode): boolean {
       scaled(w, i, cols * 4, yi);
       w.forRange(0, cols * 4, 16, (jb) => {
         w.splat(0).set(acc);
-        for (let p = 0; p < k; p++) {
+        sum(ai, jb, (pa, pb, ca, cb) => {
           w.get(acc);
-          w.get(ai).simd(Simd.v128_load32_splat, 2, A + p * sap * 4);
-          w.get(jb).loadV(B + p * sbp * 4);
+          w.get(pa).simd(Simd.v128_load32_splat, 2, ca);
+          w.get(pb).loadV(cb);
           w.simd(Simd.f32x4_mul).simd(Simd.f32x4_add).set(acc);
-        }
+        });
         w.get(yi).get(jb).op(Op.i32_add).get(acc).storeV(Y);
       });
     });
     return true;
   }
-  /** Each output element y[i][j]: its address, then `sum(bj)` pushes its value (bj: row j of op(B)ᵀ in bytes). */
-  const eachElement = (sum: (bj: number) => void): void => {
+  /** Each output element y[i][j]: its address, then `value(bj)` pushes it (bj: column j of op(B), in bytes). */
+  const eachElement = (value: (bj: number) => void): void => {
     const bj = w.local(T.i32);
     w.forRange(0, m, 1, (i) => {
       scaled(w, i, sai * 4, ai);
@@ -197,7 +222,7 @@ function emitMatmul(w: FnBuilder, g: CodegenInput, n: IRNode): boolean {
       w.forRange(0, cols, 1, (j) => {
         scaled(w, j, sbj * 4, bj);
         w.get(yi).get(j).i32(4).op(Op.i32_mul).op(Op.i32_add);
-        sum(bj);
+        value(bj);
         w.storeF32(Y);
       });
     });
@@ -217,15 +242,17 @@ function emitMatmul(w: FnBuilder, g: CodegenInput, n: IRNode): boolean {
     });
     return true;
   }
-  if (k > UNROLL_K) return false;
-  // Scalar: y[i][j] = Σp a[i][p] · b[p][j], float32
+  // Scalar: y[i][j] = Σp a[i][p] · b[p][j], float32 (in a local: a loop block cannot reach the stack)
+  const s = w.local(T.f32);
   eachElement((bj) => {
-    w.f32(0);
-    for (let p = 0; p < k; p++) {
-      w.get(ai).loadF32(A + p * sap * 4);
-      w.get(bj).loadF32(B + p * sbp * 4);
-      w.op(Op.f32_mul, Op.f32_add);
-    }
+    w.f32(0).set(s);
+    sum(ai, bj, (pa, pb, ca, cb) => {
+      w.get(s);
+      w.get(pa).loadF32(ca);
+      w.get(pb).loadF32(cb);
+      w.op(Op.f32_mul, Op.f32_add).set(s);
+    });
+    w.get(s);
   });
   return true;
 }

@@ -134,8 +134,8 @@ describe('WebAssembly matrix products and reductions', () => {
   it('products and their sums, in every transposition and size class, are within float32 rounding of exact', () => {
     const rng = new SeededRng(7);
     let checked = 0;
-    // (m, k, n): vectorized over columns (n % 4 = 0), dot products (k % 4 = 0), scalar, and too
-    // large to write out (the kernel is called)
+    // (m, k, n): vectorized over columns (n % 4 = 0), dot products (k % 4 = 0), scalar, with k
+    // written out (≤ 16) or looped, and too large to write out (the kernel is called)
     const sizes: [number, number, number][] = [
       [3, 5, 8],
       [7, 8, 3],
@@ -143,6 +143,8 @@ describe('WebAssembly matrix products and reductions', () => {
       [1, 1, 1],
       [6, 16, 12],
       [4, 24, 4],
+      [8, 32, 8],
+      [3, 20, 5],
       [40, 30, 20],
     ];
     for (const [m, k, n] of sizes)
