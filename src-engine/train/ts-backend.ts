@@ -40,8 +40,14 @@ export class TsBackend implements TrainBackend {
   private readonly forwardExecs = new Map<string, Executable>();
   private readonly stepOutputs: number[];
   private readonly evalLoss: number;
-  /** The memory of a small network's parameters and step buffers (null: ordinary arrays, JavaScript steps). */
-  private readonly arena: WasmArena | null;
+  /**
+   * The memory of a small network's parameters and step buffers, made at the first step, when the
+   * batch's rows are known (null: ordinary arrays, JavaScript steps).
+   */
+  private arena: WasmArena | null = null;
+  private arenaTried = false;
+  /** The configured batch size (0: full batch). */
+  private readonly batchSize: number;
 
   constructor(
     graph: GraphDoc | CompiledModel,
@@ -54,8 +60,7 @@ export class TsBackend implements TrainBackend {
     this.train = model.training(config);
     this.forward = model.forward;
     this.evalLoss = model.evaluation.loss;
-    this.arena = dtype === 'float32' ? smallArena(this.train, config) : null;
-    const alloc = (n: number) => this.arena?.alloc(n) ?? allocate(dtype, n);
+    this.batchSize = config.batchSize;
     for (const s of this.train.slots) {
       const w = weights.get(s.decl.name);
       if (!w) throw new Error(`No weights for parameter '${s.decl.name}'`);
@@ -63,17 +68,17 @@ export class TsBackend implements TrainBackend {
         throw new Error(
           `Weights for '${s.decl.name}' have ${w.data.length} values; the layer needs ${s.decl.shape.join(' × ')}`,
         );
-      const buf = alloc(w.data.length);
+      const buf = allocate(dtype, w.data.length);
       buf.set(w.data);
       this.bound.set(s.decl.name, buf);
-      for (const st of s.state) this.bound.set(st.name, alloc(sizeOf(st.shape)));
+      for (const st of s.state) this.bound.set(st.name, allocate(dtype, sizeOf(st.shape)));
     }
     // Running statistics: fed and saved like weights, updated by the step without gradients.
     for (const c of this.train.carried) {
       const w = weights.get(c.decl.name);
       if (!w || w.data.length !== sizeOf(c.decl.shape))
         throw new Error(`No values for '${c.decl.name}' (${c.decl.shape.join(' × ')})`);
-      const buf = alloc(w.data.length);
+      const buf = allocate(dtype, w.data.length);
       buf.set(w.data);
       this.bound.set(c.decl.name, buf);
     }
@@ -89,6 +94,7 @@ export class TsBackend implements TrainBackend {
   private stepExec(n: number): StepPlan {
     let plan = this.stepExecs.get(n);
     if (!plan) {
+      if (!this.arenaTried) this.moveToArena(n);
       // The next parameters, state and statistics go onto the bound ones after every step.
       const copies: [number, FloatArray][] = [
         ...this.train.slots.flatMap((s) => [
@@ -138,6 +144,29 @@ export class TsBackend implements TrainBackend {
     }
     plan.exec.run();
     return { loss: plan.loss[0]!, pred: plan.pred };
+  }
+
+  /**
+   * For a small network (see WASM_STEP_FLOATS), at its first step of n rows: an arena for its steps,
+   * and the parameters, state and statistics moved into it (the executables made so far, which hold
+   * the old arrays, are dropped).
+   */
+  private moveToArena(n: number): void {
+    this.arenaTried = true;
+    if (this.dtype !== 'float32') return;
+    const arena = smallArena(this.train, Math.max(n, this.batchSize));
+    if (!arena) return;
+    const moved = new Map<string, FloatArray>();
+    for (const [name, buf] of this.bound) {
+      const to = arena.alloc(buf.length);
+      if (!to) return;
+      to.set(buf);
+      moved.set(name, to);
+    }
+    for (const [name, to] of moved) this.bound.set(name, to);
+    this.arena = arena;
+    this.stepExecs.clear();
+    this.forwardExecs.clear();
   }
 
   /** A compiled forward pass for `rows` rows computing `values` (cached: predictions, validation and views repeat). */
@@ -244,11 +273,9 @@ export class TsBackend implements TrainBackend {
   }
 }
 
-/** An arena for a small network's step (see WASM_STEP_FLOATS), or null. */
-function smallArena(train: TrainingProgram, config: TrainConfig): WasmArena | null {
-  if (config.batchSize <= 0) return null;
-  const size = (shape: readonly number[]) =>
-    shape.reduce((a: number, d) => a * (d === BATCH ? config.batchSize : d), 1);
+/** An arena for a small network's step at `batch` rows (see WASM_STEP_FLOATS), or null. */
+function smallArena(train: TrainingProgram, batch: number): WasmArena | null {
+  const size = (shape: readonly number[]) => shape.reduce((a: number, d) => a * (d === BATCH ? batch : d), 1);
   let floats = 0;
   for (const n of train.program.nodes) floats += size(n.shape);
   floats *= 2;

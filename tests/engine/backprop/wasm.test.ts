@@ -265,6 +265,21 @@ describe('WebAssembly step: when it is used', () => {
     const wb = js.getWeights();
     for (const [name, { data }] of wa)
       data.forEach((v, i) => expect(Math.abs(v - wb.get(name)!.data[i]!)).toBeLessThan(1e-3));
+    // Full batch (batch size 0): the arena is made at the first step, for its rows, and the
+    // parameters move into it; a forward pass compiled before then sees the trained weights after.
+    const full = makeTrainConfig({ optimizer: { name: 'sgd', lr: 0.1 }, batchSize: 0 });
+    const fb = new TsBackend(graph, full, w, new SeededRng(1));
+    const fd = new TsBackend(graph, full, w, new SeededRng(1), 'float64');
+    const before = fb.evaluate(x, y, 10).loss;
+    expect(Math.abs(before - fd.evaluate(x, y, 10).loss)).toBeLessThan(1e-6);
+    for (let t = 1; t <= 50; t++) {
+      fb.step(x, y, 10, 0.1, t);
+      fd.step(x, y, 10, 0.1, t);
+    }
+    expect(fb.stepKind).toBe('wasm');
+    const after = fb.evaluate(x, y, 10).loss;
+    expect(after).toBeLessThan(before);
+    expect(Math.abs(after - fd.evaluate(x, y, 10).loss)).toBeLessThan(1e-5);
     // 784-128-64-10 at batch 128: over the arena's limit, JavaScript (its products on the SIMD kernel).
     const mlp = chain(
       784,

@@ -125,46 +125,65 @@ describe('divergence explained', () => {
   });
 
   it('replays the epoch a run diverged in, step by step, exactly as it ran, and names a layer that grew tenfold', async () => {
-    // The deep ReLU template at learning rate 0.8 and seed 9 learns for 75 epochs, then its loss
-    // explodes, one layer's gradients growing tenfold and more in that epoch. (Chaotic: a change of
-    // float32 rounding moves it; with seed 3 the loss explodes in epoch 34 with no layer's gradients
-    // growing tenfold, so there is no advice to check.)
+    // The deep ReLU template at learning rate 0.8 learns for tens of epochs, then its loss explodes.
+    // Which seed's run does so with one layer's gradients growing tenfold in that epoch is chaotic
+    // (a change of float32 rounding moves it), so the seeds are tried in turn until one does; the
+    // checks below are then on that run.
     const t = getTemplate('vanishing-relu');
-    const config = makeTrainConfig({
-      ...t.training,
-      epochs: 150,
-      backend: 'ts',
-      seed: 9,
-      optimizer: { ...t.training.optimizer, lr: 0.8 },
-    });
-    const trainer = new Trainer({ graph: t.graph, config, train: data2, keepEpochStart: true, batchEvery: 1 });
-    // The weights after each step of the current epoch, as the run went.
-    let steps: WeightSet[] = [];
-    let diverged: Extract<TrainEvent, { type: 'diverged' }> | undefined;
-    for await (const e of trainer.run()) {
-      if (e.type === 'epoch') steps = [];
-      if (e.type === 'batch') steps.push(await trainer.backend.getWeights());
-      if (e.type === 'diverged') diverged = e;
-    }
-    expect(diverged!.epoch).toBeGreaterThan(10);
-    const epochStart = diverged!.epochStart!;
-    expect(epochStart.epoch).toBe(diverged!.epoch);
     const rows = 64;
-    const probe = new FlowProbe(t.graph, config, {
-      x: trainer.train.x.subarray(0, rows * 2),
-      y: trainer.train.y.subarray(0, rows),
-      rows,
-    });
-    const view = (await flowToDivergence({
-      graph: t.graph,
-      config,
-      train: trainer.train,
-      epochStart,
-      batch: diverged!.batch,
-      probe,
-    }))!;
+    let found:
+      | {
+          config: ReturnType<typeof makeTrainConfig>;
+          trainer: Trainer;
+          steps: WeightSet[];
+          diverged: Extract<TrainEvent, { type: 'diverged' }>;
+          probe: FlowProbe;
+          view: FlowView;
+          advice: string;
+        }
+      | undefined;
+    const tried: string[] = [];
+    for (let seed = 1; seed <= 24 && !found; seed++) {
+      const config = makeTrainConfig({
+        ...t.training,
+        epochs: 150,
+        backend: 'ts',
+        seed,
+        optimizer: { ...t.training.optimizer, lr: 0.8 },
+      });
+      const trainer = new Trainer({ graph: t.graph, config, train: data2, keepEpochStart: true, batchEvery: 1 });
+      // The weights after each step of the current epoch, as the run went.
+      let steps: WeightSet[] = [];
+      let diverged: Extract<TrainEvent, { type: 'diverged' }> | undefined;
+      for await (const e of trainer.run()) {
+        if (e.type === 'epoch') steps = [];
+        if (e.type === 'batch') steps.push(await trainer.backend.getWeights());
+        if (e.type === 'diverged') diverged = e;
+      }
+      tried.push(`seed ${seed}: ${diverged ? `diverged in epoch ${diverged.epoch + 1}` : 'no divergence'}`);
+      if (!diverged || diverged.epoch <= 10) continue;
+      const probe = new FlowProbe(t.graph, config, {
+        x: trainer.train.x.subarray(0, rows * 2),
+        y: trainer.train.y.subarray(0, rows),
+        rows,
+      });
+      const view = (await flowToDivergence({
+        graph: t.graph,
+        config,
+        train: trainer.train,
+        epochStart: diverged.epochStart!,
+        batch: diverged.batch,
+        probe,
+      }))!;
+      const advice = divergenceAdvice(view, 0.8, 0);
+      if (advice) found = { config, trainer, steps, diverged, probe, view, advice };
+    }
+    expect(found, tried.join('; ')).toBeDefined();
+    const { steps, diverged, probe, view, advice } = found!;
+    const epochStart = diverged.epochStart!;
+    expect(epochStart.epoch).toBe(diverged.epoch);
     // Every step of the epoch (13 of 32 rows; fewer than REPLAY_SAMPLES), labelled e + b / 13.
-    const e = diverged!.epoch;
+    const e = diverged.epoch;
     expect(steps).toHaveLength(13);
     expect(view.epochs).toEqual([e, ...steps.map((_, b) => e + (b + 1) / 13)]);
     const direct: LayerFlow[][] = [epochStart.weights, ...steps].map((w) => probe.measure(w));
@@ -176,12 +195,11 @@ describe('divergence explained', () => {
       }),
     );
     expect(compared).toBe(9 * 14);
-    const advice = divergenceAdvice(view, 0.8, 0)!;
     const id = /^The gradients of layer '([^']+)' grew first/.exec(advice)![1]!;
     const k = view.layers.findIndex((l) => l.id === id);
     expect(k).toBeGreaterThanOrEqual(0);
     const g = direct.map((d) => d[k]!.weightGradRms!);
     expect(Math.max(...g.slice(1)) / g[0]!).toBeGreaterThanOrEqual(10);
     expect(advice).toMatch(/Try a learning rate of 0\.08, or gradient clipping \(a clip norm of 1\)\.$/);
-  }, 60_000);
+  }, 120_000);
 });
