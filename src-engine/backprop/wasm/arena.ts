@@ -11,10 +11,6 @@ interface WasmMemory {
   buffer: ArrayBuffer;
 }
 
-interface MemoryApi {
-  Memory: new (d: { initial: number; maximum: number }) => WasmMemory;
-}
-
 const PAGE = 65536;
 /** Bytes left free at address 0, so no buffer starts at the null address. */
 const RESERVED = 64;
@@ -31,7 +27,7 @@ export class WasmArena {
 
   /** An arena of at least `floats` float32 values, or null without WebAssembly. */
   static create(floats: number): WasmArena | null {
-    const api = globalWasm() as unknown as MemoryApi | null;
+    const api = globalWasm();
     if (!api?.Memory) return null;
     const pages = Math.max(1, Math.ceil((RESERVED + floats * 4 + 16 * 256) / PAGE));
     try {

@@ -33,12 +33,6 @@ import { loopPlan } from '../ops/broadcast.ts';
 import type { WasmArena } from './arena.ts';
 import { encodeModule, FnBuilder, type FnImport, type MathFn, Op, Simd, T } from './encoder.ts';
 
-interface WasmRuntime {
-  validate(bytes: Uint8Array): boolean;
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
-}
-
 /** A copy made after the run (the next parameters onto the bound ones), both in the arena. */
 export interface RunCopy {
   from: FloatArray;
@@ -70,7 +64,7 @@ export function generateWasmRun(
   arena: WasmArena,
   copies: readonly RunCopy[] = [],
 ): (() => void) | null {
-  const api = globalWasm() as unknown as WasmRuntime | null;
+  const api = globalWasm();
   if (!api) return null;
   for (let id = 0; id < g.nodes.length; id++) {
     const b = g.buffers[id];

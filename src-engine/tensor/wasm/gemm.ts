@@ -67,6 +67,8 @@ export interface WasmApi {
   validate(bytes: Uint8Array): boolean;
   Module: new (bytes: Uint8Array) => object;
   Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
+  /** A fixed-size memory to import (the compiled training steps' arena, ../../backprop/wasm/arena.ts). */
+  Memory?: new (d: { initial: number; maximum: number }) => { buffer: ArrayBuffer };
 }
 
 type I32x8 = (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number) => void;
